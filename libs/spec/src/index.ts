@@ -1,0 +1,6 @@
+export * from './types';
+export { formatIssue, type SpecIssue } from './errors';
+export { parseProject, loadProjectFile, type LoadedProject } from './load';
+export { findProjectFiles } from './find-projects';
+export { validateWorkspace, type WorkspaceValidation } from './workspace';
+export { SCHEMA_DIR, SCHEMA_FILE } from './schemas';

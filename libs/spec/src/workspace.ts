@@ -1,0 +1,23 @@
+import { join } from 'node:path';
+import type { SpecIssue } from './errors';
+import { findProjectFiles } from './find-projects';
+import { loadProjectFile, type LoadedProject } from './load';
+import { workspaceRules, type WorkspaceRuleOptions } from './workspace-rules';
+
+export interface WorkspaceValidation {
+  projects: LoadedProject[];
+  /** Every problem, per file and across files, sorted by file and line. */
+  issues: SpecIssue[];
+}
+
+/** Loads every project.yaml under the root (or the given workspace-relative files) and applies all rules. */
+export async function validateWorkspace(options: WorkspaceRuleOptions & { files?: string[] }): Promise<WorkspaceValidation> {
+  const files = await findProjectFiles(options.root);
+  const projects = await Promise.all(files.map((f) => loadProjectFile(join(options.root, f), f)));
+  const crossFile = await workspaceRules(projects, options);
+  const selected = options.files ? new Set(options.files) : undefined;
+  const issues = [...projects.flatMap((p) => p.issues), ...crossFile]
+    .filter((i) => !selected || selected.has(i.file))
+    .sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column);
+  return { projects, issues };
+}

@@ -1,0 +1,10 @@
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+
+/** The nearest folder at or above `from` holding nx.json; `from` itself when there is none. */
+export function findWorkspaceRoot(from = process.cwd()): string {
+  for (let dir = resolve(from); ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'nx.json'))) return dir;
+    if (dirname(dir) === dir) return resolve(from);
+  }
+}
