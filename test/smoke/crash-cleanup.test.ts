@@ -1,0 +1,58 @@
+import { spawn } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { createInterface } from 'node:readline';
+import Dockerode from 'dockerode';
+import { describe, expect, it } from 'vitest';
+import { unmountAllUnder } from '../harness/mounts';
+import { removeTempDir } from '../harness/tmp';
+
+interface HeldServices {
+  registryUrl: string;
+  registryStorage: string;
+  dockerSocket: string;
+}
+
+async function startHolder(): Promise<{ kill: () => void; services: HeldServices }> {
+  const child = spawn(process.execPath, ['-r', '@swc-node/register', join(__dirname, 'fixtures', 'hold-services.ts')], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const firstLine = await new Promise<string>((resolve, reject) => {
+    createInterface({ input: child.stdout }).once('line', resolve);
+    child.once('exit', (code) => reject(new Error(`hold-services exited with ${code}: ${stderr}`)));
+  });
+  return { kill: () => child.kill('SIGKILL'), services: JSON.parse(firstLine) as HeldServices };
+}
+
+async function eventually(check: () => Promise<boolean>, what: string): Promise<void> {
+  for (let tries = 0; tries < 600; tries++) {
+    if (await check()) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`still not true after 600 checks: ${what}`);
+}
+
+const answers = (probe: () => Promise<unknown>) => probe().then(() => true, () => false);
+
+describe('services started by the harness', () => {
+  it('die when the Node process that started them is killed with SIGKILL', async () => {
+    const { kill, services } = await startHolder();
+    const docker = new Dockerode({ socketPath: services.dockerSocket });
+    try {
+      expect(await answers(() => fetch(`${services.registryUrl}/v2/`))).toBe(true);
+      expect(await answers(() => docker.ping())).toBe(true);
+
+      kill();
+
+      await eventually(async () => !(await answers(() => fetch(`${services.registryUrl}/v2/`))), 'registry stopped answering');
+      await eventually(async () => !(await answers(() => docker.ping())), 'dockerd stopped answering');
+    } finally {
+      kill();
+      for (const runDir of [dirname(services.registryStorage), dirname(services.dockerSocket)]) {
+        await unmountAllUnder(runDir);
+        await removeTempDir(runDir);
+      }
+    }
+  });
+});
