@@ -1,0 +1,101 @@
+// The entry point nx.json names. It is plain JavaScript on purpose: when no project.yaml changed since the
+// last graph, every project comes from a content-hash cache on disk and neither a TypeScript transpiler nor
+// the schema compiler is loaded (see bench/graph). Inference itself lives in src/create-nodes.ts.
+const { createHash } = require('node:crypto');
+const fs = require('node:fs');
+const path = require('node:path');
+
+const PROJECT_FILE_GLOB = '**/project.yaml';
+const CODE_ROOTS = [path.join(__dirname, 'src'), path.resolve(__dirname, '..', '..', 'libs', 'spec')];
+
+/** Hash of the code that infers projects, so editing the plugin or a schema invalidates the cache. */
+function codeFingerprint() {
+  const hash = createHash('sha1');
+  const walk = (dir) => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (!entry.name.endsWith('.test.ts')) hash.update(entry.name).update(fs.readFileSync(full));
+    }
+  };
+  CODE_ROOTS.forEach(walk);
+  return hash.digest('hex');
+}
+
+function cacheFile(workspaceRoot) {
+  const dataDir = process.env.NX_WORKSPACE_DATA_DIRECTORY
+    ? path.resolve(workspaceRoot, process.env.NX_WORKSPACE_DATA_DIRECTORY)
+    : path.join(workspaceRoot, '.nx', 'workspace-data');
+  return path.join(dataDir, 'dockyard-projects.json');
+}
+
+function readCache(file, fingerprint) {
+  try {
+    const cache = JSON.parse(fs.readFileSync(file, 'utf8'));
+    if (cache.fingerprint === fingerprint) return cache.entries;
+  } catch {}
+  return {};
+}
+
+function writeCache(file, fingerprint, entries) {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const temp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(temp, JSON.stringify({ fingerprint, entries }));
+  fs.renameSync(temp, file);
+}
+
+let inferProject;
+function loadInference() {
+  if (!inferProject) {
+    require('@swc-node/register');
+    inferProject = require('./src/create-nodes.ts').inferProject;
+  }
+  return inferProject;
+}
+
+/**
+ * One Nx project per project.yaml. Two files claiming one name would make Nx refuse the whole graph, so
+ * later claimants (in path order) get a name derived from their folder; `validate` reports the clash.
+ */
+function createProjectNodes(files, _options, context) {
+  const root = context.workspaceRoot;
+  const fingerprint = codeFingerprint();
+  const location = cacheFile(root);
+  const cached = readCache(location, fingerprint);
+  const entries = {};
+  let misses = 0;
+  const taken = new Set();
+  const results = [...files].sort().map((file) => {
+    const hash = createHash('sha1').update(fs.readFileSync(path.join(root, file))).digest('hex');
+    let project = cached[file]?.hash === hash ? cached[file].project : undefined;
+    if (!project) {
+      misses++;
+      project = loadInference()(root, file);
+    }
+    entries[file] = { hash, project };
+    const named = taken.has(project.name) ? { ...project, name: `${project.name}@${project.root}` } : project;
+    taken.add(named.name);
+    return [file, { projects: { [project.root]: named } }];
+  });
+  if (misses > 0 || Object.keys(cached).length !== files.length) writeCache(location, fingerprint, entries);
+  return results;
+}
+
+/** A Release that ships a Plugin or an AppImage depends on it, so `^bundle` builds the shipped one first. */
+function createDependencies(_options, context) {
+  const edges = [];
+  for (const [source, project] of Object.entries(context.projects)) {
+    const ships = project.metadata?.dockyard?.ships;
+    for (const target of [...(ships?.plugins ?? []), ...(ships?.appImages ?? [])]) {
+      if (!context.projects[target] || target === source) continue; // `validate` reports unknown references
+      edges.push({ source, target, type: 'static', sourceFile: `${project.root}/project.yaml` });
+    }
+  }
+  return edges;
+}
+
+module.exports = {
+  name: '@dockyard/nx-plugin',
+  createNodes: [PROJECT_FILE_GLOB, createProjectNodes],
+  createDependencies,
+};

@@ -1,0 +1,17 @@
+import type { TargetConfiguration } from '@nx/devkit';
+import type { ProjectFacts, TargetInference } from './shared';
+import { validateTarget } from './validate';
+
+/** Target name → how to infer it. A target appears only on projects its inference returns a config for. */
+const inferences: Record<string, TargetInference> = {
+  validate: validateTarget,
+};
+
+export function inferTargets(project: ProjectFacts): Record<string, TargetConfiguration> {
+  const targets: Record<string, TargetConfiguration> = {};
+  for (const [name, infer] of Object.entries(inferences)) {
+    const target = project.spec || name === 'validate' ? infer(project) : undefined;
+    if (target) targets[name] = target;
+  }
+  return targets;
+}

@@ -1,0 +1,23 @@
+import { CLI, engineInputs, type TargetInference } from './shared';
+
+/**
+ * `validate` exists for every project, broken ones included: it is where a broken file's exact
+ * file:line:col errors surface. Workspace rules (unique names, plugin slot/port clashes) read every
+ * project.yaml, so all of them are inputs; the version-bump rule reads the base ref named by the env.
+ */
+export const validateTarget: TargetInference = (project) => ({
+  command: `${CLI} validate ${project.root}/project.yaml`,
+  cache: true,
+  inputs: [
+    '{projectRoot}/**/*',
+    '{workspaceRoot}/**/project.yaml',
+    ...engineInputs(),
+    { env: 'DOCKYARD_BASE_REF' },
+    { runtime: 'git rev-parse --verify --quiet "${DOCKYARD_BASE_REF:-HEAD}^{commit}" || true' },
+  ],
+  outputs: [],
+  metadata: {
+    description: `Check ${project.root}/project.yaml against the ${project.kind ?? 'project'} schema and the workspace rules`,
+    technologies: ['dockyard'],
+  },
+});
