@@ -78,7 +78,7 @@ function explainOne(error: ErrorObject, data: unknown): Explanation[] {
     case 'minItems':
       return [{ path, atKey: false, message: `needs at least ${params.limit} item${params.limit === 1 ? '' : 's'}`, hint: 'add entries or remove the key' }];
     case 'type':
-      return [{ path, atKey: false, message: `must be ${params.type}, got ${describeType(valueAt(data, path))}`, hint: `write a ${params.type} here` }];
+      return [{ path, atKey: false, message: `must be ${params.type}, got ${describeType(valueAt(data, path))}`, hint: `write ${/^[aeiou]/.test(String(params.type)) ? 'an' : 'a'} ${params.type} here` }];
     case 'enum': {
       const allowed = (params.allowedValues as unknown[]).map(String);
       const got = String(valueAt(data, path));

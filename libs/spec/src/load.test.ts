@@ -1,0 +1,81 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { formatIssue } from './errors';
+import { parseProject } from './load';
+import { findProjectFiles } from './find-projects';
+
+const repo = join(__dirname, '..', '..', '..');
+const messages = (text: string) => parseProject(text, 'releases/x/project.yaml').issues.map(formatIssue);
+
+describe('parseProject', () => {
+  it('accepts every example project in the workspace', async () => {
+    const files = await findProjectFiles(repo);
+    expect(files.length).toBeGreaterThanOrEqual(5);
+    const kinds = new Set<string>();
+    for (const file of files) {
+      const loaded = parseProject(readFileSync(join(repo, file), 'utf8'), file);
+      expect(loaded.issues.map(formatIssue)).toEqual([]);
+      kinds.add(loaded.kind!);
+    }
+    expect([...kinds].sort()).toEqual(['AppImage', 'CloudImage', 'ContainerImage', 'Plugin', 'Release']);
+  });
+
+  it('points at a misspelt key and suggests the known one', () => {
+    expect(messages('kind: Release\nname: x\nverison: v1\n')).toEqual([
+      'releases/x/project.yaml:1:1: version: missing required key "version" (add it)',
+      'releases/x/project.yaml:3:1: verison: unknown key "verison" (did you mean "version"?)',
+    ]);
+  });
+
+  it('names the field and the expected type for a wrong type', () => {
+    const text = 'kind: Plugin\nname: p\nreleaseRegistry: r.example.com\nspec:\n  version: v0.1.0\n  service:\n    port: "80"\n    image: r.example.com/release/compass-plugins-p:v0.1.0\n';
+    expect(messages(text)).toEqual(['releases/x/project.yaml:7:11: spec.service.port: must be integer, got string "80" (write an integer here)']);
+  });
+
+  it('reports YAML syntax errors with their position', () => {
+    const [issue] = parseProject('kind: Release\nname: x\nversion: [v1\n', 'a/project.yaml').issues;
+    expect(issue.line).toBeGreaterThanOrEqual(3);
+    expect(issue.message).toMatch(/^YAML syntax error/);
+    expect(parseProject('kind: Release\nname: x\nversion: [v1\n', 'a/project.yaml').name).toBe('x');
+  });
+
+  it('suggests the nearest enum value and kind', () => {
+    expect(messages('kind: Releas\nname: x\n')).toEqual(['releases/x/project.yaml:1:7: kind: unknown kind "Releas" (did you mean "Release"?)']);
+    const text = 'kind: Release\nname: x\nversion: v1\ncomponents:\n  - name: c\n    git: { url: ../c.git }\n    tag: { policy: newst }\n';
+    expect(messages(text)).toEqual(['releases/x/project.yaml:7:20: components[0].tag.policy: "newst" is not one of newest, semver, regex, pinned (did you mean "newest"?)']);
+  });
+
+  it('refuses inline secrets and says where secrets go', () => {
+    const text = 'kind: Release\nname: x\nversion: v1\nsync:\n  from: { registry: a.example.com, credentials: { username: u, password: hunter2 } }\n  to: [{ registry: b.example.com }]\n';
+    const [message] = messages(text);
+    expect(message).toMatch(/^releases\/x\/project\.yaml:5:\d+: sync\.from\.credentials\.password: inline secret "password" is not allowed/);
+    expect(message).toContain('passwordEnv');
+    expect(message).not.toContain('hunter2');
+  });
+
+  it('explains a component with no source or two sources', () => {
+    const text = 'kind: Release\nname: x\nversion: v1\ncomponents:\n  - name: a\n  - name: b\n    local: b\n    git: { url: ../b.git }\n';
+    expect(messages(text)).toEqual([
+      'releases/x/project.yaml:5:5: components[0]: sets none of git, local, helm, image (set exactly one of {git} or {local} or {helm} or {image})',
+      'releases/x/project.yaml:6:5: components[1]: sets git and local, which cannot be combined (set exactly one of {git} or {local} or {helm} or {image})',
+    ]);
+  });
+
+  it('explains patterns with the schema description', () => {
+    const [message] = messages('kind: Release\nname: Bad_Name\nversion: v1\n');
+    expect(message).toBe(`releases/x/project.yaml:2:7: name: "Bad_Name" is not valid (expected lower-case letters, digits, '.', '_' or '-', starting and ending with a letter or digit)`);
+  });
+
+  it('enforces the plugin image naming rule', () => {
+    const text = 'kind: Plugin\nname: p\nreleaseRegistry: r.example.com\nspec:\n  version: v0.2.0\n  service:\n    port: 80\n    image: r.example.com/release/compass-plugins-p:v0.1.0\n';
+    expect(messages(text)).toEqual([
+      'releases/x/project.yaml:8:12: spec.service.image: image "r.example.com/release/compass-plugins-p:v0.1.0" does not follow the naming rule (use r.example.com/release/compass-plugins-p:v0.2.0)',
+    ]);
+  });
+
+  it('requires the field a tag policy needs', () => {
+    const text = 'kind: Release\nname: x\nversion: v1\ncomponents:\n  - name: c\n    git: { url: ../c.git }\n    tag: { policy: semver }\n';
+    expect(messages(text)).toEqual(['releases/x/project.yaml:7:10: components[0].tag: policy "semver" needs "range" (add range:)']);
+  });
+});

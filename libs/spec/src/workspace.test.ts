@@ -1,0 +1,78 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { formatIssue } from './errors';
+import { validateWorkspace } from './workspace';
+
+let root: string;
+const write = (file: string, text: string) => {
+  mkdirSync(dirname(join(root, file)), { recursive: true });
+  writeFileSync(join(root, file), text);
+};
+const git = (...args: string[]) => execFileSync('git', args, { cwd: root, stdio: 'pipe' }).toString().trim();
+const plugin = (name: string, version: string, port: number, slots: string[]) =>
+  `kind: Plugin\nname: ${name}\nreleaseRegistry: r.example.com\nspec:\n  version: ${version}\n  service:\n    port: ${port}\n    image: r.example.com/release/compass-plugins-${name}:${version}\n  modules:\n    - name: m\n      slots: [${slots.join(', ')}]\n`;
+const problems = async (baseRef?: string) => (await validateWorkspace({ root, baseRef })).issues.map(formatIssue);
+
+beforeEach(() => {
+  root = mkdtempSync(join(tmpdir(), 'dockyard-spec-'));
+});
+afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+describe('validateWorkspace', () => {
+  it('reports a port and a slot shared by two plugins, naming the other plugin', async () => {
+    write('plugins/a/project.yaml', plugin('a', 'v0.1.0', 8080, ['nav.a', 'nav.shared']));
+    write('plugins/b/project.yaml', plugin('b', 'v0.1.0', 8080, ['nav.shared']));
+    expect(await problems()).toEqual([
+      'plugins/b/project.yaml:7:11: spec.service.port: port 8080 is also used by plugin "a" (plugins/a/project.yaml) (pick a free port)',
+      'plugins/b/project.yaml:11:15: spec.modules[0].slots[0]: slot "nav.shared" is also used by plugin "a" (plugins/a/project.yaml) (use a slot no other plugin takes)',
+    ]);
+    write('plugins/b/project.yaml', plugin('b', 'v0.1.0', 8081, ['nav.b']));
+    expect(await problems()).toEqual([]);
+  });
+
+  it('reports duplicate project names on both files', async () => {
+    write('releases/one/project.yaml', 'kind: Release\nname: same\nversion: v1\n');
+    write('releases/two/project.yaml', 'kind: Release\nname: same\nversion: v2\n');
+    expect(await problems()).toEqual([
+      'releases/one/project.yaml:2:7: name: project name "same" is also used by releases/two/project.yaml (project names must be unique in the workspace: rename one)',
+      'releases/two/project.yaml:2:7: name: project name "same" is also used by releases/one/project.yaml (project names must be unique in the workspace: rename one)',
+    ]);
+  });
+
+  it('checks that shipped projects exist and have the right kind', async () => {
+    write('plugins/a/project.yaml', plugin('a', 'v0.1.0', 8080, ['x']));
+    write('releases/r/project.yaml', 'kind: Release\nname: r\nversion: v1\nships:\n  plugins: [a, ghost]\n  appImages: [a]\n');
+    expect(await problems()).toEqual([
+      'releases/r/project.yaml:5:16: ships.plugins[1]: no project named "ghost" (name an existing Plugin project)',
+      'releases/r/project.yaml:6:15: ships.appImages[0]: "a" is a Plugin, not a AppImage',
+    ]);
+  });
+
+  it('requires a changed plugin to raise its version against the base ref', async () => {
+    git('init', '-q', '-b', 'main');
+    write('plugins/a/project.yaml', plugin('a', 'v0.2.0', 8080, ['x']));
+    git('add', '.');
+    git('-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-qm', 'base');
+    const base = git('rev-parse', 'HEAD');
+    expect(await problems(base)).toEqual([]);
+    write('plugins/a/project.yaml', plugin('a', 'v0.2.0', 8080, ['x', 'y']));
+    expect(await problems(base)).toEqual([
+      `plugins/a/project.yaml:5:12: spec.version: version v0.2.0 does not increase on v0.2.0 at ${base} (raise spec.version above v0.2.0)`,
+    ]);
+    write('plugins/a/project.yaml', plugin('a', 'v0.1.9', 8080, ['x', 'y']));
+    expect(await problems(base)).toHaveLength(1);
+    write('plugins/a/project.yaml', plugin('a', 'v0.3.0', 8080, ['x', 'y']));
+    expect(await problems(base)).toEqual([]);
+  });
+
+  it('requires a version folder or latest/ for every app image version', async () => {
+    write('apps/nginx/project.yaml', 'kind: AppImage\nname: nginx\nversions: ["1.0.0", "2.0.0"]\nrepository: docker.io/labring/nginx\nlatestFallback: false\n');
+    write('apps/nginx/1.0.0/init.sh', '#!/bin/sh\n');
+    expect(await problems()).toEqual([
+      'apps/nginx/project.yaml:3:21: versions[1]: no folder 2.0.0/ for this version (create 2.0.0/ or set latestFallback: true)',
+    ]);
+  });
+});
