@@ -1,5 +1,8 @@
 import { CLI, engineInputs, type TargetInference } from './shared';
 
+/** The commit the base ref points at, so a moved ref re-validates plugins; empty when no base is set. */
+const BASE_COMMIT = '[ -z "$DOCKYARD_BASE_REF" ] || git rev-parse --verify --quiet "$DOCKYARD_BASE_REF^{commit}" || true';
+
 /**
  * `validate` exists for every project, broken ones included: it is where a broken file's exact
  * file:line:col errors surface. Workspace rules (unique names, plugin slot/port clashes) read every
@@ -13,7 +16,7 @@ export const validateTarget: TargetInference = (project) => ({
     '{workspaceRoot}/**/project.yaml',
     ...engineInputs(),
     { env: 'DOCKYARD_BASE_REF' },
-    { runtime: 'git rev-parse --verify --quiet "${DOCKYARD_BASE_REF:-HEAD}^{commit}" || true' },
+    ...(project.kind === 'Plugin' ? [{ runtime: BASE_COMMIT }] : []),
   ],
   outputs: [],
   metadata: {
