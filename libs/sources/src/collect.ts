@@ -1,0 +1,192 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, posix, relative, resolve, sep } from 'node:path';
+import type { Component } from '../../spec/src/types';
+import { gitAccess } from './component-source';
+import { withGitPaths } from './git-fetch';
+import { downloadHelmChart } from './helm-repository';
+import { LOCK_FILE_NAME, type LockedComponent, type LockFile } from './lock-file';
+import { substitutePlaceholders, type PlaceholderValue } from './placeholders';
+import { issueFrom, SourceError, type SourceIssue } from './source-error';
+
+export interface CollectInput {
+  project: string;
+  dir: string;
+  components: Component[];
+  placeholders?: Record<string, string>;
+  lock: LockFile | undefined;
+  /** Usually `dist/<project>/collect`; replaced as a whole only when everything succeeded. */
+  outDir: string;
+}
+
+export interface CollectResult {
+  /** Collected files, relative to outDir, sorted. */
+  files: string[];
+  issues: SourceIssue[];
+}
+
+interface Placed {
+  origin: string;
+}
+
+/**
+ * Fetches exactly the locked content of every component into `outDir/<targetPath>/`,
+ * substituting placeholders. Two files for one path, an unknown placeholder, a missing or stale
+ * lock entry: all are reported, and the previous output is left untouched.
+ */
+export async function collectComponents(input: CollectInput): Promise<CollectResult> {
+  const issues = lockIssues(input);
+  if (issues.length > 0) return { files: [], issues };
+  const staging = `${input.outDir}.tmp-${randomBytes(4).toString('hex')}`;
+  const placed = new Map<string, Placed>();
+  try {
+    for (const [index, component] of input.components.entries()) {
+      const place = (target: string, content: Buffer, origin: string) => placeFile(input, component, staging, placed, issues, target, content, origin);
+      try {
+        await collectComponent(input, component, place);
+      } catch (error) {
+        const issue = issueFrom(error, component.name);
+        issues.push({ ...issue, field: ['components', index, ...(issue.field ?? [])] });
+      }
+    }
+    if (issues.length > 0) return { files: [], issues };
+    await mkdir(staging, { recursive: true });
+    await rm(input.outDir, { recursive: true, force: true });
+    await mkdir(dirname(input.outDir), { recursive: true });
+    await rename(staging, input.outDir);
+    return { files: [...placed.keys()].sort(), issues };
+  } finally {
+    await rm(staging, { recursive: true, force: true });
+  }
+}
+
+type Place = (target: string, content: Buffer, origin: string) => Promise<void>;
+
+async function collectComponent(input: CollectInput, component: Component, place: Place): Promise<void> {
+  const target = component.targetPath ?? '';
+  const locked = input.lock?.components[component.name];
+  if (component.git && component.paths && component.paths.length > 0) {
+    const entry = locked as Extract<LockedComponent, { git: string }>;
+    const access = await gitAccess(component.git, input.dir);
+    await withGitPaths({ access, tag: entry.tag, commit: entry.commit, paths: component.paths }, async (checkout) => {
+      for (const path of component.paths!) {
+        const from = join(checkout, path);
+        for (const file of await filesUnder(from)) {
+          const inside = file === '' ? basename(path) : posix.join(basename(path), file);
+          await place(posix.join(target, inside), await readFile(file === '' ? from : join(from, file)), `${component.name}@${entry.tag}:${posix.join(path, file)}`);
+        }
+      }
+    });
+  } else if (component.local !== undefined) {
+    const from = resolve(input.dir, component.local);
+    const info = await stat(from).catch(() => undefined);
+    if (!info) throw new SourceError(`local folder ${component.local} does not exist`, 'create it or fix local (relative to the project folder)', ['local']);
+    for (const file of await filesUnder(from)) {
+      const inside = file === '' ? basename(from) : file;
+      await place(posix.join(target, inside), await readFile(file === '' ? from : join(from, file)), `${component.name}:${posix.join(component.local, file)}`);
+    }
+  } else if (component.helm) {
+    const entry = locked as Extract<LockedComponent, { helm: string }>;
+    const archive = await downloadHelmChart(entry);
+    await place(posix.join(target, `${entry.chart}-${entry.version}.tgz`), archive, `${component.name}:${entry.url}`);
+  }
+}
+
+/** Files below `path` relative to it (posix), or `['']` when `path` is itself a file. */
+async function filesUnder(path: string): Promise<string[]> {
+  const info = await stat(path);
+  if (!info.isDirectory()) return [''];
+  const out: string[] = [];
+  const walk = async (dir: string): Promise<void> => {
+    for (const entry of await readdir(dir, { withFileTypes: true })) {
+      if (entry.name === '.git') continue;
+      const full = join(dir, entry.name);
+      if (entry.isDirectory()) await walk(full);
+      else if (entry.isFile()) out.push(relative(path, full).split(sep).join('/'));
+    }
+  };
+  await walk(path);
+  return out.sort();
+}
+
+async function placeFile(
+  input: CollectInput,
+  component: Component,
+  staging: string,
+  placed: Map<string, Placed>,
+  issues: SourceIssue[],
+  target: string,
+  content: Buffer,
+  origin: string,
+): Promise<void> {
+  const existing = placed.get(target);
+  if (existing) {
+    issues.push({
+      component: component.name,
+      file: target,
+      message: `two files land on collect/${target}: ${existing.origin} and ${origin}`,
+      hint: 'give one of the components a different targetPath, or drop one of the paths',
+    });
+    return;
+  }
+  placed.set(target, { origin });
+  let output = content;
+  if (isText(target, content)) {
+    const result = substitutePlaceholders(content.toString('utf8'), (name, argument) => lookupPlaceholder(input, component, name, argument));
+    for (const issue of result.issues) {
+      issues.push({ component: component.name, file: target, line: issue.line, message: `${issue.placeholder} (from ${origin}): ${issue.message}`, hint: issue.hint });
+    }
+    output = Buffer.from(result.text, 'utf8');
+  }
+  const destination = join(staging, target);
+  await mkdir(dirname(destination), { recursive: true });
+  await writeFile(destination, output);
+}
+
+function isText(path: string, content: Buffer): boolean {
+  return !/\.(tgz|gz|tar|zip|xz|zst|png|jpe?g|gif|ico)$/i.test(path) && !content.subarray(0, 8000).includes(0);
+}
+
+function lookupPlaceholder(input: CollectInput, component: Component, name: string, argument: string | undefined): PlaceholderValue {
+  const settings = input.placeholders ?? {};
+  if (argument === undefined && Object.hasOwn(settings, name)) return { value: settings[name] };
+  if (name === 'imageTagFromGitTag' && argument === undefined) {
+    const tag = lockedTag(input.lock?.components[component.name]);
+    return tag !== undefined
+      ? { value: tag }
+      : { error: `component ${component.name} has no locked tag (it is a local folder)`, hint: `use [[ TagOfRepo(<component>) ]] or set placeholders.imageTagFromGitTag in project.yaml` };
+  }
+  if (name === 'TagOfRepo' && argument !== undefined) {
+    const named = input.components.find((c) => c.name === argument)
+      ?? input.components.find((c) => c.git && basename(c.git.url).replace(/\.git$/, '') === argument);
+    const tag = named ? lockedTag(input.lock?.components[named.name]) : undefined;
+    return tag !== undefined
+      ? { value: tag }
+      : { error: `no component named ${argument} with a locked tag`, hint: `add a component named ${argument} with a git or image source to project.yaml and run \`dockyard resolve\`` };
+  }
+  const known = ['imageTagFromGitTag', 'TagOfRepo(<component>)', ...Object.keys(settings)].join(', ');
+  return { error: `unknown placeholder`, hint: `define ${name} under placeholders: in project.yaml, or use one of: ${known}` };
+}
+
+function lockedTag(entry: LockedComponent | undefined): string | undefined {
+  if (!entry) return undefined;
+  return 'helm' in entry ? entry.version : entry.tag;
+}
+
+/** Every non-local component needs a lock entry resolved from the same source as project.yaml now names. */
+function lockIssues(input: CollectInput): SourceIssue[] {
+  const issues: SourceIssue[] = [];
+  input.components.forEach((component, index) => {
+    if (component.local !== undefined) return;
+    const entry = input.lock?.components[component.name];
+    const source = component.git ? ['git', component.git.url] : component.helm ? ['helm', component.helm.repo] : component.image ? ['image', component.image.repository] : undefined;
+    if (!source) return;
+    const field = ['components', index, source[0]];
+    if (!entry) {
+      issues.push({ component: component.name, field, message: `component ${component.name} is not in ${LOCK_FILE_NAME}`, hint: 'run `dockyard resolve` and commit the lock file' });
+    } else if (!(source[0] in entry) || (entry as unknown as Record<string, string>)[source[0]] !== source[1] || (component.helm && 'chart' in entry && entry.chart !== component.helm.chart)) {
+      issues.push({ component: component.name, field, message: `the ${LOCK_FILE_NAME} entry for ${component.name} was resolved from a different source`, hint: 'run `dockyard resolve` and commit the lock file' });
+    }
+  });
+  return issues;
+}

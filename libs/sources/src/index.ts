@@ -1,0 +1,25 @@
+export { writeFileAtomic } from './atomic-file';
+export { formatImportedRelease, importChartsList, type ChartsListImport, type ChartsListOptions } from './charts-list';
+export { collectComponents, type CollectInput, type CollectResult } from './collect';
+export { gitUrl } from './component-source';
+export { gitEnvironment, type GitAccess } from './git';
+export { withGitPaths } from './git-fetch';
+export { listGitTags } from './git-tags';
+export { downloadHelmChart, resolveHelmChart, type HelmChartVersion } from './helm-repository';
+export {
+  describeLockChanges,
+  formatLockFile,
+  LOCK_FILE_NAME,
+  lockFilePath,
+  parseLockFile,
+  readLockFile,
+  writeLockFile,
+  type LockedComponent,
+  type LockFile,
+} from './lock-file';
+export { substitutePlaceholders } from './placeholders';
+export { loadRegistryCredentials, type RegistryCredentials } from './registry-credentials';
+export { listRegistryTags, manifestDigest, parseRepository } from './registry-tags';
+export { lockIsStale, resolveComponents, type ResolveInput, type ResolveResult } from './resolve';
+export { SourceError, type SourceIssue } from './source-error';
+export { newestFirst, selectTag } from './tag-policy';
