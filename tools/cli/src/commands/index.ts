@@ -1,5 +1,7 @@
 import type { Command } from '../command';
 import { validateCommand } from './validate';
+import { copyCommand } from './copy';
+import { syncCommand } from './sync';
 
 /** Every verb of `dockyard`, in the order `--help` lists them. */
-export const commands: Command[] = [validateCommand];
+export const commands: Command[] = [validateCommand, syncCommand, copyCommand];

@@ -1,0 +1,54 @@
+import { isDigest } from '../digest';
+import { OciLayout } from '../layout/oci-layout';
+import { manifestBlob, manifestMediaType } from '../manifest';
+import type { ImageSource, ImageTarget } from './types';
+
+export function layoutSource(dir: string, ref: string): ImageSource {
+  const layout = new OciLayout(dir);
+  const name = `oci:${dir}:${ref}`;
+  async function topDigest(): Promise<string> {
+    if (isDigest(ref)) return ref;
+    const entry = await layout.findRef(ref);
+    if (!entry) throw new Error(`${name}: no image named "${ref}" in ${dir}/index.json`);
+    return entry.digest;
+  }
+  return {
+    name,
+    endpointKey: `dir:${dir}`,
+    topDigest,
+    async manifest(digest) {
+      const wanted = digest ?? (await topDigest());
+      const bytes = await layout.readBlob(wanted).catch(() => {
+        throw new Error(`${name}: manifest ${wanted} is missing from ${dir}/blobs`);
+      });
+      const blob = manifestBlob(bytes, manifestMediaType(bytes, undefined));
+      if (blob.digest !== wanted) throw new Error(`${name}: blob ${wanted} is corrupt on disk (content hashes to ${blob.digest})`);
+      return blob;
+    },
+    async openBlob(desc, offset) {
+      return layout.openBlob(desc.digest, offset);
+    },
+  };
+}
+
+/** `ref` names the image in index.json; undefined stores it by digest only. */
+export function layoutTarget(dir: string, ref: string | undefined): ImageTarget {
+  const layout = new OciLayout(dir);
+  return {
+    name: `oci:${dir}${ref ? `:${ref}` : ''}`,
+    endpointKey: `dir:${dir}`,
+    storeKey: `dir:${dir}`,
+    repository: '',
+    tag: ref,
+    async manifestDigest(reference) {
+      if (isDigest(reference)) return (await layout.hasBlob(reference)) ? reference : undefined;
+      return (await layout.findRef(reference))?.digest;
+    },
+    hasBlob: (desc) => layout.hasBlob(desc.digest),
+    writeBlob: (desc, body) => layout.writeBlob(desc.digest, body),
+    async writeManifest(blob, reference) {
+      await layout.writeManifest(blob);
+      if (!isDigest(reference)) await layout.tag(blob, reference);
+    },
+  };
+}

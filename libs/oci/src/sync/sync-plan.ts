@@ -1,0 +1,76 @@
+import { parseLocation, type Location } from '../location/parse-location';
+import { parseReference, type ImageRef } from '../reference';
+import type { ImageListEntry } from './image-list';
+
+export interface Rewrite {
+  from: string;
+  to: string;
+}
+
+export interface SyncJob {
+  entry: ImageListEntry;
+  /** The list line with its registry host removed: the name written at every target. */
+  path: string;
+  source: ImageRef;
+  targets: Location[];
+}
+
+export class SyncPlanError extends Error {}
+
+/** Applies the first matching prefix rewrite (`release/` → `devops_release/`) to a source path. */
+export function rewritePath(path: string, rewrites: Rewrite[]): string {
+  const rule = rewrites.find((r) => path.startsWith(r.from));
+  return rule ? rule.to + path.slice(rule.from.length) : path;
+}
+
+/** A `--to` value: a registry (`host[/prefix]` or `docker://host[/prefix]`), `oci:DIR` or `registry-dir:DIR`. */
+export function parseSyncTarget(value: string): Location | { transport: 'docker-prefix'; registry: string; prefix: string } {
+  if (value.startsWith('oci:') || value.startsWith('registry-dir:')) return parseLocation(value);
+  const bare = value.replace(/^docker:\/\//, '').replace(/\/+$/, '');
+  const slash = bare.indexOf('/');
+  return { transport: 'docker-prefix', registry: slash < 0 ? bare : bare.slice(0, slash), prefix: slash < 0 ? '' : bare.slice(slash + 1) };
+}
+
+function joinPath(prefix: string, path: string): string {
+  return prefix ? `${prefix}/${path}` : path;
+}
+
+function hasHost(image: string): boolean {
+  const first = image.split('/')[0]!;
+  return image.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost');
+}
+
+/**
+ * One job per list line: the source is `FROM/rewrite(line)`, every target receives `line`
+ * unchanged (under the target's prefix). Lines with a host use it as the source when no
+ * `from` registry is given.
+ */
+export function planSync(entries: ImageListEntry[], from: string | undefined, targets: string[], rewrites: Rewrite[]): SyncJob[] {
+  const parsedTargets = targets.map(parseSyncTarget);
+  const seen = new Set<string>();
+  const jobs: SyncJob[] = [];
+  for (const entry of entries) {
+    const where = `${entry.file}:${entry.line}`;
+    let lineRef: ImageRef;
+    try {
+      lineRef = parseReference(hasHost(entry.image) ? entry.image : `registry.invalid/${entry.image}`);
+    } catch (err) {
+      throw new SyncPlanError(`${where}: ${(err as Error).message}`);
+    }
+    const sourceRegistry = from ?? (lineRef.registry !== 'registry.invalid' ? lineRef.registry : undefined);
+    if (!sourceRegistry) throw new SyncPlanError(`${where}: "${entry.image}" names no registry; pass --from HOST or write the host in the list`);
+    const suffix = `${lineRef.tag ? `:${lineRef.tag}` : ''}${lineRef.digest ? `@${lineRef.digest}` : ''}`;
+    const path = `${lineRef.repository}${suffix}`;
+    if (seen.has(path)) continue;
+    seen.add(path);
+    const source = parseReference(`${sourceRegistry}/${rewritePath(lineRef.repository, rewrites)}${suffix}`);
+    const jobTargets: Location[] = parsedTargets.map((target) => {
+      if (target.transport === 'docker-prefix') return { transport: 'docker', ref: parseReference(`${target.registry}/${joinPath(target.prefix, path)}`) };
+      if (target.transport === 'oci') return { ...target, ref: path };
+      if (target.transport === 'registry-dir') return { ...target, repository: lineRef.repository, tag: lineRef.tag ?? lineRef.digest };
+      return target;
+    });
+    jobs.push({ entry, path, source, targets: jobTargets });
+  }
+  return jobs;
+}

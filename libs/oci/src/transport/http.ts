@@ -1,0 +1,53 @@
+import http from 'node:http';
+import https from 'node:https';
+import type { Transport } from './types';
+
+export interface HttpOptions {
+  /** Abort a request when its socket is idle this long (a stalled server); default 60 s. */
+  stallTimeoutMs?: number;
+  /** Skip TLS certificate verification (registries marked insecure only). */
+  skipTlsVerify?: boolean;
+  /** Extra CA certificates (PEM) to trust. */
+  ca?: string | Buffer;
+  maxSocketsPerHost?: number;
+}
+
+export class NetworkError extends Error {
+  constructor(readonly url: URL, override readonly cause: Error) {
+    super(`${url.origin}: ${cause.message}`);
+  }
+}
+
+/** The innermost transport: one node:http(s) request with keep-alive sockets and a stall timeout. */
+export function httpTransport(options: HttpOptions = {}): Transport {
+  const agentOptions = { keepAlive: true, maxSockets: options.maxSocketsPerHost ?? 32 };
+  const httpAgent = new http.Agent(agentOptions);
+  const httpsAgent = new https.Agent({ ...agentOptions, rejectUnauthorized: !options.skipTlsVerify, ca: options.ca });
+  const stall = options.stallTimeoutMs ?? 60_000;
+
+  return (request) =>
+    new Promise((resolve, reject) => {
+      const secure = request.url.protocol === 'https:';
+      const headers: Record<string, string> = { ...request.headers };
+      if (Buffer.isBuffer(request.body)) headers['content-length'] = String(request.body.length);
+      const req = (secure ? https : http).request(request.url, {
+        method: request.method,
+        headers,
+        agent: secure ? httpsAgent : httpAgent,
+        timeout: stall,
+      });
+      req.on('timeout', () => req.destroy(new Error(`no data for ${Math.round(stall / 1000)}s (stalled connection)`)));
+      req.on('error', (err) => reject(new NetworkError(request.url, err)));
+      req.on('response', (res) => {
+        // The request's timeout keeps covering the body, so a stall mid-body fails the stream.
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, url: request.url, body: res });
+      });
+      const body = request.body;
+      if (body === undefined) req.end();
+      else if (Buffer.isBuffer(body)) req.end(body);
+      else {
+        body.on('error', (err) => req.destroy(err));
+        body.pipe(req);
+      }
+    });
+}

@@ -1,0 +1,53 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Readable } from 'node:stream';
+
+export type HttpMethod = 'GET' | 'HEAD' | 'PUT' | 'POST' | 'PATCH' | 'DELETE';
+
+export interface HttpRequest {
+  method: HttpMethod;
+  url: URL;
+  headers?: Record<string, string>;
+  /** A Buffer can be re-sent on retry; a stream cannot, so the caller retries those itself. */
+  body?: Buffer | Readable;
+  /** Token scopes the request needs, e.g. `repository:app/web:pull,push` (bearer auth only). */
+  scopes?: string[];
+}
+
+export interface HttpResponse {
+  status: number;
+  headers: IncomingHttpHeaders;
+  url: URL;
+  /** Must be consumed or destroyed by the caller. */
+  body: Readable;
+}
+
+/** One request/response step; middleware wraps the next transport (ping, auth, retry, …). */
+export type Transport = (request: HttpRequest) => Promise<HttpResponse>;
+export type Middleware = (next: Transport) => Transport;
+
+export function header(response: HttpResponse, name: string): string | undefined {
+  const value = response.headers[name.toLowerCase()];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+export function isReplayable(request: HttpRequest): boolean {
+  return request.body === undefined || Buffer.isBuffer(request.body);
+}
+
+export async function readBody(response: HttpResponse, limit = 16 * 1024 * 1024): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for await (const chunk of response.body) {
+    total += (chunk as Buffer).length;
+    if (total > limit) {
+      response.body.destroy();
+      throw new Error(`${response.url.origin}${response.url.pathname}: response larger than ${limit} bytes`);
+    }
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+export function discardBody(response: HttpResponse): void {
+  response.body.resume();
+}

@@ -1,0 +1,176 @@
+import { mkdir, readdir } from 'node:fs/promises';
+import { basename, dirname, join, relative, resolve } from 'node:path';
+import {
+  CopyScheduler,
+  describeLocation,
+  planSync,
+  readImageLists,
+  runSync,
+  startProgress,
+  writeSyncReport,
+  MISS_IMAGE_FILE,
+  MISS_PUSH_IMAGE_FILE,
+  REPORT_FILE,
+  type CredentialsSpec,
+  type Rewrite,
+} from '../../../../libs/oci/src';
+import { formatIssue, loadProjectFile, type SyncSpec } from '../../../../libs/spec/src';
+import { UsageError, type Command } from '../command';
+import { findWorkspaceRoot } from '../workspace-root';
+import { registryOptions, registryOptionsHelp, registrySettings } from './copy';
+
+const usage = `Usage: dockyard sync [LIST...] [--project FILE] [--from HOST] [--to TARGET]... [options]
+
+Copies every image named in the list files (one \`project/name:tag\` per line; \`#\` comments
+and blank lines skipped) from the source registry to each target. All images share one
+scheduler: a blob is transferred once per target, unchanged images cost two HEAD requests,
+and one failing image never stops the others.
+
+  LIST                  image list files (images_platform.list format)
+  --project FILE        read from/to/rewrites/lists/concurrency from the project's \`sync:\` section;
+                        flags add to it (lists default to dist/<project>/images/images.list)
+  --from HOST           source registry (default: the host written in each line)
+  --to TARGET           a registry HOST[/PREFIX] (or docker://HOST[/PREFIX]), oci:DIR, or registry-dir:DIR;
+                        repeatable
+  --rewrite OLD=NEW     source path prefix rewrite, e.g. release/=devops_release/ (repeatable)
+  --dry-run             print what would be copied; contact no registry
+  --report DIR          write ${REPORT_FILE}, ${MISS_IMAGE_FILE} (unreadable sources) and
+                        ${MISS_PUSH_IMAGE_FILE} (failed target writes) here (default: the current
+                        directory, or dist/<project>/sync with --project)
+  --image-concurrency N images in flight at once (default 16)
+${registryOptionsHelp}
+
+Exit status: 0 when every image reached every target, 1 when anything is missing, 2 for usage errors.`;
+
+interface SyncInputs {
+  lists: string[];
+  from?: string;
+  targets: string[];
+  rewrites: Rewrite[];
+  insecure: string[];
+  credentials: Record<string, CredentialsSpec>;
+  concurrency?: number;
+  reportDir: string;
+  baseDir?: string;
+}
+
+function parseRewrite(value: string): Rewrite {
+  const eq = value.indexOf('=');
+  if (eq <= 0) throw new UsageError(`--rewrite expects OLD=NEW, got "${value}"`);
+  return { from: value.slice(0, eq), to: value.slice(eq + 1) };
+}
+
+async function expandLists(patterns: string[], baseDir: string): Promise<string[]> {
+  const files: string[] = [];
+  for (const pattern of patterns) {
+    if (!/[*?[{]/.test(pattern)) {
+      files.push(resolve(baseDir, pattern));
+      continue;
+    }
+    // Wildcards in the file name only (images/*.list): Node 20 has no fs.glob.
+    const dir = resolve(baseDir, dirname(pattern));
+    const name = new RegExp(`^${basename(pattern).replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+    const entries = await readdir(dir).catch(() => [] as string[]);
+    const matched = entries.filter((entry) => name.test(entry)).map((entry) => join(dir, entry));
+    if (matched.length === 0) throw new UsageError(`no image list matches ${pattern} in ${baseDir}`);
+    files.push(...matched.sort());
+  }
+  return files;
+}
+
+async function fromProject(file: string): Promise<Omit<SyncInputs, 'reportDir'> & { name: string; root: string }> {
+  const project = await loadProjectFile(resolve(file), file);
+  if (!project.spec) throw new UsageError(`${file} is not valid:\n${project.issues.map(formatIssue).join('\n')}`);
+  const sync = (project.spec as { sync?: SyncSpec }).sync;
+  if (!sync) throw new UsageError(`${file}: project "${project.name}" has no sync: section`);
+  const root = findWorkspaceRoot(project.dir);
+  const lists = sync.lists?.length ? await expandLists(sync.lists, project.dir) : [join(root, 'dist', project.name, 'images', 'images.list')];
+  const endpoints = [sync.from, ...sync.to];
+  const credentials: Record<string, CredentialsSpec> = {};
+  for (const endpoint of endpoints) if (endpoint.credentials) credentials[endpoint.registry] = endpoint.credentials;
+  return {
+    name: project.name,
+    root,
+    lists,
+    from: sync.from.registry,
+    targets: sync.to.map((t) => t.registry),
+    rewrites: sync.from.rewrites ?? [],
+    insecure: endpoints.filter((e) => e.insecure).map((e) => e.registry),
+    credentials,
+    concurrency: sync.concurrency,
+    baseDir: project.dir,
+  };
+}
+
+export const syncCommand: Command = {
+  name: 'sync',
+  summary: 'copy the images of list files (or a project) to one or more registries',
+  usage,
+  options: {
+    ...registryOptions,
+    project: { type: 'string' },
+    from: { type: 'string' },
+    to: { type: 'string', multiple: true },
+    rewrite: { type: 'string', multiple: true },
+    'dry-run': { type: 'boolean' },
+    report: { type: 'string' },
+    'image-concurrency': { type: 'string' },
+  },
+  async run({ values, positionals }) {
+    const project = values.project ? await fromProject(values.project as string) : undefined;
+    const inputs: SyncInputs = {
+      lists: [...(project?.lists ?? []), ...positionals.map((p) => resolve(p))],
+      from: (values.from as string | undefined) ?? project?.from,
+      targets: [...(project?.targets ?? []), ...((values.to as string[] | undefined) ?? [])],
+      rewrites: [...((values.rewrite as string[] | undefined) ?? []).map(parseRewrite), ...(project?.rewrites ?? [])],
+      insecure: project?.insecure ?? [],
+      credentials: project?.credentials ?? {},
+      concurrency: project?.concurrency,
+      reportDir: resolve((values.report as string | undefined) ?? (project ? join(project.root, 'dist', project.name, 'sync') : '.')),
+      baseDir: project?.baseDir,
+    };
+    if (inputs.lists.length === 0) throw new UsageError(`name at least one image list file (or --project)\n\n${usage}`);
+    if (inputs.targets.length === 0) throw new UsageError(`name at least one --to target\n\n${usage}`);
+    let jobs;
+    try {
+      jobs = planSync(await readImageLists(inputs.lists), inputs.from, inputs.targets, inputs.rewrites);
+    } catch (err) {
+      console.error(`dockyard sync: ${(err as Error).message}`);
+      return 1;
+    }
+    const dryRun = Boolean(values['dry-run']);
+    if (dryRun) {
+      for (const job of jobs) for (const target of job.targets) console.log(`${job.source.registry}/${job.source.repository}${job.source.tag ? `:${job.source.tag}` : ''}${job.source.digest ? `@${job.source.digest}` : ''} -> ${describeLocation(target)}`);
+      console.log(`dry run: ${jobs.length} image(s) to ${inputs.targets.length} target(s); nothing was copied`);
+      return 0;
+    }
+    const settings = registrySettings(values, { insecure: inputs.insecure, credentials: inputs.credentials, baseDir: inputs.baseDir });
+    const imageConcurrency = values['image-concurrency'] === undefined ? undefined : Number(values['image-concurrency']);
+    if (imageConcurrency !== undefined && !(Number.isInteger(imageConcurrency) && imageConcurrency > 0)) throw new UsageError('--image-concurrency must be a positive whole number');
+    const scheduler = new CopyScheduler({ concurrency: settings.concurrency ?? inputs.concurrency, retry: settings.retry });
+    const started = Date.now();
+    let done = 0;
+    const stopProgress = startProgress(process.stderr, () => ({ imagesDone: done, imagesTotal: jobs.length, stats: scheduler.stats, elapsedMs: Date.now() - started }));
+    const report = await runSync(jobs, {
+      pool: settings.pool,
+      scheduler,
+      platforms: settings.platforms,
+      imageConcurrency,
+      onImageDone: (outcome) => {
+        done++;
+        if (outcome.sourceError) console.error(`missing source ${outcome.source}: ${outcome.sourceError}`);
+        for (const t of outcome.targets) if (t.status === 'failed') console.error(`failed ${t.target}: ${t.error}`);
+      },
+    });
+    stopProgress();
+    await mkdir(inputs.reportDir, { recursive: true });
+    await writeSyncReport(inputs.reportDir, report);
+    const copied = report.images.flatMap((i) => i.targets).filter((t) => t.status === 'copied').length;
+    const unchanged = report.images.flatMap((i) => i.targets).filter((t) => t.status === 'unchanged').length;
+    const where = relative(process.cwd(), inputs.reportDir) || '.';
+    console.log(`${jobs.length} image(s): ${copied} copied, ${unchanged} unchanged, ${report.missingSources.length} unreadable, ${report.missingTargets.length} failed writes; report in ${where}/${REPORT_FILE}`);
+    if (report.missingSources.length) console.log(`see ${where}/${MISS_IMAGE_FILE}`);
+    if (report.missingTargets.length) console.log(`see ${where}/${MISS_PUSH_IMAGE_FILE}`);
+    return report.missingSources.length || report.missingTargets.length ? 1 : 0;
+  },
+};
