@@ -18,7 +18,7 @@ export {
   type LockFile,
 } from './lock-file';
 export { substitutePlaceholders } from './placeholders';
-export { loadRegistryCredentials, type RegistryCredentials } from './registry-credentials';
+export { loadRegistryCredentials } from './registry-credentials';
 export { listRegistryTags, manifestDigest, parseRepository } from './registry-tags';
 export { lockIsStale, resolveComponents, type ResolveInput, type ResolveResult } from './resolve';
 export { SourceError, type SourceIssue } from './source-error';

@@ -1,11 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import type { RegistryCredentials } from '../../spec/src/types';
 import { SourceError } from './source-error';
-
-export type RegistryCredentials =
-  | { usernameEnv: string; passwordEnv: string }
-  | { username: string; passwordFile: string }
-  | { dockerConfig: string };
 
 export interface BasicCredentials {
   username: string;

@@ -1,13 +1,6 @@
 import semver from 'semver';
+import type { TagPolicy } from '../../spec/src/types';
 import { SourceError } from './source-error';
-
-export interface TagPolicy {
-  policy: 'newest' | 'semver' | 'regex' | 'pinned';
-  range?: string;
-  pattern?: string;
-  value?: string;
-  prereleases?: boolean;
-}
 
 /**
  * Picks one tag from `tags` by policy. `newest` counts pre-releases (as `make update-tag` did)

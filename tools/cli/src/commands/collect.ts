@@ -1,0 +1,55 @@
+import { join, relative, resolve } from 'node:path';
+import { collectComponents, readLockFile, SourceError } from '../../../../libs/sources/src';
+import { formatSourceIssue, loadReleaseProject } from '../../../../libs/sources/src/release-project';
+import { UsageError, type Command } from '../command';
+
+const usage = `Usage: dockyard collect [PROJECT] [--out DIR]
+
+Fetches exactly the content locked in project.lock.yaml into dist/<project>/collect/<targetPath>/:
+files of git components at their locked tags (shallow, only the listed paths), chart archives
+(digest checked), local folders. Placeholders [[ name ]], [[ imageTagFromGitTag ]] and
+[[ TagOfRepo(component) ]] are substituted. Two files on one path, an unknown placeholder or a
+stale lock fail the run and leave the previous output as it was.
+
+  PROJECT    a Release project.yaml or its folder (default: the current folder)
+  --out DIR  output folder (default: <workspace>/dist/<project>/collect)`;
+
+export const collectCommand: Command = {
+  name: 'collect',
+  summary: 'fetch locked component files into dist/<project>/collect',
+  usage,
+  options: { out: { type: 'string' } },
+  async run({ values, positionals }) {
+    if (positionals.length > 1) throw new UsageError(`one project at a time\n\n${usage}`);
+    const loaded = await loadReleaseProject(positionals[0] ?? '.');
+    if ('errors' in loaded) {
+      for (const line of loaded.errors) console.error(line);
+      return 1;
+    }
+    const { project } = loaded;
+    let lock;
+    try {
+      lock = await readLockFile(project.dir);
+    } catch (err) {
+      const e = err as SourceError;
+      console.error(`${e.message}${e.hint ? ` (${e.hint})` : ''}`);
+      return 1;
+    }
+    const outDir = resolve((values.out as string | undefined) ?? join(project.workspaceRoot, 'dist', project.spec.name, 'collect'));
+    const { files, issues } = await collectComponents({
+      project: project.spec.name,
+      dir: project.dir,
+      components: project.spec.components ?? [],
+      placeholders: project.spec.placeholders,
+      lock,
+      outDir,
+    });
+    if (issues.length > 0) {
+      for (const issue of issues) console.error(formatSourceIssue(issue, project));
+      console.error(`collect: ${issues.length} problem${issues.length === 1 ? '' : 's'}; ${relative(process.cwd(), outDir) || outDir} left unchanged`);
+      return 1;
+    }
+    console.log(`collected ${files.length} file${files.length === 1 ? '' : 's'} into ${relative(process.cwd(), outDir) || outDir}`);
+    return 0;
+  },
+};

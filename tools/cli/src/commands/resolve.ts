@@ -1,0 +1,105 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { resolve as resolvePath } from 'node:path';
+import {
+  describeLockChanges,
+  formatImportedRelease,
+  formatLockFile,
+  importChartsList,
+  lockFilePath,
+  readLockFile,
+  resolveComponents,
+  SourceError,
+  writeFileAtomic,
+  writeLockFile,
+} from '../../../../libs/sources/src';
+import { formatSourceIssue, loadReleaseProject } from '../../../../libs/sources/src/release-project';
+import { UsageError, type Command } from '../command';
+
+const usage = `Usage: dockyard resolve [PROJECT] [--check]
+       dockyard resolve --import charts_list.yaml --out DIR/project.yaml [--git-base URL] [--token-file FILE] [--version V]
+
+Turns each component's floating version (newest git tag, semver range, chart version, image
+tag) into an exact one and writes project.lock.yaml beside project.yaml, printing what changed.
+
+  PROJECT            a Release project.yaml or its folder (default: the current folder)
+  --check            write nothing; exit 1 when the lock file is missing or stale (for CI)
+  --import FILE      convert an old charts_list.yaml / release_charts.yaml into a new project.yaml
+  --out FILE         where --import writes (refuses to overwrite)
+  --git-base URL     prefix for repositoryFullName (default https://github.com)
+  --token-file FILE  token file the imported components read (the old workflow used "token")
+  --version V        version of the imported release (default v0.0.0)`;
+
+export const resolveCommand: Command = {
+  name: 'resolve',
+  summary: 'pin component versions into project.lock.yaml',
+  usage,
+  options: {
+    check: { type: 'boolean' },
+    import: { type: 'string' },
+    out: { type: 'string' },
+    'git-base': { type: 'string' },
+    'token-file': { type: 'string' },
+    version: { type: 'string' },
+  },
+  async run({ values, positionals }) {
+    if (values.import) return importCommand(values);
+    if (positionals.length > 1) throw new UsageError(`one project at a time\n\n${usage}`);
+    const loaded = await loadReleaseProject(positionals[0] ?? '.');
+    if ('errors' in loaded) {
+      for (const line of loaded.errors) console.error(line);
+      return 1;
+    }
+    const { project } = loaded;
+    const before = await readLockFile(project.dir).catch((err: SourceError) => {
+      console.error(`${err.message}${err.hint ? ` (${err.hint})` : ''}`);
+      return undefined;
+    });
+    const { lock, issues } = await resolveComponents({ project: project.spec.name, dir: project.dir, components: project.spec.components ?? [] });
+    if (issues.length > 0) {
+      for (const issue of issues) console.error(formatSourceIssue(issue, project));
+      console.error(`resolve: ${issues.length} component${issues.length === 1 ? '' : 's'} failed; ${lockFilePath(project.dir)} left unchanged`);
+      return 1;
+    }
+    const changes = describeLockChanges(before, lock);
+    const current = existsSync(lockFilePath(project.dir)) ? await readFile(lockFilePath(project.dir), 'utf8') : undefined;
+    const stale = current !== formatLockFile(lock);
+    if (values.check) {
+      if (!stale) {
+        console.log(`${lockFilePath(project.dir)} is up to date`);
+        return 0;
+      }
+      for (const line of changes) console.error(line);
+      const command = ['dockyard resolve', ...positionals].join(' ');
+      console.error(`${lockFilePath(project.dir)} is ${current === undefined ? 'missing' : 'stale'}; run \`${command}\` and commit it`);
+      return 1;
+    }
+    if (stale) await writeLockFile(project.dir, lock);
+    for (const line of changes) console.log(line);
+    console.log(stale ? `wrote ${lockFilePath(project.dir)} (${changes.length} change${changes.length === 1 ? '' : 's'})` : `${lockFilePath(project.dir)} is up to date`);
+    return 0;
+  },
+};
+
+async function importCommand(values: Record<string, unknown>): Promise<number> {
+  const from = values.import as string;
+  const out = values.out as string | undefined;
+  if (!out) throw new UsageError(`--import needs --out FILE (the new project.yaml)\n\n${usage}`);
+  if (existsSync(out)) {
+    console.error(`${out} already exists; choose another --out or remove it`);
+    return 1;
+  }
+  try {
+    const imported = importChartsList(await readFile(from, 'utf8'), from, {
+      gitBase: values['git-base'] as string | undefined,
+      tokenFile: values['token-file'] as string | undefined,
+    });
+    await writeFileAtomic(resolvePath(out), formatImportedRelease(imported, (values.version as string | undefined) ?? 'v0.0.0'));
+    console.log(`wrote ${out} with ${imported.components.length} components; run \`dockyard resolve ${out}\` next`);
+    return 0;
+  } catch (err) {
+    if (!(err instanceof SourceError) && (err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    console.error(err instanceof SourceError ? `${err.message}${err.hint ? ` (${err.hint})` : ''}` : `cannot read ${from}`);
+    return 1;
+  }
+}
