@@ -1,6 +1,8 @@
 import { writeFile, mkdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import Dockerode from 'dockerode';
+import { removeWhenGone } from './detached-removal';
+import { onProcessExit } from './exit-cleanup';
 import { unmountAllUnder } from './mounts';
 import { ensureTools } from './require-tool';
 import { spawnService, waitUntilReady, type ServiceProcess } from './service-process';
@@ -35,6 +37,9 @@ export async function startDockerEngine(): Promise<RunningDocker> {
   }
   await ensureTools(['dockerd', 'containerd', 'runc']);
   const runDir = await tempDir('docker');
+  let service: ServiceProcess | undefined;
+  // dockerd needs seconds to shut down, longer than an exiting process can wait.
+  const forgetExitRemoval = onProcessExit(() => removeWhenGone(service?.pid, runDir));
   try {
     const socket = join(runDir, 'docker.sock');
     const dataRoot = join(runDir, 'data');
@@ -45,7 +50,7 @@ export async function startDockerEngine(): Promise<RunningDocker> {
     await writeFile(configFile, '{}\n');
     const namespace = basename(runDir);
 
-    const service = spawnService({
+    service = spawnService({
       name: `dockerd on ${socket}`,
       command: 'dockerd',
       args: [
@@ -69,17 +74,24 @@ export async function startDockerEngine(): Promise<RunningDocker> {
       stopTimeoutMs: 20_000,
     });
     const docker = new Dockerode({ socketPath: socket });
-    await waitUntilReady(service, async () => (await docker.ping()).toString() === 'OK', readyTimeoutMs);
-    return { socket, host: `unix://${socket}`, docker, stop: () => stopEngine(service, runDir) };
+    const engine = service;
+    await waitUntilReady(engine, async () => (await docker.ping()).toString() === 'OK', readyTimeoutMs);
+    return {
+      socket,
+      host: `unix://${socket}`,
+      docker,
+      stop: async () => {
+        await engine.stop();
+        await unmountAllUnder(runDir);
+        await removeTempDir(runDir);
+        forgetExitRemoval();
+      },
+    };
   } catch (error) {
+    await service?.stop();
     await unmountAllUnder(runDir);
     await removeTempDir(runDir);
+    forgetExitRemoval();
     throw error;
   }
-}
-
-async function stopEngine(service: ServiceProcess, runDir: string): Promise<void> {
-  await service.stop();
-  await unmountAllUnder(runDir);
-  await removeTempDir(runDir);
 }

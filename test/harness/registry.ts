@@ -1,9 +1,11 @@
+import { rmSync } from 'node:fs';
 import { writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { onProcessExit } from './exit-cleanup';
 import { bcryptHtpasswdLine } from './htpasswd';
 import { freePort } from './ports';
 import { registryConfigYaml } from './registry-config';
-import { spawnService, waitUntilReady, type ServiceProcess } from './service-process';
+import { spawnService, waitUntilReady } from './service-process';
 import { removeTempDir, tempDir } from './tmp';
 
 export interface RegistryOptions {
@@ -32,6 +34,7 @@ const readyTimeoutMs = 30_000;
 /** Starts Debian's `docker-registry serve` (distribution 2.8) on a free 127.0.0.1 port. */
 export async function startRegistry(opts: RegistryOptions = {}): Promise<RunningRegistry> {
   const runDir = await tempDir('registry');
+  const forgetExitRemoval = onProcessExit(() => rmSync(runDir, { recursive: true, force: true, maxRetries: 3 }));
   try {
     const storageDir = opts.storageDir ?? join(runDir, 'storage');
     await mkdir(storageDir, { recursive: true });
@@ -49,8 +52,8 @@ export async function startRegistry(opts: RegistryOptions = {}): Promise<Running
         command: 'docker-registry',
         args: ['serve', configFile],
         logFile: join(runDir, 'registry.log'),
-        stopSignal: 'SIGTERM',
-        stopTimeoutMs: 5_000,
+        // Nothing to flush: an unfinished upload is lost either way.
+        stopSignal: 'SIGKILL',
       });
       const url = `http://127.0.0.1:${port}`;
       try {
@@ -64,11 +67,16 @@ export async function startRegistry(opts: RegistryOptions = {}): Promise<Running
         host: `127.0.0.1:${port}`,
         url,
         storageDir,
-        stop: () => stopRegistry(service, runDir),
+        stop: async () => {
+          await service.stop();
+          await removeTempDir(runDir);
+          forgetExitRemoval();
+        },
       };
     }
   } catch (error) {
     await removeTempDir(runDir);
+    forgetExitRemoval();
     throw error;
   }
 }
@@ -77,9 +85,4 @@ async function answersV2(url: string, withAuth: boolean): Promise<boolean> {
   const response = await fetch(`${url}/v2/`, { signal: AbortSignal.timeout(2_000) });
   await response.body?.cancel();
   return response.status === 200 || (withAuth && response.status === 401);
-}
-
-async function stopRegistry(service: ServiceProcess, runDir: string): Promise<void> {
-  await service.stop();
-  await removeTempDir(runDir);
 }

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, openSync, closeSync, readFileSync } from 'node:fs';
+import { onProcessExit } from './exit-cleanup';
 
 /** A long-running program started by the harness, its output kept in a log file. */
 export interface ServiceProcess {
@@ -27,23 +28,12 @@ export interface ServiceSpawnOptions {
   env?: NodeJS.ProcessEnv;
 }
 
-const running = new Set<{ child: ChildProcess; stopSignal: NodeJS.Signals }>();
-let exitHookInstalled = false;
-
-function installExitHook(): void {
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  process.on('exit', () => {
-    for (const { child, stopSignal } of running) child.kill(stopSignal);
-  });
-}
-
 const setprivPath = '/usr/bin/setpriv';
 
 /**
  * Starts a service. It is wrapped in `setpriv --pdeathsig` so the kernel signals it when
  * this Node process dies for any reason (crash, SIGKILL from vitest), and it is also
- * signalled from a process 'exit' hook; a crashed test never leaves a server behind.
+ * signalled when this process exits; a crashed test never leaves a server behind.
  */
 export function spawnService(options: ServiceSpawnOptions): ServiceProcess {
   const stopSignal = options.stopSignal ?? 'SIGTERM';
@@ -63,22 +53,17 @@ export function spawnService(options: ServiceSpawnOptions): ServiceProcess {
     throw new Error(`${options.name}: could not start \`${options.command}\` (is it installed and on PATH?)`);
   }
   const pid = child.pid;
-  installExitHook();
-  const entry = { child, stopSignal };
-  running.add(entry);
+  const forgetExitKill = onProcessExit(() => child.kill(stopSignal));
 
   let exited = false;
   const exitedPromise = new Promise<void>((resolve) => {
-    child.once('exit', () => {
+    const onGone = (): void => {
       exited = true;
-      running.delete(entry);
+      forgetExitKill();
       resolve();
-    });
-    child.once('error', () => {
-      exited = true;
-      running.delete(entry);
-      resolve();
-    });
+    };
+    child.once('exit', onGone);
+    child.once('error', onGone);
   });
 
   const logTail = (lines = 30): string => {

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import Dockerode from 'dockerode';
@@ -12,8 +13,9 @@ interface HeldServices {
   dockerSocket: string;
 }
 
-async function startHolder(): Promise<{ kill: () => void; services: HeldServices }> {
-  const child = spawn(process.execPath, ['-r', '@swc-node/register', join(__dirname, 'fixtures', 'hold-services.ts')], {
+/** Runs fixtures/hold-services.ts in a separate Node process and reads the services it started. */
+async function startHolder(mode: 'hold' | 'exit'): Promise<{ kill: () => void; services: HeldServices }> {
+  const child = spawn(process.execPath, ['-r', '@swc-node/register', join(__dirname, 'fixtures', 'hold-services.ts'), mode], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
@@ -34,10 +36,18 @@ async function eventually(check: () => Promise<boolean>, what: string): Promise<
 }
 
 const answers = (probe: () => Promise<unknown>) => probe().then(() => true, () => false);
+const runDirsOf = (services: HeldServices) => [dirname(services.registryStorage), dirname(services.dockerSocket)];
+
+async function removeRunDirs(services: HeldServices): Promise<void> {
+  for (const runDir of runDirsOf(services)) {
+    await unmountAllUnder(runDir);
+    await removeTempDir(runDir);
+  }
+}
 
 describe('services started by the harness', () => {
   it('die when the Node process that started them is killed with SIGKILL', async () => {
-    const { kill, services } = await startHolder();
+    const { kill, services } = await startHolder('hold');
     const docker = new Dockerode({ socketPath: services.dockerSocket });
     try {
       expect(await answers(() => fetch(`${services.registryUrl}/v2/`))).toBe(true);
@@ -49,10 +59,21 @@ describe('services started by the harness', () => {
       await eventually(async () => !(await answers(() => docker.ping())), 'dockerd stopped answering');
     } finally {
       kill();
-      for (const runDir of [dirname(services.registryStorage), dirname(services.dockerSocket)]) {
-        await unmountAllUnder(runDir);
-        await removeTempDir(runDir);
+      await removeRunDirs(services);
+    }
+  });
+
+  it('are stopped and their temp dirs removed when that process exits without calling stop()', async () => {
+    const { services } = await startHolder('exit');
+    const docker = new Dockerode({ socketPath: services.dockerSocket });
+    try {
+      await eventually(async () => !(await answers(() => fetch(`${services.registryUrl}/v2/`))), 'registry stopped answering');
+      await eventually(async () => !(await answers(() => docker.ping())), 'dockerd stopped answering');
+      for (const runDir of runDirsOf(services)) {
+        await eventually(async () => !existsSync(runDir), `${runDir} removed`);
       }
+    } finally {
+      await removeRunDirs(services);
     }
   });
 });
