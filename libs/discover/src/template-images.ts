@@ -19,21 +19,90 @@ const ACTION = /\{\{-?\s*(.*?)\s*-?\}\}/g;
  */
 export function imagesInTemplate(file: string, text: string, scope: TemplateScope): Finding[] {
   const findings: Finding[] = [];
+  const blocks = new BlockTracker(scope);
   text.split('\n').forEach((line, index) => {
     const match = IMAGE_LINE.exec(line);
-    if (!match) return;
-    const rendered = render(stripComment(match[1]), scope);
+    if (!match) {
+      blocks.follow(line);
+      return;
+    }
+    const rendered = render(stripComment(match[1]), blocks.scope);
     if (!rendered) return;
     const value = unquote(rendered.text.trim());
     if (value === '' || isTemplated(value) || /\s/.test(value)) return;
     findings.push({
       text: value,
       source: { file, line: index + 1 },
-      disabled: Boolean(scope.disabled) || rendered.disabled,
+      disabled: Boolean(scope.disabled) || rendered.disabled || blocks.switchedOff(),
       ...(rendered.read.length > 0 ? { valuesRead: rendered.read } : {}),
     });
   });
   return findings;
+}
+
+type Truth = boolean | undefined;
+
+/**
+ * Follows `if`/`else`/`with`/`range`/`define`/`end` and `$var :=` actions line by line, so an
+ * image inside `{{ if .Values.persistence.enabled }}` with that value false is known to be off,
+ * and `{{ $registry }}` renders when it was assigned from values.
+ */
+class BlockTracker {
+  private readonly stack: Truth[] = [];
+  readonly scope: TemplateScope & { variables: Map<string, Value> };
+
+  constructor(scope: TemplateScope) {
+    this.scope = { ...scope, variables: new Map() };
+  }
+
+  follow(line: string): void {
+    for (const [, raw] of line.matchAll(ACTION)) {
+      const action = raw.trim();
+      const keyword = /^(if|else if|else|with|range|define|block|end)\b\s*(.*)$/.exec(action);
+      const assignment = /^(\$[A-Za-z0-9_]+)\s*:?=\s*(.+)$/.exec(action);
+      if (keyword) this.control(keyword[1], keyword[2]);
+      else if (assignment) {
+        const value = evaluatePipeline(assignment[2], this.scope);
+        if (value) this.scope.variables.set(assignment[1], value);
+        else this.scope.variables.delete(assignment[1]);
+      }
+    }
+  }
+
+  switchedOff(): boolean {
+    return this.stack.some((truth) => truth === false);
+  }
+
+  private control(keyword: string, rest: string): void {
+    if (keyword === 'if') this.stack.push(truthOf(rest, this.scope));
+    else if (keyword === 'else' || keyword === 'else if') {
+      const previous = this.stack.pop();
+      const next = previous === true ? false : keyword === 'else' ? (previous === false ? true : undefined) : previous === false ? truthOf(rest, this.scope) : undefined;
+      this.stack.push(next);
+    } else if (keyword === 'end') this.stack.pop();
+    else this.stack.push(undefined);
+  }
+}
+
+/** Truth of a simple condition: `.Values.x`, `not X`, `and X Y`, `or X Y`; undefined when unknown. */
+function truthOf(condition: string, scope: TemplateScope): Truth {
+  const tokens = tokenize(condition.trim());
+  const [head, ...args] = tokens;
+  if (head === 'not' && args.length === 1) {
+    const inner = truthOf(args[0], scope);
+    return inner === undefined ? undefined : !inner;
+  }
+  if ((head === 'and' || head === 'or') && args.length > 0) {
+    const truths = args.map((a) => truthOf(a, scope));
+    if (head === 'and') return truths.includes(false) ? false : truths.every((t) => t === true) ? true : undefined;
+    return truths.includes(true) ? true : truths.every((t) => t === false) ? false : undefined;
+  }
+  if (tokens.length !== 1) return undefined;
+  const token = head.startsWith('(') && head.endsWith(')') ? head.slice(1, -1).trim() : head;
+  if (token !== head) return truthOf(token, scope);
+  const value = evaluateTerm(token, scope);
+  if (value === undefined) return undefined;
+  return !['', 'false', '0', 'null', '~'].includes(value.text.trim());
 }
 
 function stripComment(value: string): string {
@@ -115,6 +184,8 @@ function evaluateTerm(token: string, scope: TemplateScope): Value | undefined {
   if (token.startsWith('(') && token.endsWith(')')) return evaluatePipeline(token.slice(1, -1), scope);
   if (token === '.Chart.AppVersion' || token === '$.Chart.AppVersion') return literal(scope.chart.appVersion ?? '');
   if (token === '.Chart.Name' || token === '$.Chart.Name') return literal(scope.chart.name);
+  const variable = (scope as { variables?: Map<string, Value> }).variables?.get(token);
+  if (variable) return variable;
   const path = /^\$?\.Values((?:\.[A-Za-z0-9_]+)+)$/.exec(token);
   if (!path) return undefined;
   return lookup(scope.values, path[1].slice(1).split('.'));
