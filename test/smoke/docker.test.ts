@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importBusyboxImage, startDockerEngine, type RunningDocker } from '../harness/docker';
+import { startRegistry } from '../harness/registry';
 import { runContainer } from '../harness/run-container';
 
 describe('startDockerEngine', () => {
@@ -29,5 +30,30 @@ describe('startDockerEngine', () => {
 
     const failing = await runContainer(engine, 'dockyard-smoke/busybox:test', ['sh', '-c', 'echo oops >&2; exit 3']);
     expect(failing).toEqual({ exitCode: 3, stdout: '', stderr: 'oops\n' });
+  });
+
+  it('pushes an image to a harness registry on 127.0.0.1 (no TLS, no login)', async () => {
+    const registry = await startRegistry();
+    try {
+      const ref = `${registry.host}/smoke/busybox:pushed`;
+      await importBusyboxImage(engine, ref);
+      // The engine insists on an X-Registry-Auth header, even an empty one, for a registry without auth.
+      const progress = await engine.docker.getImage(ref).push({ authconfig: { serveraddress: registry.host } });
+      const events = await new Promise<Array<{ error?: string }>>((resolve, reject) =>
+        engine.docker.modem.followProgress(progress, (error: Error | null, output: Array<{ error?: string }>) =>
+          error ? reject(error) : resolve(output),
+        ),
+      );
+      expect(events.filter((event) => event.error)).toEqual([]);
+
+      const manifest = await fetch(`${registry.url}/v2/smoke/busybox/manifests/pushed`, {
+        headers: { accept: 'application/vnd.docker.distribution.manifest.v2+json' },
+      });
+      expect(manifest.status).toBe(200);
+      const pushed = (await manifest.json()) as { layers: unknown[] };
+      expect(pushed.layers).toHaveLength(1);
+    } finally {
+      await registry.stop();
+    }
   });
 });

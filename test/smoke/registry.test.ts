@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
 import { startRegistry, type RunningRegistry } from '../harness/registry';
-import { removeTempDir, tempDir } from '../harness/tmp';
+import { tempDirFor } from '../harness/tmp';
 import { basicAuth, pullBlob, pushBlob, sha256Digest } from './blob-api';
 
 const started: RunningRegistry[] = [];
@@ -73,13 +73,9 @@ describe('startRegistry', () => {
     expect(existsSync(ownStorage.storageDir)).toBe(false);
     await expect(fetch(`${ownStorage.url}/v2/`)).rejects.toThrow();
 
-    const given = await tempDir('given-storage');
-    try {
-      const borrowed = await startRegistry({ storageDir: given });
-      await borrowed.stop();
-      expect(existsSync(given)).toBe(true);
-    } finally {
-      await removeTempDir(given);
-    }
+    const given = await tempDirFor(onTestFinished, 'given-storage');
+    const borrowed = await startRegistry({ storageDir: given });
+    await borrowed.stop();
+    expect(existsSync(given)).toBe(true);
   });
 });
