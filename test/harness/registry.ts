@@ -5,6 +5,7 @@ import { onProcessExit } from './exit-cleanup';
 import { bcryptHtpasswdLine } from './htpasswd';
 import { freePort } from './ports';
 import { registryConfigYaml } from './registry-config';
+import { ensureTools } from './require-tool';
 import { spawnService, waitUntilReady } from './service-process';
 import { removeTempDir, tempDir } from './tmp';
 
@@ -33,6 +34,7 @@ const readyTimeoutMs = 30_000;
 
 /** Starts Debian's `docker-registry serve` (distribution 2.8) on a free 127.0.0.1 port. */
 export async function startRegistry(opts: RegistryOptions = {}): Promise<RunningRegistry> {
+  await ensureTools(opts.auth ? ['docker-registry', 'htpasswd'] : ['docker-registry']);
   const runDir = await tempDir('registry');
   const forgetExitRemoval = onProcessExit(() => rmSync(runDir, { recursive: true, force: true, maxRetries: 3 }));
   try {
@@ -51,7 +53,7 @@ export async function startRegistry(opts: RegistryOptions = {}): Promise<Running
         name: `docker-registry on 127.0.0.1:${port}`,
         command: 'docker-registry',
         args: ['serve', configFile],
-        logFile: join(runDir, 'registry.log'),
+        logFile: join(runDir, `registry-${port}.log`),
         // Nothing to flush: an unfinished upload is lost either way.
         stopSignal: 'SIGKILL',
       });

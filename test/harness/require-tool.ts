@@ -47,13 +47,17 @@ async function missingPackages(packages: readonly string[]): Promise<string[]> {
 }
 
 let aptListsUpdated = false;
+const knownInstalled = new Set<string>();
 
 /**
  * Installs the Debian packages that are not installed yet. Cheap when all are present
  * (one dpkg-query). Needs root; otherwise fails with the command a person should run.
  */
 export async function ensurePackages(packages: readonly string[]): Promise<void> {
-  const missing = await missingPackages(packages);
+  const unchecked = packages.filter((name) => !knownInstalled.has(name));
+  if (unchecked.length === 0) return;
+  const missing = await missingPackages(unchecked);
+  for (const name of unchecked) if (!missing.includes(name)) knownInstalled.add(name);
   if (missing.length === 0) return;
   const installCommand = `apt-get update && apt-get install -y --no-install-recommends ${missing.join(' ')}`;
   if (process.getuid?.() !== 0) {
@@ -79,4 +83,5 @@ export async function ensurePackages(packages: readonly string[]): Promise<void>
   if (stillMissing.length > 0) {
     throw new Error(`apt-get reported success but these packages are still not installed: ${stillMissing.join(', ')}`);
   }
+  for (const name of missing) knownInstalled.add(name);
 }
