@@ -63,6 +63,10 @@ export const resolveCommand: Command = {
     }
     const changes = describeLockChanges(before, lock);
     const current = existsSync(lockFilePath(project.dir)) ? await readFile(lockFilePath(project.dir), 'utf8') : undefined;
+    if (current === undefined && Object.keys(lock.components).length === 0) {
+      console.log(`nothing to resolve: ${project.file} has only local components, so it needs no lock file`);
+      return 0;
+    }
     const stale = current !== formatLockFile(lock);
     if (values.check) {
       if (!stale) {

@@ -1,10 +1,16 @@
 import type { TargetConfiguration } from '@nx/devkit';
 import type { ProjectFacts, TargetInference } from './shared';
 import { validateTarget } from './validate';
+import { resolveTarget } from './resolve';
+import { collectTarget } from './collect';
+import { imagesTarget } from './images';
 
 /** Target name → how to infer it. A target appears only on projects its inference returns a config for. */
 const inferences: Record<string, TargetInference> = {
   validate: validateTarget,
+  resolve: resolveTarget,
+  collect: collectTarget,
+  images: imagesTarget,
 };
 
 export function inferTargets(project: ProjectFacts): Record<string, TargetConfiguration> {

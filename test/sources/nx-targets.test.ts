@@ -1,0 +1,93 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tempDirFor } from '../harness/tmp';
+import { NxWorkspace } from '../helpers/nx-workspace';
+import { dockyard } from './support/cli';
+import { commitAndTag, makeRepo } from './support/git-repos';
+
+const release = (name: string, components: string) => `kind: Release
+name: ${name}
+version: v1.0.0
+components:
+${components}
+placeholders:
+  registry_release: harbor.example.com/release
+images:
+  stripRegistry: true
+`;
+
+/** Ran tasks vs cache hits, from Nx's per-task lines (`[local cache]` marks a hit). */
+function ranAndCached(output: string): { ran: string[]; cached: string[] } {
+  const tasks = [...output.matchAll(/^\s*> nx run ([\w-]+:[\w-]+)( +\[local cache\])?/gm)];
+  return {
+    ran: tasks.filter((t) => !t[2]).map((t) => t[1]).sort(),
+    cached: tasks.filter((t) => t[2]).map((t) => t[1]).sort(),
+  };
+}
+
+describe('Nx targets resolve, collect, images', () => {
+  let ws: NxWorkspace;
+  let charts: { work: string; bare: string };
+
+  beforeAll(async () => {
+    const repos = await tempDirFor(afterAll, 'nx-repos');
+    charts = await makeRepo(repos, 'charts');
+    await commitAndTag(charts.work, { 'release/app.yaml': 'image: "[[ registry_release ]]/app:[[ imageTagFromGitTag ]]"\n' }, 'v1.0.0');
+    ws = await NxWorkspace.create('nx-sources', {
+      'releases/alpha/project.yaml': release('alpha', `  - name: charts
+    git: { url: "${charts.bare}" }
+    paths: [release/app.yaml]
+    targetPath: platform
+  - name: addons
+    local: addons
+    targetPath: addons`),
+      'releases/alpha/addons/job.yaml': 'kind: Job\nspec:\n  template:\n    spec:\n      containers:\n        - image: busybox:1.36\n',
+      'releases/beta/project.yaml': release('beta', `  - name: site
+    local: site
+    targetPath: site`),
+      'releases/beta/site/pod.yaml': 'kind: Pod\nspec:\n  containers:\n    - image: "[[ registry_release ]]/beta:v2"\n',
+    });
+    afterAll(() => ws.dispose());
+  });
+
+  it('run-many resolves, collects and lists images; a second run is all cache hits', async () => {
+    // Nx has no order-only dependency, and collect must not depend on the uncached, networked
+    // resolve; so a lock is written (and reviewed) first, as it would be in a pull request.
+    const resolve = await ws.nx(['run-many', '-t', 'resolve', '--outputStyle=stream']);
+    expect(resolve.exitCode, resolve.all).toBe(0);
+    expect(resolve.all).toContain('+ charts: v1.0.0');
+    await ws.commit('lock alpha');
+
+    const first = await ws.nx(['run-many', '-t', 'resolve,collect,images', '--outputStyle=stream']);
+    expect(first.exitCode, first.all).toBe(0);
+    expect(await readFile(ws.path('dist/alpha/images/images.list'), 'utf8')).toBe('library/busybox:1.36\nrelease/app:v1.0.0\n');
+    expect(await readFile(ws.path('dist/beta/images/images.list'), 'utf8')).toBe('release/beta:v2\n');
+
+    const second = await ws.nx(['run-many', '-t', 'collect,images', '--outputStyle=stream']);
+    expect(second.exitCode, second.all).toBe(0);
+    expect(ranAndCached(second.all)).toEqual({ ran: [], cached: ['alpha:collect', 'alpha:images', 'beta:collect', 'beta:images'] });
+  });
+
+  it('a changed lock entry re-runs only the project it belongs to, in run-many and affected', async () => {
+    await commitAndTag(charts.work, { 'release/app.yaml': 'image: "[[ registry_release ]]/app:[[ imageTagFromGitTag ]]"\n' }, 'v1.1.0');
+    const resolved = await dockyard(ws.root, ['resolve', 'releases/alpha']);
+    expect(resolved.stdout).toContain('~ charts: v1.0.0');
+
+    const rerun = await ws.nx(['run-many', '-t', 'collect,images', '--outputStyle=stream']);
+    expect(rerun.exitCode, rerun.all).toBe(0);
+    expect(ranAndCached(rerun.all)).toEqual({ ran: ['alpha:collect', 'alpha:images'], cached: ['beta:collect', 'beta:images'] });
+    expect(await readFile(join(ws.root, 'dist/alpha/images/images.list'), 'utf8')).toContain('release/app:v1.1.0');
+
+    const affected = await ws.nx(['show', 'projects', '--affected', '--base=HEAD', '--json']);
+    expect(JSON.parse(affected.stdout)).toEqual(['alpha']);
+  });
+
+  it('resolve -c check fails in CI when the lock is stale', async () => {
+    await ws.commit('lock alpha v1.1.0');
+    await commitAndTag(charts.work, {}, 'v1.2.0');
+    const check = await ws.nx(['run', 'alpha:resolve', '-c', 'check', '--outputStyle=stream']);
+    expect(check.exitCode).not.toBe(0);
+    expect(check.all).toContain('project.lock.yaml is stale');
+  });
+});

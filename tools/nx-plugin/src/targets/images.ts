@@ -1,0 +1,17 @@
+import { CLI, engineInputs, type TargetInference } from './shared';
+
+/** `images` reads only what `collect` produced plus the images: settings, so it reruns only when those change. */
+export const imagesTarget: TargetInference = (project) => {
+  if (project.spec?.kind !== 'Release' || !(project.spec.components ?? []).length) return undefined;
+  return {
+    command: `${CLI} images --project ${project.root}`,
+    cache: true,
+    dependsOn: ['collect'],
+    inputs: ['{projectRoot}/project.yaml', { dependentTasksOutputFiles: '**/*' }, ...engineInputs('discover', 'sources'), { externalDependencies: ['tar'] }],
+    outputs: [`{workspaceRoot}/dist/${project.name}/images`],
+    metadata: {
+      description: `List every image ${project.name}'s collected charts and manifests run (dist/${project.name}/images/images.list and images.json)`,
+      technologies: ['dockyard'],
+    },
+  };
+};
