@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// The CLI is TypeScript run in place: swc transpiles on load, so there is no build step to forget.
-require('@swc-node/register');
+// The CLI is TypeScript run in place: swc transpiles on load (cached), so there is no build step to forget.
+require('./register-ts.cjs');
 require('../src/main.ts')
   .main(process.argv.slice(2))
   .then((code) => { process.exitCode = code; })

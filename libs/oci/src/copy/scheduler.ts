@@ -8,7 +8,7 @@ import { EndpointLimits } from './limiter';
 import { resumableBlob, SourceReadError } from './resumable-blob';
 
 export interface SchedulerOptions {
-  /** Concurrent transfers per registry host or directory (default 8). */
+  /** Concurrent transfers per registry host or directory (default 16: loopback and LAN registries are latency-bound, not bandwidth-bound). */
   concurrency?: number;
   /** Per-endpoint overrides, keyed like ImageSource.endpointKey. */
   endpointConcurrency?: Record<string, number>;
@@ -49,7 +49,7 @@ export class CopyScheduler {
   private readonly retryPolicy: RetryPolicy;
 
   constructor(options: SchedulerOptions = {}) {
-    this.limits = new EndpointLimits(options.concurrency ?? 8, options.endpointConcurrency);
+    this.limits = new EndpointLimits(options.concurrency ?? 16, options.endpointConcurrency);
     this.retryPolicy = options.retry ?? DEFAULT_RETRY;
   }
 

@@ -1,4 +1,4 @@
-import type { Readable } from 'node:stream';
+import { PassThrough, type Readable } from 'node:stream';
 import { discardBody, header } from '../transport/types';
 import { registryError } from './errors';
 import { pullScope, repoUrl, type RegistryConnection } from './registry';
@@ -39,8 +39,7 @@ export async function openBlob(conn: RegistryConnection, repository: string, dig
   throw new Error(`${conn.registry}/${repository}@${digest}: too many redirects`);
 }
 
-async function skipBytes(body: Readable, count: number): Promise<Readable> {
-  const { PassThrough } = await import('node:stream');
+function skipBytes(body: Readable, count: number): Readable {
   let remaining = count;
   const out = new PassThrough();
   body.on('error', (err) => out.destroy(err));

@@ -84,7 +84,7 @@ export async function runSync(jobs: SyncJob[], options: RunSyncOptions): Promise
       targets: job.targets.map((t) => ({ target: describeLocation(t), status: 'skipped' })),
     }));
   } else {
-    images = await mapLimited(jobs, options.imageConcurrency ?? 16, async (job) => {
+    images = await mapLimited(jobs, options.imageConcurrency ?? 24, async (job) => {
       const outcome = await runJob(job, scheduler, options);
       options.onImageDone?.(outcome);
       return outcome;

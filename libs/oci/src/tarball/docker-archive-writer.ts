@@ -63,7 +63,6 @@ export class DockerArchiveWriter {
   }
 
   async commit(): Promise<void> {
-    await this.handle?.sync();
     await this.handle?.close();
     this.handle = undefined;
     await rename(this.temp, this.path);

@@ -28,7 +28,7 @@ export const registryOptionsHelp = `  --insecure HOST         allow plain HTTP /
                           auths, credHelpers and credsStore are honoured)
   --creds-env HOST=USER_VAR:PASSWORD_VAR
                           read HOST's username and password from these environment variables (repeatable)
-  --concurrency N         parallel transfers per registry or directory (default 8)
+  --concurrency N         parallel transfers per registry or directory (default 16)
   --platform OS/ARCH      copy only these platforms of a multi-arch index (repeatable); a filtered index is
                           written and annotated with the source index digest
   --retries N             attempts per request and blob before giving up (default 6)

@@ -37,7 +37,7 @@ and one failing image never stops the others.
   --report DIR          write ${REPORT_FILE}, ${MISS_IMAGE_FILE} (unreadable sources) and
                         ${MISS_PUSH_IMAGE_FILE} (failed target writes) here (default: the current
                         directory, or dist/<project>/sync with --project)
-  --image-concurrency N images in flight at once (default 16)
+  --image-concurrency N images in flight at once (default 24)
 ${registryOptionsHelp}
 
 Exit status: 0 when every image reached every target, 1 when anything is missing, 2 for usage errors.`;
