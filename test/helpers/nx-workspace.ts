@@ -92,5 +92,5 @@ function baseEnv(): Record<string, string> {
     if (value === undefined || key.startsWith('NX_') || key.startsWith('DOCKYARD_') || key.startsWith('VITEST') || key === 'CI' || key === 'FORCE_COLOR') continue;
     env[key] = value;
   }
-  return { ...env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', NO_COLOR: '1' };
+  return { ...env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false' };
 }
