@@ -12,6 +12,7 @@ import {
   MISS_PUSH_IMAGE_FILE,
   REPORT_FILE,
   type CredentialsSpec,
+  type ImageListEntry,
   type Rewrite,
 } from '../../../../libs/oci/src';
 import { formatIssue, loadProjectFile, type SyncSpec } from '../../../../libs/spec/src';
@@ -28,7 +29,8 @@ and one failing image never stops the others.
 
   LIST                  image list files (images_platform.list format)
   --project FILE        read from/to/rewrites/lists/concurrency from the project's \`sync:\` section;
-                        flags add to it (lists default to dist/<project>/images/images.list)
+                        flags add to it (lists default to a Plugin's \`images:\`, or a Release's
+                        dist/<project>/images/images.list)
   --from HOST           source registry (default: the host written in each line)
   --to TARGET           a registry HOST[/PREFIX] (or docker://HOST[/PREFIX]), oci:DIR, or registry-dir:DIR;
                         repeatable
@@ -44,6 +46,8 @@ Exit status: 0 when every image reached every target, 1 when anything is missing
 
 interface SyncInputs {
   lists: string[];
+  /** Images named in project.yaml itself (a Plugin's `images:`). */
+  entries: ImageListEntry[];
   from?: string;
   targets: string[];
   rewrites: Rewrite[];
@@ -84,7 +88,9 @@ async function fromProject(file: string): Promise<Omit<SyncInputs, 'reportDir'> 
   const sync = (project.spec as { sync?: SyncSpec }).sync;
   if (!sync) throw new UsageError(`${file}: project "${project.name}" has no sync: section`);
   const root = findWorkspaceRoot(project.dir);
-  const lists = sync.lists?.length ? await expandLists(sync.lists, project.dir) : [join(root, 'dist', project.name, 'images', 'images.list')];
+  const ownImages = project.spec.kind === 'Plugin' ? (project.spec.images ?? []) : [];
+  const entries = ownImages.map((image) => ({ image, file, line: 0 }));
+  const lists = sync.lists?.length ? await expandLists(sync.lists, project.dir) : entries.length ? [] : [join(root, 'dist', project.name, 'images', 'images.list')];
   const endpoints = [sync.from, ...sync.to];
   const credentials: Record<string, CredentialsSpec> = {};
   for (const endpoint of endpoints) if (endpoint.credentials) credentials[endpoint.registry] = endpoint.credentials;
@@ -92,6 +98,7 @@ async function fromProject(file: string): Promise<Omit<SyncInputs, 'reportDir'> 
     name: project.name,
     root,
     lists,
+    entries,
     from: sync.from.registry,
     targets: sync.to.map((t) => t.registry),
     rewrites: sync.from.rewrites ?? [],
@@ -120,6 +127,7 @@ export const syncCommand: Command = {
     const project = values.project ? await fromProject(values.project as string) : undefined;
     const inputs: SyncInputs = {
       lists: [...(project?.lists ?? []), ...positionals.map((p) => resolve(p))],
+      entries: project?.entries ?? [],
       from: (values.from as string | undefined) ?? project?.from,
       targets: [...(project?.targets ?? []), ...((values.to as string[] | undefined) ?? [])],
       rewrites: [...((values.rewrite as string[] | undefined) ?? []).map(parseRewrite), ...(project?.rewrites ?? [])],
@@ -129,11 +137,11 @@ export const syncCommand: Command = {
       reportDir: resolve((values.report as string | undefined) ?? (project ? join(project.root, 'dist', project.name, 'sync') : '.')),
       baseDir: project?.baseDir,
     };
-    if (inputs.lists.length === 0) throw new UsageError(`name at least one image list file (or --project)\n\n${usage}`);
+    if (inputs.lists.length === 0 && inputs.entries.length === 0) throw new UsageError(`name at least one image list file (or --project)\n\n${usage}`);
     if (inputs.targets.length === 0) throw new UsageError(`name at least one --to target\n\n${usage}`);
     let jobs;
     try {
-      jobs = planSync(await readImageLists(inputs.lists), inputs.from, inputs.targets, inputs.rewrites);
+      jobs = planSync([...inputs.entries, ...(await readImageLists(inputs.lists))], inputs.from, inputs.targets, inputs.rewrites);
     } catch (err) {
       console.error(`dockyard sync: ${(err as Error).message}`);
       return 1;

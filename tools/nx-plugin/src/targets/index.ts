@@ -4,6 +4,7 @@ import { validateTarget } from './validate';
 import { resolveTarget } from './resolve';
 import { collectTarget } from './collect';
 import { imagesTarget } from './images';
+import { syncTarget } from './sync';
 
 /** Target name → how to infer it. A target appears only on projects its inference returns a config for. */
 const inferences: Record<string, TargetInference> = {
@@ -11,6 +12,7 @@ const inferences: Record<string, TargetInference> = {
   resolve: resolveTarget,
   collect: collectTarget,
   images: imagesTarget,
+  sync: syncTarget,
 };
 
 export function inferTargets(project: ProjectFacts): Record<string, TargetConfiguration> {

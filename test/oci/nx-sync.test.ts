@@ -1,0 +1,64 @@
+import { readFile } from 'node:fs/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startRegistry, type RunningRegistry } from '../harness/registry';
+import { NxWorkspace } from '../helpers/nx-workspace';
+import { seedImages, type SeededImages } from './support/seed';
+import { fetchManifest } from './support/test-images';
+
+describe('the sync target', () => {
+  let source: RunningRegistry;
+  let target: RunningRegistry;
+  let seeded: SeededImages;
+  let workspace: NxWorkspace;
+
+  beforeAll(async () => {
+    [source, target] = await Promise.all([startRegistry(), startRegistry()]);
+    seeded = await seedImages(source.url);
+    workspace = await NxWorkspace.create('oci-nx-sync', {
+      'releases/oem/project.yaml': [
+        'kind: Release',
+        'name: oem',
+        'version: v2.7.0',
+        'sync:',
+        '  from:',
+        `    registry: ${source.host}`,
+        '    rewrites: [{ from: "release/", to: "app/" }]',
+        '  to:',
+        `    - registry: ${target.host}`,
+        '  lists: ["images/*.list"]',
+        '',
+      ].join('\n'),
+      'releases/oem/images/platform.list': '# synced by nx\nrelease/multi:v1\nrelease/single:v1\n',
+    });
+  });
+  afterAll(async () => {
+    await workspace?.dispose();
+    await Promise.all([source?.stop(), target?.stop()]);
+  });
+
+  it('is inferred uncached, with a dry-run configuration', async () => {
+    const shown = await workspace.nx(['show', 'project', 'oem', '--json']);
+    expect(shown.exitCode, shown.all).toBe(0);
+    const sync = JSON.parse(shown.stdout).targets.sync;
+    expect(sync.cache).toBe(false);
+    expect(sync.options.command).toBe('node tools/cli/bin/dockyard.cjs sync --project releases/oem/project.yaml');
+    expect(sync.metadata.description).toContain(`from ${source.host} to ${target.host}`);
+
+    const dry = await workspace.nx(['run', 'oem:sync', '-c', 'dry-run', '--output-style=static']);
+    expect(dry.exitCode, dry.all).toBe(0);
+    expect(dry.all).toContain(`${source.host}/app/multi:v1 -> ${target.host}/release/multi:v1`);
+    expect(await fetchManifest({ base: target.url }, 'release/multi', 'v1')).toBeUndefined();
+  });
+
+  it('copies the listed images with the source rewrite and reports into dist/<project>/sync', async () => {
+    const run = await workspace.nx(['run', 'oem:sync', '--output-style=static']);
+    expect(run.exitCode, run.all).toBe(0);
+    expect((await fetchManifest({ base: target.url }, 'release/multi', 'v1'))?.digest).toBe(seeded.index.digest);
+    expect((await fetchManifest({ base: target.url }, 'release/single', 'v1'))?.digest).toBe(seeded.single.manifest.digest);
+    const report = JSON.parse(await readFile(workspace.path('dist/oem/sync/sync-report.json'), 'utf8')) as { images: { image: string; targets: { status: string }[] }[] };
+    expect(report.images.map((i) => [i.image, i.targets[0]!.status])).toEqual([
+      ['release/multi:v1', 'copied'],
+      ['release/single:v1', 'copied'],
+    ]);
+  });
+});
