@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, openSync, closeSync, readFileSync } from 'node:fs';
+import { openSync, closeSync, readFileSync } from 'node:fs';
 import { onProcessExit } from './exit-cleanup';
 
 /** A long-running program started by the harness, its output kept in a log file. */
@@ -25,10 +25,7 @@ export interface ServiceSpawnOptions {
   stopSignal?: NodeJS.Signals;
   /** How long stop() waits for stopSignal to work before SIGKILL. */
   stopTimeoutMs?: number;
-  env?: NodeJS.ProcessEnv;
 }
-
-const setprivPath = '/usr/bin/setpriv';
 
 /**
  * Starts a service. It is wrapped in `setpriv --pdeathsig` so the kernel signals it when
@@ -38,19 +35,18 @@ const setprivPath = '/usr/bin/setpriv';
 export function spawnService(options: ServiceSpawnOptions): ServiceProcess {
   const stopSignal = options.stopSignal ?? 'SIGTERM';
   const stopTimeoutMs = options.stopTimeoutMs ?? 15_000;
-  const [command, args] = existsSync(setprivPath)
-    ? [setprivPath, ['--pdeathsig', stopSignal.replace(/^SIG/, ''), '--', options.command, ...options.args]]
-    : [options.command, options.args];
-
+  // setpriv (util-linux, on every Debian) sets the death signal, then execs the service in place.
+  const args = ['--pdeathsig', stopSignal.replace(/^SIG/, ''), '--', options.command, ...options.args];
   const logFd = openSync(options.logFile, 'a');
   let child: ChildProcess;
   try {
-    child = spawn(command, args, { stdio: ['ignore', logFd, logFd], env: options.env ?? process.env });
+    child = spawn('setpriv', args, { stdio: ['ignore', logFd, logFd] });
   } finally {
     closeSync(logFd);
   }
   if (child.pid === undefined) {
-    throw new Error(`${options.name}: could not start \`${options.command}\` (is it installed and on PATH?)`);
+    child.once('error', () => undefined);
+    throw new Error(`${options.name}: could not run setpriv (package util-linux) to start \`${options.command}\``);
   }
   const pid = child.pid;
   const forgetExitKill = onProcessExit(() => child.kill(stopSignal));
