@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDirFor } from '../harness/tmp';
 import { NxWorkspace } from '../helpers/nx-workspace';
-import { dockyard } from './support/cli';
 import { commitAndTag, makeRepo } from './support/git-repos';
 
 const release = (name: string, components: string) => `kind: Release
@@ -52,42 +51,45 @@ describe('Nx targets resolve, collect, images', () => {
   });
 
   it('run-many resolves, collects and lists images; a second run is all cache hits', async () => {
-    // Nx has no order-only dependency, and collect must not depend on the uncached, networked
-    // resolve; so a lock is written (and reviewed) first, as it would be in a pull request.
-    const resolve = await ws.nx(['run-many', '-t', 'resolve', '--outputStyle=stream']);
-    expect(resolve.exitCode, resolve.all).toBe(0);
-    expect(resolve.all).toContain('+ charts: v1.0.0');
-    await ws.commit('lock alpha');
-
     const first = await ws.nx(['run-many', '-t', 'resolve,collect,images', '--outputStyle=stream']);
     expect(first.exitCode, first.all).toBe(0);
+    expect(first.all).toContain('+ charts: v1.0.0');
     expect(await readFile(ws.path('dist/alpha/images/images.list'), 'utf8')).toBe('library/busybox:1.36\nrelease/app:v1.0.0\n');
     expect(await readFile(ws.path('dist/beta/images/images.list'), 'utf8')).toBe('release/beta:v2\n');
+    await ws.commit('lock alpha');
 
+    // resolve is never cached, but with the lock in line with project.yaml it changes nothing.
     const second = await ws.nx(['run-many', '-t', 'collect,images', '--outputStyle=stream']);
     expect(second.exitCode, second.all).toBe(0);
-    expect(ranAndCached(second.all)).toEqual({ ran: [], cached: ['alpha:collect', 'alpha:images', 'beta:collect', 'beta:images'] });
+    expect(ranAndCached(second.all)).toEqual({ ran: ['alpha:resolve'], cached: ['alpha:collect', 'alpha:images', 'beta:collect', 'beta:images'] });
   });
 
-  it('a changed lock entry re-runs only the project it belongs to, in run-many and affected', async () => {
+  it('a newer tag leaves the reviewed lock alone until -c update, which re-runs only that project', async () => {
     await commitAndTag(charts.work, { 'release/app.yaml': 'image: "[[ registry_release ]]/app:[[ imageTagFromGitTag ]]"\n' }, 'v1.1.0');
-    const resolved = await dockyard(ws.root, ['resolve', 'releases/alpha']);
-    expect(resolved.stdout).toContain('~ charts: v1.0.0');
+    const unchanged = await ws.nx(['run-many', '-t', 'collect,images', '--outputStyle=stream']);
+    expect(ranAndCached(unchanged.all).cached).toEqual(['alpha:collect', 'alpha:images', 'beta:collect', 'beta:images']);
+
+    const updated = await ws.nx(['run', 'alpha:resolve', '-c', 'update', '--outputStyle=stream']);
+    expect(updated.exitCode, updated.all).toBe(0);
+    expect(updated.all).toContain('~ charts: v1.0.0');
 
     const rerun = await ws.nx(['run-many', '-t', 'collect,images', '--outputStyle=stream']);
     expect(rerun.exitCode, rerun.all).toBe(0);
-    expect(ranAndCached(rerun.all)).toEqual({ ran: ['alpha:collect', 'alpha:images'], cached: ['beta:collect', 'beta:images'] });
+    expect(ranAndCached(rerun.all)).toEqual({ ran: ['alpha:collect', 'alpha:images', 'alpha:resolve'], cached: ['beta:collect', 'beta:images'] });
     expect(await readFile(join(ws.root, 'dist/alpha/images/images.list'), 'utf8')).toContain('release/app:v1.1.0');
 
     const affected = await ws.nx(['show', 'projects', '--affected', '--base=HEAD', '--json']);
     expect(JSON.parse(affected.stdout)).toEqual(['alpha']);
   });
 
-  it('resolve -c check fails in CI when the lock is stale', async () => {
+  it('resolve -c check fails in CI when the lock no longer answers project.yaml', async () => {
     await ws.commit('lock alpha v1.1.0');
-    await commitAndTag(charts.work, {}, 'v1.2.0');
+    expect((await ws.nx(['run', 'alpha:resolve', '-c', 'check', '--outputStyle=stream'])).exitCode).toBe(0);
+    const yaml = await readFile(ws.path('releases/alpha/project.yaml'), 'utf8');
+    await ws.write('releases/alpha/project.yaml', yaml.replace(`git: { url: "${charts.bare}" }`, `git: { url: "${charts.bare}" }\n    tag: { policy: pinned, value: v1.0.0 }`));
     const check = await ws.nx(['run', 'alpha:resolve', '-c', 'check', '--outputStyle=stream']);
     expect(check.exitCode).not.toBe(0);
+    expect(check.all).toContain('~ charts: v1.1.0');
     expect(check.all).toContain('project.lock.yaml is stale');
   });
 });

@@ -93,16 +93,18 @@ images:
     expect(Object.keys(lock.components)).toEqual(['charts', 'nginx', 'tools']);
   });
 
-  it('resolve --check passes when current and fails once a newer tag exists', async () => {
+  it('resolve keeps a reviewed lock; --update moves it to a newer tag, --check --update spots one', async () => {
     expect((await dockyard(ws, ['resolve', 'releases/demo', '--check'])).code).toBe(0);
     await commitAndTag(charts.work, { 'release/app.yaml': 'image: [[ registry_release ]]/app-admin:[[ imageTagFromGitTag ]]\n' }, 'v1.3.0');
-    const check = await dockyard(ws, ['resolve', 'releases/demo', '--check']);
+    expect((await dockyard(ws, ['resolve', 'releases/demo', '--check'])).code).toBe(0);
+    expect((await dockyard(ws, ['resolve', 'releases/demo'])).stdout).toContain('is up to date');
+    const check = await dockyard(ws, ['resolve', 'releases/demo', '--check', '--update']);
     expect(check.code).toBe(1);
     expect(check.stderr).toContain('~ charts: v1.3.0-alpha.6');
-    expect(check.stderr).toContain('is stale');
-    const run = await dockyard(ws, ['resolve', 'releases/demo']);
+    expect(check.stderr).toContain('is stale; run `dockyard resolve releases/demo --update`');
+    const run = await dockyard(ws, ['resolve', 'releases/demo', '--update']);
     expect(run.stdout).toMatch(/~ charts: v1\.3\.0-alpha\.6 \([0-9a-f]{12}\) -> v1\.3\.0/);
-    expect((await dockyard(ws, ['resolve', 'releases/demo'])).stdout).toContain('is up to date');
+    expect((await dockyard(ws, ['resolve', 'releases/demo', '--update'])).stdout).toContain('is up to date');
   });
 
   it('collect fetches exactly the locked files and substitutes placeholders', async () => {

@@ -20,6 +20,6 @@ export {
 export { substitutePlaceholders } from './placeholders';
 export { loadRegistryCredentials } from './registry-credentials';
 export { listRegistryTags, manifestDigest, parseRepository } from './registry-tags';
-export { lockIsStale, resolveComponents, type ResolveInput, type ResolveResult } from './resolve';
+export { lockedEntrySatisfies, resolveComponents, type ResolveInput, type ResolveResult } from './resolve';
 export { SourceError, type SourceIssue } from './source-error';
 export { newestFirst, selectTag } from './tag-policy';

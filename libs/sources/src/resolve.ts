@@ -2,17 +2,22 @@ import type { Component, TagPolicy } from '../../spec/src/types';
 import { gitAccess } from './component-source';
 import { listGitTags } from './git-tags';
 import { resolveHelmChart } from './helm-repository';
-import { formatLockFile, type LockedComponent, type LockFile } from './lock-file';
+import type { LockedComponent, LockFile } from './lock-file';
 import { loadRegistryCredentials } from './registry-credentials';
 import { listRegistryTags, manifestDigest, parseRepository } from './registry-tags';
 import { issueFrom, type SourceIssue } from './source-error';
-import { selectTag } from './tag-policy';
+import { selectTag, tagSatisfies } from './tag-policy';
+import semver from 'semver';
 
 export interface ResolveInput {
   project: string;
   /** The folder holding project.yaml; relative paths in components are relative to it. */
   dir: string;
   components: Component[];
+  /** The lock on disk. Its entries that still satisfy project.yaml are kept as reviewed, without asking the network. */
+  previous?: LockFile;
+  /** Look every component up again for the newest allowed version, as `make update-tag` did. */
+  update?: boolean;
 }
 
 export interface ResolveResult {
@@ -22,10 +27,16 @@ export interface ResolveResult {
 
 const DEFAULT_POLICY: TagPolicy = { policy: 'newest' };
 
-/** Turns every component's floating version into an exact one. Components resolve in parallel. */
+/**
+ * Turns every component's floating version into an exact one, like a package manager's lock: a locked
+ * entry that still satisfies its component is kept (so a reviewed lock only moves on purpose), and only
+ * new or changed components — or all of them with `update` — are looked up. Lookups run in parallel.
+ */
 export async function resolveComponents(input: ResolveInput): Promise<ResolveResult> {
   const results = await Promise.all(
     input.components.map(async (component, index) => {
+      const locked = input.previous?.components[component.name];
+      if (!input.update && locked && lockedEntrySatisfies(component, locked)) return { name: component.name, entry: locked };
       try {
         return { name: component.name, entry: await resolveComponent(component, input.dir) };
       } catch (error) {
@@ -65,7 +76,16 @@ async function resolveComponent(component: Component, dir: string): Promise<Lock
   return undefined;
 }
 
-/** True when the lock on disk differs from a fresh resolve (CI's `resolve --check`). */
-export function lockIsStale(current: string | undefined, fresh: LockFile): boolean {
-  return current !== formatLockFile(fresh);
+/** Whether a locked entry still answers its component: same source, and a version the policy allows. */
+export function lockedEntrySatisfies(component: Component, locked: LockedComponent): boolean {
+  if (component.git) return 'git' in locked && locked.git === component.git.url && tagSatisfies(locked.tag, component.tag ?? DEFAULT_POLICY);
+  if (component.helm) {
+    const { repo, chart, version } = component.helm;
+    return 'helm' in locked && locked.helm === repo && locked.chart === chart && (!version || semver.satisfies(locked.version, version, { loose: true }));
+  }
+  if (component.image) {
+    const policy: TagPolicy = component.tag ?? (component.image.version ? { policy: 'semver', range: component.image.version } : DEFAULT_POLICY);
+    return 'image' in locked && locked.image === component.image.repository && tagSatisfies(locked.tag, policy) && Boolean(locked.digest) === Boolean(component.image.pinDigest);
+  }
+  return false;
 }

@@ -40,6 +40,16 @@ export function selectTag(tags: string[], policy: TagPolicy, where: string): str
   }
 }
 
+/** A tag satisfies a policy when the policy would pick it from a list holding only that tag. */
+export function tagSatisfies(tag: string, policy: TagPolicy): boolean {
+  try {
+    return selectTag([tag], policy, tag) === tag;
+  } catch (err) {
+    if (err instanceof SourceError) return false;
+    throw err;
+  }
+}
+
 /** Semver tags (a leading `v` allowed), highest first; ties keep a stable order. */
 export function newestFirst(tags: string[], includePrerelease: boolean): string[] {
   return tags

@@ -16,14 +16,18 @@ import {
 import { formatSourceIssue, loadReleaseProject } from '../../../../libs/sources/src/release-project';
 import { UsageError, type Command } from '../command';
 
-const usage = `Usage: dockyard resolve [PROJECT] [--check]
+const usage = `Usage: dockyard resolve [PROJECT] [--update] [--check]
        dockyard resolve --import charts_list.yaml --out DIR/project.yaml [--git-base URL] [--token-file FILE] [--version V]
 
 Turns each component's floating version (newest git tag, semver range, chart version, image
 tag) into an exact one and writes project.lock.yaml beside project.yaml, printing what changed.
+Like a package manager's lock, a locked entry that still satisfies project.yaml is kept as
+reviewed (no network); new or changed components are looked up. --update looks up every one.
 
   PROJECT            a Release project.yaml or its folder (default: the current folder)
-  --check            write nothing; exit 1 when the lock file is missing or stale (for CI)
+  --update           look every component up again for its newest allowed version
+  --check            write nothing; exit 1 when resolving (with --update: updating) would change
+                     the lock file, or it is missing (for CI)
   --import FILE      convert an old charts_list.yaml / release_charts.yaml into a new project.yaml
   --out FILE         where --import writes (refuses to overwrite)
   --git-base URL     prefix for repositoryFullName (default https://github.com)
@@ -36,6 +40,7 @@ export const resolveCommand: Command = {
   usage,
   options: {
     check: { type: 'boolean' },
+    update: { type: 'boolean' },
     import: { type: 'string' },
     out: { type: 'string' },
     'git-base': { type: 'string' },
@@ -55,7 +60,8 @@ export const resolveCommand: Command = {
       console.error(`${err.message}${err.hint ? ` (${err.hint})` : ''}`);
       return undefined;
     });
-    const { lock, issues } = await resolveComponents({ project: project.spec.name, dir: project.dir, components: project.spec.components ?? [] });
+    const update = Boolean(values.update);
+    const { lock, issues } = await resolveComponents({ project: project.spec.name, dir: project.dir, components: project.spec.components ?? [], previous: before, update });
     if (issues.length > 0) {
       for (const issue of issues) console.error(formatSourceIssue(issue, project));
       console.error(`resolve: ${issues.length} component${issues.length === 1 ? '' : 's'} failed; ${lockFilePath(project.dir)} left unchanged`);
@@ -74,7 +80,7 @@ export const resolveCommand: Command = {
         return 0;
       }
       for (const line of changes) console.error(line);
-      const command = ['dockyard resolve', ...positionals].join(' ');
+      const command = ['dockyard resolve', ...positionals, ...(update ? ['--update'] : [])].join(' ');
       console.error(`${lockFilePath(project.dir)} is ${current === undefined ? 'missing' : 'stale'}; run \`${command}\` and commit it`);
       return 1;
     }

@@ -1,19 +1,29 @@
+import type { Release } from '../../../../libs/spec/src';
 import { CLI, type TargetInference } from './shared';
 
+/** Components whose exact version lives in project.lock.yaml: git tags, chart versions, image tags. */
+export const hasLockedComponents = (spec: Release) => (spec.components ?? []).some((c) => c.git || c.helm || c.image);
+
 /**
- * `resolve` asks git hosts, Helm repositories and registries for the newest versions and rewrites
- * project.lock.yaml in the source tree, so it is never cached and nothing depends on it: the lock
- * is reviewed and committed, and every later target reads that file.
+ * `resolve` brings project.lock.yaml in line with project.yaml. Locked entries that still satisfy
+ * their component are kept without asking the network, so running it before every `collect` is
+ * cheap and never moves a reviewed lock; `-c update` looks every component up again (the old
+ * `make update-tag`), `-c check` fails when the lock is missing or out of line (CI). It writes the
+ * source tree, so it is never cached.
  */
 export const resolveTarget: TargetInference = (project) => {
-  if (project.spec?.kind !== 'Release') return undefined;
-  if (!(project.spec.components ?? []).some((c) => c.git || c.helm || c.image)) return undefined;
+  if (project.spec?.kind !== 'Release' || !hasLockedComponents(project.spec)) return undefined;
+  const command = `${CLI} resolve ${project.root}`;
   return {
-    command: `${CLI} resolve ${project.root}`,
+    command,
     cache: false,
-    configurations: { check: { command: `${CLI} resolve ${project.root} --check` } },
+    outputs: ['{projectRoot}/project.lock.yaml'],
+    configurations: {
+      update: { command: `${command} --update` },
+      check: { command: `${command} --check` },
+    },
     metadata: {
-      description: `Pin the components of ${project.name} into ${project.root}/project.lock.yaml (use -c check in CI)`,
+      description: `Pin the components of ${project.name} into ${project.root}/project.lock.yaml (-c update for newer versions, -c check in CI)`,
       technologies: ['dockyard'],
     },
   };
