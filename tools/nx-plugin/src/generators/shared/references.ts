@@ -8,6 +8,6 @@ export function requireProjects(projects: readonly LoadedProject[], names: reado
       const known = projects.filter((p) => p.kind === kind).map((p) => p.name);
       throw new Error(`${option}: no project named "${name}"; existing ${kind} projects: ${known.length ? known.join(', ') : 'none'}`);
     }
-    if (project.kind !== kind) throw new Error(`${option}: "${name}" (${project.file}) is a ${project.kind ?? 'broken project'}, not a ${kind}`);
+    if (project.kind !== kind) throw new Error(`${option}: "${name}" (${project.file}) has kind ${project.kind ?? 'unknown (the file does not load)'}, not ${kind}`);
   }
 }
