@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { execa } from 'execa';
+import { execFile } from 'node:child_process';
 import { gt, valid } from 'semver';
 import { fieldPath, type SpecIssue } from './errors';
 import type { LoadedProject } from './load';
@@ -70,15 +70,24 @@ function pluginClashes(projects: readonly Valid[]): SpecIssue[] {
   return issues;
 }
 
+/** A git command's exit code and stdout. Plain child_process: execa's load time would tax every CLI start. */
+function git(root: string, args: string[]): Promise<{ exitCode: number; stdout: string }> {
+  return new Promise((resolve) => {
+    execFile('git', args, { cwd: root, maxBuffer: 16 * 1024 * 1024 }, (error, stdout) =>
+      resolve({ exitCode: error ? Number((error as { code?: unknown }).code) || 1 : 0, stdout }),
+    );
+  });
+}
+
 async function versionBumps(projects: readonly Valid[], root: string, baseRef: string): Promise<SpecIssue[]> {
   const issues: SpecIssue[] = [];
   for (const p of projects) {
     if (p.spec.kind !== 'Plugin') continue;
-    const shown = await execa('git', ['show', `${baseRef}:${p.file}`], { cwd: root, reject: false });
+    const shown = await git(root, ['show', `${baseRef}:${p.file}`]);
     if (shown.exitCode !== 0) continue; // new plugin: nothing to compare against
     const before = (parse(shown.stdout) as { spec?: { version?: string } } | null)?.spec?.version;
     const now = p.spec.spec.version;
-    const current = await execa('git', ['show', `:${p.file}`], { cwd: root, reject: false });
+    const current = await git(root, ['show', `:${p.file}`]);
     const changed = current.exitCode !== 0 || current.stdout !== shown.stdout || (await workingCopyDiffers(root, p.file, baseRef));
     if (changed && before && valid(before) && !gt(now, before)) {
       issues.push(issueAt(p, ['spec', 'version'], `version ${now} does not increase on ${before} at ${baseRef}`, `raise spec.version above ${before}`));
@@ -88,7 +97,7 @@ async function versionBumps(projects: readonly Valid[], root: string, baseRef: s
 }
 
 async function workingCopyDiffers(root: string, file: string, ref: string): Promise<boolean> {
-  const diff = await execa('git', ['diff', '--quiet', ref, '--', file], { cwd: root, reject: false });
+  const diff = await git(root, ['diff', '--quiet', ref, '--', file]);
   return diff.exitCode !== 0;
 }
 

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { commands } from './commands';
+import { verbs } from './commands';
 
 const bin = join(__dirname, '..', 'bin', 'dockyard.cjs');
 const run = (args: string[], cwd = process.cwd()) => spawnSync(process.execPath, [bin, ...args], { cwd, encoding: 'utf8' });
@@ -23,15 +23,15 @@ function workspace(files: Record<string, string>): string {
 
 describe('dockyard CLI', () => {
   it('prints usage for every verb with --help', () => {
-    expect(commands.length).toBeGreaterThan(0);
-    for (const command of commands) {
-      const result = run([command.name, '--help']);
-      expect(result.status, command.name).toBe(0);
-      expect(result.stdout).toContain(`Usage: dockyard ${command.name}`);
+    expect(verbs.length).toBeGreaterThan(0);
+    for (const verb of verbs) {
+      const result = run([verb.name, '--help']);
+      expect(result.status, verb.name).toBe(0);
+      expect(result.stdout).toContain(`Usage: dockyard ${verb.name}`);
     }
     const overview = run(['--help']);
     expect(overview.status).toBe(0);
-    for (const command of commands) expect(overview.stdout).toContain(command.name);
+    for (const verb of verbs) expect(overview.stdout).toContain(`  ${verb.name}`);
   });
 
   it('rejects unknown verbs and options with exit 2', () => {

@@ -3,7 +3,6 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 /** One CLI verb. `run` returns the process exit code; user mistakes are printed, not thrown. */
 export interface Command {
   name: string;
-  summary: string;
   usage: string;
   options: NonNullable<ParseArgsConfig['options']>;
   run(args: ParsedArgs): Promise<number>;

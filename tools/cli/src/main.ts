@@ -1,8 +1,8 @@
-import { commands } from './commands';
+import { verbs } from './commands';
 import { parseCommandArgs, UsageError } from './command';
 
 function overview(): string {
-  const width = Math.max(...commands.map((c) => c.name.length));
+  const width = Math.max(...verbs.map((v) => v.name.length));
   return [
     'Usage: dockyard <command> [options]',
     '',
@@ -10,7 +10,7 @@ function overview(): string {
     'projects described by project.yaml files.',
     '',
     'Commands:',
-    ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    ...verbs.map((v) => `  ${v.name.padEnd(width)}  ${v.summary}`),
     '',
     'Run `dockyard <command> --help` for the options of one command.',
   ].join('\n');
@@ -22,11 +22,12 @@ export async function main(argv: string[]): Promise<number> {
     console.log(overview());
     return verb ? 0 : 2;
   }
-  const command = commands.find((c) => c.name === verb);
-  if (!command) {
+  const known = verbs.find((v) => v.name === verb);
+  if (!known) {
     console.error(`dockyard: unknown command "${verb}"\n\n${overview()}`);
     return 2;
   }
+  const command = await known.load();
   try {
     const args = parseCommandArgs(command, rest);
     if (args.values.help) {

@@ -16,7 +16,6 @@ stale lock fail the run and leave the previous output as it was.
 
 export const collectCommand: Command = {
   name: 'collect',
-  summary: 'fetch locked component files into dist/<project>/collect',
   usage,
   options: { out: { type: 'string' } },
   async run({ values, positionals }) {

@@ -96,7 +96,6 @@ Example:
 
 export const copyCommand: Command = {
   name: 'copy',
-  summary: 'copy an image between registries, OCI layouts, docker archives and registry storage',
   usage,
   options: { ...registryOptions },
   async run({ values, positionals }) {

@@ -22,7 +22,6 @@ statically; .sealignore lines are removed. References are normalised like Docker
 
 export const imagesCommand: Command = {
   name: 'images',
-  summary: 'list the images charts, manifests and shim lists will run',
   usage,
   options: {
     json: { type: 'boolean' },

@@ -1,10 +1,18 @@
 import type { Command } from '../command';
-import { validateCommand } from './validate';
-import { copyCommand } from './copy';
-import { syncCommand } from './sync';
-import { resolveCommand } from './resolve';
-import { collectCommand } from './collect';
-import { imagesCommand } from './images';
+
+/** A verb as `--help` lists it. Its module, and the engines that module imports, load only when it runs. */
+export interface Verb {
+  name: string;
+  summary: string;
+  load(): Promise<Command>;
+}
 
 /** Every verb of `dockyard`, in the order `--help` lists them. */
-export const commands: Command[] = [validateCommand, syncCommand, copyCommand, resolveCommand, collectCommand, imagesCommand];
+export const verbs: Verb[] = [
+  { name: 'validate', summary: 'check project.yaml files and workspace rules', load: async () => (await import('./validate.ts')).validateCommand },
+  { name: 'resolve', summary: 'pin component versions into project.lock.yaml', load: async () => (await import('./resolve.ts')).resolveCommand },
+  { name: 'collect', summary: 'fetch locked component files into dist/<project>/collect', load: async () => (await import('./collect.ts')).collectCommand },
+  { name: 'images', summary: 'list the images charts, manifests and shim lists will run', load: async () => (await import('./images.ts')).imagesCommand },
+  { name: 'sync', summary: 'copy the images of list files (or a project) to one or more registries', load: async () => (await import('./sync.ts')).syncCommand },
+  { name: 'copy', summary: 'copy an image between registries, OCI layouts, docker archives and registry storage', load: async () => (await import('./copy.ts')).copyCommand },
+];

@@ -36,7 +36,6 @@ reviewed (no network); new or changed components are looked up. --update looks u
 
 export const resolveCommand: Command = {
   name: 'resolve',
-  summary: 'pin component versions into project.lock.yaml',
   usage,
   options: {
     check: { type: 'boolean' },

@@ -111,7 +111,6 @@ async function fromProject(file: string): Promise<Omit<SyncInputs, 'reportDir'> 
 
 export const syncCommand: Command = {
   name: 'sync',
-  summary: 'copy the images of list files (or a project) to one or more registries',
   usage,
   options: {
     ...registryOptions,

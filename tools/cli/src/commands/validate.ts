@@ -18,7 +18,6 @@ Exit status is 1 when any problem is found; every problem is printed as FILE:LIN
 
 export const validateCommand: Command = {
   name: 'validate',
-  summary: 'check project.yaml files and workspace rules',
   usage,
   options: { root: { type: 'string' }, base: { type: 'string' } },
   async run({ values, positionals }) {
