@@ -14,7 +14,9 @@ interface HeldServices {
 }
 
 /** Runs fixtures/hold-services.ts in a separate Node process and reads the services it started. */
-async function startHolder(mode: 'hold' | 'exit'): Promise<{ kill: () => void; services: HeldServices }> {
+async function startHolder(
+  mode: 'hold' | 'exit',
+): Promise<{ kill: (signal?: NodeJS.Signals) => void; services: HeldServices }> {
   const child = spawn(process.execPath, ['-r', '@swc-node/register', join(__dirname, 'fixtures', 'hold-services.ts'), mode], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -24,7 +26,7 @@ async function startHolder(mode: 'hold' | 'exit'): Promise<{ kill: () => void; s
     createInterface({ input: child.stdout }).once('line', resolve);
     child.once('exit', (code) => reject(new Error(`hold-services exited with ${code}: ${stderr}`)));
   });
-  return { kill: () => child.kill('SIGKILL'), services: JSON.parse(firstLine) as HeldServices };
+  return { kill: (signal = 'SIGKILL') => child.kill(signal), services: JSON.parse(firstLine) as HeldServices };
 }
 
 async function eventually(check: () => Promise<boolean>, what: string): Promise<void> {
@@ -73,6 +75,22 @@ describe('services started by the harness', () => {
         await eventually(async () => !existsSync(runDir), `${runDir} removed`);
       }
     } finally {
+      await removeRunDirs(services);
+    }
+  });
+
+  it('are stopped and their temp dirs removed when that process gets SIGTERM (how vitest ends its workers)', async () => {
+    const { kill, services } = await startHolder('hold');
+    const docker = new Dockerode({ socketPath: services.dockerSocket });
+    try {
+      kill('SIGTERM');
+      await eventually(async () => !(await answers(() => fetch(`${services.registryUrl}/v2/`))), 'registry stopped answering');
+      await eventually(async () => !(await answers(() => docker.ping())), 'dockerd stopped answering');
+      for (const runDir of runDirsOf(services)) {
+        await eventually(async () => !existsSync(runDir), `${runDir} removed`);
+      }
+    } finally {
+      kill();
       await removeRunDirs(services);
     }
   });
