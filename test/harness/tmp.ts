@@ -1,6 +1,8 @@
+import { rmSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { onProcessExit } from './exit-cleanup';
 
 /**
  * A new empty directory under the OS temp dir, named `dockyard-<prefix>-XXXXXX`.
@@ -16,12 +18,16 @@ export function removeTempDir(path: string): Promise<void> {
 }
 
 /**
- * A temp dir removed after the current test file: call it from beforeAll/it, pass
- * vitest's `onTestFinished`/`afterAll` registration, e.g.
- * `const dir = await tempDirFor(afterAll, 'sync')`.
+ * A temp dir removed by the hook you pass (`afterAll`, `onTestFinished`) and, failing
+ * that, when the test process exits. The fallback matters: vitest 4 silently ignores an
+ * `afterAll` registered inside `beforeAll`, e.g. `beforeAll(() => tempDirFor(afterAll, 'x'))`.
  */
 export async function tempDirFor(register: (cleanup: () => Promise<void>) => void, prefix: string): Promise<string> {
   const path = await tempDir(prefix);
-  register(() => removeTempDir(path));
+  const forgetExitRemoval = onProcessExit(() => rmSync(path, { recursive: true, force: true, maxRetries: 3 }));
+  register(async () => {
+    await removeTempDir(path);
+    forgetExitRemoval();
+  });
   return path;
 }
