@@ -1,12 +1,12 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, join, relative, sep } from 'node:path';
+import { checkReference, formatReference } from '../../oci/src/reference';
 import { loadChartArchive, loadChartDirectory, type Chart } from './chart';
 import { imagesInChart } from './chart-images';
 import { imagesInDockerfile } from './dockerfile-images';
 import type { DiscoveredImage, DiscoveryProblem, Finding, ImageSource } from './finding';
 import { imagesInShimList, listLines } from './line-lists';
 import { imagesInManifest } from './manifest-images';
-import { formatReference, parseReference } from './reference';
 import { parseYamlTrees, type Tree } from './yaml-tree';
 
 export interface DiscoverOptions {
@@ -127,13 +127,13 @@ function merge(scan: Scan, options: DiscoverOptions): DiscoveredImage[] {
   const excluded = new Set<string>();
   for (const line of [...scan.ignored, ...(options.exclude ?? [])]) {
     excluded.add(line);
-    const parsed = parseReference(line);
+    const parsed = checkReference(line);
     if (parsed.ok) excluded.add(formatReference(parsed.ref));
   }
   const byRef = new Map<string, DiscoveredImage>();
   for (const finding of scan.findings) {
     if (finding.disabled && !options.includeDisabled) continue;
-    const parsed = parseReference(finding.text);
+    const parsed = checkReference(finding.text);
     if (!parsed.ok) {
       const where = finding.source.keyPath ?? (finding.source.line ? `line ${finding.source.line}` : '');
       scan.problems.push({ file: finding.source.file, message: `${where ? `${where}: ` : ''}"${finding.text}" is not an image reference (${parsed.reason}); ignored` });

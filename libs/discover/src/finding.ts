@@ -1,4 +1,4 @@
-import type { ImageReference } from './reference';
+import type { ImageRef } from '../../oci/src/reference';
 
 /** Where an image was found: the file (relative to the scan root) and the YAML key path or line. */
 export interface ImageSource {
@@ -20,7 +20,7 @@ export interface Finding {
   valuesRead?: string[];
 }
 
-export interface DiscoveredImage extends ImageReference {
+export interface DiscoveredImage extends ImageRef {
   /** Normalised reference, e.g. `docker.io/library/nginx:1.25`. */
   ref: string;
   sources: ImageSource[];

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
+import { formatWithoutRegistry } from '../../oci/src/reference';
 import { writeFileAtomic } from '../../sources/src/atomic-file';
 import type { DiscoveredImage } from './finding';
-import { formatWithoutRegistry } from './reference';
 
 export interface ImagesOutputOptions {
   /** `images.list` lines without the registry host (`release/app-admin:v0.3.17`), as `images_platform.list` had them. */

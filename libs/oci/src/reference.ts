@@ -1,4 +1,8 @@
-/** An image reference parsed the way Docker does: `nginx` → `docker.io/library/nginx:latest`. */
+/**
+ * Docker-style image references, parsed and normalised the way `docker pull` reads them
+ * (`nginx` → `docker.io/library/nginx:latest`), following the grammar of
+ * github.com/distribution/reference.
+ */
 export interface ImageRef {
   /** Registry host with optional port, `docker.io` for Docker Hub. */
   registry: string;
@@ -8,55 +12,77 @@ export interface ImageRef {
   digest?: string;
 }
 
+export type ReferenceCheck = { ok: true; ref: ImageRef } | { ok: false; reason: string };
+
 const DOCKER_HUB = 'docker.io';
-const DIGEST = /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]{32,}$/;
-const TAG = /^[\w][\w.-]{0,127}$/;
+const DOCKER_HUB_ALIASES = new Set(['index.docker.io', 'registry-1.docker.io']);
+const DOMAIN = /^(?:(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])(?:\.(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9]))*|\[[a-fA-F0-9:]+\])(?::[0-9]+)?$/;
 const PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
+const TAG = /^[\w][\w.-]{0,127}$/;
+const DIGEST = /^[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}$/;
+const MAX_NAME_LENGTH = 255;
 
 export class ReferenceError extends Error {
-  constructor(readonly input: string, reason: string) {
+  constructor(readonly input: string, readonly reason: string) {
     super(`invalid image reference "${input}": ${reason}`);
   }
 }
 
-function looksLikeHost(part: string): boolean {
-  return part.includes('.') || part.includes(':') || part === 'localhost' || part !== part.toLowerCase();
-}
-
-/** Parses `[host[:port]/]path[:tag][@digest]`; tag and digest are both kept when both are given. */
-export function parseReference(input: string, defaults: { tag?: string } = {}): ImageRef {
+/** Parses `[host[:port]/]path[:tag][@digest]`, or says why it is not a reference; tag and digest are both kept when both are given. */
+export function checkReference(input: string, defaults: { tag?: string } = {}): ReferenceCheck {
   let rest = input.trim();
-  if (rest === '') throw new ReferenceError(input, 'empty');
+  if (rest === '') return { ok: false, reason: 'empty reference' };
   let digest: string | undefined;
   const at = rest.indexOf('@');
   if (at >= 0) {
     digest = rest.slice(at + 1);
     rest = rest.slice(0, at);
-    if (!DIGEST.test(digest)) throw new ReferenceError(input, `"${digest}" is not a digest (algorithm:hex)`);
+    if (!DIGEST.test(digest)) return { ok: false, reason: `invalid digest "${digest}" (write it as algorithm:hex, e.g. sha256:<64 hex digits>)` };
   }
   let tag: string | undefined;
-  const lastSlash = rest.lastIndexOf('/');
   const colon = rest.lastIndexOf(':');
-  if (colon > lastSlash) {
+  if (colon > rest.lastIndexOf('/')) {
     tag = rest.slice(colon + 1);
     rest = rest.slice(0, colon);
-    if (!TAG.test(tag)) throw new ReferenceError(input, `"${tag}" is not a valid tag`);
+    if (!TAG.test(tag)) return { ok: false, reason: `invalid tag "${tag}" (up to 128 letters, digits, _ . -, not starting with . or -)` };
   }
-  const parts = rest.split('/');
-  let registry = DOCKER_HUB;
-  if (parts.length > 1 && looksLikeHost(parts[0]!)) registry = parts.shift()!;
-  if (registry === 'index.docker.io' || registry === 'registry-1.docker.io') registry = DOCKER_HUB;
-  if (registry === DOCKER_HUB && parts.length === 1) parts.unshift('library');
-  for (const part of parts) {
-    if (!PATH_COMPONENT.test(part)) throw new ReferenceError(input, `repository path component "${part}" must be lower-case letters, digits and separators`);
+  const { registry, repository } = splitRegistry(rest);
+  if (!DOMAIN.test(registry)) return { ok: false, reason: `invalid registry "${registry}"` };
+  if (repository === '' || repository.length > MAX_NAME_LENGTH) return { ok: false, reason: `invalid repository "${repository}" (1 to ${MAX_NAME_LENGTH} characters)` };
+  const badComponent = repository.split('/').find((component) => !PATH_COMPONENT.test(component));
+  if (badComponent !== undefined) {
+    return { ok: false, reason: `invalid repository "${repository}": component "${badComponent}" must be lower-case letters, digits and separators (. _ __ -)` };
   }
   if (!tag && !digest) tag = defaults.tag ?? 'latest';
-  return { registry, repository: parts.join('/'), tag, digest };
+  return { ok: true, ref: { registry, repository, tag, digest } };
+}
+
+/** Like checkReference, but throws a ReferenceError for text that is not a reference. */
+export function parseReference(input: string, defaults: { tag?: string } = {}): ImageRef {
+  const checked = checkReference(input, defaults);
+  if (!checked.ok) throw new ReferenceError(input, checked.reason);
+  return checked.ref;
+}
+
+function splitRegistry(name: string): { registry: string; repository: string } {
+  const slash = name.indexOf('/');
+  const first = name.slice(0, Math.max(slash, 0));
+  const hasHost = slash >= 0 && (/[.:]/.test(first) || first === 'localhost' || first !== first.toLowerCase());
+  let registry = hasHost ? first : DOCKER_HUB;
+  let repository = hasHost ? name.slice(slash + 1) : name;
+  if (DOCKER_HUB_ALIASES.has(registry)) registry = DOCKER_HUB;
+  if (registry === DOCKER_HUB && !repository.includes('/')) repository = `library/${repository}`;
+  return { registry, repository };
 }
 
 /** The canonical text form, `host/repo:tag@digest` (parts that are absent are left out). */
 export function formatReference(ref: ImageRef): string {
-  return `${ref.registry}/${ref.repository}${ref.tag ? `:${ref.tag}` : ''}${ref.digest ? `@${ref.digest}` : ''}`;
+  return `${ref.registry}/${formatWithoutRegistry(ref)}`;
+}
+
+/** `repository[:tag][@digest]`, the registry host stripped (the `images_platform.list` form). */
+export function formatWithoutRegistry(ref: ImageRef): string {
+  return `${ref.repository}${ref.tag ? `:${ref.tag}` : ''}${ref.digest ? `@${ref.digest}` : ''}`;
 }
 
 /** What to ask a registry for: the digest when pinned (it is immutable), otherwise the tag. */

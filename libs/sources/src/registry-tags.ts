@@ -1,4 +1,4 @@
-import { parseReference } from '../../discover/src/reference';
+import { checkReference } from '../../oci/src/reference';
 import type { BasicCredentials } from './registry-credentials';
 import { SourceError } from './source-error';
 
@@ -19,7 +19,7 @@ const MANIFEST_TYPES = [
 
 /** `host/path` → registry and repository, normalised like Docker (`nginx` → docker.io/library/nginx). */
 export function parseRepository(text: string): { registry: string; repository: string } {
-  const parsed = parseReference(text);
+  const parsed = checkReference(text);
   if (!parsed.ok || parsed.ref.digest || text.lastIndexOf(':') > text.lastIndexOf('/')) {
     throw new SourceError(`"${text}" is not an image repository${parsed.ok ? ' (leave out the tag and digest)' : ` (${parsed.reason})`}`, 'write it as host/path, e.g. 127.0.0.1:5000/release/app');
   }
