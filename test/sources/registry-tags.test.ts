@@ -1,3 +1,5 @@
+import { chmod, mkdir, writeFile } from 'node:fs/promises';
+import { delimiter, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveComponents } from '../../libs/sources/src';
 import { startRegistry, type RunningRegistry } from '../harness/registry';
@@ -43,7 +45,26 @@ describe('image components: tag lists from a real registry', () => {
     process.env.DOCKYARD_TEST_REG_PASS = auth.password;
     expect(issues).toHaveLength(1);
     expect(issues[0].field).toEqual(['components', 0]);
-    expect(issues[0].message).toMatch(/release\/app-admin\/tags\/list was refused \(401\)/);
+    expect(issues[0].message).toMatch(/127\.0\.0\.1:\d+\/v2\/release\/app-admin\/tags\/list: list tags of release\/app-admin failed with HTTP 401/);
     expect(issues[0].hint).toContain('image.credentials');
+  });
+
+  it('logs in with a docker config credential helper (credHelpers)', async () => {
+    const bin = join(dir, 'bin');
+    await mkdir(bin, { recursive: true });
+    const helper = join(bin, 'docker-credential-dockyard-test');
+    await writeFile(helper, `#!/bin/sh\ncat >/dev/null\necho '{"Username":"${auth.username}","Secret":"${auth.password}"}'\n`);
+    await chmod(helper, 0o755);
+    await writeFile(join(dir, 'config.json'), JSON.stringify({ credHelpers: { [registry.host]: 'dockyard-test' } }));
+    const path = process.env.PATH;
+    process.env.PATH = `${bin}${delimiter}${path}`;
+    try {
+      const image = { repository: `${registry.host}/release/app-admin`, version: '~0.2', credentials: { dockerConfig: 'config.json' } };
+      const { lock, issues } = await resolveComponents({ project: 'p', dir, components: [{ name: 'app-admin', image }] });
+      expect(issues).toEqual([]);
+      expect(lock.components['app-admin']).toEqual({ image: `${registry.host}/release/app-admin`, tag: 'v0.2.9' });
+    } finally {
+      process.env.PATH = path;
+    }
   });
 });

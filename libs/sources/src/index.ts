@@ -18,8 +18,7 @@ export {
   type LockFile,
 } from './lock-file';
 export { substitutePlaceholders } from './placeholders';
-export { loadRegistryCredentials } from './registry-credentials';
-export { listRegistryTags, manifestDigest, parseRepository } from './registry-tags';
+export { listRegistryTags, manifestDigest, openImageRepository, parseRepository, type ImageRepository } from './registry-tags';
 export { lockedEntrySatisfies, resolveComponents, type ResolveInput, type ResolveResult } from './resolve';
 export { SourceError, type SourceIssue } from './source-error';
 export { newestFirst, selectTag } from './tag-policy';

@@ -1,21 +1,20 @@
+import { credentialProvider, CredentialsError } from '../../oci/src/auth/credentials';
 import { checkReference } from '../../oci/src/reference';
-import type { BasicCredentials } from './registry-credentials';
+import { listTags } from '../../oci/src/remote/catalog';
+import { RegistryError } from '../../oci/src/remote/errors';
+import { headManifest } from '../../oci/src/remote/manifests';
+import { connectRegistry, type RegistryConnection } from '../../oci/src/remote/registry';
+import type { Component } from '../../spec/src/types';
 import { SourceError } from './source-error';
 
-export interface RegistryRepository {
+type ImageComponent = NonNullable<Component['image']>;
+
+/** An image component's repository, connected (ping and auth done) through libs/oci's client. */
+export interface ImageRepository {
   registry: string;
   repository: string;
-  /** Plain HTTP; loopback registries always use it. */
-  insecure?: boolean;
-  credentials?: BasicCredentials;
+  connection: RegistryConnection;
 }
-
-const MANIFEST_TYPES = [
-  'application/vnd.oci.image.index.v1+json',
-  'application/vnd.docker.distribution.manifest.list.v2+json',
-  'application/vnd.oci.image.manifest.v1+json',
-  'application/vnd.docker.distribution.manifest.v2+json',
-].join(', ');
 
 /** `host/path` → registry and repository, normalised like Docker (`nginx` → docker.io/library/nginx). */
 export function parseRepository(text: string): { registry: string; repository: string } {
@@ -26,83 +25,46 @@ export function parseRepository(text: string): { registry: string; repository: s
   return { registry: parsed.ref.registry, repository: parsed.ref.repository };
 }
 
-/** Every tag of a repository (`/v2/<name>/tags/list`, following `Link` pagination). */
-export async function listRegistryTags(repo: RegistryRepository): Promise<string[]> {
-  const tags: string[] = [];
-  let path: string | undefined = `/v2/${repo.repository}/tags/list?n=1000`;
-  const session = new RegistrySession(repo);
-  while (path) {
-    const response = await session.request('GET', path, {});
-    const body = (await response.json()) as { tags?: string[] | null };
-    tags.push(...(body.tags ?? []));
-    const next = /<([^>]+)>;\s*rel="?next"?/.exec(response.headers.get('link') ?? '')?.[1];
-    path = next ? new URL(next, session.base).pathname + new URL(next, session.base).search : undefined;
-  }
-  return tags;
+/**
+ * Connects to the component's registry with the credentials project.yaml names (env vars, a
+ * password file, a docker config.json with credHelpers), else those of the user's docker config.
+ */
+export async function openImageRepository(image: ImageComponent, dir: string): Promise<ImageRepository> {
+  const { registry, repository } = parseRepository(image.repository);
+  const credentials = credentialProvider(image.credentials ? { [registry]: image.credentials } : {}, { baseDir: dir });
+  const credential = await credentials(registry).catch((error: unknown) => {
+    if (!(error instanceof CredentialsError)) throw error;
+    if (image.credentials) throw new SourceError(error.message, 'fix image.credentials in project.yaml', ['image', 'credentials']);
+    throw new SourceError(error.message, 'fix your docker config (DOCKER_CONFIG or ~/.docker/config.json), or name credentials in image.credentials');
+  });
+  const connection = await connectRegistry({ registry, insecure: image.insecure }, { credential }).catch((error: Error) => {
+    throw asSourceError(error);
+  });
+  return { registry, repository, connection };
 }
 
-/** The digest a tag points at (manifest or index), from `Docker-Content-Digest` of a HEAD request. */
-export async function manifestDigest(repo: RegistryRepository, tag: string): Promise<string> {
-  const session = new RegistrySession(repo);
-  const response = await session.request('HEAD', `/v2/${repo.repository}/manifests/${tag}`, { accept: MANIFEST_TYPES });
-  const digest = response.headers.get('docker-content-digest');
-  if (!digest) throw new SourceError(`${repo.registry}/${repo.repository}:${tag} answered without a Docker-Content-Digest header`, 'use a registry that implements the OCI distribution spec');
-  return digest;
+/** Every tag of the repository, following pagination. */
+export async function listRegistryTags(repo: ImageRepository): Promise<string[]> {
+  return listTags(repo.connection, repo.repository).catch((error: Error) => {
+    throw asSourceError(error);
+  });
 }
 
-/** Token handshake per the distribution spec: anonymous, then Basic or a Bearer token from the realm. */
-class RegistrySession {
-  readonly base: string;
-  private authorization?: string;
-
-  constructor(private readonly repo: RegistryRepository) {
-    const loopback = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])(:\d+)?$/.test(repo.registry);
-    const host = repo.registry === 'docker.io' ? 'registry-1.docker.io' : repo.registry;
-    this.base = `${repo.insecure || loopback ? 'http' : 'https'}://${host}`;
+/** The digest a tag points at (manifest or index), from a HEAD request. */
+export async function manifestDigest(repo: ImageRepository, tag: string): Promise<string> {
+  const head = await headManifest(repo.connection, repo.repository, tag).catch((error: Error) => {
+    throw asSourceError(error);
+  });
+  if (!head) {
+    throw new SourceError(`${repo.registry}/${repo.repository}:${tag}: the registry names no manifest digest for this tag (not found, or no Docker-Content-Digest header)`, 'check image.repository; the registry must implement the OCI distribution spec');
   }
+  return head.digest;
+}
 
-  async request(method: 'GET' | 'HEAD', path: string, headers: Record<string, string>): Promise<Response> {
-    let response = await this.send(method, path, headers);
-    if (response.status === 401) {
-      await response.body?.cancel();
-      this.authorization = await this.authorize(response.headers.get('www-authenticate') ?? '');
-      response = await this.send(method, path, headers);
-    }
-    if (!response.ok) {
-      await response.body?.cancel();
-      const what = `${method} ${this.base}${path.replace(/\?.*$/, '')}`;
-      if (response.status === 401 || response.status === 403) throw new SourceError(`${what} was refused (${response.status})`, 'set image.credentials to an account that can pull this repository');
-      if (response.status === 404) throw new SourceError(`${what}: not found`, 'check image.repository');
-      throw new SourceError(`${what} answered ${response.status}`, 'check the registry');
-    }
-    return response;
+function asSourceError(error: Error): SourceError {
+  if (error instanceof RegistryError) {
+    if (error.status === 401 || error.status === 403) return new SourceError(error.message, 'set image.credentials to an account that can pull this repository');
+    if (error.status === 404) return new SourceError(error.message, 'check image.repository');
   }
-
-  private async send(method: string, path: string, headers: Record<string, string>): Promise<Response> {
-    try {
-      return await fetch(`${this.base}${path}`, { method, headers: { ...headers, ...(this.authorization ? { authorization: this.authorization } : {}) } });
-    } catch (err) {
-      const cause = (err as { cause?: { message?: string } }).cause?.message ?? (err as Error).message;
-      throw new SourceError(`cannot reach registry ${this.base}: ${cause}`, 'check the registry address, and image.insecure for plain-HTTP registries');
-    }
-  }
-
-  private async authorize(challenge: string): Promise<string> {
-    const basic = this.repo.credentials ? `Basic ${Buffer.from(`${this.repo.credentials.username}:${this.repo.credentials.password}`).toString('base64')}` : undefined;
-    if (/^basic/i.test(challenge)) {
-      if (!basic) throw new SourceError(`registry ${this.repo.registry} requires a login`, 'set image.credentials');
-      return basic;
-    }
-    const params = Object.fromEntries([...challenge.matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1], m[2]]));
-    if (!/^bearer/i.test(challenge) || !params.realm) throw new SourceError(`registry ${this.repo.registry} asked for unsupported authentication "${challenge.split(' ')[0]}"`, 'use a registry with Basic or Bearer token auth');
-    const url = new URL(params.realm);
-    if (params.service) url.searchParams.set('service', params.service);
-    url.searchParams.set('scope', params.scope ?? `repository:${this.repo.repository}:pull`);
-    const response = await fetch(url, { headers: basic ? { authorization: basic } : {} }).catch((err: Error) => {
-      throw new SourceError(`cannot reach token service ${url.origin}: ${err.message}`, 'check the registry');
-    });
-    if (!response.ok) throw new SourceError(`token service ${url.origin} refused (${response.status})`, 'set image.credentials to an account that can pull this repository');
-    const body = (await response.json()) as { token?: string; access_token?: string };
-    return `Bearer ${body.token ?? body.access_token ?? ''}`;
-  }
+  return new SourceError(error.message, 'check the registry address, and image.insecure for plain-HTTP registries');
 }

@@ -3,8 +3,7 @@ import { gitAccess } from './component-source';
 import { listGitTags } from './git-tags';
 import { resolveHelmChart } from './helm-repository';
 import type { LockedComponent, LockFile } from './lock-file';
-import { loadRegistryCredentials } from './registry-credentials';
-import { listRegistryTags, manifestDigest, parseRepository } from './registry-tags';
+import { listRegistryTags, manifestDigest, openImageRepository } from './registry-tags';
 import { issueFrom, type SourceIssue } from './source-error';
 import { selectTag, tagSatisfies } from './tag-policy';
 import semver from 'semver';
@@ -66,12 +65,10 @@ async function resolveComponent(component: Component, dir: string): Promise<Lock
     return { helm: repo, chart, ...(await resolveHelmChart(repo, chart, version)) };
   }
   if (component.image) {
-    const { registry, repository } = parseRepository(component.image.repository);
-    const credentials = await loadRegistryCredentials(component.image.credentials, registry, dir);
-    const target = { registry, repository, insecure: component.image.insecure, credentials };
+    const repository = await openImageRepository(component.image, dir);
     const policy: TagPolicy = component.tag ?? (component.image.version ? { policy: 'semver', range: component.image.version } : DEFAULT_POLICY);
-    const tag = selectTag(await listRegistryTags(target), policy, component.image.repository);
-    return { image: component.image.repository, tag, ...(component.image.pinDigest ? { digest: await manifestDigest(target, tag) } : {}) };
+    const tag = selectTag(await listRegistryTags(repository), policy, component.image.repository);
+    return { image: component.image.repository, tag, ...(component.image.pinDigest ? { digest: await manifestDigest(repository, tag) } : {}) };
   }
   return undefined;
 }
