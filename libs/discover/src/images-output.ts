@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { formatWithoutRegistry } from '../../oci/src/reference';
-import { writeFileAtomic } from '../../sources/src/atomic-file';
+import { writeFileAtomic } from '../../files/src/atomic-write';
 import type { DiscoveredImage } from './finding';
 
 export interface ImagesOutputOptions {

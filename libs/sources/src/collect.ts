@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, posix, relative, resolve, sep } from 'node:path';
+import { tempPathFor } from '../../files/src/atomic-write';
 import type { Component } from '../../spec/src/types';
 import { gitAccess } from './component-source';
 import { withGitPaths } from './git-fetch';
@@ -37,7 +37,7 @@ interface Placed {
 export async function collectComponents(input: CollectInput): Promise<CollectResult> {
   const issues = lockIssues(input);
   if (issues.length > 0) return { files: [], issues };
-  const staging = `${input.outDir}.tmp-${randomBytes(4).toString('hex')}`;
+  const staging = tempPathFor(input.outDir);
   const placed = new Map<string, Placed>();
   try {
     for (const [index, component] of input.components.entries()) {

@@ -1,4 +1,3 @@
-export { writeFileAtomic } from './atomic-file';
 export { formatImportedRelease, importChartsList, type ChartsListImport, type ChartsListOptions } from './charts-list';
 export { collectComponents, type CollectInput, type CollectResult } from './collect';
 export { gitUrl } from './component-source';

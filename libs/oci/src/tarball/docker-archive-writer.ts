@@ -3,7 +3,7 @@ import { open, rename, rm, type FileHandle } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { digestHex } from '../digest';
-import { tempPathFor } from '../fs-atomic';
+import { tempPathFor } from '../../../files/src/atomic-write';
 import { imageBlobs, type ManifestBlob } from '../manifest';
 import { BLOCK, entrySpan, tarHeader } from './tar-header';
 

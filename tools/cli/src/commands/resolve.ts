@@ -10,9 +10,9 @@ import {
   readLockFile,
   resolveComponents,
   SourceError,
-  writeFileAtomic,
   writeLockFile,
 } from '../../../../libs/sources/src';
+import { writeFileAtomic } from '../../../../libs/files/src/atomic-write';
 import { formatSourceIssue, loadReleaseProject } from '../../../../libs/sources/src/release-project';
 import { UsageError, type Command } from '../command';
 

@@ -1,0 +1,42 @@
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { streamToFileAtomic, writeFileAtomic } from './atomic-write';
+
+describe('atomic writes', () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'atomic-write-'));
+  });
+  afterEach(() => rm(dir, { recursive: true, force: true }));
+
+  it('replaces a file, creating its folder, and leaves no temp file', async () => {
+    const path = join(dir, 'out', 'lock.yaml');
+    await writeFileAtomic(path, 'old\n');
+    await writeFileAtomic(path, 'new\n');
+    expect(await readFile(path, 'utf8')).toBe('new\n');
+    expect(await readdir(join(dir, 'out'))).toEqual(['lock.yaml']);
+  });
+
+  it('keeps the old file and removes the temp file when the stream fails', async () => {
+    const path = join(dir, 'blob');
+    await writeFile(path, 'old');
+    const failing = new Readable({
+      read() {
+        this.push('partial');
+        this.destroy(new Error('digest mismatch'));
+      },
+    });
+    await expect(streamToFileAtomic(path, failing)).rejects.toThrow('digest mismatch');
+    expect(await readFile(path, 'utf8')).toBe('old');
+    expect(await readdir(dir)).toEqual(['blob']);
+  });
+
+  it('streams content into place', async () => {
+    const path = join(dir, 'blob');
+    await streamToFileAtomic(path, Readable.from([Buffer.from('a'), Buffer.from('b')]));
+    expect(await readFile(path, 'utf8')).toBe('ab');
+  });
+});
