@@ -1,6 +1,6 @@
 import { isDigest } from '../digest';
 import { OciLayout } from '../layout/oci-layout';
-import { manifestBlob, manifestMediaType } from '../manifest';
+import { diskStoreSource } from './disk-store-source';
 import type { ImageSource, ImageTarget } from './types';
 
 export function layoutSource(dir: string, ref: string): ImageSource {
@@ -12,23 +12,7 @@ export function layoutSource(dir: string, ref: string): ImageSource {
     if (!entry) throw new Error(`${name}: no image named "${ref}" in ${dir}/index.json`);
     return entry.digest;
   }
-  return {
-    name,
-    endpointKey: `dir:${dir}`,
-    topDigest,
-    async manifest(digest) {
-      const wanted = digest ?? (await topDigest());
-      const bytes = await layout.readBlob(wanted).catch(() => {
-        throw new Error(`${name}: manifest ${wanted} is missing from ${dir}/blobs`);
-      });
-      const blob = manifestBlob(bytes, manifestMediaType(bytes, undefined));
-      if (blob.digest !== wanted) throw new Error(`${name}: blob ${wanted} is corrupt on disk (content hashes to ${blob.digest})`);
-      return blob;
-    },
-    async openBlob(desc, offset) {
-      return layout.openBlob(desc.digest, offset);
-    },
-  };
+  return diskStoreSource(dir, name, layout, topDigest);
 }
 
 /** `ref` names the image in index.json; undefined stores it by digest only. */

@@ -1,5 +1,5 @@
-import { manifestBlob, manifestMediaType } from '../manifest';
 import { RegistryStorage } from '../registry-dir/registry-storage';
+import { diskStoreSource } from './disk-store-source';
 import type { ImageSource, ImageTarget } from './types';
 
 export function registryDirSource(dir: string, repository: string, reference: string): ImageSource {
@@ -10,21 +10,7 @@ export function registryDirSource(dir: string, repository: string, reference: st
     if (!digest) throw new Error(`${name}: ${repository}:${reference} is not in ${storage.paths.root}`);
     return digest;
   }
-  return {
-    name,
-    endpointKey: `dir:${dir}`,
-    topDigest,
-    async manifest(digest) {
-      const wanted = digest ?? (await topDigest());
-      const bytes = await storage.readBlob(wanted);
-      const blob = manifestBlob(bytes, manifestMediaType(bytes, undefined));
-      if (blob.digest !== wanted) throw new Error(`${name}: blob ${wanted} is corrupt on disk`);
-      return blob;
-    },
-    async openBlob(desc, offset) {
-      return storage.openBlob(desc.digest, offset);
-    },
-  };
+  return diskStoreSource(dir, name, storage, topDigest);
 }
 
 export function registryDirTarget(dir: string, repository: string, tag: string | undefined): ImageTarget {

@@ -1,0 +1,30 @@
+import type { Readable } from 'node:stream';
+import { manifestBlob, manifestMediaType } from '../manifest';
+import type { ImageSource } from './types';
+
+/** Content addressed by digest in a folder: an OCI layout or distribution's registry storage. */
+export interface DiskBlobStore {
+  readBlob(digest: string): Promise<Buffer>;
+  openBlob(digest: string, offset: number): Readable;
+}
+
+/** An ImageSource over a blob store on disk; every manifest read is checked against its digest. */
+export function diskStoreSource(dir: string, name: string, store: DiskBlobStore, topDigest: () => Promise<string>): ImageSource {
+  return {
+    name,
+    endpointKey: `dir:${dir}`,
+    topDigest,
+    async manifest(digest) {
+      const wanted = digest ?? (await topDigest());
+      const bytes = await store.readBlob(wanted).catch((err: NodeJS.ErrnoException) => {
+        throw new Error(`${name}: cannot read manifest ${wanted} from ${dir} (${err.code ?? err.message})`);
+      });
+      const blob = manifestBlob(bytes, manifestMediaType(bytes, undefined));
+      if (blob.digest !== wanted) throw new Error(`${name}: blob ${wanted} is corrupt on disk (content hashes to ${blob.digest})`);
+      return blob;
+    },
+    async openBlob(desc, offset) {
+      return store.openBlob(desc.digest, offset);
+    },
+  };
+}
