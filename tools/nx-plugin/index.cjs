@@ -26,7 +26,7 @@ function cacheFile(workspaceRoot) {
   const dataDir = process.env.NX_WORKSPACE_DATA_DIRECTORY
     ? path.resolve(workspaceRoot, process.env.NX_WORKSPACE_DATA_DIRECTORY)
     : path.join(workspaceRoot, '.nx', 'workspace-data');
-  return path.join(dataDir, 'dockyard-projects.json');
+  return path.join(dataDir, 'dockyard-projects-v2.json');
 }
 
 function readCache(file, fingerprint) {
@@ -65,14 +65,17 @@ function createProjectNodes(files, _options, context) {
   const entries = {};
   let misses = 0;
   const taken = new Set();
+  shipsByRoot = new Map();
   const results = [...files].sort().map((file) => {
     const hash = createHash('sha1').update(fs.readFileSync(path.join(root, file))).digest('hex');
-    let project = cached[file]?.hash === hash ? cached[file].project : undefined;
-    if (!project) {
+    let inferred = cached[file]?.hash === hash ? cached[file].inferred : undefined;
+    if (!inferred) {
       misses++;
-      project = loadInference()(root, file);
+      inferred = loadInference()(root, file);
     }
-    entries[file] = { hash, project };
+    entries[file] = { hash, inferred };
+    const { project, ships } = inferred;
+    if (ships.length) shipsByRoot.set(project.root, ships);
     const named = taken.has(project.name) ? { ...project, name: `${project.name}@${project.root}` } : project;
     taken.add(named.name);
     return [file, { projects: { [project.root]: named } }];
@@ -81,12 +84,22 @@ function createProjectNodes(files, _options, context) {
   return results;
 }
 
+/** Root → names a Release ships, from the last createNodes in this process, else from the cache on disk. */
+let shipsByRoot;
+function shippedNames(workspaceRoot) {
+  if (!shipsByRoot) {
+    const { entries = {} } = JSON.parse(fs.readFileSync(cacheFile(workspaceRoot), 'utf8'));
+    shipsByRoot = new Map(Object.values(entries).map(({ inferred }) => [inferred.project.root, inferred.ships]));
+  }
+  return shipsByRoot;
+}
+
 /** A Release that ships a Plugin or an AppImage depends on it, so `^bundle` builds the shipped one first. */
 function createDependencies(_options, context) {
+  const ships = shippedNames(context.workspaceRoot);
   const edges = [];
   for (const [source, project] of Object.entries(context.projects)) {
-    const ships = project.metadata?.dockyard?.ships;
-    for (const target of [...(ships?.plugins ?? []), ...(ships?.appImages ?? [])]) {
+    for (const target of ships.get(project.root) ?? []) {
       if (!context.projects[target] || target === source) continue; // `validate` reports unknown references
       edges.push({ source, target, type: 'static', sourceFile: `${project.root}/project.yaml` });
     }

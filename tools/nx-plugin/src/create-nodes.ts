@@ -16,18 +16,22 @@ export function readProjectFacts(workspaceRoot: string, file: string): ProjectFa
   }
 }
 
+/** What the entry point caches per file: the Nx project, and the names it ships (for createDependencies). */
+export interface InferredProject {
+  project: ProjectConfiguration;
+  ships: string[];
+}
+
 /**
  * The Nx project of one project.yaml, a pure function of the file's text (and this code), so the entry
- * point can cache it by content hash. `metadata.dockyard.ships` feeds createDependencies.
+ * point can cache it by content hash. The shipped names stay out of the project's metadata: every key Nx
+ * merges and writes to its graph cache costs time on each of thousands of projects (bench/graph).
  */
-export function inferProject(workspaceRoot: string, file: string): ProjectConfiguration {
+export function inferProject(workspaceRoot: string, file: string): InferredProject {
   const facts = readProjectFacts(workspaceRoot, file);
-  const ships = facts.spec?.kind === 'Release' ? facts.spec.ships : undefined;
+  const ships = facts.spec?.kind === 'Release' ? [...(facts.spec.ships?.plugins ?? []), ...(facts.spec.ships?.appImages ?? [])] : [];
   return {
-    name: facts.name,
-    root: facts.root,
-    tags: [`kind:${facts.kind ?? 'unknown'}`],
-    targets: inferTargets(facts),
-    metadata: { dockyard: { kind: facts.kind, ships } } as ProjectConfiguration['metadata'],
+    project: { name: facts.name, root: facts.root, tags: [`kind:${facts.kind ?? 'unknown'}`], targets: inferTargets(facts) },
+    ships,
   };
 }
