@@ -1,7 +1,8 @@
 import { join, relative, resolve } from 'node:path';
 import { collectComponents, readLockFile, SourceError } from '../../../../libs/sources/src';
-import { formatSourceIssue, loadReleaseProject } from '../../../../libs/sources/src/release-project';
+import { formatSourceIssue } from '../../../../libs/sources/src/release-project';
 import { UsageError, type Command } from '../command';
+import { releaseProjectOrReport } from '../release-project-arg';
 
 const usage = `Usage: dockyard collect [PROJECT] [--out DIR]
 
@@ -20,12 +21,8 @@ export const collectCommand: Command = {
   options: { out: { type: 'string' } },
   async run({ values, positionals }) {
     if (positionals.length > 1) throw new UsageError(`one project at a time\n\n${usage}`);
-    const loaded = await loadReleaseProject(positionals[0] ?? '.');
-    if ('errors' in loaded) {
-      for (const line of loaded.errors) console.error(line);
-      return 1;
-    }
-    const { project } = loaded;
+    const project = await releaseProjectOrReport(positionals[0] ?? '.');
+    if (!project) return 1;
     let lock;
     try {
       lock = await readLockFile(project.dir);

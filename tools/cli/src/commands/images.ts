@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { discoverImages, formatImagesList, toJson, writeImagesOutput, type DiscoverOptions, type Finding } from '../../../../libs/discover/src';
-import { loadReleaseProject } from '../../../../libs/sources/src/release-project';
 import { UsageError, type Command } from '../command';
+import { releaseProjectOrReport } from '../release-project-arg';
 
 const usage = `Usage: dockyard images PATH... [--json] [--strip-registry] [--include-disabled] [--out DIR]
        dockyard images --project PROJECT [--out DIR]
@@ -53,12 +53,8 @@ export const imagesCommand: Command = {
 };
 
 async function projectImages(path: string, out: string | undefined, includeDisabled: boolean): Promise<number> {
-  const loaded = await loadReleaseProject(path);
-  if ('errors' in loaded) {
-    for (const line of loaded.errors) console.error(line);
-    return 1;
-  }
-  const { project } = loaded;
+  const project = await releaseProjectOrReport(path);
+  if (!project) return 1;
   const dist = join(project.workspaceRoot, 'dist', project.spec.name);
   const collected = join(dist, 'collect');
   const settings = project.spec.images ?? {};

@@ -13,8 +13,9 @@ import {
   writeLockFile,
 } from '../../../../libs/sources/src';
 import { writeFileAtomic } from '../../../../libs/files/src/atomic-write';
-import { formatSourceIssue, loadReleaseProject } from '../../../../libs/sources/src/release-project';
+import { formatSourceIssue } from '../../../../libs/sources/src/release-project';
 import { UsageError, type Command } from '../command';
+import { releaseProjectOrReport } from '../release-project-arg';
 
 const usage = `Usage: dockyard resolve [PROJECT] [--update] [--check]
        dockyard resolve --import charts_list.yaml --out DIR/project.yaml [--git-base URL] [--token-file FILE] [--version V]
@@ -49,12 +50,8 @@ export const resolveCommand: Command = {
   async run({ values, positionals }) {
     if (values.import) return importCommand(values);
     if (positionals.length > 1) throw new UsageError(`one project at a time\n\n${usage}`);
-    const loaded = await loadReleaseProject(positionals[0] ?? '.');
-    if ('errors' in loaded) {
-      for (const line of loaded.errors) console.error(line);
-      return 1;
-    }
-    const { project } = loaded;
+    const project = await releaseProjectOrReport(positionals[0] ?? '.');
+    if (!project) return 1;
     const before = await readLockFile(project.dir).catch((err: SourceError) => {
       console.error(`${err.message}${err.hint ? ` (${err.hint})` : ''}`);
       return undefined;
