@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { onProcessExit } from './exit-cleanup';
 import { bcryptHtpasswdLine } from './htpasswd';
 import { freePort } from './ports';
-import { registryConfigYaml } from './registry-config';
+import { registryConfigYaml, type RegistryTokenAuth } from './registry-config';
 import { ensureTools } from './require-tool';
 import { spawnService, waitUntilReady } from './service-process';
 import { removeTempDir, tempDir } from './tmp';
@@ -12,6 +12,8 @@ import { removeTempDir, tempDir } from './tmp';
 export interface RegistryOptions {
   /** Turns on htpasswd (bcrypt) auth with this one user. */
   auth?: { username: string; password: string };
+  /** Turns on token auth (`auth: token`) instead, trusting this issuer (see token-server.ts). */
+  tokenAuth?: RegistryTokenAuth;
   /** Serve an existing registry-storage dir (the one holding docker/registry/v2/...); it is never removed. */
   storageDir?: string;
   /** Refuse pushes and deletes (distribution's maintenance.readonly). */
@@ -48,7 +50,7 @@ export async function startRegistry(opts: RegistryOptions = {}): Promise<Running
     for (let attempt = 1; ; attempt++) {
       const port = await freePort();
       const configFile = join(runDir, `config-${port}.yml`);
-      await writeFile(configFile, registryConfigYaml({ port, storageDir, readOnly: opts.readOnly ?? false, htpasswdFile }));
+      await writeFile(configFile, registryConfigYaml({ port, storageDir, readOnly: opts.readOnly ?? false, htpasswdFile, tokenAuth: opts.tokenAuth }));
       const service = spawnService({
         name: `docker-registry on 127.0.0.1:${port}`,
         command: 'docker-registry',
@@ -59,7 +61,7 @@ export async function startRegistry(opts: RegistryOptions = {}): Promise<Running
       });
       const url = `http://127.0.0.1:${port}`;
       try {
-        await waitUntilReady(service, () => answersV2(url, opts.auth !== undefined), readyTimeoutMs);
+        await waitUntilReady(service, () => answersV2(url, opts.auth !== undefined || opts.tokenAuth !== undefined), readyTimeoutMs);
       } catch (error) {
         // Another process may have taken the port between freePort() and the bind.
         if (attempt < startAttempts && /address already in use/.test(service.logTail())) continue;

@@ -14,6 +14,7 @@ const packageOfTool: Readonly<Record<string, string>> = {
   // The image made by importBusyboxImage needs the static build (no shared libraries in the rootfs).
   busybox: 'busybox-static',
   htpasswd: 'apache2-utils',
+  openssl: 'openssl',
   git: 'git',
 };
 
