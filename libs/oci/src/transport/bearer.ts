@@ -1,7 +1,7 @@
 import type { Credential } from '../auth/credentials';
 import { RegistryError } from '../remote/errors';
 import { parseChallenge, type Challenge } from './challenge';
-import { discardBody, header, isReplayable, readBody, type Middleware, type Transport } from './types';
+import { discardBody, header, isReplayable, readBody, type HttpRequest, type Middleware, type Transport } from './types';
 
 interface CachedToken {
   value: string;
@@ -15,9 +15,32 @@ interface TokenResponse {
 }
 
 /**
+ * One spelling per access: scopes naming the same resource merged, actions and scopes sorted.
+ * The registry's challenge may ask for `push,pull` where the request said `pull,push`; both
+ * must find the same cached token and ask the token service for one resource, not two.
+ */
+function normalizeScopes(scopes: string[]): string[] {
+  const actionsOf = new Map<string, Set<string>>();
+  const unparsed = new Set<string>();
+  for (const scope of scopes) {
+    const match = /^(.+):([^:]*)$/.exec(scope);
+    if (!match) {
+      unparsed.add(scope);
+      continue;
+    }
+    const actions = actionsOf.get(match[1]!) ?? new Set<string>();
+    for (const action of match[2]!.split(',')) if (action) actions.add(action);
+    actionsOf.set(match[1]!, actions);
+  }
+  const merged = [...actionsOf].map(([resource, actions]) => `${resource}:${[...actions].sort().join(',')}`);
+  return [...merged, ...unparsed].sort();
+}
+
+/**
  * The distribution token flow: ask the realm for a token covering the request's scopes
  * (several scopes in one request), cache it until shortly before it expires, and fetch a new
- * one when the registry answers 401 with a wider challenge.
+ * one when the registry answers 401 (an expired token, or a wider challenge). Requests that
+ * need a new token at the same moment share one token request.
  */
 export function bearerAuth(host: string, initial: Challenge, credential: Credential | undefined, tokenTransport: Transport): Middleware {
   const tokens = new Map<string, Promise<CachedToken>>();
@@ -54,36 +77,39 @@ export function bearerAuth(host: string, initial: Challenge, credential: Credent
     return { value, expiresAt: Date.now() + lifetime - 10_000 };
   }
 
-  function tokenFor(scopes: string[]): Promise<CachedToken> {
-    const key = [...scopes].sort().join(' ');
-    const cached = tokens.get(key);
-    if (cached) {
-      return cached.then((token) => (token.expiresAt > Date.now() ? token : refresh()), () => refresh());
+  /**
+   * The cached token for these (normalized) scopes, unless it expired or is the `rejected` one;
+   * otherwise one new fetch, which everyone asking meanwhile waits for (and fails with).
+   */
+  async function tokenFor(scopes: string[], rejected?: string): Promise<CachedToken> {
+    const key = scopes.join(' ');
+    for (let current = tokens.get(key); current; current = tokens.get(key)) {
+      const token = await current;
+      if (token.value !== rejected && token.expiresAt > Date.now()) return token;
+      // Someone else may have replaced the stale token while we waited: use theirs.
+      if (tokens.get(key) === current) break;
     }
-    return refresh();
-    function refresh(): Promise<CachedToken> {
-      const pending = fetchToken(scopes);
-      tokens.set(key, pending);
-      pending.catch(() => tokens.delete(key));
-      return pending;
-    }
+    const pending = fetchToken(scopes);
+    tokens.set(key, pending);
+    pending.catch(() => {
+      if (tokens.get(key) === pending) tokens.delete(key);
+    });
+    return pending;
   }
+
+  const withToken = (request: HttpRequest, token: CachedToken): HttpRequest => ({ ...request, headers: { ...request.headers, authorization: `Bearer ${token.value}` } });
 
   return (next) => async (request) => {
     if (request.url.host !== host) return next(request);
-    const scopes = request.scopes ?? [];
-    const send = async (extraScopes: string[]) => {
-      const token = await tokenFor([...new Set([...scopes, ...extraScopes])]);
-      return next({ ...request, headers: { ...request.headers, authorization: `Bearer ${token.value}` } });
-    };
-    const response = await send([]);
+    const scopes = normalizeScopes(request.scopes ?? []);
+    const token = await tokenFor(scopes);
+    const response = await next(withToken(request, token));
     if (response.status !== 401 || !isReplayable(request)) return response;
     const renewed = parseChallenge(header(response, 'www-authenticate'));
     if (renewed?.scheme !== 'bearer') return response;
     discardBody(response);
     challenge = renewed;
     const asked = renewed.params.scope ? renewed.params.scope.split(' ') : [];
-    tokens.clear();
-    return send(asked);
+    return next(withToken(request, await tokenFor(normalizeScopes([...scopes, ...asked]), token.value)));
   };
 }
