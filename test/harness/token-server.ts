@@ -11,18 +11,17 @@ import { ensureTools } from './require-tool';
 import { removeTempDir, tempDir } from './tmp';
 
 const run = promisify(execFile);
+const tokenLifetimeSeconds = 300;
 
 /** How the token server answers; tests switch it between copies with setBehaviour. */
 export interface TokenBehaviour {
   /** Answer `{access_token, expires_in, issued_at}` without the `token` field (OAuth2 style). */
   accessTokenOnly?: boolean;
-  /** `expires_in` and the JWT's lifetime; the spec asks for at least 60 (default 300). */
-  lifetimeSeconds?: number;
   /**
-   * Sign the next N tokens with an `exp` already past the registry's 60 s leeway, while
-   * `expires_in` still promises `lifetimeSeconds`: a cached token that expires mid-run.
+   * Sign the first token of each scope set with an `exp` far beyond the registry's 60 s leeway,
+   * while `expires_in` promises 300 s: every cached token expires once, mid-run.
    */
-  expiredTokens?: number;
+  expireFirstTokenOfEachScopeSet?: boolean;
 }
 
 /** One GET /token the server answered; the password is never kept. */
@@ -33,7 +32,7 @@ export interface TokenRequest {
   /** The Basic-auth user name, if any was sent. */
   user?: string;
   status: number;
-  /** The JWT was signed already expired (see TokenBehaviour.expiredTokens). */
+  /** The JWT was signed already expired (see TokenBehaviour.expireFirstTokenOfEachScopeSet). */
   expired: boolean;
 }
 
@@ -133,16 +132,16 @@ export async function startTokenServer(options: TokenServerOptions): Promise<Run
   const keyId = libtrustKeyId(new X509Certificate(await readFile(rootCertBundle)).publicKey);
 
   let behaviour: TokenBehaviour = {};
+  const expiredScopeSets = new Set<string>();
   const requests: TokenRequest[] = [];
 
   const signToken = (scopes: string[], subject = 'harness', expired = false): string => {
-    const lifetime = behaviour.lifetimeSeconds ?? 300;
     const now = Math.floor(Date.now() / 1000);
     // 3600 s back is far beyond distribution's 60 s leeway for exp.
-    const issuedAt = expired ? now - 3600 - lifetime : now;
+    const issuedAt = expired ? now - 3600 - tokenLifetimeSeconds : now;
     const access = scopes.map(parseScope).filter((scope): scope is ResourceActions => scope !== undefined);
     const header = { typ: 'JWT', alg: 'RS256', kid: keyId };
-    const claims = { iss: issuer, sub: subject, aud: service, exp: issuedAt + lifetime, nbf: issuedAt - 1, iat: issuedAt, jti: randomUUID(), access };
+    const claims = { iss: issuer, sub: subject, aud: service, exp: issuedAt + tokenLifetimeSeconds, nbf: issuedAt - 1, iat: issuedAt, jti: randomUUID(), access };
     const signingInput = `${base64url(JSON.stringify(header))}.${base64url(JSON.stringify(claims))}`;
     return `${signingInput}.${base64url(sign('sha256', Buffer.from(signingInput), privateKey))}`;
   };
@@ -170,14 +169,14 @@ export async function startTokenServer(options: TokenServerOptions): Promise<Run
       answer(400, { details: `unknown service ${JSON.stringify(record.service)}; this server issues tokens for ${service}` });
       return;
     }
-    const expired = (behaviour.expiredTokens ?? 0) > 0;
-    if (expired) behaviour = { ...behaviour, expiredTokens: behaviour.expiredTokens! - 1 };
+    const scopeSet = [...record.scopes].sort().join(' ');
+    const expired = Boolean(behaviour.expireFirstTokenOfEachScopeSet) && !expiredScopeSets.has(scopeSet);
+    if (expired) expiredScopeSets.add(scopeSet);
     const token = signToken(record.scopes, credentials.user, expired);
     record.status = 200;
     record.expired = expired;
-    const expiresIn = behaviour.lifetimeSeconds ?? 300;
-    const issuedAt = new Date().toISOString();
-    answer(200, behaviour.accessTokenOnly ? { access_token: token, expires_in: expiresIn, issued_at: issuedAt } : { token, access_token: token, expires_in: expiresIn, issued_at: issuedAt });
+    const granted = { access_token: token, expires_in: tokenLifetimeSeconds, issued_at: new Date().toISOString() };
+    answer(200, behaviour.accessTokenOnly ? granted : { token, ...granted });
   });
 
   try {
@@ -200,6 +199,7 @@ export async function startTokenServer(options: TokenServerOptions): Promise<Run
     requests,
     setBehaviour: (next) => {
       behaviour = { ...next };
+      expiredScopeSets.clear();
     },
     signToken: (scopes) => signToken(scopes),
     stop: async () => {
