@@ -4,6 +4,7 @@
 const { createHash } = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
+const { hashMultiGlobWithWorkspaceContext } = require('nx/src/utils/workspace-context');
 
 const PROJECT_FILE_GLOB = '**/project.yaml';
 const CODE_ROOTS = [path.join(__dirname, 'src'), path.resolve(__dirname, '..', '..', 'libs', 'spec')];
@@ -57,7 +58,7 @@ function loadInference() {
  * One Nx project per project.yaml. Two files claiming one name would make Nx refuse the whole graph, so
  * later claimants (in path order) get a name derived from their folder; `validate` reports the clash.
  */
-function createProjectNodes(files, _options, context) {
+async function createProjectNodes(files, _options, context) {
   const root = context.workspaceRoot;
   const fingerprint = codeFingerprint();
   const location = cacheFile(root);
@@ -66,8 +67,11 @@ function createProjectNodes(files, _options, context) {
   let misses = 0;
   const taken = new Set();
   shipsByRoot = new Map();
-  const results = [...files].sort().map((file) => {
-    const hash = createHash('sha1').update(fs.readFileSync(path.join(root, file))).digest('hex');
+  const sorted = [...files].sort();
+  // Nx has already hashed every file of the workspace; asking it costs far less than reading them again.
+  const hashes = await hashMultiGlobWithWorkspaceContext(root, sorted.map((file) => [file]));
+  const results = sorted.map((file, i) => {
+    const hash = hashes[i];
     let inferred = cached[file]?.hash === hash ? cached[file].inferred : undefined;
     if (!inferred) {
       misses++;

@@ -1,6 +1,6 @@
 import { posix } from 'node:path';
 import { hasLockedComponents } from './resolve';
-import { CLI, engineInputs, type TargetInference } from './shared';
+import { CLI, ENGINE_INPUTS, type TargetInference } from './shared';
 
 /**
  * `collect` is a pure function of project.yaml, the lock (exact tags, commits and chart digests)
@@ -23,13 +23,11 @@ export const collectTarget: TargetInference = (project) => {
       '{projectRoot}/project.yaml',
       ...(locked ? [{ dependentTasksOutputFiles: '**/project.lock.yaml' }] : []),
       ...localFolders,
-      ...engineInputs('sources', 'discover'),
-      { externalDependencies: ['tar'] },
+      ...ENGINE_INPUTS,
     ],
     outputs: [`{workspaceRoot}/dist/${project.name}/collect`],
     metadata: {
       description: `Fetch the locked files of ${project.name}'s components into dist/${project.name}/collect`,
-      technologies: ['dockyard'],
     },
   };
 };

@@ -1,4 +1,4 @@
-import { CLI, engineInputs, type TargetInference } from './shared';
+import { CLI, ENGINE_INPUTS, type TargetInference } from './shared';
 
 /** `images` reads only what `collect` produced plus the images: settings, so it reruns only when those change. */
 export const imagesTarget: TargetInference = (project) => {
@@ -7,11 +7,10 @@ export const imagesTarget: TargetInference = (project) => {
     command: `${CLI} images --project ${project.root}`,
     cache: true,
     dependsOn: ['collect'],
-    inputs: ['{projectRoot}/project.yaml', { dependentTasksOutputFiles: '**/*' }, ...engineInputs('discover', 'sources'), { externalDependencies: ['tar'] }],
+    inputs: ['{projectRoot}/project.yaml', { dependentTasksOutputFiles: '**/*' }, ...ENGINE_INPUTS],
     outputs: [`{workspaceRoot}/dist/${project.name}/images`],
     metadata: {
       description: `List every image ${project.name}'s collected charts and manifests run (dist/${project.name}/images/images.list and images.json)`,
-      technologies: ['dockyard'],
     },
   };
 };

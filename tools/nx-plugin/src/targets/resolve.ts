@@ -24,7 +24,6 @@ export const resolveTarget: TargetInference = (project) => {
     },
     metadata: {
       description: `Pin the components of ${project.name} into ${project.root}/project.lock.yaml (-c update for newer versions, -c check in CI)`,
-      technologies: ['dockyard'],
     },
   };
 };

@@ -13,12 +13,16 @@ export interface ProjectFacts {
 /** Targets run the CLI, so Nx and a person at a shell take the same path through the engines. */
 export const CLI = 'node tools/cli/bin/dockyard.cjs';
 
-/** Inputs every target shares: the project's own files and the code that interprets them. */
-export const engineInputs = (...libs: string[]) => [
+/**
+ * The code every target runs: the CLI and all engines, with the npm packages they load. Engines import
+ * each other (discover uses oci's references, sources uses oci's client), so naming them one by one
+ * would go stale; tests are left out since they never run in a target.
+ */
+export const ENGINE_INPUTS = [
   '{workspaceRoot}/tools/cli/**/*.ts',
-  '{workspaceRoot}/libs/spec/**/*',
-  ...libs.map((lib) => `{workspaceRoot}/libs/${lib}/**/*`),
-  { externalDependencies: ['yaml', 'ajv', 'ajv-formats', 'fastest-levenshtein', 'execa', 'semver'] },
+  '{workspaceRoot}/libs/**/*',
+  '!{workspaceRoot}/**/*.test.ts',
+  { externalDependencies: ['yaml', 'ajv', 'ajv-formats', 'fastest-levenshtein', 'execa', 'semver', 'tar'] },
 ];
 
 export type TargetInference = (project: ProjectFacts) => TargetConfiguration | undefined;

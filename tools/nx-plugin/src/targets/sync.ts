@@ -18,7 +18,6 @@ export const syncTarget: TargetInference = (project) => {
     configurations: { 'dry-run': { command: `${command} --dry-run` } },
     metadata: {
       description: `Copy ${project.name}'s images from ${spec.sync.from.registry} to ${spec.sync.to.map((t) => t.registry).join(', ')}; misses are listed in dist/${project.name}/sync (use -c dry-run to preview)`,
-      technologies: ['dockyard'],
     },
   };
 };

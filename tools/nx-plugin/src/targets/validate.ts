@@ -1,4 +1,4 @@
-import { CLI, engineInputs, type TargetInference } from './shared';
+import { CLI, ENGINE_INPUTS, type TargetInference } from './shared';
 
 /** The commit the base ref points at, so a moved ref re-validates plugins; empty when no base is set. */
 const BASE_COMMIT = '[ -z "$DOCKYARD_BASE_REF" ] || git rev-parse --verify --quiet "$DOCKYARD_BASE_REF^{commit}" || true';
@@ -14,13 +14,12 @@ export const validateTarget: TargetInference = (project) => ({
   inputs: [
     '{projectRoot}/**/*',
     '{workspaceRoot}/**/project.yaml',
-    ...engineInputs(),
+    ...ENGINE_INPUTS,
     { env: 'DOCKYARD_BASE_REF' },
     ...(project.kind === 'Plugin' ? [{ runtime: BASE_COMMIT }] : []),
   ],
   outputs: [],
   metadata: {
     description: `Check ${project.root}/project.yaml against the ${project.kind ?? 'project'} schema and the workspace rules`,
-    technologies: ['dockyard'],
   },
 });
