@@ -1,6 +1,6 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { scoreFixtures, totals } from '../../bench/discover/score';
 import { tempDirFor } from '../harness/tmp';
 import { dockyard } from '../sources/support/cli';
@@ -31,7 +31,7 @@ describe('dockyard images', () => {
   });
 
   it('writes images.list (registry stripped on request) and images.json, removing .sealignore lines', async () => {
-    const out = await tempDirFor(afterAll, 'images-out');
+    const out = await tempDirFor(onTestFinished, 'images-out');
     const run = await dockyard(FIXTURES, ['images', 'sealos-app/input', '--strip-registry', '--out', out]);
     expect(run.code).toBe(0);
     const list = await readFile(join(out, 'images.list'), 'utf8');
@@ -42,7 +42,7 @@ describe('dockyard images', () => {
   });
 
   it('warns about a broken file and keeps going', async () => {
-    const dir = await tempDirFor(afterAll, 'images-broken');
+    const dir = await tempDirFor(onTestFinished, 'images-broken');
     await mkdir(join(dir, 'm'));
     await writeFile(join(dir, 'm/ok.yaml'), 'kind: Pod\nspec:\n  containers:\n    - image: nginx:1.25\n');
     await writeFile(join(dir, 'm/bad.yaml'), 'kind: Pod\nspec:\n  containers:\n    - image: Not/Valid:1\n');

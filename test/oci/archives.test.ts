@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDockerEngine, type RunningDocker } from '../harness/docker';
 import { startRegistry, type RunningRegistry } from '../harness/registry';
 import { runContainer } from '../harness/run-container';
-import { tempDirFor } from '../harness/tmp';
+import { removeTempDir, tempDir } from '../harness/tmp';
 import { busyboxRootfsTar } from './support/busybox-layer';
 import { dockyard } from './support/cli';
 import { seedImages, type SeededImages } from './support/seed';
@@ -20,10 +20,11 @@ describe('archives and directories', () => {
   beforeAll(async () => {
     source = await startRegistry();
     seeded = await seedImages(source.url);
-    work = await tempDirFor(afterAll, 'oci-archives');
+    work = await tempDir('oci-archives');
   });
   afterAll(async () => {
     await source?.stop();
+    if (work) await removeTempDir(work);
   });
 
   describe('docker-archive', () => {

@@ -2,7 +2,7 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRegistry, type RunningRegistry } from '../harness/registry';
-import { tempDirFor } from '../harness/tmp';
+import { removeTempDir, tempDir } from '../harness/tmp';
 import { dockyard } from './support/cli';
 import { startFaultProxy, type FaultProxy } from './support/fault-proxy';
 import { seedImages, type SeededImages } from './support/seed';
@@ -25,11 +25,12 @@ describe('sync with auth', () => {
   beforeAll(async () => {
     [secured, plain] = await Promise.all([startRegistry({ auth: { username: 'ci', password } }), startRegistry()]);
     await seedImages(plain.url);
-    work = await tempDirFor(afterAll, 'oci-auth');
+    work = await tempDir('oci-auth');
     await writeFile(join(work, 'images.list'), '# release images\n\napp/multi:v1\napp/single:v1\n');
   });
   afterAll(async () => {
     await Promise.all([secured?.stop(), plain?.stop()]);
+    if (work) await removeTempDir(work);
   });
 
   it('pushes to an htpasswd registry with credentials from env vars named on the command line', async () => {
@@ -83,12 +84,13 @@ describe('sync through a faulty network', () => {
     [source, target] = await Promise.all([startRegistry(), startRegistry()]);
     seeded = await seedImages(source.url);
     proxy = await startFaultProxy(source.url);
-    work = await tempDirFor(afterAll, 'oci-faults');
+    work = await tempDir('oci-faults');
     await writeFile(join(work, 'images.list'), 'app/multi:v1\napp/single:v1\napp/missing:v1\n');
   });
   afterAll(async () => {
     await proxy?.stop();
     await Promise.all([source?.stop(), target?.stop()]);
+    if (work) await removeTempDir(work);
   });
 
   const isBlobGet = (r: { method: string; path: string }) => r.method === 'GET' && r.path.includes('/blobs/sha256:');

@@ -3,9 +3,9 @@ import { readdir } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { listGitTags, resolveComponents, withGitPaths } from '../../libs/sources/src';
-import { tempDirFor } from '../harness/tmp';
+import { removeTempDir, tempDir } from '../harness/tmp';
 import { commitAndTag, git, makeRepo } from './support/git-repos';
 
 describe('git sources', () => {
@@ -13,10 +13,13 @@ describe('git sources', () => {
   let repo: { work: string; bare: string };
 
   beforeAll(async () => {
-    root = await tempDirFor(afterAll, 'git-sources');
+    root = await tempDir('git-sources');
     repo = await makeRepo(root, 'charts');
     await commitAndTag(repo.work, { 'release/app.yaml': 'a: 1\n', 'release/db.yaml': 'b: 1\n', 'docs/manual.txt': 'm'.repeat(50_000) }, 'v1.0.0');
     await commitAndTag(repo.work, { 'release/app.yaml': 'a: 2\n' }, 'v1.1.0-beta.1', 'annotated pre-release');
+  });
+  afterAll(async () => {
+    if (root) await removeTempDir(root);
   });
 
   it('lists tags with annotated tags peeled to their commit', async () => {
@@ -44,7 +47,7 @@ describe('git sources', () => {
       res.writeHead(req.headers.authorization ? 403 : 401, { 'www-authenticate': 'Basic realm="git"' }).end();
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+    onTestFinished(() => new Promise<void>((resolve) => server.close(() => resolve())));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/org/private.git`;
     process.env.DOCKYARD_TEST_GIT_TOKEN = 's3cr3t-token';
     const { issues } = await resolveComponents({ project: 'p', dir: root, components: [{ name: 'private', git: { url, tokenEnv: 'DOCKYARD_TEST_GIT_TOKEN' } }] });

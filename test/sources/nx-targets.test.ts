@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tempDirFor } from '../harness/tmp';
+import { removeTempDir, tempDir } from '../harness/tmp';
 import { NxWorkspace } from '../helpers/nx-workspace';
 import { commitAndTag, makeRepo } from './support/git-repos';
 
@@ -27,10 +27,11 @@ function ranAndCached(output: string): { ran: string[]; cached: string[] } {
 
 describe('Nx targets resolve, collect, images', () => {
   let ws: NxWorkspace;
+  let repos: string;
   let charts: { work: string; bare: string };
 
   beforeAll(async () => {
-    const repos = await tempDirFor(afterAll, 'nx-repos');
+    repos = await tempDir('nx-repos');
     charts = await makeRepo(repos, 'charts');
     await commitAndTag(charts.work, { 'release/app.yaml': 'image: "[[ registry_release ]]/app:[[ imageTagFromGitTag ]]"\n' }, 'v1.0.0');
     ws = await NxWorkspace.create('nx-sources', {
@@ -47,7 +48,10 @@ describe('Nx targets resolve, collect, images', () => {
     targetPath: site`),
       'releases/beta/site/pod.yaml': 'kind: Pod\nspec:\n  containers:\n    - image: "[[ registry_release ]]/beta:v2"\n',
     });
-    afterAll(() => ws.dispose());
+  });
+  afterAll(async () => {
+    await ws?.dispose();
+    if (repos) await removeTempDir(repos);
   });
 
   it('run-many resolves, collects and lists images; a second run is all cache hits', async () => {

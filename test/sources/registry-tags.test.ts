@@ -3,7 +3,7 @@ import { delimiter, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveComponents } from '../../libs/sources/src';
 import { startRegistry, type RunningRegistry } from '../harness/registry';
-import { tempDirFor } from '../harness/tmp';
+import { removeTempDir, tempDir } from '../harness/tmp';
 import { pushImage } from './support/push-image';
 
 describe('image components: tag lists from a real registry', () => {
@@ -13,14 +13,17 @@ describe('image components: tag lists from a real registry', () => {
   const digests: Record<string, string> = {};
 
   beforeAll(async () => {
-    dir = await tempDirFor(afterAll, 'registry-tags');
+    dir = await tempDir('registry-tags');
     registry = await startRegistry({ auth });
-    afterAll(() => registry.stop());
     for (const tag of ['v0.2.9', 'v0.3.0', 'v0.3.17', 'v0.4.0-rc.1', 'v1.0.0', 'latest']) {
       digests[tag] = await pushImage(registry.url, 'release/app-admin', tag, auth);
     }
     process.env.DOCKYARD_TEST_REG_USER = auth.username;
     process.env.DOCKYARD_TEST_REG_PASS = auth.password;
+  });
+  afterAll(async () => {
+    await registry?.stop();
+    if (dir) await removeTempDir(dir);
   });
 
   const component = (image: Record<string, unknown>) => ({

@@ -3,7 +3,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { tempDirFor } from '../harness/tmp';
+import { removeTempDir, tempDir } from '../harness/tmp';
 import { dockyard } from './support/cli';
 import { commitAndTag, git, makeRepo } from './support/git-repos';
 import { startHelmRepo, type HelmRepoServer } from './support/helm-repo-server';
@@ -20,7 +20,7 @@ describe('Release: resolve, collect, images', () => {
   const project = () => join(ws, 'releases/demo');
 
   beforeAll(async () => {
-    ws = await tempDirFor(afterAll, 'release-flow');
+    ws = await tempDir('release-flow');
     await writeFile(join(ws, 'nx.json'), '{}\n');
     const repos = join(ws, 'repos');
     await mkdir(repos);
@@ -44,7 +44,6 @@ describe('Release: resolve, collect, images', () => {
       { name: 'nginx', version: '15.2.1', image: 'bitnami/nginx' },
       { name: 'nginx', version: '16.0.0', image: 'bitnami/nginx' },
     ]);
-    afterAll(() => helm.stop());
     nginxArchive = await readFile(join(ws, 'helm-src/nginx-15.2.1.tgz'));
 
     await mkdir(join(project(), 'addons/manifests'), { recursive: true });
@@ -73,6 +72,10 @@ images:
   stripRegistry: true
   extra: ["release/tools:v1"]
 `);
+  });
+  afterAll(async () => {
+    await helm?.stop();
+    if (ws) await removeTempDir(ws);
   });
 
   it('resolve writes a reviewed lock: newest tag counting pre-releases, ranges, chart digests', async () => {
