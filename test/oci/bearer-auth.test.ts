@@ -2,7 +2,7 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startRegistry, type RunningRegistry } from '../harness/registry';
-import { tempDirFor } from '../harness/tmp';
+import { removeTempDir, tempDir } from '../harness/tmp';
 import { startTokenServer, type RunningTokenServer, type TokenRequest } from '../harness/token-server';
 import { dockyard } from './support/cli';
 import { startFaultProxy, type FaultProxy } from './support/fault-proxy';
@@ -40,13 +40,14 @@ describe('bearer token auth against a registry with auth: token', () => {
     seeded = await seedImages(secured.url, `Bearer ${seedToken}`);
     await pushIndex({ base: plain.url }, 'app/multi', 'v1', [seeded.amd64, seeded.arm64]);
     await pushImage({ base: plain.url }, 'app/single', 'v1', seeded.single);
-    work = await tempDirFor(afterAll, 'oci-bearer');
+    work = await tempDir('oci-bearer');
     await writeFile(join(work, 'images.list'), 'app/multi:v1\napp/single:v1\n');
   });
   afterAll(async () => {
     await watched?.stop();
     await Promise.all([secured?.stop(), plain?.stop()]);
     await tokens?.stop();
+    if (work) await removeTempDir(work);
   });
   beforeEach(() => {
     tokens.setBehaviour({});
