@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRegistry, type RunningRegistry } from '../harness/registry';
 import { NxWorkspace } from '../helpers/nx-workspace';
 import { seedImages, type SeededImages } from './support/seed';
-import { fetchManifest } from './support/test-images';
+import { fetchManifest, pushImage } from './support/test-images';
 
 describe('the sync target', () => {
   let source: RunningRegistry;
@@ -14,6 +14,7 @@ describe('the sync target', () => {
   beforeAll(async () => {
     [source, target] = await Promise.all([startRegistry(), startRegistry()]);
     seeded = await seedImages(source.url);
+    await pushImage({ base: source.url }, 'app/compass-plugins-alerts', 'v0.1.0', seeded.single);
     workspace = await NxWorkspace.create('oci-nx-sync', {
       'releases/oem/project.yaml': [
         'kind: Release',
@@ -29,6 +30,23 @@ describe('the sync target', () => {
         '',
       ].join('\n'),
       'releases/oem/images/platform.list': '# synced by nx\nrelease/multi:v1\nrelease/single:v1\n',
+      'plugins/alerts/project.yaml': [
+        'kind: Plugin',
+        'name: alerts',
+        `releaseRegistry: ${target.host}`,
+        'spec:',
+        '  version: v0.1.0',
+        '  service:',
+        '    port: 8081',
+        `    image: ${target.host}/release/compass-plugins-alerts:v0.1.0`,
+        'sync:',
+        '  from:',
+        `    registry: ${source.host}`,
+        '    rewrites: [{ from: "release/", to: "app/" }]',
+        '  to:',
+        `    - registry: ${target.host}`,
+        '',
+      ].join('\n'),
     });
   });
   afterAll(async () => {
@@ -60,5 +78,11 @@ describe('the sync target', () => {
       ['release/multi:v1', 'copied'],
       ['release/single:v1', 'copied'],
     ]);
+  });
+
+  it("syncs a plugin's service image, named by the plugin naming rule, from the build registry", async () => {
+    const run = await workspace.nx(['run', 'alerts:sync', '--output-style=static']);
+    expect(run.exitCode, run.all).toBe(0);
+    expect((await fetchManifest({ base: target.url }, 'release/compass-plugins-alerts', 'v0.1.0'))?.digest).toBe(seeded.single.manifest.digest);
   });
 });

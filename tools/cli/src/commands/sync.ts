@@ -15,7 +15,7 @@ import {
   type ImageListEntry,
   type Rewrite,
 } from '../../../../libs/oci/src';
-import { formatIssue, loadProjectFile, type SyncSpec } from '../../../../libs/spec/src';
+import type { SyncSpec } from '../../../../libs/spec/src';
 import { UsageError, type Command } from '../command';
 import { findWorkspaceRoot } from '../workspace-root';
 import { registryOptions, registryOptionsHelp, registrySettings } from './copy';
@@ -83,12 +83,14 @@ async function expandLists(patterns: string[], baseDir: string): Promise<string[
 }
 
 async function fromProject(file: string): Promise<Omit<SyncInputs, 'reportDir'> & { name: string; root: string }> {
+  // Loaded here, not at the top: YAML and ajv are a third of a list-file sync's start-up.
+  const { formatIssue, loadProjectFile } = await import('../../../../libs/spec/src/index.ts');
   const project = await loadProjectFile(resolve(file), file);
   if (!project.spec) throw new UsageError(`${file} is not valid:\n${project.issues.map(formatIssue).join('\n')}`);
   const sync = (project.spec as { sync?: SyncSpec }).sync;
   if (!sync) throw new UsageError(`${file}: project "${project.name}" has no sync: section`);
   const root = findWorkspaceRoot(project.dir);
-  const ownImages = project.spec.kind === 'Plugin' ? (project.spec.images ?? []) : [];
+  const ownImages = project.spec.kind === 'Plugin' ? [project.spec.spec.service.image, ...(project.spec.images ?? [])] : [];
   const entries = ownImages.map((image) => ({ image, file, line: 0 }));
   const lists = sync.lists?.length ? await expandLists(sync.lists, project.dir) : entries.length ? [] : [join(root, 'dist', project.name, 'images', 'images.list')];
   const endpoints = [sync.from, ...sync.to];
