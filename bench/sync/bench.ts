@@ -14,7 +14,7 @@ import {
 } from '../../libs/oci/src';
 import { startRegistry, type RunningRegistry } from '../../test/harness/registry';
 import { removeTempDir, tempDir } from '../../test/harness/tmp';
-import { pushImageSet } from './image-set';
+import { pushImageSet, writeSyncInputs } from './image-set';
 
 const root = join(__dirname, '..', '..');
 const dockyardBin = join(root, 'tools', 'cli', 'bin', 'dockyard.cjs');
@@ -67,11 +67,7 @@ export async function main(): Promise<number> {
     const source = await start();
     console.error('pushing the synthetic image set…');
     const set = await pushImageSet(source.url);
-    const list = join(work, 'images.list');
-    await writeFile(list, set.lines.join('\n') + '\n');
-    const yaml = join(work, 'skopeo.yaml');
-    const yamlImages = set.lines.map((l) => `    ${l.split(':')[0]}: [${l.split(':')[1]}]`).join('\n');
-    await writeFile(yaml, `${source.host}:\n  tls-verify: false\n  images:\n${yamlImages}\n`);
+    const { list, yaml } = await writeSyncInputs(work, source.host, set);
     console.error(`${set.lines.length} images (${set.multiArch} multi-arch), ${(set.uniqueBytes / 1024 / 1024).toFixed(0)} MB of unique blobs, ${ROUNDS} rounds`);
 
     const cliSync = (to: string) => measure('node', [dockyardBin, 'sync', list, '--from', source.host, '--to', to, '--report', join(work, 'report')]);

@@ -1,11 +1,10 @@
 // CPU accounting for the first copy: where the machine's two cores go when `dockyard sync` and
 // `skopeo sync` fill an empty registry. Usage: node -r @swc-node/register bench/sync/cpu.ts [ROUNDS]
 import { execFileSync, spawnSync } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startRegistry } from '../../test/harness/registry';
 import { removeTempDir, tempDir } from '../../test/harness/tmp';
-import { pushImageSet } from './image-set';
+import { pushImageSet, writeSyncInputs } from './image-set';
 
 /** Seconds of CPU used so far by every docker-registry process (the source and the target). */
 function registriesCpu(): number {
@@ -31,11 +30,7 @@ async function main(): Promise<void> {
   const source = await startRegistry();
   try {
     const set = await pushImageSet(source.url);
-    const list = join(work, 'images.list');
-    await writeFile(list, set.lines.join('\n') + '\n');
-    const yaml = join(work, 'skopeo.yaml');
-    const images = set.lines.map((l) => `    ${l.split(':')[0]}: [${l.split(':')[1]}]`).join('\n');
-    await writeFile(yaml, `${source.host}:\n  tls-verify: false\n  images:\n${images}\n`);
+    const { list, yaml } = await writeSyncInputs(work, source.host, set);
     const tools: Record<string, (to: string) => [string, string[]]> = {
       dockyard: (to) => ['node', ['tools/cli/bin/dockyard.cjs', 'sync', list, '--from', source.host, '--to', to, '--report', join(work, 'report')]],
       skopeo: (to) => ['skopeo', ['sync', '--all', '--src', 'yaml', '--dest', 'docker', '--dest-tls-verify=false', yaml, to]],

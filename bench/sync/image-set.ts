@@ -1,3 +1,5 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { buildImage, pushImage, pushIndex, randomLayer, type Layer } from '../../test/oci/support/test-images';
 
 export interface ImageSet {
@@ -37,4 +39,14 @@ export async function pushImageSet(url: string): Promise<ImageSet> {
     lines.push(`${repo}:v1`);
   }
   return { lines, uniqueBytes, multiArch, largestSingle: 'bench/img-00:v1' };
+}
+
+/** The same image set as each tool reads it: a dockyard list file and a skopeo sync YAML. */
+export async function writeSyncInputs(dir: string, sourceHost: string, set: ImageSet): Promise<{ list: string; yaml: string }> {
+  const list = join(dir, 'images.list');
+  await writeFile(list, set.lines.join('\n') + '\n');
+  const yaml = join(dir, 'skopeo.yaml');
+  const images = set.lines.map((l) => `    ${l.split(':')[0]}: [${l.split(':')[1]}]`).join('\n');
+  await writeFile(yaml, `${sourceHost}:\n  tls-verify: false\n  images:\n${images}\n`);
+  return { list, yaml };
 }
