@@ -28,7 +28,8 @@ describe('the Nx plugin on a workspace with one project of every kind', () => {
       const validate = project.targets.validate;
       expect(validate.metadata.description).toMatch(new RegExp(`project\\.yaml against the ${kind} schema`));
       expect(validate.cache).toBe(true);
-      expect(validate.options.command).toBe(`node tools/cli/bin/dockyard.cjs validate ${project.root}/project.yaml`);
+      expect(validate.executor).toBe('./tools/nx-plugin:validate');
+      expect(validate.options.file).toBe(`${project.root}/project.yaml`);
     }
   });
 
@@ -41,9 +42,11 @@ describe('the Nx plugin on a workspace with one project of every kind', () => {
     expect(graph.dependencies.alerts).toEqual([]);
   });
 
-  it('validates every project, and a second run restores every task from the cache', async () => {
+  it('validates every project in one batch, and a second run restores every task from the cache', async () => {
     const first = await workspace.nx(['run-many', '-t', 'validate', '--output-style=static']);
     expect(first.exitCode, first.all).toBe(0);
+    // One worker validates the workspace once for all tasks, instead of once per task.
+    expect(first.all).toContain(`Running ${names.length} tasks with ./tools/nx-plugin:validate`);
     expect(tasksRun(first.all)).toEqual(names.map((n) => `${n}:validate`));
     expect(tasksFromCache(first.all)).toEqual([]);
 

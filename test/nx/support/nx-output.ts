@@ -1,8 +1,8 @@
 /** Readers of what `nx` prints with `--output-style=static`. */
 
-/** The tasks Nx ran or restored, in the order it printed them (`> nx run project:target`). */
+/** The tasks Nx ran or restored (`> nx run project:target`), each once: a batch of one prints its header twice. */
 export function tasksRun(output: string): string[] {
-  return [...output.matchAll(/^> nx run (\S+)/gm)].map((m) => m[1]).sort();
+  return [...new Set([...output.matchAll(/^> nx run (\S+)/gm)].map((m) => m[1]))].sort();
 }
 
 /** The tasks Nx restored from its cache without running them. */

@@ -1,6 +1,6 @@
 import { statSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
-import { formatIssue, validateWorkspace } from '../../../../libs/spec/src';
+import { reportFor, validateWorkspace } from '../../../../libs/spec/src';
 import type { Command } from '../command';
 import { findWorkspaceRoot } from '../workspace-root';
 
@@ -23,20 +23,18 @@ export const validateCommand: Command = {
   async run({ values, positionals }) {
     const root = resolve((values.root as string | undefined) ?? findWorkspaceRoot());
     const baseRef = (values.base as string | undefined) ?? (process.env.DOCKYARD_BASE_REF || undefined);
-    const { projects, issues } = await validateWorkspace({ root, baseRef });
+    const validation = await validateWorkspace({ root, baseRef });
     const scopes = positionals.map((p) => relative(root, resolve(p)));
     const inScope = (file: string) =>
       scopes.length === 0 || scopes.some((s) => s === file || s === '' || (isDirectory(resolve(root, s)) && file.startsWith(s + '/')));
-    const shown = issues.filter((i) => inScope(i.file));
-    const checked = projects.filter((p) => inScope(p.file)).length;
-    if (scopes.length > 0 && checked === 0) {
+    const report = reportFor(validation, inScope);
+    if (scopes.length > 0 && report.checked === 0) {
       console.error(`dockyard validate: no project.yaml found under ${positionals.join(', ')}`);
       return 1;
     }
-    for (const issue of shown) console.error(formatIssue(issue));
-    const summary = `${checked} project${checked === 1 ? '' : 's'} checked, ${shown.length} problem${shown.length === 1 ? '' : 's'}`;
-    (shown.length ? console.error : console.log)(summary);
-    return shown.length ? 1 : 0;
+    for (const problem of report.problems) console.error(problem);
+    (report.problems.length ? console.error : console.log)(report.summary);
+    return report.problems.length ? 1 : 0;
   },
 };
 

@@ -1,4 +1,4 @@
-import { CLI, ENGINE_INPUTS, type TargetInference } from './shared';
+import { ENGINE_INPUTS, type TargetInference } from './shared';
 
 /** The commit the base ref points at, so a moved ref re-validates plugins; empty when no base is set. */
 const BASE_COMMIT = '[ -z "$DOCKYARD_BASE_REF" ] || git rev-parse --verify --quiet "$DOCKYARD_BASE_REF^{commit}" || true';
@@ -9,12 +9,14 @@ const BASE_COMMIT = '[ -z "$DOCKYARD_BASE_REF" ] || git rev-parse --verify --qui
  * project.yaml, so all of them are inputs; the version-bump rule reads the base ref named by the env.
  */
 export const validateTarget: TargetInference = (project) => ({
-  command: `${CLI} validate ${project.root}/project.yaml`,
+  executor: './tools/nx-plugin:validate',
+  options: { file: `${project.root}/project.yaml` },
   cache: true,
   inputs: [
     '{projectRoot}/**/*',
     '{workspaceRoot}/**/project.yaml',
     ...ENGINE_INPUTS,
+    '{workspaceRoot}/tools/nx-plugin/src/executors/validate/**/*',
     { env: 'DOCKYARD_BASE_REF' },
     ...(project.kind === 'Plugin' ? [{ runtime: BASE_COMMIT }] : []),
   ],
