@@ -15,20 +15,10 @@ describe('the sync target', () => {
     [source, target] = await Promise.all([startRegistry(), startRegistry()]);
     seeded = await seedImages(source.url);
     await pushImage({ base: source.url }, 'app/compass-plugins-alerts', 'v0.1.0', seeded.single);
+    // Both projects read from the build registry's app/ and write release/ to the target.
+    const sync = ['sync:', '  from:', `    registry: ${source.host}`, '    rewrites: [{ from: "release/", to: "app/" }]', '  to:', `    - registry: ${target.host}`];
     workspace = await NxWorkspace.create('oci-nx-sync', {
-      'releases/oem/project.yaml': [
-        'kind: Release',
-        'name: oem',
-        'version: v2.7.0',
-        'sync:',
-        '  from:',
-        `    registry: ${source.host}`,
-        '    rewrites: [{ from: "release/", to: "app/" }]',
-        '  to:',
-        `    - registry: ${target.host}`,
-        '  lists: ["images/*.list"]',
-        '',
-      ].join('\n'),
+      'releases/oem/project.yaml': ['kind: Release', 'name: oem', 'version: v2.7.0', ...sync, '  lists: ["images/*.list"]', ''].join('\n'),
       'releases/oem/images/platform.list': '# synced by nx\nrelease/multi:v1\nrelease/single:v1\n',
       'plugins/alerts/project.yaml': [
         'kind: Plugin',
@@ -39,12 +29,7 @@ describe('the sync target', () => {
         '  service:',
         '    port: 8081',
         `    image: ${target.host}/release/compass-plugins-alerts:v0.1.0`,
-        'sync:',
-        '  from:',
-        `    registry: ${source.host}`,
-        '    rewrites: [{ from: "release/", to: "app/" }]',
-        '  to:',
-        `    - registry: ${target.host}`,
+        ...sync,
         '',
       ].join('\n'),
     });
