@@ -8,7 +8,6 @@ import type { ImageOutcome, SyncReport, TargetOutcome } from './sync-report';
 
 export interface RunSyncOptions extends SchedulerOptions, CopyOptions {
   pool: RegistryPool;
-  dryRun?: boolean;
   /** Images copied at the same time (blob transfers are further limited per endpoint). */
   imageConcurrency?: number;
   onImageDone?: (outcome: ImageOutcome) => void;
@@ -73,27 +72,14 @@ async function mapLimited<T, R>(items: T[], limit: number, job: (item: T) => Pro
 export async function runSync(jobs: SyncJob[], options: RunSyncOptions): Promise<SyncReport> {
   const started = Date.now();
   const scheduler = options.scheduler ?? new CopyScheduler(options);
-  let images: ImageOutcome[];
-  if (options.dryRun) {
-    images = jobs.map((job) => ({
-      image: job.path,
-      listFile: job.entry.file,
-      line: job.entry.line,
-      source: formatReference(job.source),
-      sourceStatus: 'ok',
-      targets: job.targets.map((t) => ({ target: describeLocation(t), status: 'skipped' })),
-    }));
-  } else {
-    images = await mapLimited(jobs, options.imageConcurrency ?? 24, async (job) => {
-      const outcome = await runJob(job, scheduler, options);
-      options.onImageDone?.(outcome);
-      return outcome;
-    });
-  }
+  const images = await mapLimited(jobs, options.imageConcurrency ?? 24, async (job) => {
+    const outcome = await runJob(job, scheduler, options);
+    options.onImageDone?.(outcome);
+    return outcome;
+  });
   return {
     startedAt: new Date(started).toISOString(),
     durationMs: Date.now() - started,
-    dryRun: Boolean(options.dryRun),
     images,
     missingSources: images.filter((i) => i.sourceStatus === 'failed').map((i) => i.source),
     missingTargets: images.flatMap((i) => i.targets.filter((t) => t.status === 'failed').map((t) => t.target)),

@@ -24,7 +24,6 @@ export interface ImageOutcome {
 export interface SyncReport {
   startedAt: string;
   durationMs: number;
-  dryRun: boolean;
   images: ImageOutcome[];
   missingSources: string[];
   missingTargets: string[];
