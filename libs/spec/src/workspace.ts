@@ -10,14 +10,12 @@ export interface WorkspaceValidation {
   issues: SpecIssue[];
 }
 
-/** Loads every project.yaml under the root (or the given workspace-relative files) and applies all rules. */
-export async function validateWorkspace(options: WorkspaceRuleOptions & { files?: string[] }): Promise<WorkspaceValidation> {
+/** Loads every project.yaml under the root and applies all rules. */
+export async function validateWorkspace(options: WorkspaceRuleOptions): Promise<WorkspaceValidation> {
   const files = await findProjectFiles(options.root);
   const projects = await Promise.all(files.map((f) => loadProjectFile(join(options.root, f), f)));
   const crossFile = await workspaceRules(projects, options);
-  const selected = options.files ? new Set(options.files) : undefined;
   const issues = [...projects.flatMap((p) => p.issues), ...crossFile]
-    .filter((i) => !selected || selected.has(i.file))
     .sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column);
   return { projects, issues };
 }
