@@ -20,7 +20,7 @@ export class Semaphore {
 /** Per-endpoint request limits; several keys are taken in sorted order so two jobs never deadlock. */
 export class EndpointLimits {
   private readonly semaphores = new Map<string, Semaphore>();
-  constructor(private readonly perEndpoint: number, private readonly overrides: Record<string, number> = {}) {}
+  constructor(private readonly perEndpoint: number) {}
 
   async run<T>(keys: string[], job: () => Promise<T>): Promise<T> {
     const releases: (() => void)[] = [];
@@ -35,7 +35,7 @@ export class EndpointLimits {
   private semaphore(key: string): Semaphore {
     let semaphore = this.semaphores.get(key);
     if (!semaphore) {
-      semaphore = new Semaphore(this.overrides[key] ?? this.perEndpoint);
+      semaphore = new Semaphore(this.perEndpoint);
       this.semaphores.set(key, semaphore);
     }
     return semaphore;

@@ -1,4 +1,4 @@
-import { indexChildren, manifestBlob, platformMatches, type ManifestBlob } from '../manifest';
+import { indexChildren, manifestBlob, platformMatches, platformString, type ManifestBlob } from '../manifest';
 
 export const SOURCE_INDEX_ANNOTATION = 'io.dockyard.source.index.digest';
 
@@ -10,7 +10,7 @@ export function filterIndex(index: ManifestBlob, platforms: string[]): ManifestB
   const children = indexChildren(index);
   const kept = children.filter((child) => platforms.some((wanted) => platformMatches(child.platform, wanted)));
   if (kept.length === 0) {
-    const offered = children.map((c) => (c.platform ? `${c.platform.os}/${c.platform.architecture}${c.platform.variant ? `/${c.platform.variant}` : ''}` : '?')).join(', ');
+    const offered = children.map((c) => platformString(c.platform)).join(', ');
     throw new Error(`index ${index.digest} has no manifest for ${platforms.join(', ')} (it offers ${offered})`);
   }
   if (kept.length === children.length) return index;

@@ -10,8 +10,6 @@ import { resumableBlob, SourceReadError } from './resumable-blob';
 export interface SchedulerOptions {
   /** Concurrent transfers per registry host or directory (default 16: loopback and LAN registries are latency-bound, not bandwidth-bound). */
   concurrency?: number;
-  /** Per-endpoint overrides, keyed like ImageSource.endpointKey. */
-  endpointConcurrency?: Record<string, number>;
   retry?: RetryPolicy;
 }
 
@@ -49,7 +47,7 @@ export class CopyScheduler {
   private readonly retryPolicy: RetryPolicy;
 
   constructor(options: SchedulerOptions = {}) {
-    this.limits = new EndpointLimits(options.concurrency ?? 16, options.endpointConcurrency);
+    this.limits = new EndpointLimits(options.concurrency ?? 16);
     this.retryPolicy = options.retry ?? DEFAULT_RETRY;
   }
 
