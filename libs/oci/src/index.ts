@@ -4,6 +4,7 @@ export * from './media-types';
 export * from './manifest';
 export * from './auth/credentials';
 export { lookupDockerConfig } from './auth/docker-config';
+export { DEFAULT_RETRY } from './transport/retry';
 export * from './remote/errors';
 export * from './remote/registry';
 export * from './remote/manifests';

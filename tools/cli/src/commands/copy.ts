@@ -2,6 +2,7 @@ import {
   copyImage,
   CopyScheduler,
   credentialProvider,
+  DEFAULT_RETRY,
   openSource,
   openTarget,
   parseCredentialsEnvFlag,
@@ -35,7 +36,7 @@ export const registryOptionsHelp = `  --insecure HOST         allow plain HTTP /
   --stall-timeout SEC     abort and resume a transfer that received no data for SEC seconds (default 60)
   --debug                 log every registry request (method, URL path, status; never credentials) to stderr`;
 
-function positiveInt(value: unknown, flag: string): number | undefined {
+export function positiveInt(value: unknown, flag: string): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${flag} must be a positive whole number, got "${value}"`);
@@ -60,9 +61,9 @@ export function registrySettings(values: ParsedArgs['values'], extra: { insecure
       throw new UsageError((err as Error).message);
     }
   }
-  const retries = positiveInt(values.retries, 'retries') ?? 6;
+  const attempts = positiveInt(values.retries, 'retries') ?? DEFAULT_RETRY.attempts;
   const stall = positiveInt(values['stall-timeout'], 'stall-timeout');
-  const retry = { attempts: retries, baseDelayMs: 250, maxDelayMs: 30_000 };
+  const retry = { ...DEFAULT_RETRY, attempts };
   const pool = new RegistryPool({
     insecure: [...((values.insecure as string[] | undefined) ?? []), ...(extra.insecure ?? [])],
     credentials: credentialProvider(specs, { baseDir: extra.baseDir, defaultDockerConfig: values.authfile as string | undefined }),

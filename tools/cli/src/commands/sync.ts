@@ -3,6 +3,7 @@ import { basename, dirname, join, relative, resolve } from 'node:path';
 import {
   CopyScheduler,
   describeLocation,
+  formatReference,
   planSync,
   readImageLists,
   runSync,
@@ -18,7 +19,7 @@ import {
 import type { SyncSpec } from '../../../../libs/spec/src';
 import { UsageError, type Command } from '../command';
 import { findWorkspaceRoot } from '../workspace-root';
-import { registryOptions, registryOptionsHelp, registrySettings } from './copy';
+import { positiveInt, registryOptions, registryOptionsHelp, registrySettings } from './copy';
 
 const usage = `Usage: dockyard sync [LIST...] [--project FILE] [--from HOST] [--to TARGET]... [options]
 
@@ -149,13 +150,12 @@ export const syncCommand: Command = {
     }
     const dryRun = Boolean(values['dry-run']);
     if (dryRun) {
-      for (const job of jobs) for (const target of job.targets) console.log(`${job.source.registry}/${job.source.repository}${job.source.tag ? `:${job.source.tag}` : ''}${job.source.digest ? `@${job.source.digest}` : ''} -> ${describeLocation(target)}`);
+      for (const job of jobs) for (const target of job.targets) console.log(`${formatReference(job.source)} -> ${describeLocation(target)}`);
       console.log(`dry run: ${jobs.length} image(s) to ${inputs.targets.length} target(s); nothing was copied`);
       return 0;
     }
     const settings = registrySettings(values, { insecure: inputs.insecure, credentials: inputs.credentials, baseDir: inputs.baseDir });
-    const imageConcurrency = values['image-concurrency'] === undefined ? undefined : Number(values['image-concurrency']);
-    if (imageConcurrency !== undefined && !(Number.isInteger(imageConcurrency) && imageConcurrency > 0)) throw new UsageError('--image-concurrency must be a positive whole number');
+    const imageConcurrency = positiveInt(values['image-concurrency'], 'image-concurrency');
     const scheduler = new CopyScheduler({ concurrency: settings.concurrency ?? inputs.concurrency, retry: settings.retry });
     const started = Date.now();
     let done = 0;
