@@ -1,4 +1,5 @@
 import type { Finding } from './finding';
+import { unquote } from './template-images';
 
 /**
  * Base images of a Dockerfile or Kubefile: `FROM` lines, with `ARG` defaults substituted,
@@ -41,8 +42,4 @@ function logicalLines(text: string): { line: string; number: number }[] {
     pending = '';
   });
   return lines;
-}
-
-function unquote(text: string): string {
-  return /^(["']).*\1$/.test(text) ? text.slice(1, -1) : text;
 }
