@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fieldPath } from '../../spec/src/errors';
-import { formatIssue, loadProjectFile, type LoadedProject, type Release } from '../../spec/src';
+import { findWorkspaceRoot, formatIssue, loadProjectFile, type LoadedProject, type Release } from '../../spec/src';
 import type { SourceIssue } from './source-error';
 
 export interface ReleaseProject {
@@ -31,11 +31,4 @@ export function formatSourceIssue(issue: SourceIssue, project: ReleaseProject): 
   const field = issue.field ?? [];
   const position = project.loaded.source?.position(field) ?? { line: 1, column: 1 };
   return `${project.file}:${position.line}:${position.column}: ${field.length ? `${fieldPath(field)}: ` : ''}${issue.message}${hint}`;
-}
-
-function findWorkspaceRoot(from: string): string {
-  for (let dir = from; ; dir = dirname(dir)) {
-    if (existsSync(join(dir, 'nx.json'))) return dir;
-    if (dirname(dir) === dir) return process.cwd();
-  }
 }

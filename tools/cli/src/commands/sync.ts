@@ -18,7 +18,6 @@ import {
 } from '../../../../libs/oci/src';
 import type { SyncSpec } from '../../../../libs/spec/src';
 import { UsageError, type Command } from '../command';
-import { findWorkspaceRoot } from '../workspace-root';
 import { positiveInt, registryOptions, registryOptionsHelp, registrySettings } from './copy';
 
 const usage = `Usage: dockyard sync [LIST...] [--project FILE] [--from HOST] [--to TARGET]... [options]
@@ -85,7 +84,7 @@ async function expandLists(patterns: string[], baseDir: string): Promise<string[
 
 async function fromProject(file: string): Promise<Omit<SyncInputs, 'reportDir'> & { name: string; root: string }> {
   // Loaded here, not at the top: YAML and ajv are a third of a list-file sync's start-up.
-  const { formatIssue, loadProjectFile } = await import('../../../../libs/spec/src/index.ts');
+  const { findWorkspaceRoot, formatIssue, loadProjectFile } = await import('../../../../libs/spec/src/index.ts');
   const project = await loadProjectFile(resolve(file), file);
   if (!project.spec) throw new UsageError(`${file} is not valid:\n${project.issues.map(formatIssue).join('\n')}`);
   const sync = (project.spec as { sync?: SyncSpec }).sync;

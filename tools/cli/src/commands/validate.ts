@@ -1,8 +1,7 @@
 import { statSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
-import { reportFor, validateWorkspace } from '../../../../libs/spec/src';
+import { findWorkspaceRoot, reportFor, validateWorkspace } from '../../../../libs/spec/src';
 import type { Command } from '../command';
-import { findWorkspaceRoot } from '../workspace-root';
 
 const usage = `Usage: dockyard validate [PATH...] [--root DIR] [--base REF]
 
