@@ -26,6 +26,12 @@ export interface ResolveResult {
 
 const DEFAULT_POLICY: TagPolicy = { policy: 'newest' };
 
+/** An image's own `tag:` policy, else its `version:` as a semver range, else the newest tag. */
+function imageTagPolicy(component: Component): TagPolicy {
+  const version = component.image?.version;
+  return component.tag ?? (version ? { policy: 'semver', range: version } : DEFAULT_POLICY);
+}
+
 /**
  * Turns every component's floating version into an exact one, like a package manager's lock: a locked
  * entry that still satisfies its component is kept (so a reviewed lock only moves on purpose), and only
@@ -66,8 +72,7 @@ async function resolveComponent(component: Component, dir: string): Promise<Lock
   }
   if (component.image) {
     const repository = await openImageRepository(component.image, dir);
-    const policy: TagPolicy = component.tag ?? (component.image.version ? { policy: 'semver', range: component.image.version } : DEFAULT_POLICY);
-    const tag = selectTag(await listRegistryTags(repository), policy, component.image.repository);
+    const tag = selectTag(await listRegistryTags(repository), imageTagPolicy(component), component.image.repository);
     return { image: component.image.repository, tag, ...(component.image.pinDigest ? { digest: await manifestDigest(repository, tag) } : {}) };
   }
   return undefined;
@@ -81,8 +86,7 @@ export function lockedEntrySatisfies(component: Component, locked: LockedCompone
     return 'helm' in locked && locked.helm === repo && locked.chart === chart && (!version || semver.satisfies(locked.version, version, { loose: true }));
   }
   if (component.image) {
-    const policy: TagPolicy = component.tag ?? (component.image.version ? { policy: 'semver', range: component.image.version } : DEFAULT_POLICY);
-    return 'image' in locked && locked.image === component.image.repository && tagSatisfies(locked.tag, policy) && Boolean(locked.digest) === Boolean(component.image.pinDigest);
+    return 'image' in locked && locked.image === component.image.repository && tagSatisfies(locked.tag, imageTagPolicy(component)) && Boolean(locked.digest) === Boolean(component.image.pinDigest);
   }
   return false;
 }
