@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import type { Component } from '../../spec/src/types';
 import type { GitAccess } from './git';
+import { redactUrl } from './redact-url';
 import { SourceError } from './source-error';
 
 /** A git URL as git should see it: relative paths resolved against the project folder. */
@@ -15,7 +16,7 @@ export async function gitAccess(git: NonNullable<Component['git']>, projectDir: 
   const url = gitUrl(git.url, projectDir);
   if (git.tokenEnv) {
     const token = process.env[git.tokenEnv];
-    if (!token) throw new SourceError(`environment variable ${git.tokenEnv} is not set (token for ${git.url})`, `export ${git.tokenEnv}, or remove git.tokenEnv for a public repository`, ['git', 'tokenEnv']);
+    if (!token) throw new SourceError(`environment variable ${git.tokenEnv} is not set (token for ${redactUrl(git.url)})`, `export ${git.tokenEnv}, or remove git.tokenEnv for a public repository`, ['git', 'tokenEnv']);
     return { url, token };
   }
   if (git.tokenFile) {

@@ -2,6 +2,7 @@ import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runGit, type GitAccess } from './git';
+import { redactUrl } from './redact-url';
 import { SourceError } from './source-error';
 
 export interface GitPathsRequest {
@@ -20,23 +21,24 @@ export interface GitPathsRequest {
 export async function withGitPaths<T>(request: GitPathsRequest, use: (dir: string) => Promise<T>): Promise<T> {
   const dir = await mkdtemp(join(tmpdir(), 'dockyard-git-'));
   const { access, tag } = request;
+  const shownUrl = redactUrl(access.url);
   const git = (args: string[], what: string) => runGit(args, { cwd: dir, access, what });
   try {
     await git(['init', '--quiet'], 'git init');
     await git(['remote', 'add', 'origin', access.url], 'git remote add');
     await git(['sparse-checkout', 'set', '--no-cone', '--', ...request.paths.map(sparsePattern)], 'git sparse-checkout');
-    await git(['fetch', '--quiet', '--depth=1', '--filter=blob:none', '--no-tags', 'origin', `+refs/tags/${tag}:refs/tags/${tag}`], `fetching tag ${tag} of ${access.url}`);
+    await git(['fetch', '--quiet', '--depth=1', '--filter=blob:none', '--no-tags', 'origin', `+refs/tags/${tag}:refs/tags/${tag}`], `fetching tag ${tag} of ${shownUrl}`);
     const commit = (await git(['rev-parse', `refs/tags/${tag}^{commit}`], 'git rev-parse')).trim();
     if (commit !== request.commit) {
       throw new SourceError(
-        `tag ${tag} of ${access.url} now points at ${commit.slice(0, 12)}, but the lock file recorded ${request.commit.slice(0, 12)} (the tag was moved)`,
+        `tag ${tag} of ${shownUrl} now points at ${commit.slice(0, 12)}, but the lock file recorded ${request.commit.slice(0, 12)} (the tag was moved)`,
         'run `dockyard resolve` and review the change in the lock file',
       );
     }
     await git(['-c', 'advice.detachedHead=false', 'checkout', '--quiet', commit], `checking out ${tag}`);
     for (const path of request.paths) {
       const exists = await stat(join(dir, path)).then(() => true, () => false);
-      if (!exists) throw new SourceError(`${path} does not exist in ${access.url} at tag ${tag}`, 'fix the entry in paths, or pick a tag that has it');
+      if (!exists) throw new SourceError(`${path} does not exist in ${shownUrl} at tag ${tag}`, 'fix the entry in paths, or pick a tag that has it');
     }
     return await use(dir);
   } finally {

@@ -1,4 +1,5 @@
 import { execa } from 'execa';
+import { redactUrl } from './redact-url';
 import { SourceError } from './source-error';
 
 export interface GitAccess {
@@ -23,7 +24,7 @@ export function gitEnvironment(access: GitAccess): Record<string, string> {
   return env;
 }
 
-/** Runs git; a failure becomes a SourceError quoting git's own message (which never holds the token). */
+/** Runs git; a failure becomes a SourceError quoting git's own message, with the token and URL credentials removed. */
 export async function runGit(args: string[], options: { cwd?: string; access: GitAccess; what: string }): Promise<string> {
   const result = await execa('git', args, {
     cwd: options.cwd,
@@ -32,7 +33,7 @@ export async function runGit(args: string[], options: { cwd?: string; access: Gi
     stripFinalNewline: true,
   });
   if (result.exitCode !== 0) {
-    const message = redact(String(result.stderr || result.stdout).trim(), options.access.token);
+    const message = redactUrl(redact(String(result.stderr || result.stdout).trim(), options.access.token));
     throw new SourceError(`${options.what} failed: ${message.split('\n').slice(-3).join(' ')}`, hintFor(message));
   }
   return String(result.stdout);

@@ -1,22 +1,18 @@
-import { createHash } from 'node:crypto';
+import { redactUrl } from './redact-url';
 import { SourceError } from './source-error';
 
-/** GET a URL into memory; a non-2xx answer or a network failure is a SourceError naming the URL. */
+/** GET a URL into memory; a non-2xx answer or a network failure is a SourceError naming the URL (without credentials). */
 export async function httpGet(url: string, headers: Record<string, string> = {}): Promise<Buffer> {
   let response: Response;
   try {
     response = await fetch(url, { headers, redirect: 'follow' });
   } catch (err) {
     const cause = (err as { cause?: { message?: string } }).cause?.message ?? (err as Error).message;
-    throw new SourceError(`cannot reach ${url}: ${cause}`, 'check the URL and that the server is up');
+    throw new SourceError(redactUrl(`cannot reach ${url}: ${cause}`), 'check the URL and that the server is up');
   }
   if (!response.ok) {
     await response.body?.cancel();
-    throw new SourceError(`GET ${url} answered ${response.status} ${response.statusText}`, response.status === 404 ? 'check the URL' : 'check access to the server');
+    throw new SourceError(`GET ${redactUrl(url)} answered ${response.status} ${response.statusText}`, response.status === 404 ? 'check the URL' : 'check access to the server');
   }
   return Buffer.from(await response.arrayBuffer());
-}
-
-export function sha256Digest(content: Buffer): string {
-  return `sha256:${createHash('sha256').update(content).digest('hex')}`;
 }

@@ -30,11 +30,12 @@ function valueAt(data: unknown, path: readonly (string | number)[]): unknown {
   return path.reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Record<string | number, unknown>)[k] : undefined), data);
 }
 
+/** Names only the kind of value: the value itself may be a secret typed into the wrong field. */
 function describeType(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a mapping';
-  return `${typeof value} ${JSON.stringify(value)}`;
+  return typeof value;
 }
 
 function inlineSecretKey(value: unknown): string | undefined {
@@ -89,7 +90,7 @@ function explainOne(error: ErrorObject, data: unknown): Explanation[] {
       return [{ path, atKey: false, message: `must be ${JSON.stringify(params.allowedValue)}` }];
     case 'pattern': {
       const description = (error.parentSchema as { description?: string } | undefined)?.description;
-      return [{ path, atKey: false, message: `${JSON.stringify(valueAt(data, path))} is not valid`, hint: description ? `expected ${description}` : `must match ${params.pattern}` }];
+      return [{ path, atKey: false, message: 'does not match the expected form', hint: description ? `expected ${description}` : `must match ${params.pattern}` }];
     }
     case 'oneOf':
       return explainOneOf(error, path, data);

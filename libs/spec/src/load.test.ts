@@ -30,7 +30,7 @@ describe('parseProject', () => {
 
   it('names the field and the expected type for a wrong type', () => {
     const text = 'kind: Plugin\nname: p\nreleaseRegistry: r.example.com\nspec:\n  version: v0.1.0\n  service:\n    port: "80"\n    image: r.example.com/release/compass-plugins-p:v0.1.0\n';
-    expect(messages(text)).toEqual(['releases/x/project.yaml:7:11: spec.service.port: must be integer, got string "80" (write an integer here)']);
+    expect(messages(text)).toEqual(['releases/x/project.yaml:7:11: spec.service.port: must be integer, got string (write an integer here)']);
   });
 
   it('reports YAML syntax errors with their position', () => {
@@ -64,7 +64,48 @@ describe('parseProject', () => {
 
   it('explains patterns with the schema description', () => {
     const [message] = messages('kind: Release\nname: Bad_Name\nversion: v1\n');
-    expect(message).toBe(`releases/x/project.yaml:2:7: name: "Bad_Name" is not valid (expected lower-case letters, digits, '.', '_' or '-', starting and ending with a letter or digit)`);
+    expect(message).toBe(`releases/x/project.yaml:2:7: name: does not match the expected form (expected lower-case letters, digits, '.', '_' or '-', starting and ending with a letter or digit)`);
+  });
+
+  it('never echoes the value of a field that fails its pattern, since it may be a secret in the wrong place', () => {
+    const text = 'kind: Release\nname: x\nversion: v1\ncomponents:\n  - name: c\n    git: { url: ../c.git, tokenEnv: ghp_SecretValue123 }\n';
+    expect(messages(text)).toEqual([
+      "releases/x/project.yaml:6:37: components[0].git.tokenEnv: does not match the expected form (expected the NAME of an environment variable (letters, digits, '_'), never its value (a GitHub token such as ghp_… is refused))",
+    ]);
+    const [other] = messages(text.replace('ghp_SecretValue123', 'glpat-SecretValue123'));
+    expect(other).toMatch(/^releases\/x\/project\.yaml:6:37: components\[0\]\.git\.tokenEnv: does not match the expected form/);
+    expect(other).not.toContain('SecretValue123');
+  });
+
+  it('refuses credentials in git and Helm URLs without echoing them, and says where they go', () => {
+    const text = [
+      'kind: Release', 'name: x', 'version: v1', 'components:',
+      '  - name: a', '    git: { url: "https://alice:hunter2@git.example.com/org/a.git" }',
+      '  - name: b', '    git: { url: "https://ghp_Tok3nValue@git.example.com/org/b.git" }',
+      '  - name: c', '    helm: { repo: "https://bob:s3cr3tpw@charts.example.com/stable", chart: c }',
+      '  - name: d', '    git: { url: "ssh://deploy:sshpa55@git.example.com/org/d.git" }',
+      '',
+    ].join('\n');
+    const found = messages(text);
+    expect(found.map((m) => m.split(': does not match')[0])).toEqual([
+      'releases/x/project.yaml:6:17: components[0].git.url',
+      'releases/x/project.yaml:8:17: components[1].git.url',
+      'releases/x/project.yaml:10:19: components[2].helm.repo',
+      'releases/x/project.yaml:12:17: components[3].git.url',
+    ]);
+    expect(found[0]).toContain('tokenEnv or tokenFile');
+    for (const secret of ['alice', 'hunter2', 'ghp_Tok3nValue', 's3cr3tpw', 'sshpa55']) expect(found.join('\n')).not.toContain(secret);
+  });
+
+  it('keeps ssh and scp-style git URLs with a user name valid', () => {
+    const text = [
+      'kind: Release', 'name: x', 'version: v1', 'components:',
+      '  - name: a', '    git: { url: "git@github.com:org/a.git" }',
+      '  - name: b', '    git: { url: "ssh://git@git.example.com:2222/org/b.git" }',
+      '  - name: c', '    git: { url: "https://git.example.com/org/c.git" }',
+      '',
+    ].join('\n');
+    expect(messages(text)).toEqual([]);
   });
 
   it('enforces the plugin image naming rule', () => {

@@ -51,7 +51,7 @@ describe('dockyard CLI', () => {
     expect(clean.stdout).toContain('1 project checked, 0 problems');
     const broken = run(['validate'], join(root, 'releases'));
     expect(broken.status).toBe(1);
-    expect(broken.stderr).toContain('releases/bad/project.yaml:3:10: version: must be string, got number 1');
+    expect(broken.stderr).toContain('releases/bad/project.yaml:3:10: version: must be string, got number');
     expect(broken.stderr).toContain('2 projects checked, 1 problem');
   });
 
