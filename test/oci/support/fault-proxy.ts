@@ -9,6 +9,8 @@ export type Fault =
 export interface ProxiedRequest {
   method: string;
   path: string;
+  /** The Range header the client sent, if any. */
+  range?: string;
   status?: number;
 }
 
@@ -34,7 +36,7 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
   let decide: (request: ProxiedRequest, seen: number) => Fault | undefined = () => undefined;
 
   const server = http.createServer((req, res) => {
-    const record: ProxiedRequest = { method: req.method ?? 'GET', path: (req.url ?? '/').split('?')[0]! };
+    const record: ProxiedRequest = { method: req.method ?? 'GET', path: (req.url ?? '/').split('?')[0]!, range: req.headers.range };
     requests.push(record);
     const key = `${record.method} ${record.path}`;
     const seen = counts.get(key) ?? 0;
@@ -72,11 +74,15 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
             res.write(chunk);
             return;
           }
-          if (sent < half) res.write(chunk.subarray(0, half - sent));
+          const rest = chunk.subarray(0, half - sent);
           sent = half;
           upstreamRes.destroy();
-          if (fault.kind === 'reset-mid-body') res.socket?.destroy();
-          else stalled.add(res);
+          // Reset only once the first half has reached the client, so it has bytes to resume from.
+          if (fault.kind === 'reset-mid-body') res.write(rest, () => res.socket?.destroy());
+          else {
+            res.write(rest);
+            stalled.add(res);
+          }
         });
         upstreamRes.on('end', () => {
           if (fault.kind === 'corrupt') res.end();
