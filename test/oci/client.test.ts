@@ -2,17 +2,22 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectRegistry, headBlob, listRepositories, listTags, openBlob, sha256Digest, uploadBlobChunked, type RegistryConnection } from '../../libs/oci/src';
 import { startRegistry, type RunningRegistry } from '../harness/registry';
+import { startFaultProxy, type FaultProxy } from './support/fault-proxy';
 import { buildImage, fetchBlob, pushImage, randomLayer } from './support/test-images';
 
 describe('registry client', () => {
   let registry: RunningRegistry;
   let conn: RegistryConnection;
+  /** No faults: it only records what the client asked for and what the registry answered. */
+  let recorder: FaultProxy;
 
   beforeAll(async () => {
     registry = await startRegistry();
     conn = await connectRegistry({ registry: registry.host });
+    recorder = await startFaultProxy(registry.url);
   });
   afterAll(async () => {
+    await recorder?.stop();
     await registry?.stop();
   });
 
@@ -27,8 +32,11 @@ describe('registry client', () => {
     expect(await headBlob(conn, 'client/chunked', digest)).toBe(data.length);
 
     const parts: Buffer[] = [];
-    for await (const part of await openBlob(conn, 'client/chunked', digest, 4_000_000)) parts.push(part as Buffer);
+    const recorded = await connectRegistry({ registry: recorder.host });
+    for await (const part of await openBlob(recorded, 'client/chunked', digest, 4_000_000)) parts.push(part as Buffer);
     expect(Buffer.concat(parts).equals(data.subarray(4_000_000))).toBe(true);
+    // The registry served only the rest (206), not the whole blob with the start skipped.
+    expect(recorder.requests.filter((r) => r.path.includes('/blobs/'))).toEqual([{ method: 'GET', path: `/v2/client/chunked/blobs/${digest}`, range: 'bytes=4000000-', status: 206 }]);
   });
 
   it('lists tags and repositories across pages', async () => {
