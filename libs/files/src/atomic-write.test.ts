@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -32,6 +32,16 @@ describe('atomic writes', () => {
     await expect(streamToFileAtomic(path, failing)).rejects.toThrow('digest mismatch');
     expect(await readFile(path, 'utf8')).toBe('old');
     expect(await readdir(dir)).toEqual(['blob']);
+  });
+
+  it('keeps what is there and removes the temp file when the final rename fails', async () => {
+    const path = join(dir, 'report');
+    await mkdir(path);
+    await writeFile(join(path, 'kept.txt'), 'previous');
+    // A file cannot be renamed over a non-empty folder, so the write fails after the temp file is complete.
+    await expect(writeFileAtomic(path, 'new')).rejects.toThrow(/EISDIR|ENOTEMPTY|EEXIST/);
+    expect(await readFile(join(path, 'kept.txt'), 'utf8')).toBe('previous');
+    expect(await readdir(dir)).toEqual(['report']);
   });
 
   it('streams content into place', async () => {
