@@ -18,8 +18,11 @@ export async function resolveCredentials(spec: CredentialsSpec, registry: string
   if ('usernameEnv' in spec) {
     const username = env[spec.usernameEnv];
     const password = env[spec.passwordEnv];
-    const missing = [!username && spec.usernameEnv, !password && spec.passwordEnv].filter(Boolean);
-    if (missing.length) throw new CredentialsError(`credentials for ${registry}: environment variable ${missing.join(' and ')} is not set`);
+    // Roles, not names: a name that is really the secret typed in by mistake must not reach a log.
+    const missing = [!username && 'username', !password && 'password'].filter(Boolean);
+    if (missing.length) {
+      throw new CredentialsError(`credentials for ${registry}: the environment variable named for the ${missing.join(' and ')} is not set (export it, or fix usernameEnv/passwordEnv or --creds-env)`);
+    }
     return { username: username!, password: password! };
   }
   if ('passwordFile' in spec) {
@@ -48,9 +51,15 @@ export function credentialProvider(specs: Record<string, CredentialsSpec>, optio
   };
 }
 
-/** `HOST=USER_VAR:PASS_VAR` (a command-line flag) → a spec naming two environment variables. */
+/**
+ * `HOST=USER_VAR:PASSWORD_VAR` (a command-line flag) → a spec naming two environment variables. Names must be
+ * upper case, so `host=alice:hunter2` is refused; a refusal names only the host, since the rest may be the secret.
+ */
 export function parseCredentialsEnvFlag(value: string): [string, CredentialsSpec] {
-  const match = /^([^=]+)=([A-Za-z_][A-Za-z0-9_]*):([A-Za-z_][A-Za-z0-9_]*)$/.exec(value);
-  if (!match) throw new CredentialsError(`"${value}" is not HOST=USER_VAR:PASSWORD_VAR (names of environment variables, not the secrets)`);
+  const match = /^([^=]+)=([A-Z_][A-Z0-9_]*):([A-Z_][A-Z0-9_]*)$/.exec(value);
+  if (!match) {
+    const host = /^[A-Za-z0-9.-]+(:[0-9]+)?(?==)/.exec(value)?.[0];
+    throw new CredentialsError(`--creds-env${host ? ` for ${host}` : ''} is not HOST=USER_VAR:PASSWORD_VAR (upper-case names of environment variables, not the secrets)`);
+  }
   return [match[1]!, { usernameEnv: match[2]!, passwordEnv: match[3]! }];
 }
