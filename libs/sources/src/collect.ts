@@ -51,13 +51,34 @@ export async function collectComponents(input: CollectInput): Promise<CollectRes
     }
     if (issues.length > 0) return { files: [], issues };
     await mkdir(staging, { recursive: true });
-    await rm(input.outDir, { recursive: true, force: true });
     await mkdir(dirname(input.outDir), { recursive: true });
-    await rename(staging, input.outDir);
+    await swapInto(staging, input.outDir);
     return { files: [...placed.keys()].sort(), issues };
   } finally {
     await rm(staging, { recursive: true, force: true });
   }
+}
+
+/**
+ * Moves the previous output aside before renaming `staging` into place, and puts it back if
+ * that rename fails, so a failure never leaves the output missing.
+ */
+async function swapInto(staging: string, outDir: string): Promise<void> {
+  const previous = tempPathFor(outDir);
+  const hadPrevious = await rename(outDir, previous).then(
+    () => true,
+    (error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return false;
+      throw error;
+    },
+  );
+  try {
+    await rename(staging, outDir);
+  } catch (error) {
+    if (hadPrevious) await rename(previous, outDir);
+    throw error;
+  }
+  if (hadPrevious) await rm(previous, { recursive: true, force: true });
 }
 
 type Place = (target: string, content: Buffer, origin: string) => Promise<void>;
