@@ -69,7 +69,7 @@ describe('sync with auth', () => {
   it('tells which environment variable is missing', async () => {
     const result = await dockyard(['sync', join(work, 'images.list'), '--from', plain.host, '--to', secured.host, '--creds-env', `${secured.host}=NOPE_USER:NOPE_PASS`, '--report', join(work, 'missing')]);
     expect(result.exitCode).toBe(1);
-    expect(result.stderr).toContain(`credentials for ${secured.host}: the environment variable named for the username and password is not set`);
+    expect(result.stderr).toContain(`credentials for ${secured.host}: NOPE_USER (the username) and NOPE_PASS (the password) are not set`);
   });
 });
 

@@ -35,4 +35,11 @@ describe('resolveCredentials', () => {
     );
     await expect(failure).rejects.not.toThrow(/hunter2/);
   });
+
+  it('names a conventional variable so the user knows what to export', async () => {
+    const spec = { usernameEnv: 'HARBOR_USER', passwordEnv: 'HARBOR_PASSWORD' };
+    await expect(resolveCredentials(spec, 'reg.example.com', '/', { HARBOR_USER: 'ci' })).rejects.toThrow(
+      'credentials for reg.example.com: HARBOR_PASSWORD (the password) is not set (export it, or fix usernameEnv/passwordEnv or --creds-env)',
+    );
+  });
 });

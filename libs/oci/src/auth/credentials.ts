@@ -18,10 +18,9 @@ export async function resolveCredentials(spec: CredentialsSpec, registry: string
   if ('usernameEnv' in spec) {
     const username = env[spec.usernameEnv];
     const password = env[spec.passwordEnv];
-    // Roles, not names: a name that is really the secret typed in by mistake must not reach a log.
-    const missing = [!username && 'username', !password && 'password'].filter(Boolean);
+    const missing = [!username && describeVariable('username', spec.usernameEnv), !password && describeVariable('password', spec.passwordEnv)].filter(Boolean);
     if (missing.length) {
-      throw new CredentialsError(`credentials for ${registry}: the environment variable named for the ${missing.join(' and ')} is not set (export it, or fix usernameEnv/passwordEnv or --creds-env)`);
+      throw new CredentialsError(`credentials for ${registry}: ${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} not set (export it, or fix usernameEnv/passwordEnv or --creds-env)`);
     }
     return { username: username!, password: password! };
   }
@@ -34,6 +33,14 @@ export async function resolveCredentials(spec: CredentialsSpec, registry: string
     }
   }
   return lookupDockerConfig(resolvePath(baseDir, spec.dockerConfig), registry);
+}
+
+/**
+ * Names a conventional variable (HARBOR_PASSWORD) so the user knows what to export; anything else by its
+ * role only, since a "name" that is not one is usually the secret itself pasted in by mistake.
+ */
+function describeVariable(role: string, name: string): string {
+  return /^[A-Z][A-Z0-9_]*$/.test(name) ? `${name} (the ${role})` : `the environment variable named for the ${role}`;
 }
 
 function resolvePath(baseDir: string, path: string): string {
