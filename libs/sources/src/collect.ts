@@ -7,6 +7,7 @@ import { withGitPaths } from './git-fetch';
 import { downloadHelmChart } from './helm-repository';
 import { LOCK_FILE_NAME, type LockedComponent, type LockFile } from './lock-file';
 import { substitutePlaceholders, type PlaceholderValue } from './placeholders';
+import { redactUrl } from './redact-url';
 import { issueFrom, SourceError, type SourceIssue } from './source-error';
 
 export interface CollectInput {
@@ -109,7 +110,7 @@ async function collectComponent(input: CollectInput, component: Component, place
   } else if (component.helm) {
     const entry = locked as Extract<LockedComponent, { helm: string }>;
     const archive = await downloadHelmChart(entry);
-    await place(posix.join(target, `${entry.chart}-${entry.version}.tgz`), archive, `${component.name}:${entry.url}`);
+    await place(posix.join(target, `${entry.chart}-${entry.version}.tgz`), archive, `${component.name}:${redactUrl(entry.url)}`);
   }
 }
 
