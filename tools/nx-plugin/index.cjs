@@ -9,7 +9,11 @@ const { hashMultiGlobWithWorkspaceContext } = require('nx/src/utils/workspace-co
 const PROJECT_FILE_GLOB = '**/project.yaml';
 const CODE_ROOTS = [path.join(__dirname, 'src'), path.resolve(__dirname, '..', '..', 'libs', 'spec')];
 
-/** Hash of the code that infers projects, so editing the plugin or a schema invalidates the cache. */
+/**
+ * Hash of the code that infers projects, so editing the plugin or a schema invalidates the cache. Walked
+ * here rather than asked of Nx's workspace context: that skips files behind symlinks, and the test
+ * workspaces link tools/ and libs/ in, so a schema change there would leave its hash unchanged.
+ */
 function codeFingerprint() {
   const hash = createHash('sha1');
   const walk = (dir) => {
