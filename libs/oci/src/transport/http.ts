@@ -30,11 +30,14 @@ export function httpTransport(options: HttpOptions = {}): Transport {
       const secure = request.url.protocol === 'https:';
       const headers: Record<string, string> = { ...request.headers };
       if (Buffer.isBuffer(request.body)) headers['content-length'] = String(request.body.length);
+      const streamed = request.body !== undefined && !Buffer.isBuffer(request.body);
       const req = (secure ? https : http).request(request.url, {
         method: request.method,
         headers,
         agent: secure ? httpsAgent : httpAgent,
-        timeout: stall,
+        // A streamed upload idles whenever its source stalls; that stall is the source's to detect and
+        // resume (by Range), so this server is timed only once the whole body is sent.
+        timeout: streamed ? undefined : stall,
       });
       req.on('timeout', () => req.destroy(new Error(`no data for ${Math.round(stall / 1000)}s (stalled connection)`)));
       req.on('error', (err) => reject(new NetworkError(request.url, err)));
@@ -47,6 +50,7 @@ export function httpTransport(options: HttpOptions = {}): Transport {
       else if (Buffer.isBuffer(body)) req.end(body);
       else {
         body.on('error', (err) => req.destroy(err));
+        body.on('end', () => req.setTimeout(stall));
         body.pipe(req);
       }
     });
