@@ -7,7 +7,8 @@ import {
   formatLockFile,
   importChartsList,
   lockFilePath,
-  readLockFile,
+  parseLockFile,
+  type LockFile,
   resolveComponents,
   SourceError,
   writeLockFile,
@@ -52,10 +53,15 @@ export const resolveCommand: Command = {
     if (positionals.length > 1) throw new UsageError(`one project at a time\n\n${usage}`);
     const project = await releaseProjectOrReport(positionals[0] ?? '.');
     if (!project) return 1;
-    const before = await readLockFile(project.dir).catch((err: SourceError) => {
+    const lockFile = lockFilePath(project.dir);
+    const current = existsSync(lockFile) ? await readFile(lockFile, 'utf8') : undefined;
+    let before: LockFile | undefined;
+    try {
+      before = current === undefined ? undefined : parseLockFile(current, lockFile);
+    } catch (err) {
+      if (!(err instanceof SourceError)) throw err;
       console.error(`${err.message}${err.hint ? ` (${err.hint})` : ''}`);
-      return undefined;
-    });
+    }
     const update = Boolean(values.update);
     const { lock, issues } = await resolveComponents({ project: project.spec.name, dir: project.dir, components: project.spec.components ?? [], previous: before, update });
     if (issues.length > 0) {
@@ -64,7 +70,6 @@ export const resolveCommand: Command = {
       return 1;
     }
     const changes = describeLockChanges(before, lock);
-    const current = existsSync(lockFilePath(project.dir)) ? await readFile(lockFilePath(project.dir), 'utf8') : undefined;
     if (current === undefined && Object.keys(lock.components).length === 0) {
       console.log(`nothing to resolve: ${project.file} has only local components, so it needs no lock file`);
       return 0;
