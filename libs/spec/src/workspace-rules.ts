@@ -79,26 +79,26 @@ function git(root: string, args: string[]): Promise<{ exitCode: number; stdout: 
   });
 }
 
+/**
+ * Plugins whose file differs from the base ref (working copy included) must raise spec.version. One
+ * `git diff` finds the changed ones; only those are read at the base.
+ */
 async function versionBumps(projects: readonly Valid[], root: string, baseRef: string): Promise<SpecIssue[]> {
+  const plugins = projects.filter((p): p is Valid & { spec: Plugin } => p.spec.kind === 'Plugin');
+  if (plugins.length === 0) return [];
+  const diff = await git(root, ['diff', '--name-only', baseRef, '--', ...plugins.map((p) => p.file)]);
+  const changed = new Set(diff.stdout.split('\n').filter(Boolean));
   const issues: SpecIssue[] = [];
-  for (const p of projects) {
-    if (p.spec.kind !== 'Plugin') continue;
+  for (const p of plugins.filter((p) => changed.has(p.file))) {
     const shown = await git(root, ['show', `${baseRef}:${p.file}`]);
     if (shown.exitCode !== 0) continue; // new plugin: nothing to compare against
     const before = (parse(shown.stdout) as { spec?: { version?: string } } | null)?.spec?.version;
     const now = p.spec.spec.version;
-    const current = await git(root, ['show', `:${p.file}`]);
-    const changed = current.exitCode !== 0 || current.stdout !== shown.stdout || (await workingCopyDiffers(root, p.file, baseRef));
-    if (changed && before && valid(before) && !gt(now, before)) {
+    if (before && valid(before) && !gt(now, before)) {
       issues.push(issueAt(p, ['spec', 'version'], `version ${now} does not increase on ${before} at ${baseRef}`, `raise spec.version above ${before}`));
     }
   }
   return issues;
-}
-
-async function workingCopyDiffers(root: string, file: string, ref: string): Promise<boolean> {
-  const diff = await git(root, ['diff', '--quiet', ref, '--', file]);
-  return diff.exitCode !== 0;
 }
 
 function appImageFolders(projects: readonly Valid[], root: string): SpecIssue[] {
