@@ -6,18 +6,22 @@ import { collectTarget } from './collect';
 import { imagesTarget } from './images';
 import { syncTarget } from './sync';
 
-/** Target name → how to infer it. A target appears only on projects its inference returns a config for. */
-const inferences: Record<string, TargetInference> = {
-  validate: validateTarget,
-  resolve: resolveTarget,
-  collect: collectTarget,
-  images: imagesTarget,
-  sync: syncTarget,
-};
+/**
+ * Target name → how to infer it, one line per kind-specific inference (several kinds have a `build`). A target
+ * appears only on projects an inference of that name returns a config for; the first one that does wins.
+ */
+const inferences: [string, TargetInference][] = [
+  ['validate', validateTarget],
+  ['resolve', resolveTarget],
+  ['collect', collectTarget],
+  ['images', imagesTarget],
+  ['sync', syncTarget],
+];
 
 export function inferTargets(project: ProjectFacts): Record<string, TargetConfiguration> {
   const targets: Record<string, TargetConfiguration> = {};
-  for (const [name, infer] of Object.entries(inferences)) {
+  for (const [name, infer] of inferences) {
+    if (targets[name]) continue;
     const target = project.spec || name === 'validate' ? infer(project) : undefined;
     if (target) targets[name] = target;
   }
