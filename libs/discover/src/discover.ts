@@ -5,7 +5,8 @@ import { loadChartArchive, loadChartDirectory, type Chart } from './chart';
 import { imagesInChart } from './chart-images';
 import { imagesInDockerfile } from './dockerfile-images';
 import type { DiscoveredImage, DiscoveryProblem, Finding, ImageSource } from './finding';
-import { imagesInShimList, listLines } from './line-lists';
+import { parseLineList } from '../../files/src';
+import { imagesInShimList } from './line-lists';
 import { imagesInManifest } from './manifest-images';
 import { parseYamlTrees, type Tree } from './yaml-tree';
 
@@ -101,7 +102,7 @@ class Scan {
     const name = basename(path);
     const shown = this.display(path);
     if (name === '.sealignore') {
-      this.ignored.push(...listLines(await readFile(path, 'utf8')).map((l) => l.value));
+      this.ignored.push(...parseLineList(await readFile(path, 'utf8')).map((l) => l.value));
     } else if (DOCKERFILE.test(name)) {
       this.findings.push(...imagesInDockerfile(shown, await readFile(path, 'utf8')));
     } else if (/(^|\/)images\/shim\//.test(path.split(sep).join('/'))) {

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { parseLineList } from '../../../files/src';
 
 export interface ImageListEntry {
   /** `project/name:tag` as written (registry host optional). */
@@ -9,13 +10,7 @@ export interface ImageListEntry {
 
 /** Parses an `images_platform.list`-style file: one image per line, `#` comments and blank lines skipped. */
 export function parseImageList(text: string, file: string): ImageListEntry[] {
-  const entries: ImageListEntry[] = [];
-  text.split(/\r?\n/).forEach((raw, index) => {
-    const image = raw.replace(/\s+#.*$/, '').trim();
-    if (image === '' || image.startsWith('#')) return;
-    entries.push({ image, file, line: index + 1 });
-  });
-  return entries;
+  return parseLineList(text).map(({ value, line }) => ({ image: value, file, line }));
 }
 
 export async function readImageLists(files: string[]): Promise<ImageListEntry[]> {
