@@ -5,9 +5,10 @@ import type { Component } from '../../spec/src/types';
 import { gitAccess } from './component-source';
 import { withGitPaths } from './git-fetch';
 import { downloadHelmChart } from './helm-repository';
-import { LOCK_FILE_NAME, type LockedComponent, type LockFile } from './lock-file';
+import type { LockedComponent, LockFile } from './lock-file';
 import { substitutePlaceholders, type PlaceholderValue } from './placeholders';
 import { redactUrl } from './redact-url';
+import { staleLockIssues } from './resolve';
 import { issueFrom, SourceError, type SourceIssue } from './source-error';
 
 export interface CollectInput {
@@ -32,11 +33,11 @@ interface Placed {
 
 /**
  * Fetches exactly the locked content of every component into `outDir/<targetPath>/`,
- * substituting placeholders. Two files for one path, an unknown placeholder, a missing or stale
- * lock entry: all are reported, and the previous output is left untouched.
+ * substituting placeholders. Two files for one path, an unknown placeholder, a lock that
+ * `resolve --check` would refuse: all are reported, and the previous output is left untouched.
  */
 export async function collectComponents(input: CollectInput): Promise<CollectResult> {
-  const issues = lockIssues(input);
+  const issues = staleLockIssues(input);
   if (issues.length > 0) return { files: [], issues };
   const staging = tempPathFor(input.outDir);
   const placed = new Map<string, Placed>();
@@ -193,22 +194,4 @@ function lookupPlaceholder(input: CollectInput, component: Component, name: stri
 function lockedTag(entry: LockedComponent | undefined): string | undefined {
   if (!entry) return undefined;
   return 'helm' in entry ? entry.version : entry.tag;
-}
-
-/** Every non-local component needs a lock entry resolved from the same source as project.yaml now names. */
-function lockIssues(input: CollectInput): SourceIssue[] {
-  const issues: SourceIssue[] = [];
-  input.components.forEach((component, index) => {
-    if (component.local !== undefined) return;
-    const entry = input.lock?.components[component.name];
-    const source = component.git ? ['git', component.git.url] : component.helm ? ['helm', component.helm.repo] : component.image ? ['image', component.image.repository] : undefined;
-    if (!source) return;
-    const field = ['components', index, source[0]];
-    if (!entry) {
-      issues.push({ component: component.name, field, message: `component ${component.name} is not in ${LOCK_FILE_NAME}`, hint: 'run `dockyard resolve` and commit the lock file' });
-    } else if (!(source[0] in entry) || (entry as unknown as Record<string, string>)[source[0]] !== source[1] || (component.helm && 'chart' in entry && entry.chart !== component.helm.chart)) {
-      issues.push({ component: component.name, field, message: `the ${LOCK_FILE_NAME} entry for ${component.name} was resolved from a different source`, hint: 'run `dockyard resolve` and commit the lock file' });
-    }
-  });
-  return issues;
 }

@@ -18,6 +18,6 @@ export {
 } from './lock-file';
 export { substitutePlaceholders } from './placeholders';
 export { listRegistryTags, manifestDigest, openImageRepository, parseRepository, type ImageRepository } from './registry-tags';
-export { lockedEntrySatisfies, resolveComponents, type ResolveInput, type ResolveResult } from './resolve';
+export { lockedEntrySatisfies, resolveComponents, staleLockIssues, type LockCheckInput, type ResolveInput, type ResolveResult } from './resolve';
 export { SourceError, type SourceIssue } from './source-error';
 export { newestFirst, selectTag } from './tag-policy';

@@ -2,7 +2,7 @@ import type { Component, TagPolicy } from '../../spec/src/types';
 import { gitAccess } from './component-source';
 import { listGitTags } from './git-tags';
 import { resolveHelmChart } from './helm-repository';
-import type { LockedComponent, LockFile } from './lock-file';
+import { LOCK_FILE_NAME, type LockedComponent, type LockFile } from './lock-file';
 import { listRegistryTags, manifestDigest, openImageRepository } from './registry-tags';
 import { issueFrom, type SourceIssue } from './source-error';
 import { selectTag, tagSatisfies } from './tag-policy';
@@ -89,4 +89,76 @@ export function lockedEntrySatisfies(component: Component, locked: LockedCompone
     return 'image' in locked && locked.image === component.image.repository && tagSatisfies(locked.tag, imageTagPolicy(component)) && Boolean(locked.digest) === Boolean(component.image.pinDigest);
   }
   return false;
+}
+
+export interface LockCheckInput {
+  project: string;
+  components: Component[];
+  lock: LockFile | undefined;
+}
+
+const RESOLVE_HINT = 'run `dockyard resolve` and commit the lock file';
+
+/**
+ * Why a lock no longer answers project.yaml, decided without the network: the one rule behind
+ * `resolve --check` and `collect`, so collect never fetches what `resolve --check` refuses.
+ * Empty when resolving would keep the lock as it is.
+ */
+export function staleLockIssues(input: LockCheckInput): SourceIssue[] {
+  const lockable = input.components.map((component, index) => ({ component, index })).filter(({ component }) => lockSource(component));
+  if (!input.lock) {
+    return lockable.length === 0 ? [] : [{ field: ['components'], message: `${LOCK_FILE_NAME} is missing`, hint: RESOLVE_HINT }];
+  }
+  const lock = input.lock;
+  const issues: SourceIssue[] = [];
+  if (lock.project !== input.project) {
+    issues.push({ field: ['name'], message: `${LOCK_FILE_NAME} was written for project ${JSON.stringify(lock.project)}`, hint: RESOLVE_HINT });
+  }
+  for (const { component, index } of lockable) {
+    const [kind] = lockSource(component)!;
+    const field = ['components', index, kind];
+    const entry = lock.components[component.name];
+    if (!entry) {
+      issues.push({ component: component.name, field, message: `component ${component.name} is not in ${LOCK_FILE_NAME}`, hint: RESOLVE_HINT });
+    } else if (!sameSource(component, entry)) {
+      issues.push({ component: component.name, field, message: `the ${LOCK_FILE_NAME} entry for ${component.name} was resolved from a different source`, hint: RESOLVE_HINT });
+    } else if (!lockedEntrySatisfies(component, entry)) {
+      issues.push({ component: component.name, field, message: `the ${LOCK_FILE_NAME} entry for ${component.name} (${lockedVersion(entry)}) no longer satisfies ${describeConstraint(component)}`, hint: RESOLVE_HINT });
+    }
+  }
+  const listed = new Set(lockable.map(({ component }) => component.name));
+  for (const name of Object.keys(lock.components).sort()) {
+    if (!listed.has(name)) issues.push({ component: name, field: ['components'], message: `${LOCK_FILE_NAME} locks ${name}, which project.yaml no longer lists as a git, helm or image component`, hint: RESOLVE_HINT });
+  }
+  return issues;
+}
+
+function lockSource(component: Component): [string, string] | undefined {
+  if (component.local !== undefined) return undefined;
+  if (component.git) return ['git', component.git.url];
+  if (component.helm) return ['helm', component.helm.repo];
+  if (component.image) return ['image', component.image.repository];
+  return undefined;
+}
+
+function sameSource(component: Component, entry: LockedComponent): boolean {
+  const [kind, location] = lockSource(component)!;
+  if (!(kind in entry) || (entry as unknown as Record<string, string>)[kind] !== location) return false;
+  return !(component.helm && 'chart' in entry && entry.chart !== component.helm.chart);
+}
+
+function lockedVersion(entry: LockedComponent): string {
+  return 'helm' in entry ? `version ${entry.version}` : `tag ${entry.tag}`;
+}
+
+function describeConstraint(component: Component): string {
+  if (component.helm) return `version "${component.helm.version}" in project.yaml`;
+  const policy = component.git ? component.tag ?? DEFAULT_POLICY : imageTagPolicy(component);
+  const digest = component.image ? `, ${component.image.pinDigest ? 'with' : 'without'} a pinned digest` : '';
+  switch (policy.policy) {
+    case 'pinned': return `the pinned tag ${policy.value}${digest} in project.yaml`;
+    case 'semver': return `the semver range "${policy.range}"${digest} in project.yaml`;
+    case 'regex': return `the tag pattern /${policy.pattern}/${digest} in project.yaml`;
+    case 'newest': return `the newest-tag policy${digest} in project.yaml`;
+  }
 }

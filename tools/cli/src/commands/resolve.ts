@@ -11,6 +11,7 @@ import {
   type LockFile,
   resolveComponents,
   SourceError,
+  staleLockIssues,
   writeLockFile,
 } from '../../../../libs/sources/src';
 import { writeFileAtomic } from '../../../../libs/files/src/atomic-write';
@@ -63,6 +64,13 @@ export const resolveCommand: Command = {
       console.error(`${err.message}${err.hint ? ` (${err.hint})` : ''}`);
     }
     const update = Boolean(values.update);
+    const command = ['dockyard resolve', ...positionals, ...(update ? ['--update'] : [])].join(' ');
+    const refused = values.check && !update ? staleLockIssues({ project: project.spec.name, components: project.spec.components ?? [], lock: before }) : [];
+    if (refused.length > 0) {
+      for (const issue of refused) console.error(formatSourceIssue(issue, project));
+      console.error(`${lockFilePath(project.dir)} is ${current === undefined ? 'missing' : 'stale'}; run \`${command}\` and commit it`);
+      return 1;
+    }
     const { lock, issues } = await resolveComponents({ project: project.spec.name, dir: project.dir, components: project.spec.components ?? [], previous: before, update });
     if (issues.length > 0) {
       for (const issue of issues) console.error(formatSourceIssue(issue, project));
@@ -81,7 +89,6 @@ export const resolveCommand: Command = {
         return 0;
       }
       for (const line of changes) console.error(line);
-      const command = ['dockyard resolve', ...positionals, ...(update ? ['--update'] : [])].join(' ');
       console.error(`${lockFilePath(project.dir)} is ${current === undefined ? 'missing' : 'stale'}; run \`${command}\` and commit it`);
       return 1;
     }
