@@ -1,17 +1,10 @@
 import { readFile } from 'node:fs/promises';
+import { CredentialsError, type Credential, type CredentialsSpec } from './credential';
 import { lookupDockerConfig } from './docker-config';
 
-export type Credential = { username: string; password: string } | { identityToken: string };
-
-/** How a project names credentials: env var names, a password file, or a docker config.json — never the secret itself. */
-export type CredentialsSpec =
-  | { usernameEnv: string; passwordEnv: string }
-  | { username: string; passwordFile: string }
-  | { dockerConfig: string };
+export { CredentialsError, type Credential, type CredentialsSpec } from './credential';
 
 export type CredentialProvider = (registry: string) => Promise<Credential | undefined>;
-
-export class CredentialsError extends Error {}
 
 /** Resolves a spec for one registry; `baseDir` anchors relative file paths (the project dir). */
 export async function resolveCredentials(spec: CredentialsSpec, registry: string, baseDir = process.cwd(), env = process.env): Promise<Credential | undefined> {

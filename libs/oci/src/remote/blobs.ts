@@ -7,19 +7,20 @@ export async function headBlob(conn: RegistryConnection, repository: string, dig
   const response = await conn.transport({ method: 'HEAD', url: repoUrl(conn, repository, `blobs/${digest}`), scopes: [pullScope(repository)] });
   discardBody(response);
   if (response.status === 404) return undefined;
-  if (response.status !== 200 && response.status !== 307) throw await registryError(response, `HEAD blob ${repository}@${digest}`);
+  if (response.status !== 200 && response.status !== 307) throw await registryError(response, `HEAD blob ${repository}@${digest}`, conn.anonymous);
   return Number(header(response, 'content-length') ?? 0);
 }
 
 /**
  * Opens a blob body from `offset` (Range resume). Redirects to storage backends are followed
- * without the registry's credentials.
+ * without the registry's credentials. Sent once: the caller retries (see `retriedByCaller`).
  */
 export async function openBlob(conn: RegistryConnection, repository: string, digest: string, offset = 0): Promise<Readable> {
   const headers: Record<string, string> = offset > 0 ? { range: `bytes=${offset}-` } : {};
   let url = repoUrl(conn, repository, `blobs/${digest}`);
   for (let hop = 0; hop < 5; hop++) {
-    const response = await conn.transport({ method: 'GET', url, headers, scopes: [pullScope(repository)] });
+    // The copy scheduler retries blob reads (resuming by Range) within one attempt budget per blob.
+    const response = await conn.transport({ method: 'GET', url, headers, scopes: [pullScope(repository)], retriedByCaller: true });
     const location = header(response, 'location');
     if (response.status >= 300 && response.status < 400 && location) {
       discardBody(response);
@@ -34,7 +35,7 @@ export async function openBlob(conn: RegistryConnection, repository: string, dig
       }
       return response.body;
     }
-    throw await registryError(response, `GET blob ${repository}@${digest}`);
+    throw await registryError(response, `GET blob ${repository}@${digest}`, conn.anonymous);
   }
   throw new Error(`${conn.registry}/${repository}@${digest}: too many redirects`);
 }

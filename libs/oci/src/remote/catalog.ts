@@ -11,7 +11,7 @@ async function collectPages<T>(conn: RegistryConnection, first: URL, scopes: str
   const items: T[] = [];
   for (let url: URL | undefined = first; url; ) {
     const response = await conn.transport({ method: 'GET', url, scopes });
-    if (response.status !== 200) throw await registryError(response, action);
+    if (response.status !== 200) throw await registryError(response, action, conn.anonymous);
     items.push(...pick(JSON.parse((await readBody(response)).toString('utf8'))));
     url = nextPage(response);
   }

@@ -1,34 +1,21 @@
+import { noCredentialsHint, RegistryError } from '../transport/errors';
 import { readBody, type HttpResponse } from '../transport/types';
 
-export interface RegistryErrorInit {
-  status: number;
-  url: URL;
-  message: string;
-  codes?: string[];
-  hint?: string;
-}
+export { RegistryError, type RegistryErrorInit } from '../transport/errors';
 
-/** A registry answer the caller can act on: status, endpoint (no query), registry error codes, advice. */
-export class RegistryError extends Error {
-  readonly status: number;
-  readonly codes: string[];
-  constructor(init: RegistryErrorInit) {
-    super(`${init.url.origin}${init.url.pathname}: ${init.message}${init.hint ? ` — ${init.hint}` : ''}`);
-    this.status = init.status;
-    this.codes = init.codes ?? [];
-  }
-}
-
-function hintFor(status: number, host: string): string | undefined {
-  if (status === 401) return `authentication failed for ${host}; check the username and password (or token) configured for it`;
+function hintFor(status: number, host: string, anonymous: boolean): string | undefined {
+  if (status === 401) return anonymous ? noCredentialsHint(host) : `authentication failed for ${host}; check the username and password (or token) configured for it`;
   if (status === 403) return `the credentials for ${host} lack permission for this repository`;
   if (status === 404) return 'not found in the registry (check the repository name and tag)';
   if (status === 429) return 'the registry is rate limiting; lower the concurrency or retry later';
   return undefined;
 }
 
-/** Builds a RegistryError from an unexpected response, reading the `{errors:[…]}` body when present. */
-export async function registryError(response: HttpResponse, action: string): Promise<RegistryError> {
+/**
+ * Builds a RegistryError from an unexpected response, reading the `{errors:[…]}` body when present.
+ * `anonymous` (the connection has no credential) turns a 401's advice from "check" into "configure".
+ */
+export async function registryError(response: HttpResponse, action: string, anonymous = false): Promise<RegistryError> {
   let codes: string[] = [];
   let detail = '';
   try {
@@ -44,6 +31,6 @@ export async function registryError(response: HttpResponse, action: string): Pro
     url: response.url,
     codes,
     message: `${action} failed with HTTP ${response.status}${detail ? ` (${detail})` : ''}`,
-    hint: hintFor(response.status, response.url.host),
+    hint: hintFor(response.status, response.url.host, anonymous),
   });
 }

@@ -23,7 +23,7 @@ export async function headManifest(conn: RegistryConnection, repository: string,
   });
   discardBody(response);
   if (response.status === 404) return undefined;
-  if (response.status !== 200) throw await registryError(response, `HEAD manifest ${repository}:${reference}`);
+  if (response.status !== 200) throw await registryError(response, `HEAD manifest ${repository}:${reference}`, conn.anonymous);
   const digest = header(response, 'docker-content-digest');
   if (!digest) return undefined;
   return { digest, mediaType: header(response, 'content-type') ?? '', size: Number(header(response, 'content-length') ?? 0) };
@@ -37,7 +37,7 @@ export async function getManifest(conn: RegistryConnection, repository: string, 
     headers: { accept: MANIFEST_ACCEPT },
     scopes: [pullScope(repository)],
   });
-  if (response.status !== 200) throw await registryError(response, `GET manifest ${repository}:${reference}`);
+  if (response.status !== 200) throw await registryError(response, `GET manifest ${repository}:${reference}`, conn.anonymous);
   const bytes = await readBody(response, MAX_MANIFEST);
   const blob = manifestBlob(bytes, manifestMediaType(bytes, header(response, 'content-type')));
   const expected = isDigest(reference) ? reference : header(response, 'docker-content-digest');
@@ -55,6 +55,6 @@ export async function putManifest(conn: RegistryConnection, repository: string, 
     body: blob.bytes,
     scopes: [pushScope(repository)],
   });
-  if (response.status !== 201 && response.status !== 200) throw await registryError(response, `PUT manifest ${repository}:${reference}`);
+  if (response.status !== 201 && response.status !== 200) throw await registryError(response, `PUT manifest ${repository}:${reference}`, conn.anonymous);
   discardBody(response);
 }

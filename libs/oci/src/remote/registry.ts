@@ -1,4 +1,4 @@
-import type { Credential } from '../auth/credentials';
+import type { Credential } from '../auth/credential';
 import { basicAuth } from '../transport/basic';
 import { bearerAuth } from '../transport/bearer';
 import { httpTransport, type HttpOptions } from '../transport/http';
@@ -23,6 +23,8 @@ export interface RegistryConnection {
   host: string;
   base: URL;
   transport: Transport;
+  /** No credential is configured for this registry: a 401 then means "configure one", not "check it". */
+  anonymous: boolean;
 }
 
 export interface ConnectOptions extends HttpOptions {
@@ -49,7 +51,7 @@ export async function connectRegistry(endpoint: RegistryEndpoint, options: Conne
         ? basicAuth(host, options.credential)
         : (next) => next;
   const transport = compose(base, userAgent(options.userAgent ?? 'dockyard'), auth, retry(options.retry ?? DEFAULT_RETRY), logger(options.log), schemer(host, pinged.scheme));
-  return { registry: endpoint.registry, host, base: new URL(`${pinged.scheme}//${host}/v2/`), transport };
+  return { registry: endpoint.registry, host, base: new URL(`${pinged.scheme}//${host}/v2/`), transport, anonymous: !options.credential };
 }
 
 export function pullScope(repository: string): string {

@@ -23,15 +23,16 @@ export async function mountBlob(conn: RegistryConnection, repository: string, di
     }
     return false;
   }
-  throw await registryError(response, `mount ${digest} from ${fromRepository} into ${repository}`);
+  throw await registryError(response, `mount ${digest} from ${fromRepository} into ${repository}`, conn.anonymous);
 }
 
+// Uploads are part of a blob transfer, which the copy scheduler retries as a whole: each request is sent once.
 async function startUpload(conn: RegistryConnection, repository: string): Promise<URL> {
   const url = repoUrl(conn, repository, 'blobs/uploads/');
-  const response = await conn.transport({ method: 'POST', url, scopes: [pushScope(repository)] });
+  const response = await conn.transport({ method: 'POST', url, scopes: [pushScope(repository)], retriedByCaller: true });
   discardBody(response);
   const location = header(response, 'location');
-  if (response.status !== 202 || !location) throw await registryError(response, `start upload to ${repository}`);
+  if (response.status !== 202 || !location) throw await registryError(response, `start upload to ${repository}`, conn.anonymous);
   return new URL(location, url);
 }
 
@@ -50,8 +51,9 @@ export async function uploadBlob(conn: RegistryConnection, repository: string, d
     headers: { 'content-type': 'application/octet-stream', 'content-length': String(desc.size) },
     body,
     scopes: [pushScope(repository)],
+    retriedByCaller: true,
   });
-  if (response.status !== 201) throw await registryError(response, `upload ${desc.digest} to ${repository}`);
+  if (response.status !== 201) throw await registryError(response, `upload ${desc.digest} to ${repository}`, conn.anonymous);
   discardBody(response);
 }
 
@@ -69,8 +71,9 @@ export async function uploadBlobChunked(conn: RegistryConnection, repository: st
       headers: { 'content-type': 'application/octet-stream', 'content-range': `${offset}-${offset + chunk.length - 1}` },
       body: chunk,
       scopes: [pushScope(repository)],
+      retriedByCaller: true,
     });
-    if (response.status !== 202) throw await registryError(response, `upload chunk at ${offset} of ${desc.digest} to ${repository}`);
+    if (response.status !== 202) throw await registryError(response, `upload chunk at ${offset} of ${desc.digest} to ${repository}`, conn.anonymous);
     discardBody(response);
     const range = /^(?:bytes=)?0-(\d+)$/.exec(header(response, 'range') ?? '');
     const confirmed = range ? Number(range[1]) + 1 : offset + chunk.length;
@@ -78,7 +81,7 @@ export async function uploadBlobChunked(conn: RegistryConnection, repository: st
     offset = confirmed;
     location = new URL(header(response, 'location') ?? location.href, location);
   }
-  const response = await conn.transport({ method: 'PUT', url: withDigest(location, desc.digest), scopes: [pushScope(repository)] });
-  if (response.status !== 201) throw await registryError(response, `finish upload of ${desc.digest} to ${repository}`);
+  const response = await conn.transport({ method: 'PUT', url: withDigest(location, desc.digest), scopes: [pushScope(repository)], retriedByCaller: true });
+  if (response.status !== 201) throw await registryError(response, `finish upload of ${desc.digest} to ${repository}`, conn.anonymous);
   discardBody(response);
 }

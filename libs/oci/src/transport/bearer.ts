@@ -1,6 +1,7 @@
-import type { Credential } from '../auth/credentials';
-import { RegistryError } from '../remote/errors';
+import type { Credential } from '../auth/credential';
+import { basicAuthorization } from './basic';
 import { parseChallenge, type Challenge } from './challenge';
+import { noCredentialsHint, RegistryError } from './errors';
 import { discardBody, header, isReplayable, readBody, type HttpRequest, type Middleware, type Transport } from './types';
 
 interface CachedToken {
@@ -54,7 +55,7 @@ export function bearerAuth(host: string, initial: Challenge, credential: Credent
     for (const scope of scopes) url.searchParams.append('scope', scope);
     const headers: Record<string, string> = { accept: 'application/json' };
     if (credential && 'username' in credential) {
-      headers.authorization = `Basic ${Buffer.from(`${credential.username}:${credential.password}`).toString('base64')}`;
+      headers.authorization = basicAuthorization(credential);
     }
     if (credential && 'identityToken' in credential) {
       url.searchParams.set('offline_token', 'true');
@@ -67,7 +68,7 @@ export function bearerAuth(host: string, initial: Challenge, credential: Credent
         status: response.status,
         url: new URL(url.origin + url.pathname),
         message: `token service refused the request (HTTP ${response.status})`,
-        hint: response.status === 401 ? `check the credentials configured for ${host}` : undefined,
+        hint: response.status === 401 ? (credential ? `check the credentials configured for ${host}` : noCredentialsHint(host)) : undefined,
       });
     }
     const body = JSON.parse((await readBody(response)).toString('utf8')) as TokenResponse;

@@ -1,5 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
+import { InterruptedBodyError } from './errors';
 import type { Transport } from './types';
 
 export interface HttpOptions {
@@ -39,7 +40,7 @@ export function httpTransport(options: HttpOptions = {}): Transport {
         // resume (by Range), so this server is timed only once the whole body is sent.
         timeout: streamed ? undefined : stall,
       });
-      req.on('timeout', () => req.destroy(new Error(`no data for ${Math.round(stall / 1000)}s (stalled connection)`)));
+      req.on('timeout', () => req.destroy(new InterruptedBodyError(`no data for ${Math.round(stall / 1000)}s (stalled connection)`)));
       req.on('error', (err) => reject(new NetworkError(request.url, err)));
       req.on('response', (res) => {
         // The request's timeout keeps covering the body, so a stall mid-body fails the stream.

@@ -11,6 +11,11 @@ export interface HttpRequest {
   body?: Buffer | Readable;
   /** Token scopes the request needs, e.g. `repository:app/web:pull,push` (bearer auth only). */
   scopes?: string[];
+  /**
+   * Part of a larger operation that retries as a whole (a blob transfer: its reads resume by Range, its
+   * upload starts over): the retry middleware sends it once, so attempts are counted in one place.
+   */
+  retriedByCaller?: boolean;
 }
 
 export interface HttpResponse {
