@@ -5,8 +5,13 @@ import { planSync } from './sync-plan';
 describe('planSync', () => {
   const entries = parseImageList('# platform images\n\nrelease/app-admin:v0.3.17\nrelease/app-admin:v0.3.17\nlibrary/busybox:1.36 # base\n', 'images_platform.list');
 
-  it('skips comments, blanks and duplicates and keeps line numbers', () => {
+  it('skips comments and blanks, keeping each line number', () => {
     expect(entries.map((e) => [e.image, e.line])).toEqual([['release/app-admin:v0.3.17', 3], ['release/app-admin:v0.3.17', 4], ['library/busybox:1.36', 5]]);
+  });
+
+  it('skips duplicates: an image listed twice is copied once, from its first line', () => {
+    const jobs = planSync(entries, 'cargo.example.com', ['harbor.example.com'], []);
+    expect(jobs.map((job) => [job.path, job.entry.line])).toEqual([['release/app-admin:v0.3.17', 3], ['library/busybox:1.36', 5]]);
   });
 
   it('rewrites the source path only, and writes the list name at every target', () => {
