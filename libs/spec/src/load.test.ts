@@ -34,10 +34,14 @@ describe('parseProject', () => {
   });
 
   it('reports YAML syntax errors with their position', () => {
-    const [issue] = parseProject('kind: Release\nname: x\nversion: [v1\n', 'a/project.yaml').issues;
-    expect(issue.line).toBeGreaterThanOrEqual(3);
-    expect(issue.message).toMatch(/^YAML syntax error/);
-    expect(parseProject('kind: Release\nname: x\nversion: [v1\n', 'a/project.yaml').name).toBe('x');
+    expect(messages('kind: Release\nname: x\ndescription: note: colons need quotes\nversion: v1\n')).toEqual([
+      'releases/x/project.yaml:3:14: YAML syntax error: Nested mappings are not allowed in compact mappings (fix the YAML syntax (indentation, quoting, colons))',
+    ]);
+    const unclosed = parseProject('kind: Release\nname: x\nversion: [v1\n', 'a/project.yaml');
+    expect(unclosed.issues.map(formatIssue)).toEqual([
+      'a/project.yaml:4:1: YAML syntax error: Flow sequence in block collection must be sufficiently indented and end with a ] (fix the YAML syntax (indentation, quoting, colons))',
+    ]);
+    expect(unclosed.name).toBe('x');
   });
 
   it('suggests the nearest enum value and kind', () => {
@@ -118,5 +122,48 @@ describe('parseProject', () => {
   it('requires the field a tag policy needs', () => {
     const text = 'kind: Release\nname: x\nversion: v1\ncomponents:\n  - name: c\n    git: { url: ../c.git }\n    tag: { policy: semver }\n';
     expect(messages(text)).toEqual(['releases/x/project.yaml:7:10: components[0].tag: policy "semver" needs "range" (add range:)']);
+  });
+});
+
+/** Files written to hurt the reader: each must become a located problem of that file, never an exception. */
+describe('parseProject on hostile files', () => {
+  const parse = (text: string) => parseProject(text, 'releases/bad/project.yaml');
+
+  it('refuses a billion-laughs file (nested aliases) at its first alias, keeping the declared name', () => {
+    const lines = ['kind: Release', 'name: lol', 'version: v1', 'a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]'];
+    for (let i = 1; i < 10; i++) lines.push(`a${i}: &a${i} [${Array(9).fill(`*a${i - 1}`).join(', ')}]`);
+    const loaded = parse(lines.join('\n') + '\n');
+    expect(loaded.issues.map(formatIssue)).toEqual([
+      'releases/bad/project.yaml:5:10: YAML aliases expand too far (more than 100 alias uses) (write the values out instead of nesting aliases)',
+    ]);
+    expect(loaded.name).toBe('lol');
+  });
+
+  it('says an empty file is empty', () => {
+    for (const text of ['', '\n\n', '# only a comment\n']) {
+      expect(parse(text).issues.map(formatIssue)).toEqual(['releases/bad/project.yaml:1:1: the file is empty (start with "kind:" and "name:")']);
+    }
+  });
+
+  it('says a binary file is not text, where the first binary byte is', () => {
+    const text = Buffer.from([0x6b, 0x69, 0x6e, 0x64, 0x0a, 0x7f, 0x45, 0x4c, 0x46, 0x00, 0x01, 0xff, 0xfe]).toString('utf8');
+    const loaded = parse(text);
+    expect(loaded.issues.map(formatIssue)).toEqual(['releases/bad/project.yaml:2:1: binary data, not YAML text (a project.yaml is a UTF-8 text file)']);
+    expect(loaded.name).toBe('bad');
+  });
+
+  it('refuses nesting deeper than a project file ever needs, flow or block, before anything recurses on it', () => {
+    const flow = parse(`kind: Release\nname: deep\nversion: v1\nx: ${'['.repeat(5000)}${']'.repeat(5000)}\n`);
+    expect(flow.issues.map(formatIssue)).toEqual(['releases/bad/project.yaml:4:67: nested more than 64 levels deep (a project file never needs that much nesting)']);
+    expect(flow.name).toBe('deep');
+    const block = parse(`kind: Release\nname: deeper\nversion: v1\n${Array.from({ length: 5000 }, (_, i) => `${' '.repeat(i)}k:`).join('\n')} 1\n`);
+    expect(block.issues.map(formatIssue)).toEqual(['releases/bad/project.yaml:68:65: nested more than 64 levels deep (a project file never needs that much nesting)']);
+    expect(parse(`kind: Release\nname: fine\nversion: v1\nplaceholders: ${'{a: '.repeat(10)}b${'}'.repeat(10)}\n`).issues[0]?.message).not.toMatch(/nested/);
+  });
+
+  it('names a key written twice, at the second one', () => {
+    expect(parse('kind: Release\nname: dup\nversion: v1\nname: again\n').issues.map(formatIssue)).toEqual([
+      'releases/bad/project.yaml:4:1: name: key "name" is written twice in this mapping (keep one)',
+    ]);
   });
 });

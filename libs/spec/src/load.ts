@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
-import { LineCounter, parseDocument } from 'yaml';
 import { fieldPath, type SpecIssue } from './errors';
 import { explainSchemaErrors } from './explain';
+import { readYaml } from './read-yaml';
 import { projectRules, type RuleIssue } from './rules';
 import { validatorFor } from './schemas';
 import { SourceMap } from './source-map';
@@ -24,19 +24,18 @@ export interface LoadedProject {
 
 /** Parses and validates one project.yaml text. `file` is what errors print, usually workspace-relative. */
 export function parseProject(text: string, file: string): LoadedProject {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const read = readYaml(text);
   const fallbackName = basename(dirname(file));
   const dir = dirname(file);
-  if (doc.errors.length > 0) {
-    const issues = doc.errors.map((e) => {
-      const pos = lines.linePos(e.pos[0]);
-      return { file, line: pos.line, column: pos.col, field: '', message: `YAML syntax error: ${e.message.split('\n')[0]}`, hint: 'fix the YAML syntax (indentation, quoting, colons)' };
+  if (!read.ok) {
+    const issues = read.problems.map((p): SpecIssue => {
+      const pos = read.lines.linePos(p.offset);
+      return { file, line: pos.line, column: pos.col, field: p.field ? fieldPath(p.field) : '', message: p.message, hint: p.hint };
     });
     return { file, dir, name: nameFromText(text) ?? fallbackName, issues };
   }
-  const source = new SourceMap(doc, lines);
-  const data = doc.toJS() as unknown;
+  const source = new SourceMap(read.doc, read.lines);
+  const data = read.data;
   const at = (path: (string | number)[], atKey: boolean, message: string, hint?: string, field = path): SpecIssue => {
     const { line, column } = source.position(path, atKey);
     return { file, line, column, field: fieldPath(field), message, hint };

@@ -11,6 +11,11 @@ export interface ValidationReport {
 export function reportFor(validation: WorkspaceValidation, inScope: (file: string) => boolean): ValidationReport {
   const problems = validation.issues.filter((i) => inScope(i.file)).map(formatIssue);
   const checked = validation.projects.filter((p) => inScope(p.file)).length;
+  return { checked, problems, summary: summaryLine(checked, problems.length) };
+}
+
+/** `N projects checked, M problems`, the last line of every validation. */
+export function summaryLine(checked: number, problems: number): string {
   const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
-  return { checked, problems, summary: `${plural(checked, 'project')} checked, ${plural(problems.length, 'problem')}` };
+  return `${plural(checked, 'project')} checked, ${plural(problems, 'problem')}`;
 }

@@ -1,3 +1,4 @@
+import { pluginImage } from './plugin-rules';
 import type { AppImage, ContainerImage, Plugin, ProjectSpec, Release } from './types';
 
 /** A rule of one project that JSON Schema cannot express. */
@@ -43,7 +44,7 @@ function releaseRules(release: Release): RuleIssue[] {
 }
 
 function pluginRules(plugin: Plugin): RuleIssue[] {
-  const expected = `${plugin.releaseRegistry}/release/compass-plugins-${plugin.name}:${plugin.spec.version}`;
+  const expected = pluginImage(plugin.releaseRegistry, plugin.name, plugin.spec.version);
   const issues: RuleIssue[] = [];
   if (plugin.spec.service.image !== expected) {
     issues.push({ path: ['spec', 'service', 'image'], message: `image "${plugin.spec.service.image}" does not follow the naming rule`, hint: `use ${expected}` });

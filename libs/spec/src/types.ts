@@ -61,8 +61,10 @@ export interface Release {
   ships?: { plugins?: string[]; appImages?: string[] };
   bundle?: {
     name?: string;
-    images?: { format?: 'registry-dir' | 'docker-archive' | 'oci'; file?: string };
-    files?: { from: string; to?: string; mode?: string }[];
+    file?: string;
+    releaseImage?: string;
+    images?: { format?: 'registry-dir' | 'docker-archive' | 'oci'; file?: string; from?: string; platforms?: string[]; extra?: string[] };
+    files?: { from?: string; url?: string; sha256?: string; to?: string; mode?: string }[];
   };
   publish?: { objectStore?: ObjectStoreTarget[] };
 }

@@ -5,6 +5,7 @@ import { execFile } from 'node:child_process';
 import { gt, valid } from 'semver';
 import { fieldPath, type SpecIssue } from './errors';
 import type { LoadedProject } from './load';
+import { pluginClaims, portOwner, slotOwner } from './plugin-rules';
 import type { AppImage, Kind, Plugin, ProjectSpec } from './types';
 
 /** Rules that need more than one file: names, references, plugin clashes, version bumps, app folders. */
@@ -33,39 +34,35 @@ function duplicateNames(projects: readonly LoadedProject[]): SpecIssue[] {
     );
 }
 
-function references(projects: readonly Valid[]): SpecIssue[] {
+/** Every project counts as a target, broken ones too: a Plugin with a problem of its own is not missing. */
+function references(projects: readonly LoadedProject[]): SpecIssue[] {
   const kindOf = new Map<string, Kind | undefined>(projects.map((p) => [p.name, p.kind]));
   const issues: SpecIssue[] = [];
   for (const p of projects) {
-    if (p.spec.kind !== 'Release') continue;
+    if (p.spec?.kind !== 'Release') continue;
     const wanted: [string, Kind][] = [['plugins', 'Plugin'], ['appImages', 'AppImage']];
     for (const [field, kind] of wanted) {
       (p.spec.ships?.[field as 'plugins'] ?? []).forEach((ref, i) => {
+        const found = kindOf.get(ref);
         if (!kindOf.has(ref)) issues.push(issueAt(p, ['ships', field, i], `no project named "${ref}"`, `name an existing ${kind} project`));
-        else if (kindOf.get(ref) !== kind) issues.push(issueAt(p, ['ships', field, i], `"${ref}" is a ${kindOf.get(ref)}, not a ${kind}`));
+        else if (found && found !== kind) issues.push(issueAt(p, ['ships', field, i], `"${ref}" is a ${found}, not a ${kind}`));
       });
     }
   }
   return issues;
 }
 
-function pluginClashes(projects: readonly Valid[]): SpecIssue[] {
-  const plugins = projects.filter((p): p is Valid & { spec: Plugin } => p.spec.kind === 'Plugin');
+/** A port or slot belongs to the first plugin (in path order) holding it; each later holder is told who owns it. */
+function pluginClashes(projects: readonly LoadedProject[]): SpecIssue[] {
+  const plugins = pluginClaims(projects);
   const issues: SpecIssue[] = [];
-  const ports = new Map<number, Valid>();
-  const slots = new Map<string, Valid>();
   for (const p of plugins) {
-    const port = p.spec.spec.service.port;
-    const owner = ports.get(port);
-    if (owner) issues.push(issueAt(p, ['spec', 'service', 'port'], `port ${port} is also used by plugin "${owner.name}" (${owner.file})`, 'pick a free port'));
-    else ports.set(port, p);
-    (p.spec.spec.modules ?? []).forEach((m, mi) =>
-      (m.slots ?? []).forEach((slot, si) => {
-        const slotOwner = slots.get(slot);
-        if (slotOwner && slotOwner !== p) issues.push(issueAt(p, ['spec', 'modules', mi, 'slots', si], `slot "${slot}" is also used by plugin "${slotOwner.name}" (${slotOwner.file})`, 'use a slot no other plugin takes'));
-        else slots.set(slot, p);
-      }),
-    );
+    const owner = p.port === undefined ? undefined : portOwner(plugins, p.port);
+    if (owner && owner !== p) issues.push(issueAt(p.project, ['spec', 'service', 'port'], `port ${p.port} is also used by plugin "${owner.project.name}" (${owner.project.file})`, 'pick a free port'));
+    for (const { slot, module, index } of p.slots) {
+      const slotHolder = slotOwner(plugins, slot);
+      if (slotHolder && slotHolder !== p) issues.push(issueAt(p.project, ['spec', 'modules', module, 'slots', index], `slot "${slot}" is also used by plugin "${slotHolder.project.name}" (${slotHolder.project.file})`, 'use a slot no other plugin takes'));
+    }
   }
   return issues;
 }
@@ -79,14 +76,34 @@ function git(root: string, args: string[]): Promise<{ exitCode: number; stdout: 
   });
 }
 
+/** The base ref of the version rule names nothing git can compare against: an error of the run, not of a file. */
+export class BaseRefError extends Error {
+  constructor(
+    readonly ref: string,
+    readonly reason: string,
+  ) {
+    super(`base ref "${ref}": ${reason}`);
+    this.name = 'BaseRefError';
+  }
+}
+
+/** The commit `baseRef` names in the repository holding `root`; a BaseRefError when there is none. */
+async function verifyBaseRef(root: string, baseRef: string): Promise<void> {
+  if ((await git(root, ['rev-parse', '--git-dir'])).exitCode !== 0) throw new BaseRefError(baseRef, `${root} is not in a git repository`);
+  const known = !baseRef.startsWith('-') && (await git(root, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${baseRef}^{commit}`])).exitCode === 0;
+  if (!known) throw new BaseRefError(baseRef, 'git knows no commit of that name here');
+}
+
 /**
  * Plugins whose file differs from the base ref (working copy included) must raise spec.version. One
  * `git diff` finds the changed ones; only those are read at the base.
  */
 async function versionBumps(projects: readonly Valid[], root: string, baseRef: string): Promise<SpecIssue[]> {
+  await verifyBaseRef(root, baseRef);
   const plugins = projects.filter((p): p is Valid & { spec: Plugin } => p.spec.kind === 'Plugin');
   if (plugins.length === 0) return [];
   const diff = await git(root, ['diff', '--name-only', baseRef, '--', ...plugins.map((p) => p.file)]);
+  if (diff.exitCode !== 0) throw new BaseRefError(baseRef, `git diff against it failed in ${root}`);
   const changed = new Set(diff.stdout.split('\n').filter(Boolean));
   const issues: SpecIssue[] = [];
   for (const p of plugins.filter((p) => changed.has(p.file))) {
@@ -120,8 +137,8 @@ export async function workspaceRules(projects: readonly LoadedProject[], options
   const valid = projects.filter((p): p is Valid => p.spec !== undefined);
   return [
     ...duplicateNames(projects),
-    ...references(valid),
-    ...pluginClashes(valid),
+    ...references(projects),
+    ...pluginClashes(projects),
     ...appImageFolders(valid, options.root),
     ...(options.baseRef ? await versionBumps(valid, options.root, options.baseRef) : []),
   ];

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { formatIssue } from './errors';
-import { validateWorkspace } from './workspace';
+import { BaseRefError, validateWorkspace } from './workspace';
 
 let root: string;
 const write = (file: string, text: string) => {
@@ -74,5 +74,41 @@ describe('validateWorkspace', () => {
     expect(await problems()).toEqual([
       'apps/nginx/project.yaml:3:21: versions[1]: no folder 2.0.0/ for this version (create 2.0.0/ or set latestFallback: true)',
     ]);
+  });
+
+  it('refuses a base ref git does not know, and a base ref outside a git repository, naming the ref', async () => {
+    write('plugins/a/project.yaml', plugin('a', 'v0.2.0', 8080, ['x']));
+    await expect(validateWorkspace({ root, baseRef: 'main' })).rejects.toThrow(new BaseRefError('main', `${root} is not in a git repository`));
+    git('init', '-q', '-b', 'main');
+    git('add', '.');
+    git('-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-qm', 'base');
+    await expect(validateWorkspace({ root, baseRef: 'nosuchref' })).rejects.toThrow(new BaseRefError('nosuchref', 'git knows no commit of that name here'));
+    await expect(validateWorkspace({ root, baseRef: '--output=/tmp/x' })).rejects.toThrow(BaseRefError);
+    expect(await problems('main')).toEqual([]);
+  });
+
+  it('does not call a shipped project missing when it exists but has problems of its own', async () => {
+    write('plugins/a/project.yaml', plugin('a', 'v0.1.0', 8080, ['x']).replace(/^ {4}image: .*$/m, '    image: wrong/name:v0.1.0'));
+    write('apps/web/project.yaml', 'kind: AppImage\nname: web\nversions: ["1.0.0"]\nrepository: docker.io/labring/web\nbogus: 1\n');
+    write('releases/r/project.yaml', 'kind: Release\nname: r\nversion: v1\nships:\n  plugins: [a, web]\n  appImages: [web]\n');
+    expect((await problems()).filter((p) => p.startsWith('releases/'))).toEqual(['releases/r/project.yaml:5:16: ships.plugins[1]: "web" is a AppImage, not a Plugin']);
+  });
+
+  it('counts the port and slots of a plugin with problems of its own as taken', async () => {
+    write('plugins/a/project.yaml', plugin('a', 'v0.1.0', 8080, ['nav.a']).replace(/^ {4}image: .*$/m, '    image: wrong/name:v0.1.0'));
+    write('plugins/b/project.yaml', plugin('b', 'v0.1.0', 8080, ['nav.a']));
+    expect((await problems()).filter((p) => p.startsWith('plugins/b/'))).toEqual([
+      'plugins/b/project.yaml:7:11: spec.service.port: port 8080 is also used by plugin "a" (plugins/a/project.yaml) (pick a free port)',
+      'plugins/b/project.yaml:11:15: spec.modules[0].slots[0]: slot "nav.a" is also used by plugin "a" (plugins/a/project.yaml) (use a slot no other plugin takes)',
+    ]);
+  });
+
+  it('leaves projects under gitignored folders out, as Nx does', async () => {
+    write('.gitignore', 'generated/\n');
+    write('releases/one/project.yaml', 'kind: Release\nname: same\nversion: v1\n');
+    write('generated/copy/project.yaml', 'kind: Release\nname: same\nversion: v1\n');
+    const validation = await validateWorkspace({ root });
+    expect(validation.projects.map((p) => p.file)).toEqual(['releases/one/project.yaml']);
+    expect(validation.issues).toEqual([]);
   });
 });

@@ -4,13 +4,15 @@ import { findProjectFiles } from './find-projects';
 import { loadProjectFile, type LoadedProject } from './load';
 import { workspaceRules, type WorkspaceRuleOptions } from './workspace-rules';
 
+export { BaseRefError } from './workspace-rules';
+
 export interface WorkspaceValidation {
   projects: LoadedProject[];
   /** Every problem, per file and across files, sorted by file and line. */
   issues: SpecIssue[];
 }
 
-/** Loads every project.yaml under the root and applies all rules. */
+/** Loads every project of the workspace and applies all rules; a base ref git does not know throws a BaseRefError. */
 export async function validateWorkspace(options: WorkspaceRuleOptions): Promise<WorkspaceValidation> {
   const files = await findProjectFiles(options.root);
   const projects = await Promise.all(files.map((f) => loadProjectFile(join(options.root, f), f)));

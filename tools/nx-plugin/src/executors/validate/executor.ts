@@ -1,5 +1,5 @@
 import type { ExecutorContext, TaskGraph } from '@nx/devkit';
-import { reportFor, validateWorkspace, type WorkspaceValidation } from '../../../../../libs/spec/src';
+import { BaseRefError, reportFor, validateWorkspace, type WorkspaceValidation } from '../../../../../libs/spec/src';
 
 interface ValidateOptions {
   file: string;
@@ -10,11 +10,18 @@ interface TaskResult {
   terminalOutput: string;
 }
 
-function validation(root: string): Promise<WorkspaceValidation> {
-  return validateWorkspace({ root, baseRef: process.env.DOCKYARD_BASE_REF || undefined });
+/** The validated workspace, or the one line every task fails with when DOCKYARD_BASE_REF names nothing git knows. */
+async function validation(root: string): Promise<WorkspaceValidation | string> {
+  try {
+    return await validateWorkspace({ root, baseRef: process.env.DOCKYARD_BASE_REF || undefined });
+  } catch (err) {
+    if (!(err instanceof BaseRefError)) throw err;
+    return `DOCKYARD_BASE_REF=${err.ref}: ${err.reason} (name a branch, tag or commit of the repository; in a shallow CI clone, fetch it first)`;
+  }
 }
 
-function resultFor(workspace: WorkspaceValidation, file: string): TaskResult {
+function resultFor(workspace: WorkspaceValidation | string, file: string): TaskResult {
+  if (typeof workspace === 'string') return { success: false, terminalOutput: `${workspace}\n` };
   const report = reportFor(workspace, (f) => f === file);
   return { success: report.problems.length === 0, terminalOutput: [...report.problems, report.summary].join('\n') + '\n' };
 }

@@ -1,15 +1,16 @@
 import type { Tree } from '@nx/devkit';
+import { pluginClaims, pluginImage } from '../../../../../libs/spec/src';
 import { listOption } from '../shared/list-option';
 import { writeProjectFile } from '../shared/project-file';
 import { newProjectRoot } from '../shared/project-location';
 import { readWorkspaceProjects } from '../shared/workspace-projects';
-import { choosePort, pluginFacts, requireFreeSlots, usualReleaseRegistry } from './plugin-clashes';
+import { choosePort, requireFreeSlots, usualReleaseRegistry } from './plugin-clashes';
 
 export interface PluginGeneratorOptions {
   name: string;
   directory?: string;
   releaseRegistry?: string;
-  version?: string;
+  pluginVersion?: string;
   port?: number;
   slots?: string | string[];
   alias?: string;
@@ -26,7 +27,7 @@ export interface PluginGeneratorOptions {
 export default async function pluginGenerator(tree: Tree, options: PluginGeneratorOptions): Promise<void> {
   const projects = readWorkspaceProjects(tree);
   const root = newProjectRoot(tree, options, 'plugins', projects);
-  const plugins = pluginFacts(projects);
+  const plugins = pluginClaims(projects);
   const releaseRegistry = options.releaseRegistry ?? usualReleaseRegistry(plugins);
   if (!releaseRegistry) {
     throw new Error('no other plugin names a release registry to follow: pass --releaseRegistry (the registry plugin images are released to, e.g. harbor.example.com)');
@@ -34,7 +35,7 @@ export default async function pluginGenerator(tree: Tree, options: PluginGenerat
   const port = choosePort(plugins, options.port);
   const slots = listOption(options.slots, [`sidebar.${options.name}`]);
   requireFreeSlots(plugins, slots);
-  const version = options.version ?? 'v0.1.0';
+  const version = options.pluginVersion ?? 'v0.1.0';
   const title = options.alias ?? options.name;
   writeProjectFile(tree, root, 'Plugin', {
     name: options.name,
@@ -48,7 +49,7 @@ export default async function pluginGenerator(tree: Tree, options: PluginGenerat
       ...(options.author ? { author: options.author } : {}),
       service: {
         port,
-        image: `${releaseRegistry}/release/compass-plugins-${options.name}:${version}`,
+        image: pluginImage(releaseRegistry, options.name, version),
         security: { privileged: false, clusterAccessible: false, apiAccessible: true },
       },
       modules: [{ name: options.name, alias: { en: title }, ...(slots.length ? { slots } : {}) }],

@@ -8,7 +8,7 @@ import { readWorkspaceProjects } from '../shared/workspace-projects';
 export interface ReleaseGeneratorOptions {
   name: string;
   directory?: string;
-  version?: string;
+  releaseVersion?: string;
   description?: string;
   plugins?: string | string[];
   appImages?: string | string[];
@@ -29,7 +29,7 @@ export default async function releaseGenerator(tree: Tree, options: ReleaseGener
     'Release',
     {
       name: options.name,
-      version: options.version ?? 'v0.1.0',
+      version: options.releaseVersion ?? 'v0.1.0',
       ...(options.description ? { description: options.description } : {}),
       ...(Object.keys(ships).length ? { ships } : {}),
     },

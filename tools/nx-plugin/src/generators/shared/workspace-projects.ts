@@ -1,15 +1,19 @@
-import { visitNotIgnoredFiles, type Tree } from '@nx/devkit';
-import { basename } from 'node:path';
-import { parseProject, type LoadedProject } from '../../../../../libs/spec/src';
+import type { Tree } from '@nx/devkit';
+import { listProjectFiles, parseProject, type LoadedProject, type WorkspaceTree } from '../../../../../libs/spec/src';
 
-/**
- * Every project.yaml Nx would see (the walk honours .gitignore and .nxignore), parsed from the tree, so a
- * file another generator wrote in the same run counts too. Broken files are included with their issues.
- */
+/** The generator's tree as libs/spec lists projects from it, so files written earlier in the same run count. */
+function specTree(tree: Tree): WorkspaceTree {
+  return {
+    entries: (dir) =>
+      tree.children(dir).map((name) => {
+        const path = dir ? `${dir}/${name}` : name;
+        return { name, kind: tree.isFile(path) ? 'file' : 'directory' };
+      }),
+    read: (file) => (tree.isFile(file) ? (tree.read(file, 'utf8') ?? undefined) : undefined),
+  };
+}
+
+/** Every project of the workspace, by the one definition `dockyard validate` and Nx use; broken files included with their issues. */
 export function readWorkspaceProjects(tree: Tree): LoadedProject[] {
-  const files: string[] = [];
-  visitNotIgnoredFiles(tree, '', (path) => {
-    if (basename(path) === 'project.yaml') files.push(path);
-  });
-  return files.sort().map((file) => parseProject(tree.read(file, 'utf8') ?? '', file));
+  return listProjectFiles(specTree(tree)).map((file) => parseProject(tree.read(file, 'utf8') ?? '', file));
 }
