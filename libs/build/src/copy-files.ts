@@ -1,0 +1,77 @@
+import { posix } from 'node:path';
+import type { LayerFile } from './layer-builder';
+import type { SourceNode, SourceTree } from './source-tree';
+
+export interface CopyOptions {
+  /** Absolute destination in the image (WORKDIR already applied); a trailing '/' makes it a folder. */
+  dest: string;
+  uid?: number;
+  gid?: number;
+  /** --chmod: the mode of every copied file and folder. */
+  mode?: number;
+  mtime: number;
+}
+
+export class CopyError extends Error {}
+
+function tarPath(absolute: string): string {
+  return posix.normalize(absolute).replace(/^\/+/, '').replace(/\/+$/, '');
+}
+
+/** Parent folders of every member that the layer does not already hold: 0755, root-owned, as Docker creates them. */
+export function withParents(files: LayerFile[], mtime: number): LayerFile[] {
+  const present = new Set(files.map((f) => f.entry.path));
+  const parents: LayerFile[] = [];
+  for (const { entry } of files) {
+    for (let dir = posix.dirname(entry.path); dir !== '.' && dir !== '/' && !present.has(dir); dir = posix.dirname(dir)) {
+      present.add(dir);
+      parents.push({ entry: { path: dir, type: 'directory', mode: 0o755, mtime } });
+    }
+  }
+  return [...parents, ...files];
+}
+
+export async function layerFile(node: SourceNode, target: string, options: CopyOptions): Promise<LayerFile> {
+  const type = node.type;
+  return {
+    entry: {
+      path: target,
+      type,
+      mode: options.mode ?? node.mode,
+      uid: options.uid,
+      gid: options.gid,
+      mtime: options.mtime,
+      ...(type === 'file' ? { size: node.size, content: node.open } : {}),
+      ...(type === 'symlink' || type === 'hardlink' ? { linkpath: node.linkpath } : {}),
+    },
+    contentId: await node.contentId(),
+  };
+}
+
+/**
+ * Docker's COPY placement: a folder source copies its contents into the destination; a file goes to the
+ * destination itself, or into it when the destination ends in '/' or there are several sources.
+ */
+export async function copyFromTree(tree: SourceTree, sources: string[], options: CopyOptions): Promise<LayerFile[]> {
+  const resolved = (await Promise.all(sources.map((s) => tree.resolve(s)))).flat();
+  const destIsDir = options.dest.endsWith('/') || resolved.length > 1;
+  if (sources.length > 1 && !options.dest.endsWith('/')) throw new CopyError(`with more than one source the destination must be a folder ending in "/" (write ${options.dest}/)`);
+  const dest = tarPath(options.dest);
+  const files: LayerFile[] = [];
+  for (const source of resolved) {
+    const nodes = await tree.walk(source);
+    const [root] = nodes;
+    if (!root) continue;
+    if (root.type === 'directory') {
+      for (const node of nodes) {
+        const rel = root.path === '' ? node.path : node.path.slice(root.path.length + 1);
+        const target = rel ? posix.join(dest, rel) : dest;
+        if (target === '' || target === '.') continue;
+        files.push(await layerFile(node, target, options));
+      }
+    } else {
+      files.push(await layerFile(root, destIsDir ? posix.join(dest, posix.basename(source)) : dest, options));
+    }
+  }
+  return files;
+}

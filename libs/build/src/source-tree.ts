@@ -1,0 +1,86 @@
+import { posix } from 'node:path';
+import type { Readable } from 'node:stream';
+import { createReadStream } from 'node:fs';
+import { BuildContext, ContextError } from './build-context';
+import type { ContentDigests } from './content-digests';
+import { compileGlob, hasGlob, type SegmentMatcher } from './glob';
+
+/** A file, folder or link a COPY/ADD can take: from the build context, an earlier stage or an image. */
+export interface SourceNode {
+  path: string;
+  type: 'file' | 'directory' | 'symlink' | 'hardlink';
+  mode: number;
+  size: number;
+  linkpath?: string;
+  /** What identifies the content (the layer cache key uses it). */
+  contentId(): Promise<string | undefined>;
+  open?(): Readable | Promise<Readable>;
+  /** A local file path when there is one (ADD of a local archive reads it). */
+  localPath?: string;
+}
+
+export interface SourceTree {
+  readonly name: string;
+  /** The paths a source names: itself, or every match of a pattern; throws when none exists. */
+  resolve(source: string): Promise<string[]>;
+  /** `path` and everything below it, parents first. */
+  walk(path: string): Promise<SourceNode[]>;
+}
+
+export function cleanSourcePath(source: string): string {
+  return posix.normalize(`/${source}`).slice(1).replace(/\/$/, '');
+}
+
+export function contextTree(context: BuildContext, digests: ContentDigests): SourceTree {
+  return {
+    name: 'the build context',
+    resolve: (source) => context.resolveSource(source),
+    async walk(path) {
+      return (await context.walk(path)).map((entry) => ({
+        path: entry.path,
+        type: entry.type,
+        mode: entry.mode,
+        size: entry.size,
+        linkpath: entry.linkpath,
+        localPath: entry.type === 'file' ? entry.abs : undefined,
+        contentId: async () => (entry.type === 'file' ? digests.digest(entry) : undefined),
+        open: entry.type === 'file' ? () => createReadStream(entry.abs) : undefined,
+      }));
+    },
+  };
+}
+
+function matchPaths(paths: string[], segments: SegmentMatcher[]): string[] {
+  const matches = (parts: string[], at: number, seg: number): boolean => {
+    if (seg === segments.length) return at === parts.length;
+    const matcher = segments[seg]!;
+    if (matcher.any) {
+      for (let skip = at; skip <= parts.length; skip++) if (matches(parts, skip, seg + 1)) return true;
+      return false;
+    }
+    return at < parts.length && matcher.test(parts[at]!) && matches(parts, at + 1, seg + 1);
+  };
+  return paths.filter((p) => matches(p.split('/'), 0, 0));
+}
+
+/** A tree held as a map of paths (an earlier stage's files, an image's unpacked layers). */
+export function mapTree(name: string, nodes: ReadonlyMap<string, SourceNode>): SourceTree {
+  const sorted = () => [...nodes.keys()].sort();
+  return {
+    name,
+    async resolve(source) {
+      const cleaned = cleanSourcePath(source);
+      if (cleaned === '') return [''];
+      const found = hasGlob(cleaned) ? matchPaths(sorted(), compileGlob(cleaned)) : nodes.has(cleaned) ? [cleaned] : [];
+      if (!found.length) throw new ContextError(`"${source}" does not exist in ${name}`);
+      return found;
+    },
+    async walk(path) {
+      const root: SourceNode | undefined = path === '' ? { path: '', type: 'directory', mode: 0o755, size: 0, contentId: async () => undefined } : nodes.get(path);
+      if (!root) return [];
+      if (root.type !== 'directory') return [root];
+      const prefix = path === '' ? '' : `${path}/`;
+      return [root, ...sorted().filter((p) => p.startsWith(prefix) && p !== path).map((p) => nodes.get(p)!)];
+    },
+  };
+}
