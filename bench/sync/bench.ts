@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import {
   copyImage,
   CopyScheduler,
+  locationContext,
   parseLocation,
   openSource,
   openTarget,
@@ -84,8 +85,8 @@ export async function main(): Promise<number> {
     const engineArchive = () =>
       inProcess(async () => {
         const from = parseLocation(`docker://${image}`);
-        const pool = new RegistryPool();
-        await copyImage(new CopyScheduler(), openSource(from, pool), openTarget(parseLocation(`docker-archive:${archive('engine')}:${set.largestSingle}`), pool, from));
+        const context = locationContext(new RegistryPool());
+        await copyImage(new CopyScheduler(), openSource(from, context), openTarget(parseLocation(`docker-archive:${archive('engine')}:${set.largestSingle}`), context, from));
       });
 
     const scenarios: Scenario[] = ['first copy to an empty registry', 'no-op re-sync', 'copy to new repositories of the same registry (mounts)', `registry → docker-archive (${set.largestSingle}, 35 MB)`].map((name) => ({ name, cli: [], engine: [], skopeo: [] }));

@@ -72,3 +72,28 @@ export class VerifyingStream extends Transform {
     callback(null, this.held);
   }
 }
+
+/** Passes bytes through unchanged, counting and hashing them: for content whose digest is learned as it is written. */
+export class DigestingStream extends Transform {
+  private readonly hash: Hash = createHash('sha256');
+  size = 0;
+
+  constructor(prefix?: { hash: Hash; size: number }) {
+    super();
+    if (prefix) {
+      this.hash = prefix.hash;
+      this.size = prefix.size;
+    }
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    this.hash.update(chunk);
+    this.size += chunk.length;
+    callback(null, chunk);
+  }
+
+  /** Valid once the stream has ended. */
+  digest(): string {
+    return `sha256:${this.hash.digest('hex')}`;
+  }
+}

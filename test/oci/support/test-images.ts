@@ -1,6 +1,7 @@
 import { randomBytes, createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
-import { tarHeader, paddingFor } from '../../../libs/oci/src/tarball/tar-header';
+import { tarEntryHeader } from '../../../libs/oci/src';
+import { paddingFor } from '../../../libs/oci/src/tarball/tar-header';
 
 /**
  * Test images pushed straight through the distribution API with fetch, independent of the
@@ -23,7 +24,7 @@ function sha256(data: Buffer): string {
 /** A gzipped tar holding one file of random bytes: a real layer `docker load` accepts. */
 export function randomLayer(size: number, fileName = `file-${randomBytes(4).toString('hex')}`, level = 1): Layer {
   const data = randomBytes(size);
-  const tar = Buffer.concat([tarHeader(fileName, data.length), data, Buffer.alloc(paddingFor(data.length)), Buffer.alloc(1024)]);
+  const tar = Buffer.concat([tarEntryHeader({ path: fileName, type: 'file', content: data }), data, Buffer.alloc(paddingFor(data.length)), Buffer.alloc(1024)]);
   const bytes = gzipSync(tar, { level });
   return { bytes, digest: sha256(bytes), diffId: sha256(tar), mediaType: 'application/vnd.docker.image.rootfs.diff.tar.gzip' };
 }

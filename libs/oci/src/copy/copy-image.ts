@@ -1,14 +1,13 @@
-import { indexChildren, imageBlobs, platformMatches, type Descriptor, type ManifestBlob } from '../manifest';
-import { isIndexType } from '../media-types';
-import type { ImageSource, ImageTarget } from '../location/types';
-import { filterIndex } from './platform-filter';
+import type { Image, ImageOrIndex } from '../image/model';
+import { readImage } from '../image/read';
+import type { ImageSource, ImageStore, ImageTarget } from '../location/types';
+import type { ManifestBlob } from '../manifest';
+import { selectPlatforms } from './platform-filter';
 import { CopyFailure, sideOf, type CopyScheduler } from './scheduler';
 
 export interface CopyOptions {
-  /** Keep only these platforms of an index (`os/arch[/variant]`); a filtered index is written. */
+  /** Keep only these platforms (`os/arch[/variant]`): an index is filtered, a single image must match. */
   platforms?: string[];
-  /** Platform chosen when a single-image target (docker-archive) receives an index. */
-  defaultPlatform?: string;
 }
 
 export interface CopyResult {
@@ -18,95 +17,118 @@ export interface CopyResult {
   digest: string;
 }
 
-async function onSource<T>(source: ImageSource, job: () => Promise<T>): Promise<T> {
+/** One image (or index) to write, and where. */
+export interface WriteItem {
+  model: ImageOrIndex;
+  target: ImageTarget;
+}
+
+async function onSide<T>(side: 'source' | 'target', name: string, job: () => Promise<T>): Promise<T> {
   try {
     return await job();
   } catch (err) {
-    throw err instanceof CopyFailure ? err : new CopyFailure('source', `${source.name}: ${(err as Error).message}`);
+    throw err instanceof CopyFailure ? err : new CopyFailure(side, `${name}: ${(err as Error).message}`);
   }
 }
 
-async function onTarget<T>(target: ImageTarget, job: () => Promise<T>): Promise<T> {
-  try {
-    return await job();
-  } catch (err) {
-    throw err instanceof CopyFailure ? err : new CopyFailure('target', `${target.name}: ${(err as Error).message}`);
-  }
-}
-
-function hostPlatform(): string {
-  const arch = process.arch === 'x64' ? 'amd64' : process.arch;
-  return `linux/${arch}`;
-}
-
-/** Manifests reachable from `top`, children before parents, plus every blob they name. */
-async function walk(scheduler: CopyScheduler, source: ImageSource, top: ManifestBlob): Promise<{ manifests: ManifestBlob[]; blobs: Descriptor[] }> {
+/** Every manifest of `top`, children before their index, and the images among them. */
+async function flatten(top: ImageOrIndex): Promise<{ manifests: ManifestBlob[]; images: Image[] }> {
   const manifests: ManifestBlob[] = [];
-  const blobs = new Map<string, Descriptor>();
-  async function visit(blob: ManifestBlob): Promise<void> {
-    if (isIndexType(blob.mediaType)) {
-      const children = await Promise.all(indexChildren(blob).map((child) => scheduler.request([source.endpointKey], () => source.manifest(child.digest))));
-      for (const child of children) await visit(child);
+  const images: Image[] = [];
+  async function visit(model: ImageOrIndex): Promise<void> {
+    if (model.kind === 'index') {
+      for (const child of await Promise.all(model.children.map((c) => c.load()))) await visit(child);
     } else {
-      const { config, layers } = imageBlobs(blob);
-      for (const desc of [config, ...layers]) blobs.set(desc.digest, desc);
+      images.push(model);
     }
-    manifests.push(blob);
+    manifests.push(model.manifest);
   }
   await visit(top);
-  return { manifests, blobs: [...blobs.values()] };
+  return { manifests, images };
 }
 
-async function selectTop(scheduler: CopyScheduler, source: ImageSource, target: ImageTarget, options: CopyOptions): Promise<ManifestBlob> {
-  const top = await scheduler.request([source.endpointKey], () => source.manifest());
-  if (!isIndexType(top.mediaType)) return top;
-  if (target.singleImage) {
-    const wanted = options.platforms?.[0] ?? options.defaultPlatform ?? hostPlatform();
-    const child = indexChildren(top).find((c) => platformMatches(c.platform, wanted));
-    if (!child) throw new Error(`index ${top.digest} has no ${wanted} image; choose one with --platform`);
-    return scheduler.request([source.endpointKey], () => source.manifest(child.digest));
+async function writeManifests(scheduler: CopyScheduler, target: ImageTarget, manifests: ManifestBlob[]): Promise<void> {
+  const { store, at } = target;
+  const top = manifests[manifests.length - 1]!;
+  for (const manifest of manifests) {
+    await scheduler.request([store.key], async () => {
+      if (manifest !== top && (await store.manifestDigest(at, manifest.digest)) === manifest.digest) return;
+      await store.writeManifest(at, manifest, manifest === top ? (at.tag ?? manifest.digest) : manifest.digest);
+    });
   }
-  return options.platforms?.length ? filterIndex(top, options.platforms) : top;
 }
 
 /**
- * Copies one image or index. An unchanged target tag is detected with one HEAD on each side;
- * blobs go through the shared scheduler; child manifests are written before their index and
- * skipped when the target already has them.
+ * Writes images into their targets' stores: every blob once per store (skipped when present, mounted or linked
+ * when the store has it elsewhere), child manifests before their index, and each store prepared once with all
+ * its images and committed once — so one docker archive can hold many images, each blob stored once.
  */
-export async function copyImage(scheduler: CopyScheduler, source: ImageSource, target: ImageTarget, options: CopyOptions = {}): Promise<CopyResult> {
-  const reference = target.tag;
-  const filtering = Boolean(options.platforms?.length) || target.singleImage;
-  if (!filtering && reference) {
-    const [sourceDigest, targetDigest] = await Promise.all([
-      onSource(source, () => scheduler.request([source.endpointKey], () => source.topDigest())),
-      onTarget(target, () => scheduler.request([target.endpointKey], () => target.manifestDigest(reference))),
-    ]);
-    if (sourceDigest && sourceDigest === targetDigest) return { source: source.name, target: target.name, status: 'unchanged', digest: sourceDigest };
-  }
-  const top = await onSource(source, () => selectTop(scheduler, source, target, options));
-  if (filtering && reference && !target.singleImage) {
-    const targetDigest = await onTarget(target, () => scheduler.request([target.endpointKey], () => target.manifestDigest(reference)));
-    if (targetDigest === top.digest) return { source: source.name, target: target.name, status: 'unchanged', digest: top.digest };
-  }
-  const { manifests, blobs } = await onSource(source, () => walk(scheduler, source, top));
+export async function writeImages(scheduler: CopyScheduler, items: readonly WriteItem[], options: CopyOptions = {}): Promise<ImageOrIndex[]> {
+  const stores = new Map<string, ImageStore>();
+  const planned = await Promise.all(
+    items.map(async ({ model, target }) => {
+      const chosen = await onSide('source', target.name, async () => {
+        const selected = await selectPlatforms(model, options.platforms);
+        return target.store.accept ? target.store.accept(selected, options.platforms) : selected;
+      });
+      stores.set(target.store.key, target.store);
+      return { target, chosen, ...(await onSide('source', target.name, () => flatten(chosen))) };
+    }),
+  );
   try {
-    await onTarget(target, async () => target.prepare?.(manifests));
-    await Promise.all(blobs.map((desc) => scheduler.ensureBlob(source, target, desc)));
-    for (const manifest of manifests) {
-      const isTop = manifest === top;
-      const ref = isTop ? (reference ?? manifest.digest) : manifest.digest;
-      await onTarget(target, () =>
-        scheduler.request([target.endpointKey], async () => {
-          if (!isTop && (await target.manifestDigest(manifest.digest)) === manifest.digest) return;
-          await target.writeManifest(manifest, ref);
-        }),
-      );
+    for (const store of stores.values()) {
+      const images = planned.filter((p) => p.target.store === store).flatMap((p) => p.images.map((image) => ({ image, at: p.target.at })));
+      await onSide('target', store.name, async () => store.prepare?.(images));
     }
-    await onTarget(target, async () => target.commit?.());
+    await Promise.all(planned.flatMap(({ target, images }) => uniqueBlobs(images).map((blob) => scheduler.ensureBlob(blob, target))));
+    await Promise.all(planned.map(({ target, manifests }) => onSide('target', target.name, () => writeManifests(scheduler, target, manifests))));
+    for (const store of stores.values()) await onSide('target', store.name, async () => store.commit?.());
   } catch (err) {
-    await target.abort?.().catch(() => undefined);
+    for (const store of stores.values()) await store.abort?.().catch(() => undefined);
     throw err instanceof CopyFailure ? err : new CopyFailure(sideOf(err), (err as Error).message);
   }
-  return { source: source.name, target: target.name, status: 'copied', digest: top.digest };
+  return planned.map((p) => p.chosen);
+}
+
+function uniqueBlobs(images: readonly Image[]) {
+  const blobs = new Map<string, Image['config']>();
+  for (const image of images) for (const blob of [image.config, ...image.layers]) blobs.set(blob.descriptor.digest, blob);
+  return [...blobs.values()];
+}
+
+/** The source's image, or the result when the target already has it (one HEAD on each side, before anything is read). */
+async function readUnlessUnchanged(scheduler: CopyScheduler, source: ImageSource, target: ImageTarget, options: CopyOptions): Promise<CopyResult | WriteItem> {
+  const { store, at } = target;
+  const unchanged = (digest: string): CopyResult => ({ source: source.name, target: target.name, status: 'unchanged', digest });
+  const targetDigest = (reference: string) => onSide('target', target.name, () => scheduler.request([store.key], () => store.manifestDigest(at, reference)));
+  const filtering = Boolean(options.platforms?.length);
+  if (!filtering && at.tag) {
+    const [sourceDigest, present] = await Promise.all([onSide('source', source.name, () => scheduler.request([source.key], () => source.topDigest())), targetDigest(at.tag)]);
+    if (sourceDigest && sourceDigest === present) return unchanged(sourceDigest);
+  }
+  const model = await onSide('source', source.name, () => readImage(source, { run: (job) => scheduler.request([source.key], job) }));
+  if (filtering && at.tag) {
+    const selected = await onSide('source', source.name, () => selectPlatforms(model, options.platforms));
+    if ((await targetDigest(at.tag)) === selected.manifest.digest) return unchanged(selected.manifest.digest);
+  }
+  return { model, target };
+}
+
+/** Copies images or indexes together (into one archive, say); each pair unchanged at its target is left alone. */
+export async function copyImages(scheduler: CopyScheduler, pairs: readonly { source: ImageSource; target: ImageTarget }[], options: CopyOptions = {}): Promise<CopyResult[]> {
+  const checked = await Promise.all(pairs.map(({ source, target }) => readUnlessUnchanged(scheduler, source, target, options)));
+  const pending = checked.flatMap((c, i) => ('model' in c ? [{ item: c, pair: pairs[i]! }] : []));
+  const written = await writeImages(scheduler, pending.map((p) => p.item), options);
+  return checked.map((c) => {
+    if (!('model' in c)) return c;
+    const index = pending.findIndex((p) => p.item === c);
+    const { source, target } = pending[index]!.pair;
+    return { source: source.name, target: target.name, status: 'copied', digest: written[index]!.manifest.digest };
+  });
+}
+
+/** Copies one image or index. */
+export async function copyImage(scheduler: CopyScheduler, source: ImageSource, target: ImageTarget, options: CopyOptions = {}): Promise<CopyResult> {
+  const [result] = await copyImages(scheduler, [{ source, target }], options);
+  return result!;
 }

@@ -1,21 +1,32 @@
-import { indexChildren, manifestBlob, platformMatches, platformString, type ManifestBlob } from '../manifest';
+import type { ImageIndex, ImageOrIndex } from '../image/model';
+import { configPlatform } from '../image/config';
+import { indexChildren, manifestBlob, platformMatches, platformString } from '../manifest';
 
 export const SOURCE_INDEX_ANNOTATION = 'io.dockyard.source.index.digest';
 
-/**
- * An index holding only the wanted platforms. Its digest differs from the source's, so the
- * source index digest is recorded as an annotation; unchanged when every child matches.
- */
-export function filterIndex(index: ManifestBlob, platforms: string[]): ManifestBlob {
-  const children = indexChildren(index);
-  const kept = children.filter((child) => platforms.some((wanted) => platformMatches(child.platform, wanted)));
-  if (kept.length === 0) {
-    const offered = children.map((c) => platformString(c.platform)).join(', ');
-    throw new Error(`index ${index.digest} has no manifest for ${platforms.join(', ')} (it offers ${offered})`);
+function filterIndex(index: ImageIndex, platforms: readonly string[]): ImageIndex {
+  const children = index.children.filter((child) => platforms.some((wanted) => platformMatches(child.descriptor.platform, wanted)));
+  if (children.length === 0) {
+    const offered = indexChildren(index.manifest).map((c) => platformString(c.platform)).join(', ');
+    throw new Error(`index ${index.manifest.digest} has no manifest for ${platforms.join(', ')} (it offers ${offered})`);
   }
-  if (kept.length === children.length) return index;
-  const json = JSON.parse(index.bytes.toString('utf8')) as { manifests: unknown[]; annotations?: Record<string, string> };
-  json.manifests = kept;
-  json.annotations = { ...json.annotations, [SOURCE_INDEX_ANNOTATION]: index.digest };
-  return manifestBlob(Buffer.from(JSON.stringify(json, null, 2)), index.mediaType);
+  if (children.length === index.children.length) return index;
+  const json = JSON.parse(index.manifest.bytes.toString('utf8')) as { manifests: unknown[]; annotations?: Record<string, string> };
+  json.manifests = children.map((c) => c.descriptor);
+  json.annotations = { ...json.annotations, [SOURCE_INDEX_ANNOTATION]: index.manifest.digest };
+  return { kind: 'index', manifest: manifestBlob(Buffer.from(JSON.stringify(json, null, 2)), index.manifest.mediaType), children };
+}
+
+/**
+ * Only the wanted platforms: an index keeps the matching children (a filtered index records the source index
+ * digest as an annotation, since its own digest differs); a single image must be of a wanted platform.
+ */
+export async function selectPlatforms(model: ImageOrIndex, platforms: readonly string[] | undefined): Promise<ImageOrIndex> {
+  if (!platforms?.length) return model;
+  if (model.kind === 'index') return filterIndex(model, platforms);
+  const platform = configPlatform(await model.configJson());
+  if (!platforms.some((wanted) => platformMatches(platform, wanted))) {
+    throw new Error(`image ${model.manifest.digest} is ${platformString(platform)} only; it has no ${platforms.join(', ')} image`);
+  }
+  return model;
 }

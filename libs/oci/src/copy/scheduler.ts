@@ -1,9 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { DigestMismatchError, SizeMismatchError, VerifyingStream } from '../digest';
+import { VerifyingStream } from '../digest';
 import type { Descriptor } from '../manifest';
-import type { ImageSource, ImageTarget } from '../location/types';
-import { RegistryError } from '../remote/errors';
-import { backoffMs, DEFAULT_RETRY, type RetryPolicy } from '../transport/retry';
+import type { Blob } from '../image/model';
+import type { ImageName, ImageTarget } from '../location/types';
+import { AttemptBudget, DEFAULT_RETRY, isTemporary, type RetryPolicy } from '../transport/retry';
 import { EndpointLimits } from './limiter';
 import { resumableBlob, SourceReadError } from './resumable-blob';
 
@@ -31,9 +31,12 @@ export function sideOf(err: unknown): 'source' | 'target' {
   return err instanceof CopyFailure ? err.side : err instanceof SourceReadError ? 'source' : 'target';
 }
 
+/**
+ * Whether a whole transfer is worth starting again. A source that gave up (SourceReadError) already
+ * spent the blob's attempts or failed for good; anything else goes by the one temporary-failure rule.
+ */
 function retryable(err: unknown): boolean {
-  if (err instanceof RegistryError) return err.status >= 500 || err.status === 429 || err.status === 408 || err.codes.includes('DIGEST_INVALID') || err.codes.includes('BLOB_UPLOAD_INVALID');
-  return !(err instanceof CopyFailure);
+  return !(err instanceof SourceReadError) && isTemporary(err);
 }
 
 /**
@@ -43,7 +46,7 @@ function retryable(err: unknown): boolean {
 export class CopyScheduler {
   readonly stats: TransferStats = { bytes: 0, blobsCopied: 0, blobsSkipped: 0, blobsMounted: 0 };
   readonly limits: EndpointLimits;
-  private readonly placed = new Map<string, Promise<string>>();
+  private readonly placed = new Map<string, Promise<ImageName>>();
   private readonly retryPolicy: RetryPolicy;
 
   constructor(options: SchedulerOptions = {}) {
@@ -56,46 +59,64 @@ export class CopyScheduler {
     return this.limits.run(keys, job);
   }
 
-  /** Makes `desc` present in the target's repository: skip, mount, or transfer exactly once per store. */
-  async ensureBlob(source: ImageSource, target: ImageTarget, desc: Descriptor): Promise<void> {
-    const key = `${target.storeKey}\n${desc.digest}`;
+  /** Makes `blob` present at the target: skip, link, mount, or transfer exactly once per store. */
+  async ensureBlob(blob: Blob, target: ImageTarget): Promise<void> {
+    const { store, at } = target;
+    const desc = blob.descriptor;
+    const key = `${store.key}\n${desc.digest}`;
     const earlier = this.placed.get(key);
     if (earlier) {
-      const repository = await earlier.catch(() => undefined);
-      if (repository !== undefined) {
-        if (repository === target.repository) return;
-        if (await this.request([target.endpointKey], () => target.hasBlob(desc))) return this.count('blobsSkipped');
-        if (target.mountBlob && (await this.request([target.endpointKey], () => target.mountBlob!(desc, repository)))) return this.count('blobsMounted');
-        return this.transfer(source, target, desc);
+      const placedAt = await earlier.catch(() => undefined);
+      if (placedAt) {
+        if (placedAt.repository === at.repository) return;
+        if (await this.request([store.key], () => store.hasBlob(at, desc))) return this.count('blobsSkipped');
+        if (await this.link(target, desc)) return this.count('blobsMounted');
+        if (placedAt.repository && store.mountBlob && (await this.request([store.key], () => store.mountBlob!(at, desc, placedAt.repository!)))) return this.count('blobsMounted');
+        return this.transfer(blob, target);
       }
     }
-    const placing = this.place(source, target, desc).then(() => target.repository);
+    const placing = this.place(blob, target).then(() => at);
     this.placed.set(key, placing);
     await placing;
   }
 
-  private async place(source: ImageSource, target: ImageTarget, desc: Descriptor): Promise<void> {
-    const exists = await this.request([target.endpointKey], () => target.hasBlob(desc)).catch((err: unknown) => {
+  private link(target: ImageTarget, desc: Descriptor): Promise<boolean> {
+    const { store, at } = target;
+    return store.linkBlob ? this.request([store.key], () => store.linkBlob!(at, desc)) : Promise.resolve(false);
+  }
+
+  private async place(blob: Blob, target: ImageTarget): Promise<void> {
+    const { store, at } = target;
+    const desc = blob.descriptor;
+    const exists = await this.request([store.key], () => store.hasBlob(at, desc)).catch((err: unknown) => {
       throw new CopyFailure('target', (err as Error).message);
     });
     if (exists) return this.count('blobsSkipped');
-    const from = source.mountFrom;
-    if (from && target.mountBlob && from.storeKey === target.storeKey && from.repository !== target.repository) {
-      if (await this.request([target.endpointKey], () => target.mountBlob!(desc, from.repository)).catch(() => false)) return this.count('blobsMounted');
+    if (await this.link(target, desc)) return this.count('blobsMounted');
+    const from = blob.origin;
+    if (from.repository && store.mountBlob && from.key === store.key && from.repository !== at.repository) {
+      if (await this.request([store.key], () => store.mountBlob!(at, desc, from.repository!)).catch(() => false)) return this.count('blobsMounted');
     }
-    await this.transfer(source, target, desc);
+    await this.transfer(blob, target);
   }
 
   private count(field: 'blobsSkipped' | 'blobsMounted' | 'blobsCopied'): void {
     this.stats[field]++;
   }
 
-  private async transfer(source: ImageSource, target: ImageTarget, desc: Descriptor): Promise<void> {
-    const what = `blob ${desc.digest} from ${source.name}`;
-    await this.limits.run([source.endpointKey, target.endpointKey], async () => {
-      for (let attempt = 1; ; attempt++) {
+  /**
+   * Reads, verifies and writes one blob. One AttemptBudget covers the whole blob: each read (first
+   * or resumed) takes an attempt, and a failed write or a corrupt read starts over only while attempts
+   * remain, so `attempts: N` means at most N reads of the blob whichever layer fails.
+   */
+  private async transfer(blob: Blob, target: ImageTarget): Promise<void> {
+    const desc = blob.descriptor;
+    const what = `blob ${desc.digest} from ${blob.origin.key}`;
+    const budget = new AttemptBudget(this.retryPolicy);
+    await this.limits.run([blob.origin.key, target.store.key], async () => {
+      for (;;) {
         let sourceFailure: unknown;
-        const body = resumableBlob((offset) => source.openBlob(desc, offset), desc.size, what, this.retryPolicy);
+        const body = resumableBlob((offset) => blob.open(offset), desc.size, what, budget);
         const verifier = new VerifyingStream(desc, what);
         body.on('error', (err) => {
           sourceFailure = err;
@@ -109,18 +130,17 @@ export class CopyScheduler {
         });
         body.pipe(verifier);
         try {
-          await target.writeBlob(desc, verifier);
+          await target.store.writeBlob(target.at, desc, verifier);
           this.count('blobsCopied');
           return;
         } catch (err) {
           body.destroy();
           const cause = sourceFailure ?? err;
-          const corrupt = cause instanceof DigestMismatchError || cause instanceof SizeMismatchError;
-          if (attempt >= this.retryPolicy.attempts || !(corrupt || retryable(cause))) {
+          if (budget.exhausted || !retryable(cause)) {
             if (sourceFailure) throw new CopyFailure('source', (sourceFailure as Error).message);
             throw new CopyFailure('target', `${target.name}: writing ${desc.digest} failed: ${(err as Error).message}`);
           }
-          await sleep(backoffMs(attempt - 1, this.retryPolicy));
+          await sleep(budget.backoff());
         }
       }
     });

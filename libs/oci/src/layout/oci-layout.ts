@@ -75,7 +75,7 @@ export class OciLayout {
     });
   }
 
-  private async ensureLayoutFile(): Promise<void> {
+  async ensureLayoutFile(): Promise<void> {
     const path = join(this.dir, 'oci-layout');
     if (await access(path).then(() => true, () => false)) return;
     await writeFileAtomic(path, JSON.stringify({ imageLayoutVersion: '1.0.0' }));

@@ -12,7 +12,7 @@ export interface DiskBlobStore {
 export function diskStoreSource(dir: string, name: string, store: DiskBlobStore, topDigest: () => Promise<string>): ImageSource {
   return {
     name,
-    endpointKey: `dir:${dir}`,
+    key: `dir:${dir}`,
     topDigest,
     async manifest(digest) {
       const wanted = digest ?? (await topDigest());

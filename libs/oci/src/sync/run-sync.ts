@@ -1,6 +1,7 @@
 import { copyImage, type CopyOptions } from '../copy/copy-image';
 import { CopyFailure, CopyScheduler, type SchedulerOptions } from '../copy/scheduler';
-import { openSource, openTarget, type Location } from '../location/parse-location';
+import { locationContext, type LocationContext } from '../location/transport';
+import { formatLocation, openSource, openTarget, type Location } from '../location/transports';
 import type { RegistryPool } from '../location/registry-pool';
 import { formatReference } from '../reference';
 import type { SyncJob } from './sync-plan';
@@ -14,28 +15,20 @@ export interface RunSyncOptions extends SchedulerOptions, CopyOptions {
   scheduler?: CopyScheduler;
 }
 
-export function describeLocation(location: Location): string {
-  switch (location.transport) {
-    case 'docker':
-      return formatReference(location.ref);
-    case 'oci':
-      return `oci:${location.dir}:${location.ref ?? ''}`;
-    case 'docker-archive':
-      return `docker-archive:${location.file}${location.ref ? `:${location.ref}` : ''}`;
-    case 'registry-dir':
-      return `registry-dir:${location.dir}:${location.repository}:${location.tag}`;
-  }
+/** How a target is named in the report and miss files: registries as bare references, the way sync.sh listed them. */
+export function describeTarget(location: Location): string {
+  return location.transport === 'docker' ? formatReference(location.ref) : formatLocation(location);
 }
 
-async function runJob(job: SyncJob, scheduler: CopyScheduler, options: RunSyncOptions): Promise<ImageOutcome> {
+async function runJob(job: SyncJob, scheduler: CopyScheduler, context: LocationContext, options: CopyOptions): Promise<ImageOutcome> {
   const sourceLocation: Location = { transport: 'docker', ref: job.source };
   const outcome: ImageOutcome = { image: job.path, listFile: job.entry.file, line: job.entry.line, source: formatReference(job.source), sourceStatus: 'ok', targets: [] };
-  const source = openSource(sourceLocation, options.pool);
+  const source = openSource(sourceLocation, context);
   const results = await Promise.all(
     job.targets.map(async (location): Promise<TargetOutcome> => {
-      const target = describeLocation(location);
+      const target = describeTarget(location);
       try {
-        const result = await copyImage(scheduler, source, openTarget(location, options.pool, sourceLocation), options);
+        const result = await copyImage(scheduler, source, openTarget(location, context, sourceLocation), options);
         return { target, status: result.status, digest: result.digest };
       } catch (err) {
         const side = err instanceof CopyFailure ? err.side : 'target';
@@ -72,8 +65,9 @@ async function mapLimited<T, R>(items: T[], limit: number, job: (item: T) => Pro
 export async function runSync(jobs: SyncJob[], options: RunSyncOptions): Promise<SyncReport> {
   const started = Date.now();
   const scheduler = options.scheduler ?? new CopyScheduler(options);
+  const context = locationContext(options.pool);
   const images = await mapLimited(jobs, options.imageConcurrency ?? 24, async (job) => {
-    const outcome = await runJob(job, scheduler, options);
+    const outcome = await runJob(job, scheduler, context, options);
     options.onImageDone?.(outcome);
     return outcome;
   });

@@ -1,4 +1,4 @@
-import { parseLocation, type Location } from '../location/parse-location';
+import { namedLocation, parseLocation, type Location } from '../location/transports';
 import { parseReference, type ImageRef } from '../reference';
 import type { ImageListEntry } from './image-list';
 
@@ -66,9 +66,7 @@ export function planSync(entries: ImageListEntry[], from: string | undefined, ta
     const source = parseReference(`${sourceRegistry}/${rewritePath(lineRef.repository, rewrites)}${suffix}`);
     const jobTargets: Location[] = parsedTargets.map((target) => {
       if (target.transport === 'docker-prefix') return { transport: 'docker', ref: parseReference(`${target.registry}/${joinPath(target.prefix, path)}`) };
-      if (target.transport === 'oci') return { ...target, ref: path };
-      if (target.transport === 'registry-dir') return { ...target, repository: lineRef.repository, tag: lineRef.tag ?? lineRef.digest };
-      return target;
+      return namedLocation(target, { repository: lineRef.repository, tag: lineRef.tag ?? lineRef.digest });
     });
     jobs.push({ entry, path, source, targets: jobTargets });
   }

@@ -5,8 +5,7 @@ import type { Readable } from 'node:stream';
 import { sha256Digest } from '../digest';
 import { manifestBlob, type Descriptor, type ManifestBlob } from '../manifest';
 import { MediaType } from '../media-types';
-import type { TarEntryInfo } from './tar-header';
-import { indexTar } from './tar-index';
+import { indexTar, type TarMember } from './tar-reader';
 
 interface ArchiveManifestEntry {
   Config: string;
@@ -19,17 +18,17 @@ interface ArchiveManifestEntry {
  * archive's files (layers are hashed as stored, compressed or not).
  */
 export class DockerArchiveReader {
-  private entriesPromise: Promise<Map<string, TarEntryInfo>> | undefined;
-  private imagePromise: Promise<{ manifest: ManifestBlob; files: Map<string, TarEntryInfo> }> | undefined;
+  private entriesPromise: Promise<Map<string, TarMember>> | undefined;
+  private imagePromise: Promise<{ manifest: ManifestBlob; files: Map<string, TarMember> }> | undefined;
 
   constructor(readonly path: string, readonly ref: string | undefined) {}
 
-  private entries(): Promise<Map<string, TarEntryInfo>> {
+  private entries(): Promise<Map<string, TarMember>> {
     this.entriesPromise ??= indexTar(this.path);
     return this.entriesPromise;
   }
 
-  private async readEntry(entry: TarEntryInfo): Promise<Buffer> {
+  private async readEntry(entry: TarMember): Promise<Buffer> {
     const handle = await open(this.path, 'r');
     try {
       const buffer = Buffer.alloc(entry.size);
@@ -40,7 +39,7 @@ export class DockerArchiveReader {
     }
   }
 
-  private async hashEntry(entry: TarEntryInfo): Promise<{ digest: string; gzip: boolean }> {
+  private async hashEntry(entry: TarMember): Promise<{ digest: string; gzip: boolean }> {
     const hash = createHash('sha256');
     let first: Buffer | undefined;
     for await (const chunk of this.openEntry(entry, 0)) {
@@ -50,17 +49,17 @@ export class DockerArchiveReader {
     return { digest: `sha256:${hash.digest('hex')}`, gzip: first?.[0] === 0x1f && first[1] === 0x8b };
   }
 
-  private openEntry(entry: TarEntryInfo, offset: number): Readable {
+  private openEntry(entry: TarMember, offset: number): Readable {
     if (entry.size === 0) return createReadStream(this.path, { start: 0, end: -1 });
     return createReadStream(this.path, { start: entry.offset + offset, end: entry.offset + entry.size - 1 });
   }
 
-  image(): Promise<{ manifest: ManifestBlob; files: Map<string, TarEntryInfo> }> {
+  image(): Promise<{ manifest: ManifestBlob; files: Map<string, TarMember> }> {
     this.imagePromise ??= this.load();
     return this.imagePromise;
   }
 
-  private async load(): Promise<{ manifest: ManifestBlob; files: Map<string, TarEntryInfo> }> {
+  private async load(): Promise<{ manifest: ManifestBlob; files: Map<string, TarMember> }> {
     const entries = await this.entries();
     const manifestEntry = entries.get('manifest.json');
     if (!manifestEntry) throw new Error(`${this.path}: no manifest.json; is this a docker save archive?`);
@@ -76,7 +75,7 @@ export class DockerArchiveReader {
       return entry;
     };
     const configBytes = await this.readEntry(need(chosen.Config));
-    const files = new Map<string, TarEntryInfo>();
+    const files = new Map<string, TarMember>();
     const config: Descriptor = { mediaType: MediaType.dockerConfig, digest: sha256Digest(configBytes), size: configBytes.length };
     files.set(config.digest, need(chosen.Config));
     const layers: Descriptor[] = [];

@@ -1,65 +1,68 @@
 import { createWriteStream } from 'node:fs';
-import { open, rename, rm, type FileHandle } from 'node:fs/promises';
+import { open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { tempPathFor } from '../../../files/src';
 import { digestHex } from '../digest';
-import { tempPathFor } from '../../../files/src/atomic-write';
-import { imageBlobs, type ManifestBlob } from '../manifest';
-import { BLOCK, entrySpan, tarHeader } from './tar-header';
+import type { Image } from '../image/model';
+import { planTar, sortTarEntries, type TarEntry } from './tar-writer';
 
-interface PlannedEntry {
-  name: string;
-  size: number;
-  dataOffset: number;
-  content?: Buffer;
+export interface ArchiveImage {
+  image: Image;
+  /** Tags `docker load` gives the image, exactly as written here. */
+  repoTags: string[];
 }
 
 /**
- * Writes a `docker load` archive (manifest.json, `<config hex>.json`, `<layer hex>/layer.tar`)
- * for one image. Every entry's size is known from the manifest, so the tar layout is planned
- * up front and blobs are written at their offsets in parallel; the file is renamed into place
- * only after every blob arrived verified. Layers keep their compression: `docker load`
- * decompresses them itself.
+ * Writes a `docker load` archive holding many images (like `docker save a b c`): `manifest.json` lists each
+ * image with all its tags, `<config hex>.json` and `<layer hex>/layer.tar` are stored once however many images
+ * share them. Every size is known from the manifests, so the tar is planned up front (sorted, fixed metadata:
+ * the same images give the same bytes) and blobs are written at their offsets in parallel; the file is renamed
+ * into place only once every blob arrived verified. Layers keep their compression: `docker load` decompresses.
  */
 export class DockerArchiveWriter {
   private readonly temp: string;
   private handle: FileHandle | undefined;
-  private entries = new Map<string, PlannedEntry>();
+  private readonly offsets = new Map<string, number>();
 
-  constructor(readonly path: string, readonly repoTags: string[]) {
+  constructor(readonly path: string) {
     this.temp = tempPathFor(path);
   }
 
-  async plan(image: ManifestBlob): Promise<void> {
-    const { config, layers } = imageBlobs(image);
-    const layerNames = layers.map((l) => `${digestHex(l.digest)}/layer.tar`);
-    const manifestJson = Buffer.from(JSON.stringify([{ Config: `${digestHex(config.digest)}.json`, RepoTags: this.repoTags, Layers: layerNames }]));
-    const planned: { key: string; name: string; size: number; content?: Buffer; directory?: boolean }[] = [
-      { key: config.digest, name: `${digestHex(config.digest)}.json`, size: config.size },
-    ];
-    for (const layer of layers) {
-      if (planned.some((p) => p.key === layer.digest)) continue;
-      planned.push({ key: `${layer.digest}/`, name: `${digestHex(layer.digest)}/`, size: 0, directory: true });
-      planned.push({ key: layer.digest, name: `${digestHex(layer.digest)}/layer.tar`, size: layer.size });
+  async plan(images: readonly ArchiveImage[]): Promise<void> {
+    if (await stat(this.path).then((s) => s.isDirectory(), () => false)) {
+      throw new Error(`${this.path} is a folder; a docker archive is a file: name one inside it, e.g. ${this.path}/images.tar`);
     }
-    planned.push({ key: 'manifest.json', name: 'manifest.json', size: manifestJson.length, content: manifestJson });
+    const blobs = new Map<string, TarEntry>();
+    const manifest = images.map(({ image, repoTags }) => {
+      const config = `${digestHex(image.config.descriptor.digest)}.json`;
+      blobs.set(image.config.descriptor.digest, { path: config, type: 'file', size: image.config.descriptor.size });
+      const layers = image.layers.map((layer) => {
+        const hex = digestHex(layer.descriptor.digest);
+        blobs.set(layer.descriptor.digest, { path: `${hex}/layer.tar`, type: 'file', size: layer.descriptor.size });
+        blobs.set(`${hex}/`, { path: `${hex}/`, type: 'directory' });
+        return `${hex}/layer.tar`;
+      });
+      return { Config: config, RepoTags: repoTags, Layers: layers };
+    });
+    const manifestJson: TarEntry = { path: 'manifest.json', type: 'file', content: Buffer.from(JSON.stringify(manifest)) };
+    const plan = planTar(sortTarEntries([...blobs.values(), manifestJson]));
+    const byPath = new Map(plan.entries.map((p) => [p.entry.path, p]));
+    for (const [key, entry] of blobs) if (entry.type === 'file') this.offsets.set(key, byPath.get(entry.path)!.dataOffset);
 
     this.handle = await open(this.temp, 'w');
-    let offset = 0;
-    for (const entry of planned) {
-      await this.handle.write(tarHeader(entry.name, entry.size, { type: entry.directory ? '5' : '0' }), 0, BLOCK, offset);
-      const dataOffset = offset + BLOCK;
-      if (entry.content) await this.handle.write(entry.content, 0, entry.content.length, dataOffset);
-      if (!entry.directory) this.entries.set(entry.key, { name: entry.name, size: entry.size, dataOffset, content: entry.content });
-      offset += entrySpan(entry.size);
+    for (const planned of plan.entries) {
+      await this.handle.write(planned.header, 0, planned.header.length, planned.headerOffset);
+      const content = planned.entry.content;
+      if (Buffer.isBuffer(content)) await this.handle.write(content, 0, content.length, planned.dataOffset);
     }
-    await this.handle.truncate(offset + 2 * BLOCK);
+    await this.handle.truncate(plan.size);
   }
 
   async writeBlob(digest: string, body: Readable): Promise<void> {
-    const entry = this.entries.get(digest);
-    if (!entry || !this.handle) throw new Error(`${this.path}: blob ${digest} is not part of the planned archive`);
-    await pipeline(body, createWriteStream(this.temp, { flags: 'r+', start: entry.dataOffset }));
+    const offset = this.offsets.get(digest);
+    if (offset === undefined || !this.handle) throw new Error(`${this.path}: blob ${digest} is not part of the planned archive`);
+    await pipeline(body, createWriteStream(this.temp, { flags: 'r+', start: offset }));
   }
 
   async commit(): Promise<void> {

@@ -1,8 +1,11 @@
 import {
-  copyImage,
+  copyImages,
   CopyScheduler,
   credentialProvider,
   DEFAULT_RETRY,
+  locationContext,
+  locationName,
+  locationSyntaxHelp,
   openSource,
   openTarget,
   parseCredentialsEnvFlag,
@@ -75,19 +78,17 @@ export function registrySettings(values: ParsedArgs['values'], extra: { insecure
   return { pool, concurrency: positiveInt(values.concurrency, 'concurrency'), platforms: values.platform as string[] | undefined, retry };
 }
 
-const usage = `Usage: dockyard copy SOURCE DESTINATION [options]
+const usage = `Usage: dockyard copy SOURCE... DESTINATION [options]
 
-Copies one image or multi-arch index between any two locations, digests preserved.
+Copies images or multi-arch indexes between any two locations, digests preserved.
 Blobs already at the destination are skipped, blobs in another repository of the same
 registry are mounted, downloads resume after broken connections, and every blob is
-verified against its digest before it is stored.
+verified against its digest before it is stored. Several sources go into one
+destination together: one docker archive holds them all, each shared blob once.
 
 Locations (skopeo's transport names):
-  docker://HOST/REPO:TAG[@DIGEST]   a registry
-  oci:DIR[:REF]                     an OCI image layout directory (REF names the image in index.json)
-  docker-archive:FILE[:REF]         a \`docker load\` archive (one platform image; REF kept as given)
-  registry-dir:DIR[:REPO:TAG]       registry storage (DIR/docker/registry/v2/...), served as is by a stock registry
-A destination without REF/REPO:TAG takes the source's name.
+${locationSyntaxHelp()}
+A destination without REF/REPO:TAG takes each source's name.
 
 Options:
 ${registryOptionsHelp}
@@ -100,22 +101,26 @@ export const copyCommand: Command = {
   usage,
   options: { ...registryOptions },
   async run({ values, positionals }) {
-    if (positionals.length !== 2) throw new UsageError(`expected SOURCE and DESTINATION, got ${positionals.length} argument(s)\n\n${usage}`);
-    let from, to;
+    if (positionals.length < 2) throw new UsageError(`expected SOURCE... and DESTINATION, got ${positionals.length} argument(s)\n\n${usage}`);
+    let sources, to;
     try {
-      from = parseLocation(positionals[0]!);
-      to = parseLocation(positionals[1]!);
+      sources = positionals.slice(0, -1).map(parseLocation);
+      to = parseLocation(positionals[positionals.length - 1]!);
     } catch (err) {
       throw new UsageError((err as Error).message);
+    }
+    if (sources.length > 1 && Object.values(locationName(to)).some(Boolean)) {
+      throw new UsageError(`${positionals[positionals.length - 1]} names one image, but ${sources.length} sources were given; name none and each image keeps its source's name`);
     }
     const settings = registrySettings(values);
     const scheduler = new CopyScheduler({ concurrency: settings.concurrency, retry: settings.retry });
     try {
-      const source = openSource(from, settings.pool);
-      const target = openTarget(to, settings.pool, from);
-      const result = await copyImage(scheduler, source, target, { platforms: settings.platforms });
+      const context = locationContext(settings.pool);
+      const pairs = sources.map((from) => ({ source: openSource(from, context), target: openTarget(to, context, from) }));
+      const results = await copyImages(scheduler, pairs, { platforms: settings.platforms });
+      for (const result of results) console.log(`${result.status} ${result.source} → ${result.target} ${result.digest}`);
       const { bytes, blobsCopied, blobsSkipped, blobsMounted } = scheduler.stats;
-      console.log(`${result.status} ${result.source} → ${result.target} ${result.digest} (${blobsCopied} blobs copied, ${bytes} bytes; ${blobsSkipped} present; ${blobsMounted} mounted)`);
+      console.log(`${blobsCopied} blobs copied, ${bytes} bytes; ${blobsSkipped} present; ${blobsMounted} mounted`);
       return 0;
     } catch (err) {
       console.error(`dockyard copy: ${(err as Error).message}`);

@@ -2,7 +2,7 @@ import { mkdir, readdir } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import {
   CopyScheduler,
-  describeLocation,
+  describeTarget,
   formatReference,
   planSync,
   readImageLists,
@@ -149,7 +149,7 @@ export const syncCommand: Command = {
     }
     const dryRun = Boolean(values['dry-run']);
     if (dryRun) {
-      for (const job of jobs) for (const target of job.targets) console.log(`${formatReference(job.source)} -> ${describeLocation(target)}`);
+      for (const job of jobs) for (const target of job.targets) console.log(`${formatReference(job.source)} -> ${describeTarget(target)}`);
       console.log(`dry run: ${jobs.length} image(s) to ${inputs.targets.length} target(s); nothing was copied`);
       return 0;
     }

@@ -1,0 +1,36 @@
+import type { RegistryPool } from './registry-pool';
+import type { ImageName, ImageSource, ImageStore } from './types';
+
+export class LocationError extends Error {}
+
+/** What opening a location needs: the run's registry connections, and its stores (so two targets of one archive share it). */
+export interface LocationContext {
+  pool: RegistryPool;
+  stores: Map<string, ImageStore>;
+}
+
+export function locationContext(pool: RegistryPool): LocationContext {
+  return { pool, stores: new Map() };
+}
+
+/** One way of addressing images (`docker://`, `oci:`, ...): everything the engine needs to know of it, in one module. */
+export interface Transport<L extends { transport: string }> {
+  readonly transport: L['transport'];
+  /** The text before the location's own part: `docker://`, `oci:`. */
+  readonly prefix: string;
+  /** Its syntax and meaning, for help texts. */
+  readonly syntax: string;
+  readonly description: string;
+  parse(rest: string): L;
+  format(location: L): string;
+  /** The name the location gives its image, when it names one. */
+  imageName(location: L): ImageName;
+  /** The same place, naming the image `name` (a sync list line). */
+  named(location: L, name: { repository: string; tag?: string }): L;
+  openSource(location: L, context: LocationContext): ImageSource;
+  /** The store holding the location; the same key gives the same store within one context. */
+  storeKey(location: L): string;
+  openStore(location: L, context: LocationContext): ImageStore;
+  /** Where in its store the location writes, names it omits taken from `fallback` (the source's name). */
+  targetName(location: L, fallback: ImageName): ImageName;
+}

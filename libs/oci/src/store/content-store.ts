@@ -1,0 +1,116 @@
+import { createHash } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { DigestingStream, DigestMismatchError, SizeMismatchError } from '../digest';
+import type { Blob } from '../image/model';
+import { OciLayout } from '../layout/oci-layout';
+import type { Descriptor } from '../manifest';
+import { tempPathFor } from '../../../files/src';
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+};
+
+/**
+ * The one content-addressed store on disk that bundles, builds and downloads share: an OCI image layout
+ * (so it is also an `oci:` location), blobs named by digest, every blob verified on the way in and renamed
+ * into place whole. A download killed half-way leaves `<hex>.partial.<pid>`, which the next fetch resumes.
+ */
+export class ContentStore {
+  readonly layout: OciLayout;
+  readonly key: string;
+
+  constructor(readonly dir: string) {
+    this.layout = new OciLayout(dir);
+    this.key = `dir:${dir}`;
+  }
+
+  /** `$DOCKYARD_STORE`, else `$XDG_CACHE_HOME/dockyard/store`, else `~/.cache/dockyard/store`. */
+  static default(env: NodeJS.ProcessEnv = process.env): ContentStore {
+    const dir = env.DOCKYARD_STORE || join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'dockyard', 'store');
+    return new ContentStore(dir);
+  }
+
+  path(digest: string): string {
+    return this.layout.blobPath(digest);
+  }
+
+  has(digest: string): Promise<boolean> {
+    return this.layout.hasBlob(digest);
+  }
+
+  /** A blob of this store (it must be present). */
+  blob(descriptor: Descriptor): Blob {
+    const path = this.path(descriptor.digest);
+    return { descriptor, origin: { key: this.key }, open: async (offset = 0) => createReadStream(path, { start: offset }) };
+  }
+
+  /** Makes `blob` present here, resuming a partial download of an earlier run; returns the stored blob. */
+  async fetch(blob: Blob): Promise<Blob> {
+    const { descriptor } = blob;
+    if (await this.has(descriptor.digest)) return this.blob(descriptor);
+    const final = this.path(descriptor.digest);
+    await this.prepareDir();
+    const partial = await this.claimPartial(final);
+    const resumeAt = await stat(partial).then((s) => Math.min(s.size, descriptor.size), () => 0);
+    const hash = createHash('sha256');
+    if (resumeAt > 0) for await (const chunk of createReadStream(partial, { end: resumeAt - 1 })) hash.update(chunk as Buffer);
+    const digesting = new DigestingStream({ hash, size: resumeAt });
+    await pipeline(await blob.open(resumeAt), digesting, createWriteStream(partial, { flags: resumeAt > 0 ? 'r+' : 'w', start: resumeAt }));
+    const what = `blob ${descriptor.digest} from ${blob.origin.key}`;
+    const actual = digesting.digest();
+    if (digesting.size !== descriptor.size || actual !== descriptor.digest) {
+      await rm(partial, { force: true });
+      throw digesting.size !== descriptor.size ? new SizeMismatchError(descriptor.size, digesting.size, what) : new DigestMismatchError(descriptor.digest, actual, what);
+    }
+    await rename(partial, final);
+    return this.blob(descriptor);
+  }
+
+  /**
+   * Stores a stream whose digest is not known yet (a layer being built), after passing it through `stages`
+   * (e.g. a diffID hasher and a compressor); returns its descriptor.
+   */
+  async ingest(body: Readable, mediaType: string, stages: NodeJS.ReadWriteStream[] = []): Promise<Descriptor> {
+    const temp = tempPathFor(join(this.dir, 'blobs', 'sha256', 'ingest'));
+    await this.prepareDir();
+    const digesting = new DigestingStream();
+    try {
+      await pipeline([body, ...stages, digesting, createWriteStream(temp)]);
+      const descriptor: Descriptor = { mediaType, digest: digesting.digest(), size: digesting.size };
+      await rename(temp, this.path(descriptor.digest));
+      return descriptor;
+    } catch (err) {
+      await rm(temp, { force: true });
+      throw err;
+    }
+  }
+
+  private async prepareDir(): Promise<void> {
+    await mkdir(join(this.dir, 'blobs', 'sha256'), { recursive: true });
+    await this.layout.ensureLayoutFile();
+  }
+
+  /** A partial download left by a process that is gone becomes ours; else we start a new one. */
+  private async claimPartial(final: string): Promise<string> {
+    const ours = `${final}.partial.${process.pid}`;
+    const prefix = `${basename(final)}.partial.`;
+    const names = await readdir(dirname(final)).catch(() => [] as string[]);
+    for (const name of names) {
+      if (!name.startsWith(prefix)) continue;
+      const pid = Number(name.slice(prefix.length));
+      if (pid === process.pid || !Number.isInteger(pid) || alive(pid)) continue;
+      if (await rename(join(dirname(final), name), ours).then(() => true, () => false)) return ours;
+    }
+    return ours;
+  }
+}
