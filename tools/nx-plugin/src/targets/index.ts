@@ -5,6 +5,7 @@ import { resolveTarget } from './resolve';
 import { collectTarget } from './collect';
 import { imagesTarget } from './images';
 import { syncTarget } from './sync';
+import { bundleTarget } from './bundle';
 
 /**
  * Target name → how to infer it, one line per kind-specific inference (several kinds have a `build`). A target
@@ -16,6 +17,7 @@ const inferences: [string, TargetInference][] = [
   ['collect', collectTarget],
   ['images', imagesTarget],
   ['sync', syncTarget],
+  ['bundle', bundleTarget],
 ];
 
 export function inferTargets(project: ProjectFacts): Record<string, TargetConfiguration> {

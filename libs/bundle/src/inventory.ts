@@ -1,0 +1,115 @@
+import { readFile } from 'node:fs/promises';
+import type { StoredImage } from './fetch-images';
+import type { PayloadFormat } from './payload';
+
+export const INVENTORY_FILE = 'inventory.json';
+
+export interface InventoryImage {
+  /** `repository:tag` as the install site's registry serves it. */
+  name: string;
+  digest: string;
+  mediaType: string;
+  platforms: string[];
+  manifests: { digest: string; size: number; mediaType: string }[];
+  blobs: { digest: string; size: number; mediaType: string }[];
+  source?: string;
+  /** The file inside the bundle that holds it. */
+  payload: string;
+  /** Where the image was found (chart file and key, from the images target's images.json). */
+  provenance?: { file: string; keyPath?: string; line?: number }[];
+}
+
+export interface Inventory {
+  schemaVersion: 1;
+  /** The bundle's top folder name, e.g. compass-component-v2.7.0. */
+  bundle: string;
+  /** Files inside the bundle that hold images, and their layout. */
+  payloads: { file: string; format: PayloadFormat }[];
+  images: InventoryImage[];
+  /** Set for a delta: blobs left out because the far side already has them (in `repository`, for a mount). */
+  omittedBlobs?: { digest: string; repository?: string }[];
+  totals: { images: number; uniqueBlobs: number; uniqueBlobBytes: number; includedBlobBytes: number };
+}
+
+export type Provenance = Map<string, InventoryImage['provenance']>;
+
+function byName<T extends { name: string }>(a: T, b: T): number {
+  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+}
+
+export interface PayloadGroup {
+  file: string;
+  format: PayloadFormat;
+  images: StoredImage[];
+}
+
+/** `omit` maps each blob left out of a delta to a repository of the far side holding it (or undefined). */
+export function buildInventory(bundle: string, groups: PayloadGroup[], provenance: Provenance, omit: ReadonlyMap<string, string | undefined> = new Map()): Inventory {
+  const entries: InventoryImage[] = groups
+    .flatMap((group) =>
+      group.images.map((image) => ({
+        name: image.name,
+        digest: image.digest,
+        mediaType: image.mediaType,
+        platforms: [...image.platforms].sort(),
+        manifests: image.manifests.map((m) => ({ digest: m.digest, size: m.bytes.length, mediaType: m.mediaType })),
+        blobs: image.blobs.map((b) => ({ digest: b.digest, size: b.size, mediaType: b.mediaType })),
+        source: image.source,
+        payload: group.file,
+        ...(provenance.get(image.name) ? { provenance: provenance.get(image.name) } : {}),
+      })),
+    )
+    .sort((a, b) => byName(a, b) || (a.payload < b.payload ? -1 : a.payload > b.payload ? 1 : 0));
+  const unique = new Map<string, number>();
+  for (const image of entries) for (const blob of image.blobs) unique.set(blob.digest, blob.size);
+  const omitted = [...unique.keys()].filter((d) => omit.has(d)).sort();
+  const uniqueBlobBytes = [...unique.values()].reduce((a, b) => a + b, 0);
+  const omittedBytes = omitted.reduce((sum, d) => sum + unique.get(d)!, 0);
+  return {
+    schemaVersion: 1,
+    bundle,
+    payloads: groups.map((g) => ({ file: g.file, format: g.format })).sort((a, b) => (a.file < b.file ? -1 : 1)),
+    images: entries,
+    ...(omitted.length ? { omittedBlobs: omitted.map((digest) => ({ digest, ...(omit.get(digest) ? { repository: omit.get(digest) } : {}) })) } : {}),
+    totals: { images: entries.length, uniqueBlobs: unique.size, uniqueBlobBytes, includedBlobBytes: uniqueBlobBytes - omittedBytes },
+  };
+}
+
+/** For a delta against `previous`: every blob the far side holds → a repository holding it there. */
+export function heldBlobs(previous: Inventory): Map<string, string | undefined> {
+  const held = new Map<string, string | undefined>();
+  for (const image of previous.images) {
+    const repository = image.name.slice(0, image.name.lastIndexOf(':'));
+    for (const blob of image.blobs) if (!held.has(blob.digest)) held.set(blob.digest, repository);
+  }
+  for (const o of previous.omittedBlobs ?? []) if (!held.has(o.digest)) held.set(o.digest, o.repository);
+  return held;
+}
+
+export function formatInventory(inventory: Inventory): Buffer {
+  return Buffer.from(`${JSON.stringify(inventory, null, 2)}\n`);
+}
+
+export async function readInventory(file: string): Promise<Inventory> {
+  let json: unknown;
+  try {
+    json = JSON.parse(await readFile(file, 'utf8'));
+  } catch (err) {
+    throw new Error(`${file}: cannot read the inventory (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+  const inventory = json as Inventory;
+  if (inventory?.schemaVersion !== 1 || !Array.isArray(inventory.images)) throw new Error(`${file}: not a dockyard inventory (expected schemaVersion 1 and an images list)`);
+  return inventory;
+}
+
+export interface TagChange {
+  name: string;
+  from: string;
+  to: string;
+}
+
+/** Tags whose digest moved between two inventories (old → new); new and dropped tags are not changes. */
+export function changedTags(previous: Inventory, current: Inventory): TagChange[] {
+  const before = new Map(previous.images.map((i) => [i.name, i.digest]));
+  return current.images.filter((i) => before.has(i.name) && before.get(i.name) !== i.digest).map((i) => ({ name: i.name, from: before.get(i.name)!, to: i.digest }));
+}

@@ -1,0 +1,147 @@
+import { readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { stringify } from 'yaml';
+import { parseReference, planSync, readImageLists, type ImageListEntry } from '../../oci/src';
+import type { Plugin, Release } from '../../spec/src';
+import type { ImageRequest } from './fetch-images';
+import type { Provenance } from './inventory';
+import type { BundleFileSource, ImagePayload } from './make-bundle';
+import type { PayloadFormat } from './payload';
+
+/** Names RFC 2606/6761 reserve for documentation and tests: they never resolve, so images there cannot be read. */
+export function isReservedHost(registry: string): boolean {
+  const host = registry.replace(/:\d+$/, '').toLowerCase();
+  return /(^|\.)(example\.(com|net|org)|example|invalid|test)$/.test(host);
+}
+
+/** What a bundle is made of, before anything is fetched. */
+export interface BundlePlan {
+  output: string;
+  top: string;
+  files: BundleFileSource[];
+  payloads: ImagePayload[];
+  nested: { path: string; file: string }[];
+  generated: { path: string; bytes: Buffer }[];
+  provenance: Provenance;
+  /** Set when images were left out because they live on a documentation-only host (the offline examples). */
+  skipped?: { registry: string; images: number };
+}
+
+export interface ProjectFiles {
+  name: string;
+  /** The project folder (absolute). */
+  dir: string;
+  file: string;
+  workspaceRoot: string;
+}
+
+export function bundleDir(workspaceRoot: string, name: string): string {
+  return join(workspaceRoot, 'dist', name, 'bundle');
+}
+
+function request(image: string, fromRegistry: string | undefined, rewrites: { from: string; to: string }[], where: string): ImageRequest {
+  const [job] = planSync([{ image, file: where, line: 0 }], fromRegistry, [], rewrites);
+  const tagged = parseReference(`registry.invalid/${job!.path}`);
+  return { source: job!.source, repository: tagged.repository, tag: tagged.tag ?? digestTag(tagged.digest!) };
+}
+
+/** A by-digest reference has no tag; registry storage and docker archives need one, so it is named after the digest. */
+function digestTag(digest: string): string {
+  return `sha256-${digest.slice(7)}`;
+}
+
+async function readProvenance(file: string): Promise<Provenance> {
+  const provenance: Provenance = new Map();
+  const text = await readFile(file, 'utf8').catch(() => undefined);
+  if (!text) return provenance;
+  for (const image of JSON.parse(text) as { repository: string; tag?: string; digest?: string; sources: { file: string; keyPath?: string; line?: number }[] }[]) {
+    provenance.set(`${image.repository}:${image.tag ?? digestTag(image.digest ?? '')}`, image.sources);
+  }
+  return provenance;
+}
+
+function modeOf(mode: string | undefined): number | undefined {
+  return mode === undefined ? undefined : parseInt(mode, 8);
+}
+
+/**
+ * A Release's offline installer: its files, the image payload (the `images` target's list plus
+ * bundle.images.extra, read from bundle.images.from or the first sync.to registry), the release
+ * image as image/release.tar.gz, and the bundles of the plugins it ships under plugins/.
+ */
+export async function planReleaseBundle(project: ProjectFiles, spec: Release, shippedPlugins: { name: string; file: string }[]): Promise<BundlePlan> {
+  const bundle = spec.bundle ?? {};
+  const top = (bundle.name ?? `${spec.name}-{version}`).replaceAll('{version}', spec.version);
+  const output = join(bundleDir(project.workspaceRoot, spec.name), bundle.file ?? `${top}.tar.gz`);
+  const imagesDir = join(project.workspaceRoot, 'dist', spec.name, 'images');
+  const listed: ImageListEntry[] = (spec.components ?? []).length ? await readImageLists([join(imagesDir, 'images.list')]) : (spec.images?.extra ?? []).map((image, i) => ({ image, file: `${project.file}:images.extra[${i}]`, line: 0 }));
+  const extra = (bundle.images?.extra ?? []).map((image, i) => ({ image, file: `${project.file}:bundle.images.extra[${i}]`, line: 0 }));
+  const explicitFrom = bundle.images?.from;
+  const from = explicitFrom ?? spec.sync?.to[0]?.registry;
+  const rewrites = explicitFrom ? (spec.sync?.from.rewrites ?? []) : [];
+  const entries = [...listed, ...extra];
+  if (entries.length && !from) throw new Error(`${project.file}: bundle.images.from is not set and there is no sync.to registry to read the images from`);
+  const format: PayloadFormat = bundle.images?.format ?? 'registry-dir';
+  const payloadFile = bundle.images?.file ?? (format === 'docker-archive' ? 'images.tar' : format === 'oci' ? 'images-oci.tar' : 'registry.tar');
+  const skip = from !== undefined && isReservedHost(from);
+  const images = skip ? [] : entries.map((e) => request(e.image, from, rewrites, e.file));
+  const payloads: ImagePayload[] = [{ file: payloadFile, format, images, platforms: bundle.images?.platforms }];
+  const releaseImage = bundle.releaseImage ? parseReference(bundle.releaseImage) : undefined;
+  const skipRelease = releaseImage !== undefined && isReservedHost(releaseImage.registry);
+  if (releaseImage && !skipRelease) {
+    payloads.push({ file: 'image/release.tar.gz', format: 'docker-archive', images: [{ source: releaseImage, repository: `${releaseImage.registry}/${releaseImage.repository}`, tag: releaseImage.tag ?? digestTag(releaseImage.digest!) }], platforms: bundle.images?.platforms });
+  }
+  const files: BundleFileSource[] = (bundle.files ?? []).map((f, i) => {
+    const where = `${project.file}:bundle.files[${i}]`;
+    const to = f.to ?? (f.from ?? new URL(f.url!).pathname).split('/').pop()!;
+    return f.from ? { to, mode: modeOf(f.mode), where, file: resolve(project.dir, f.from) } : { to, mode: modeOf(f.mode), where, url: f.url!, sha256: f.sha256! };
+  });
+  return {
+    output,
+    top,
+    files,
+    payloads,
+    nested: shippedPlugins.map((p) => ({ path: `plugins/${p.file.split('/').pop()}`, file: p.file })),
+    generated: [],
+    provenance: await readProvenance(join(imagesDir, 'images.json')),
+    ...(skip || skipRelease ? { skipped: { registry: skip ? from! : releaseImage!.registry, images: (skip ? entries.length : 0) + (skipRelease ? 1 : 0) } } : {}),
+  };
+}
+
+export function pluginBundleFile(spec: Plugin): string {
+  return `compass-plugins-${spec.name}-${spec.spec.version}.tar.gz`;
+}
+
+/** `<image>` in `compass-plugins-<name>-<image>-<VERSION>-image.tar.gz`: the repository's last part without the package prefix (`service` for the service image). */
+function imagePart(spec: Plugin, repository: string): string {
+  const last = repository.split('/').pop()!;
+  const prefix = `compass-plugins-${spec.name}`;
+  if (last === prefix) return 'service';
+  return last.startsWith(`${prefix}-`) ? last.slice(prefix.length + 1) : last;
+}
+
+/** The plugin-center document: `metadata{name, alias}` and the project's `spec`. */
+export function pluginCenterYaml(spec: Plugin): Buffer {
+  return Buffer.from(stringify({ metadata: { name: spec.name, ...(spec.alias ? { alias: spec.alias } : {}) }, spec: spec.spec }, { sortMapEntries: false }));
+}
+
+/** A plugin package: one gzip docker archive per image (tag kept) and `compass-plugins-<name>.yaml`, no top folder. */
+export function planPluginBundle(project: ProjectFiles, spec: Plugin): BundlePlan {
+  const refs = [spec.spec.service.image, ...(spec.images ?? [])].map((image) => parseReference(image));
+  const reachable = refs.filter((ref) => !isReservedHost(ref.registry));
+  const skipped = refs.filter((ref) => isReservedHost(ref.registry));
+  return {
+    output: join(bundleDir(project.workspaceRoot, spec.name), pluginBundleFile(spec)),
+    top: '',
+    files: [],
+    payloads: reachable.map((ref) => ({
+      file: `compass-plugins-${spec.name}-${imagePart(spec, ref.repository)}-${spec.spec.version}-image.tar.gz`,
+      format: 'docker-archive' as const,
+      images: [{ source: ref, repository: `${ref.registry}/${ref.repository}`, tag: ref.tag ?? digestTag(ref.digest!) }],
+    })),
+    nested: [],
+    generated: [{ path: `compass-plugins-${spec.name}.yaml`, bytes: pluginCenterYaml(spec) }],
+    provenance: new Map(),
+    ...(skipped.length ? { skipped: { registry: skipped[0]!.registry, images: skipped.length } } : {}),
+  };
+}

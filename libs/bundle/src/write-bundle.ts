@@ -1,0 +1,169 @@
+import { createHash, type Hash } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
+import { basename, dirname, join, posix } from 'node:path';
+import { PassThrough, Transform, type Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { tempPathFor } from '../../files/src/atomic-write';
+import { planTar, sortTarEntries, tarStream, type TarEntry } from '../../oci/src';
+import { compressionOf, compressor } from './compression';
+import { INVENTORY_FILE } from './inventory';
+
+export const SHA256SUMS_FILE = 'sha256sums.txt';
+
+/** A file placed in the bundle's top folder. */
+export type BundleItem =
+  | { path: string; file: string; mode?: number }
+  | { path: string; bytes: Buffer; mode?: number }
+  /** A nested tar (the image payload, a docker archive); compressed as its name says. */
+  | { path: string; tar: TarEntry[] };
+
+export interface BundleLayout {
+  /** The final archive; compression from its name. */
+  output: string;
+  /** The single top folder, e.g. compass-component-v2.7.0. */
+  top: string;
+  mtime: number;
+  items: BundleItem[];
+  inventory: Buffer;
+}
+
+export interface WrittenBundle {
+  file: string;
+  sha256: string;
+  size: number;
+  files: { path: string; sha256: string; size: number }[];
+}
+
+function hashing(hash: Hash): Transform {
+  return new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      hash.update(chunk);
+      callback(null, chunk);
+    },
+  });
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Work folders of killed runs (`.work-<pid>`) are removed; a running bundle's are left alone. */
+async function freshWorkDir(outputDir: string): Promise<string> {
+  await mkdir(outputDir, { recursive: true });
+  for (const name of await readdir(outputDir)) {
+    const pid = /^\.work-(\d+)$/.exec(name)?.[1];
+    if (pid && !alive(Number(pid))) await rm(join(outputDir, name), { recursive: true, force: true });
+  }
+  const dir = join(outputDir, `.work-${process.pid}`);
+  await mkdir(dir, { recursive: true });
+  return dir;
+}
+
+/** Writes a compressed nested tar into the work folder; its bytes are then copied into the bundle as one file. */
+async function materialize(path: string, entries: TarEntry[], workDir: string): Promise<string> {
+  const file = join(workDir, `${basename(path)}.${createHash('sha256').update(path).digest('hex').slice(0, 8)}`);
+  await pipeline(tarStream(sortTarEntries(entries)), compressor(compressionOf(path)), createWriteStream(file));
+  return file;
+}
+
+interface Planned {
+  path: string;
+  size: number;
+  mode?: number;
+  open: () => Readable | Buffer;
+}
+
+async function planItem(item: BundleItem, workDir: string): Promise<Planned> {
+  if ('bytes' in item) return { path: item.path, size: item.bytes.length, mode: item.mode, open: () => item.bytes };
+  if ('file' in item) {
+    const size = (await stat(item.file)).size;
+    return { path: item.path, size, mode: item.mode, open: () => createReadStream(item.file) };
+  }
+  if (compressionOf(item.path) === 'none') {
+    const entries = sortTarEntries(item.tar);
+    return { path: item.path, size: planTar(entries).size, open: () => tarStream(entries) };
+  }
+  const file = await materialize(item.path, item.tar, workDir);
+  return { path: item.path, size: (await stat(file)).size, open: () => createReadStream(file) };
+}
+
+function byPath(a: { path: string }, b: { path: string }): number {
+  return Buffer.compare(Buffer.from(a.path), Buffer.from(b.path));
+}
+
+/**
+ * Writes the bundle: one top folder (none for a plugin package) holding inventory.json first (so a reader streaming the
+ * archive knows every image before the payload arrives), the items in byte order of their
+ * paths, and sha256sums.txt last (`sha256sum -c` format, every file but itself). Every entry
+ * has the same mtime, uid/gid 0 and no user names; the archive is written to a temp file and
+ * renamed into place, so a killed run leaves nothing at the final path.
+ */
+export async function writeBundle(layout: BundleLayout): Promise<WrittenBundle> {
+  const outputDir = dirname(layout.output);
+  const workDir = await freshWorkDir(outputDir);
+  const temp = tempPathFor(layout.output);
+  try {
+    const planned = [{ path: INVENTORY_FILE, size: layout.inventory.length, open: () => layout.inventory } as Planned];
+    for (const item of [...layout.items].sort(byPath)) planned.push(await planItem(item, workDir));
+    const paths = new Set<string>();
+    for (const p of [...planned, { path: SHA256SUMS_FILE }]) {
+      if (paths.has(p.path)) throw new Error(`two bundle files have the same path ${p.path}`);
+      paths.add(p.path);
+    }
+    const hashes = new Map<string, string>();
+    const sumsSize = planned.reduce((total, p) => total + 64 + 2 + Buffer.byteLength(p.path) + 1, 0);
+    const sums = () => Buffer.from(planned.map((p) => `${hashes.get(p.path)}  ${p.path}\n`).sort((a, b) => byPath({ path: a.slice(66) }, { path: b.slice(66) })).join(''));
+
+    const prefix = layout.top ? `${layout.top}/` : '';
+    const entries: TarEntry[] = layout.top ? [{ path: prefix, type: 'directory', mtime: layout.mtime }] : [];
+    const dirs = new Set<string>();
+    for (const p of planned) {
+      for (let dir = posix.dirname(p.path); dir !== '.'; dir = posix.dirname(dir)) {
+        if (dirs.has(dir)) continue;
+        dirs.add(dir);
+        entries.push({ path: `${prefix}${dir}/`, type: 'directory', mtime: layout.mtime });
+      }
+      entries.push({
+        path: `${prefix}${p.path}`,
+        type: 'file',
+        size: p.size,
+        mode: p.mode,
+        mtime: layout.mtime,
+        content: () => {
+          const hash = createHash('sha256');
+          const body = p.open();
+          const tap = hashing(hash);
+          tap.on('end', () => hashes.set(p.path, hash.digest('hex')));
+          if (Buffer.isBuffer(body)) {
+            tap.end(body);
+            return tap;
+          }
+          body.on('error', (err) => tap.destroy(err));
+          return body.pipe(tap);
+        },
+      });
+    }
+    const topEntries = entries.filter((e) => e.path === prefix || e.path === `${prefix}${INVENTORY_FILE}`);
+    const ordered = [...topEntries, ...sortTarEntries(entries.filter((e) => !topEntries.includes(e)))];
+    ordered.push({ path: `${prefix}${SHA256SUMS_FILE}`, type: 'file', size: sumsSize, mtime: layout.mtime, content: () => new PassThrough().end(sums()) });
+
+    const hash = createHash('sha256');
+    let size = 0;
+    const counter = hashing(hash).on('data', (chunk: Buffer) => (size += chunk.length));
+    await pipeline(tarStream(ordered), compressor(compressionOf(layout.output)), counter, createWriteStream(temp));
+    await rename(temp, layout.output);
+    const files = planned.map((p) => ({ path: p.path, sha256: hashes.get(p.path)!, size: p.size })).sort(byPath);
+    return { file: layout.output, sha256: hash.digest('hex'), size, files };
+  } catch (err) {
+    await rm(temp, { force: true });
+    throw err;
+  } finally {
+    await rm(workDir, { recursive: true, force: true });
+  }
+}

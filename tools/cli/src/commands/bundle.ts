@@ -1,0 +1,174 @@
+import { access } from 'node:fs/promises';
+import { basename, dirname, join, relative, resolve } from 'node:path';
+import {
+  bundleDir,
+  changedTags,
+  heldBlobs,
+  makeBundle,
+  planPluginBundle,
+  planReleaseBundle,
+  pluginBundleFile,
+  pushBundle,
+  readInventory,
+  sourceDateEpoch,
+  verifyBundle,
+  formatInventory,
+  INVENTORY_FILE,
+  type BundlePlan,
+  type Inventory,
+} from '../../../../libs/bundle/src';
+import { writeFileAtomic } from '../../../../libs/files/src/atomic-write';
+import { ContentStore, type CredentialsSpec } from '../../../../libs/oci/src';
+import type { Plugin, ProjectSpec, RegistryEndpoint } from '../../../../libs/spec/src';
+import { UsageError, type Command, type ParsedArgs } from '../command';
+import { registryOptions, registryOptionsHelp, registrySettings } from './copy';
+
+const usage = `Usage: dockyard bundle [PROJECT] [--since INVENTORY] [options]
+       dockyard bundle verify FILE
+       dockyard bundle push FILE --to HOST [options]
+
+Writes a Release's offline installer or a Plugin's package into dist/<project>/bundle/, byte for
+byte the same for the same project, lock and image digests (sorted entries, mtime from
+SOURCE_DATE_EPOCH or the project's last commit, root-owned, deterministic compression chosen by
+the file name: .tar, .tar.gz, .tar.zst). Blobs come through the shared content store
+($DOCKYARD_STORE or ~/.cache/dockyard/store): a re-bundle downloads nothing it already has, and a
+killed run resumes. inventory.json (every image, digest, platform, blob) is written inside the
+bundle and beside it; tags whose digest changed since the previous inventory are listed.
+
+  PROJECT              a Release or Plugin project.yaml or its folder (default: the current folder)
+  --since INVENTORY    a delta: leave out every blob this inventory (a previous bundle's, or
+                       \`dockyard inventory docker://HOST\` of the install site) says the far side has
+  --store DIR          the content store (default: $DOCKYARD_STORE or ~/.cache/dockyard/store)
+
+  verify FILE          re-hash every file and blob of a bundle; name what is corrupt or missing
+                       and the images it breaks (exit 1)
+  push FILE --to HOST  push every image of a registry-dir or oci payload into HOST, reading the
+                       archive in place; a delta's left-out blobs must already be there
+${registryOptionsHelp}`;
+
+async function exists(path: string): Promise<boolean> {
+  return access(path).then(() => true, () => false);
+}
+
+interface LoadedSpec {
+  file: string;
+  dir: string;
+  root: string;
+  spec: ProjectSpec;
+}
+
+async function loadProject(path: string): Promise<LoadedSpec> {
+  const { findWorkspaceRoot, formatIssue, loadProjectFile } = await import('../../../../libs/spec/src/index.ts');
+  const file = path.endsWith('.yaml') ? resolve(path) : resolve(path, 'project.yaml');
+  if (!(await exists(file))) throw new UsageError(`${file}: no project.yaml there; name a Release or Plugin project folder`);
+  const project = await loadProjectFile(file, relative(process.cwd(), file) || file);
+  if (!project.spec) throw new UsageError(`${project.file} is not valid:\n${project.issues.map(formatIssue).join('\n')}`);
+  return { file: project.file, dir: project.dir, root: findWorkspaceRoot(project.dir), spec: project.spec };
+}
+
+/** Bundles of the plugins a Release ships, which their own bundle targets wrote first. */
+async function shippedPlugins(root: string, names: string[]): Promise<{ name: string; file: string }[]> {
+  if (!names.length) return [];
+  const { findProjectFiles, loadProjectFile } = await import('../../../../libs/spec/src/index.ts');
+  const found: { name: string; file: string }[] = [];
+  const plugins = new Map<string, Plugin>();
+  for (const file of await findProjectFiles(root)) {
+    const loaded = await loadProjectFile(resolve(root, file));
+    if (loaded.spec?.kind === 'Plugin') plugins.set(loaded.spec.name, loaded.spec);
+  }
+  for (const name of names) {
+    const plugin = plugins.get(name);
+    if (!plugin) throw new UsageError(`ships.plugins names ${name}, which is not a valid Plugin project in the workspace`);
+    const file = join(bundleDir(root, name), pluginBundleFile(plugin));
+    if (!(await exists(file))) throw new UsageError(`${relative(process.cwd(), file)} is missing: bundle the plugin first (nx run ${name}:bundle, or dockyard bundle on its folder)`);
+    found.push({ name, file });
+  }
+  return found;
+}
+
+function endpointsOf(spec: ProjectSpec): RegistryEndpoint[] {
+  if (spec.kind !== 'Release' && spec.kind !== 'Plugin') return [];
+  return spec.sync ? [spec.sync.from, ...spec.sync.to] : [];
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+async function make(values: ParsedArgs['values'], path: string): Promise<number> {
+  const project = await loadProject(path);
+  const { spec } = project;
+  let plan: BundlePlan;
+  const files = { name: spec.name, dir: project.dir, file: project.file, workspaceRoot: project.root };
+  if (spec.kind === 'Release') plan = await planReleaseBundle(files, spec, await shippedPlugins(project.root, spec.ships?.plugins ?? []));
+  else if (spec.kind === 'Plugin') plan = planPluginBundle(files, spec);
+  else throw new UsageError(`${project.file}: a ${spec.kind} has no bundle (Release and Plugin projects do)`);
+  if (plan.skipped) console.log(`skipped ${plural(plan.skipped.images, 'image')}: ${plan.skipped.registry} is a documentation-only host (RFC 2606) that never resolves, so the bundle carries no images from it; point bundle.images.from (or the image references) at a real registry`);
+  if (values.since) {
+    const held = heldBlobs(await readInventory(resolve(values.since as string)));
+    for (const payload of plan.payloads) if (payload.format !== 'docker-archive') payload.omit = held;
+  }
+  const credentials: Record<string, CredentialsSpec> = {};
+  const endpoints = endpointsOf(spec);
+  for (const e of endpoints) if (e.credentials) credentials[e.registry] = e.credentials;
+  const settings = registrySettings(values, { insecure: endpoints.filter((e) => e.insecure).map((e) => e.registry), credentials, baseDir: project.dir });
+  const store = values.store ? new ContentStore(resolve(values.store as string)) : ContentStore.default();
+  const besideInventory = join(dirname(plan.output), INVENTORY_FILE);
+  const previous: Inventory | undefined = (await exists(besideInventory)) ? await readInventory(besideInventory).catch(() => undefined) : undefined;
+  const result = await makeBundle({ ...plan, mtime: await sourceDateEpoch(project.dir), store, pool: settings.pool });
+  await writeFileAtomic(besideInventory, formatInventory(result.inventory));
+  await writeFileAtomic(`${plan.output}.sha256`, `${result.written.sha256}  ${basename(plan.output)}\n`);
+  const { totals } = result.inventory;
+  const where = relative(process.cwd(), plan.output) || plan.output;
+  console.log(`bundled ${where} (${result.written.size} bytes, sha256 ${result.written.sha256})`);
+  console.log(`${plural(totals.images, 'image')}, ${plural(totals.uniqueBlobs, 'unique blob')} (${totals.uniqueBlobBytes} bytes${result.inventory.omittedBlobs ? `, ${result.inventory.omittedBlobs.length} left out as the far side has them` : ''}); downloaded ${plural(result.fetched.blobsDownloaded, 'blob')} (${result.fetched.bytesDownloaded} bytes), ${result.fetched.blobsPresent} already in the store`);
+  for (const change of previous ? changedTags(previous, result.inventory) : []) console.log(`changed ${change.name}: ${change.from} -> ${change.to}`);
+  return 0;
+}
+
+async function verify(file: string): Promise<number> {
+  const report = await verifyBundle(resolve(file));
+  for (const f of report.missingFiles) console.error(`missing file ${f} (listed in sha256sums.txt)`);
+  for (const f of report.corruptFiles) console.error(`corrupt file ${f.path}: sha256 ${f.actual}, expected ${f.expected}`);
+  for (const f of report.unlistedFiles) console.error(`unlisted file ${f}: not in sha256sums.txt`);
+  for (const b of report.corruptBlobs) console.error(`corrupt blob ${b.digest} in ${b.payload} (content hashes to ${b.actual}); breaks ${b.images.join(', ') || 'no listed image'}`);
+  for (const b of report.missingBlobs) console.error(`missing blob ${b.digest} in ${b.payload}; breaks ${b.images.join(', ')}`);
+  const summary = `${plural(report.filesChecked, 'file')} and ${plural(report.blobsChecked, 'blob')} checked`;
+  if (!report.ok) {
+    console.error(`${file}: NOT OK (${summary})`);
+    return 1;
+  }
+  console.log(`${file}: OK (${summary}, ${plural(report.inventory?.images.length ?? 0, 'image')})`);
+  return 0;
+}
+
+async function push(values: ParsedArgs['values'], file: string): Promise<number> {
+  const to = values.to as string | undefined;
+  if (!to) throw new UsageError(`bundle push needs --to HOST\n\n${usage}`);
+  const settings = registrySettings(values);
+  const result = await pushBundle(resolve(file), to.replace(/^docker:\/\//, ''), settings.pool);
+  for (const image of result.images) console.log(`pushed ${to}/${image.name} ${image.digest}`);
+  console.log(`${plural(result.images.length, 'image')}: ${result.blobsUploaded} blobs uploaded (${result.bytesUploaded} bytes), ${result.blobsPresent} already there, ${result.blobsMounted} mounted`);
+  return 0;
+}
+
+export const bundleCommand: Command = {
+  name: 'bundle',
+  usage,
+  options: { ...registryOptions, since: { type: 'string' }, store: { type: 'string' }, to: { type: 'string' } },
+  async run({ values, positionals }) {
+    const [first, second, ...rest] = positionals;
+    try {
+      if (first === 'verify' || first === 'push') {
+        if (!second || rest.length) throw new UsageError(`bundle ${first} takes one bundle FILE\n\n${usage}`);
+        return first === 'verify' ? await verify(second) : await push(values, second);
+      }
+      if (positionals.length > 1) throw new UsageError(`one project at a time\n\n${usage}`);
+      return await make(values, first ?? '.');
+    } catch (err) {
+      if (err instanceof UsageError) throw err;
+      console.error(`dockyard bundle: ${(err as Error).message}`);
+      return 1;
+    }
+  },
+};
