@@ -48,6 +48,9 @@ function diffIdTap(): { stream: Transform; diffId: () => string } {
  * the layer's digest, size and diffID, so an unchanged COPY costs one small file read.
  */
 export class LayerBuilder {
+  /** Layers being built now, so platforms building the same layer in parallel build it once. */
+  private readonly building = new Map<string, Promise<CachedLayer>>();
+
   constructor(readonly store: ContentStore) {}
 
   private recordPath(key: string): string {
@@ -58,6 +61,18 @@ export class LayerBuilder {
     const key = layerKey(files);
     const record = await readFile(this.recordPath(key), 'utf8').then((t) => JSON.parse(t) as CachedLayer, () => undefined);
     if (record && (await this.store.has(record.digest))) return { layer: this.layer(record), cached: true };
+    const inFlight = this.building.get(key);
+    if (inFlight) return { layer: this.layer(await inFlight), cached: true };
+    const building = this.write(files, key);
+    this.building.set(key, building);
+    try {
+      return { layer: this.layer(await building), cached: false };
+    } finally {
+      this.building.delete(key);
+    }
+  }
+
+  private async write(files: readonly LayerFile[], key: string): Promise<CachedLayer> {
     const tap = diffIdTap();
     const tar = tarStream(sortTarEntries(files.map((f) => f.entry)));
     tar.on('error', (err) => tap.stream.destroy(err));
@@ -67,7 +82,7 @@ export class LayerBuilder {
     const descriptor = await this.store.ingest(gzip, MediaType.ociLayerGzip);
     const built: CachedLayer = { digest: descriptor.digest, size: descriptor.size, diffId: tap.diffId() };
     await writeFileAtomic(this.recordPath(key), JSON.stringify(built));
-    return { layer: this.layer(built), cached: false };
+    return built;
   }
 
   private layer(record: CachedLayer): Layer {

@@ -66,6 +66,14 @@ export interface Release {
     images?: { format?: 'registry-dir' | 'docker-archive' | 'oci'; file?: string; from?: string; platforms?: string[]; extra?: string[] };
     files?: { from?: string; url?: string; sha256?: string; to?: string; mode?: string }[];
   };
+  build?: {
+    image: string;
+    from?: string;
+    platforms?: string[];
+    insecure?: boolean;
+    credentials?: RegistryCredentials;
+    files?: { from: string; to: string }[];
+  };
   publish?: { objectStore?: ObjectStoreTarget[] };
 }
 
@@ -118,6 +126,8 @@ export interface AppImage {
   repository: string;
   insecure?: boolean;
   credentials?: RegistryCredentials;
+  initTimeoutSeconds?: number;
+  publish?: { registries?: { repository: string; insecure?: boolean; credentials?: RegistryCredentials }[] };
   chartValues?: Record<string, Record<string, unknown>>;
 }
 

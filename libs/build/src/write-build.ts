@@ -1,0 +1,17 @@
+import { CopyScheduler, openTarget, parseLocation, writeImages, type ImageOrIndex, type LocationContext } from './oci';
+
+export interface WrittenBuild {
+  location: string;
+  digest: string;
+}
+
+/**
+ * Writes a built image or index to every location (`docker://`, `oci:`, `docker-archive:`, `registry-dir:`)
+ * through the copy engine: each blob once per store, present ones skipped, mounts within a registry, retries.
+ * A docker archive, which holds single-platform images, receives the `platform` image of an index.
+ */
+export async function writeBuild(scheduler: CopyScheduler, context: LocationContext, top: ImageOrIndex, locations: readonly string[], options: { platform?: string } = {}): Promise<WrittenBuild[]> {
+  const items = locations.map((location) => ({ model: top, target: openTarget(parseLocation(location), context) }));
+  const written = await writeImages(scheduler, items, options.platform ? { platforms: [options.platform] } : {});
+  return written.map((model, i) => ({ location: locations[i]!, digest: model.manifest.digest }));
+}
