@@ -16,7 +16,6 @@ export const verbs: Verb[] = [
   { name: 'sync', summary: 'copy the images of list files (or a project) to one or more registries', load: async () => (await import('./sync.ts')).syncCommand },
   { name: 'copy', summary: 'copy an image between registries, OCI layouts, docker archives and registry storage', load: async () => (await import('./copy.ts')).copyCommand },
   { name: 'build', summary: 'build a COPY/ADD-only Dockerfile or Kubefile daemonless, or an AppImage / Release image project', load: async () => (await import('./build.ts')).buildCommand },
-  { name: 'build', summary: 'build a COPY/ADD-only Dockerfile or Kubefile daemonless, or an AppImage / Release image project', load: async () => (await import('./build.ts')).buildCommand },
   { name: 'bundle', summary: 'write, verify or push a Release installer or Plugin package (byte-identical, deduplicated, deltas)', load: async () => (await import('./bundle.ts')).bundleCommand },
   { name: 'inventory', summary: 'list what a registry holds as a bundle inventory (for bundle --since)', load: async () => (await import('./inventory.ts')).inventoryCommand },
 ];
