@@ -6,6 +6,8 @@ import { collectTarget } from './collect';
 import { imagesTarget } from './images';
 import { syncTarget } from './sync';
 import { bundleTarget } from './bundle';
+import { appImageBuildTarget, appImageImagesTarget, appImagePublishTarget } from './app-image';
+import { releaseImageBuildTarget } from './build';
 
 /**
  * Target name → how to infer it, one line per kind-specific inference (several kinds have a `build`). A target
@@ -18,6 +20,10 @@ const inferences: [string, TargetInference][] = [
   ['images', imagesTarget],
   ['sync', syncTarget],
   ['bundle', bundleTarget],
+  ['images', appImageImagesTarget],
+  ['build', appImageBuildTarget],
+  ['build', releaseImageBuildTarget],
+  ['publish', appImagePublishTarget],
 ];
 
 export function inferTargets(project: ProjectFacts): Record<string, TargetConfiguration> {

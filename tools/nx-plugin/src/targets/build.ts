@@ -1,0 +1,21 @@
+import { CLI, ENGINE_INPUTS, type TargetInference } from './shared';
+
+/**
+ * A Release's `build`: the release image from its `build:` section, made from the collect output and the image
+ * lists, so it runs after `images` (which runs after `collect`). It pushes to the build registry, so it is not cached.
+ */
+export const releaseImageBuildTarget: TargetInference = (project) => {
+  const spec = project.spec;
+  if (spec?.kind !== 'Release' || !spec.build) return undefined;
+  const command = `${CLI} build --project ${project.root}`;
+  const hasComponents = (spec.components ?? []).length > 0;
+  return {
+    command,
+    cache: false,
+    ...(hasComponents ? { dependsOn: ['images'] } : {}),
+    inputs: ['{projectRoot}/**/*', ...ENGINE_INPUTS],
+    outputs: [`{workspaceRoot}/dist/${project.name}/release-image`],
+    configurations: { 'dry-run': { command: `${command} --dry-run` } },
+    metadata: { description: `Build ${project.name}'s release image and push it to ${spec.build.image.replaceAll('{version}', spec.version)} (a copy lands in dist/${project.name}/release-image/; -c dry-run pushes nothing)` },
+  };
+};
