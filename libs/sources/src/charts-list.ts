@@ -1,5 +1,5 @@
-import { parseDocument, stringify } from 'yaml';
-import type { Component } from '../../spec/src/types';
+import { parseDocument } from 'yaml';
+import { projectYaml, type Component } from '../../spec/src';
 import { SourceError } from './source-error';
 
 export interface ChartsListImport {
@@ -45,14 +45,20 @@ export function importChartsList(text: string, file: string, options: ChartsList
   return { name: data.metadata?.name ?? 'release', description: data.metadata?.description, components };
 }
 
-/** A Release project.yaml holding the imported components. */
-export function formatImportedRelease(imported: ChartsListImport, version: string): string {
-  const project = {
-    kind: 'Release',
-    name: imported.name,
-    version,
-    ...(imported.description ? { description: imported.description } : {}),
-    components: imported.components,
-  };
-  return `# Imported from charts_list.yaml by \`dockyard resolve --import\`.\n${stringify(project, { lineWidth: 0 })}`;
+/**
+ * A Release project.yaml holding the imported components, for `<root>/project.yaml` (`root` workspace-relative),
+ * written as the generators write theirs: it starts with the `$schema` line editors check it against.
+ */
+export function formatImportedRelease(imported: ChartsListImport, version: string, root = '.'): string {
+  return projectYaml(
+    root,
+    'Release',
+    {
+      name: imported.name,
+      version,
+      ...(imported.description ? { description: imported.description } : {}),
+      components: imported.components,
+    },
+    'Imported from charts_list.yaml by `dockyard resolve --import`.',
+  );
 }

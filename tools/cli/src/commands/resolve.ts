@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { resolve as resolvePath } from 'node:path';
+import { dirname, relative, resolve as resolvePath } from 'node:path';
+import { findProjectFiles, loadProjectFile, workspaceRootOf } from '../../../../libs/spec/src';
 import {
   describeLockChanges,
   formatImportedRelease,
@@ -20,7 +21,7 @@ import { UsageError, type Command } from '../command';
 import { releaseProjectOrReport } from '../release-project-arg';
 
 const usage = `Usage: dockyard resolve [PROJECT] [--update] [--check]
-       dockyard resolve --import charts_list.yaml --out DIR/project.yaml [--git-base URL] [--token-file FILE] [--version V]
+       dockyard resolve --import charts_list.yaml --out DIR/project.yaml [--name NAME] [--git-base URL] [--token-file FILE] [--version V]
 
 Turns each component's floating version (newest git tag, semver range, chart version, image
 tag) into an exact one and writes project.lock.yaml beside project.yaml, printing what changed.
@@ -32,7 +33,9 @@ reviewed (no network); new or changed components are looked up. --update looks u
   --check            write nothing; exit 1 when resolving (with --update: updating) would change
                      the lock file, or it is missing (for CI)
   --import FILE      convert an old charts_list.yaml / release_charts.yaml into a new project.yaml
-  --out FILE         where --import writes (refuses to overwrite)
+  --out FILE         where --import writes (refuses to overwrite, and refuses a name another
+                     project of the workspace already has)
+  --name NAME        project name of the imported release (default: its metadata.name)
   --git-base URL     prefix for repositoryFullName (default https://github.com)
   --token-file FILE  token file the imported components read (the old workflow used "token")
   --version V        version of the imported release (default v0.0.0)`;
@@ -45,6 +48,7 @@ export const resolveCommand: Command = {
     update: { type: 'boolean' },
     import: { type: 'string' },
     out: { type: 'string' },
+    name: { type: 'string' },
     'git-base': { type: 'string' },
     'token-file': { type: 'string' },
     version: { type: 'string' },
@@ -112,7 +116,16 @@ async function importCommand(values: Record<string, unknown>): Promise<number> {
       gitBase: values['git-base'] as string | undefined,
       tokenFile: values['token-file'] as string | undefined,
     });
-    await writeFileAtomic(resolvePath(out), formatImportedRelease(imported, (values.version as string | undefined) ?? 'v0.0.0'));
+    if (values.name !== undefined) imported.name = values.name as string;
+    const target = resolvePath(out);
+    const root = workspaceRootOf(dirname(target));
+    const namesake = root ? await projectNamed(root, imported.name) : undefined;
+    if (namesake) {
+      console.error(`a project named "${imported.name}" already exists (${namesake}); project names are unique in the workspace, so pass --name with another name`);
+      return 1;
+    }
+    const projectRoot = root ? relative(root, dirname(target)) || '.' : dirname(target);
+    await writeFileAtomic(target, formatImportedRelease(imported, (values.version as string | undefined) ?? 'v0.0.0', projectRoot));
     console.log(`wrote ${out} with ${imported.components.length} components; run \`dockyard resolve ${out}\` next`);
     return 0;
   } catch (err) {
@@ -120,4 +133,12 @@ async function importCommand(values: Record<string, unknown>): Promise<number> {
     console.error(err instanceof SourceError ? `${err.message}${err.hint ? ` (${err.hint})` : ''}` : `cannot read ${from}`);
     return 1;
   }
+}
+
+/** The workspace-relative project.yaml of the project called `name` in the workspace at `root`, if any. */
+async function projectNamed(root: string, name: string): Promise<string | undefined> {
+  for (const file of await findProjectFiles(root)) {
+    if ((await loadProjectFile(resolvePath(root, file), file)).name === name) return file;
+  }
+  return undefined;
 }

@@ -6,17 +6,9 @@ import cloudImageGenerator from './cloud-image/generator';
 import containerImageGenerator from './container-image/generator';
 import pluginGenerator from './plugin/generator';
 import releaseGenerator from './release/generator';
-import { projectYaml } from './shared/project-file';
 
 /** In-memory trees for fast checks; test/nx/generators.test.ts runs the same generators through the real `nx g`. */
 describe('Dockyard generators on an in-memory tree', () => {
-  it('writes the schema line first and inline lists, quoting what YAML would read as a number', () => {
-    const text = projectYaml('releases/containers/x', 'ContainerImage', { name: 'x', versions: ['22.03', '24.03-LTS'] }, 'a note');
-    expect(text).toBe(
-      '# yaml-language-server: $schema=../../../libs/spec/schemas/container-image.schema.json\n# a note\nkind: ContainerImage\nname: x\nversions: ["22.03", 24.03-LTS]\n',
-    );
-  });
-
   it('gives plugins ports 8080, 8081, ... in turn and refuses a name twice', async () => {
     const tree = createTreeWithEmptyWorkspace();
     await pluginGenerator(tree, { name: 'one', releaseRegistry: 'registry.example.com' });
