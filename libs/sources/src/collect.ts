@@ -1,7 +1,7 @@
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, posix, relative, resolve, sep } from 'node:path';
 import { tempPathFor } from '../../files/src/atomic-write';
-import type { Component } from '../../spec/src/types';
+import type { Component } from '../../spec/src';
 import { gitAccess } from './component-source';
 import { withGitPaths } from './git-fetch';
 import { downloadHelmChart } from './helm-repository';

@@ -4,7 +4,7 @@ import { listTags } from '../../oci/src/remote/catalog';
 import { RegistryError } from '../../oci/src/remote/errors';
 import { headManifest } from '../../oci/src/remote/manifests';
 import { connectRegistry, type RegistryConnection } from '../../oci/src/remote/registry';
-import type { Component } from '../../spec/src/types';
+import type { Component } from '../../spec/src';
 import { SourceError } from './source-error';
 
 type ImageComponent = NonNullable<Component['image']>;

@@ -1,7 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
-import { fieldPath } from '../../spec/src/errors';
-import { findWorkspaceRoot, formatIssue, loadProjectFile, type LoadedProject, type Release } from '../../spec/src';
+import { fieldPath, findWorkspaceRoot, formatIssue, loadProjectFile, type LoadedProject, type Release } from '../../spec/src';
 import type { SourceIssue } from './source-error';
 
 export interface ReleaseProject {

@@ -1,5 +1,5 @@
 import semver from 'semver';
-import type { TagPolicy } from '../../spec/src/types';
+import type { TagPolicy } from '../../spec/src';
 import { SourceError } from './source-error';
 
 /**

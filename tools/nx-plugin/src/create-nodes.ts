@@ -1,7 +1,7 @@
 import type { ProjectConfiguration } from '@nx/devkit';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { parseProject } from '../../../libs/spec/src/load';
+import { parseProject } from '../../../libs/spec/src';
 import { inferTargets } from './targets';
 import type { ProjectFacts } from './targets/shared';
 
