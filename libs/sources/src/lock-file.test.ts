@@ -11,9 +11,39 @@ const lock: LockFile = {
 
 describe('lock file', () => {
   it('is stable: sorted components, fixed keys, round-trips', () => {
-    const text = formatLockFile(lock);
-    expect(text.indexOf('  charts:')).toBeLessThan(text.indexOf('  nginx:'));
-    expect(text).toMatch(/^# Written by `dockyard resolve`/);
+    // Keys handed over in a scrambled order, as a resolver filling entries field by field might.
+    const scrambled: LockFile = {
+      project: 'demo',
+      components: {
+        nginx: { digest: `sha256:${'b'.repeat(64)}`, url: 'http://127.0.0.1/charts/nginx-15.2.1.tgz', version: '15.2.1', chart: 'nginx', helm: 'http://127.0.0.1/charts' },
+        charts: { commit: 'a'.repeat(40), tag: 'v1.3.0-alpha.6', git: '../repos/charts.git' },
+        app: { digest: `sha256:${'c'.repeat(64)}`, tag: 'v1', image: 'r/app' },
+      } as LockFile['components'],
+    };
+    const text = formatLockFile(scrambled);
+    expect(text).toBe(
+      [
+        '# Written by `dockyard resolve`. Review changes in pull requests; do not edit by hand.',
+        'lockVersion: 1',
+        'project: demo',
+        'components:',
+        '  app:',
+        '    image: r/app',
+        '    tag: v1',
+        `    digest: sha256:${'c'.repeat(64)}`,
+        '  charts:',
+        '    git: ../repos/charts.git',
+        '    tag: v1.3.0-alpha.6',
+        `    commit: ${'a'.repeat(40)}`,
+        '  nginx:',
+        '    helm: http://127.0.0.1/charts',
+        '    chart: nginx',
+        '    version: 15.2.1',
+        '    url: http://127.0.0.1/charts/nginx-15.2.1.tgz',
+        `    digest: sha256:${'b'.repeat(64)}`,
+        '',
+      ].join('\n'),
+    );
     expect(formatLockFile(parseLockFile(text, 'project.lock.yaml'))).toBe(text);
   });
 
