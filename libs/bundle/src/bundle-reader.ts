@@ -36,7 +36,8 @@ function checkEntry(where: string, path: string, typeName: string, linkpath: str
  */
 export async function forEachEntry(input: Readable, where: string, onEntry: (entry: ArchiveEntry) => Promise<void> | void): Promise<void> {
   const parser = new Parser({ strict: true, maxMetaEntrySize: MAX_HEADER_BYTES });
-  const handled: Promise<void>[] = [];
+  // Handlers run one after another, in archive order: a later entry's handler may rely on what an earlier one read (the inventory).
+  let chain: Promise<void> = Promise.resolve();
   await new Promise<void>((resolve, reject) => {
     let failed = false;
     const fail = (err: unknown) => {
@@ -53,18 +54,21 @@ export async function forEachEntry(input: Readable, where: string, onEntry: (ent
         const type = checkEntry(where, entry.path, entry.type, entry.linkpath);
         const body = Readable.from(entry, { objectMode: false });
         const path = entry.path.replace(/^(\.\/)+/, '');
-        handled.push(
-          Promise.resolve(onEntry({ path, type, size: entry.size, linkpath: entry.linkpath, body })).catch((err) => {
+        chain = chain
+          .then(async () => {
+            if (failed) entry.resume();
+            else await onEntry({ path, type, size: entry.size, linkpath: entry.linkpath, body });
+          })
+          .catch((err) => {
             entry.resume();
             fail(err);
-          }),
-        );
+          });
       } catch (err) {
         entry.resume();
         fail(err);
       }
     });
-    parser.on('end', () => Promise.all(handled).then(() => !failed && resolve(), fail));
+    parser.on('end', () => chain.then(() => !failed && resolve(), fail));
     input.on('error', fail);
     input.pipe(parser as unknown as NodeJS.WritableStream);
   });

@@ -1,0 +1,191 @@
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { copyFile, mkdir, open, readdir, readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { indexTar } from '../../libs/oci/src';
+import { startRegistry, type RunningRegistry } from '../harness/registry';
+import { removeTempDir, tempDir } from '../harness/tmp';
+import { dockyard } from '../oci/support/cli';
+import { seedImages, type SeededImages } from '../oci/support/seed';
+import { buildImage, fetchBlob, fetchManifest, pushImage, randomLayer } from '../oci/support/test-images';
+import { cloneWorkspace, releaseWorkspace } from './workspace';
+
+const run = promisify(execFile);
+
+async function sha256File(file: string): Promise<string> {
+  return createHash('sha256').update(await readFile(file)).digest('hex');
+}
+
+describe('dockyard bundle (Release, against a real registry)', () => {
+  let registry: RunningRegistry;
+  let seeded: SeededImages;
+  let work: string;
+  const store = () => join(work, 'store');
+
+  function release(name: string, extra: string[], bundle: Record<string, unknown>) {
+    return { name, version: 'v1.0.0', images: { extra }, sync: { from: { registry: registry.host }, to: [{ registry: registry.host }] }, bundle: { name: `${name}-{version}`, files: [{ from: 'install.sh' }], ...bundle } };
+  }
+
+  beforeAll(async () => {
+    registry = await startRegistry();
+    seeded = await seedImages(registry.url);
+    work = await tempDir('bundle-e2e');
+  });
+  afterAll(async () => {
+    await registry?.stop();
+    if (work) await removeTempDir(work);
+  });
+
+  it('writes a registry-dir payload a stock registry serves digest-identical, and the same bytes from another clone', async () => {
+    const ws = join(work, 'ws1');
+    const project = await releaseWorkspace(ws, release('demo', ['app/multi:v1', 'app/single:v1'], { images: { format: 'registry-dir', file: 'images.tar.gz' } }), { 'install.sh': '#!/bin/sh\necho install\n' });
+    const first = await dockyard(['bundle', project], { DOCKYARD_STORE: store() });
+    expect(first.stderr).toBe('');
+    expect(first.exitCode).toBe(0);
+    const file = join(ws, 'dist', 'demo', 'bundle', 'demo-v1.0.0.tar.gz');
+    const listing = (await run('tar', ['-tzf', file])).stdout.trim().split('\n');
+    expect(listing).toEqual(['demo-v1.0.0/', 'demo-v1.0.0/inventory.json', 'demo-v1.0.0/images.tar.gz', 'demo-v1.0.0/install.sh', 'demo-v1.0.0/sha256sums.txt']);
+    const inventory = JSON.parse(await readFile(join(ws, 'dist', 'demo', 'bundle', 'inventory.json'), 'utf8'));
+    expect(inventory.images.map((i: { name: string; digest: string }) => [i.name, i.digest])).toEqual([
+      ['app/multi:v1', seeded.index.digest],
+      ['app/single:v1', seeded.single.manifest.digest],
+    ]);
+    // The shared base layer is stored once: the payload holds exactly the unique blobs.
+    const unique = new Set([seeded.base, ...seeded.amd64.layers, ...seeded.arm64.layers, ...seeded.single.layers, seeded.amd64.config, seeded.arm64.config, seeded.single.config].map((b) => b.digest));
+    expect(inventory.totals.uniqueBlobs).toBe(unique.size);
+
+    const unpacked = join(work, 'unpacked1');
+    await mkdir(unpacked);
+    await run('tar', ['-xzf', file, '-C', unpacked]);
+    expect((await run('sha256sum', ['-c', 'sha256sums.txt'], { cwd: join(unpacked, 'demo-v1.0.0') })).stdout).toContain('install.sh: OK');
+    const storage = join(work, 'served');
+    await mkdir(storage);
+    await run('tar', ['-xzf', join(unpacked, 'demo-v1.0.0', 'images.tar.gz'), '-C', storage]);
+    const dataFiles = (await run('find', [join(storage, 'docker/registry/v2/blobs'), '-name', 'data'])).stdout.trim().split('\n');
+    expect(dataFiles).toHaveLength(unique.size + 4); // + the index and three image manifests
+    const served = await startRegistry({ storageDir: storage, readOnly: true });
+    try {
+      expect((await fetchManifest({ base: served.url }, 'app/multi', 'v1'))?.digest).toBe(seeded.index.digest);
+      expect((await fetchManifest({ base: served.url }, 'app/single', 'v1'))?.digest).toBe(seeded.single.manifest.digest);
+      for (const image of [seeded.amd64, seeded.arm64]) {
+        expect((await fetchManifest({ base: served.url }, 'app/multi', image.manifest.digest))?.digest).toBe(image.manifest.digest);
+        for (const blob of [image.config, ...image.layers]) expect((await fetchBlob({ base: served.url }, 'app/multi', blob.digest))?.equals(blob.bytes)).toBe(true);
+      }
+      for (const blob of [seeded.single.config, ...seeded.single.layers]) expect((await fetchBlob({ base: served.url }, 'app/single', blob.digest))?.equals(blob.bytes)).toBe(true);
+    } finally {
+      await served.stop();
+    }
+
+    const clone = join(work, 'ws2');
+    await cloneWorkspace(ws, clone);
+    const second = await dockyard(['bundle', join(clone, 'releases', 'demo')], { DOCKYARD_STORE: join(work, 'store-2') });
+    expect(second.exitCode).toBe(0);
+    expect(await sha256File(join(clone, 'dist', 'demo', 'bundle', 'demo-v1.0.0.tar.gz'))).toBe(await sha256File(file));
+
+    const again = await dockyard(['bundle', project], { DOCKYARD_STORE: store() });
+    expect(again.stdout).toMatch(/downloaded 0 blobs \(0 bytes\)/);
+    expect(await sha256File(file)).toBe(await sha256File(join(clone, 'dist', 'demo', 'bundle', 'demo-v1.0.0.tar.gz')));
+
+    const verified = await dockyard(['bundle', 'verify', file]);
+    expect(verified.stdout).toMatch(/OK \(3 files and \d+ blobs checked, 2 images\)/);
+    expect(verified.exitCode).toBe(0);
+  });
+
+  it('names the corrupt blob and the images it breaks when one byte is flipped', async () => {
+    const ws = join(work, 'ws-flip');
+    const project = await releaseWorkspace(ws, release('flip', ['app/multi:v1', 'app/single:v1'], { file: 'flip.tar', images: { format: 'oci', file: 'images.tar' } }), { 'install.sh': 'echo\n' });
+    const made = await dockyard(['bundle', project], { DOCKYARD_STORE: store() });
+    expect(made.stderr).toBe('');
+    const file = join(ws, 'dist', 'flip', 'bundle', 'flip.tar');
+    const intact = await dockyard(['bundle', 'verify', file]);
+    expect(intact.stderr).toBe('');
+    expect(intact.exitCode).toBe(0);
+    const outer = await indexTar(file);
+    const payload = outer.get('flip-v1.0.0/images.tar')!;
+    const inner = join(work, 'inner.tar');
+    const handle = await open(file, 'r');
+    const bytes = Buffer.alloc(payload.size);
+    await handle.read(bytes, 0, payload.size, payload.offset);
+    await handle.close();
+    await (await import('node:fs/promises')).writeFile(inner, bytes);
+    const base = (await indexTar(inner)).get(`blobs/sha256/${seeded.base.digest.slice(7)}`)!;
+    const broken = join(work, 'broken.tar');
+    await copyFile(file, broken);
+    const at = payload.offset + base.offset + 100;
+    const h = await open(broken, 'r+');
+    const one = Buffer.alloc(1);
+    await h.read(one, 0, 1, at);
+    one[0] = one[0]! ^ 0xff;
+    await h.write(one, 0, 1, at);
+    await h.close();
+    const result = await dockyard(['bundle', 'verify', broken]);
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain(`corrupt blob ${seeded.base.digest} in images.tar`);
+    expect(result.stderr).toContain('breaks app/multi:v1, app/single:v1');
+    expect(result.stderr).toContain('corrupt file images.tar');
+  });
+
+  it('reads an OCI payload with skopeo, digests intact', async () => {
+    const ws = join(work, 'ws-oci');
+    const project = await releaseWorkspace(ws, release('ocidemo', ['app/multi:v1'], { images: { format: 'oci', file: 'images-oci.tar', platforms: ['linux/arm64'] } }), { 'install.sh': 'echo\n' });
+    expect((await dockyard(['bundle', project], { DOCKYARD_STORE: store() })).exitCode).toBe(0);
+    const unpacked = join(work, 'unpacked-oci');
+    await mkdir(unpacked);
+    await run('tar', ['-xzf', join(ws, 'dist', 'ocidemo', 'bundle', 'ocidemo-v1.0.0.tar.gz'), '-C', unpacked]);
+    const raw = (await run('skopeo', ['inspect', '--raw', `oci-archive:${join(unpacked, 'ocidemo-v1.0.0', 'images-oci.tar')}:app/multi:v1`], { encoding: 'buffer' })).stdout as unknown as Buffer;
+    const index = JSON.parse(raw.toString());
+    expect(index.manifests.map((m: { digest: string }) => m.digest)).toEqual([seeded.arm64.manifest.digest]);
+    const copied = join(work, 'oci-copied');
+    await run('skopeo', ['copy', `oci-archive:${join(unpacked, 'ocidemo-v1.0.0', 'images-oci.tar')}:app/multi:v1`, `dir:${copied}`, '--override-arch', 'arm64']);
+    const files = await readdir(copied);
+    for (const layer of seeded.arm64.layers) expect(files).toContain(layer.digest.slice(7));
+  });
+
+  it('a delta against the previous inventory carries only new blobs, and pushed onto the old release gives the full new one', async () => {
+    const target = await startRegistry();
+    try {
+      const ws = join(work, 'ws-delta');
+      const project = await releaseWorkspace(ws, release('delta', ['app/single:v1'], { images: { format: 'registry-dir', file: 'images.tar' } }), { 'install.sh': 'echo\n' });
+      expect((await dockyard(['bundle', project], { DOCKYARD_STORE: store() })).exitCode).toBe(0);
+      const full = join(ws, 'dist', 'delta', 'bundle', 'delta-v1.0.0.tar.gz');
+      const pushedFull = await dockyard(['bundle', 'push', full, '--to', target.host]);
+      expect(pushedFull.stderr).toBe('');
+      expect(pushedFull.exitCode).toBe(0);
+      const previous = join(work, 'previous-inventory.json');
+      await copyFile(join(ws, 'dist', 'delta', 'bundle', 'inventory.json'), previous);
+
+      const v2 = buildImage({ layers: [seeded.base, randomLayer(90_000)] });
+      await pushImage({ base: registry.url }, 'app/next', 'v2', v2);
+      const ws2 = join(work, 'ws-delta2');
+      const project2 = await releaseWorkspace(ws2, release('delta', ['app/single:v1', 'app/next:v2'], { images: { format: 'registry-dir', file: 'images.tar' } }), { 'install.sh': 'echo\n' });
+      const made = await dockyard(['bundle', project2, '--since', previous], { DOCKYARD_STORE: store() });
+      expect(made.exitCode).toBe(0);
+      const deltaFile = join(ws2, 'dist', 'delta', 'bundle', 'delta-v1.0.0.tar.gz');
+      const inventory = JSON.parse(await readFile(join(ws2, 'dist', 'delta', 'bundle', 'inventory.json'), 'utf8'));
+      const omitted = inventory.omittedBlobs.map((o: { digest: string }) => o.digest).sort();
+      expect(omitted).toEqual([seeded.base.digest, seeded.single.config.digest, ...seeded.single.layers.slice(1).map((l) => l.digest)].sort());
+      expect((await stat(deltaFile)).size).toBeLessThan((await stat(full)).size);
+      expect((await dockyard(['bundle', 'verify', deltaFile])).exitCode).toBe(0);
+
+      const fresh = await startRegistry();
+      try {
+        const refused = await dockyard(['bundle', 'push', deltaFile, '--to', fresh.host]);
+        expect(refused.exitCode).toBe(1);
+        expect(refused.stderr).toMatch(/left it out, and the registry does not have it/);
+      } finally {
+        await fresh.stop();
+      }
+      const pushed = await dockyard(['bundle', 'push', deltaFile, '--to', target.host]);
+      expect(pushed.stderr).toBe('');
+      expect(pushed.exitCode).toBe(0);
+      expect((await fetchManifest({ base: target.url }, 'app/next', 'v2'))?.digest).toBe(v2.manifest.digest);
+      expect((await fetchManifest({ base: target.url }, 'app/single', 'v1'))?.digest).toBe(seeded.single.manifest.digest);
+      await run('skopeo', ['copy', '--src-tls-verify=false', `docker://${target.host}/app/next:v2`, `dir:${join(work, 'next-pulled')}`]);
+      expect(await readdir(join(work, 'next-pulled'))).toContain(seeded.base.digest.slice(7));
+    } finally {
+      await target.stop();
+    }
+  });
+});
