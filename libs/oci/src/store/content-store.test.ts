@@ -1,0 +1,85 @@
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { gunzipSync } from 'node:zlib';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { sha256Digest } from '../digest';
+import { storeLayer } from '../image/layer';
+import type { Blob } from '../image/model';
+import { MediaType } from '../media-types';
+import { ContentStore } from './content-store';
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'content-store-'));
+});
+afterEach(() => rm(dir, { recursive: true, force: true }));
+
+const data = Buffer.from('0123456789'.repeat(1000));
+
+/** A remote blob that records the offsets it was opened at and can serve wrong bytes. */
+function remote(bytes: Buffer, served = bytes): Blob & { opens: number[] } {
+  const opens: number[] = [];
+  return {
+    opens,
+    descriptor: { mediaType: 'application/octet-stream', digest: sha256Digest(bytes), size: bytes.length },
+    origin: { key: 'registry:example' },
+    open: async (offset = 0) => {
+      opens.push(offset);
+      return Readable.from([served.subarray(offset)]);
+    },
+  };
+}
+
+describe('content store', () => {
+  it('fetches a blob once; a second fetch reads nothing remote', async () => {
+    const store = new ContentStore(dir);
+    const blob = remote(data);
+    await store.fetch(blob);
+    await store.fetch(blob);
+    expect(blob.opens).toEqual([0]);
+    expect((await readFile(store.path(blob.descriptor.digest))).equals(data)).toBe(true);
+    expect(JSON.parse(await readFile(join(dir, 'oci-layout'), 'utf8'))).toEqual({ imageLayoutVersion: '1.0.0' });
+  });
+
+  it('resumes the partial download a killed process left, from where it stopped', async () => {
+    const store = new ContentStore(dir);
+    const blob = remote(data);
+    const final = store.path(blob.descriptor.digest);
+    await store.fetch(remote(Buffer.from('x'))); // creates the folders
+    await writeFile(`${final}.partial.999999999`, data.subarray(0, 4000));
+    await store.fetch(blob);
+    expect(blob.opens).toEqual([4000]);
+    expect((await readFile(final)).equals(data)).toBe(true);
+    expect((await readdir(join(dir, 'blobs', 'sha256'))).filter((n) => n.includes('.partial'))).toEqual([]);
+  });
+
+  it('stores nothing when the bytes do not match the digest', async () => {
+    const store = new ContentStore(dir);
+    const corrupt = Buffer.from(data);
+    corrupt[500] ^= 1;
+    const blob = remote(data, corrupt);
+    await expect(store.fetch(blob)).rejects.toThrow(/does not match the expected/);
+    expect(await store.has(blob.descriptor.digest)).toBe(false);
+    expect((await readdir(join(dir, 'blobs', 'sha256'))).filter((n) => n.includes('.partial'))).toEqual([]);
+  });
+
+  it('stores a built layer by its compressed digest with the tar digest as diffID, the same bytes every time', async () => {
+    const store = new ContentStore(dir);
+    const tar = Buffer.alloc(4096, 7);
+    const one = await storeLayer(store, Readable.from([tar]));
+    const two = await storeLayer(store, Readable.from([tar]));
+    expect(one.descriptor).toEqual(two.descriptor);
+    expect(one.descriptor.mediaType).toBe(MediaType.ociLayerGzip);
+    expect(one.diffId).toBe(sha256Digest(tar));
+    const stored = await readFile(store.path(one.descriptor.digest));
+    expect(sha256Digest(stored)).toBe(one.descriptor.digest);
+    expect(gunzipSync(stored).equals(tar)).toBe(true);
+  });
+
+  it('lives where DOCKYARD_STORE says, else in the XDG cache', () => {
+    expect(ContentStore.default({ DOCKYARD_STORE: '/srv/store' }).dir).toBe('/srv/store');
+    expect(ContentStore.default({ XDG_CACHE_HOME: '/c' }).dir).toBe('/c/dockyard/store');
+  });
+});
