@@ -56,7 +56,7 @@ export interface Release {
   description?: string;
   components?: Component[];
   placeholders?: Record<string, string>;
-  images?: { stripRegistry?: boolean; extra?: string[]; exclude?: string[] };
+  images?: { stripRegistry?: boolean; extra?: string[]; exclude?: string[]; optional?: 'include' | 'exclude'; tests?: 'include' | 'exclude' };
   sync?: SyncSpec;
   ships?: { plugins?: string[]; appImages?: string[] };
   bundle?: {
