@@ -16,10 +16,12 @@ describe('dockyard images', () => {
       'docker.io/bitnami/kubectl:1.29',
       'registry.example.com/platform/backup:v1.4.2',
       'registry.example.com/platform/seed:v3.1.0',
+      'registry.k8s.io/defaultbackend-amd64:1.5',
       'registry.k8s.io/ingress-nginx/controller:v1.9.5@sha256:b3aba22b1da80e7acfc52b115cae1d4c687172cbf2b742d5b502419c25ff340e',
       'registry.k8s.io/ingress-nginx/kube-webhook-certgen:v20231011-8b53cabe0@sha256:a7943503b45d552785aa3b5e457f169a5661fb94d82b8a3373bcd9ebaf9aac80',
+      'registry.k8s.io/ingress-nginx/opentelemetry:v20230721-3e2062ee5@sha256:13bee3f5223883d3ca62fee7309ad02d22ec00ff0d7033e3e9aca7a9f60fd472',
     ]);
-    expect(images[3]).toMatchObject({ tag: 'v1.9.5', digest: 'sha256:b3aba22b1da80e7acfc52b115cae1d4c687172cbf2b742d5b502419c25ff340e' });
+    expect(images[4]).toMatchObject({ tag: 'v1.9.5', digest: 'sha256:b3aba22b1da80e7acfc52b115cae1d4c687172cbf2b742d5b502419c25ff340e' });
     expect(images[0].sources).toEqual([{ file: 'manifests/input/jobs.yml', keyPath: 'spec.jobTemplate.spec.template.spec.initContainers[0].image', line: 25 }]);
   });
 
@@ -49,7 +51,7 @@ describe('dockyard images', () => {
     const run = await dockyard(dir, ['images', 'm']);
     expect(run.code).toBe(0);
     expect(run.stdout).toBe('docker.io/library/nginx:1.25');
-    expect(run.stderr).toContain('warning: m/bad.yaml: spec.containers[0].image: "Not/Valid:1" is not an image reference');
+    expect(run.stderr).toContain('warning: m/bad.yaml:4: spec.containers[0].image: "Not/Valid:1" is not an image reference');
   });
 
   it('meets the quality bar on the fixture charts (recall >= 95%, precision >= 98%)', async () => {

@@ -1,5 +1,6 @@
 import type { Chart } from './chart';
 import type { Finding } from './finding';
+import { definesIn, mentionedValuesPaths, type ChartContext } from './go-template';
 import { imagesInTemplate } from './template-images';
 import { imagesInValues } from './values-images';
 import { getPath, isTreeMap, Leaf, leafText, mergeTrees, parseYamlTrees, type Tree, type TreeMap } from './yaml-tree';
@@ -7,56 +8,96 @@ import { getPath, isTreeMap, Leaf, leafText, mergeTrees, parseYamlTrees, type Tr
 const IMAGE_ANNOTATIONS = ['helm.sh/images', 'artifacthub.io/images'];
 
 /**
- * Every image a chart would run with its default values (plus `overrides`, e.g. a sealos
- * `charts/<chart>.values.yaml`): values shapes, evaluable template lines, image annotations,
- * and subcharts with the parent's values and globals applied the way Helm coalesces them.
+ * Every image a chart runs with its default values (plus `overrides`, e.g. a sealos
+ * `charts/<chart>.values.yaml`), and the optional ones with the settings that switch them on:
+ * template lines rendered statically, values shapes a template reads, image annotations, and
+ * subcharts with the parent's values and globals applied the way Helm coalesces them.
  */
-export function imagesInChart(chart: Chart, overrides?: Tree, parentGlobal?: Tree, disabled = false): Finding[] {
+export function imagesInChart(chart: Chart, overrides?: Tree): Finding[] {
+  return chartImages(chart, overrides, undefined, allDefines(chart));
+}
+
+function chartImages(chart: Chart, overrides: Tree | undefined, parentGlobal: Tree | undefined, defines: Map<string, string>): Finding[] {
   let values = mergeTrees(chart.values, overrides);
   if (parentGlobal !== undefined) {
     const global = mergeTrees(isTreeMap(values) ? values.global : undefined, parentGlobal);
     values = mergeTrees(values, { global } as TreeMap);
   }
-  const fromTemplates = chart.templates.flatMap((t) => imagesInTemplate(t.file, t.text, { values, chart, disabled }));
-  const findings: Finding[] = [
-    ...withoutRenderedValues(imagesInValues(values, { appVersion: chart.appVersion, disabled }), fromTemplates),
-    ...fromTemplates,
-    ...imagesInAnnotations(chart, disabled),
-  ];
+  const findings: Finding[] = [];
+  if (chart.type !== 'library') {
+    const context: ChartContext = { values, chart: { name: chart.name, appVersion: chart.appVersion, version: chart.version }, defines };
+    const testsFolder = `${chart.display}/templates/tests/`;
+    const fromTemplates = chart.templates.flatMap((t) => imagesInTemplate(t.file, t.text, { context, test: t.file.startsWith(testsFolder) }));
+    const subchartKeys = chart.subcharts.flatMap((sub) => usesOf(chart, sub).map((use) => use.alias ?? use.name));
+    const fromValues = valuesReadByTemplates(chart, imagesInValues(values, { skipKeys: subchartKeys }), fromTemplates, defines);
+    const rendering = fromTemplates.filter((f) => !f.neverRendered);
+    findings.push(...fromValues, ...withoutCoveredUnresolved(rendering, fromValues), ...imagesInAnnotations(chart));
+  }
   const global = isTreeMap(values) ? values.global : undefined;
   for (const subchart of chart.subcharts) {
-    const dependencies = chart.dependencies.filter((d) => d.name === subchart.name);
-    const uses = dependencies.length > 0 ? dependencies : [{ name: subchart.name, alias: undefined, condition: undefined }];
-    for (const use of uses) {
+    for (const use of usesOf(chart, subchart)) {
       const key = use.alias ?? use.name;
-      const off = disabled || conditionIsFalse(values, use.condition);
-      findings.push(...imagesInChart(subchart, getPath(values, [key]), global, off));
+      const switchedOff = conditionSwitch(values, use.condition);
+      for (const finding of chartImages(subchart, getPath(values, [key]), global, defines)) {
+        const settings = [...(finding.optional ?? []).map((s) => `${key}.${s}`), ...(switchedOff ?? [])];
+        findings.push(settings.length > 0 ? { ...finding, optional: settings } : finding);
+      }
     }
   }
   return findings;
 }
 
-/**
- * A template line that renders an image from values is better evidence than the values-shape
- * guess for the same map (it knows the chart's own tag default), so the guess is dropped.
- */
-function withoutRenderedValues(fromValues: Finding[], fromTemplates: Finding[]): Finding[] {
-  const read = fromTemplates.flatMap((f) => f.valuesRead ?? []);
-  return fromValues.filter((f) => f.valuesPath === undefined || !read.some((path) => path === f.valuesPath || path.startsWith(`${f.valuesPath}.`)));
+function usesOf(chart: Chart, subchart: Chart): { name: string; alias?: string; condition?: string }[] {
+  const dependencies = chart.dependencies.filter((d) => d.name === subchart.name);
+  return dependencies.length > 0 ? dependencies : [{ name: subchart.name }];
 }
 
-/** Helm evaluates the first condition path that exists; only an explicit `false` disables. */
-function conditionIsFalse(values: Tree | undefined, condition: string | undefined): boolean {
-  if (!condition) return false;
+/** Helm shares `define`s across a chart and all its subcharts. */
+function allDefines(chart: Chart, into = new Map<string, string>()): Map<string, string> {
+  for (const template of chart.templates) for (const [name, body] of definesIn(template.text)) if (!into.has(name)) into.set(name, body);
+  for (const subchart of chart.subcharts) allDefines(subchart, into);
+  return into;
+}
+
+/**
+ * Values shapes count only when a template reads them: a rendered template line is better
+ * evidence (it knows the chart's own tag default), so the shape it rendered is dropped; a shape
+ * no template mentions (a library's example values, leftovers) is not an image that runs. A
+ * chart without templates (a values-only sealos chart), or one that hands its whole context to
+ * a helper it does not ship, may read any of them, so all are kept.
+ */
+function valuesReadByTemplates(chart: Chart, fromValues: Finding[], fromTemplates: Finding[], defines: Map<string, string>): Finding[] {
+  const rendered = fromTemplates.flatMap((f) => (f.neverRendered ? f.mentions ?? [] : f.unresolved ? [] : f.valuesRead ?? []));
+  const mentioned = chart.templates.flatMap((t) => mentionedValuesPaths(t.text));
+  const readsAnything = chart.templates.length === 0 || chart.templates.some((t) => passesContextToMissingHelper(t.text, defines));
+  const renders = (path: string) => rendered.some((read) => read === path || read.startsWith(`${path}.`));
+  const mentions = (path: string) => readsAnything || mentioned.some((m) => m === path || path.startsWith(`${m}.`) || m.startsWith(`${path}.`));
+  return fromValues.filter((f) => f.valuesPath === undefined || (!renders(f.valuesPath) && mentions(f.valuesPath)));
+}
+
+function passesContextToMissingHelper(text: string, defines: Map<string, string>): boolean {
+  return [...text.matchAll(/\b(?:include|template)\s+"([^"]+)"\s+(?:\.|\$)\s*[)|}-]/g)].some((m) => !defines.has(m[1]));
+}
+
+/** An unresolved template line whose values a kept values shape already answers says nothing new. */
+function withoutCoveredUnresolved(fromTemplates: Finding[], fromValues: Finding[]): Finding[] {
+  const answered = fromValues.filter((f) => !f.unresolved && f.valuesPath !== undefined).map((f) => f.valuesPath!);
+  return fromTemplates.filter((f) => !f.unresolved || !(f.mentions ?? []).some((m) => answered.some((path) => m === path || m.startsWith(`${path}.`) || path.startsWith(`${m}.`))));
+}
+
+/** The settings that switch on a subchart whose condition is false; undefined when it is on. */
+function conditionSwitch(values: Tree | undefined, condition: string | undefined): string[] | undefined {
+  if (!condition) return undefined;
+  // Helm evaluates the first condition path that exists; only an explicit false disables.
   for (const path of condition.split(',').map((p) => p.trim()).filter(Boolean)) {
     const value = getPath(values, path.split('.'));
-    if (value instanceof Leaf) return value.text.trim() === 'false';
+    if (value instanceof Leaf) return value.text.trim() === 'false' ? [`${path}=true`] : undefined;
   }
-  return false;
+  return undefined;
 }
 
 /** HIP-0015 `helm.sh/images` and `artifacthub.io/images`: a YAML list of `{name, image}` in a string. */
-function imagesInAnnotations(chart: Chart, disabled: boolean): Finding[] {
+function imagesInAnnotations(chart: Chart): Finding[] {
   const findings: Finding[] = [];
   for (const key of IMAGE_ANNOTATIONS) {
     const annotation = chart.annotations[key];
@@ -67,7 +108,7 @@ function imagesInAnnotations(chart: Chart, disabled: boolean): Finding[] {
     if (!Array.isArray(list)) continue;
     list.forEach((entry, i) => {
       const image = entry instanceof Leaf ? entry.text.trim() : isTreeMap(entry) ? leafText(entry, 'image') : undefined;
-      if (image) findings.push({ text: image, source: { file, keyPath: `annotations.${JSON.stringify(key)}[${i}]`, line: annotation.line }, disabled });
+      if (image) findings.push({ text: image, source: { file, keyPath: `annotations.${JSON.stringify(key)}[${i}]`, line: annotation.line } });
     });
   }
   return findings;

@@ -19,6 +19,9 @@ export interface ChartTemplate {
 export interface Chart {
   name: string;
   appVersion?: string;
+  version?: string;
+  /** `library` charts only hold `define`s for other charts; they render nothing themselves. */
+  type?: string;
   /** How files of this chart are named in sources: a folder, or `x.tgz!/name` inside an archive. */
   display: string;
   values: Tree | undefined;
@@ -93,6 +96,8 @@ async function chartFromFiles(files: Map<string, Buffer>, display: string, probl
   return {
     name,
     appVersion: leafText(metadata, 'appVersion'),
+    version: leafText(metadata, 'version'),
+    type: leafText(metadata, 'type'),
     display,
     values: parsedValues?.documents[0],
     annotations: isTreeMap(annotations) ? annotations : Object.create(null),

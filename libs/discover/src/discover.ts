@@ -13,8 +13,11 @@ import { parseYamlTrees, type Tree } from './yaml-tree';
 export interface DiscoverOptions {
   /** Source file names are shown relative to this folder (default: the current directory). */
   relativeTo?: string;
-  /** Keep images helm would not render with default values (`enabled: false`, disabled subcharts). */
-  includeDisabled?: boolean;
+  /**
+   * Images that default values do not render but a setting switches on (metrics exporters,
+   * `volumePermissions` shells, disabled subcharts): listed with `enabledBy` (default), or left out.
+   */
+  optional?: 'include' | 'exclude';
   /** Images added to the result, e.g. from a project's `images.extra`. */
   extra?: Finding[];
   /** References removed from the result (raw or normalised), in addition to `.sealignore` lines. */
@@ -24,7 +27,10 @@ export interface DiscoverOptions {
 export interface DiscoveryResult {
   /** De-duplicated, sorted by `ref`. */
   images: DiscoveredImage[];
+  /** Warnings: unreadable files, references that are not valid, images that cannot be resolved. */
   problems: DiscoveryProblem[];
+  /** Input paths that do not exist: an error, the result is incomplete. */
+  missing: string[];
 }
 
 const SKIPPED_DIRECTORIES = new Set(['.git', 'node_modules']);
@@ -44,20 +50,21 @@ export async function discoverImages(paths: string[], options: DiscoverOptions =
     try {
       info = await stat(path);
     } catch {
-      scan.problems.push({ file: scan.display(path), message: 'no such file or folder; check the path' });
+      scan.missing.push(path);
       continue;
     }
     if (info.isDirectory()) await scan.directory(path);
     else await scan.file(path, new Map());
   }
   scan.findings.push(...(options.extra ?? []));
-  return { images: merge(scan, options), problems: scan.problems };
+  return { images: merge(scan, options), problems: scan.problems, missing: scan.missing };
 }
 
 class Scan {
   readonly findings: Finding[] = [];
   readonly problems: DiscoveryProblem[] = [];
   readonly ignored: string[] = [];
+  readonly missing: string[] = [];
 
   constructor(private readonly root: string) {}
 
@@ -131,24 +138,48 @@ function merge(scan: Scan, options: DiscoverOptions): DiscoveredImage[] {
     const parsed = checkReference(line);
     if (parsed.ok) excluded.add(formatReference(parsed.ref));
   }
-  const byRef = new Map<string, DiscoveredImage>();
+  const byRef = new Map<string, { image: DiscoveredImage; sightings: Finding[] }>();
   for (const finding of scan.findings) {
-    if (finding.disabled && !options.includeDisabled) continue;
-    const parsed = checkReference(finding.text);
+    if (finding.optional && options.optional === 'exclude') continue;
+    const where = finding.source.keyPath ?? '';
+    if (finding.unresolved) {
+      scan.problems.push({ file: finding.source.file, line: finding.source.line, message: unresolvedMessage(finding) });
+      continue;
+    }
+    const text = digestInTagField(finding.text);
+    const parsed = checkReference(text);
     if (!parsed.ok) {
-      const where = finding.source.keyPath ?? (finding.source.line ? `line ${finding.source.line}` : '');
-      scan.problems.push({ file: finding.source.file, message: `${where ? `${where}: ` : ''}"${finding.text}" is not an image reference (${parsed.reason}); ignored` });
+      scan.problems.push({ file: finding.source.file, line: finding.source.line, message: `${where ? `${where}: ` : ''}"${finding.text}" is not an image reference (${parsed.reason}); ignored` });
       continue;
     }
     const ref = formatReference(parsed.ref);
     if (excluded.has(finding.text) || excluded.has(ref)) continue;
-    const image = byRef.get(ref) ?? { ref, ...parsed.ref, sources: [] };
-    image.sources.push(finding.source);
-    byRef.set(ref, image);
+    const entry = byRef.get(ref) ?? { image: { ref, ...parsed.ref, sources: [] }, sightings: [] };
+    entry.image.sources.push(finding.source);
+    entry.sightings.push(finding);
+    byRef.set(ref, entry);
   }
   return [...byRef.values()]
-    .map((image) => ({ ...image, sources: uniqueSources(image.sources) }))
+    .map(({ image, sightings }) => ({ ...image, sources: uniqueSources(image.sources), ...markers(sightings) }))
     .sort((a, b) => compare(a.ref, b.ref));
+}
+
+/** An image is optional or a test image only when every sighting of it is. */
+function markers(sightings: Finding[]): Pick<DiscoveredImage, 'enabledBy' | 'test'> {
+  const optional = sightings.every((f) => f.optional) ? { enabledBy: [...new Set(sightings.flatMap((f) => f.optional!))].sort() } : {};
+  return { ...optional, ...(sightings.every((f) => f.test) ? { test: true } : {}) };
+}
+
+/** `repo:sha256:<hex>`, a digest rendered into a tag field, is what the chart means as `repo@sha256:<hex>`. */
+function digestInTagField(text: string): string {
+  return text.replace(/:(sha256:[0-9a-f]{64})$/i, '@$1');
+}
+
+function unresolvedMessage(finding: Finding): string {
+  const keys = [...new Set([...(finding.mentions ?? []), ...(finding.valuesPath !== undefined ? [finding.valuesPath] : [])])];
+  const where = finding.source.keyPath ? `${finding.source.keyPath}: ` : '';
+  const values = keys.length > 0 ? ` (values key${keys.length === 1 ? '' : 's'} ${keys.join(', ')})` : '';
+  return `${where}image "${finding.text}" cannot be resolved: ${finding.unresolved}${values}; not listed — set the value, or add the image to images.extra`;
 }
 
 function uniqueSources(sources: ImageSource[]): ImageSource[] {

@@ -6,11 +6,14 @@ import type { DiscoveredImage } from './finding';
 export interface ImagesOutputOptions {
   /** `images.list` lines without the registry host (`release/app-admin:v0.3.17`), as `images_platform.list` had them. */
   stripRegistry?: boolean;
+  /** List `helm test` pods' images too (they are always in images.json, marked `test: true`). */
+  includeTests?: boolean;
 }
 
-/** `images.list` content: one reference per line, sorted, de-duplicated. */
+/** `images.list` content: one reference per line, sorted, de-duplicated; test images only when asked. */
 export function formatImagesList(images: DiscoveredImage[], options: ImagesOutputOptions = {}): string {
-  const lines = new Set(images.map((image) => (options.stripRegistry ? formatWithoutRegistry(image) : image.ref)));
+  const listed = options.includeTests ? images : images.filter((image) => !image.test);
+  const lines = new Set(listed.map((image) => (options.stripRegistry ? formatWithoutRegistry(image) : image.ref)));
   const sorted = [...lines].sort();
   return sorted.length === 0 ? '' : `${sorted.join('\n')}\n`;
 }
@@ -27,6 +30,8 @@ export function toJson(image: DiscoveredImage): Record<string, unknown> {
     repository: image.repository,
     ...(image.tag ? { tag: image.tag } : {}),
     ...(image.digest ? { digest: image.digest } : {}),
+    ...(image.enabledBy ? { optional: true, enabledBy: image.enabledBy } : {}),
+    ...(image.test ? { test: true } : {}),
     sources: image.sources,
   };
 }

@@ -1,10 +1,19 @@
 import { existsSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { discoverImages, formatImagesList, toJson, writeImagesOutput, type DiscoverOptions, type Finding } from '../../../../libs/discover/src';
+import {
+  discoverImages,
+  formatImagesList,
+  toJson,
+  writeImagesOutput,
+  type DiscoverOptions,
+  type DiscoveryProblem,
+  type DiscoveryResult,
+  type Finding,
+} from '../../../../libs/discover/src';
 import { UsageError, type Command } from '../command';
 import { releaseProjectOrReport } from '../release-project-arg';
 
-const usage = `Usage: dockyard images PATH... [--json] [--strip-registry] [--include-disabled] [--out DIR]
+const usage = `Usage: dockyard images PATH... [--json] [--strip-registry] [--exclude-optional] [--include-tests] [--out DIR]
        dockyard images --project PROJECT [--out DIR]
 
 Finds every image that Helm charts (folders and .tgz, subcharts included), Kubernetes
@@ -12,12 +21,21 @@ manifests, sealos shim lists (images/shim/) and Dockerfile/Kubefile FROM lines w
 statically; .sealignore lines are removed. References are normalised like Docker
 (nginx -> docker.io/library/nginx:latest), tag and digest both kept.
 
-  PATH                charts, manifests or folders to scan
-  --json              print a JSON array of {ref, registry, repository, tag, digest, sources}
+Optional images (metrics exporters, volume-permission shells, disabled subcharts: whatever a
+setting switches on) are listed by default, marked "optional": true in images.json with the
+settings that enable them. helm test pods are marked "test": true in images.json and left out
+of images.list. An image whose reference cannot be known statically is a warning naming
+file:line and the values key, never a guess.
+
+  PATH                charts, manifests or folders to scan (each must exist)
+  --json              print a JSON array of {ref, registry, repository, tag, digest, optional,
+                      enabledBy, test, sources}
   --strip-registry    list lines without the registry host (images_platform.list format)
-  --include-disabled  also list images under "enabled: false" and disabled subcharts
+  --exclude-optional  leave out images the default values do not switch on
+  --include-tests     also list helm test pods' images in images.list
   --out DIR           write DIR/images.list and DIR/images.json instead of printing
-  --project PROJECT   scan a Release's collect output with its images: settings; writes
+  --project PROJECT   scan a Release's collect output with its images: settings (optional:
+                      include|exclude, tests: include|exclude); writes
                       <workspace>/dist/<project>/images/ unless --out is given`;
 
 export const imagesCommand: Command = {
@@ -26,48 +44,60 @@ export const imagesCommand: Command = {
   options: {
     json: { type: 'boolean' },
     'strip-registry': { type: 'boolean' },
-    'include-disabled': { type: 'boolean' },
+    'exclude-optional': { type: 'boolean' },
+    'include-tests': { type: 'boolean' },
     out: { type: 'string' },
     project: { type: 'string' },
   },
   async run({ values, positionals }) {
-    const includeDisabled = Boolean(values['include-disabled']);
     if (values.project !== undefined) {
       if (positionals.length > 0) throw new UsageError(`give either PATHs or --project, not both\n\n${usage}`);
-      return projectImages(values.project as string, values.out as string | undefined, includeDisabled);
+      return projectImages(values.project as string, values.out as string | undefined);
     }
     if (positionals.length === 0) throw new UsageError(`name at least one chart, manifest or folder\n\n${usage}`);
-    const { images, problems } = await discoverImages(positionals.map((p) => resolve(p)), { includeDisabled });
-    for (const problem of problems) console.error(`warning: ${problem.file}: ${problem.message}`);
-    const stripRegistry = Boolean(values['strip-registry']);
+    const result = await discoverImages(positionals.map((p) => resolve(p)), { optional: values['exclude-optional'] ? 'exclude' : 'include' });
+    if (!reportProblems(result)) return 1;
+    const { images } = result;
+    const output = { stripRegistry: Boolean(values['strip-registry']), includeTests: Boolean(values['include-tests']) };
     if (values.out !== undefined) {
-      await writeImagesOutput(resolve(values.out as string), images, { stripRegistry });
+      await writeImagesOutput(resolve(values.out as string), images, output);
       console.log(`${images.length} image${images.length === 1 ? '' : 's'} written to ${values.out as string}/images.list and images.json`);
     } else if (values.json) {
       console.log(JSON.stringify(images.map(toJson), null, 2));
     } else {
-      process.stdout.write(formatImagesList(images, { stripRegistry }));
+      process.stdout.write(formatImagesList(images, output));
     }
     return 0;
   },
 };
 
-async function projectImages(path: string, out: string | undefined, includeDisabled: boolean): Promise<number> {
+/** Prints warnings; false (after saying which) when an input does not exist, since the list would be incomplete. */
+function reportProblems(result: DiscoveryResult): boolean {
+  for (const problem of result.problems) console.error(`warning: ${where(problem)}: ${problem.message}`);
+  for (const path of result.missing) console.error(`dockyard images: ${relative(process.cwd(), path) || path}: no such file or folder; check the path`);
+  return result.missing.length === 0;
+}
+
+function where(problem: DiscoveryProblem): string {
+  return problem.line ? `${problem.file}:${problem.line}` : problem.file;
+}
+
+async function projectImages(path: string, out: string | undefined): Promise<number> {
   const project = await releaseProjectOrReport(path);
   if (!project) return 1;
   const dist = join(project.workspaceRoot, 'dist', project.spec.name);
   const collected = join(dist, 'collect');
   const settings = project.spec.images ?? {};
   const extra: Finding[] = (settings.extra ?? []).map((text, i) => ({ text, source: { file: project.file, keyPath: `images.extra[${i}]` } }));
-  const options: DiscoverOptions = { relativeTo: collected, includeDisabled, extra, exclude: settings.exclude };
+  const options: DiscoverOptions = { relativeTo: collected, optional: settings.optional ?? 'include', extra, exclude: settings.exclude };
   if (!existsSync(collected)) {
     console.error(`${relative(process.cwd(), collected)} does not exist; run \`dockyard collect ${path}\` first`);
     return 1;
   }
-  const { images, problems } = await discoverImages([collected], options);
-  for (const problem of problems) console.error(`warning: ${problem.file}: ${problem.message}`);
+  const result = await discoverImages([collected], options);
+  if (!reportProblems(result)) return 1;
   const outDir = resolve(out ?? join(dist, 'images'));
-  await writeImagesOutput(outDir, images, { stripRegistry: settings.stripRegistry });
-  console.log(`${images.length} image${images.length === 1 ? '' : 's'} written to ${relative(process.cwd(), outDir) || outDir}/images.list and images.json`);
+  await writeImagesOutput(outDir, result.images, { stripRegistry: settings.stripRegistry, includeTests: settings.tests === 'include' });
+  console.log(`${result.images.length} image${result.images.length === 1 ? '' : 's'} written to ${relative(process.cwd(), outDir) || outDir}/images.list and images.json`);
   return 0;
 }

@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { definesIn, newTrace, renderTemplate, rootScope, type ChartContext } from './go-template';
+import { parseYamlTrees } from './yaml-tree';
+
+const BITNAMI_COMMON_IMAGE = `{{- define "common.images.image" -}}
+{{- $registryName := default .imageRoot.registry ((.global).imageRegistry) -}}
+{{- $repositoryName := .imageRoot.repository -}}
+{{- $separator := ":" -}}
+{{- $termination := .imageRoot.tag | toString -}}
+{{- if not .imageRoot.tag }}
+  {{- if .chart }}
+    {{- $termination = .chart.AppVersion | toString -}}
+  {{- end -}}
+{{- end -}}
+{{- if .imageRoot.digest }}
+    {{- $separator = "@" -}}
+    {{- $termination = .imageRoot.digest | toString -}}
+{{- end -}}
+{{- if $registryName }}
+    {{- printf "%s/%s%s%s" $registryName $repositoryName $separator $termination -}}
+{{- else -}}
+    {{- printf "%s%s%s"  $repositoryName $separator $termination -}}
+{{- end -}}
+{{- end -}}`;
+
+function context(values: string, templates: string[] = [], appVersion = '2.44.0'): ChartContext {
+  const defines = new Map<string, string>();
+  for (const text of templates) for (const [name, body] of definesIn(text)) defines.set(name, body);
+  return { values: parseYamlTrees(values, 'values.yaml').documents[0], chart: { name: 'c', appVersion }, defines };
+}
+
+describe('renderTemplate', () => {
+  it("evaluates bitnami's common.images.image with a digest, a global registry and the chart's appVersion", () => {
+    const values = 'global: {imageRegistry: ""}\nimage: {registry: docker.io, repository: bitnami/nginx, tag: 1.25.3, digest: ""}\nshell: {registry: docker.io, repository: bitnami/os-shell, tag: 12-debian-12-r16, digest: "sha256:abc"}';
+    const ctx = context(values, [BITNAMI_COMMON_IMAGE]);
+    expect(renderTemplate('{{ include "common.images.image" (dict "imageRoot" .Values.image "global" .Values.global) }}', rootScope(ctx))).toBe('docker.io/bitnami/nginx:1.25.3');
+    expect(renderTemplate('{{ include "common.images.image" (dict "imageRoot" .Values.shell "global" .Values.global) }}', rootScope(ctx))).toBe('docker.io/bitnami/os-shell@sha256:abc');
+    const mirrored = context(values.replace('imageRegistry: ""', 'imageRegistry: mirror.local'), [BITNAMI_COMMON_IMAGE]);
+    expect(renderTemplate('{{ include "common.images.image" (dict "imageRoot" .Values.image "global" .Values.global "chart" .Chart) }}', rootScope(mirrored))).toBe('mirror.local/bitnami/nginx:1.25.3');
+  });
+
+  it('renders inline if blocks, default with printf of .Chart.AppVersion, trimPrefix and tpl of a values string', () => {
+    const ctx = context('image: {repository: ghcr.io/dexidp/dex, tag: "", digest: ""}\nedition: community\nsonar: {repository: sonarqube, tag: "10.6.0-{{ .Values.edition }}"}');
+    const dex = '{{ .Values.image.repository }}:{{ .Values.image.tag | default (printf "v%s" .Chart.AppVersion) }}{{ if .Values.image.digest }}@{{ .Values.image.digest }}{{ end }}';
+    expect(renderTemplate(dex, rootScope(ctx))).toBe('ghcr.io/dexidp/dex:v2.44.0');
+    expect(renderTemplate('x:{{ trimPrefix "v" .Chart.AppVersion }}', rootScope(context('', [], 'v1.2.3')))).toBe('x:1.2.3');
+    expect(renderTemplate('{{ .Values.sonar.repository }}:{{ tpl .Values.sonar.tag . }}', rootScope(ctx))).toBe('sonarqube:10.6.0-community');
+  });
+
+  it("evaluates a chart's own tag helper, and records the values paths it read", () => {
+    const helpers = `{{- define "jenkins.controller.tag" -}}
+{{- if .Values.controller.image.tag -}}
+{{- .Values.controller.image.tag -}}
+{{- else -}}
+{{- .Chart.AppVersion -}}-{{- .Values.controller.image.tagLabel -}}
+{{- end -}}
+{{- end -}}`;
+    const ctx = context('controller: {image: {registry: docker.io, repository: jenkins/jenkins, tag: "", tagLabel: jdk17}}', [helpers], '2.452.2');
+    const trace = newTrace();
+    expect(renderTemplate('{{ .Values.controller.image.registry }}/{{ .Values.controller.image.repository }}:{{- include "jenkins.controller.tag" . -}}', rootScope(ctx, trace))).toBe('docker.io/jenkins/jenkins:2.452.2-jdk17');
+    expect([...trace.read]).toEqual(expect.arrayContaining(['controller.image.repository', 'controller.image.tag', 'controller.image.tagLabel']));
+  });
+
+  it('knows what it cannot know: .Release, range over values, unknown helpers', () => {
+    const ctx = context('list: [a]');
+    expect(renderTemplate('{{ .Release.Name }}/x:1', rootScope(ctx))).toBeUndefined();
+    expect(renderTemplate('{{ range .Values.list }}{{ . }}{{ end }}', rootScope(ctx))).toBeUndefined();
+    expect(renderTemplate('{{ include "nowhere" . }}', rootScope(ctx))).toBeUndefined();
+    expect(renderTemplate('{{ .Values.list | toYaml }}', rootScope(ctx))).toBeUndefined();
+  });
+
+  it('records the switch of an enabled: false map a path passes through', () => {
+    const trace = newTrace();
+    renderTemplate('{{ .Values.metrics.image.repository }}', rootScope(context('metrics: {enabled: false, image: {repository: x/m}}'), trace));
+    expect([...trace.switches]).toEqual(['metrics.enabled=true']);
+  });
+});
