@@ -1,18 +1,26 @@
 import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { rename, rm, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { makeDirectory } from './make-directory';
+import { forgetTemp, sweepFolderOnce, trackTemp } from './temp-files';
 
-/** A unique sibling of `path` (same folder, so the final rename stays on one file system). */
+/**
+ * A unique sibling of `path` (same folder, so the final rename stays on one file system), removed if
+ * the process is interrupted; stale temps of dead processes in that folder are swept first.
+ */
 export function tempPathFor(path: string): string {
-  return `${path}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
+  sweepFolderOnce(path);
+  const temp = `${path}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
+  trackTemp(temp);
+  return temp;
 }
 
 /** Fills a temp file beside `path` and renames it into place; on any failure the temp file is removed. */
 async function replaceAtomically(path: string, fill: (temp: string) => Promise<void>): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
+  await makeDirectory(dirname(path));
   const temp = tempPathFor(path);
   try {
     await fill(temp);
@@ -20,6 +28,8 @@ async function replaceAtomically(path: string, fill: (temp: string) => Promise<v
   } catch (err) {
     await rm(temp, { force: true });
     throw err;
+  } finally {
+    forgetTemp(temp);
   }
 }
 
