@@ -7,6 +7,7 @@ import { writeFileAtomic } from '../../../../libs/files/src';
 import type { ParsedArgs } from '../command';
 import { registrySettings } from './copy.ts';
 import { buildReleaseImageCommand } from './build-release.ts';
+import { containerBuildCommand } from './container-build.ts';
 
 type ProjectBuilder = (project: LoadedProject & { spec: NonNullable<LoadedProject['spec']> }, workspaceRoot: string, values: ParsedArgs['values']) => Promise<number>;
 
@@ -17,6 +18,7 @@ type ProjectBuilder = (project: LoadedProject & { spec: NonNullable<LoadedProjec
 const projectBuilders: Partial<Record<Kind, ProjectBuilder>> = {
   AppImage: (project, root, values) => appImage(project.spec as AppImage, project.dir, root, values),
   Release: (project, root, values) => buildReleaseImageCommand(project, root, values),
+  ContainerImage: (project, _root, values) => containerBuildCommand(project.file, values),
 };
 
 export async function buildProject(path: string, values: ParsedArgs['values']): Promise<number> {

@@ -1,0 +1,34 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseDocument } from 'yaml';
+
+const example = join(__dirname, '..', '..', 'releases', 'containers', 'openeuler', 'project.yaml');
+
+export interface ExampleOverrides {
+  repo: string;
+  registries: { registry: string; repository: string; credentials?: { usernameEnv: string; passwordEnv: string } }[];
+  dockerfile?: string;
+  versions?: string[];
+  arches?: string[];
+  check?: { script?: string; timezone?: string };
+}
+
+/**
+ * A workspace (nx.json + releases/containers/openeuler/project.yaml) holding the example project as committed,
+ * with only what cannot work offline replaced (the repository URL and the registries) and what a test narrows.
+ */
+export async function exampleWorkspace(root: string, overrides: ExampleOverrides): Promise<string> {
+  const doc = parseDocument(await readFile(example, 'utf8'));
+  doc.setIn(['base', 'repo'], overrides.repo);
+  doc.set('registries', doc.createNode(overrides.registries));
+  if (overrides.dockerfile) doc.set('dockerfile', overrides.dockerfile);
+  if (overrides.versions) doc.set('versions', doc.createNode(overrides.versions));
+  if (overrides.arches) doc.set('arches', doc.createNode(overrides.arches));
+  if (overrides.check) doc.set('check', doc.createNode(overrides.check));
+  const dir = join(root, 'releases', 'containers', 'openeuler');
+  await mkdir(dir, { recursive: true });
+  await writeFile(join(root, 'nx.json'), '{}\n');
+  const file = join(dir, 'project.yaml');
+  await writeFile(file, doc.toString());
+  return file;
+}

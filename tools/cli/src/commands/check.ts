@@ -1,0 +1,34 @@
+import { checkContainerImageProject } from '../../../../libs/container/src';
+import { UsageError, type Command } from '../command';
+import { containerProjectOrReport, reportFailure } from './container-project-arg';
+
+const usage = `Usage: dockyard check PROJECT
+
+Checks what \`dockyard build --project PROJECT\` built for a ContainerImage project, on every arch, in
+the Docker engine at DOCKER_HOST (foreign arches under qemu-user-static): OS linux, the expected arch
+(also uname -m inside), the timezone (check.timezone, default UTC), for base images that
+/etc/os-release VERSION (lower-cased, spaces → -) is the tag; then check.script with DOCKER_TAG,
+DOCKER_IMAGE (the engine-local image) and DOCKER_PLATFORM set. Writes a JUnit report to
+dist/<name>/check/junit.xml and exits 1 when a check failed.
+
+Example:
+  dockyard check releases/containers/openeuler`;
+
+export const checkCommand: Command = {
+  name: 'check',
+  usage,
+  options: {},
+  async run({ positionals }) {
+    if (positionals.length !== 1) throw new UsageError(`expected one PROJECT\n\n${usage}`);
+    const project = await containerProjectOrReport(positionals[0]!);
+    if (!project) return 1;
+    try {
+      const result = await checkContainerImageProject(project, { log: (line) => console.error(line) });
+      for (const c of result.cases) console.log(`${c.failure === undefined ? 'ok  ' : 'FAIL'} ${c.suite} ${c.name}${c.failure === undefined ? '' : `: ${c.failure}`}`);
+      console.log(`${result.cases.length - result.failed} passed, ${result.failed} failed; report ${result.report}`);
+      return result.failed ? 1 : 0;
+    } catch (err) {
+      return reportFailure('check', err);
+    }
+  },
+};

@@ -1,0 +1,44 @@
+import { resolve } from 'node:path';
+import { prepareBases } from '../../../../libs/container/src';
+import { ContentStore } from '../../../../libs/oci/src';
+import { UsageError, type Command } from '../command';
+import { containerProjectOrReport, reportFailure } from './container-project-arg';
+
+const usage = `Usage: dockyard prepare PROJECT
+
+Fetches the openEuler base archives a ContainerImage project builds from, one per version and arch:
+<base.repo>/openEuler-<VERSION>/<index>/<arch>/openEuler-docker.<arch>.tar.xz, checked against the
+.sha256sum beside it. base.index is release (docker_img), update/YYYY-MM-DD, update/current, or
+update alone for the newest dated update folder the repository lists. Archives land in the shared
+content store ($DOCKYARD_STORE, else ~/.cache/dockyard/store) by digest: a second prepare fetches
+nothing, an interrupted one resumes. \`dockyard build --project\` prepares too.
+
+  PROJECT   a ContainerImage project.yaml or its folder
+
+Example:
+  dockyard prepare releases/containers/openeuler`;
+
+export const prepareCommand: Command = {
+  name: 'prepare',
+  usage,
+  options: {},
+  async run({ positionals }) {
+    if (positionals.length !== 1) throw new UsageError(`expected one PROJECT\n\n${usage}`);
+    const project = await containerProjectOrReport(positionals[0]!);
+    if (!project) return 1;
+    const { spec } = project;
+    if (!spec.base) {
+      console.error(`${project.file}: ${spec.name} builds app images (app.meta) and has no base: to prepare`);
+      return 1;
+    }
+    try {
+      const store = ContentStore.default();
+      const prepared = await prepareBases({ repo: spec.base.repo, index: spec.base.index, versions: spec.versions ?? [], arches: spec.arches, projectDir: resolve(project.dir), store });
+      for (const base of prepared) console.log(`${base.fetched ? 'fetched' : 'present'} ${base.version} ${base.arch} ${base.index} ${base.digest} ${base.url}`);
+      console.log(`${prepared.filter((b) => b.fetched).length} fetched, ${prepared.filter((b) => !b.fetched).length} already in ${store.dir}`);
+      return 0;
+    } catch (err) {
+      return reportFailure('prepare', err);
+    }
+  },
+};
