@@ -8,6 +8,7 @@ import { syncTarget } from './sync';
 import { bundleTarget } from './bundle';
 import { appImageBuildTarget, appImageImagesTarget, appImagePublishTarget } from './app-image';
 import { releaseImageBuildTarget } from './build';
+import { containerBuildTarget, containerCheckTarget, containerPublishTarget } from './container-image';
 
 /**
  * Target name → how to infer it, one line per kind-specific inference (several kinds have a `build`). A target
@@ -24,6 +25,9 @@ const inferences: [string, TargetInference][] = [
   ['build', appImageBuildTarget],
   ['build', releaseImageBuildTarget],
   ['publish', appImagePublishTarget],
+  ['build', containerBuildTarget],
+  ['check', containerCheckTarget],
+  ['publish', containerPublishTarget],
 ];
 
 export function inferTargets(project: ProjectFacts): Record<string, TargetConfiguration> {

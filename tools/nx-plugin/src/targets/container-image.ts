@@ -1,0 +1,50 @@
+import { posix } from 'node:path';
+import { CLI, ENGINE_INPUTS, type TargetInference } from './shared';
+
+/**
+ * ContainerImage `build`: prepares the openEuler base archives and builds every version (or meta.yml image) for
+ * each arch into dist/<name>/build. Cached on project.yaml, the Dockerfile's folder or meta.yml tree, and the
+ * engines; the base archives are named by the repository's .sha256sum, so base.index: update is re-resolved only
+ * when the cache misses (run with --skip-nx-cache to pick up a newer update folder).
+ */
+export const containerBuildTarget: TargetInference = (project) => {
+  const spec = project.spec;
+  if (spec?.kind !== 'ContainerImage') return undefined;
+  const own = spec.dockerfile ? [`{workspaceRoot}/${posix.join(project.root, posix.dirname(spec.dockerfile))}/**/*`] : [];
+  const app = spec.app ? [`{workspaceRoot}/${posix.join(project.root, posix.dirname(spec.app.meta))}/**/*`] : [];
+  return {
+    command: `${CLI} build --project ${project.root}`,
+    cache: true,
+    inputs: ['{projectRoot}/project.yaml', ...own, ...app, ...ENGINE_INPUTS],
+    outputs: [`{workspaceRoot}/dist/${project.name}/build`],
+    metadata: { description: `Build ${project.name} for ${spec.arches.join(', ')} into one multi-arch index per ${spec.app ? 'meta.yml image' : 'version'} (dist/${project.name}/build; RUN steps need the Docker engine at DOCKER_HOST)` },
+  };
+};
+
+/** ContainerImage `check`: runs each built arch in the Docker engine; the JUnit report lands in dist/<name>/check. */
+export const containerCheckTarget: TargetInference = (project) => {
+  const spec = project.spec;
+  if (spec?.kind !== 'ContainerImage') return undefined;
+  return {
+    command: `${CLI} check ${project.root}`,
+    cache: false,
+    dependsOn: ['build'],
+    outputs: [`{workspaceRoot}/dist/${project.name}/check`],
+    metadata: { description: `Run ${project.name} on every arch (OS, arch, timezone${spec.base ? ', os-release VERSION' : ''}${spec.check?.script ? `, ${spec.check.script}` : ''}); JUnit report in dist/${project.name}/check/junit.xml` },
+  };
+};
+
+/** ContainerImage `publish`: pushes the build to every registry; never cached (it writes registries; re-runs cost HEADs). */
+export const containerPublishTarget: TargetInference = (project) => {
+  const spec = project.spec;
+  if (spec?.kind !== 'ContainerImage') return undefined;
+  const command = `${CLI} publish ${project.root}`;
+  return {
+    command,
+    cache: false,
+    dependsOn: ['check'],
+    outputs: [`{workspaceRoot}/dist/${project.name}/publish`],
+    configurations: { 'dry-run': { command: `${command} --dry-run` } },
+    metadata: { description: `Push ${project.name}, every tag, to ${spec.registries.map((r) => `${r.registry}/${r.repository}`).join(', ')} (use -c dry-run to preview)` },
+  };
+};
