@@ -27,8 +27,9 @@ function dockyard(cwd: string, args: string[], extraEnv: NodeJS.ProcessEnv = {})
 }
 
 async function registryGet(registry: RunningRegistry, path: string, accept?: string): Promise<{ status: number; body: string; digest: string | null }> {
-  const auth = registry === authed ? { authorization: `Basic ${Buffer.from(`${creds.username}:${creds.password}`).toString('base64')}` } : {};
-  const response = await fetch(`${registry.url}${path}`, { headers: { ...auth, ...(accept ? { accept } : {}) } });
+  const headers: Record<string, string> = accept ? { accept } : {};
+  if (registry === authed) headers.authorization = `Basic ${Buffer.from(`${creds.username}:${creds.password}`).toString('base64')}`;
+  const response = await fetch(`${registry.url}${path}`, { headers });
   return { status: response.status, body: await response.text(), digest: response.headers.get('docker-content-digest') };
 }
 
