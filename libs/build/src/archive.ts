@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
-import { execa } from 'execa';
+import { spawn } from 'node:child_process';
 import { indexTar } from './oci';
 
 export type Compression = 'gzip' | 'xz' | 'bzip2' | 'zstd' | 'none';
@@ -51,8 +51,16 @@ async function decompress(path: string, compression: Compression, out: string): 
   if (compression === 'gzip') return pipeline(createReadStream(path), createGunzip(), createWriteStream(out));
   const tool = { xz: 'xz', bzip2: 'bzip2', zstd: 'zstd' }[compression as 'xz' | 'bzip2' | 'zstd'];
   // Debian's xz-utils, bzip2 and zstd: Node 20 has no decoder for these formats.
-  const result = await execa(tool, ['-dc', path], { stdout: { file: out }, reject: false });
-  if (result.failed) throw new Error(`${path}: ${tool} -dc failed: ${String(result.stderr).trim() || result.shortMessage} (install ${tool === 'xz' ? 'xz-utils' : tool})`);
+  const child = spawn(tool, ['-dc', path], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exit = new Promise<number | string>((resolve) => {
+    child.on('error', (err) => resolve(err.message));
+    child.on('close', (code) => resolve(code ?? 'a signal'));
+  });
+  await pipeline(child.stdout, createWriteStream(out)).catch(() => undefined);
+  const status = await exit;
+  if (status !== 0) throw new Error(`${path}: ${tool} -dc failed: ${stderr.trim() || status} (install ${tool === 'xz' ? 'xz-utils' : tool})`);
 }
 
 /**

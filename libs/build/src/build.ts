@@ -16,6 +16,8 @@ import { contextTree, type SourceTree } from './source-tree';
 export interface BuildRequest {
   /** The Dockerfile or Kubefile. */
   dockerfile: string;
+  /** How errors name the file (default: its path from the current folder), e.g. the original of a scratch copy. */
+  dockerfileName?: string;
   contextDir: string;
   /** One image per platform; several give an index too. */
   platforms: Platform[];
@@ -54,7 +56,7 @@ export function hostPlatform(): Platform {
  */
 export async function buildImages(request: BuildRequest): Promise<BuildResult> {
   const text = await readFile(request.dockerfile, 'utf8');
-  const file = relative(process.cwd(), request.dockerfile) || request.dockerfile;
+  const file = request.dockerfileName ?? (relative(process.cwd(), request.dockerfile) || request.dockerfile);
   const parsed = parseDockerfile(file, text);
   const context = await BuildContext.open(request.contextDir, request.dockerfile);
   const digests = await ContentDigests.load(join(request.store.dir, 'dockyard-build-cache', 'file-digests.json'));

@@ -5,12 +5,25 @@ import { pipeline } from 'node:stream/promises';
 import { writeFileAtomic } from '../../files/src/atomic-write';
 import type { ContextEntry } from './build-context';
 
+/** Magic numbers of formats that are compressed already (gzip, zstd, xz, bzip2, zip): deflating them wins nothing. */
+const COMPRESSED_MAGIC = [[0x1f, 0x8b], [0x28, 0xb5, 0x2f, 0xfd], [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00], [0x42, 0x5a, 0x68], [0x50, 0x4b, 0x03, 0x04]];
+
+export function looksCompressed(head: Buffer): boolean {
+  return COMPRESSED_MAGIC.some((magic) => magic.every((byte, i) => head[i] === byte));
+}
+
+export interface ContentFacts {
+  digest: string;
+  /** The file starts like a compressed format. */
+  compressed: boolean;
+}
+
 /**
  * sha256 of context files, remembered by inode, size, mtime and ctime (as git's index does) in a file of the
  * content store, so a rebuild reads only the files that changed.
  */
 export class ContentDigests {
-  private known = new Map<string, [string, string]>();
+  private known = new Map<string, [string, string, boolean]>();
   private changed = false;
 
   private constructor(private readonly file: string) {}
@@ -18,22 +31,25 @@ export class ContentDigests {
   static async load(file: string): Promise<ContentDigests> {
     const digests = new ContentDigests(file);
     try {
-      digests.known = new Map(Object.entries(JSON.parse(await readFile(file, 'utf8')) as Record<string, [string, string]>));
+      digests.known = new Map(Object.entries(JSON.parse(await readFile(file, 'utf8')) as Record<string, [string, string, boolean]>));
     } catch {
       // A missing or damaged record only costs re-reading the files.
     }
     return digests;
   }
 
-  async digest(entry: ContextEntry): Promise<string> {
+  async facts(entry: ContextEntry): Promise<ContentFacts> {
     const remembered = this.known.get(entry.abs);
-    if (remembered && remembered[0] === entry.stamp) return remembered[1];
+    if (remembered && remembered[0] === entry.stamp) return { digest: remembered[1], compressed: remembered[2] };
     const hash = createHash('sha256');
-    await pipeline(createReadStream(entry.abs), hash);
-    const digest = `sha256:${hash.digest('hex')}`;
-    this.known.set(entry.abs, [entry.stamp, digest]);
+    let head: Buffer | undefined;
+    const body = createReadStream(entry.abs, { highWaterMark: 1 << 20 });
+    body.once('data', (chunk) => (head = chunk as Buffer));
+    await pipeline(body, hash);
+    const facts = { digest: `sha256:${hash.digest('hex')}`, compressed: head !== undefined && looksCompressed(head) };
+    this.known.set(entry.abs, [entry.stamp, facts.digest, facts.compressed]);
     this.changed = true;
-    return digest;
+    return facts;
   }
 
   async save(): Promise<void> {

@@ -45,6 +45,7 @@ export async function layerFile(node: SourceNode, target: string, options: CopyO
       ...(type === 'symlink' || type === 'hardlink' ? { linkpath: node.linkpath } : {}),
     },
     contentId: await node.contentId(),
+    compressed: (await node.compressed?.()) ?? false,
   };
 }
 

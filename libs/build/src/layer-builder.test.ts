@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { tempDirFor } from '../../../test/harness/tmp';
-import { LayerBuilder, layerKey, type LayerFile } from './layer-builder';
+import { compressionFor, GZIP_LEVEL, LayerBuilder, layerKey, type LayerFile } from './layer-builder';
 import { ContentStore } from './oci';
 
 const file = (path: string, text: string, extra: Partial<LayerFile['entry']> = {}): LayerFile => ({
@@ -45,5 +45,18 @@ describe('LayerBuilder', () => {
     expect(layerKey([file('a', 'x', { mode: 0o755 })])).not.toBe(key);
     expect(layerKey([file('a', 'x', { uid: 1 })])).not.toBe(key);
     expect(layerKey([file('a', 'x')])).toBe(key);
+  });
+
+  it('stores a layer of already-compressed files in stored deflate blocks and deflates the others', async () => {
+    const store = new ContentStore(await tempDirFor(onTestFinished, 'layer-store-stored'));
+    const blob = { ...file('registry/blob', 'x'.repeat(100_000)), compressed: true };
+    const text = file('charts/values.yaml', 'y'.repeat(100_000));
+    expect(compressionFor([blob, file('small', 'z')])).toBe('stored');
+    expect(compressionFor([blob, text])).toEqual({ level: GZIP_LEVEL });
+    const stored = await new LayerBuilder(store).build([blob]);
+    const deflated = await new LayerBuilder(store).build([text]);
+    expect(stored.layer.descriptor.size).toBeGreaterThan(100_000);
+    expect(deflated.layer.descriptor.size).toBeLessThan(1_000);
+    expect(gunzipSync(await readFile(store.path(stored.layer.descriptor.digest))).includes(Buffer.from('x'.repeat(1000)))).toBe(true);
   });
 });

@@ -4,19 +4,37 @@ import { join } from 'node:path';
 import { PassThrough, Transform } from 'node:stream';
 import { createGzip } from 'node:zlib';
 import { writeFileAtomic } from '../../files/src/atomic-write';
+import { StoredGzip } from './stored-gzip';
 import { MediaType, sortTarEntries, tarStream, type ContentStore, type Layer, type TarEntry } from './oci';
 
 /**
- * gzip level of every layer. Level 1 measured best on the ~100 MB sealos context (bench/build): layers of a
- * cluster image are mostly registry blobs that are already gzip-compressed, so higher levels cost time and win
- * a fraction of a percent. Changing it changes every digest, so it is fixed, not an option.
+ * How layers are gzipped, fixed because it decides every digest (see bench/README.md, "build", for the figures):
+ * zlib at GZIP_LEVEL, except a layer whose bytes are mostly files in a compressed format already (a sealos
+ * registry/ of gzip blobs), which gets stored deflate blocks: deflating those gains ~0.01% for seconds per 100 MB.
  */
-export const GZIP_LEVEL = 1;
+export const GZIP_LEVEL = 6;
+/** Share of a layer's file bytes that must be compressed already for it to be stored rather than deflated. */
+export const STORED_SHARE = 0.9;
+
+export type LayerCompression = { level: number } | 'stored';
+
+export function compressionFor(files: readonly LayerFile[]): LayerCompression {
+  let total = 0;
+  let compressed = 0;
+  for (const { entry, compressed: isCompressed } of files) {
+    const size = entry.size ?? 0;
+    total += size;
+    if (isCompressed) compressed += size;
+  }
+  return total > 0 && compressed / total >= STORED_SHARE ? 'stored' : { level: GZIP_LEVEL };
+}
 
 /** One member of a layer plus what identifies its content (a sha256, or the archive member it comes from). */
 export interface LayerFile {
   entry: TarEntry;
   contentId?: string;
+  /** The content is in a compressed format already. */
+  compressed?: boolean;
 }
 
 interface CachedLayer {
@@ -26,9 +44,10 @@ interface CachedLayer {
 }
 
 /** The layer cache key: the exact list of members (path, type, mode, owner, time, link, content identity). */
-export function layerKey(files: readonly LayerFile[], gzipLevel = GZIP_LEVEL): string {
+export function layerKey(files: readonly LayerFile[]): string {
   const hash = createHash('sha256');
-  hash.update(`dockyard-layer-v1 gzip=${gzipLevel}\n`);
+  const compression = compressionFor(files);
+  hash.update(`dockyard-layer-v2 gzip=${compression === 'stored' ? 'stored' : compression.level}\n`);
   for (const { entry, contentId } of sortTarEntries(files.map((f) => ({ ...f, path: f.entry.path })))) {
     hash.update(JSON.stringify([entry.path, entry.type, entry.mode, entry.uid ?? 0, entry.gid ?? 0, entry.mtime ?? 0, entry.size ?? 0, entry.linkpath ?? '', contentId ?? '']) + '\n');
   }
@@ -76,7 +95,8 @@ export class LayerBuilder {
     const tap = diffIdTap();
     const tar = tarStream(sortTarEntries(files.map((f) => f.entry)));
     tar.on('error', (err) => tap.stream.destroy(err));
-    const gzip = createGzip({ level: GZIP_LEVEL });
+    const compression = compressionFor(files);
+    const gzip = compression === 'stored' ? new StoredGzip() : createGzip({ level: compression.level });
     tap.stream.on('error', (err) => gzip.destroy(err));
     tar.pipe(tap.stream).pipe(gzip);
     const descriptor = await this.store.ingest(gzip, MediaType.ociLayerGzip);

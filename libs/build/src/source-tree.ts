@@ -14,6 +14,8 @@ export interface SourceNode {
   linkpath?: string;
   /** What identifies the content (the layer cache key uses it). */
   contentId(): Promise<string | undefined>;
+  /** The content is in a compressed format already (known for context files). */
+  compressed?(): Promise<boolean>;
   open?(): Readable | Promise<Readable>;
   /** A local file path when there is one (ADD of a local archive reads it). */
   localPath?: string;
@@ -43,7 +45,8 @@ export function contextTree(context: BuildContext, digests: ContentDigests): Sou
         size: entry.size,
         linkpath: entry.linkpath,
         localPath: entry.type === 'file' ? entry.abs : undefined,
-        contentId: async () => (entry.type === 'file' ? digests.digest(entry) : undefined),
+        contentId: async () => (entry.type === 'file' ? (await digests.facts(entry)).digest : undefined),
+        compressed: async () => entry.type === 'file' && (await digests.facts(entry)).compressed,
         open: entry.type === 'file' ? () => createReadStream(entry.abs) : undefined,
       }));
     },

@@ -1,6 +1,6 @@
 import { cp, mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join, relative } from 'node:path';
 import type { AppImage, Arch } from '../../../spec/src';
 import { writeFileAtomic } from '../../../files/src/atomic-write';
 import { baseImageOpener, urlDownloader } from '../base-images';
@@ -98,7 +98,9 @@ async function buildArch(request: AppImageRequest, version: AppVersion, arch: Ar
     const openImage = baseImageOpener(request.context);
     const images = await fillRegistry(found, platform, join(work, 'registry'), { store: request.store, scheduler: request.scheduler, context: request.context, openImage });
     request.log?.(`${request.spec.name} ${version.version} ${arch}: ${images.length} image(s) in registry/`);
-    const result = await buildImages({ dockerfile: await dockerfileIn(work), contextDir: work, platforms: [platform], store: request.store, epoch, openImage, download: urlDownloader(request.store) });
+    const dockerfile = await dockerfileIn(work);
+    const dockerfileName = relative(process.cwd(), join(version.folder, basename(dockerfile)));
+    const result = await buildImages({ dockerfile, dockerfileName, contextDir: work, platforms: [platform], store: request.store, epoch, openImage, download: urlDownloader(request.store) });
     return { image: result.top as Image, images };
   } finally {
     await rm(work, { recursive: true, force: true });

@@ -1,4 +1,4 @@
-import { access } from 'node:fs/promises';
+import { access, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { discoverImages, type DiscoveredImage } from '../../../discover/src';
 import { openStore, parseLocation, writeImages, type Blob, type ContentStore, type CopyScheduler, type Image, type LocationContext, type Platform } from '../oci';
@@ -42,6 +42,8 @@ export async function fillRegistry(
   registryDir: string,
   deps: { store: ContentStore; scheduler: CopyScheduler; context: LocationContext; openImage(reference: string, platform: Platform): Promise<Image> },
 ): Promise<PayloadImage[]> {
+  // The Kubefile's `COPY registry registry` needs the folder even when the app carries no image.
+  await mkdir(registryDir, { recursive: true });
   const location = parseLocation(`registry-dir:${registryDir}`);
   const store = openStore(location, deps.context);
   const chosen = await Promise.all(

@@ -1,10 +1,12 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { baseImageOpener, buildImages, hostPlatform, urlDownloader, writeBuild } from '../../../../libs/build/src';
+// The builder's own modules, not libs/build's index: a plain build should not load the AppImage engine (discovery).
+import { baseImageOpener, urlDownloader } from '../../../../libs/build/src/base-images';
+import { buildImages, hostPlatform } from '../../../../libs/build/src/build';
+import { writeBuild } from '../../../../libs/build/src/write-build';
 import { ContentStore, CopyScheduler, locationContext, parsePlatform, platformString, type Platform } from '../../../../libs/oci/src';
 import { UsageError, type Command, type ParsedArgs } from '../command';
 import { registryOptions, registryOptionsHelp, registrySettings } from './copy.ts';
-import { buildProject } from './build-project.ts';
 
 const usage = `Usage: dockyard build [CONTEXT] [-f FILE] [--platform OS/ARCH[,OS/ARCH...]] [--build-arg K=V]... [-t LOCATION]...
        dockyard build --project PATH
@@ -79,7 +81,7 @@ export const buildCommand: Command = {
   async run({ values, positionals }) {
     if (values.project !== undefined) {
       if (positionals.length) throw new UsageError(`give either CONTEXT or --project, not both\n\n${usage}`);
-      return buildProject(values.project as string, values);
+      return (await import('./build-project.ts')).buildProject(values.project as string, values);
     }
     if (positionals.length > 1) throw new UsageError(`expected one CONTEXT, got ${positionals.length}\n\n${usage}`);
     const contextDir = resolve(positionals[0] ?? '.');

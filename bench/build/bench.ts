@@ -1,0 +1,133 @@
+// COPY-only build of a sealos-like context: `dockyard build` against `buildah bud --timestamp 0
+// --identity-label=false` (vfs), side by side in one run. Usage: node bench/build/run.cjs [ROUNDS]
+import { spawnSync } from 'node:child_process';
+import { appendFile, readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { removeTempDir, tempDir } from '../../test/harness/tmp';
+import { writeBenchContext } from './context';
+
+const root = join(__dirname, '..', '..');
+const dockyardBin = join(root, 'tools', 'cli', 'bin', 'dockyard.cjs');
+
+function run(command: string, args: string[], env: Record<string, string> = {}): { seconds: number; stdout: string } {
+  const start = process.hrtime.bigint();
+  const result = spawnSync(command, args, { encoding: 'utf8', env: { ...process.env, ...env }, maxBuffer: 64 << 20 });
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed (${result.status}):\n${result.stderr}`);
+  return { seconds, stdout: result.stdout };
+}
+
+function buildah(storage: string, args: string[]): { seconds: number; stdout: string } {
+  return run('buildah', ['--storage-driver', 'vfs', '--root', join(storage, 'root'), '--runroot', join(storage, 'run'), ...args]);
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+/** `name type mode size` of every member of every layer of the image in an OCI layout, per layer. */
+async function layerLists(layout: string, ref: string): Promise<string[][]> {
+  const index = JSON.parse(await readFile(join(layout, 'index.json'), 'utf8')) as { manifests: { digest: string; annotations?: Record<string, string> }[] };
+  const entry = index.manifests.find((m) => m.annotations?.['org.opencontainers.image.ref.name'] === ref) ?? index.manifests[0]!;
+  const blob = (d: string) => join(layout, 'blobs', 'sha256', d.slice(7));
+  const manifest = JSON.parse(await readFile(blob(entry.digest), 'utf8')) as { layers: { digest: string; mediaType: string }[] };
+  const lists: string[][] = [];
+  for (const layer of manifest.layers) {
+    const listed = spawnSync('tar', ['--numeric-owner', '-tvf', blob(layer.digest)], { encoding: 'utf8', maxBuffer: 64 << 20 });
+    lists.push(
+      listed.stdout
+        .trim()
+        .split('\n')
+        .map((line) => {
+          const [mode, owner, size, , , ...name] = line.split(/\s+/);
+          return `${name.join(' ').replace(/\/$/, '')} ${mode} ${owner} ${mode!.startsWith('d') ? '-' : size}`;
+        })
+        .sort(),
+    );
+  }
+  return lists;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const rounds = Number(argv[0] ?? process.env.BENCH_ROUNDS ?? 3);
+  const work = await tempDir('bench-build');
+  try {
+    const context = join(work, 'ctx');
+    await writeBenchContext(context);
+    const du = run('du', ['-sm', join(context, 'registry')]).stdout.split('\t')[0];
+    console.log(`context: registry/ ${du} MB, 30 charts, 20 manifests; Kubefile: COPY charts, manifests, registry`);
+    const times = { buildahFirst: [] as number[], buildahRebuild: [] as number[], dockyardFirst: [] as number[], dockyardFirstOci: [] as number[], dockyardRebuild: [] as number[] };
+    const digests: string[] = [];
+    const env = { SOURCE_DATE_EPOCH: '0' };
+    for (let round = 0; round < rounds; round++) {
+      const storage = join(work, `buildah-${round}`);
+      times.buildahFirst.push(buildah(storage, ['bud', '--timestamp', '0', '--identity-label=false', '-q', '-f', join(context, 'Kubefile'), '-t', 'localhost/bench:1', context]).seconds);
+      const store = join(work, `store-${round}`);
+      const first = run('node', [dockyardBin, 'build', context], { ...env, DOCKYARD_STORE: store });
+      times.dockyardFirst.push(first.seconds);
+      digests.push(/built (sha256:\w+)/.exec(first.stdout)![1]!);
+      const storeOci = join(work, `store-oci-${round}`);
+      times.dockyardFirstOci.push(run('node', [dockyardBin, 'build', context, '-t', `oci:${join(work, `out-${round}`)}:bench`], { ...env, DOCKYARD_STORE: storeOci }).seconds);
+      await appendFile(join(context, 'charts', 'chart-07', 'values.yaml'), `# round ${round}\n`);
+      times.dockyardRebuild.push(run('node', [dockyardBin, 'build', context], { ...env, DOCKYARD_STORE: store }).seconds);
+      times.buildahRebuild.push(buildah(storage, ['bud', '--timestamp', '0', '--identity-label=false', '-q', '-f', join(context, 'Kubefile'), '-t', 'localhost/bench:1', context]).seconds);
+      if (round < rounds - 1) await rm(storage, { recursive: true, force: true }).catch(() => undefined);
+    }
+    // Same input twice from empty stores: the same digest.
+    await rm(join(work, 'twice'), { recursive: true, force: true });
+    const again = [0, 1].map((i) => /built (sha256:\w+)/.exec(run('node', [dockyardBin, 'build', context], { ...env, DOCKYARD_STORE: join(work, `twice-${i}`) }).stdout)![1]!);
+
+    // Layer content against buildah's (last round's image, after the last change).
+    const lastStorage = join(work, `buildah-${rounds - 1}`);
+    const buildahOut = join(work, 'buildah-oci');
+    buildah(lastStorage, ['push', '--disable-compression', 'localhost/bench:1', `oci:${buildahOut}:bench`]);
+    const ourOut = join(work, 'ours-oci');
+    run('node', [dockyardBin, 'build', context, '-t', `oci:${ourOut}:bench`], { ...env, DOCKYARD_STORE: join(work, 'store-0') });
+    // buildah bud (without --layers) commits all instructions as one layer; dockyard makes one per COPY: compare the union.
+    const union = (lists: string[][]) => [...new Set(lists.flat())].sort();
+    const [ours, theirs] = [union(await layerLists(ourOut, 'bench')), union(await layerLists(buildahOut, 'bench'))];
+    const sameLists = ours.join('\n') === theirs.join('\n');
+    const buildahInspect = JSON.parse(buildah(lastStorage, ['inspect', '--type', 'image', 'localhost/bench:1']).stdout) as { OCIv1: { rootfs: { diff_ids: string[] } } };
+    const ourConfig = JSON.parse(run('skopeo', ['inspect', '--config', `oci:${ourOut}:bench`]).stdout) as { rootfs: { diff_ids: string[] } };
+
+    // gzip level: the same layer tars at 1, 6 and 9.
+    const ourManifest = JSON.parse(run('skopeo', ['inspect', '--raw', `oci:${ourOut}:bench`]).stdout) as { layers: { digest: string }[] };
+    const tars = await Promise.all(ourManifest.layers.map(async (l) => gunzipSync(await readFile(join(ourOut, 'blobs', 'sha256', l.digest.slice(7))))));
+    const levels = tars.map((tar) =>
+      [1, 6, 9].map((level) => {
+        const start = process.hrtime.bigint();
+        const size = gzipSync(tar, { level }).length;
+        return { level, seconds: Number(process.hrtime.bigint() - start) / 1e9, size };
+      }),
+    );
+
+    const m = Object.fromEntries(Object.entries(times).map(([k, v]) => [k, median(v)])) as Record<keyof typeof times, number>;
+    console.log(`\nmedians of ${rounds} interleaved rounds (seconds):\n`);
+    console.log('| step | buildah bud | dockyard build | ratio |');
+    console.log('| --- | ---: | ---: | ---: |');
+    console.log(`| first build, empty store (image in the tool's own store) | ${m.buildahFirst.toFixed(2)} | ${m.dockyardFirst.toFixed(2)} | ${(m.buildahFirst / m.dockyardFirst).toFixed(1)}x |`);
+    console.log(`| first build, dockyard also writing an oci: layout | ${m.buildahFirst.toFixed(2)} | ${m.dockyardFirstOci.toFixed(2)} | ${(m.buildahFirst / m.dockyardFirstOci).toFixed(1)}x |`);
+    console.log(`| rebuild after one chart file changed | ${m.buildahRebuild.toFixed(2)} | ${m.dockyardRebuild.toFixed(2)} | ${(m.buildahRebuild / m.dockyardRebuild).toFixed(1)}x |`);
+    console.log(`\ndockyard rebuild vs its first build: ${(m.dockyardFirst / m.dockyardRebuild).toFixed(1)}x faster`);
+    console.log(`same digest from two empty stores: ${again[0] === again[1] ? 'yes' : 'NO'} (${again[0]}); first-build digests per round equal: ${new Set(digests).size === 1 ? 'yes' : 'NO'}`);
+    console.log(`layer file lists (name, mode, uid/gid, size) equal to buildah's: ${sameLists ? 'yes' : 'NO'}`);
+    console.log(`diffIDs dockyard: ${ourConfig.rootfs.diff_ids.map((d) => d.slice(7, 19)).join(' ')}`);
+    console.log(`diffIDs buildah:  ${buildahInspect.OCIv1.rootfs.diff_ids.map((d) => d.slice(7, 19)).join(' ')}`);
+    console.log(`members compared: ${ours.length} (dockyard) / ${theirs.length} (buildah)`);
+    if (!sameLists) {
+      const a = new Set(ours);
+      const b = new Set(theirs);
+      console.log(`only dockyard: ${ours.filter((x) => !b.has(x)).slice(0, 8).join('; ')}\nonly buildah: ${theirs.filter((x) => !a.has(x)).slice(0, 8).join('; ')}`);
+    }
+    console.log('\nNode zlib gzip of each layer tar (one core), and what dockyard stored:');
+    console.log('| layer | tar MB | level 1 s / MB | level 6 s / MB | level 9 s / MB | dockyard layer MB |');
+    console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
+    const sizes = JSON.parse(run('skopeo', ['inspect', '--raw', `oci:${ourOut}:bench`]).stdout) as { layers: { size: number }[] };
+    tars.forEach((tar, i) => {
+      const cells = levels[i]!.map((l) => `${l.seconds.toFixed(2)} / ${(l.size / 1e6).toFixed(3)}`);
+      console.log(`| ${['charts', 'manifests', 'registry'][i] ?? i} | ${(tar.length / 1e6).toFixed(3)} | ${cells.join(' | ')} | ${(sizes.layers[i]!.size / 1e6).toFixed(3)} |`);
+    });
+    return 0;
+  } finally {
+    await removeTempDir(work);
+  }
+}
