@@ -6,6 +6,8 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { hashMultiGlobWithWorkspaceContext } = require('nx/src/utils/workspace-context');
 
+// Nx walks this glob with its .gitignore/.nxignore rules; libs/spec's listProjectFiles (PROJECT_FILE) reproduces
+// that walk for `dockyard validate`, the validate executor and the generators, so all see the same projects.
 const PROJECT_FILE_GLOB = '**/project.yaml';
 const CODE_ROOTS = [path.join(__dirname, 'src'), path.resolve(__dirname, '..', '..', 'libs', 'spec')];
 
