@@ -165,5 +165,8 @@ describe('parseProject on hostile files', () => {
     expect(parse('kind: Release\nname: dup\nversion: v1\nname: again\n').issues.map(formatIssue)).toEqual([
       'releases/bad/project.yaml:4:1: name: key "name" is written twice in this mapping (keep one)',
     ]);
+    expect(parse('kind: Release\nname: dup\nversion: v1\ncomponents:\n  - name: a\n    local: a\n  - name: b\n    local: b\n    local: c\n').issues.map(formatIssue)).toEqual([
+      'releases/bad/project.yaml:9:5: components[1].local: key "local" is written twice in this mapping (keep one)',
+    ]);
   });
 });
