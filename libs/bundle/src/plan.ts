@@ -64,6 +64,16 @@ function modeOf(mode: string | undefined): number | undefined {
   return mode === undefined ? undefined : parseInt(mode, 8);
 }
 
+function releaseTopFolder(spec: Release): string {
+  return (spec.bundle?.name ?? `${spec.name}-{version}`).replaceAll('{version}', spec.version);
+}
+
+/** Where the bundle target writes a Release's or Plugin's bundle. */
+export function bundleOutput(workspaceRoot: string, spec: Release | Plugin): string {
+  const file = spec.kind === 'Plugin' ? pluginBundleFile(spec) : (spec.bundle?.file ?? `${releaseTopFolder(spec)}.tar.gz`);
+  return join(bundleDir(workspaceRoot, spec.name), file);
+}
+
 /**
  * A Release's offline installer: its files, the image payload (the `images` target's list plus
  * bundle.images.extra, read from bundle.images.from or the first sync.to registry), the release
@@ -71,8 +81,8 @@ function modeOf(mode: string | undefined): number | undefined {
  */
 export async function planReleaseBundle(project: ProjectFiles, spec: Release, shippedPlugins: { name: string; file: string }[]): Promise<BundlePlan> {
   const bundle = spec.bundle ?? {};
-  const top = (bundle.name ?? `${spec.name}-{version}`).replaceAll('{version}', spec.version);
-  const output = join(bundleDir(project.workspaceRoot, spec.name), bundle.file ?? `${top}.tar.gz`);
+  const top = releaseTopFolder(spec);
+  const output = bundleOutput(project.workspaceRoot, spec);
   const imagesDir = join(project.workspaceRoot, 'dist', spec.name, 'images');
   const listed: ImageListEntry[] = (spec.components ?? []).length ? await readImageLists([join(imagesDir, 'images.list')]) : (spec.images?.extra ?? []).map((image, i) => ({ image, file: `${project.file}:images.extra[${i}]`, line: 0 }));
   const extra = (bundle.images?.extra ?? []).map((image, i) => ({ image, file: `${project.file}:bundle.images.extra[${i}]`, line: 0 }));
@@ -131,7 +141,7 @@ export function planPluginBundle(project: ProjectFiles, spec: Plugin): BundlePla
   const reachable = refs.filter((ref) => !isReservedHost(ref.registry));
   const skipped = refs.filter((ref) => isReservedHost(ref.registry));
   return {
-    output: join(bundleDir(project.workspaceRoot, spec.name), pluginBundleFile(spec)),
+    output: bundleOutput(project.workspaceRoot, spec),
     top: '',
     files: [],
     payloads: reachable.map((ref) => ({

@@ -18,7 +18,8 @@ import {
   type Inventory,
 } from '../../../../libs/bundle/src';
 import { writeFileAtomic } from '../../../../libs/files/src/atomic-write';
-import { ContentStore, type CredentialsSpec } from '../../../../libs/oci/src';
+import { ContentStore, parseReference, type CredentialsSpec } from '../../../../libs/oci/src';
+import { pullBundleArtifact } from '../../../../libs/publish/src';
 import type { Plugin, ProjectSpec, RegistryEndpoint } from '../../../../libs/spec/src';
 import { UsageError, type Command, type ParsedArgs } from '../command';
 import { registryOptions, registryOptionsHelp, registrySettings } from './copy';
@@ -26,6 +27,7 @@ import { registryOptions, registryOptionsHelp, registrySettings } from './copy';
 const usage = `Usage: dockyard bundle [PROJECT] [--since INVENTORY] [options]
        dockyard bundle verify FILE
        dockyard bundle push FILE --to HOST [options]
+       dockyard bundle pull HOST/REPO:TAG [--out DIR] [options]
 
 Writes a Release's offline installer or a Plugin's package into dist/<project>/bundle/, byte for
 byte the same for the same project, lock and image digests (sorted entries, mtime from
@@ -44,6 +46,8 @@ bundle and beside it; tags whose digest changed since the previous inventory are
                        and the images it breaks (exit 1)
   push FILE --to HOST  push every image of a registry-dir or oci payload into HOST, reading the
                        archive in place; a delta's left-out blobs must already be there
+  pull REF [--out DIR] download a bundle published as an OCI artifact (dockyard publish), digest
+                       checked, into DIR (default: the current folder)
 ${registryOptionsHelp}`;
 
 async function exists(path: string): Promise<boolean> {
@@ -152,15 +156,24 @@ async function push(values: ParsedArgs['values'], file: string): Promise<number>
   return 0;
 }
 
+async function pull(values: ParsedArgs['values'], ref: string): Promise<number> {
+  const parsed = parseReference(ref.replace(/^docker:\/\//, ''));
+  const settings = registrySettings(values);
+  const pulled = await pullBundleArtifact(await settings.pool.connect(parsed.registry), parsed.repository, parsed.digest ?? parsed.tag ?? 'latest', resolve((values.out as string | undefined) ?? '.'));
+  console.log(`pulled ${relative(process.cwd(), pulled.file) || pulled.file} from ${ref} (${pulled.digest})`);
+  return 0;
+}
+
 export const bundleCommand: Command = {
   name: 'bundle',
   usage,
-  options: { ...registryOptions, since: { type: 'string' }, store: { type: 'string' }, to: { type: 'string' } },
+  options: { ...registryOptions, since: { type: 'string' }, store: { type: 'string' }, to: { type: 'string' }, out: { type: 'string' } },
   async run({ values, positionals }) {
     const [first, second, ...rest] = positionals;
     try {
-      if (first === 'verify' || first === 'push') {
-        if (!second || rest.length) throw new UsageError(`bundle ${first} takes one bundle FILE\n\n${usage}`);
+      if (first === 'verify' || first === 'push' || first === 'pull') {
+        if (!second || rest.length) throw new UsageError(`bundle ${first} takes one ${first === 'pull' ? 'REF' : 'bundle FILE'}\n\n${usage}`);
+        if (first === 'pull') return await pull(values, second);
         return first === 'verify' ? await verify(second) : await push(values, second);
       }
       if (positionals.length > 1) throw new UsageError(`one project at a time\n\n${usage}`);

@@ -18,7 +18,7 @@ export const verbs: Verb[] = [
   { name: 'build', summary: 'build a COPY/ADD-only Dockerfile or Kubefile daemonless, or an AppImage / Release image project', load: async () => (await import('./build.ts')).buildCommand },
   { name: 'bundle', summary: 'write, verify or push a Release installer or Plugin package (byte-identical, deduplicated, deltas)', load: async () => (await import('./bundle.ts')).bundleCommand },
   { name: 'inventory', summary: 'list what a registry holds as a bundle inventory (for bundle --since)', load: async () => (await import('./inventory.ts')).inventoryCommand },
+  { name: 'publish', summary: 'upload a bundle to S3/OSS object stores and push it to registries as an OCI artifact', load: async () => (await import('./publish.ts')).publishCommand },
   { name: 'prepare', summary: 'fetch a ContainerImage project\'s openEuler base archives (sha256-checked) into the content store', load: async () => (await import('./prepare.ts')).prepareCommand },
   { name: 'check', summary: 'run a built ContainerImage on every arch: OS, arch, timezone, os-release VERSION, its test script', load: async () => (await import('./check.ts')).checkCommand },
-  { name: 'publish', summary: 'push a built ContainerImage, every tag, to all its registries at once', load: async () => (await import('./container-publish.ts')).publishCommand },
 ];

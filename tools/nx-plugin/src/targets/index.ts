@@ -6,6 +6,7 @@ import { collectTarget } from './collect';
 import { imagesTarget } from './images';
 import { syncTarget } from './sync';
 import { bundleTarget } from './bundle';
+import { publishTarget } from './publish';
 import { appImageBuildTarget, appImageImagesTarget, appImagePublishTarget } from './app-image';
 import { releaseImageBuildTarget } from './build';
 import { containerBuildTarget, containerCheckTarget, containerPublishTarget } from './container-image';
@@ -21,6 +22,7 @@ const inferences: [string, TargetInference][] = [
   ['images', imagesTarget],
   ['sync', syncTarget],
   ['bundle', bundleTarget],
+  ['publish', publishTarget],
   ['images', appImageImagesTarget],
   ['build', appImageBuildTarget],
   ['build', releaseImageBuildTarget],

@@ -1,0 +1,91 @@
+import { access } from 'node:fs/promises';
+import { basename, relative, resolve } from 'node:path';
+import { bundleOutput } from '../../../../libs/bundle/src';
+import { objectKey, pushBundleArtifact, resolveObjectStore, s3Client, uploadFile, type ResolvedObjectStore } from '../../../../libs/publish/src';
+import type { CredentialsSpec } from '../../../../libs/oci/src';
+import type { Plugin, Release } from '../../../../libs/spec/src';
+import { UsageError, type Command } from '../command';
+import { positiveInt, registryOptions, registryOptionsHelp, registrySettings } from './copy';
+
+const usage = `Usage: dockyard publish [PROJECT] [--dry-run] [--part-size MB] [--parallel N]
+
+Uploads the bundle the bundle target wrote (dist/<project>/bundle/) to every publish.objectStore
+(s3:// or oss://; a Plugin's package goes to <prefix>/compass-plugins-<name>/) and pushes it to
+every publish.oci registry as an OCI artifact tagged with the project version. Credentials come
+from the environment variables project.yaml names; a missing one stops the run before anything is
+uploaded. An object with the same size and sha256 is left alone; large files are sent as a
+multipart upload whose parts are checked (Content-MD5, x-amz-checksum-sha256, ETag) and which is
+completed or aborted, never left half visible.
+
+  PROJECT         a Release or Plugin project.yaml or its folder (default: the current folder)
+  --dry-run       print what would be uploaded where; contact nothing
+  --part-size MB  multipart part size (default 16)
+  --parallel N    parts in flight (default 4)
+${registryOptionsHelp}`;
+
+export const publishCommand: Command = {
+  name: 'publish',
+  usage,
+  options: { ...registryOptions, 'dry-run': { type: 'boolean' }, 'part-size': { type: 'string' }, parallel: { type: 'string' } },
+  async run({ values, positionals }) {
+    if (positionals.length > 1) throw new UsageError(`one project at a time\n\n${usage}`);
+    // The SDK warns on every run that its 2027 releases will need Node 22; this workspace pins a release that supports Node 20.
+    process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+    const { findWorkspaceRoot, formatIssue, loadProjectFile } = await import('../../../../libs/spec/src/index.ts');
+    const path = positionals[0] ?? '.';
+    const file = path.endsWith('.yaml') ? resolve(path) : resolve(path, 'project.yaml');
+    const project = await loadProjectFile(file, relative(process.cwd(), file) || file).catch(() => undefined);
+    if (!project) throw new UsageError(`${file}: no project.yaml there; name a Release or Plugin project folder`);
+    if (!project.spec) throw new UsageError(`${project.file} is not valid:\n${project.issues.map(formatIssue).join('\n')}`);
+    const spec = project.spec;
+    if (spec.kind === 'ContainerImage') return (await import('./container-publish.ts')).containerPublishCommand(project.file, values);
+    if (spec.kind !== 'Release' && spec.kind !== 'Plugin') throw new UsageError(`${project.file}: a ${spec.kind} has nothing to publish`);
+    const typed = spec as Release | Plugin;
+    const bundle = bundleOutput(findWorkspaceRoot(project.dir), typed);
+    const version = typed.kind === 'Plugin' ? typed.spec.version : typed.version;
+    const dryRun = Boolean(values['dry-run']);
+    try {
+      if (!dryRun && !(await access(bundle).then(() => true, () => false))) throw new Error(`${relative(process.cwd(), bundle)} is missing: run the bundle target first (nx run ${typed.name}:bundle)`);
+      const stores: ResolvedObjectStore[] = [];
+      for (const [i, target] of (typed.publish?.objectStore ?? []).entries()) {
+        const where = `${project.file}:publish.objectStore[${i}]`;
+        try {
+          stores.push(resolveObjectStore(target, process.env, where));
+        } catch (err) {
+          if (!dryRun) throw err;
+          console.log(`warning: ${(err as Error).message}`);
+          stores.push(resolveObjectStore({ ...target, credentials: undefined }, {}, where));
+        }
+      }
+      const keyFor = (store: ResolvedObjectStore) => (typed.kind === 'Plugin' ? objectKey(store.location, `compass-plugins-${typed.name}`, basename(bundle)) : objectKey(store.location, basename(bundle)));
+      const ociTargets = typed.publish?.oci ?? [];
+      if (dryRun) {
+        for (const store of stores) console.log(`${relative(process.cwd(), bundle)} -> ${store.location.scheme}://${store.location.bucket}/${keyFor(store)}${store.endpoint ? ` (${store.endpoint})` : ''}`);
+        for (const target of ociTargets) console.log(`${relative(process.cwd(), bundle)} -> oci ${target.repository}:${version}`);
+        console.log(`dry run: ${stores.length + ociTargets.length} destination(s); nothing was uploaded`);
+        return 0;
+      }
+      const partSize = (positiveInt(values['part-size'], 'part-size') ?? 16) << 20;
+      for (const store of stores) {
+        const result = await uploadFile(s3Client(store), store.location.bucket, keyFor(store), bundle, { partSize, parallel: positiveInt(values.parallel, 'parallel') });
+        const url = `${store.location.scheme}://${store.location.bucket}/${result.key}`;
+        console.log(result.status === 'unchanged' ? `unchanged ${url} (same size and sha256 ${result.sha256})` : `uploaded ${url} (${result.size} bytes in ${result.parts} part(s)${result.partRetries ? `, ${result.partRetries} resent after a mismatch` : ''}, sha256 ${result.sha256})`);
+      }
+      if (ociTargets.length) {
+        const credentials: Record<string, CredentialsSpec> = {};
+        for (const t of ociTargets) if (t.credentials) credentials[t.repository.split('/')[0]!] = t.credentials;
+        const settings = registrySettings(values, { insecure: ociTargets.filter((t) => t.insecure).map((t) => t.repository.split('/')[0]!), credentials, baseDir: project.dir });
+        for (const target of ociTargets) {
+          const host = target.repository.split('/')[0]!;
+          const repository = target.repository.slice(host.length + 1);
+          const pushed = await pushBundleArtifact(await settings.pool.connect(host), repository, version, bundle, typed.name, version);
+          console.log(`pushed ${target.repository}:${version}@${pushed.digest}${pushed.uploaded ? '' : ' (bundle blob already there)'}`);
+        }
+      }
+      return 0;
+    } catch (err) {
+      console.error(`dockyard publish: ${(err as Error).message}`);
+      return 1;
+    }
+  },
+};
