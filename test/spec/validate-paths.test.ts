@@ -26,7 +26,7 @@ describe('dockyard validate PATH', () => {
     await write(join(ws, 'releases/a/project.yaml'), release('a'));
     await write(join(ws, 'releases/b/project.yaml'), release('b'));
     await write(join(plain, 'releases/a/project.yaml'), release('a'));
-    await write(join(top, 'stray/project.yaml'), `${release('a')}bogus: 1\n`);
+    await write(join(top, 'stray/project.yaml'), `${release('a')}desciption: one line\n`);
     for (const args of [['init', '-q', '-b', 'main'], ['add', '.'], ['-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-qm', 'base']]) await execa('git', args, { cwd: ws });
   });
 
@@ -45,7 +45,7 @@ describe('dockyard validate PATH', () => {
     const run = await validate('/', join(top, 'stray/project.yaml'));
     expect(run.exitCode).toBe(1);
     expect(run.stderr.split('\n')).toEqual([
-      `${join(top, 'stray/project.yaml')}:4:1: bogus: unknown key "bogus" (allowed keys: kind, name, version, description, components, placeholders, images, sync, ships, bundle, publish)`,
+      `${join(top, 'stray/project.yaml')}:4:1: desciption: unknown key "desciption" (did you mean "description"?)`,
       '1 project checked, 1 problem',
     ]);
   });
