@@ -41,12 +41,12 @@ export function urlDownloader(store: ContentStore): (url: string, checksum: stri
       return { digest: checksum, size: (await stat(store.path(checksum))).size, path: store.path(checksum) };
     }
     const response = await fetch(url, { redirect: 'follow' }).catch((err: Error) => {
-      throw new DownloadError(`ADD ${url}: ${(err.cause as Error | undefined)?.message ?? err.message}`);
+      throw new DownloadError(`${url}: ${(err.cause as Error | undefined)?.message ?? err.message}`);
     });
-    if (!response.ok || !response.body) throw new DownloadError(`ADD ${url}: the server answered ${response.status} ${response.statusText}`);
+    if (!response.ok || !response.body) throw new DownloadError(`${url}: the server answered ${response.status} ${response.statusText}`);
     const descriptor = await store.ingest(Readable.fromWeb(response.body as ReadableStream), 'application/octet-stream');
     if (checksum && descriptor.digest !== checksum) {
-      throw new DownloadError(`ADD ${url}: the download has digest ${descriptor.digest}, not the --checksum ${checksum}; the file changed upstream or the checksum is wrong`);
+      throw new DownloadError(`${url}: the download has digest ${descriptor.digest}, not the --checksum ${checksum}; the file changed upstream or the checksum is wrong`);
     }
     return { digest: descriptor.digest, size: descriptor.size, path: store.path(descriptor.digest) };
   };

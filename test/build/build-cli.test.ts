@@ -1,0 +1,117 @@
+import { createHash } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { execa } from 'execa';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startRegistry, type RunningRegistry } from '../harness/registry';
+import { serveFolder, type StaticServer } from '../harness/static-http-server';
+import { removeTempDir, tempDir } from '../harness/tmp';
+import { dockyard } from '../oci/support/cli';
+import { buildImage, fetchBlob, fetchManifest, pushIndex, randomLayer } from '../oci/support/test-images';
+
+async function files(dir: string, content: Record<string, string>): Promise<void> {
+  for (const [path, text] of Object.entries(content)) {
+    await mkdir(join(dir, path, '..'), { recursive: true });
+    await writeFile(join(dir, path), text);
+  }
+}
+
+interface Manifest {
+  layers: { digest: string }[];
+  config: { digest: string };
+}
+
+describe('dockyard build', () => {
+  let registry: RunningRegistry;
+  let server: StaticServer;
+  let work: string;
+  const env: Record<string, string> = {};
+  const tool = Buffer.from('#!/bin/sh\necho downloaded tool\n');
+  const toolDigest = `sha256:${createHash('sha256').update(tool).digest('hex')}`;
+
+  beforeAll(async () => {
+    registry = await startRegistry();
+    work = await tempDir('build-cli');
+    await files(join(work, 'www'), { 'tools/tool.sh': tool.toString() });
+    server = await serveFolder(join(work, 'www'));
+    env.DOCKYARD_STORE = join(work, 'store');
+    env.SOURCE_DATE_EPOCH = '1700000000';
+    const images = ['amd64', 'arm64'].map((architecture) => buildImage({ layers: [randomLayer(10_000)], architecture, cmd: ['sh'] }));
+    await pushIndex({ base: registry.url }, 'base/tiny', '1', images);
+  });
+  afterAll(async () => {
+    await server?.stop();
+    await registry?.stop();
+    if (work) await removeTempDir(work);
+  });
+
+  it('builds per platform on a registry base, adds a URL checked by --checksum, and writes a registry, an OCI layout and a docker archive', async () => {
+    const context = join(work, 'ctx');
+    await files(context, {
+      Dockerfile: `FROM ${registry.host}/base/tiny:1\nARG TARGETARCH\nCOPY bin/$TARGETARCH/app /usr/bin/app\nADD --checksum=${toolDigest} ${server.url}tools/tool.sh /opt/\nENV MODE=prod\n`,
+      'bin/amd64/app': 'amd64 app',
+      'bin/arm64/app': 'arm64 app',
+    });
+    const layout = join(work, 'layout');
+    const archive = join(work, 'image.tar');
+    const run = await dockyard(['build', context, '--platform', 'linux/amd64,linux/arm64', '-t', `docker://${registry.host}/demo/app:1`, '-t', `oci:${layout}:app`, '-t', `docker-archive:${archive}:demo/app:1`], env);
+    expect(run.stderr).toBe('');
+    expect(run.exitCode).toBe(0);
+    const built = /built (sha256:\w+)/.exec(run.stdout)![1];
+    const index = await fetchManifest({ base: registry.url }, 'demo/app', '1');
+    expect(index?.digest).toBe(built);
+    const children = (JSON.parse(index!.bytes.toString()) as { manifests: { digest: string; platform: { architecture: string } }[] }).manifests;
+    expect(children.map((c) => c.platform.architecture)).toEqual(['amd64', 'arm64']);
+    for (const child of children) {
+      const manifest = JSON.parse((await fetchManifest({ base: registry.url }, 'demo/app', child.digest))!.bytes.toString()) as Manifest;
+      expect(manifest.layers).toHaveLength(3);
+      const app = gunzipSync((await fetchBlob({ base: registry.url }, 'demo/app', manifest.layers[1]!.digest))!);
+      expect(app.includes(Buffer.from(`${child.platform.architecture} app`))).toBe(true);
+      const added = gunzipSync((await fetchBlob({ base: registry.url }, 'demo/app', manifest.layers[2]!.digest))!);
+      expect(added.includes(tool)).toBe(true);
+      const config = JSON.parse((await fetchBlob({ base: registry.url }, 'demo/app', manifest.config.digest))!.toString()) as { architecture: string; config: { Env: string[]; Cmd: string[] } };
+      expect(config.architecture).toBe(child.platform.architecture);
+      expect(config.config).toMatchObject({ Env: ['PATH=/bin', 'MODE=prod'], Cmd: ['sh'] });
+    }
+    const oci = JSON.parse((await execa('skopeo', ['inspect', '--raw', `oci:${layout}:app`])).stdout) as { manifests: unknown[] };
+    expect(oci.manifests).toHaveLength(2);
+    const fromArchive = JSON.parse((await execa('skopeo', ['inspect', `docker-archive:${archive}`])).stdout) as { Architecture: string; Layers: string[] };
+    expect(fromArchive.Layers).toHaveLength(3);
+  });
+
+  it('refuses a download whose digest is not the --checksum, naming the URL', async () => {
+    const context = join(work, 'ctx-bad');
+    await files(context, { Kubefile: `FROM scratch\nADD --checksum=sha256:${'0'.repeat(64)} ${server.url}tools/tool.sh /opt/\n` });
+    const run = await dockyard(['build', context], env);
+    expect(run.exitCode).toBe(1);
+    expect(run.stderr).toContain(`Kubefile:2: ADD: ${server.url}tools/tool.sh: the download has digest ${toolDigest}, not the --checksum sha256:${'0'.repeat(64)}`);
+  });
+
+  it('gives one digest from two clones with separate stores: the epoch is the last commit time, not the clock', async () => {
+    const origin = join(work, 'origin');
+    await files(origin, { Kubefile: 'FROM scratch\nCOPY . /app/\n', 'a.txt': 'a\n', 'sub/b.txt': 'b\n', '.dockerignore': 'Kubefile\n.git\n' });
+    const git = (cwd: string, ...args: string[]) => execa('git', args, { cwd, env: { GIT_COMMITTER_DATE: '2024-03-01T10:00:00Z', GIT_AUTHOR_DATE: '2024-03-01T10:00:00Z' } });
+    await git(origin, 'init', '-q');
+    await git(origin, 'add', '.');
+    await git(origin, '-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-qm', 'c');
+    const clone = join(work, 'clone');
+    await git(work, 'clone', '-q', origin, clone);
+    const noEpoch = { DOCKYARD_STORE: join(work, 'store-1') };
+    const one = await dockyard(['build', origin], noEpoch);
+    const two = await dockyard(['build', clone], { DOCKYARD_STORE: join(work, 'store-2') });
+    expect(one.exitCode).toBe(0);
+    const digest = /built (sha256:\w+)/.exec(one.stdout)![1];
+    expect(/built (sha256:\w+)/.exec(two.stdout)![1]).toBe(digest);
+    expect(one.stdout).toContain(`epoch ${Date.parse('2024-03-01T10:00:00Z') / 1000}`);
+  });
+
+  it('refuses a Kubefile with RUN at its line, without a stack trace', async () => {
+    const context = join(work, 'ctx-run');
+    await files(context, { Kubefile: 'FROM scratch\nCOPY a /a\nRUN echo hi\n', a: 'x' });
+    const run = await dockyard(['build', context], env);
+    expect(run.exitCode).toBe(1);
+    expect(run.stderr).toMatch(/^dockyard build: .*ctx-run\/Kubefile:3: RUN needs a container engine/);
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+  });
+});

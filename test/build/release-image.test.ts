@@ -1,0 +1,57 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startRegistry, type RunningRegistry } from '../harness/registry';
+import { removeTempDir, tempDir } from '../harness/tmp';
+import { dockyard } from '../oci/support/cli';
+import { buildImage, fetchBlob, fetchManifest, pushImage, randomLayer } from '../oci/support/test-images';
+
+async function files(dir: string, content: Record<string, string>): Promise<void> {
+  for (const [path, text] of Object.entries(content)) {
+    await mkdir(join(dir, path, '..'), { recursive: true });
+    await writeFile(join(dir, path), text);
+  }
+}
+
+describe('Release image (build: section)', () => {
+  let registry: RunningRegistry;
+  let work: string;
+
+  beforeAll(async () => {
+    registry = await startRegistry();
+    work = await tempDir('release-image');
+  });
+  afterAll(async () => {
+    await registry?.stop();
+    if (work) await removeTempDir(work);
+  });
+
+  it('builds the base image plus the collect output, image lists and project files, and pushes it to the build registry', async () => {
+    const base = buildImage({ layers: [randomLayer(10_000)], cmd: ['sh'] });
+    await pushImage({ base: registry.url }, 'tools/base', '1', base);
+    const ws = join(work, 'ws');
+    await files(ws, {
+      'nx.json': '{}\n',
+      'releases/oem/project.yaml': `kind: Release\nname: oem\nversion: v2.7.1\nbuild:\n  image: ${registry.host}/release/oem-release:{version}\n  from: ${registry.host}/tools/base:1\n  files:\n    - { from: "@collect", to: /release/charts/ }\n    - { from: "@images", to: /release/images/ }\n    - { from: install.sh, to: /release/install.sh }\n`,
+      'releases/oem/install.sh': '#!/bin/sh\necho install\n',
+      'dist/oem/collect/core/app.yaml': 'kind: Deployment\n',
+      'dist/oem/images/images.list': 'release/app:v1\n',
+    });
+    const run = await dockyard(['build', '--project', 'releases/oem'], { DOCKYARD_STORE: join(work, 'store') }, ws);
+    expect(run.stderr).toBe('');
+    expect(run.exitCode).toBe(0);
+    const pushed = await fetchManifest({ base: registry.url }, 'release/oem-release', 'v2.7.1');
+    const recorded = JSON.parse(await readFile(join(ws, 'dist', 'oem', 'release-image', 'release-image.json'), 'utf8')) as { image: string; digest: string };
+    expect(recorded).toEqual({ image: `${registry.host}/release/oem-release:v2.7.1`, digest: pushed!.digest });
+    const manifest = JSON.parse(pushed!.bytes.toString()) as { config: { digest: string }; layers: { digest: string }[] };
+    expect(manifest.layers[0]!.digest).toBe(base.layers[0]!.digest);
+    const ours = await Promise.all(manifest.layers.slice(1).map(async (l) => gunzipSync((await fetchBlob({ base: registry.url }, 'release/oem-release', l.digest))!).toString('latin1')));
+    expect(ours[0]).toContain('release/charts/core/app.yaml');
+    expect(ours[1]).toContain('release/images/images.list');
+    expect(ours[2]).toContain('release/install.sh');
+    const config = JSON.parse((await fetchBlob({ base: registry.url }, 'release/oem-release', manifest.config.digest))!.toString()) as { config: { Cmd: string[]; Labels: Record<string, string> } };
+    expect(config.config.Cmd).toEqual(['sh']);
+    expect(config.config.Labels['org.opencontainers.image.version']).toBe('v2.7.1');
+  });
+});
