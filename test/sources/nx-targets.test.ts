@@ -93,7 +93,7 @@ describe('Nx targets resolve, collect, images', () => {
     await ws.write('releases/alpha/project.yaml', yaml.replace(`git: { url: "${charts.bare}" }`, `git: { url: "${charts.bare}" }\n    tag: { policy: pinned, value: v1.0.0 }`));
     const check = await ws.nx(['run', 'alpha:resolve', '-c', 'check', '--outputStyle=stream']);
     expect(check.exitCode).not.toBe(0);
-    expect(check.all).toContain('~ charts: v1.1.0');
+    expect(check.all).toContain('components[0].git: the project.lock.yaml entry for charts (tag v1.1.0) no longer satisfies the pinned tag v1.0.0 in project.yaml');
     expect(check.all).toContain('project.lock.yaml is stale');
   });
 });

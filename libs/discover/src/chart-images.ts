@@ -31,7 +31,8 @@ function chartImages(chart: Chart, overrides: Tree | undefined, parentGlobal: Tr
     const subchartKeys = chart.subcharts.flatMap((sub) => usesOf(chart, sub).map((use) => use.alias ?? use.name));
     const fromValues = valuesReadByTemplates(chart, imagesInValues(values, { skipKeys: subchartKeys }), fromTemplates, defines);
     const rendering = fromTemplates.filter((f) => !f.neverRendered);
-    findings.push(...fromValues, ...withoutCoveredUnresolved(rendering, fromValues), ...imagesInAnnotations(chart));
+    const fromLines = withoutCoveredUnresolved(rendering, fromValues);
+    findings.push(...withoutReportedTwice(fromValues, fromLines), ...fromLines, ...imagesInAnnotations(chart));
   }
   const global = isTreeMap(values) ? values.global : undefined;
   for (const subchart of chart.subcharts) {
@@ -67,7 +68,7 @@ function allDefines(chart: Chart, into = new Map<string, string>()): Map<string,
  * a helper it does not ship, may read any of them, so all are kept.
  */
 function valuesReadByTemplates(chart: Chart, fromValues: Finding[], fromTemplates: Finding[], defines: Map<string, string>): Finding[] {
-  const rendered = fromTemplates.flatMap((f) => (f.neverRendered ? f.mentions ?? [] : f.unresolved ? [] : f.valuesRead ?? []));
+  const rendered = fromTemplates.flatMap((f) => (f.neverRendered ? f.mentions ?? [] : f.valuesRead ?? []));
   const mentioned = chart.templates.flatMap((t) => mentionedValuesPaths(t.text));
   const readsAnything = chart.templates.length === 0 || chart.templates.some((t) => passesContextToMissingHelper(t.text, defines));
   const renders = (path: string) => rendered.some((read) => read === path || read.startsWith(`${path}.`));
@@ -83,6 +84,12 @@ function passesContextToMissingHelper(text: string, defines: Map<string, string>
 function withoutCoveredUnresolved(fromTemplates: Finding[], fromValues: Finding[]): Finding[] {
   const answered = fromValues.filter((f) => !f.unresolved && f.valuesPath !== undefined).map((f) => f.valuesPath!);
   return fromTemplates.filter((f) => !f.unresolved || !(f.mentions ?? []).some((m) => answered.some((path) => m === path || m.startsWith(`${path}.`) || path.startsWith(`${m}.`))));
+}
+
+/** An unresolved values shape that an unresolved template line already reports (naming its values keys) is one warning, not two. */
+function withoutReportedTwice(fromValues: Finding[], fromTemplates: Finding[]): Finding[] {
+  const reported = fromTemplates.filter((f) => f.unresolved).flatMap((f) => f.mentions ?? []);
+  return fromValues.filter((f) => !f.unresolved || f.valuesPath === undefined || !reported.some((m) => m === f.valuesPath || m.startsWith(`${f.valuesPath}.`)));
 }
 
 /** The settings that switch on a subchart whose condition is false; undefined when it is on. */

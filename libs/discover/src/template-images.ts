@@ -64,11 +64,11 @@ export function imagesInTemplate(file: string, text: string, scope: TemplateScop
     const trace = newTrace();
     const rendered = renderTemplate(value, blocks.scope(trace));
     if (rendered === undefined) {
-      findings.push({ text: value, source, ...test, unresolved: 'its template cannot be evaluated statically', mentions: [...mentionedValuesPaths(value), ...blocks.dotPaths()] });
+      findings.push({ text: unquote(value), source, ...test, unresolved: 'its template cannot be evaluated statically', mentions: [...mentionedValuesPaths(value), ...blocks.dotPaths()] });
       return;
     }
     const reference = unquote(rendered.trim());
-    if (reference === '' || /\s/.test(reference)) return;
+    if (reference === '' || (/\s/.test(reference) && !isTemplated(reference))) return;
     const optional = [...state, ...trace.switches];
     findings.push({
       text: reference,

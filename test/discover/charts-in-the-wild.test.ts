@@ -1,0 +1,150 @@
+import { cp, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { scoreFixtures, totals } from '../../bench/discover/score';
+import { tempDirFor } from '../harness/tmp';
+import { dockyard } from '../sources/support/cli';
+
+const FIXTURES = join(__dirname, '../fixtures/charts');
+
+interface JsonImage {
+  ref: string;
+  optional?: boolean;
+  enabledBy?: string[];
+  test?: boolean;
+  sources: { file: string; line?: number }[];
+}
+
+async function json(args: string[]): Promise<{ images: JsonImage[]; stderr: string; code: number }> {
+  const run = await dockyard(FIXTURES, ['images', ...args, '--json']);
+  return { images: run.code === 0 ? (JSON.parse(run.stdout) as JsonImage[]) : [], stderr: run.stderr, code: run.code };
+}
+
+/** Issue 8: the shapes of public charts (reconstructed fixtures, see each SOURCE.md) through the real CLI. */
+describe('dockyard images on charts in the wild', () => {
+  it('lists optional images by default, marked with the setting that switches each on; --exclude-optional leaves them out', async () => {
+    const { images } = await json(['wild-bitnami-optional/input']);
+    const byRef = new Map(images.map((i) => [i.ref, i]));
+    expect(byRef.get('docker.io/bitnami/redis:7.2.4-debian-12-r9')).not.toHaveProperty('optional');
+    expect(byRef.get('docker.io/bitnami/redis-exporter:1.58.0-debian-12-r4')).toMatchObject({ optional: true, enabledBy: ['metrics.enabled=true'] });
+    expect(byRef.get('docker.io/bitnami/os-shell:12-debian-12-r16')?.enabledBy).toContain('volumePermissions.enabled=true');
+    expect(byRef.get('docker.io/bitnami/kubectl:1.29.2-debian-12-r3')).toMatchObject({ optional: true, enabledBy: ['useExternalDNS.enabled=true'] });
+    const excluded = await dockyard(FIXTURES, ['images', 'wild-bitnami-optional/input', '--exclude-optional']);
+    expect(excluded.stdout.trim().split('\n')).toEqual(['docker.io/bitnami/redis:7.2.4-debian-12-r9']);
+    const old = await dockyard(FIXTURES, ['images', 'wild-bitnami-optional/input', '--include-disabled']);
+    expect(old.code).toBe(2);
+  });
+
+  it('keeps a digest written in a tag or version field', async () => {
+    const { images } = await json(['wild-sigstore-digest/input']);
+    expect(images.map((i) => i.ref)).toEqual([
+      'docker.io/library/redis@sha256:0c8b8a2d7f6e5d4c3b2a190817161514131211100f0e0d0c0b0a090807060504',
+      'ghcr.io/sigstore/rekor/rekor-server@sha256:1b8d0a5a6cba4b5e5c6e1b0b6c6b93e3d7c2bd1ff6e0a0c4c7f8d4c3b2a1f0e9',
+      'ghcr.io/sigstore/scaffolding/createtree:v0.7.2@sha256:a5e3b8e1c0f6d7a8b9c0d1e2f3a4b5c6d7e8f9a0b1c2d3e4f5a6b7c8d9e0f1a2',
+    ]);
+  });
+
+  it('evaluates tag helpers instead of inventing appVersion tags, and warns with file:line and values keys where it cannot', async () => {
+    const { images, stderr, code } = await json(['wild-helper-tags/input']);
+    expect(code).toBe(0);
+    const refs = images.map((i) => i.ref);
+    expect(refs).toEqual(expect.arrayContaining(['ghcr.io/dexidp/dex:v2.44.0', 'docker.io/jenkins/jenkins:2.452.2-jdk17', 'docker.io/library/sonarqube:10.6.0-community']));
+    expect(refs).not.toContain('ghcr.io/dexidp/dex:2.44.0');
+    expect(refs.some((r) => r.includes('opaque'))).toBe(false);
+    expect(stderr.trim().split('\n')).toEqual([
+      'warning: wild-helper-tags/input/opaque/templates/deployment.yaml:8: image "{{ .Values.image.repository }}:{{ .Values.image.tag | default (include "opaque.tag" .) }}" cannot be resolved: its template cannot be evaluated statically (values keys image.repository, image.tag); not listed — set the value, or add the image to images.extra',
+    ]);
+  });
+
+  it("gives a parent's override of a subchart image the subchart's tag, never the parent's appVersion", async () => {
+    const { images } = await json(['wild-parent-override/input']);
+    const refs = images.map((i) => i.ref);
+    expect(refs).toContain('docker.io/bitnamilegacy/postgresql:16.1.0-debian-11-r15');
+    expect(refs.filter((r) => r.includes('postgresql:'))).toEqual(['docker.io/bitnamilegacy/postgresql:16.1.0-debian-11-r15']);
+    expect(images.find((i) => i.ref.includes('postgres-exporter'))?.enabledBy).toEqual(['postgresql.metrics.enabled=true']);
+  });
+
+  it('reports no booleans, no Flux ImageRepository repositories and no never-included library defines', async () => {
+    const { images, stderr } = await json(['wild-false-images/input']);
+    expect(images.map((i) => i.ref)).toEqual(['ghcr.io/acme/app:2.0.0', 'ghcr.io/stefanprodan/podinfo:5.0.0']);
+    expect(stderr).toBe('');
+  });
+
+  it('marks helm test pods test: true in images.json and leaves them out of images.list unless asked', async () => {
+    const out = await tempDirFor(onTestFinished, 'images-tests');
+    expect((await dockyard(FIXTURES, ['images', 'wild-helm-test/input', '--out', out])).code).toBe(0);
+    expect(await readFile(join(out, 'images.list'), 'utf8')).toBe('docker.io/library/nginx:1.16.0\n');
+    const written = JSON.parse(await readFile(join(out, 'images.json'), 'utf8')) as JsonImage[];
+    expect(written.filter((i) => i.test).map((i) => i.ref)).toEqual(['docker.io/curlimages/curl:8.7.1', 'docker.io/library/busybox:latest']);
+    const asked = await dockyard(FIXTURES, ['images', 'wild-helm-test/input', '--include-tests']);
+    expect(asked.stdout.trim().split('\n')).toEqual(['docker.io/curlimages/curl:8.7.1', 'docker.io/library/busybox:latest', 'docker.io/library/nginx:1.16.0']);
+  });
+
+  it('a Release chooses with images.optional and images.tests', async () => {
+    const ws = await tempDirFor(onTestFinished, 'images-release');
+    await writeFile(join(ws, 'nx.json'), '{}\n');
+    await mkdir(join(ws, 'releases/r'), { recursive: true });
+    await cp(join(FIXTURES, 'wild-bitnami-optional/input/redis'), join(ws, 'releases/r/charts/redis'), { recursive: true });
+    await cp(join(FIXTURES, 'wild-helm-test/input/mychart'), join(ws, 'releases/r/charts/mychart'), { recursive: true });
+    const project = (images: string) => `kind: Release\nname: r\nversion: v1.0.0\ncomponents:\n  - name: charts\n    local: ./charts\n    targetPath: charts\n${images}`;
+    await writeFile(join(ws, 'releases/r/project.yaml'), project('images:\n  optional: exclude\n  tests: include\n'));
+    expect((await dockyard(ws, ['validate', 'releases/r'])).code).toBe(0);
+    expect((await dockyard(ws, ['collect', 'releases/r'])).code).toBe(0);
+    expect((await dockyard(ws, ['images', '--project', 'releases/r'])).code).toBe(0);
+    expect((await readFile(join(ws, 'dist/r/images/images.list'), 'utf8')).trim().split('\n')).toEqual([
+      'docker.io/bitnami/redis:7.2.4-debian-12-r9',
+      'docker.io/curlimages/curl:8.7.1',
+      'docker.io/library/busybox:latest',
+      'docker.io/library/nginx:1.16.0',
+    ]);
+    await writeFile(join(ws, 'releases/r/project.yaml'), project(''));
+    expect((await dockyard(ws, ['images', '--project', 'releases/r'])).code).toBe(0);
+    const list = (await readFile(join(ws, 'dist/r/images/images.list'), 'utf8')).trim().split('\n');
+    expect(list).toContain('docker.io/bitnami/os-shell:12-debian-12-r16');
+    expect(list).not.toContain('docker.io/library/busybox:latest');
+    await writeFile(join(ws, 'releases/r/project.yaml'), project('images:\n  optional: sometimes\n'));
+    expect((await dockyard(ws, ['validate', 'releases/r'])).code).toBe(1);
+  });
+
+  it('scores the real-world shapes at the goal (recall >= 95% default, precision >= 98%), optional marks and test pods right', async () => {
+    const real = (await scoreFixtures()).filter((s) => s.realWorldShape);
+    expect(real.length).toBeGreaterThanOrEqual(6);
+    const sum = totals(real);
+    expect(sum.recall).toBeGreaterThanOrEqual(0.95);
+    expect(sum.precision).toBeGreaterThanOrEqual(0.98);
+    expect(totals(real.map((s) => s.tests)).recall).toBe(1);
+    expect(real.flatMap((s) => s.wrongOptionalMarks)).toEqual([]);
+  });
+});
+
+/** Issue 7, defects 10 and 7: missing inputs, unresolvable images, .sealignore comments. */
+describe('dockyard images inputs', () => {
+  it('a missing input is an error (exit 1), naming it', async () => {
+    const run = await dockyard(FIXTURES, ['images', 'manifests/input', 'no/such/dir']);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('dockyard images: no/such/dir: no such file or folder; check the path');
+    expect(run.stdout).toBe('');
+  });
+
+  it('warns about placeholders and template expressions it cannot resolve, with file:line', async () => {
+    const dir = await tempDirFor(onTestFinished, 'images-unresolved');
+    await writeFile(join(dir, 'job.yaml'), 'kind: Job\nspec:\n  template:\n    spec:\n      containers:\n        - image: "[[ registry_release ]]/db:v1"\n        - image: nginx:1.25\n');
+    await mkdir(join(dir, 'chart/templates'), { recursive: true });
+    await writeFile(join(dir, 'chart/Chart.yaml'), 'apiVersion: v2\nname: chart\nversion: 1.0.0\n');
+    await writeFile(join(dir, 'chart/values.yaml'), 'image: "{{ .Values.global.registry }}/app:1"\n');
+    await writeFile(join(dir, 'chart/templates/deploy.yaml'), 'kind: Deployment\nspec:\n  containers:\n    - image: {{ .Values.image }}\n');
+    const run = await dockyard(dir, ['images', '.']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toBe('docker.io/library/nginx:1.25');
+    expect(run.stderr).toContain('warning: job.yaml:6: spec.template.spec.containers[0].image: image "[[ registry_release ]]/db:v1" cannot be resolved: it holds a placeholder or template expression that was not substituted');
+    expect(run.stderr).toContain('warning: chart/templates/deploy.yaml:4: image "{{ .Values.global.registry }}/app:1" cannot be resolved: it holds a placeholder that was not substituted');
+  });
+
+  it('.sealignore lines may carry a trailing comment, as sync lists do', async () => {
+    const dir = await tempDirFor(onTestFinished, 'images-sealignore');
+    await writeFile(join(dir, 'pod.yaml'), 'kind: Pod\nspec:\n  containers:\n    - image: busybox:1.36\n    - image: nginx:1.25\n');
+    await writeFile(join(dir, '.sealignore'), '# not shipped\nbusybox:1.36   # pulled by the site itself\n');
+    const run = await dockyard(dir, ['images', '.']);
+    expect(run.stdout).toBe('docker.io/library/nginx:1.25');
+  });
+});
