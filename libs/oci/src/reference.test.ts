@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkReference, formatReference, formatWithoutRegistry, parseReference } from './reference';
+import { checkReference, formatReference, formatWithoutRegistry, namesRegistry, parseOptionalRegistryReference, parseReference, parseRepositoryReference } from './reference';
 
 const normalise = (text: string) => {
   const checked = checkReference(text);
@@ -46,5 +46,28 @@ describe('parseReference', () => {
 
   it('formats without the registry host for images_platform.list', () => {
     expect(formatWithoutRegistry(parseReference('harbor.example.com/release/app-admin:v0.3.17'))).toBe('release/app-admin:v0.3.17');
+  });
+});
+
+describe('references that may leave the registry out', () => {
+  it.each([
+    ['harbor.example.com/release/app', true],
+    ['127.0.0.1:5000/app', true],
+    ['localhost/app', true],
+    ['MyHost/app', true],
+    ['release/app', false],
+    ['app', false],
+  ])('%s names a registry: %s', (name, expected) => {
+    expect(namesRegistry(name)).toBe(expected);
+  });
+
+  it('keeps a registry-less path as it is, with no Docker Hub default and no placeholder host', () => {
+    expect(parseOptionalRegistryReference('release/app:v1')).toEqual({ repository: 'release/app', tag: 'v1', digest: undefined });
+    expect(parseOptionalRegistryReference('app')).toEqual({ repository: 'app', tag: 'latest', digest: undefined });
+    expect(parseOptionalRegistryReference('Host.example/app:v1')).toMatchObject({ registry: 'Host.example', repository: 'app' });
+  });
+
+  it('reads a registry-storage name as a repository even when its first part looks like a host', () => {
+    expect(parseRepositoryReference('a.b/c:v2')).toEqual({ repository: 'a.b/c', tag: 'v2', digest: undefined });
   });
 });

@@ -64,11 +64,31 @@ export function parseReference(input: string, defaults: { tag?: string } = {}): 
   return checked.ref;
 }
 
-function splitRegistry(name: string): { registry: string; repository: string } {
+/** Docker's rule: the first path component is a registry host when it has a dot, a port, upper case, or is localhost. */
+export function namesRegistry(name: string): boolean {
   const slash = name.indexOf('/');
   const first = name.slice(0, Math.max(slash, 0));
-  const hasHost = slash >= 0 && (/[.:]/.test(first) || first === 'localhost' || first !== first.toLowerCase());
-  let registry = hasHost ? first : DOCKER_HUB;
+  return slash >= 0 && (/[.:]/.test(first) || first === 'localhost' || first !== first.toLowerCase());
+}
+
+/** Stands in for the registry while a registry-less name is parsed; never reaches a result. */
+const NO_REGISTRY = 'registry.invalid';
+
+/** `repository[:tag][@digest]` inside a registry not named here (a sync list path, a registry-storage name). */
+export function parseRepositoryReference(input: string): Omit<ImageRef, 'registry'> {
+  const { registry: _, ...rest } = parseReference(`${NO_REGISTRY}/${input}`);
+  return rest;
+}
+
+/** A reference whose registry may be left out (`release/app:v1`): `registry` is then undefined, not Docker Hub. */
+export function parseOptionalRegistryReference(input: string): Omit<ImageRef, 'registry'> & { registry?: string } {
+  return namesRegistry(input) ? parseReference(input) : parseRepositoryReference(input);
+}
+
+function splitRegistry(name: string): { registry: string; repository: string } {
+  const hasHost = namesRegistry(name);
+  const slash = name.indexOf('/');
+  let registry = hasHost ? name.slice(0, slash) : DOCKER_HUB;
   let repository = hasHost ? name.slice(slash + 1) : name;
   if (DOCKER_HUB_ALIASES.has(registry)) registry = DOCKER_HUB;
   if (registry === DOCKER_HUB && !repository.includes('/')) repository = `library/${repository}`;

@@ -1,4 +1,4 @@
-import { parseReference } from '../reference';
+import { parseRepositoryReference } from '../reference';
 import { RegistryStorage } from '../registry-dir/registry-storage';
 import { diskStoreSource } from './disk-store-source';
 import { splitPathAndRef } from './oci';
@@ -25,7 +25,7 @@ export const registryDirTransport: Transport<RegistryDirLocation> = {
   parse(rest) {
     const [dir, name] = splitPathAndRef(rest, 'registry-dir', 'dir');
     if (!name) return { transport: 'registry-dir', dir };
-    const ref = parseReference(`registry.invalid/${name}`);
+    const ref = parseRepositoryReference(name);
     return { transport: 'registry-dir', dir, repository: ref.repository, tag: ref.tag ?? ref.digest };
   },
   format: (l) => `registry-dir:${l.dir}${l.repository ? `:${l.repository}${l.tag ? `:${l.tag}` : ''}` : ''}`,

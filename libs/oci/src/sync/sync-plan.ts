@@ -1,5 +1,5 @@
 import { namedLocation, parseLocation, type Location } from '../location/transports';
-import { parseReference, type ImageRef } from '../reference';
+import { parseOptionalRegistryReference, parseReference, type ImageRef } from '../reference';
 import type { ImageListEntry } from './image-list';
 
 export interface Rewrite {
@@ -35,29 +35,25 @@ function joinPath(prefix: string, path: string): string {
   return prefix ? `${prefix}/${path}` : path;
 }
 
-function hasHost(image: string): boolean {
-  const first = image.split('/')[0]!;
-  return image.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost');
-}
-
 /**
  * One job per list line: the source is `FROM/rewrite(line)`, every target receives `line`
  * unchanged (under the target's prefix). Lines with a host use it as the source when no
  * `from` registry is given.
  */
 export function planSync(entries: ImageListEntry[], from: string | undefined, targets: string[], rewrites: Rewrite[]): SyncJob[] {
-  const parsedTargets = targets.map(parseSyncTarget);
+  // `--to X --to X` (or a project target repeated on the command line) is one target, copied once.
+  const parsedTargets = [...new Map(targets.map(parseSyncTarget).map((target) => [JSON.stringify(target), target])).values()];
   const seen = new Set<string>();
   const jobs: SyncJob[] = [];
   for (const entry of entries) {
     const where = `${entry.file}:${entry.line}`;
-    let lineRef: ImageRef;
+    let lineRef: ReturnType<typeof parseOptionalRegistryReference>;
     try {
-      lineRef = parseReference(hasHost(entry.image) ? entry.image : `registry.invalid/${entry.image}`);
+      lineRef = parseOptionalRegistryReference(entry.image);
     } catch (err) {
       throw new SyncPlanError(`${where}: ${(err as Error).message}`);
     }
-    const sourceRegistry = from ?? (lineRef.registry !== 'registry.invalid' ? lineRef.registry : undefined);
+    const sourceRegistry = from ?? lineRef.registry;
     if (!sourceRegistry) throw new SyncPlanError(`${where}: "${entry.image}" names no registry; pass --from HOST or write the host in the list`);
     const suffix = `${lineRef.tag ? `:${lineRef.tag}` : ''}${lineRef.digest ? `@${lineRef.digest}` : ''}`;
     const path = `${lineRef.repository}${suffix}`;
