@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { open, readFile } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { writeFileAtomic } from '../../files/src/atomic-write';
 import type { ContextEntry } from './build-context';
@@ -20,7 +21,8 @@ export interface ContentFacts {
 
 /**
  * sha256 of context files, remembered by inode, size, mtime and ctime (as git's index does) in a file of the
- * content store, so a rebuild reads only the files that changed.
+ * content store, so a rebuild reads only the files that changed. A file read for a layer is hashed on the way
+ * (`reading`), so a first build reads each file once.
  */
 export class ContentDigests {
   private known = new Map<string, [string, string, boolean]>();
@@ -38,17 +40,53 @@ export class ContentDigests {
     return digests;
   }
 
-  async facts(entry: ContextEntry): Promise<ContentFacts> {
+  /** What is known of the file without reading it. */
+  remembered(entry: ContextEntry): ContentFacts | undefined {
     const remembered = this.known.get(entry.abs);
-    if (remembered && remembered[0] === entry.stamp) return { digest: remembered[1], compressed: remembered[2] };
+    return remembered && remembered[0] === entry.stamp ? { digest: remembered[1], compressed: remembered[2] } : undefined;
+  }
+
+  async compressed(entry: ContextEntry): Promise<boolean> {
+    const known = this.remembered(entry);
+    if (known) return known.compressed;
+    const handle = await open(entry.abs, 'r');
+    try {
+      const head = Buffer.alloc(8);
+      const { bytesRead } = await handle.read(head, 0, 8, 0);
+      return looksCompressed(head.subarray(0, bytesRead));
+    } finally {
+      await handle.close();
+    }
+  }
+
+  /** The file's content, hashed as it is read; the digest is remembered when the stream ends. */
+  reading(entry: ContextEntry): Readable {
+    const hash = createHash('sha256');
+    let head: Buffer | undefined;
+    const body = createReadStream(entry.abs, { highWaterMark: 1 << 20 });
+    body.on('data', (chunk) => {
+      head ??= chunk as Buffer;
+      hash.update(chunk as Buffer);
+    });
+    body.on('end', () => this.remember(entry, { digest: `sha256:${hash.digest('hex')}`, compressed: head !== undefined && looksCompressed(head) }));
+    return body;
+  }
+
+  private remember(entry: ContextEntry, facts: ContentFacts): void {
+    this.known.set(entry.abs, [entry.stamp, facts.digest, facts.compressed]);
+    this.changed = true;
+  }
+
+  async facts(entry: ContextEntry): Promise<ContentFacts> {
+    const remembered = this.remembered(entry);
+    if (remembered) return remembered;
     const hash = createHash('sha256');
     let head: Buffer | undefined;
     const body = createReadStream(entry.abs, { highWaterMark: 1 << 20 });
     body.once('data', (chunk) => (head = chunk as Buffer));
     await pipeline(body, hash);
     const facts = { digest: `sha256:${hash.digest('hex')}`, compressed: head !== undefined && looksCompressed(head) };
-    this.known.set(entry.abs, [entry.stamp, facts.digest, facts.compressed]);
-    this.changed = true;
+    this.remember(entry, facts);
     return facts;
   }
 

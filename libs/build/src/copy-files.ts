@@ -45,6 +45,8 @@ export async function layerFile(node: SourceNode, target: string, options: CopyO
       ...(type === 'symlink' || type === 'hardlink' ? { linkpath: node.linkpath } : {}),
     },
     contentId: await node.contentId(),
+    contentIdAfterRead: node.contentId,
+    stamp: node.stamp,
     compressed: (await node.compressed?.()) ?? false,
   };
 }

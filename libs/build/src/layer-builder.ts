@@ -33,6 +33,10 @@ export function compressionFor(files: readonly LayerFile[]): LayerCompression {
 export interface LayerFile {
   entry: TarEntry;
   contentId?: string;
+  /** The content id once the layer has read the file (context files are hashed as they are written). */
+  contentIdAfterRead?: () => Promise<string | undefined>;
+  /** Identifies this version of the file on this machine without reading it. */
+  stamp?: string;
   /** The content is in a compressed format already. */
   compressed?: boolean;
 }
@@ -43,16 +47,23 @@ interface CachedLayer {
   diffId: string;
 }
 
-/** The layer cache key: the exact list of members (path, type, mode, owner, time, link, content identity). */
-export function layerKey(files: readonly LayerFile[]): string {
+/**
+ * A layer cache key: the exact list of members (path, type, mode, owner, time, link) and what identifies each
+ * file's content — its digest (the content key, valid anywhere) or its stamp (the stamp key, valid on this
+ * machine, found without reading a byte).
+ */
+export function layerKey(files: readonly LayerFile[], identity: (file: LayerFile) => string | undefined = (f) => f.contentId): string {
   const hash = createHash('sha256');
   const compression = compressionFor(files);
   hash.update(`dockyard-layer-v2 gzip=${compression === 'stored' ? 'stored' : compression.level}\n`);
-  for (const { entry, contentId } of sortTarEntries(files.map((f) => ({ ...f, path: f.entry.path })))) {
-    hash.update(JSON.stringify([entry.path, entry.type, entry.mode, entry.uid ?? 0, entry.gid ?? 0, entry.mtime ?? 0, entry.size ?? 0, entry.linkpath ?? '', contentId ?? '']) + '\n');
+  for (const file of sortTarEntries(files.map((f) => ({ ...f, path: f.entry.path })))) {
+    const { entry } = file;
+    hash.update(JSON.stringify([entry.path, entry.type, entry.mode, entry.uid ?? 0, entry.gid ?? 0, entry.mtime ?? 0, entry.size ?? 0, entry.linkpath ?? '', identity(file) ?? '']) + '\n');
   }
   return hash.digest('hex');
 }
+
+const fileMembers = (files: readonly LayerFile[]) => files.filter((f) => f.entry.type === 'file');
 
 function diffIdTap(): { stream: Transform; diffId: () => string } {
   const hash = createHash('sha256');
@@ -76,13 +87,24 @@ export class LayerBuilder {
     return join(this.store.dir, 'dockyard-build-cache', 'layers', `${key}.json`);
   }
 
-  async build(files: readonly LayerFile[]): Promise<{ layer: Layer; cached: boolean }> {
-    const key = layerKey(files);
+  private async lookup(key: string | undefined): Promise<CachedLayer | undefined> {
+    if (!key) return undefined;
     const record = await readFile(this.recordPath(key), 'utf8').then((t) => JSON.parse(t) as CachedLayer, () => undefined);
-    if (record && (await this.store.has(record.digest))) return { layer: this.layer(record), cached: true };
+    return record && (await this.store.has(record.digest)) ? record : undefined;
+  }
+
+  async build(files: readonly LayerFile[]): Promise<{ layer: Layer; cached: boolean }> {
+    const stampKey = layerKey(files, (f) => f.stamp ?? f.contentId);
+    const contentKey = fileMembers(files).every((f) => f.contentId) ? layerKey(files) : undefined;
+    const record = (await this.lookup(stampKey)) ?? (await this.lookup(contentKey));
+    if (record) {
+      await this.remember([stampKey, contentKey], record);
+      return { layer: this.layer(record), cached: true };
+    }
+    const key = contentKey ?? stampKey;
     const inFlight = this.building.get(key);
     if (inFlight) return { layer: this.layer(await inFlight), cached: true };
-    const building = this.write(files, key);
+    const building = this.write(files, stampKey);
     this.building.set(key, building);
     try {
       return { layer: this.layer(await building), cached: false };
@@ -91,7 +113,13 @@ export class LayerBuilder {
     }
   }
 
-  private async write(files: readonly LayerFile[], key: string): Promise<CachedLayer> {
+  private async remember(keys: (string | undefined)[], record: CachedLayer): Promise<void> {
+    for (const key of new Set(keys)) {
+      if (key && !(await this.lookup(key))) await writeFileAtomic(this.recordPath(key), JSON.stringify(record));
+    }
+  }
+
+  private async write(files: readonly LayerFile[], stampKey: string): Promise<CachedLayer> {
     const tap = diffIdTap();
     const tar = tarStream(sortTarEntries(files.map((f) => f.entry)));
     tar.on('error', (err) => tap.stream.destroy(err));
@@ -101,7 +129,9 @@ export class LayerBuilder {
     tar.pipe(tap.stream).pipe(gzip);
     const descriptor = await this.store.ingest(gzip, MediaType.ociLayerGzip);
     const built: CachedLayer = { digest: descriptor.digest, size: descriptor.size, diffId: tap.diffId() };
-    await writeFileAtomic(this.recordPath(key), JSON.stringify(built));
+    // Reading the files made their digests known: record the content key too, for other clones and touched files.
+    const read = await Promise.all(files.map(async (f) => ({ ...f, contentId: f.contentId ?? (await f.contentIdAfterRead?.()) })));
+    await this.remember([stampKey, fileMembers(read).every((f) => f.contentId) ? layerKey(read) : undefined], built);
     return built;
   }
 

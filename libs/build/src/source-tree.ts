@@ -1,6 +1,5 @@
 import { posix } from 'node:path';
 import type { Readable } from 'node:stream';
-import { createReadStream } from 'node:fs';
 import { BuildContext, ContextError } from './build-context';
 import type { ContentDigests } from './content-digests';
 import { compileGlob, hasGlob, type SegmentMatcher } from './glob';
@@ -12,8 +11,12 @@ export interface SourceNode {
   mode: number;
   size: number;
   linkpath?: string;
-  /** What identifies the content (the layer cache key uses it). */
+  /** What identifies the content, when known without reading it (the layer cache key uses it). */
   contentId(): Promise<string | undefined>;
+  /** The content digest, reading the file if need be (context files). */
+  digest?(): Promise<string>;
+  /** What identifies this version of a file without reading it (inode, size, times): a same-machine cache key. */
+  stamp?: string;
   /** The content is in a compressed format already (known for context files). */
   compressed?(): Promise<boolean>;
   open?(): Readable | Promise<Readable>;
@@ -45,9 +48,11 @@ export function contextTree(context: BuildContext, digests: ContentDigests): Sou
         size: entry.size,
         linkpath: entry.linkpath,
         localPath: entry.type === 'file' ? entry.abs : undefined,
-        contentId: async () => (entry.type === 'file' ? (await digests.facts(entry)).digest : undefined),
-        compressed: async () => entry.type === 'file' && (await digests.facts(entry)).compressed,
-        open: entry.type === 'file' ? () => createReadStream(entry.abs) : undefined,
+        stamp: entry.type === 'file' ? `stamp:${entry.abs}:${entry.stamp}` : undefined,
+        contentId: async () => (entry.type === 'file' ? digests.remembered(entry)?.digest : undefined),
+        digest: async () => (await digests.facts(entry)).digest,
+        compressed: async () => entry.type === 'file' && (await digests.compressed(entry)),
+        open: entry.type === 'file' ? () => digests.reading(entry) : undefined,
       }));
     },
   };

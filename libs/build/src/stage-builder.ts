@@ -230,7 +230,7 @@ class StageRun {
           files.push(...(await copyFromTree(this.env.context, [path], options)));
           continue;
         }
-        const archiveId = await node.contentId();
+        const archiveId = node.digest ? await node.digest() : await node.contentId();
         const dest = options.dest.replace(/^\/+/, '').replace(/\/+$/, '');
         for (const member of await archiveMembers(tar, path)) {
           files.push({

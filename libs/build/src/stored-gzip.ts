@@ -5,12 +5,12 @@ import { crc32 } from 'node:zlib';
 const HEADER = Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0, 0, 0, 0, 0x00, 0x03]);
 const BLOCK = 0xffff;
 
-function storedBlock(data: Buffer, final: boolean): Buffer {
+function blockHeader(length: number, final: boolean): Buffer {
   const head = Buffer.alloc(5);
   head[0] = final ? 1 : 0;
-  head.writeUInt16LE(data.length, 1);
-  head.writeUInt16LE(~data.length & 0xffff, 3);
-  return Buffer.concat([head, data]);
+  head.writeUInt16LE(length, 1);
+  head.writeUInt16LE(~length & 0xffff, 3);
+  return head;
 }
 
 /**
@@ -34,14 +34,23 @@ export class StoredGzip extends Transform {
     this.size = (this.size + chunk.length) >>> 0;
     this.pending.push(chunk);
     this.pendingLength += chunk.length;
-    if (this.pendingLength >= BLOCK) {
-      const all = Buffer.concat(this.pending);
-      let at = 0;
-      const out: Buffer[] = [];
-      for (; all.length - at >= BLOCK; at += BLOCK) out.push(storedBlock(all.subarray(at, at + BLOCK), false));
-      this.pending = [all.subarray(at)];
-      this.pendingLength = all.length - at;
-      this.push(Buffer.concat(out));
+    // Whole blocks go out as a header and views of the input: no copy of the data.
+    while (this.pendingLength >= BLOCK) {
+      this.push(blockHeader(BLOCK, false));
+      let left = BLOCK;
+      while (left > 0) {
+        const head = this.pending[0]!;
+        if (head.length <= left) {
+          this.push(head);
+          this.pending.shift();
+          left -= head.length;
+        } else {
+          this.push(head.subarray(0, left));
+          this.pending[0] = head.subarray(left);
+          left = 0;
+        }
+      }
+      this.pendingLength -= BLOCK;
     }
     callback();
   }
@@ -50,6 +59,6 @@ export class StoredGzip extends Transform {
     const trailer = Buffer.alloc(8);
     trailer.writeUInt32LE(this.crc >>> 0, 0);
     trailer.writeUInt32LE(this.size, 4);
-    callback(null, Buffer.concat([storedBlock(Buffer.concat(this.pending), true), trailer]));
+    callback(null, Buffer.concat([blockHeader(this.pendingLength, true), ...this.pending, trailer]));
   }
 }
