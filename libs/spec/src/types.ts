@@ -14,7 +14,14 @@ export interface ObjectStoreTarget {
   url: string;
   endpoint?: string;
   region?: string;
+  pathStyle?: boolean;
   credentials?: { accessKeyIdEnv: string; secretAccessKeyEnv: string };
+}
+
+export interface OciPublishTarget {
+  repository: string;
+  insecure?: boolean;
+  credentials?: RegistryCredentials;
 }
 
 export interface RegistryEndpoint {
@@ -74,7 +81,7 @@ export interface Release {
     credentials?: RegistryCredentials;
     files?: { from: string; to: string }[];
   };
-  publish?: { objectStore?: ObjectStoreTarget[] };
+  publish?: { objectStore?: ObjectStoreTarget[]; oci?: OciPublishTarget[] };
 }
 
 export interface PluginModule {
@@ -108,7 +115,7 @@ export interface Plugin {
   };
   images?: string[];
   sync?: SyncSpec;
-  publish?: { objectStore?: ObjectStoreTarget[] };
+  publish?: { objectStore?: ObjectStoreTarget[]; oci?: OciPublishTarget[] };
 }
 
 export interface ResourceList {
