@@ -40,7 +40,7 @@ function chartImages(chart: Chart, overrides: Tree | undefined, parentGlobal: Tr
       const key = use.alias ?? use.name;
       const switchedOff = conditionSwitch(values, use.condition);
       for (const finding of chartImages(subchart, getPath(values, [key]), global, defines)) {
-        const settings = [...(finding.optional ?? []).map((s) => `${key}.${s}`), ...(switchedOff ?? [])];
+        const settings = [...new Set([...(finding.optional ?? []).map((s) => `${key}.${s}`), ...(switchedOff ?? [])])];
         findings.push(settings.length > 0 ? { ...finding, optional: settings } : finding);
       }
     }

@@ -70,3 +70,11 @@ describe('imagesInTemplate', () => {
     expect(scan(template, '')).toEqual(['busybox:1.36 (test)', 'ghcr.io/acme/app:1.0.0']);
   });
 });
+
+describe('imagesInTemplate on lines it cannot evaluate', () => {
+  it('names the values a line reads, through the variables it uses', () => {
+    const template = ['{{- $image := include "missing.helper" (dict "image" .Values.sidecar.image) }}', 'image: "{{ $image }}"'].join('\n');
+    const [finding] = imagesInTemplate('t.yaml', template, { context: { values: undefined, chart: { name: 'c' }, defines: new Map() } });
+    expect(finding).toMatchObject({ text: '{{ $image }}', unresolved: expect.any(String), mentions: ['sidecar.image'] });
+  });
+});

@@ -57,14 +57,14 @@ export function imagesInTemplate(file: string, text: string, scope: TemplateScop
     const value = stripComment(match[1]);
     const source = { file, line: index + 1 };
     if (state === 'off') {
-      findings.push({ text: value, source, neverRendered: true, mentions: [...mentionedValuesPaths(value), ...blocks.dotPaths()] });
+      findings.push({ text: value, source, neverRendered: true, mentions: blocks.mentions(value) });
       return;
     }
     const test = scope.test || testDocument ? { test: true } : {};
     const trace = newTrace();
     const rendered = renderTemplate(value, blocks.scope(trace));
     if (rendered === undefined) {
-      findings.push({ text: unquote(value), source, ...test, unresolved: 'its template cannot be evaluated statically', mentions: [...mentionedValuesPaths(value), ...blocks.dotPaths()] });
+      findings.push({ text: unquote(value), source, ...test, unresolved: 'its template cannot be evaluated statically', mentions: blocks.mentions(value) });
       return;
     }
     const reference = unquote(rendered.trim());
@@ -97,6 +97,8 @@ interface Frame {
 class BlockTracker {
   private readonly stack: Frame[] = [];
   private readonly variables = new Map<string, Data>([['$', { kind: 'root' }]]);
+  /** The `.Values` paths each `$var` assignment mentioned, for lines that cannot be evaluated. */
+  private readonly variableMentions = new Map<string, string[]>();
 
   constructor(private readonly context: ChartContext) {}
 
@@ -107,6 +109,7 @@ class BlockTracker {
       const assignment = ASSIGNMENT.exec(action);
       if (keyword) this.control(keyword[1], keyword[2]);
       else if (assignment) {
+        this.variableMentions.set(assignment[1], this.mentions(assignment[2]));
         const value = evaluatePipeline(assignment[2], this.scope(newTrace()));
         if (value) this.variables.set(assignment[1], value);
         else this.variables.delete(assignment[1]);
@@ -127,9 +130,11 @@ class BlockTracker {
     return { ...scope, dot: dot ?? scope.dot, variables: new Map(this.variables) };
   }
 
-  /** The values paths `.` stands for inside `with`/`range` blocks. */
-  dotPaths(): string[] {
-    return this.stack.flatMap((frame) => (frame.dot && 'path' in frame.dot && frame.dot.path ? [frame.dot.path] : []));
+  /** The `.Values` paths a template text may read: its own, those of the `$vars` it uses, and what `.` stands for in `with`/`range`. */
+  mentions(text: string): string[] {
+    const dots = this.stack.flatMap((frame) => (frame.dot && 'path' in frame.dot && frame.dot.path ? [frame.dot.path] : []));
+    const variables = [...text.matchAll(/\$[A-Za-z0-9_]+/g)].flatMap(([name]) => this.variableMentions.get(name) ?? []);
+    return [...new Set([...mentionedValuesPaths(text), ...variables, ...dots])];
   }
 
   private control(keyword: string, rest: string): void {
