@@ -52,7 +52,7 @@ describe('dockyard images on charts in the wild', () => {
     expect(refs).not.toContain('ghcr.io/dexidp/dex:2.44.0');
     expect(refs.some((r) => r.includes('opaque'))).toBe(false);
     expect(stderr.trim().split('\n')).toEqual([
-      'warning: wild-helper-tags/input/opaque/templates/deployment.yaml:8: image "{{ .Values.image.repository }}:{{ .Values.image.tag | default (include "opaque.tag" .) }}" cannot be resolved: its template cannot be evaluated statically (values keys image.repository, image.tag); not listed — set the value, or add the image to images.extra',
+      'warning: wild-helper-tags/input/opaque/templates/deployment.yaml:8: image "{{ .Values.image.repository }}:{{ .Values.image.tag | default (include "opaque.tag" .) }}" cannot be resolved: its template cannot be evaluated statically (values keys image.repository, image.tag); not listed from here (set the value, or add the image to images.extra if nothing else lists it)',
     ]);
   });
 

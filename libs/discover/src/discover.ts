@@ -179,7 +179,7 @@ function unresolvedMessage(finding: Finding): string {
   const keys = [...new Set([...(finding.mentions ?? []), ...(finding.valuesPath !== undefined ? [finding.valuesPath] : [])])];
   const where = finding.source.keyPath ? `${finding.source.keyPath}: ` : '';
   const values = keys.length > 0 ? ` (values key${keys.length === 1 ? '' : 's'} ${keys.join(', ')})` : '';
-  return `${where}image "${finding.text}" cannot be resolved: ${finding.unresolved}${values}; not listed — set the value, or add the image to images.extra`;
+  return `${where}image "${finding.text}" cannot be resolved: ${finding.unresolved}${values}; not listed from here (set the value, or add the image to images.extra if nothing else lists it)`;
 }
 
 function uniqueSources(sources: ImageSource[]): ImageSource[] {

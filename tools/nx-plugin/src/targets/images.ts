@@ -10,7 +10,7 @@ export const imagesTarget: TargetInference = (project) => {
     inputs: ['{projectRoot}/project.yaml', { dependentTasksOutputFiles: '**/*' }, ...ENGINE_INPUTS],
     outputs: [`{workspaceRoot}/dist/${project.name}/images`],
     metadata: {
-      description: `List every image ${project.name}'s collected charts and manifests run (dist/${project.name}/images/images.list and images.json)`,
+      description: `List every image ${project.name}'s collected charts and manifests run (dist/${project.name}/images/images.list, and images.json marking optional and helm-test images)`,
     },
   };
 };
