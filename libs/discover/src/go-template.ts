@@ -1,4 +1,4 @@
-import { Leaf, leafText, type Tree, type TreeMap } from './yaml-tree';
+import { joinValuesPath, Leaf, leafText, type Tree, type TreeMap } from './yaml-tree';
 
 /**
  * A static evaluator for the subset of Helm's Go templates that image references are built
@@ -206,7 +206,7 @@ function renderNode(node: Node, scope: Scope): string | undefined {
 export const ASSIGNMENT = /^(\$[A-Za-z0-9_]+)\s*:?=\s*([\s\S]+)$/;
 
 /** What Go templates print for a value; undefined for maps and other values that print as Go syntax. */
-export function textOf(value: Data): string | undefined {
+function textOf(value: Data): string | undefined {
   if (value.kind === 'scalar') return value.text;
   if (value.kind === 'missing') return '';
   return undefined;
@@ -474,10 +474,6 @@ function fromTree(tree: Tree | undefined, path: string | undefined): Data {
   return { kind: 'tree', tree: tree as TreeMap | Tree[], path };
 }
 
-export function joinValuesPath(parent: string, key: string): string {
-  return parent === '' ? key : `${parent}.${key}`;
-}
-
 // ---- lexing -------------------------------------------------------------------------------
 
 function matchingParen(token: string): number {
@@ -521,7 +517,7 @@ export function tokenize(command: string): string[] {
   return tokens;
 }
 
-export function splitOutside(text: string, separator: string): string[] {
+function splitOutside(text: string, separator: string): string[] {
   const parts: string[] = [];
   let depth = 0;
   let quoted = false;

@@ -1,5 +1,5 @@
 import type { Finding } from './finding';
-import { getPath, isTreeMap, Leaf, leafText, type Tree, type TreeMap } from './yaml-tree';
+import { getPath, isTreeMap, joinValuesPath, Leaf, leafText, type Tree, type TreeMap } from './yaml-tree';
 
 export interface ValuesContext {
   /** `global.imageRegistry`, which replaces the `registry` of bitnami-style image maps. */
@@ -33,7 +33,7 @@ function walk(tree: Tree | undefined, key: string | undefined, path: string, swi
     return;
   }
   if (!isTreeMap(tree)) return;
-  const here = leafText(tree, 'enabled') === 'false' ? [...switches, `${joinPath(path, 'enabled')}=true`] : switches;
+  const here = leafText(tree, 'enabled') === 'false' ? [...switches, `${joinValuesPath(path, 'enabled')}=true`] : switches;
   const optional = here.length > 0 ? { optional: here } : {};
   const consumed = new Set<string>();
   const fromMap = imageFromMap(tree, key, context);
@@ -45,9 +45,9 @@ function walk(tree: Tree | undefined, key: string | undefined, path: string, swi
     if (consumed.has(childKey)) continue;
     if (child instanceof Leaf) {
       const finding = imageFromScalar(tree, childKey, child);
-      if (finding) out.push({ ...finding, ...optional, valuesPath: joinPath(path, childKey) });
+      if (finding) out.push({ ...finding, ...optional, valuesPath: joinValuesPath(path, childKey) });
     } else {
-      walk(child, childKey, joinPath(path, childKey), here, context, out);
+      walk(child, childKey, joinValuesPath(path, childKey), here, context, out);
     }
   }
 }
@@ -98,10 +98,6 @@ function imageFromMap(map: TreeMap, key: string | undefined, context: ValuesCont
 function withTagKnown(finding: Finding): Finding {
   const { text } = finding;
   return hasTag(text) ? finding : { ...finding, unresolved: 'it has no tag here and no template that adds one could be evaluated' };
-}
-
-function joinPath(parent: string, key: string): string {
-  return parent === '' ? key : `${parent}.${key}`;
 }
 
 function compose(registry: string | undefined, repo: string, tag: string | undefined, digest: string | undefined): string {

@@ -79,6 +79,11 @@ export function joinKeyPath(parent: string, key: string): string {
   return parent === '' ? part : `${parent}.${part}`;
 }
 
+/** A `.Values` path as Helm's `--set` writes it: `a.b.c`. */
+export function joinValuesPath(parent: string, key: string): string {
+  return parent === '' ? key : `${parent}.${key}`;
+}
+
 export function isTreeMap(tree: Tree | undefined): tree is TreeMap {
   return tree !== undefined && !(tree instanceof Leaf) && !Array.isArray(tree);
 }
