@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { PassThrough, Transform } from 'node:stream';
+import { Transform } from 'node:stream';
 import { createGzip } from 'node:zlib';
 import { writeFileAtomic } from '../../files/src/atomic-write';
 import { StoredGzip } from './stored-gzip';
@@ -65,10 +65,38 @@ export function layerKey(files: readonly LayerFile[], identity: (file: LayerFile
 
 const fileMembers = (files: readonly LayerFile[]) => files.filter((f) => f.entry.type === 'file');
 
+const BATCH = 256 << 10;
+
+/**
+ * Hashes the tar (its digest is the diffID) and hands it on in chunks of at least 256 KiB: a layer of many small
+ * files would otherwise reach zlib as thousands of tiny writes.
+ */
 function diffIdTap(): { stream: Transform; diffId: () => string } {
   const hash = createHash('sha256');
-  const stream = new PassThrough();
-  stream.on('data', (chunk: Buffer) => hash.update(chunk));
+  let pending: Buffer[] = [];
+  let length = 0;
+  const stream = new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      hash.update(chunk);
+      if (chunk.length >= BATCH) {
+        // Large file data passes through uncopied, after whatever small pieces came before it.
+        if (length) this.push(Buffer.concat(pending, length));
+        pending = [];
+        length = 0;
+        return callback(null, chunk);
+      }
+      pending.push(chunk);
+      length += chunk.length;
+      if (length < BATCH) return callback();
+      const out = Buffer.concat(pending, length);
+      pending = [];
+      length = 0;
+      callback(null, out);
+    },
+    flush(callback) {
+      callback(null, length ? Buffer.concat(pending, length) : undefined);
+    },
+  });
   return { stream, diffId: () => `sha256:${hash.digest('hex')}` };
 }
 
