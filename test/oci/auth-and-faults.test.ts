@@ -27,6 +27,8 @@ describe('sync with auth', () => {
     await seedImages(plain.url);
     work = await tempDir('oci-auth');
     await writeFile(join(work, 'images.list'), '# release images\n\napp/multi:v1\napp/single:v1\n');
+    // A docker config with no entries, so the user's own ~/.docker cannot lend credentials to the test.
+    await writeFile(join(work, 'empty-config.json'), '{}');
   });
   afterAll(async () => {
     await Promise.all([secured?.stop(), plain?.stop()]);
@@ -64,6 +66,13 @@ describe('sync with auth', () => {
     const everything = [result.stdout, result.stderr, await allFileText(report)].join('\n');
     expect(everything).not.toContain(wrong);
     expect(everything).not.toContain(Buffer.from(`ci:${wrong}`).toString('base64'));
+  });
+
+  it('says no credentials are configured for a registry that asks for them, and how to give some', async () => {
+    const result = await dockyard(['sync', join(work, 'images.list'), '--from', plain.host, '--to', secured.host, '--report', join(work, 'anonymous'), '--authfile', join(work, 'empty-config.json')]);
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain(`no credentials are configured for ${secured.host}; name them in the project's sync credentials, or log in with \`docker login ${secured.host}\``);
+    expect(result.stderr).not.toContain('check the username and password');
   });
 
   it('tells which environment variable is missing', async () => {

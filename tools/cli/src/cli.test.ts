@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -63,8 +63,78 @@ describe('dockyard CLI', () => {
     expect(result.stderr).toContain('no project.yaml found under empty');
   });
 
+  it('prints its version, and `help VERB` prints that verb\'s help', () => {
+    const { version } = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'package.json'), 'utf8')) as { version: string };
+    expect(run(['--version'])).toMatchObject({ status: 0, stdout: `dockyard ${version}\n` });
+    const help = run(['help', 'copy']);
+    expect(help.status).toBe(0);
+    expect(help.stdout).toBe(run(['copy', '--help']).stdout);
+    expect(help.stdout).toContain('Usage: dockyard copy');
+  });
+
+  it('advertises exactly the verbs it has', () => {
+    const overview = run(['--help']).stdout;
+    const listed = overview.slice(overview.indexOf('Commands:')).split('\n').slice(1).filter((line) => /^  \S/.test(line)).map((line) => line.trim().split(/\s+/)[0]);
+    expect(listed).toEqual(verbs.map((v) => v.name));
+    // The prose above the list names no verb of its own.
+    expect(overview.slice(0, overview.indexOf('Commands:'))).not.toMatch(/validate|resolve|collect|sync|bundle/);
+  });
   it('is runnable as npx dockyard from the workspace root', () => {
     const out = execFileSync('npx', ['--no-install', 'dockyard', 'validate'], { cwd: join(__dirname, '..', '..', '..'), encoding: 'utf8' });
     expect(out).toMatch(/\d+ projects checked, 0 problems/);
+  });
+});
+
+describe('dockyard sync: mistakes a new user makes', () => {
+  const release = (sync: string) => `kind: Release\nname: shop\nversion: v1\ncomponents:\n  - { name: charts, local: charts, targetPath: charts }\nsync:\n${sync}`;
+  const syncSection = '  from: { registry: src.example.com }\n  to:\n    - registry: dst.example.com\n';
+
+  it('takes a project folder as --project, like the other verbs, and a duplicated --to once', () => {
+    const root = workspace({ 'releases/shop/project.yaml': release(`${syncSection}  lists: [images.list]\n`), 'releases/shop/images.list': 'app/web:v1\n' });
+    const result = run(['sync', '--project', 'releases/shop', '--to', 'mirror.example.com', '--to', 'docker://mirror.example.com', '--dry-run'], root);
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    expect(result.stdout.split('\n').filter((line) => line.includes(' -> '))).toEqual([
+      'src.example.com/app/web:v1 -> dst.example.com/app/web:v1',
+      'src.example.com/app/web:v1 -> mirror.example.com/app/web:v1',
+    ]);
+  });
+
+  it('names a --project that does not exist', () => {
+    const root = workspace({});
+    const result = run(['sync', '--project', 'missing.yaml', '--to', 'h.example.com'], root);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('--project missing.yaml: no such file (pass a project.yaml or the folder holding it)');
+    const folder = run(['sync', '--project', '.', '--to', 'h.example.com'], root);
+    expect(folder.stderr).toContain('--project project.yaml: no such file');
+  });
+
+  it('says to run the images target when a Release has no images.list yet', () => {
+    const root = workspace({ 'releases/shop/project.yaml': release(syncSection) });
+    const result = run(['sync', '--project', 'releases/shop/project.yaml'], root);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('dist/shop/images/images.list: no image list yet; run the images target first (npx nx run shop:images');
+  });
+
+  it('checks options in a dry run too, and refuses an --authfile that does not exist', () => {
+    const root = workspace({ 'a.list': 'app/web:v1\n' });
+    const dry = run(['sync', 'a.list', '--from', 's.example.com', '--to', 'd.example.com', '--dry-run', '--concurrency', 'zero'], root);
+    expect(dry.status).toBe(2);
+    expect(dry.stderr).toContain('--concurrency must be a positive whole number, got "zero"');
+    const authfile = run(['sync', 'a.list', '--from', 's.example.com', '--to', 'd.example.com', '--authfile', 'missing.json'], root);
+    expect(authfile.status).toBe(2);
+    expect(authfile.stderr).toContain('--authfile missing.json: no such file');
+    const copy = run(['copy', 'docker://s.example.com/a:v1', 'docker://d.example.com/a:v1', '--authfile', 'missing.json'], root);
+    expect(copy.status).toBe(2);
+    expect(copy.stderr).toContain('--authfile missing.json: no such file');
+  });
+
+  it('refuses a --report folder it cannot create before copying anything, instead of spinning', () => {
+    const root = workspace({ 'a.list': 'app/web:v1\n' });
+    // Unroutable source: a run that got past the report check would try the network and fail differently.
+    const result = spawnSync(process.execPath, [bin, 'sync', 'a.list', '--from', '127.0.0.1:9', '--to', '127.0.0.1:9', '--report', '/proc/dockyard/report'], { cwd: root, encoding: 'utf8', timeout: 30_000 });
+    expect(result.signal).toBeNull();
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('--report /proc/dockyard/report: cannot write the report there (ENOENT); choose a writable folder');
   });
 });

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { verbs } from './commands';
 import { parseCommandArgs, UsageError } from './command';
 
@@ -6,18 +8,28 @@ function overview(): string {
   return [
     'Usage: dockyard <command> [options]',
     '',
-    'Declarative release engineering: validate, resolve, collect, sync and bundle the',
-    'projects described by project.yaml files.',
+    'Declarative release engineering for the projects described by project.yaml files.',
     '',
     'Commands:',
     ...verbs.map((v) => `  ${v.name.padEnd(width)}  ${v.summary}`),
     '',
-    'Run `dockyard <command> --help` for the options of one command.',
+    'Run `dockyard help <command>` or `dockyard <command> --help` for the options of one command;',
+    '`dockyard --version` prints the version.',
   ].join('\n');
 }
 
+/** The workspace package's version: the CLI ships with it. */
+function version(): string {
+  return (JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'package.json'), 'utf8')) as { version: string }).version;
+}
+
 export async function main(argv: string[]): Promise<number> {
-  const [verb, ...rest] = argv;
+  if (argv[0] === '--version' || argv[0] === '-V') {
+    console.log(`dockyard ${version()}`);
+    return 0;
+  }
+  // `dockyard help copy` is `dockyard copy --help`.
+  const [verb, ...rest] = argv[0] === 'help' && argv[1] ? [argv[1], '--help'] : argv;
   if (!verb || verb === '--help' || verb === '-h' || verb === 'help') {
     console.log(overview());
     return verb ? 0 : 2;

@@ -46,8 +46,9 @@ export function credentialProvider(specs: Record<string, CredentialsSpec>, optio
     const spec = specs[registry];
     if (spec) return resolveCredentials(spec, registry, options.baseDir);
     if (options.defaultDockerConfig === false) return undefined;
-    const path = options.defaultDockerConfig ?? `${process.env.DOCKER_CONFIG ?? `${process.env.HOME ?? ''}/.docker`}/config.json`;
-    return lookupDockerConfig(path, registry, { missingIsEmpty: true });
+    // A config file someone named must exist; only the conventional place may be absent.
+    if (options.defaultDockerConfig) return lookupDockerConfig(options.defaultDockerConfig, registry);
+    return lookupDockerConfig(`${process.env.DOCKER_CONFIG ?? `${process.env.HOME ?? ''}/.docker`}/config.json`, registry, { missingIsEmpty: true });
   };
 }
 

@@ -36,6 +36,7 @@ export function httpTransport(options: HttpOptions = {}): Transport {
         method: request.method,
         headers,
         agent: secure ? httpsAgent : httpAgent,
+        signal: request.signal,
         // A streamed upload idles whenever its source stalls; that stall is the source's to detect and
         // resume (by Range), so this server is timed only once the whole body is sent.
         timeout: streamed ? undefined : stall,
@@ -50,7 +51,12 @@ export function httpTransport(options: HttpOptions = {}): Transport {
       if (body === undefined) req.end();
       else if (Buffer.isBuffer(body)) req.end(body);
       else {
-        body.on('error', (err) => req.destroy(err));
+        // A body that fails or closes before its end fails the request, even when that happened before
+        // it was handed over (a source read that failed while the upload was being started).
+        const abandon = () => req.destroy(body.errored ?? new Error('the request body closed before its end'));
+        if (body.destroyed) return abandon();
+        body.once('error', abandon);
+        body.once('close', () => body.readableEnded || abandon());
         body.on('end', () => req.setTimeout(stall));
         body.pipe(req);
       }

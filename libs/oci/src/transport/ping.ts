@@ -1,5 +1,4 @@
 import { parseChallenge, type Challenge } from './challenge';
-import { NetworkError } from './http';
 import { discardBody, header, type Transport } from './types';
 
 export interface PingResult {
@@ -13,25 +12,33 @@ export function isLoopback(host: string): boolean {
   return name === 'localhost' || name === '::1' || /^127\./.test(name);
 }
 
+/** One GET /v2/ over one scheme: the registry's answer, or why there was none. */
+async function pingOnce(host: string, scheme: 'https:' | 'http:', transport: Transport, signal?: AbortSignal): Promise<PingResult> {
+  const response = await transport({ method: 'GET', url: new URL(`${scheme}//${host}/v2/`), signal });
+  discardBody(response);
+  if (response.status === 200) return { scheme };
+  if (response.status === 401) return { scheme, challenge: parseChallenge(header(response, 'www-authenticate')) };
+  throw new Error(`${scheme}//${host}/v2/ answered HTTP ${response.status}; is this an OCI registry?`);
+}
+
 /**
- * GET /v2/ to learn the scheme and the auth challenge. HTTPS is tried first; plain HTTP only
- * when the registry is marked insecure or is on loopback.
+ * GET /v2/ to learn the scheme and the auth challenge. Only HTTPS, unless the registry is marked
+ * insecure or is on loopback: then HTTPS and HTTP are asked at once and the first registry answer
+ * wins (one port speaks one of them), so a port that swallows a TLS handshake costs no stall timeout.
  */
 export async function ping(host: string, transport: Transport, allowHttp: boolean): Promise<PingResult> {
-  const schemes: ('https:' | 'http:')[] = allowHttp ? ['https:', 'http:'] : ['https:'];
-  let lastError: Error | undefined;
-  for (const scheme of schemes) {
-    try {
-      const response = await transport({ method: 'GET', url: new URL(`${scheme}//${host}/v2/`) });
-      discardBody(response);
-      if (response.status === 200) return { scheme };
-      if (response.status === 401) return { scheme, challenge: parseChallenge(header(response, 'www-authenticate')) };
-      lastError = new Error(`${scheme}//${host}/v2/ answered HTTP ${response.status}; is this an OCI registry?`);
-    } catch (err) {
-      if (!(err instanceof NetworkError)) throw err;
-      lastError = err;
-    }
-  }
   const advice = allowHttp ? '' : ' (if it serves plain HTTP, mark it insecure)';
-  throw new Error(`cannot reach registry ${host}: ${lastError?.message}${advice}`);
+  const unreachable = (err: unknown) => new Error(`cannot reach registry ${host}: ${(err as Error).message}${advice}`);
+  if (!allowHttp) return pingOnce(host, 'https:', transport).catch((err: unknown) => Promise.reject(unreachable(err)));
+  const abort = new AbortController();
+  const schemes = ['https:', 'http:'] as const;
+  try {
+    return await Promise.any(schemes.map((scheme) => pingOnce(host, scheme, transport, abort.signal)));
+  } catch (err) {
+    // Both failed: HTTPS's reason first, it is the one a user fixes (certificates, ports).
+    const [httpsError] = (err as AggregateError).errors;
+    throw unreachable(httpsError);
+  } finally {
+    abort.abort();
+  }
 }

@@ -16,6 +16,8 @@ export interface HttpRequest {
    * upload starts over): the retry middleware sends it once, so attempts are counted in one place.
    */
   retriedByCaller?: boolean;
+  /** Cancels the request (a ping that lost its race). */
+  signal?: AbortSignal;
 }
 
 export interface HttpResponse {

@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import {
   copyImages,
   CopyScheduler,
@@ -64,12 +65,14 @@ export function registrySettings(values: ParsedArgs['values'], extra: { insecure
       throw new UsageError((err as Error).message);
     }
   }
+  const authfile = values.authfile as string | undefined;
+  if (authfile && !statSync(authfile, { throwIfNoEntry: false })?.isFile()) throw new UsageError(`--authfile ${authfile}: no such file (a docker config.json, as \`docker login\` writes it)`);
   const attempts = positiveInt(values.retries, 'retries') ?? DEFAULT_RETRY.attempts;
   const stall = positiveInt(values['stall-timeout'], 'stall-timeout');
   const retry = { ...DEFAULT_RETRY, attempts };
   const pool = new RegistryPool({
     insecure: [...((values.insecure as string[] | undefined) ?? []), ...(extra.insecure ?? [])],
-    credentials: credentialProvider(specs, { baseDir: extra.baseDir, defaultDockerConfig: values.authfile as string | undefined }),
+    credentials: credentialProvider(specs, { baseDir: extra.baseDir, defaultDockerConfig: authfile }),
     retry,
     stallTimeoutMs: stall ? stall * 1000 : undefined,
     log: values.debug ? (line) => process.stderr.write(`debug: ${line}\n`) : undefined,

@@ -1,5 +1,7 @@
-import { mkdir, readdir } from 'node:fs/promises';
+import { existsSync, statSync } from 'node:fs';
+import { access, constants, readdir } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve } from 'node:path';
+import { makeDirectory } from '../../../../libs/files/src';
 import {
   CopyScheduler,
   describeTarget,
@@ -82,7 +84,15 @@ async function expandLists(patterns: string[], baseDir: string): Promise<string[
   return files;
 }
 
-async function fromProject(file: string): Promise<Omit<SyncInputs, 'reportDir'> & { name: string; root: string }> {
+/** A project.yaml, or the folder holding one (as the other verbs take it). */
+function projectFile(arg: string): string {
+  const file = statSync(arg, { throwIfNoEntry: false })?.isDirectory() ? join(arg, 'project.yaml') : arg;
+  if (!statSync(file, { throwIfNoEntry: false })?.isFile()) throw new UsageError(`--project ${file}: no such file (pass a project.yaml or the folder holding it)`);
+  return file;
+}
+
+async function fromProject(arg: string): Promise<Omit<SyncInputs, 'reportDir'> & { name: string; root: string; imagesOutput?: string }> {
+  const file = projectFile(arg);
   // Loaded here, not at the top: YAML and ajv are a third of a list-file sync's start-up.
   const { findWorkspaceRoot, formatIssue, loadProjectFile } = await import('../../../../libs/spec/src/index.ts');
   const project = await loadProjectFile(resolve(file), file);
@@ -92,7 +102,9 @@ async function fromProject(file: string): Promise<Omit<SyncInputs, 'reportDir'> 
   const root = findWorkspaceRoot(project.dir);
   const ownImages = project.spec.kind === 'Plugin' ? [project.spec.spec.service.image, ...(project.spec.images ?? [])] : [];
   const entries = ownImages.map((image) => ({ image, file, line: 0 }));
-  const lists = sync.lists?.length ? await expandLists(sync.lists, project.dir) : entries.length ? [] : [join(root, 'dist', project.name, 'images', 'images.list')];
+  // Without lists of its own a Release syncs what its images target wrote.
+  const imagesOutput = sync.lists?.length || entries.length ? undefined : join(root, 'dist', project.name, 'images', 'images.list');
+  const lists = sync.lists?.length ? await expandLists(sync.lists, project.dir) : imagesOutput ? [imagesOutput] : [];
   const endpoints = [sync.from, ...sync.to];
   const credentials: Record<string, CredentialsSpec> = {};
   for (const endpoint of endpoints) if (endpoint.credentials) credentials[endpoint.registry] = endpoint.credentials;
@@ -108,7 +120,18 @@ async function fromProject(file: string): Promise<Omit<SyncInputs, 'reportDir'> 
     credentials,
     concurrency: sync.concurrency,
     baseDir: project.dir,
+    imagesOutput,
   };
+}
+
+/** Creates the report folder and proves it writable before anything is copied. */
+async function prepareReportDir(dir: string): Promise<void> {
+  try {
+    await makeDirectory(dir);
+    await access(dir, constants.W_OK);
+  } catch (err) {
+    throw new UsageError(`--report ${dir}: cannot write the report there (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); choose a writable folder`);
+  }
 }
 
 export const syncCommand: Command = {
@@ -140,6 +163,15 @@ export const syncCommand: Command = {
     };
     if (inputs.lists.length === 0 && inputs.entries.length === 0) throw new UsageError(`name at least one image list file (or --project)\n\n${usage}`);
     if (inputs.targets.length === 0) throw new UsageError(`name at least one --to target\n\n${usage}`);
+    // Every option is checked before anything happens, a dry run included.
+    const settings = registrySettings(values, { insecure: inputs.insecure, credentials: inputs.credentials, baseDir: inputs.baseDir });
+    const imageConcurrency = positiveInt(values['image-concurrency'], 'image-concurrency');
+    if (project?.imagesOutput && !existsSync(project.imagesOutput)) {
+      console.error(
+        `dockyard sync: ${relative(process.cwd(), project.imagesOutput)}: no image list yet; run the images target first (npx nx run ${project.name}:images, or dockyard images --project ${values.project as string})`,
+      );
+      return 1;
+    }
     let jobs;
     try {
       jobs = planSync([...inputs.entries, ...(await readImageLists(inputs.lists))], inputs.from, inputs.targets, inputs.rewrites);
@@ -153,8 +185,7 @@ export const syncCommand: Command = {
       console.log(`dry run: ${jobs.length} image(s) to ${inputs.targets.length} target(s); nothing was copied`);
       return 0;
     }
-    const settings = registrySettings(values, { insecure: inputs.insecure, credentials: inputs.credentials, baseDir: inputs.baseDir });
-    const imageConcurrency = positiveInt(values['image-concurrency'], 'image-concurrency');
+    await prepareReportDir(inputs.reportDir);
     const scheduler = new CopyScheduler({ concurrency: settings.concurrency ?? inputs.concurrency, retry: settings.retry });
     const started = Date.now();
     let done = 0;
@@ -171,7 +202,6 @@ export const syncCommand: Command = {
       },
     });
     stopProgress();
-    await mkdir(inputs.reportDir, { recursive: true });
     await writeSyncReport(inputs.reportDir, report);
     const copied = report.images.flatMap((i) => i.targets).filter((t) => t.status === 'copied').length;
     const unchanged = report.images.flatMap((i) => i.targets).filter((t) => t.status === 'unchanged').length;
