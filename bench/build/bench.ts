@@ -4,6 +4,8 @@ import { spawnSync } from 'node:child_process';
 import { appendFile, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
+import { buildImages } from '../../libs/build/src';
+import { ContentStore } from '../../libs/oci/src';
 import { removeTempDir, tempDir } from '../../test/harness/tmp';
 import { writeBenchContext } from './context';
 
@@ -20,6 +22,25 @@ function run(command: string, args: string[], env: Record<string, string> = {}):
 
 function buildah(storage: string, args: string[]): { seconds: number; stdout: string } {
   return run('buildah', ['--storage-driver', 'vfs', '--root', join(storage, 'root'), '--runroot', join(storage, 'run'), ...args]);
+}
+
+/** The same build inside this process: what a long-lived caller (the Nx plugin, a daemon) pays, without Node start-up and module loading. */
+async function inProcess(context: string, store: string): Promise<number> {
+  const start = process.hrtime.bigint();
+  await buildImages({
+    dockerfile: join(context, 'Kubefile'),
+    contextDir: context,
+    platforms: [{ os: 'linux', architecture: 'amd64' }],
+    store: new ContentStore(store),
+    epoch: 0,
+    openImage: async (ref) => {
+      throw new Error(`no base images in this bench (${ref})`);
+    },
+    download: async (url) => {
+      throw new Error(`no downloads in this bench (${url})`);
+    },
+  });
+  return Number(process.hrtime.bigint() - start) / 1e9;
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -55,7 +76,7 @@ export async function main(argv: string[]): Promise<number> {
     await writeBenchContext(context);
     const du = run('du', ['-sm', join(context, 'registry')]).stdout.split('\t')[0];
     console.log(`context: registry/ ${du} MB, 30 charts, 20 manifests; Kubefile: COPY charts, manifests, registry`);
-    const times = { buildahFirst: [] as number[], buildahRebuild: [] as number[], dockyardFirst: [] as number[], dockyardFirstOci: [] as number[], dockyardRebuild: [] as number[] };
+    const times = { buildahFirst: [] as number[], buildahRebuild: [] as number[], dockyardFirst: [] as number[], dockyardFirstOci: [] as number[], dockyardRebuild: [] as number[], engineFirst: [] as number[], engineRebuild: [] as number[] };
     const env = { SOURCE_DATE_EPOCH: '0' };
     for (let round = 0; round < rounds; round++) {
       const storage = join(work, `buildah-${round}`);
@@ -66,6 +87,10 @@ export async function main(argv: string[]): Promise<number> {
       times.dockyardFirstOci.push(run('node', [dockyardBin, 'build', context, '-t', `oci:${join(work, `out-${round}`)}:bench`], { ...env, DOCKYARD_STORE: storeOci }).seconds);
       await appendFile(join(context, 'charts', 'chart-07', 'values.yaml'), `# round ${round}\n`);
       times.dockyardRebuild.push(run('node', [dockyardBin, 'build', context], { ...env, DOCKYARD_STORE: store }).seconds);
+      const engineStore = join(work, `store-engine-${round}`);
+      times.engineFirst.push(await inProcess(context, engineStore));
+      await appendFile(join(context, 'charts', 'chart-07', 'values.yaml'), `# engine round ${round}\n`);
+      times.engineRebuild.push(await inProcess(context, engineStore));
       times.buildahRebuild.push(buildah(storage, ['bud', '--timestamp', '0', '--identity-label=false', '-q', '-f', join(context, 'Kubefile'), '-t', 'localhost/bench:1', context]).seconds);
       if (round < rounds - 1) await rm(storage, { recursive: true, force: true }).catch(() => undefined);
     }
@@ -103,7 +128,9 @@ export async function main(argv: string[]): Promise<number> {
     console.log(`| first build, empty store (image in the tool's own store) | ${m.buildahFirst.toFixed(2)} | ${m.dockyardFirst.toFixed(2)} | ${(m.buildahFirst / m.dockyardFirst).toFixed(1)}x |`);
     console.log(`| first build, dockyard also writing an oci: layout | ${m.buildahFirst.toFixed(2)} | ${m.dockyardFirstOci.toFixed(2)} | ${(m.buildahFirst / m.dockyardFirstOci).toFixed(1)}x |`);
     console.log(`| rebuild after one chart file changed | ${m.buildahRebuild.toFixed(2)} | ${m.dockyardRebuild.toFixed(2)} | ${(m.buildahRebuild / m.dockyardRebuild).toFixed(1)}x |`);
-    console.log(`\ndockyard rebuild vs its first build: ${(m.dockyardFirst / m.dockyardRebuild).toFixed(1)}x faster`);
+    console.log(`| engine in-process: first build | ${m.buildahFirst.toFixed(2)} | ${m.engineFirst.toFixed(2)} | ${(m.buildahFirst / m.engineFirst).toFixed(1)}x |`);
+    console.log(`| engine in-process: rebuild after one chart file changed | ${m.buildahRebuild.toFixed(2)} | ${m.engineRebuild.toFixed(2)} | ${(m.buildahRebuild / m.engineRebuild).toFixed(1)}x |`);
+    console.log(`\ndockyard rebuild vs its first build: ${(m.dockyardFirst / m.dockyardRebuild).toFixed(1)}x faster (CLI), ${(m.engineFirst / m.engineRebuild).toFixed(1)}x (engine in-process)`);
     console.log(`same digest from two empty stores: ${again[0] === again[1] ? 'yes' : 'NO'} (${again[0]})`);
     console.log(`layer file lists (name, mode, uid/gid, size) equal to buildah's: ${sameLists ? 'yes' : 'NO'}`);
     console.log(`diffIDs dockyard: ${ourConfig.rootfs.diff_ids.map((d) => d.slice(7, 19)).join(' ')}`);
