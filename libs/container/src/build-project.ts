@@ -2,8 +2,7 @@ import { createWriteStream } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import { dirname, join, resolve } from 'node:path';
-import Dockerode from 'dockerode';
-import { baseImageOpener, buildImages, urlDownloader } from '../../build/src';
+import type Dockerode from 'dockerode';
 import { writeFileAtomic } from '../../files/src/atomic-write';
 import {
   buildIndex,
@@ -26,27 +25,10 @@ import { openBaseRootfs } from './base-archive';
 import { contextEntries } from './context-files';
 import { DEFAULT_BASE_DOCKERFILE, dockerfileFacts, rootfsContextName } from './dockerfile';
 import { assertCanRun, engineBuild } from './engine-build';
+import { BUILD_SUMMARY, type BuildResult, type BuiltImage } from './build-result';
 import { prepareBases, type PreparedBase } from './prepare';
 import { outputDir, type ContainerProject } from './project';
 import { baseTags } from './tags';
-
-/** One multi-arch image the build made: an index over one image per arch, under all its tags. */
-export interface BuiltImage {
-  /** The openEuler version (base images) or the meta.yml tag (app images) it was built for. */
-  name: string;
-  tags: string[];
-  /** The index digest. */
-  digest: string;
-  platforms: { arch: Arch; digest: string }[];
-}
-
-/** What `build` leaves in dist/<name>/build: an OCI layout of every image under its tags, and this summary (build.json). */
-export interface BuildResult {
-  layout: string;
-  images: BuiltImage[];
-  /** The base archives used, for base images. */
-  bases: PreparedBase[];
-}
 
 export interface BuildOptions {
   /** The Docker engine for Dockerfiles with RUN; default: DOCKER_HOST or the local socket. */
@@ -54,8 +36,6 @@ export interface BuildOptions {
   store?: ContentStore;
   log?: (line: string) => void;
 }
-
-export const BUILD_SUMMARY = 'build.json';
 
 interface ArchBuild {
   arch: Arch;
@@ -139,7 +119,7 @@ export async function buildContainerImageProject(project: ContainerProject, opti
   const images: BuiltImage[] = [];
   for (const plan of plans) {
     const perArch: Image[] = runs.get(plan)
-      ? await engineImages(plan, spec.name, options.docker ?? new Dockerode(), work, context, log)
+      ? await engineImages(plan, spec.name, options.docker ?? new (await import('dockerode')).default(), work, context, log)
       : await daemonlessImages(plan, join(work, 'context', plan.tags[0]!), store, context, log);
     const index = await buildIndex(perArch);
     await writeImages(
@@ -154,26 +134,21 @@ export async function buildContainerImageProject(project: ContainerProject, opti
   return result;
 }
 
-/** A Dockerfile with RUN: the Docker engine builds each arch, `docker save` exports it, the archive is read as the image model. */
+/**
+ * A Dockerfile with RUN: the Docker engine builds the arches side by side, `docker save` exports each, and the
+ * archive is read as the image model.
+ */
 async function engineImages(plan: ImagePlan, name: string, docker: Dockerode, work: string, context: LocationContext, log: (line: string) => void): Promise<Image[]> {
-  const perArch: Image[] = [];
-  for (const { arch, context: files } of plan.arches) {
-    log(`building ${name}:${plan.tags[0]} for linux/${arch}`);
-    const archive = join(work, `${plan.tags[0]}-${arch}.tar`);
-    await engineBuild({
-      docker,
-      dockerfile: plan.dockerfile.text,
-      context: files,
-      arch,
-      tag: `dockyard-build/${name}:${plan.tags[0]}-${arch}`,
-      archive,
-      dockerfileName: plan.dockerfile.path,
-    });
-    const model = await readImage(openSource(parseLocation(`docker-archive:${archive}`), context));
-    if (model.kind !== 'image') throw new Error(`${archive}: docker save wrote an index, expected one image`);
-    perArch.push(model);
-  }
-  return perArch;
+  return Promise.all(
+    plan.arches.map(async ({ arch, context: files }) => {
+      log(`building ${name}:${plan.tags[0]} for linux/${arch}`);
+      const archive = join(work, `${plan.tags[0]}-${arch}.tar`);
+      await engineBuild({ docker, dockerfile: plan.dockerfile.text, context: files, arch, tag: `dockyard-build/${name}:${plan.tags[0]}-${arch}`, archive, dockerfileName: plan.dockerfile.path });
+      const model = await readImage(openSource(parseLocation(`docker-archive:${archive}`), context));
+      if (model.kind !== 'image') throw new Error(`${archive}: docker save wrote an index, expected one image`);
+      return model;
+    }),
+  );
 }
 
 /**
@@ -198,6 +173,8 @@ async function daemonlessImages(plan: ImagePlan, contextDir: string, store: Cont
       }
     }
   }
+  // Loaded here: the daemonless builder is heavy, and a CLI verb that only reads build.json should not pay for it.
+  const { baseImageOpener, buildImages, urlDownloader } = await import('../../build/src/index.ts');
   log(`building ${plan.tags[0]} daemonless for ${plan.arches.map((a) => `linux/${a.arch}`).join(', ')}`);
   const result = await buildImages({
     dockerfile,
@@ -208,14 +185,4 @@ async function daemonlessImages(plan: ImagePlan, contextDir: string, store: Cont
     download: urlDownloader(store),
   });
   return result.images.map(({ image }) => image);
-}
-
-/** The summary an earlier build left, or an error saying to build first. */
-export async function readBuildResult(project: ContainerProject): Promise<BuildResult> {
-  const file = join(outputDir(project, 'build'), BUILD_SUMMARY);
-  try {
-    return JSON.parse(await readFile(file, 'utf8')) as BuildResult;
-  } catch {
-    throw new Error(`${file}: no build of ${project.spec.name} yet (run \`dockyard build ${project.file}\` first)`);
-  }
 }

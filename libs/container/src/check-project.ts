@@ -1,11 +1,11 @@
 import { spawn } from 'node:child_process';
 import { mkdir, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import Dockerode from 'dockerode';
+import type Dockerode from 'dockerode';
 import { writeFileAtomic } from '../../files/src/atomic-write';
 import { CopyScheduler, locationContext, openSource, openTarget, parseLocation, readImage, RegistryPool, writeImages } from '../../oci/src';
 import type { Arch } from '../../spec/src';
-import { readBuildResult, type BuiltImage } from './build-project';
+import { readBuildResult, type BuiltImage } from './build-result';
 import { junitXml, type CheckCase } from './junit';
 import { parseOsRelease, versionAsTag } from './os-release';
 import { outputDir, type ContainerProject } from './project';
@@ -80,7 +80,7 @@ async function timed(suite: string, name: string, check: () => Promise<string | 
 export async function checkContainerImageProject(project: ContainerProject, options: CheckOptions = {}): Promise<CheckResult> {
   const { spec } = project;
   const build = await readBuildResult(project);
-  const docker = options.docker ?? new Dockerode();
+  const docker = options.docker ?? new (await import('dockerode')).default();
   const log = options.log ?? (() => undefined);
   const dir = outputDir(project, 'check');
   const work = join(dir, 'load');

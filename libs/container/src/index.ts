@@ -10,6 +10,7 @@ export * from './dockerfile';
 export * from './context-files';
 export * from './engine-build';
 export * from './project';
+export * from './build-result';
 export * from './build-project';
 export * from './junit';
 export * from './os-release';

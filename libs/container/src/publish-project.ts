@@ -14,7 +14,7 @@ import {
   type CopyResult,
   type CredentialsSpec,
 } from '../../oci/src';
-import { readBuildResult } from './build-project';
+import { readBuildResult } from './build-result';
 import { fieldLocation, outputDir, type ContainerProject } from './project';
 
 export class PublishPreflightError extends Error {
