@@ -32,6 +32,7 @@ echo "fetched chart and tool for $NAME $VERSION $ARCH"
 
 describe('AppImage build (sealos cluster image)', () => {
   let upstream: RunningRegistry;
+  let extra: RunningRegistry;
   let mirror: StaticServer;
   let work: string;
   let workspace: string;
@@ -40,6 +41,7 @@ describe('AppImage build (sealos cluster image)', () => {
 
   beforeAll(async () => {
     upstream = await startRegistry();
+    extra = await startRegistry({ auth: { username: 'pusher', password: 'extra-secret' } });
     work = await tempDir('app-image');
     // Images the app runs: one from the chart (tag overridden by charts/demo.values.yaml), one from a manifest,
     // one from a shim list, one listed but removed by .sealignore.
@@ -63,6 +65,8 @@ describe('AppImage build (sealos cluster image)', () => {
     mirror = await serveFolder(files);
     env.APP_MIRROR = mirror.url.replace(/\/$/, '');
     env.DOCKYARD_STORE = join(work, 'store');
+    env.EXTRA_USER = 'pusher';
+    env.EXTRA_PASSWORD = 'extra-secret';
 
     workspace = join(work, 'ws');
     const app = join(workspace, 'apps', 'demo');
@@ -71,7 +75,7 @@ describe('AppImage build (sealos cluster image)', () => {
     await mkdir(join(latest, 'images', 'shim'), { recursive: true });
     await mkdir(join(latest, 'charts'), { recursive: true });
     await writeFile(join(workspace, 'nx.json'), '{}\n');
-    await writeFile(join(app, 'project.yaml'), `kind: AppImage\nname: demo\nversions: ["1.0.0"]\narches: [amd64, arm64]\nrepository: ${upstream.host}/apps/demo\n`);
+    await writeFile(join(app, 'project.yaml'), `kind: AppImage\nname: demo\nversions: ["1.0.0"]\narches: [amd64, arm64]\nrepository: ${upstream.host}/apps/demo\npublish:\n  registries:\n    - repository: ${extra.host}/mirror/demo\n      credentials: { usernameEnv: EXTRA_USER, passwordEnv: EXTRA_PASSWORD }\n`);
     await writeFile(join(latest, 'init.sh'), INIT_SH);
     await chmod(join(latest, 'init.sh'), 0o755);
     await writeFile(join(latest, 'Kubefile'), 'FROM scratch\nCOPY charts charts\nCOPY manifests manifests\nCOPY opt opt\nCOPY registry registry\nCMD ["helm upgrade -i demo charts/demo-0.1.0.tgz"]\n');
@@ -85,6 +89,7 @@ describe('AppImage build (sealos cluster image)', () => {
   afterAll(async () => {
     await mirror?.stop();
     await upstream?.stop();
+    await extra?.stop();
     if (work) await removeTempDir(work);
   });
 
@@ -103,6 +108,13 @@ describe('AppImage build (sealos cluster image)', () => {
     const pushed = await dockyard(['build', '--project', 'apps/demo', '--push'], env, workspace);
     expect(pushed.stderr).toBe('');
     expect(pushed.exitCode).toBe(0);
+    expect(pushed.stdout).not.toContain('extra-secret');
+    // The extra registry, with credentials from the variables project.yaml names.
+    const authorization = `Basic ${Buffer.from('pusher:extra-secret').toString('base64')}`;
+    expect((await fetchManifest({ base: extra.url, authorization }, 'mirror/demo', '1.0.0'))?.digest).toBe(record.digest);
+    for (const { arch, digest } of record.arches) expect((await fetchManifest({ base: extra.url, authorization }, 'mirror/demo', `1.0.0-${arch}`))?.digest).toBe(digest);
+    const unchanged = await dockyard(['build', '--project', 'apps/demo', '--push'], env, workspace);
+    expect(unchanged.stdout.split('\n').filter(Boolean).every((line) => line.startsWith('unchanged '))).toBe(true);
 
     // Pull the result back from the registry, independently of the engine.
     const target = { base: upstream.url };
