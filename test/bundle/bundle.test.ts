@@ -169,6 +169,16 @@ describe('dockyard bundle (Release, against a real registry)', () => {
       expect((await stat(deltaFile)).size).toBeLessThan((await stat(full)).size);
       expect((await dockyard(['bundle', 'verify', deltaFile])).exitCode).toBe(0);
 
+      // The install site's registry as the baseline instead of the previous inventory: the same blobs are left out.
+      const remote = join(work, 'remote-inventory.json');
+      const listed = await dockyard(['inventory', `docker://${target.host}`, '--out', remote]);
+      expect(listed.stdout).toContain(`1 image(s)`);
+      const ws3 = join(work, 'ws-delta3');
+      const project3 = await releaseWorkspace(ws3, release('delta', ['app/single:v1', 'app/next:v2'], { images: { format: 'registry-dir', file: 'images.tar' } }), { 'install.sh': 'echo\n' });
+      expect((await dockyard(['bundle', project3, '--since', remote], { DOCKYARD_STORE: store() })).exitCode).toBe(0);
+      const fromRemote = JSON.parse(await readFile(join(ws3, 'dist', 'delta', 'bundle', 'inventory.json'), 'utf8'));
+      expect(fromRemote.omittedBlobs.map((o: { digest: string }) => o.digest).sort()).toEqual(omitted);
+
       const fresh = await startRegistry();
       try {
         const refused = await dockyard(['bundle', 'push', deltaFile, '--to', fresh.host]);

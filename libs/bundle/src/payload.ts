@@ -33,7 +33,7 @@ class EntrySet {
 }
 
 function storedFile(store: ContentStore, desc: Descriptor): Omit<TarEntry, 'path' | 'mtime'> {
-  return { type: 'file', size: desc.size, content: () => createReadStream(store.path(desc.digest)) };
+  return { type: 'file', size: desc.size, content: () => createReadStream(store.path(desc.digest), { highWaterMark: 1 << 20 }) };
 }
 
 function manifestFile(blob: ManifestBlob): Omit<TarEntry, 'path' | 'mtime'> {

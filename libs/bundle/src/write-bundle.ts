@@ -1,13 +1,14 @@
-import { createHash, type Hash } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, posix } from 'node:path';
-import { PassThrough, Transform, type Readable } from 'node:stream';
+import { PassThrough, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { tempPathFor } from '../../files/src/atomic-write';
 import { planTar, sortTarEntries, tarStream, type TarEntry } from '../../oci/src';
 import { compressionOf, compressor } from './compression';
 import { INVENTORY_FILE } from './inventory';
+import { OffThreadSha256 } from './off-thread-hash';
 
 export const SHA256SUMS_FILE = 'sha256sums.txt';
 
@@ -30,18 +31,8 @@ export interface BundleLayout {
 
 export interface WrittenBundle {
   file: string;
-  sha256: string;
   size: number;
   files: { path: string; sha256: string; size: number }[];
-}
-
-function hashing(hash: Hash): Transform {
-  return new Transform({
-    transform(chunk: Buffer, _encoding, callback) {
-      hash.update(chunk);
-      callback(null, chunk);
-    },
-  });
 }
 
 function alive(pid: number): boolean {
@@ -83,14 +74,14 @@ async function planItem(item: BundleItem, workDir: string): Promise<Planned> {
   if ('bytes' in item) return { path: item.path, size: item.bytes.length, mode: item.mode, open: () => item.bytes };
   if ('file' in item) {
     const size = (await stat(item.file)).size;
-    return { path: item.path, size, mode: item.mode, open: () => createReadStream(item.file) };
+    return { path: item.path, size, mode: item.mode, open: () => createReadStream(item.file, { highWaterMark: 1 << 20 }) };
   }
   if (compressionOf(item.path) === 'none') {
     const entries = sortTarEntries(item.tar);
     return { path: item.path, size: planTar(entries).size, open: () => tarStream(entries) };
   }
   const file = await materialize(item.path, item.tar, workDir);
-  return { path: item.path, size: (await stat(file)).size, open: () => createReadStream(file) };
+  return { path: item.path, size: (await stat(file)).size, open: () => createReadStream(file, { highWaterMark: 1 << 20 }) };
 }
 
 function byPath(a: { path: string }, b: { path: string }): number {
@@ -108,6 +99,7 @@ export async function writeBundle(layout: BundleLayout): Promise<WrittenBundle> 
   const outputDir = dirname(layout.output);
   const workDir = await freshWorkDir(outputDir);
   const temp = tempPathFor(layout.output);
+  const workers: OffThreadSha256[] = [];
   try {
     const planned = [{ path: INVENTORY_FILE, size: layout.inventory.length, open: () => layout.inventory } as Planned];
     for (const item of [...layout.items].sort(byPath)) planned.push(await planItem(item, workDir));
@@ -117,6 +109,7 @@ export async function writeBundle(layout: BundleLayout): Promise<WrittenBundle> 
       paths.add(p.path);
     }
     const hashes = new Map<string, string>();
+    const hashed: Promise<void>[] = [];
     const sumsSize = planned.reduce((total, p) => total + 64 + 2 + Buffer.byteLength(p.path) + 1, 0);
     const sums = () => Buffer.from(planned.map((p) => `${hashes.get(p.path)}  ${p.path}\n`).sort((a, b) => byPath({ path: a.slice(66) }, { path: b.slice(66) })).join(''));
 
@@ -136,14 +129,15 @@ export async function writeBundle(layout: BundleLayout): Promise<WrittenBundle> 
         mode: p.mode,
         mtime: layout.mtime,
         content: () => {
-          const hash = createHash('sha256');
           const body = p.open();
-          const tap = hashing(hash);
-          tap.on('end', () => hashes.set(p.path, hash.digest('hex')));
           if (Buffer.isBuffer(body)) {
-            tap.end(body);
-            return tap;
+            hashes.set(p.path, createHash('sha256').update(body).digest('hex'));
+            return new PassThrough().end(body);
           }
+          const hash = new OffThreadSha256();
+          workers.push(hash);
+          const tap = hash.tap();
+          tap.on('end', () => hashed.push(hash.digest().then((hex) => void hashes.set(p.path, hex))));
           body.on('error', (err) => tap.destroy(err));
           return body.pipe(tap);
         },
@@ -151,19 +145,24 @@ export async function writeBundle(layout: BundleLayout): Promise<WrittenBundle> 
     }
     const topEntries = entries.filter((e) => e.path === prefix || e.path === `${prefix}${INVENTORY_FILE}`);
     const ordered = [...topEntries, ...sortTarEntries(entries.filter((e) => !topEntries.includes(e)))];
-    ordered.push({ path: `${prefix}${SHA256SUMS_FILE}`, type: 'file', size: sumsSize, mtime: layout.mtime, content: () => new PassThrough().end(sums()) });
+    ordered.push({ path: `${prefix}${SHA256SUMS_FILE}`, type: 'file', size: sumsSize, mtime: layout.mtime, content: async () => {
+        await Promise.all(hashed);
+        return new PassThrough().end(sums());
+      },
+    });
 
-    const hash = createHash('sha256');
-    let size = 0;
-    const counter = hashing(hash).on('data', (chunk: Buffer) => (size += chunk.length));
-    await pipeline(tarStream(ordered), compressor(compressionOf(layout.output)), counter, createWriteStream(temp));
+    // The archive as a whole is not hashed here: that would be a second sha256 pass over every byte, the
+    // most expensive step on two cores; publish hashes the file it uploads.
+    await pipeline(tarStream(ordered), compressor(compressionOf(layout.output)), createWriteStream(temp, { highWaterMark: 1 << 20 }));
+    const size = (await stat(temp)).size;
     await rename(temp, layout.output);
     const files = planned.map((p) => ({ path: p.path, sha256: hashes.get(p.path)!, size: p.size })).sort(byPath);
-    return { file: layout.output, sha256: hash.digest('hex'), size, files };
+    return { file: layout.output, size, files };
   } catch (err) {
     await rm(temp, { force: true });
     throw err;
   } finally {
+    await Promise.all(workers.map((w) => w.dispose()));
     await rm(workDir, { recursive: true, force: true });
   }
 }

@@ -1,5 +1,5 @@
 import { access } from 'node:fs/promises';
-import { basename, dirname, join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import {
   bundleDir,
   changedTags,
@@ -121,10 +121,9 @@ async function make(values: ParsedArgs['values'], path: string): Promise<number>
   const previous: Inventory | undefined = (await exists(besideInventory)) ? await readInventory(besideInventory).catch(() => undefined) : undefined;
   const result = await makeBundle({ ...plan, mtime: await sourceDateEpoch(project.dir), store, pool: settings.pool });
   await writeFileAtomic(besideInventory, formatInventory(result.inventory));
-  await writeFileAtomic(`${plan.output}.sha256`, `${result.written.sha256}  ${basename(plan.output)}\n`);
   const { totals } = result.inventory;
   const where = relative(process.cwd(), plan.output) || plan.output;
-  console.log(`bundled ${where} (${result.written.size} bytes, sha256 ${result.written.sha256})`);
+  console.log(`bundled ${where} (${result.written.size} bytes)`);
   console.log(`${plural(totals.images, 'image')}, ${plural(totals.uniqueBlobs, 'unique blob')} (${totals.uniqueBlobBytes} bytes${result.inventory.omittedBlobs ? `, ${result.inventory.omittedBlobs.length} left out as the far side has them` : ''}); downloaded ${plural(result.fetched.blobsDownloaded, 'blob')} (${result.fetched.bytesDownloaded} bytes), ${result.fetched.blobsPresent} already in the store`);
   for (const change of previous ? changedTags(previous, result.inventory) : []) console.log(`changed ${change.name}: ${change.from} -> ${change.to}`);
   return 0;
