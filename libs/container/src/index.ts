@@ -17,3 +17,4 @@ export * from './os-release';
 export * from './check-project';
 export * from './scratch-image';
 export * from './publish-project';
+export * from './import-tree';

@@ -1,10 +1,12 @@
 import { resolve } from 'node:path';
-import { prepareBases } from '../../../../libs/container/src';
+import { importImageTree, prepareBases } from '../../../../libs/container/src';
 import { ContentStore } from '../../../../libs/oci/src';
+import { findWorkspaceRoot } from '../../../../libs/spec/src';
 import { UsageError, type Command } from '../command';
 import { containerProjectOrReport, reportFailure } from './container-project-arg';
 
 const usage = `Usage: dockyard prepare PROJECT
+       dockyard prepare --import TREE --registry HOST --namespace NS
 
 Fetches the openEuler base archives a ContainerImage project builds from, one per version and arch:
 <base.repo>/openEuler-<VERSION>/<index>/<arch>/openEuler-docker.<arch>.tar.xz, checked against the
@@ -13,16 +15,35 @@ update alone for the newest dated update folder the repository lists. Archives l
 content store ($DOCKYARD_STORE, else ~/.cache/dockyard/store) by digest: a second prepare fetches
 nothing, an interrupted one resumes. \`dockyard build --project\` prepares too.
 
-  PROJECT   a ContainerImage project.yaml or its folder
+  PROJECT           a ContainerImage project.yaml or its folder
+  --import TREE     instead, turn an openeuler-docker-images style tree (category folders with
+                    image-list.yml; image folders with meta.yml, or <app-ver>/<os-ver>/Dockerfile folders
+                    for which a meta.yml with <version>-oe<os> tags is written) into one ContainerImage
+                    project.yaml per image, beside its meta.yml; existing project.yaml files are kept
+  --registry HOST   with --import: the registry the projects publish to
+  --namespace NS    with --import: images go to NS/<image>
 
-Example:
-  dockyard prepare releases/containers/openeuler`;
+Examples:
+  dockyard prepare releases/containers/openeuler
+  dockyard prepare --import ../openeuler-docker-images --registry docker.io --namespace openeuler`;
 
 export const prepareCommand: Command = {
   name: 'prepare',
   usage,
-  options: {},
-  async run({ positionals }) {
+  options: { import: { type: 'string' }, registry: { type: 'string' }, namespace: { type: 'string' } },
+  async run({ values, positionals }) {
+    if (values.import !== undefined) {
+      if (positionals.length || !values.registry || !values.namespace) throw new UsageError(`--import takes TREE with --registry HOST and --namespace NS, and no PROJECT\n\n${usage}`);
+      try {
+        const tree = resolve(values.import as string);
+        for (const image of await importImageTree(tree, findWorkspaceRoot(tree), { registry: values.registry as string, namespace: values.namespace as string })) {
+          console.log(`${image.status === 'written' ? 'wrote' : 'kept '} ${image.project}${image.metaGenerated ? ' (and meta.yml)' : ''}`);
+        }
+        return 0;
+      } catch (err) {
+        return reportFailure('prepare', err);
+      }
+    }
     if (positionals.length !== 1) throw new UsageError(`expected one PROJECT\n\n${usage}`);
     const project = await containerProjectOrReport(positionals[0]!);
     if (!project) return 1;
