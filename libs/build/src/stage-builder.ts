@@ -1,4 +1,5 @@
 import { posix } from 'node:path';
+import { Readable } from 'node:stream';
 import { archiveMembers, tarOf } from './archive';
 import { applyConfigInstruction, keyValues, type InstructionScope } from './config-instructions';
 import { copyFromTree, withParents, type CopyOptions } from './copy-files';
@@ -78,7 +79,7 @@ function nodeOfFile(file: LayerFile): SourceNode {
     size: entry.size ?? (Buffer.isBuffer(content) ? content.length : 0),
     linkpath: entry.linkpath,
     contentId: async () => file.contentId,
-    open: content === undefined ? undefined : Buffer.isBuffer(content) ? async () => (await import('node:stream')).Readable.from([content]) : content,
+    open: content === undefined ? undefined : Buffer.isBuffer(content) ? () => Readable.from([content]) : content,
   };
 }
 

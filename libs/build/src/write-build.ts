@@ -8,10 +8,10 @@ export interface WrittenBuild {
 /**
  * Writes a built image or index to every location (`docker://`, `oci:`, `docker-archive:`, `registry-dir:`)
  * through the copy engine: each blob once per store, present ones skipped, mounts within a registry, retries.
- * A docker archive, which holds single-platform images, receives the `platform` image of an index.
+ * A docker archive, which holds single-platform images, takes the host's platform image of an index.
  */
-export async function writeBuild(scheduler: CopyScheduler, context: LocationContext, top: ImageOrIndex, locations: readonly string[], options: { platform?: string } = {}): Promise<WrittenBuild[]> {
+export async function writeBuild(scheduler: CopyScheduler, context: LocationContext, top: ImageOrIndex, locations: readonly string[]): Promise<WrittenBuild[]> {
   const items = locations.map((location) => ({ model: top, target: openTarget(parseLocation(location), context) }));
-  const written = await writeImages(scheduler, items, options.platform ? { platforms: [options.platform] } : {});
+  const written = await writeImages(scheduler, items);
   return written.map((model, i) => ({ location: locations[i]!, digest: model.manifest.digest }));
 }

@@ -11,10 +11,7 @@ import { containerBuildCommand } from './container-build.ts';
 
 type ProjectBuilder = (project: LoadedProject & { spec: NonNullable<LoadedProject['spec']> }, workspaceRoot: string, values: ParsedArgs['values']) => Promise<number>;
 
-/**
- * `dockyard build --project` per kind. ContainerImage builds (RUN through the Docker engine) register here when
- * they land; until then the kind is named as not buildable by this verb.
- */
+/** `dockyard build --project`, one builder per kind; a kind without one is named as not buildable by this verb. */
 const projectBuilders: Partial<Record<Kind, ProjectBuilder>> = {
   AppImage: (project, root, values) => appImage(project.spec as AppImage, project.dir, root, values),
   Release: (project, root, values) => buildReleaseImageCommand(project, root, values),
@@ -34,7 +31,7 @@ export async function buildProject(path: string, values: ParsedArgs['values']): 
   }
   const builder = projectBuilders[loaded.spec.kind];
   if (!builder) {
-    console.error(`${loaded.file}: dockyard build --project builds AppImage and Release projects; ${loaded.name} is a ${loaded.spec.kind}`);
+    console.error(`${loaded.file}: dockyard build --project builds ${Object.keys(projectBuilders).join(', ')} projects; ${loaded.name} is a ${loaded.spec.kind}`);
     return 1;
   }
   return builder(loaded as LoadedProject & { spec: NonNullable<LoadedProject['spec']> }, findWorkspaceRoot(dirname(resolve(file))), values);
