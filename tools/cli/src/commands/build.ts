@@ -13,8 +13,9 @@ const usage = `Usage: dockyard build [CONTEXT] [-f FILE] [--platform OS/ARCH[,OS
 
 Builds a COPY/ADD-only Dockerfile or Kubefile without a container engine: reproducible to the byte
 (sorted entries, PAX headers, uid/gid 0, mtime = SOURCE_DATE_EPOCH or the context's last commit
-time, fixed gzip level), layers cached in the content store ($DOCKYARD_STORE or
-~/.cache/dockyard/store) so a rebuild redoes only the layers whose files changed. Several
+time, gzip by a fixed rule: stored blocks for already-compressed files, else level 6), layers
+cached in the content store ($DOCKYARD_STORE or ~/.cache/dockyard/store) so a rebuild redoes
+only the layers whose files changed. Several
 platforms give one image each and an index over them. A RUN is refused at its line.
 
   CONTEXT               the build context folder (default: .)
@@ -24,8 +25,9 @@ platforms give one image each and an index over them. A RUN is refused at its li
   --target STAGE        build this stage instead of the last
   -t, --tag LOCATION    where to write the result (repeatable): docker://HOST/REPO:TAG,
                         oci:DIR[:REF], docker-archive:FILE[:REF] (one platform), registry-dir:DIR:REPO:TAG
-  --project PATH        build an AppImage (every version and arch into dist/<name>/<version>/, an OCI
-                        layout with build.json) or a Release's image (its build: section) instead
+  --project PATH        build a project instead: an AppImage (every version and arch into
+                        dist/<name>/<version>/, an OCI layout with build.json), a Release's image (its
+                        build: section) or a ContainerImage
   --list-images         with an AppImage: run init.sh and list each arch's images in
                         dist/<name>/images/<version>/<arch>/images.list, build nothing
   --push                with an AppImage: push what dist/ holds to repository and publish.registries
