@@ -97,7 +97,7 @@ export async function checkContainerImageProject(project: ContainerProject, opti
     try {
       const inspected = await docker.getImage(ref).inspect();
       cases.push(await timed(suite, `${arch}: os is linux`, async () => (inspected.Os === 'linux' ? undefined : `the image's OS is ${inspected.Os}`)));
-      const probe = await runIn(docker, ref, ['sh', '-c', 'echo "machine=$(uname -m)"; echo "timezone=$(date +%Z)"; cat /etc/os-release']);
+      const probe = await runIn(docker, ref, ['sh', '-c', 'echo "machine=$(uname -m)"; echo "timezone=$(date +%Z)"; cat /etc/os-release 2>/dev/null || true']);
       const facts = parseOsRelease(probe.output.replace(/^(machine|timezone)=/gm, (_, key: string) => key.toUpperCase() + '='));
       cases.push(
         await timed(suite, `${arch}: arch is ${arch}`, async () => {
