@@ -19,7 +19,6 @@ import {
 } from '../../../../libs/bundle/src';
 import { writeFileAtomic } from '../../../../libs/files/src/atomic-write';
 import { ContentStore, parseReference, type CredentialsSpec } from '../../../../libs/oci/src';
-import { pullBundleArtifact } from '../../../../libs/publish/src';
 import type { Plugin, ProjectSpec, RegistryEndpoint } from '../../../../libs/spec/src';
 import { UsageError, type Command, type ParsedArgs } from '../command';
 import { registryOptions, registryOptionsHelp, registrySettings } from './copy';
@@ -158,6 +157,8 @@ async function push(values: ParsedArgs['values'], file: string): Promise<number>
 async function pull(values: ParsedArgs['values'], ref: string): Promise<number> {
   const parsed = parseReference(ref.replace(/^docker:\/\//, ''));
   const settings = registrySettings(values);
+  // Loaded here: libs/publish pulls in the AWS SDK, a second of start-up every other bundle verb would pay.
+  const { pullBundleArtifact } = await import('../../../../libs/publish/src/index.ts');
   const pulled = await pullBundleArtifact(await settings.pool.connect(parsed.registry), parsed.repository, parsed.digest ?? parsed.tag ?? 'latest', resolve((values.out as string | undefined) ?? '.'));
   console.log(`pulled ${relative(process.cwd(), pulled.file) || pulled.file} from ${ref} (${pulled.digest})`);
   return 0;

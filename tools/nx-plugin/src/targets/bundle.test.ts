@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import type { Plugin, Release } from '../../../../libs/spec/src';
+import { bundleTarget } from './bundle';
+import { publishTarget } from './publish';
+
+const release: Release = {
+  kind: 'Release',
+  name: 'oem',
+  version: 'v1',
+  components: [{ name: 'addons', local: 'addons' }],
+  ships: { plugins: ['alerts'] },
+  bundle: { files: [{ from: 'install.sh' }, { url: 'https://example.com/cadm', sha256: 'a'.repeat(64) }] },
+  publish: { objectStore: [{ url: 's3://bkt/releases' }] },
+};
+const plugin: Plugin = { kind: 'Plugin', name: 'alerts', releaseRegistry: 'r.example.com', spec: { version: 'v0.1.0', service: { port: 1, image: 'r.example.com/release/compass-plugins-alerts:v0.1.0' } } };
+
+describe('bundle and publish targets', () => {
+  it('caches a Release bundle on its inputs, after its images and the bundles of the plugins it ships', () => {
+    const target = bundleTarget({ name: 'oem', root: 'releases/oem', kind: 'Release', spec: release })!;
+    expect(target).toMatchObject({ command: 'node tools/cli/bin/dockyard.cjs bundle releases/oem', cache: true, dependsOn: ['images', '^bundle'], outputs: ['{workspaceRoot}/dist/oem/bundle'] });
+    expect(target.inputs).toEqual(expect.arrayContaining(['{projectRoot}/project.yaml', '{projectRoot}/project.lock.yaml', '{workspaceRoot}/releases/oem/install.sh', { dependentTasksOutputFiles: '**/*' }, { env: 'SOURCE_DATE_EPOCH' }]));
+  });
+
+  it('bundles a Plugin on its own, and publishes only what has a publish section, never cached, with a dry run', () => {
+    expect(bundleTarget({ name: 'alerts', root: 'plugins/alerts', kind: 'Plugin', spec: plugin })).not.toHaveProperty('dependsOn');
+    expect(publishTarget({ name: 'alerts', root: 'plugins/alerts', kind: 'Plugin', spec: plugin })).toBeUndefined();
+    expect(publishTarget({ name: 'oem', root: 'releases/oem', kind: 'Release', spec: release })).toMatchObject({
+      cache: false,
+      dependsOn: ['bundle'],
+      configurations: { 'dry-run': { command: 'node tools/cli/bin/dockyard.cjs publish releases/oem --dry-run' } },
+    });
+  });
+});
