@@ -106,7 +106,7 @@ export async function buildImages(request: BuildRequest): Promise<BuildResult> {
         return { platform, image: done.at(-1)!.image };
       }),
     );
-    await digests.save();
+    await digests.save([request.contextDir, tmpdir()]);
     const top = images.length === 1 ? images[0]!.image : await buildIndex(images.map((i) => i.image));
     return { top, images, epoch, ...stats, unusedBuildArgs: [...buildArgs.keys()].filter((k) => !usedArgs.has(k)) };
   } finally {

@@ -30,6 +30,7 @@ export interface ContentFacts {
  */
 export class ContentDigests {
   private known = new Map<string, [string, string, boolean]>();
+  private readonly seen = new Set<string>();
   private changed = false;
 
   private constructor(private readonly file: string) {}
@@ -46,6 +47,7 @@ export class ContentDigests {
 
   /** What is known of the file without reading it. */
   remembered(entry: ContextEntry): ContentFacts | undefined {
+    this.seen.add(entry.abs);
     const remembered = this.known.get(entry.abs);
     return remembered && remembered[0] === entry.stamp ? { digest: remembered[1], compressed: remembered[2] } : undefined;
   }
@@ -78,6 +80,7 @@ export class ContentDigests {
   }
 
   private remember(entry: ContextEntry, facts: ContentFacts): void {
+    this.seen.add(entry.abs);
     this.known.set(entry.abs, [entry.stamp, facts.digest, facts.compressed]);
     this.changed = true;
   }
@@ -95,7 +98,17 @@ export class ContentDigests {
     return facts;
   }
 
-  async save(): Promise<void> {
+  /**
+   * Writes the record back, forgetting files under `folders` this build did not use: files deleted from the
+   * context, and scratch copies (AppImage builds, under the temp folder) whose paths never come back.
+   */
+  async save(folders: readonly string[] = []): Promise<void> {
+    for (const path of this.known.keys()) {
+      if (!this.seen.has(path) && folders.some((folder) => path.startsWith(`${folder}/`))) {
+        this.known.delete(path);
+        this.changed = true;
+      }
+    }
     if (!this.changed) return;
     await writeFileAtomic(this.file, JSON.stringify(Object.fromEntries(this.known)));
     this.changed = false;
