@@ -75,10 +75,16 @@ export function buildInventory(bundle: string, groups: PayloadGroup[], provenanc
   };
 }
 
-/** For a delta against `previous`: every blob the far side holds → a repository holding it there. */
+/**
+ * For a delta against `previous`: every blob the far side's registry holds → a repository holding it there.
+ * Images of docker-archive payloads (the release image, plugin packages) are `docker load`ed, not served, so
+ * their blobs do not count.
+ */
 export function heldBlobs(previous: Inventory): Map<string, string | undefined> {
   const held = new Map<string, string | undefined>();
+  const loaded = new Set(previous.payloads.filter((p) => p.format === 'docker-archive').map((p) => p.file));
   for (const image of previous.images) {
+    if (loaded.has(image.payload)) continue;
     const repository = image.name.slice(0, image.name.lastIndexOf(':'));
     for (const blob of image.blobs) if (!held.has(blob.digest)) held.set(blob.digest, repository);
   }

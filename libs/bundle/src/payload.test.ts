@@ -56,6 +56,13 @@ describe('inventory', () => {
     expect(heldBlobs(inventory).get(own.digest)).toBe('app/b');
   });
 
+  it('does not count blobs of docker-archive payloads as held by the far side registry', () => {
+    const inventory = buildInventory('top', [{ file: 'image/release.tar.gz', format: 'docker-archive', images: [b] }, { file: 'images.tar', format: 'registry-dir', images: [a] }], new Map());
+    const held = heldBlobs(inventory);
+    expect(held.has(layer.digest)).toBe(true);
+    expect(held.has(own.digest)).toBe(false);
+  });
+
   it('reports a tag whose digest moved, not new or dropped tags', () => {
     const before = buildInventory('top', [{ file: 'p', format: 'oci', images: [a] }], new Map());
     const moved = { ...image('app/a:v1', [own]) };
