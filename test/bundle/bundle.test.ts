@@ -194,6 +194,12 @@ describe('dockyard bundle (Release, against a real registry)', () => {
       expect((await fetchManifest({ base: target.url }, 'app/single', 'v1'))?.digest).toBe(seeded.single.manifest.digest);
       await run('skopeo', ['copy', '--src-tls-verify=false', `docker://${target.host}/app/next:v2`, `dir:${join(work, 'next-pulled')}`]);
       expect(await readdir(join(work, 'next-pulled'))).toContain(seeded.base.digest.slice(7));
+
+      // The tag moves in the registry: re-bundling the first release names the change against the inventory beside it.
+      const moved = buildImage({ layers: [seeded.base, randomLayer(20_000)] });
+      await pushImage({ base: registry.url }, 'app/single', 'v1', moved);
+      const rebundled = await dockyard(['bundle', project], { DOCKYARD_STORE: store() });
+      expect(rebundled.stdout).toContain(`changed app/single:v1: ${seeded.single.manifest.digest} -> ${moved.manifest.digest}`);
     } finally {
       await target.stop();
     }
