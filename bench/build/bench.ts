@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { buildImages } from '../../libs/build/src';
 import { ContentStore } from '../../libs/oci/src';
+import { ensurePackages } from '../../test/harness/require-tool';
 import { removeTempDir, tempDir } from '../../test/harness/tmp';
 import { writeBenchContext } from './context';
 
@@ -70,6 +71,8 @@ async function layerLists(layout: string, ref: string): Promise<string[][]> {
 
 export async function main(argv: string[]): Promise<number> {
   const rounds = Number(argv[0] ?? process.env.BENCH_ROUNDS ?? 3);
+  // The peer and the inspector: only this bench needs buildah, so it installs it itself (as root, from apt).
+  await ensurePackages(['buildah', 'skopeo']);
   const work = await tempDir('bench-build');
   try {
     const context = join(work, 'ctx');
