@@ -1,6 +1,6 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../../../files/src/atomic-write';
+import { writeFileAtomic } from '../../../files/src';
 import type { TransferStats } from '../copy/scheduler';
 
 export interface TargetOutcome {
