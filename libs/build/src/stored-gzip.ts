@@ -17,6 +17,7 @@ function blockHeader(length: number, final: boolean): Buffer {
  * gzip made of stored (uncompressed) deflate blocks of exactly 65535 bytes: a valid gzip stream every reader
  * accepts, byte-identical for the same input whatever its chunking and whatever zlib version runs. Used for
  * layers whose bytes are already compressed (a registry/ of gzip blobs), where deflating wins nothing.
+ * Input arrives in chunks of up to 1 MiB (file reads), so output goes out in buffers of about that size.
  */
 export class StoredGzip extends Transform {
   private pending: Buffer[] = [];
@@ -34,25 +35,29 @@ export class StoredGzip extends Transform {
     this.size = (this.size + chunk.length) >>> 0;
     this.pending.push(chunk);
     this.pendingLength += chunk.length;
-    // Whole blocks go out as a header and views of the input: no copy of the data.
-    while (this.pendingLength >= BLOCK) {
-      this.push(blockHeader(BLOCK, false));
-      let left = BLOCK;
-      while (left > 0) {
+    if (this.pendingLength < BLOCK) return callback();
+    // Whole blocks go out together, one buffer per call: thousands of 5-byte headers and 64 KiB pieces would
+    // each become a file write.
+    const blocks = Math.floor(this.pendingLength / BLOCK);
+    const out = Buffer.allocUnsafe(blocks * (BLOCK + 5));
+    let at = 0;
+    for (let i = 0; i < blocks; i++) {
+      out[at] = 0;
+      out.writeUInt16LE(BLOCK, at + 1);
+      out.writeUInt16LE(~BLOCK & 0xffff, at + 3);
+      at += 5;
+      for (let left = BLOCK; left > 0; ) {
         const head = this.pending[0]!;
-        if (head.length <= left) {
-          this.push(head);
-          this.pending.shift();
-          left -= head.length;
-        } else {
-          this.push(head.subarray(0, left));
-          this.pending[0] = head.subarray(left);
-          left = 0;
-        }
+        const take = Math.min(left, head.length);
+        head.copy(out, at, 0, take);
+        at += take;
+        left -= take;
+        if (take === head.length) this.pending.shift();
+        else this.pending[0] = head.subarray(take);
       }
-      this.pendingLength -= BLOCK;
     }
-    callback();
+    this.pendingLength -= blocks * BLOCK;
+    callback(null, out);
   }
 
   override _flush(callback: TransformCallback): void {
