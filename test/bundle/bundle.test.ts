@@ -4,7 +4,7 @@ import { copyFile, mkdir, open, readdir, readFile, stat } from 'node:fs/promises
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { indexTar } from '../../libs/oci/src';
+import { indexTar, tarEntryHeader } from '../../libs/oci/src';
 import { startRegistry, type RunningRegistry } from '../harness/registry';
 import { removeTempDir, tempDir } from '../harness/tmp';
 import { dockyard } from '../oci/support/cli';
@@ -125,6 +125,24 @@ describe('dockyard bundle (Release, against a real registry)', () => {
     expect(result.stderr).toContain(`corrupt blob ${seeded.base.digest} in images.tar`);
     expect(result.stderr).toContain('breaks app/multi:v1, app/single:v1');
     expect(result.stderr).toContain('corrupt file images.tar');
+  });
+
+  it('refuses to read a bundle whose entry climbs out of the archive, with a message and no stack trace', async () => {
+    const evil = Buffer.from('owned\n');
+    const header = tarEntryHeader({ path: 'top/x', type: 'file', content: evil });
+    header.write('../../etc/cron.d/x'.padEnd(100, '\0'), 0, 100, 'utf8');
+    header.fill(' ', 148, 156);
+    let sum = 0;
+    for (const byte of header) sum += byte;
+    header.write(sum.toString(8).padStart(6, '0') + '\0 ', 148, 8, 'ascii');
+    const file = join(work, 'evil.tar');
+    await (await import('node:fs/promises')).writeFile(file, Buffer.concat([header, evil, Buffer.alloc(512 - evil.length), Buffer.alloc(1024)]));
+    for (const verb of [['bundle', 'verify', file], ['bundle', 'push', file, '--to', registry.host]]) {
+      const result = await dockyard(verb);
+      expect(result.exitCode).toBe(1);
+      expect(result.stderr).toContain(`${file}: entry ../../etc/cron.d/x has a ".." path component; refusing to read this archive`);
+      expect(result.stderr).not.toMatch(/\n\s+at /);
+    }
   });
 
   it('reads an OCI payload with skopeo, digests intact', async () => {
