@@ -113,7 +113,13 @@ describe('the openeuler example: build both arches, check, publish to two regist
   });
 
   it('publishes every tag to both registries as the built indexes; publishing again writes nothing', async () => {
-    const build = JSON.parse(await readFile(join(root, 'dist/openeuler/build/build.json'), 'utf8')) as { images: { tags: string[]; digest: string }[] };
+    const build = JSON.parse(await readFile(join(root, 'dist/openeuler/build/build.json'), 'utf8')) as { images: { tags: string[]; digest: string; platforms: { digest: string }[] }[] };
+    const blob = async (digest: string) => JSON.parse(await readFile(join(root, 'dist/openeuler/build/oci/blobs/sha256', digest.slice(7)), 'utf8')) as { config: { digest: string }; layers: { digest: string }[] };
+    const unique = new Set<string>();
+    for (const image of build.images) for (const platform of image.platforms) {
+      const manifest = await blob(platform.digest);
+      for (const d of [manifest.config, ...manifest.layers]) unique.add(d.digest);
+    }
     const first = await dockyard(root, ['publish', 'releases/containers/openeuler'], withCreds);
     expect(first.exitCode, first.all).toBe(0);
     expect(first.stdout).toContain(`published ${open.host}/openeuler/openeuler (5/5 tags)`);
@@ -126,8 +132,9 @@ describe('the openeuler example: build both arches, check, publish to two regist
         }
       }
     }
-    // 2 versions × 2 arches × (config + 2 layers) = 12 blobs per registry, each sent once.
-    expect(first.stdout).toMatch(/^24 blobs copied/m);
+    // Every distinct blob of 2 versions × 2 arches (config + 2 layers each; equal RUN layers are one blob) sent once per registry.
+    expect(unique.size).toBeGreaterThanOrEqual(8);
+    expect(first.stdout).toMatch(new RegExp(`^${unique.size * 2} blobs copied`, 'm'));
     const again = await dockyard(root, ['publish', 'releases/containers/openeuler'], withCreds);
     expect(again.exitCode, again.all).toBe(0);
     expect(again.stdout).toContain(`unchanged ${open.host}/openeuler/openeuler`);
