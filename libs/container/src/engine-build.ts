@@ -31,10 +31,10 @@ const binfmtDir = '/proc/sys/fs/binfmt_misc';
  * A RUN for another arch runs under qemu-user-static through binfmt_misc; without the handler the engine fails
  * with "exec format error" deep in the build log, so the missing handler is named first, with the fix.
  */
-export async function assertCanRun(arch: string): Promise<void> {
+export async function assertCanRun(arch: string, binfmt = binfmtDir): Promise<void> {
   if (arch === hostArch()) return;
   const machine = repositoryArch(arch as never) ?? arch;
-  const state = await readFile(`${binfmtDir}/qemu-${machine}`, 'utf8').catch(() => '');
+  const state = await readFile(`${binfmt}/qemu-${machine}`, 'utf8').catch(() => '');
   if (state.startsWith('enabled')) return;
   throw new EngineBuildError(
     `building for ${arch} runs ${machine} programs (the Dockerfile has RUN), but this ${hostArch()} machine has no enabled binfmt_misc handler qemu-${machine}: install qemu-user-static and binfmt-support, then run \`mount -t binfmt_misc binfmt_misc ${binfmtDir}\` (if not mounted) and \`update-binfmts --enable qemu-${machine}\``,
