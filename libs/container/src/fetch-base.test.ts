@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { mkdtemp, readFile, rm, readdir } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, readdir, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -47,6 +48,17 @@ describe('fetchBaseArchive', () => {
     const second = await fetchBaseArchive(fakeRepository(opened), 'a.tar.xz', digest, store);
     expect(second).toMatchObject({ fetched: false, path: first.path });
     expect(opened).toEqual([0]);
+  });
+
+  it('resumes a partial download, dropping the bytes a server that ignores Range sends again', async () => {
+    const store = await newStore();
+    const partial = `${store.path(digest)}.partial.${process.pid}`;
+    await mkdir(dirname(partial), { recursive: true });
+    await writeFile(partial, data.subarray(0, 30_000));
+    const opened: number[] = [];
+    const result = await fetchBaseArchive(fakeRepository(opened, false), 'a.tar.xz', digest, store);
+    expect(opened).toEqual([30_000]);
+    expect(await readFile(result.path)).toEqual(data);
   });
 
   it('refuses bytes that do not match the checksum, naming the archive and its .sha256sum, and stores nothing', async () => {
