@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { posix } from 'node:path';
-import { digestHex, imageBlobs, isIndexType, RegistryStorage, type ContentStore, type Descriptor, type ManifestBlob, type TarEntry } from '../../oci/src';
+import { digestHex, dockerArchiveMembers, imageBlobs, isIndexType, RegistryStorage, type ContentStore, type Descriptor, type ManifestBlob, type TarEntry } from '../../oci/src';
 import type { StoredImage } from './fetch-images';
 
 export type PayloadFormat = 'registry-dir' | 'oci' | 'docker-archive';
@@ -84,26 +84,18 @@ function ociEntries(images: StoredImage[], options: PayloadOptions): TarEntry[] 
   return set.list();
 }
 
-/**
- * One `docker save` archive for all images (single-platform each), every blob once; layers
- * keep their compression, which `docker load` undoes itself.
- */
+/** One `docker save` archive for all images (single-platform each), laid out by the engine's docker archive rules. */
 function dockerArchiveEntries(images: StoredImage[], options: PayloadOptions): TarEntry[] {
-  const set = new EntrySet(options.mtime);
-  const byConfig = new Map<string, { Config: string; RepoTags: string[]; Layers: string[] }>();
-  for (const image of images) {
+  const archived = images.map((image) => {
     const top = image.manifests[image.manifests.length - 1]!;
     if (isIndexType(top.mediaType)) throw new Error(`${image.source}: a docker archive holds one platform per image; choose one with bundle.images.platforms`);
-    const { config, layers } = imageBlobs(top);
-    set.add({ path: `${digestHex(config.digest)}.json`, ...storedFile(options.store, config) });
-    for (const layer of layers) set.add({ path: `${digestHex(layer.digest)}/layer.tar`, ...storedFile(options.store, layer) });
-    const entry = byConfig.get(config.digest) ?? { Config: `${digestHex(config.digest)}.json`, RepoTags: [], Layers: layers.map((l) => `${digestHex(l.digest)}/layer.tar`) };
-    entry.RepoTags.push(image.name);
-    byConfig.set(config.digest, entry);
-  }
-  const manifest = [...byConfig.values()].map((m) => ({ ...m, RepoTags: m.RepoTags.sort() })).sort((a, b) => (a.Config < b.Config ? -1 : 1));
-  set.add({ path: 'manifest.json', type: 'file', content: Buffer.from(JSON.stringify(manifest)) });
-  return set.list();
+    return { ...imageBlobs(top), repoTags: [image.name] };
+  });
+  return dockerArchiveMembers(archived).map(({ entry, digest }) => ({
+    ...entry,
+    mtime: options.mtime,
+    ...(digest ? storedFile(options.store, { mediaType: '', digest, size: entry.size! }) : {}),
+  }));
 }
 
 /** The payload's tar entries (unsorted) for `format`. Delta omission applies to registry-dir and oci. */

@@ -28,7 +28,7 @@ export * from './copy/copy-image';
 export * from './copy/platform-filter';
 export * from './tarball/tar-writer';
 export * from './tarball/tar-reader';
-export { DockerArchiveWriter } from './tarball/docker-archive-writer';
+export { DockerArchiveWriter, dockerArchiveMembers, type ArchiveImage, type ArchiveMember } from './tarball/docker-archive-writer';
 export { OciLayout } from './layout/oci-layout';
 export { RegistryStorage } from './registry-dir/registry-storage';
 export * from './sync/image-list';

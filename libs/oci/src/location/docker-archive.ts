@@ -78,14 +78,11 @@ export const dockerArchiveTransport: Transport<DockerArchiveLocation> = {
         return child.load();
       },
       async prepare(images) {
-        const tags = new Map<string, { image: (typeof images)[number]['image']; repoTags: string[] }>();
-        for (const { image, at } of images) {
-          const entry = tags.get(image.manifest.digest) ?? { image, repoTags: [] };
+        const tagged = images.map(({ image, at }) => {
           const tag = repoTag(at);
-          if (tag && !entry.repoTags.includes(tag)) entry.repoTags.push(tag);
-          tags.set(image.manifest.digest, entry);
-        }
-        await writer.plan([...tags.values()]);
+          return { config: image.config.descriptor, layers: image.layers.map((l) => l.descriptor), repoTags: tag ? [tag] : [] };
+        });
+        await writer.plan(tagged);
       },
       commit: () => writer.commit(),
       abort: () => writer.abort(),

@@ -4,19 +4,51 @@ import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { tempPathFor } from '../../../files/src';
 import { digestHex } from '../digest';
-import type { Image } from '../image/model';
+import type { Descriptor } from '../manifest';
 import { planTar, sortTarEntries, type TarEntry } from './tar-writer';
 
 export interface ArchiveImage {
-  image: Image;
+  config: Descriptor;
+  layers: readonly Descriptor[];
   /** Tags `docker load` gives the image, exactly as written here. */
-  repoTags: string[];
+  repoTags: readonly string[];
+}
+
+/** One member of a docker archive; blob members name the digest whose bytes they hold (and have no content yet). */
+export interface ArchiveMember {
+  entry: TarEntry;
+  digest?: string;
 }
 
 /**
- * Writes a `docker load` archive holding many images (like `docker save a b c`): `manifest.json` lists each
- * image with all its tags, `<config hex>.json` and `<layer hex>/layer.tar` are stored once however many images
- * share them. Every size is known from the manifests, so the tar is planned up front (sorted, fixed metadata:
+ * The members of a `docker load` archive (`docker save a b c`): `manifest.json` lists each image once (by config,
+ * as docker does) with all its tags, `<config hex>.json` and `<layer hex>/layer.tar` appear once however many images
+ * share them. Sorted and independent of the order images are given in, so the same images give the same archive.
+ */
+export function dockerArchiveMembers(images: readonly ArchiveImage[]): ArchiveMember[] {
+  const members = new Map<string, ArchiveMember>();
+  const byConfig = new Map<string, { Config: string; RepoTags: string[]; Layers: string[] }>();
+  const blob = (path: string, desc: Descriptor) => members.set(path, { entry: { path, type: 'file', size: desc.size }, digest: desc.digest });
+  for (const { config, layers, repoTags } of images) {
+    const configPath = `${digestHex(config.digest)}.json`;
+    blob(configPath, config);
+    const layerPaths = layers.map((layer) => {
+      const hex = digestHex(layer.digest);
+      members.set(`${hex}/`, { entry: { path: `${hex}/`, type: 'directory' } });
+      blob(`${hex}/layer.tar`, layer);
+      return `${hex}/layer.tar`;
+    });
+    const listed = byConfig.get(config.digest) ?? { Config: configPath, RepoTags: [], Layers: layerPaths };
+    for (const tag of repoTags) if (!listed.RepoTags.includes(tag)) listed.RepoTags.push(tag);
+    byConfig.set(config.digest, listed);
+  }
+  const manifest = [...byConfig.values()].map((m) => ({ ...m, RepoTags: [...m.RepoTags].sort() })).sort((a, b) => (a.Config < b.Config ? -1 : 1));
+  members.set('manifest.json', { entry: { path: 'manifest.json', type: 'file', content: Buffer.from(JSON.stringify(manifest)) } });
+  return sortTarEntries([...members.values()].map((m) => ({ ...m, path: m.entry.path })));
+}
+
+/**
+ * Writes a `docker load` archive of many images (dockerArchiveMembers). Every size is known from the manifests, so the tar is planned up front (sorted, fixed metadata:
  * the same images give the same bytes) and blobs are written at their offsets in parallel; the file is renamed
  * into place only once every blob arrived verified. Layers keep their compression: `docker load` decompresses.
  */
@@ -33,23 +65,12 @@ export class DockerArchiveWriter {
     if (await stat(this.path).then((s) => s.isDirectory(), () => false)) {
       throw new Error(`${this.path} is a folder; a docker archive is a file: name one inside it, e.g. ${this.path}/images.tar`);
     }
-    const blobs = new Map<string, TarEntry>();
-    const manifest = images.map(({ image, repoTags }) => {
-      const config = `${digestHex(image.config.descriptor.digest)}.json`;
-      blobs.set(image.config.descriptor.digest, { path: config, type: 'file', size: image.config.descriptor.size });
-      const layers = image.layers.map((layer) => {
-        const hex = digestHex(layer.descriptor.digest);
-        blobs.set(layer.descriptor.digest, { path: `${hex}/layer.tar`, type: 'file', size: layer.descriptor.size });
-        blobs.set(`${hex}/`, { path: `${hex}/`, type: 'directory' });
-        return `${hex}/layer.tar`;
-      });
-      return { Config: config, RepoTags: repoTags, Layers: layers };
+    const members = dockerArchiveMembers(images);
+    const plan = planTar(members.map((m) => m.entry));
+    plan.entries.forEach((planned, i) => {
+      const digest = members[i]!.digest;
+      if (digest) this.offsets.set(digest, planned.dataOffset);
     });
-    const manifestJson: TarEntry = { path: 'manifest.json', type: 'file', content: Buffer.from(JSON.stringify(manifest)) };
-    const plan = planTar(sortTarEntries([...blobs.values(), manifestJson]));
-    const byPath = new Map(plan.entries.map((p) => [p.entry.path, p]));
-    for (const [key, entry] of blobs) if (entry.type === 'file') this.offsets.set(key, byPath.get(entry.path)!.dataOffset);
-
     this.handle = await open(this.temp, 'w');
     for (const planned of plan.entries) {
       await this.handle.write(planned.header, 0, planned.header.length, planned.headerOffset);
