@@ -1,4 +1,4 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseDocument } from 'yaml';
 
@@ -14,7 +14,7 @@ export interface ExampleOverrides {
 }
 
 /**
- * A workspace (nx.json + releases/containers/openeuler/project.yaml) holding the example project as committed,
+ * A workspace (nx.json unless there is one, + releases/containers/openeuler/project.yaml) holding the example project as committed,
  * with only what cannot work offline replaced (the repository URL and the registries) and what a test narrows.
  */
 export async function exampleWorkspace(root: string, overrides: ExampleOverrides): Promise<string> {
@@ -27,7 +27,7 @@ export async function exampleWorkspace(root: string, overrides: ExampleOverrides
   if (overrides.check) doc.set('check', doc.createNode(overrides.check));
   const dir = join(root, 'releases', 'containers', 'openeuler');
   await mkdir(dir, { recursive: true });
-  await writeFile(join(root, 'nx.json'), '{}\n');
+  if (!(await access(join(root, 'nx.json')).then(() => true, () => false))) await writeFile(join(root, 'nx.json'), '{}\n');
   const file = join(dir, 'project.yaml');
   await writeFile(file, doc.toString());
   return file;

@@ -1,0 +1,48 @@
+import { readFile } from 'node:fs/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { NxWorkspace } from '../helpers/nx-workspace';
+import { startDockerEngine, type RunningDocker } from '../harness/docker';
+import { enableArm64Emulation } from '../harness/foreign-arch';
+import { writeRepositoryTree } from '../harness/openeuler-repository';
+import { startRegistry, type RunningRegistry } from '../harness/registry';
+import { serveFolder, type StaticServer } from '../harness/static-http-server';
+import { tempDirFor } from '../harness/tmp';
+import { exampleWorkspace } from './workspace';
+
+let engine: RunningDocker;
+let server: StaticServer;
+let registry: RunningRegistry;
+let workspace: NxWorkspace;
+
+beforeAll(async () => {
+  await enableArm64Emulation();
+  engine = await startDockerEngine();
+  afterAll(() => engine.stop());
+  const repo = await tempDirFor(afterAll, 'oe-repo');
+  await writeRepositoryTree(repo, { version: '22.03-LTS-SP1', arches: ['amd64', 'arm64'] });
+  await writeRepositoryTree(repo, { version: '24.03-LTS', arches: ['amd64', 'arm64'] });
+  server = await serveFolder(repo);
+  afterAll(() => server.stop());
+  registry = await startRegistry();
+  afterAll(() => registry.stop());
+  workspace = await NxWorkspace.create('oe-nx');
+  afterAll(() => workspace.dispose());
+  await exampleWorkspace(workspace.root, { repo: server.url, registries: [{ registry: registry.host, repository: 'openeuler/openeuler' }] });
+  await workspace.commit('the openeuler example, offline');
+});
+
+describe('Nx targets of a ContainerImage', () => {
+  it('publish runs build and check first, and a second build is a cache hit', async () => {
+    const env = { DOCKER_HOST: engine.host, DOCKYARD_STORE: await tempDirFor(afterAll, 'store') };
+    const run = await workspace.nx(['run', 'openeuler:publish', '--outputStyle=static'], env);
+    expect(run.exitCode, run.all).toBe(0);
+    expect(run.all).toContain('nx run openeuler:build');
+    expect(run.all).toContain('nx run openeuler:check');
+    expect(await readFile(workspace.path('dist/openeuler/check/junit.xml'), 'utf8')).toContain('failures="0"');
+    const tags = (await (await fetch(`${registry.url}/v2/openeuler/openeuler/tags/list`)).json()) as { tags: string[] };
+    expect(tags.tags.sort()).toEqual(['22.03', '22.03-lts-sp1', '24.03', '24.03-lts', 'latest']);
+    const again = await workspace.nx(['run', 'openeuler:build', '--outputStyle=static'], env);
+    expect(again.exitCode, again.all).toBe(0);
+    expect(again.all).toMatch(/local cache|existing outputs match the cache/);
+  });
+});
