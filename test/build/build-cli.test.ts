@@ -106,6 +106,24 @@ describe('dockyard build', () => {
     expect(one.stdout).toContain(`epoch ${Date.parse('2024-03-01T10:00:00Z') / 1000}`);
   });
 
+  it('builds FROM an oci: layout and copies files out of an image with COPY --from (its layers unpacked from the store)', async () => {
+    const baseContext = join(work, 'ctx-base');
+    await files(baseContext, { Kubefile: 'FROM scratch\nCOPY etc /etc/\nCOPY bin /bin/\n', 'etc/os-release': 'NAME=base\n', 'bin/tool': 'tool v1\n' });
+    const layout = join(work, 'base-layout');
+    expect((await dockyard(['build', baseContext, '-t', `oci:${layout}:base`], env)).exitCode).toBe(0);
+    const context = join(work, 'ctx-from');
+    await files(context, { Kubefile: `FROM oci:${layout}:base AS base\nCOPY extra.txt /etc/extra.txt\nFROM scratch\nCOPY --from=base /etc/ /etc/\nCOPY --from=oci:${layout}:base /bin/tool /usr/bin/tool\n`, 'extra.txt': 'extra\n' });
+    const out = join(work, 'from-layout');
+    const run = await dockyard(['build', context, '-t', `oci:${out}:app`], env);
+    expect(run.stderr).toBe('');
+    expect(run.exitCode).toBe(0);
+    const manifest = JSON.parse((await execa('skopeo', ['inspect', '--raw', `oci:${out}:app`])).stdout) as Manifest;
+    expect(manifest.layers).toHaveLength(2);
+    const listing = async (digest: string) => (await execa('tar', ['-tzf', join(out, 'blobs', 'sha256', digest.slice(7))])).stdout.split('\n').sort();
+    expect(await listing(manifest.layers[0]!.digest)).toEqual(['etc/', 'etc/extra.txt', 'etc/os-release']);
+    expect(await listing(manifest.layers[1]!.digest)).toEqual(['usr/', 'usr/bin/', 'usr/bin/tool']);
+  });
+
   it('refuses a Kubefile with RUN at its line, without a stack trace', async () => {
     const context = join(work, 'ctx-run');
     await files(context, { Kubefile: 'FROM scratch\nCOPY a /a\nRUN echo hi\n', a: 'x' });
