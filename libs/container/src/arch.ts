@@ -14,6 +14,6 @@ export function imageArch(repoArch: string): Arch | undefined {
 }
 
 /** The arch this process runs on, in image terms. */
-export function hostArch(): string {
-  return process.arch === 'x64' ? 'amd64' : process.arch;
+export function hostArch(): Arch {
+  return (process.arch === 'x64' ? 'amd64' : process.arch) as Arch;
 }

@@ -116,10 +116,11 @@ export async function buildContainerImageProject(project: ContainerProject, opti
   await rm(dir, { recursive: true, force: true });
   const context = locationContext(new RegistryPool());
   const scheduler = new CopyScheduler();
+  const docker = [...runs.values()].some(Boolean) ? (options.docker ?? new (await import('dockerode')).default()) : undefined;
   const images: BuiltImage[] = [];
   for (const plan of plans) {
     const perArch: Image[] = runs.get(plan)
-      ? await engineImages(plan, spec.name, options.docker ?? new (await import('dockerode')).default(), work, context, log)
+      ? await engineImages(plan, spec.name, docker!, work, context, log)
       : await daemonlessImages(plan, join(work, 'context', plan.tags[0]!), store, context, log);
     const index = await buildIndex(perArch);
     await writeImages(

@@ -4,6 +4,7 @@ import { dirname } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type Dockerode from 'dockerode';
 import { sortTarEntries, tarStream, type TarEntry } from '../../oci/src';
+import type { Arch } from '../../spec/src';
 import { hostArch, repositoryArch } from './arch';
 import { loadScratchImage, replaceScratch } from './scratch-image';
 
@@ -15,14 +16,13 @@ export interface EngineBuildRequest {
   /** Build-context files besides the Dockerfile: whatever it ADDs/COPYs. */
   context: TarEntry[];
   /** Image arch, e.g. arm64; the image is built for linux/<arch>. */
-  arch: string;
+  arch: Arch;
   /** Engine-local tag of the result, removed again after export. */
   tag: string;
   /** Where the `docker save` archive of the result is written (a docker-archive location). */
   archive: string;
   /** Shown in errors: the Dockerfile's path. */
   dockerfileName: string;
-  buildArgs?: Record<string, string>;
 }
 
 const binfmtDir = '/proc/sys/fs/binfmt_misc';
@@ -31,9 +31,9 @@ const binfmtDir = '/proc/sys/fs/binfmt_misc';
  * A RUN for another arch runs under qemu-user-static through binfmt_misc; without the handler the engine fails
  * with "exec format error" deep in the build log, so the missing handler is named first, with the fix.
  */
-export async function assertCanRun(arch: string, binfmt = binfmtDir): Promise<void> {
+export async function assertCanRun(arch: Arch, binfmt = binfmtDir): Promise<void> {
   if (arch === hostArch()) return;
-  const machine = repositoryArch(arch as never) ?? arch;
+  const machine = repositoryArch(arch) ?? arch;
   const state = await readFile(`${binfmt}/qemu-${machine}`, 'utf8').catch(() => '');
   if (state.startsWith('enabled')) return;
   throw new EngineBuildError(
@@ -66,7 +66,7 @@ export async function engineBuild(request: EngineBuildRequest): Promise<void> {
     rm: true,
     forcerm: true,
     networkmode: 'none',
-    buildargs: { TARGETARCH: arch, TARGETOS: 'linux', TARGETPLATFORM: platform, ...request.buildArgs },
+    buildargs: { TARGETARCH: arch, TARGETOS: 'linux', TARGETPLATFORM: platform },
   });
   const events = await new Promise<BuildEvent[]>((resolve, reject) =>
     docker.modem.followProgress(progress, (err: Error | null, out: BuildEvent[]) => (err ? reject(err) : resolve(out))),
