@@ -20,6 +20,9 @@ import { pushImageSet, writeSyncInputs } from './image-set';
 const root = join(__dirname, '..', '..');
 const dockyardBin = join(root, 'tools', 'cli', 'bin', 'dockyard.cjs');
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const IMAGES = Number(process.env.BENCH_IMAGES ?? 24);
+/** Extra no-op re-syncs per round, interleaved: the no-op is short, so its ratio needs more samples than three. */
+const NOOP_REPEATS = Number(process.env.BENCH_NOOP_REPEATS ?? 1);
 
 interface Measured {
   seconds: number;
@@ -67,7 +70,7 @@ export async function main(): Promise<number> {
   try {
     const source = await start();
     console.error('pushing the synthetic image set…');
-    const set = await pushImageSet(source.url);
+    const set = await pushImageSet(source.url, IMAGES);
     const { list, yaml } = await writeSyncInputs(work, source.host, set);
     console.error(`${set.lines.length} images (${set.multiArch} multi-arch), ${(set.uniqueBytes / 1024 / 1024).toFixed(0)} MB of unique blobs, ${ROUNDS} rounds`);
 
@@ -95,9 +98,11 @@ export async function main(): Promise<number> {
       scenarios[0]!.cli.push(await cliSync(forCli.host));
       scenarios[0]!.skopeo.push(await skopeoSync(forSkopeo.host));
       scenarios[0]!.engine.push(await engineSync(forEngine.host));
-      scenarios[1]!.cli.push(await cliSync(forCli.host));
-      scenarios[1]!.skopeo.push(await skopeoSync(forSkopeo.host));
-      scenarios[1]!.engine.push(await engineSync(forEngine.host));
+      for (let repeat = 0; repeat < NOOP_REPEATS; repeat++) {
+        scenarios[1]!.cli.push(await cliSync(forCli.host));
+        scenarios[1]!.skopeo.push(await skopeoSync(forSkopeo.host));
+        scenarios[1]!.engine.push(await engineSync(forEngine.host));
+      }
       scenarios[2]!.cli.push(await cliSync(`${source.host}/r${round}-cli`));
       scenarios[2]!.skopeo.push(await skopeoSync(`${source.host}/r${round}-skopeo`));
       scenarios[2]!.engine.push(await engineSync(`${source.host}/r${round}-engine`));
@@ -108,7 +113,7 @@ export async function main(): Promise<number> {
       console.error(`round ${round} done`);
     }
 
-    console.log(`${set.lines.length} images (${set.multiArch} multi-arch amd64+arm64), ${(set.uniqueBytes / 1024 / 1024).toFixed(0)} MB of unique blobs; median of ${ROUNDS} rounds\n`);
+    console.log(`${set.lines.length} images (${set.multiArch} multi-arch amd64+arm64), ${(set.uniqueBytes / 1024 / 1024).toFixed(0)} MB of unique blobs; median of ${ROUNDS} rounds (no-op: ${ROUNDS * NOOP_REPEATS} runs)\n`);
     console.log('| scenario | skopeo s | dockyard CLI s | ratio (CLI) | engine in-process s | ratio (engine) | peak RSS dockyard / skopeo MB |');
     console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
     for (const s of scenarios) {
