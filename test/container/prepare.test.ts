@@ -1,4 +1,5 @@
 import { writeFile } from 'node:fs/promises';
+import { execa } from 'execa';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openBaseRootfs, prepareBases } from '../../libs/container/src';
@@ -6,6 +7,7 @@ import { ContentStore } from '../../libs/oci/src';
 import { serveFolder, type StaticServer } from '../harness/static-http-server';
 import { writeRepositoryTree } from '../harness/openeuler-repository';
 import { tempDirFor } from '../harness/tmp';
+import { exampleWorkspace } from './workspace';
 
 let repoRoot: string;
 let server: StaticServer;
@@ -78,5 +80,19 @@ describe('prepare against an openEuler repository served over HTTP', () => {
     await expect(prepareBases({ repo: server.url, versions: ['20.03-LTS'], arches: ['amd64'], projectDir: repoRoot, store })).rejects.toThrow(
       /openEuler-20.03-LTS\/docker_img\/x86_64\/openEuler-docker.x86_64.tar.xz.sha256sum: HTTP 404/,
     );
+  });
+
+  it('dockyard prepare on the example fetches each version and arch once, then finds them in the store', async () => {
+    const root = await tempDirFor(afterAll, 'oe-ws');
+    await writeRepositoryTree(repoRoot, { version: '24.03-LTS', arches: ['amd64', 'arm64'] });
+    await exampleWorkspace(root, { repo: server.url, registries: [{ registry: 'docker.io', repository: 'openeuler/openeuler' }] });
+    const env = { PATH: process.env.PATH, HOME: process.env.HOME, DOCKYARD_STORE: await tempDirFor(afterAll, 'store') };
+    const cli = join(__dirname, '..', '..', 'tools', 'cli', 'bin', 'dockyard.cjs');
+    const first = await execa('node', [cli, 'prepare', 'releases/containers/openeuler'], { cwd: root, env, extendEnv: false, reject: false, all: true });
+    expect(first.exitCode, first.all).toBe(0);
+    expect(first.stdout).toContain('4 fetched, 0 already in');
+    expect(first.stdout).toMatch(/^fetched 22.03-LTS-SP1 arm64 release sha256:[0-9a-f]{64} http:\/\/127.0.0.1:\d+\/openEuler-22.03-LTS-SP1\/docker_img\/aarch64\/openEuler-docker.aarch64.tar.xz$/m);
+    const second = await execa('node', [cli, 'prepare', 'releases/containers/openeuler'], { cwd: root, env, extendEnv: false, reject: false, all: true });
+    expect(second.stdout).toContain('0 fetched, 4 already in');
   });
 });
