@@ -142,6 +142,21 @@ describe('the openeuler example: build both arches, check, publish to two regist
     expect(again.stdout).toMatch(/^0 blobs copied \(0 bytes\), 0 present, 0 mounted/m);
   });
 
+  it('two repositories of one registry: each blob is sent once and mounted into the other', async () => {
+    const one = await startRegistry();
+    try {
+      await exampleWorkspace(root, { repo: server.url, registries: [{ registry: one.host, repository: 'a/openeuler' }, { registry: one.host, repository: 'b/openeuler' }], check: { script: 'test.sh' } });
+      const result = await dockyard(root, ['publish', 'releases/containers/openeuler']);
+      expect(result.exitCode, result.all).toBe(0);
+      const [, copied, mounted] = /^(\d+) blobs copied .* (\d+) mounted/m.exec(result.stdout) ?? [];
+      expect(Number(mounted)).toBeGreaterThan(0);
+      expect(Number(copied) + Number(mounted)).toBeGreaterThanOrEqual(16);
+      expect(Number(copied)).toBe(Number(mounted));
+    } finally {
+      await one.stop();
+    }
+  });
+
   it('a registry that fails is reported and does not stop the others', async () => {
     const dead = await startRegistry();
     const deadHost = dead.host;
