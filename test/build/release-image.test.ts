@@ -1,6 +1,8 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
+import * as tar from 'tar';
+import { indexTar } from '../../libs/oci/src';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRegistry, type RunningRegistry } from '../harness/registry';
 import { removeTempDir, tempDir } from '../harness/tmp';
@@ -53,5 +55,22 @@ describe('Release image (build: section)', () => {
     const config = JSON.parse((await fetchBlob({ base: registry.url }, 'release/oem-release', manifest.config.digest))!.toString()) as { config: { Cmd: string[]; Labels: Record<string, string> } };
     expect(config.config.Cmd).toEqual(['sh']);
     expect(config.config.Labels['org.opencontainers.image.version']).toBe('v2.7.1');
+  });
+
+  it('is what the bundle carries as image/release.tar.gz when the bundle names no other release image', async () => {
+    const ws = join(work, 'ws');
+    const bundled = await dockyard(['bundle', 'releases/oem'], { DOCKYARD_STORE: join(work, 'store'), SOURCE_DATE_EPOCH: '0' }, ws);
+    expect(bundled.stderr).toBe('');
+    expect(bundled.exitCode).toBe(0);
+    const out = join(work, 'unpacked');
+    await mkdir(out, { recursive: true });
+    await tar.x({ file: join(ws, 'dist', 'oem', 'bundle', 'oem-v2.7.1.tar.gz'), cwd: out });
+    const archive = join(out, 'oem-v2.7.1', 'image', 'release.tar');
+    await writeFile(archive, gunzipSync(await readFile(join(out, 'oem-v2.7.1', 'image', 'release.tar.gz'))));
+    const members = await indexTar(archive);
+    const entry = members.get('manifest.json')!;
+    const listed = JSON.parse((await readFile(archive)).subarray(entry.offset, entry.offset + entry.size).toString()) as { Config: string; RepoTags: string[] }[];
+    const pushed = JSON.parse((await fetchManifest({ base: registry.url }, 'release/oem-release', 'v2.7.1'))!.bytes.toString()) as { config: { digest: string } };
+    expect(listed).toEqual([expect.objectContaining({ Config: `${pushed.config.digest.slice('sha256:'.length)}.json`, RepoTags: [`${registry.host}/release/oem-release:v2.7.1`] })]);
   });
 });

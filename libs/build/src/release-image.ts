@@ -1,7 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, posix, relative } from 'node:path';
-import type { Release } from '../../spec/src';
+import { builtReleaseImage, type Release } from '../../spec/src';
 import { writeFileAtomic } from '../../files/src/atomic-write';
 import { baseImageOpener, urlDownloader } from './base-images';
 import { buildImages, type BuildResult } from './build';
@@ -26,8 +26,9 @@ export const DEFAULT_RELEASE_FILES = [
 ];
 
 export function releaseImageReference(spec: Release): string {
-  if (!spec.build) throw new Error(`${spec.name} has no build: section`);
-  return spec.build.image.replaceAll('{version}', spec.version);
+  const image = builtReleaseImage(spec);
+  if (!image) throw new Error(`${spec.name} has no build: section`);
+  return image;
 }
 
 /** The Kubefile the release image is built from, its COPY sources relative to the workspace root. */

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { stringify } from 'yaml';
 import { parseReference, planSync, readImageLists, type ImageListEntry } from '../../oci/src';
-import type { Plugin, Release } from '../../spec/src';
+import { bundledReleaseImage, type Plugin, type Release } from '../../spec/src';
 import type { ImageRequest } from './fetch-images';
 import type { Provenance } from './inventory';
 import type { BundleFileSource, ImagePayload } from './make-bundle';
@@ -96,7 +96,8 @@ export async function planReleaseBundle(project: ProjectFiles, spec: Release, sh
   const skip = from !== undefined && isReservedHost(from);
   const images = skip ? [] : entries.map((e) => request(e.image, from, rewrites, e.file));
   const payloads: ImagePayload[] = [{ file: payloadFile, format, images, platforms: bundle.images?.platforms }];
-  const releaseImage = bundle.releaseImage ? parseReference(bundle.releaseImage) : undefined;
+  const releaseImageName = bundledReleaseImage(spec);
+  const releaseImage = releaseImageName ? parseReference(releaseImageName) : undefined;
   const skipRelease = releaseImage !== undefined && isReservedHost(releaseImage.registry);
   if (releaseImage && !skipRelease) {
     payloads.push({ file: 'image/release.tar.gz', format: 'docker-archive', images: [{ source: releaseImage, repository: `${releaseImage.registry}/${releaseImage.repository}`, tag: releaseImage.tag ?? digestTag(releaseImage.digest!) }], platforms: bundle.images?.platforms });

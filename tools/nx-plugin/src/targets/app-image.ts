@@ -1,7 +1,7 @@
 import { CLI, ENGINE_INPUTS, type TargetInference } from './shared';
 
 /** What an AppImage build reads: its project folder (every version folder, init.sh, Kubefile) and the engines. */
-const APP_INPUTS = ['{projectRoot}/**/*', ...ENGINE_INPUTS, { externalDependencies: ['dockerfile-ast', '@balena/dockerignore'] }];
+const APP_INPUTS = ['{projectRoot}/**/*', ...ENGINE_INPUTS];
 
 /** `images`: init.sh per arch, then the images each arch's cluster image would carry (dist/<name>/images/<version>/<arch>/images.list). */
 export const appImageImagesTarget: TargetInference = (project) => {

@@ -1,3 +1,4 @@
+import { builtReleaseImage } from '../../../../libs/spec/src';
 import { CLI, ENGINE_INPUTS, type TargetInference } from './shared';
 
 /**
@@ -16,6 +17,6 @@ export const releaseImageBuildTarget: TargetInference = (project) => {
     inputs: ['{projectRoot}/**/*', ...ENGINE_INPUTS],
     outputs: [`{workspaceRoot}/dist/${project.name}/release-image`],
     configurations: { 'dry-run': { command: `${command} --dry-run` } },
-    metadata: { description: `Build ${project.name}'s release image and push it to ${spec.build.image.replaceAll('{version}', spec.version)} (a copy lands in dist/${project.name}/release-image/; -c dry-run pushes nothing)` },
+    metadata: { description: `Build ${project.name}'s release image and push it to ${builtReleaseImage(spec)} (a copy lands in dist/${project.name}/release-image/; -c dry-run pushes nothing)` },
   };
 };

@@ -12,7 +12,8 @@ export const bundleTarget: TargetInference = (project) => {
   const spec = project.spec;
   if (spec?.kind !== 'Release' && spec?.kind !== 'Plugin') return undefined;
   const release = spec.kind === 'Release' ? spec : undefined;
-  const dependsOn = [...((release?.components ?? []).length ? ['images'] : []), ...((release?.ships?.plugins ?? []).length ? ['^bundle'] : [])];
+  const buildsItsImage = Boolean(release?.build && !release.bundle?.releaseImage);
+  const dependsOn = [...((release?.components ?? []).length ? ['images'] : []), ...(buildsItsImage ? ['build'] : []), ...((release?.ships?.plugins ?? []).length ? ['^bundle'] : [])];
   const files = (release?.bundle?.files ?? []).filter((f) => f.from).map((f) => `{workspaceRoot}/${posix.normalize(posix.join(project.root, f.from!))}`);
   return {
     command: `${CLI} bundle ${project.root}`,

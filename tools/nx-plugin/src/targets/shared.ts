@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { TargetConfiguration } from '@nx/devkit';
 import type { Kind } from '../../../../libs/spec/src';
 
@@ -22,7 +24,13 @@ export const ENGINE_INPUTS = [
   '{workspaceRoot}/tools/cli/**/*.ts',
   '{workspaceRoot}/libs/**/*',
   '!{workspaceRoot}/**/*.test.ts',
-  { externalDependencies: ['yaml', 'ajv', 'ajv-formats', 'fastest-levenshtein', 'execa', 'semver', 'tar'] },
+  { externalDependencies: runtimeDependencies() },
 ];
+
+/** The engines' npm packages are the workspace's runtime dependencies: read from package.json, so the list cannot go stale. */
+function runtimeDependencies(): string[] {
+  const manifest = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', '..', 'package.json'), 'utf8')) as { dependencies?: Record<string, string> };
+  return Object.keys(manifest.dependencies ?? {}).sort();
+}
 
 export type TargetInference = (project: ProjectFacts) => TargetConfiguration | undefined;
