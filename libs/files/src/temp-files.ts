@@ -16,8 +16,9 @@ function removeLiveTemps(signal: NodeJS.Signals): void {
   for (const path of live) rmSync(path, { recursive: true, force: true });
   live.clear();
   for (const name of STOP_SIGNALS) process.removeListener(name, removeLiveTemps);
-  // With our listener gone the signal's default action applies: the process ends as killed by it.
-  process.kill(process.pid, signal);
+  // With no listener left the signal's default action applies: the process ends as killed by it. Other
+  // listeners (a test harness, Nx) already saw this signal and decide for themselves.
+  if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
 }
 
 /** Registers a temp path for removal on SIGINT/SIGTERM. */
