@@ -21,7 +21,6 @@ export * from './image/model';
 export * from './image/config';
 export * from './image/read';
 export * from './image/mutate';
-export * from './image/layer';
 export * from './store/content-store';
 export * from './copy/scheduler';
 export * from './copy/copy-image';
