@@ -5,6 +5,7 @@ export * from './manifest';
 export * from './auth/credentials';
 export { lookupDockerConfig } from './auth/docker-config';
 export { DEFAULT_RETRY } from './transport/retry';
+export { basicAuthorization } from './transport/basic';
 export * from './remote/errors';
 export * from './remote/registry';
 export * from './remote/manifests';

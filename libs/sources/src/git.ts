@@ -1,4 +1,5 @@
 import { execa } from 'execa';
+import { basicAuthorization } from '../../oci/src';
 import { redactUrl } from './redact-url';
 import { SourceError } from './source-error';
 
@@ -19,7 +20,7 @@ export function gitEnvironment(access: GitAccess): Record<string, string> {
     const origin = new URL(access.url).origin;
     env.GIT_CONFIG_COUNT = '1';
     env.GIT_CONFIG_KEY_0 = `http.${origin}/.extraHeader`;
-    env.GIT_CONFIG_VALUE_0 = `Authorization: Basic ${Buffer.from(`x-access-token:${access.token}`).toString('base64')}`;
+    env.GIT_CONFIG_VALUE_0 = `Authorization: ${basicAuthorization({ username: 'x-access-token', password: access.token })}`;
   }
   return env;
 }

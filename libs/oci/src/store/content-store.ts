@@ -9,7 +9,7 @@ import { DigestingStream, DigestMismatchError, SizeMismatchError } from '../dige
 import type { Blob } from '../image/model';
 import { OciLayout } from '../layout/oci-layout';
 import type { Descriptor } from '../manifest';
-import { tempPathFor } from '../../../files/src';
+import { forgetTemp, tempPathFor } from '../../../files/src';
 
 const alive = (pid: number) => {
   try {
@@ -88,9 +88,11 @@ export class ContentStore {
       await pipeline([body, ...stages, digesting, createWriteStream(temp)]);
       const descriptor: Descriptor = { mediaType, digest: digesting.digest(), size: digesting.size };
       await rename(temp, this.path(descriptor.digest));
+      forgetTemp(temp);
       return descriptor;
     } catch (err) {
       await rm(temp, { force: true });
+      forgetTemp(temp);
       throw err;
     }
   }

@@ -2,7 +2,7 @@ import { createWriteStream } from 'node:fs';
 import { open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { tempPathFor } from '../../../files/src';
+import { forgetTemp, tempPathFor } from '../../../files/src';
 import { digestHex } from '../digest';
 import type { Descriptor } from '../manifest';
 import { planTar, sortTarEntries, type TarEntry } from './tar-writer';
@@ -90,11 +90,13 @@ export class DockerArchiveWriter {
     await this.handle?.close();
     this.handle = undefined;
     await rename(this.temp, this.path);
+    forgetTemp(this.temp);
   }
 
   async abort(): Promise<void> {
     await this.handle?.close().catch(() => undefined);
     this.handle = undefined;
     await rm(this.temp, { force: true });
+    forgetTemp(this.temp);
   }
 }

@@ -1,7 +1,7 @@
 import { open } from 'node:fs/promises';
 import { posix } from 'node:path';
-import { Header, Pax, type HeaderData } from 'tar';
-import { BLOCK, paddingFor } from './tar-header';
+import type { HeaderData } from 'tar';
+import { BLOCK, paddingFor, tarCodec } from './tar-header';
 
 export type TarMemberType = 'file' | 'directory' | 'symlink' | 'hardlink' | 'other';
 
@@ -32,6 +32,7 @@ export class TarFormatError extends Error {}
 export async function indexTar(path: string): Promise<Map<string, TarMember>> {
   const handle = await open(path, 'r');
   const members = new Map<string, TarMember>();
+  const { Header, Pax } = tarCodec();
   try {
     const block = Buffer.alloc(BLOCK);
     let extended: HeaderData | undefined;

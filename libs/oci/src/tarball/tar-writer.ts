@@ -1,6 +1,5 @@
 import { Readable } from 'node:stream';
-import { Header, Pax } from 'tar';
-import { BLOCK, paddingFor } from './tar-header';
+import { BLOCK, paddingFor, tarCodec } from './tar-header';
 
 export type TarEntryType = 'file' | 'directory' | 'symlink' | 'hardlink';
 
@@ -62,6 +61,7 @@ export function tarEntryHeader(entry: TarEntry): Buffer {
     uname: '',
     gname: '',
   };
+  const { Header, Pax } = tarCodec();
   const header = new Header(fields);
   const block = Buffer.alloc(BLOCK);
   if (!header.encode(block)) return block;
