@@ -3,7 +3,7 @@ import { createReadStream } from 'node:fs';
 import { open, readFile } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { writeFileAtomic } from '../../files/src/atomic-write';
+import { writeFileAtomic } from '../../files/src';
 import type { ContextEntry } from './build-context';
 
 /** Magic numbers of formats that are compressed already (gzip, zstd, xz, bzip2, zip): deflating them wins nothing. */

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Transform } from 'node:stream';
 import { createGzip } from 'node:zlib';
-import { writeFileAtomic } from '../../files/src/atomic-write';
+import { writeFileAtomic } from '../../files/src';
 import { StoredGzip } from './stored-gzip';
 import { MediaType, sortTarEntries, tarStream, type ContentStore, type Layer, type TarEntry } from './oci';
 

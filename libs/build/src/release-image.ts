@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, posix, relative } from 'node:path';
 import { builtReleaseImage, type Release } from '../../spec/src';
-import { writeFileAtomic } from '../../files/src/atomic-write';
+import { writeFileAtomic } from '../../files/src';
 import { baseImageOpener, urlDownloader } from './base-images';
 import { buildImages, type BuildResult } from './build';
 import { parsePlatform, type ContentStore, type CopyScheduler, type LocationContext } from './oci';

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../../files/src/atomic-write';
+import { writeFileAtomic } from '../../files/src';
 
 /**
  * A bundle file named by URL is downloaded once into the content store under its sha256 and

@@ -4,7 +4,7 @@ import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, posix } from 'node:path';
 import { PassThrough, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { tempPathFor } from '../../files/src/atomic-write';
+import { tempPathFor } from '../../files/src';
 import { planTar, sortTarEntries, tarStream, type TarEntry } from '../../oci/src';
 import { compressionOf, compressor } from './compression';
 import { INVENTORY_FILE } from './inventory';

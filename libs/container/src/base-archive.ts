@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
-import { streamToFileAtomic } from '../../files/src/atomic-write';
+import { streamToFileAtomic } from '../../files/src';
 import { digestHex, locationContext, openSource, parseLocation, readImage, RegistryPool, type ContentStore, type Descriptor, type Layer } from '../../oci/src';
 
 /** The rootfs of an openEuler base archive: the single layer of the docker-save image inside the `.tar.xz`. */

@@ -3,7 +3,7 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import { dirname, join, resolve } from 'node:path';
 import type Dockerode from 'dockerode';
-import { writeFileAtomic } from '../../files/src/atomic-write';
+import { writeFileAtomic } from '../../files/src';
 import {
   buildIndex,
   ContentStore,

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdir, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type Dockerode from 'dockerode';
-import { writeFileAtomic } from '../../files/src/atomic-write';
+import { writeFileAtomic } from '../../files/src';
 import { CopyScheduler, locationContext, openSource, openTarget, parseLocation, readImage, RegistryPool, writeImages } from '../../oci/src';
 import type { Arch } from '../../spec/src';
 import { readBuildResult, type BuiltImage } from './build-result';

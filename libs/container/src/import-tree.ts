@@ -1,7 +1,7 @@
 import { access, readdir, readFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { parse, stringify } from 'yaml';
-import { writeFileAtomic } from '../../files/src/atomic-write';
+import { writeFileAtomic } from '../../files/src';
 import { formatIssue, parseProject, SCHEMA_DIR, SCHEMA_FILE } from '../../spec/src';
 import { metaForDockerfiles } from './app-meta';
 

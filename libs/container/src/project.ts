@@ -1,6 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
-import { fieldPath } from '../../spec/src/errors';
+import { fieldPath } from '../../spec/src';
 import { findWorkspaceRoot, formatIssue, loadProjectFile, type ContainerImage, type LoadedProject } from '../../spec/src';
 
 export interface ContainerProject {

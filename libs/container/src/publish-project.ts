@@ -1,5 +1,5 @@
 import { join, resolve } from 'node:path';
-import { writeFileAtomic } from '../../files/src/atomic-write';
+import { writeFileAtomic } from '../../files/src';
 import {
   copyImage,
   CopyScheduler,

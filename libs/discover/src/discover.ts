@@ -1,6 +1,6 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, join, relative, sep } from 'node:path';
-import { checkReference, formatReference } from '../../oci/src/reference';
+import { checkReference, formatReference } from '../../oci/src';
 import { loadChartArchive, loadChartDirectory, type Chart } from './chart';
 import { imagesInChart } from './chart-images';
 import { imagesInDockerfile } from './dockerfile-images';

@@ -1,4 +1,4 @@
-import type { ImageRef } from '../../oci/src/reference';
+import type { ImageRef } from '../../oci/src';
 
 /** Where an image was found: the file (relative to the scan root) and the YAML key path or line. */
 export interface ImageSource {

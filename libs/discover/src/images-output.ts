@@ -1,6 +1,6 @@
 import { join } from 'node:path';
-import { formatWithoutRegistry } from '../../oci/src/reference';
-import { writeFileAtomic } from '../../files/src/atomic-write';
+import { formatWithoutRegistry } from '../../oci/src';
+import { writeFileAtomic } from '../../files/src';
 import type { DiscoveredImage } from './finding';
 
 export interface ImagesOutputOptions {

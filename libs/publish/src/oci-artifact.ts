@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { streamToFileAtomic } from '../../files/src/atomic-write';
+import { streamToFileAtomic } from '../../files/src';
 import { getManifest, headBlob, imageBlobs, manifestBlob, openBlob, putManifest, uploadBlob, VerifyingStream, type Descriptor, type RegistryConnection } from '../../oci/src';
 
 export const BUNDLE_ARTIFACT_TYPE = 'application/vnd.dockyard.bundle.v1';

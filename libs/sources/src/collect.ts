@@ -1,6 +1,6 @@
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, posix, relative, resolve, sep } from 'node:path';
-import { tempPathFor } from '../../files/src/atomic-write';
+import { tempPathFor } from '../../files/src';
 import type { Component } from '../../spec/src';
 import { gitAccess } from './component-source';
 import { withGitPaths } from './git-fetch';

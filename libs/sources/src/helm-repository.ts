@@ -1,6 +1,6 @@
 import semver from 'semver';
 import { parse } from 'yaml';
-import { sha256Digest } from '../../oci/src/digest';
+import { sha256Digest } from '../../oci/src';
 import { httpGet } from './http-fetch';
 import { redactUrl } from './redact-url';
 import { SourceError } from './source-error';

@@ -21,3 +21,4 @@ export { listRegistryTags, manifestDigest, openImageRepository, parseRepository,
 export { lockedEntrySatisfies, resolveComponents, staleLockIssues, type LockCheckInput, type ResolveInput, type ResolveResult } from './resolve';
 export { SourceError, type SourceIssue } from './source-error';
 export { newestFirst, selectTag } from './tag-policy';
+export { formatSourceIssue, loadReleaseProject, type ReleaseProject } from './release-project';

@@ -1,9 +1,9 @@
-import { credentialProvider, CredentialsError } from '../../oci/src/auth/credentials';
-import { checkReference } from '../../oci/src/reference';
-import { listTags } from '../../oci/src/remote/catalog';
-import { RegistryError } from '../../oci/src/remote/errors';
-import { headManifest } from '../../oci/src/remote/manifests';
-import { connectRegistry, type RegistryConnection } from '../../oci/src/remote/registry';
+import { credentialProvider, CredentialsError } from '../../oci/src';
+import { checkReference } from '../../oci/src';
+import { listTags } from '../../oci/src';
+import { RegistryError } from '../../oci/src';
+import { headManifest } from '../../oci/src';
+import { connectRegistry, type RegistryConnection } from '../../oci/src';
 import type { Component } from '../../spec/src';
 import { SourceError } from './source-error';
 

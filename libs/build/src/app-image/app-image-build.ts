@@ -2,7 +2,7 @@ import { cp, mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join, relative } from 'node:path';
 import type { AppImage, Arch } from '../../../spec/src';
-import { writeFileAtomic } from '../../../files/src/atomic-write';
+import { writeFileAtomic } from '../../../files/src';
 import { baseImageOpener, urlDownloader } from '../base-images';
 import { buildImages } from '../build';
 import { buildIndex, CopyScheduler, openTarget, parseLocation, writeImages, type ContentStore, type Image, type ImageIndex, type LocationContext } from '../oci';

@@ -17,7 +17,7 @@ import {
   type BundlePlan,
   type Inventory,
 } from '../../../../libs/bundle/src';
-import { writeFileAtomic } from '../../../../libs/files/src/atomic-write';
+import { writeFileAtomic } from '../../../../libs/files/src';
 import { ContentStore, parseReference, type CredentialsSpec } from '../../../../libs/oci/src';
 import type { Plugin, ProjectSpec, RegistryEndpoint } from '../../../../libs/spec/src';
 import { UsageError, type Command, type ParsedArgs } from '../command';

@@ -1,6 +1,6 @@
 import { join, relative, resolve } from 'node:path';
 import { collectComponents, readLockFile, SourceError } from '../../../../libs/sources/src';
-import { formatSourceIssue } from '../../../../libs/sources/src/release-project';
+import { formatSourceIssue } from '../../../../libs/sources/src';
 import { UsageError, type Command } from '../command';
 import { releaseProjectOrReport } from '../release-project-arg';
 

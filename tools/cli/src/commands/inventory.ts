@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { formatInventory, registryInventory } from '../../../../libs/bundle/src';
-import { writeFileAtomic } from '../../../../libs/files/src/atomic-write';
+import { writeFileAtomic } from '../../../../libs/files/src';
 import { UsageError, type Command } from '../command';
 import { registryOptions, registryOptionsHelp, registrySettings } from './copy';
 

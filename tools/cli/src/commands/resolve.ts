@@ -15,8 +15,8 @@ import {
   staleLockIssues,
   writeLockFile,
 } from '../../../../libs/sources/src';
-import { writeFileAtomic } from '../../../../libs/files/src/atomic-write';
-import { formatSourceIssue } from '../../../../libs/sources/src/release-project';
+import { writeFileAtomic } from '../../../../libs/files/src';
+import { formatSourceIssue } from '../../../../libs/sources/src';
 import { UsageError, type Command } from '../command';
 import { releaseProjectOrReport } from '../release-project-arg';
 
