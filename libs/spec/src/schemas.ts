@@ -2,7 +2,7 @@ import Ajv, { _, type ValidateFunction } from 'ajv';
 import standaloneCode from 'ajv/dist/standalone';
 import addFormats from 'ajv-formats';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { Kind } from './types';
@@ -47,6 +47,7 @@ function cachedValidator(kind: Kind): ValidateFunction {
       const temp = `${file}.${process.pid}.tmp`;
       writeFileSync(temp, code);
       renameSync(temp, file);
+      for (const stale of readdirSync(CACHE_DIR)) if (stale.startsWith(`${kind}-`) && join(CACHE_DIR, stale) !== file) rmSync(join(CACHE_DIR, stale), { force: true });
     } catch {
       // A read-only install still validates: it compiles on every start.
       return loadModule(code, file);
