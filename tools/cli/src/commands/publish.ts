@@ -1,7 +1,6 @@
 import { access } from 'node:fs/promises';
 import { basename, relative, resolve } from 'node:path';
-import { bundleOutput } from '../../../../libs/bundle/src';
-import { objectKey, pushBundleArtifact, resolveObjectStore, s3Client, uploadFile, type ResolvedObjectStore } from '../../../../libs/publish/src';
+import type { ResolvedObjectStore } from '../../../../libs/publish/src';
 import type { CredentialsSpec } from '../../../../libs/oci/src';
 import type { Plugin, Release } from '../../../../libs/spec/src';
 import { UsageError, type Command } from '../command';
@@ -39,6 +38,9 @@ export const publishCommand: Command = {
     if (!project.spec) throw new UsageError(`${project.file} is not valid:\n${project.issues.map(formatIssue).join('\n')}`);
     const spec = project.spec;
     if (spec.kind === 'ContainerImage') return (await import('./container-publish.ts')).containerPublishCommand(project.file, values);
+    // Loaded only for bundles: the S3 SDK alone is most of a container re-publish's start-up.
+    const { bundleOutput } = await import('../../../../libs/bundle/src/index.ts');
+    const { objectKey, pushBundleArtifact, resolveObjectStore, s3Client, uploadFile } = await import('../../../../libs/publish/src/index.ts');
     if (spec.kind !== 'Release' && spec.kind !== 'Plugin') throw new UsageError(`${project.file}: a ${spec.kind} has nothing to publish`);
     const typed = spec as Release | Plugin;
     const bundle = bundleOutput(findWorkspaceRoot(project.dir), typed);
