@@ -1,6 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
-import { buildAppImage, listAppImages, publishAppImage, publishPlan, type AppImageRequest } from '../../../../libs/build/src';
+import { buildAppImage, listAppImages, publishAppImage, publishPlan, type AppImageRequest } from '../../../../libs/build/src/projects';
 import { ContentStore, CopyScheduler, locationContext, parseReference, type CredentialsSpec } from '../../../../libs/oci/src';
 import { findWorkspaceRoot, formatIssue, loadProjectFile, type AppImage, type Kind, type LoadedProject, type RegistryCredentials } from '../../../../libs/spec/src';
 import { writeFileAtomic } from '../../../../libs/files/src';

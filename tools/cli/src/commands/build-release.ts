@@ -1,5 +1,5 @@
 import { relative } from 'node:path';
-import { buildReleaseImage } from '../../../../libs/build/src';
+import { buildReleaseImage } from '../../../../libs/build/src/projects';
 import { ContentStore, CopyScheduler, locationContext, parseReference } from '../../../../libs/oci/src';
 import type { LoadedProject, Release } from '../../../../libs/spec/src';
 import type { ParsedArgs } from '../command';

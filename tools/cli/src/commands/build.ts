@@ -1,9 +1,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 // The builder's own modules, not libs/build's index: a plain build should not load the AppImage engine (discovery).
-import { baseImageOpener, urlDownloader } from '../../../../libs/build/src';
-import { buildImages, hostPlatform } from '../../../../libs/build/src';
-import { writeBuild } from '../../../../libs/build/src';
+import { baseImageOpener, buildImages, hostPlatform, urlDownloader, writeBuild } from '../../../../libs/build/src';
 import { ContentStore, CopyScheduler, locationContext, parsePlatform, platformString, type Platform } from '../../../../libs/oci/src';
 import { UsageError, type Command, type ParsedArgs } from '../command';
 import { registryOptions, registryOptionsHelp, registrySettings } from './copy.ts';
