@@ -1,6 +1,4 @@
-import Ajv, { _, type ValidateFunction } from 'ajv';
-import standaloneCode from 'ajv/dist/standalone';
-import addFormats from 'ajv-formats';
+import type { ValidateFunction } from 'ajv';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -29,7 +27,12 @@ const AJV_OPTIONS = { allErrors: true, verbose: true, strict: true, strictRequir
 const CACHE_DIR = join(__dirname, '..', '..', '..', 'node_modules', '.cache', 'dockyard-schemas');
 const validators = new Map<Kind, ValidateFunction>();
 
+/** ajv itself is loaded only to generate a validator; a cached one needs just its small runtime. */
 function compileStandalone(kind: Kind): string {
+  const load = createRequire(__filename);
+  const { default: Ajv, _ } = load('ajv') as typeof import('ajv');
+  const standaloneCode = (load('ajv/dist/standalone') as typeof import('ajv/dist/standalone')).default;
+  const addFormats = (load('ajv-formats') as typeof import('ajv-formats')).default;
   const ajv = new Ajv({ ...AJV_OPTIONS, code: { source: true, formats: _`require("ajv-formats/dist/formats").fullFormats` } });
   addFormats(ajv);
   ajv.addSchema(readSchema('common.schema.json'));
