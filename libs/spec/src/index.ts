@@ -9,3 +9,4 @@ export { SCHEMA_DIR, SCHEMA_FILE } from './schemas';
 export { FIRST_PLUGIN_PORT, freePort, pluginClaims, pluginImage, portOwner, slotOwner, type PluginClaims } from './plugin-rules';
 export { projectYaml, SCHEMA_FOLDER } from './project-yaml';
 export { builtReleaseImage, bundledReleaseImage } from './release-image';
+export { loadProjectOfKind, type ProjectOfKind } from './project-of-kind';
