@@ -3,11 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NxWorkspace } from '../helpers/nx-workspace';
 import { startDockerEngine, type RunningDocker } from '../harness/docker';
 import { enableArm64Emulation } from '../harness/foreign-arch';
-import { writeRepositoryTree } from '../harness/openeuler-repository';
 import { startRegistry, type RunningRegistry } from '../harness/registry';
-import { serveFolder, type StaticServer } from '../harness/static-http-server';
+import type { StaticServer } from '../harness/static-http-server';
 import { tempDirFor } from '../harness/tmp';
-import { exampleWorkspace } from './workspace';
+import { exampleWorkspace, serveExampleRepository } from './workspace';
 
 let engine: RunningDocker;
 let server: StaticServer;
@@ -18,11 +17,7 @@ beforeAll(async () => {
   await enableArm64Emulation();
   engine = await startDockerEngine();
   afterAll(() => engine.stop());
-  const repo = await tempDirFor(afterAll, 'oe-repo');
-  await writeRepositoryTree(repo, { version: '22.03-LTS-SP1', arches: ['amd64', 'arm64'] });
-  await writeRepositoryTree(repo, { version: '24.03-LTS', arches: ['amd64', 'arm64'] });
-  server = await serveFolder(repo);
-  afterAll(() => server.stop());
+  server = await serveExampleRepository(afterAll);
   registry = await startRegistry();
   afterAll(() => registry.stop());
   workspace = await NxWorkspace.create('oe-nx');

@@ -8,7 +8,7 @@ import { writeRepositoryTree } from '../harness/openeuler-repository';
 import { startRegistry, type RunningRegistry } from '../harness/registry';
 import { serveFolder, type StaticServer } from '../harness/static-http-server';
 import { tempDirFor } from '../harness/tmp';
-import { exampleWorkspace } from './workspace';
+import { exampleWorkspace, serveExampleRepository } from './workspace';
 
 const CLI = join(__dirname, '..', '..', 'tools', 'cli', 'bin', 'dockyard.cjs');
 const INDEX_TYPES = 'application/vnd.oci.image.index.v1+json, application/vnd.docker.distribution.manifest.list.v2+json';
@@ -41,11 +41,7 @@ beforeAll(async () => {
   await enableArm64Emulation();
   engine = await startDockerEngine();
   afterAll(() => engine.stop());
-  const repo = await tempDirFor(afterAll, 'oe-repo');
-  await writeRepositoryTree(repo, { version: '22.03-LTS-SP1', arches: ['amd64', 'arm64'] });
-  await writeRepositoryTree(repo, { version: '24.03-LTS', arches: ['amd64', 'arm64'] });
-  server = await serveFolder(repo);
-  afterAll(() => server.stop());
+  server = await serveExampleRepository(afterAll);
   open = await startRegistry();
   afterAll(() => open.stop());
   authed = await startRegistry({ auth: creds });

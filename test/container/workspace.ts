@@ -1,6 +1,9 @@
 import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseDocument } from 'yaml';
+import { writeRepositoryTree } from '../harness/openeuler-repository';
+import { serveFolder, type StaticServer } from '../harness/static-http-server';
+import { tempDirFor } from '../harness/tmp';
 
 const example = join(__dirname, '..', '..', 'releases', 'containers', 'openeuler', 'project.yaml');
 
@@ -31,4 +34,13 @@ export async function exampleWorkspace(root: string, overrides: ExampleOverrides
   const file = join(dir, 'project.yaml');
   await writeFile(file, doc.toString());
   return file;
+}
+
+/** A repository tree with the example's two versions for amd64 and arm64, served on 127.0.0.1 and stopped by `register`. */
+export async function serveExampleRepository(register: (cleanup: () => Promise<void>) => void): Promise<StaticServer> {
+  const repo = await tempDirFor(register, 'oe-repo');
+  for (const version of ['22.03-LTS-SP1', '24.03-LTS']) await writeRepositoryTree(repo, { version, arches: ['amd64', 'arm64'] });
+  const server = await serveFolder(repo);
+  register(() => server.stop());
+  return server;
 }
