@@ -2,8 +2,8 @@ import { formatReference, manifestReference, parseReference, type ImageRef } fro
 import { headBlob, openBlob } from '../remote/blobs';
 import { getManifest, headManifest, putManifest } from '../remote/manifests';
 import { mountBlob, uploadBlob } from '../remote/uploads';
-import { LocationError, type Transport } from './transport';
-import type { ImageName, ImageStore } from './types';
+import { repositoryOf, type Transport } from './transport';
+import type { ImageStore } from './types';
 
 export interface DockerLocation {
   transport: 'docker';
@@ -12,11 +12,6 @@ export interface DockerLocation {
 
 export function registryStoreKey(registry: string): string {
   return `registry:${registry}`;
-}
-
-function repositoryOf(at: ImageName, registry: string): string {
-  if (!at.repository) throw new LocationError(`docker://${registry}: no repository named to write to`);
-  return at.repository;
 }
 
 export const dockerTransport: Transport<DockerLocation> = {
@@ -55,19 +50,19 @@ export const dockerTransport: Transport<DockerLocation> = {
       name: `docker://${registry}`,
       key: registryStoreKey(registry),
       async manifestDigest(at, reference) {
-        return (await headManifest(await conn(), repositoryOf(at, registry), reference))?.digest;
+        return (await headManifest(await conn(), repositoryOf(at, `docker://${registry}: no repository named to write to`), reference))?.digest;
       },
       async hasBlob(at, desc) {
-        return (await headBlob(await conn(), repositoryOf(at, registry), desc.digest)) !== undefined;
+        return (await headBlob(await conn(), repositoryOf(at, `docker://${registry}: no repository named to write to`), desc.digest)) !== undefined;
       },
       async mountBlob(at, desc, fromRepository) {
-        return mountBlob(await conn(), repositoryOf(at, registry), desc.digest, fromRepository);
+        return mountBlob(await conn(), repositoryOf(at, `docker://${registry}: no repository named to write to`), desc.digest, fromRepository);
       },
       async writeBlob(at, desc, body) {
-        await uploadBlob(await conn(), repositoryOf(at, registry), desc, body);
+        await uploadBlob(await conn(), repositoryOf(at, `docker://${registry}: no repository named to write to`), desc, body);
       },
       async writeManifest(at, blob, reference) {
-        await putManifest(await conn(), repositoryOf(at, registry), reference, blob);
+        await putManifest(await conn(), repositoryOf(at, `docker://${registry}: no repository named to write to`), reference, blob);
       },
     };
   },

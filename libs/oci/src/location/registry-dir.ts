@@ -2,8 +2,8 @@ import { parseRepositoryReference } from '../reference';
 import { RegistryStorage } from '../registry-dir/registry-storage';
 import { diskStoreSource } from './disk-store-source';
 import { splitPathAndRef } from './oci';
-import { LocationError, type Transport } from './transport';
-import type { ImageName, ImageStore } from './types';
+import { LocationError, repositoryOf, type Transport } from './transport';
+import type { ImageStore } from './types';
 
 export interface RegistryDirLocation {
   transport: 'registry-dir';
@@ -12,10 +12,7 @@ export interface RegistryDirLocation {
   tag?: string;
 }
 
-function repositoryOf(at: ImageName, dir: string): string {
-  if (!at.repository) throw new LocationError(`registry-dir:${dir} needs REPO:TAG because the source names no repository`);
-  return at.repository;
-}
+const noRepository = (dir: string) => `registry-dir:${dir} needs REPO:TAG because the source names no repository`;
 
 export const registryDirTransport: Transport<RegistryDirLocation> = {
   transport: 'registry-dir',
@@ -48,15 +45,15 @@ export const registryDirTransport: Transport<RegistryDirLocation> = {
     return {
       name: `registry-dir:${dir}`,
       key: `dir:${dir}`,
-      manifestDigest: (at, reference) => storage.resolve(repositoryOf(at, dir), reference),
-      hasBlob: (at, desc) => storage.hasLayer(repositoryOf(at, dir), desc.digest),
+      manifestDigest: (at, reference) => storage.resolve(repositoryOf(at, noRepository(dir)), reference),
+      hasBlob: (at, desc) => storage.hasLayer(repositoryOf(at, noRepository(dir)), desc.digest),
       async linkBlob(at, desc) {
         if (!(await storage.hasBlobData(desc.digest))) return false;
-        await storage.linkLayer(repositoryOf(at, dir), desc.digest);
+        await storage.linkLayer(repositoryOf(at, noRepository(dir)), desc.digest);
         return true;
       },
-      writeBlob: (at, desc, body) => storage.writeLayer(repositoryOf(at, dir), desc.digest, body),
-      writeManifest: (at, blob, reference) => storage.writeManifest(repositoryOf(at, dir), blob, reference),
+      writeBlob: (at, desc, body) => storage.writeLayer(repositoryOf(at, noRepository(dir)), desc.digest, body),
+      writeManifest: (at, blob, reference) => storage.writeManifest(repositoryOf(at, noRepository(dir)), blob, reference),
     };
   },
   targetName: (l, fallback) => ({ repository: l.repository ?? fallback.repository, tag: l.repository ? l.tag : fallback.tag }),

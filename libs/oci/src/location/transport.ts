@@ -1,6 +1,12 @@
 import type { RegistryPool } from './registry-pool';
 import type { ImageName, ImageSource, ImageStore } from './types';
 
+/** The repository a registry-shaped store writes to; `missing` says what to do when the name has none. */
+export function repositoryOf(at: ImageName, missing: string): string {
+  if (!at.repository) throw new LocationError(missing);
+  return at.repository;
+}
+
 export class LocationError extends Error {}
 
 /** What opening a location needs: the run's registry connections, and its stores (so two targets of one archive share it). */
