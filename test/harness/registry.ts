@@ -1,13 +1,10 @@
-import { rmSync } from 'node:fs';
 import { writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { onProcessExit } from './exit-cleanup';
 import { bcryptHtpasswdLine } from './htpasswd';
-import { freePort } from './ports';
+import { startOnFreePort } from './port-service';
 import { registryConfigYaml, type RegistryTokenAuth } from './registry-config';
 import { ensureTools } from './require-tool';
-import { spawnService, waitUntilReady } from './service-process';
-import { removeTempDir, tempDir } from './tmp';
+import { spawnService } from './service-process';
 
 export interface RegistryOptions {
   /** Turns on htpasswd (bcrypt) auth with this one user. */
@@ -31,24 +28,22 @@ export interface RunningRegistry {
   stop(): Promise<void>;
 }
 
-const startAttempts = 3;
-const readyTimeoutMs = 30_000;
-
 /** Starts Debian's `docker-registry serve` (distribution 2.8) on a free 127.0.0.1 port. */
 export async function startRegistry(opts: RegistryOptions = {}): Promise<RunningRegistry> {
   await ensureTools(opts.auth ? ['docker-registry', 'htpasswd'] : ['docker-registry']);
-  const runDir = await tempDir('registry');
-  const forgetExitRemoval = onProcessExit(() => rmSync(runDir, { recursive: true, force: true, maxRetries: 3 }));
-  try {
-    const storageDir = opts.storageDir ?? join(runDir, 'storage');
-    await mkdir(storageDir, { recursive: true });
-    const htpasswdFile = opts.auth ? join(runDir, 'htpasswd') : undefined;
-    if (opts.auth && htpasswdFile) {
-      await writeFile(htpasswdFile, `${await bcryptHtpasswdLine(opts.auth.username, opts.auth.password)}\n`, { mode: 0o600 });
-    }
-
-    for (let attempt = 1; ; attempt++) {
-      const port = await freePort();
+  let storageDir = opts.storageDir ?? '';
+  let htpasswdFile: string | undefined;
+  return startOnFreePort({
+    runDirPrefix: 'registry',
+    async prepare(runDir) {
+      storageDir ||= join(runDir, 'storage');
+      await mkdir(storageDir, { recursive: true });
+      if (opts.auth) {
+        htpasswdFile = join(runDir, 'htpasswd');
+        await writeFile(htpasswdFile, `${await bcryptHtpasswdLine(opts.auth.username, opts.auth.password)}\n`, { mode: 0o600 });
+      }
+    },
+    async launch(port, runDir) {
       const configFile = join(runDir, `config-${port}.yml`);
       await writeFile(configFile, registryConfigYaml({ port, storageDir, readOnly: opts.readOnly ?? false, htpasswdFile, tokenAuth: opts.tokenAuth }));
       const service = spawnService({
@@ -59,30 +54,11 @@ export async function startRegistry(opts: RegistryOptions = {}): Promise<Running
         // Nothing to flush: an unfinished upload is lost either way.
         stopSignal: 'SIGKILL',
       });
-      const url = `http://127.0.0.1:${port}`;
-      try {
-        await waitUntilReady(service, () => answersV2(url, opts.auth !== undefined || opts.tokenAuth !== undefined), readyTimeoutMs);
-      } catch (error) {
-        // Another process may have taken the port between freePort() and the bind.
-        if (attempt < startAttempts && /address already in use/.test(service.logTail())) continue;
-        throw error;
-      }
-      return {
-        host: `127.0.0.1:${port}`,
-        url,
-        storageDir,
-        stop: async () => {
-          await service.stop();
-          await removeTempDir(runDir);
-          forgetExitRemoval();
-        },
-      };
-    }
-  } catch (error) {
-    await removeTempDir(runDir);
-    forgetExitRemoval();
-    throw error;
-  }
+      return { service, isReady: () => answersV2(`http://127.0.0.1:${port}`, opts.auth !== undefined || opts.tokenAuth !== undefined) };
+    },
+    portTaken: /address already in use/,
+    describe: (port) => ({ host: `127.0.0.1:${port}`, url: `http://127.0.0.1:${port}`, storageDir }),
+  });
 }
 
 async function answersV2(url: string, withAuth: boolean): Promise<boolean> {
