@@ -117,14 +117,10 @@ async function readUnlessUnchanged(scheduler: CopyScheduler, source: ImageSource
 /** Copies images or indexes together (into one archive, say); each pair unchanged at its target is left alone. */
 export async function copyImages(scheduler: CopyScheduler, pairs: readonly { source: ImageSource; target: ImageTarget }[], options: CopyOptions = {}): Promise<CopyResult[]> {
   const checked = await Promise.all(pairs.map(({ source, target }) => readUnlessUnchanged(scheduler, source, target, options)));
-  const pending = checked.flatMap((c, i) => ('model' in c ? [{ item: c, pair: pairs[i]! }] : []));
-  const written = await writeImages(scheduler, pending.map((p) => p.item), options);
-  return checked.map((c) => {
-    if (!('model' in c)) return c;
-    const index = pending.findIndex((p) => p.item === c);
-    const { source, target } = pending[index]!.pair;
-    return { source: source.name, target: target.name, status: 'copied', digest: written[index]!.manifest.digest };
-  });
+  const pending = checked.flatMap((c, i) => ('model' in c ? [i] : []));
+  const written = await writeImages(scheduler, pending.map((i) => checked[i] as WriteItem), options);
+  const digests = new Map(pending.map((i, n) => [i, written[n]!.manifest.digest]));
+  return checked.map((c, i) => ('model' in c ? { source: pairs[i]!.source.name, target: pairs[i]!.target.name, status: 'copied', digest: digests.get(i)! } : c));
 }
 
 /** Copies one image or index. */
