@@ -6,7 +6,7 @@ import { pipeline } from 'node:stream/promises';
 import { Writable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { stringify } from 'yaml';
-import { deterministicGzip } from '../../libs/bundle/src';
+import { deterministicGzip } from '../../libs/oci/src';
 import { startRegistry } from '../../test/harness/registry';
 import { removeTempDir, tempDir } from '../../test/harness/tmp';
 import { buildImage, pushImage, randomLayer, type Layer } from '../../test/oci/support/test-images';

@@ -1,8 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { Parser, type ReadEntry } from 'tar';
-import { unsafeMemberReason } from '../../oci/src';
-import { compressionOf, decompressed } from './compression';
+import { compressionOf, decompressed, unsafeMemberReason } from '../../oci/src';
 
 /** PAX and GNU long-name records larger than this are refused: no real path or link needs 64 KiB. */
 export const MAX_HEADER_BYTES = 64 << 10;

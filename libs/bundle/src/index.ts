@@ -1,5 +1,3 @@
-export * from './compression';
-export * from './deterministic-gzip';
 export * from './source-date';
 export * from './fetch-images';
 export * from './payload';

@@ -5,8 +5,7 @@ import { basename, dirname, join, posix } from 'node:path';
 import { PassThrough, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { tempPathFor } from '../../files/src';
-import { planTar, sortTarEntries, tarStream, type TarEntry } from '../../oci/src';
-import { compressionOf, compressor } from './compression';
+import { compressionOf, compressor, planTar, sortTarEntries, tarStream, type TarEntry } from '../../oci/src';
 import { INVENTORY_FILE } from './inventory';
 import { OffThreadSha256 } from './off-thread-hash';
 

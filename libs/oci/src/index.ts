@@ -28,6 +28,8 @@ export * from './copy/copy-image';
 export * from './copy/platform-filter';
 export * from './tarball/tar-writer';
 export * from './tarball/tar-reader';
+export * from './tarball/compression';
+export { deterministicGzip } from './tarball/deterministic-gzip';
 export { DockerArchiveWriter, dockerArchiveMembers, type ArchiveImage, type ArchiveMember } from './tarball/docker-archive-writer';
 export { OciLayout } from './layout/oci-layout';
 export { RegistryStorage } from './registry-dir/registry-storage';
