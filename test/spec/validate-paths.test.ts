@@ -75,3 +75,68 @@ describe('dockyard validate PATH', () => {
     expect(known.exitCode, known.stderr).toBe(0);
   });
 });
+
+/** Every project.yaml string that becomes a path, with a value that would leave its place: one problem each, at the value. */
+describe('dockyard validate: paths stay in their place', () => {
+  const escaping = [
+    'kind: Release',
+    'name: esc',
+    'version: v1/../../x',
+    'components:',
+    '  - name: a',
+    '    local: ../../../etc',
+    '    targetPath: ../../../releases/compass-oem',
+    '  - name: b',
+    '    git: { url: ../b.git }',
+    '    paths: [charts, /etc/passwd]',
+    '  - name: c',
+    '    helm: { repo: "https://charts.example.com", chart: ../c }',
+    'sync:',
+    '  from: { registry: a.example.com }',
+    '  to: [{ registry: b.example.com }]',
+    '  lists: [../../images.list]',
+    'bundle:',
+    '  name: x/{version}',
+    '  file: ../../../../tmp/x.tar.gz',
+    '  images: { file: /tmp/images.tar }',
+    '  files:',
+    '    - { from: ../../secret, to: ok.txt }',
+    '    - { from: install.sh, to: ../../install.sh }',
+    'build:',
+    '  image: r.example.com/x:{version}',
+    '  files: [{ from: ../outside, to: /x }]',
+    '',
+  ].join('\n');
+
+  it('names each field at file:line:col with what to write instead', async () => {
+    const ws = await tempDirFor(afterAll, 'validate-escapes');
+    await write(join(ws, 'nx.json'), '{}\n');
+    await write(join(ws, 'releases/esc/project.yaml'), escaping);
+    await write(join(ws, 'apps/app/project.yaml'), 'kind: ContainerImage\nname: app\narches: [amd64]\nregistries: [{ registry: r.example.com, repository: x }]\napp: { meta: ../meta.yml }\ndockerfile: /Dockerfile\ncheck: { script: "..\\\\check.sh" }\n');
+    await write(join(ws, 'cloud/vm/project.yaml'), 'kind: CloudImage\nname: vm\nversions: ["24.03"]\narches: [x86_64]\nsource: { repo: https://repo.example.com }\ncloudConfig: ../../cloud.yaml\n');
+    const run = await validate(ws);
+    expect(run.exitCode).toBe(1);
+    const inside = (within: string) => `(write a path relative to ${within} that stays inside it: no leading "/" and no ".." segment)`;
+    const name = (within: string) => `(write a plain name, as it becomes one file or folder name in ${within}: no "/", "\\" or "..")`;
+    expect(run.stderr.split('\n')).toEqual([
+      `apps/app/project.yaml:5:14: app.meta: "../meta.yml" climbs out with ".." ${inside('the project folder')}`,
+      `apps/app/project.yaml:6:13: dockerfile: "/Dockerfile" is an absolute path ${inside('the project folder')}`,
+      `apps/app/project.yaml:7:18: check.script: "..\\check.sh" climbs out with ".." ${inside('the project folder')}`,
+      `cloud/vm/project.yaml:6:14: cloudConfig: "../../cloud.yaml" climbs out with ".." ${inside('the project folder')}`,
+      `releases/esc/project.yaml:3:10: version: "v1/../../x" climbs out with ".." ${name('the project folder and dist/<project>')}`,
+      `releases/esc/project.yaml:6:12: components[0].local: "../../../etc" climbs out with ".." ${inside('the project folder')}`,
+      `releases/esc/project.yaml:7:17: components[0].targetPath: "../../../releases/compass-oem" climbs out with ".." ${inside('the collect output (dist/<project>/collect)')}`,
+      `releases/esc/project.yaml:10:21: components[1].paths[1]: "/etc/passwd" is an absolute path ${inside("the component's repository")}`,
+      `releases/esc/project.yaml:12:56: components[2].helm.chart: "../c" climbs out with ".." ${name('the collect output')}`,
+      `releases/esc/project.yaml:16:11: sync.lists[0]: "../../images.list" climbs out with ".." ${inside('the project folder')}`,
+      `releases/esc/project.yaml:18:9: bundle.name: "x/{version}" has a path separator where a plain name is expected ${name('the bundle')}`,
+      `releases/esc/project.yaml:19:9: bundle.file: "../../../../tmp/x.tar.gz" climbs out with ".." ${name('dist/<project>/bundle')}`,
+      `releases/esc/project.yaml:20:19: bundle.images.file: "/tmp/images.tar" is an absolute path ${inside('the bundle')}`,
+      `releases/esc/project.yaml:22:15: bundle.files[0].from: "../../secret" climbs out with ".." ${inside('the project folder')}`,
+      `releases/esc/project.yaml:23:31: bundle.files[1].to: "../../install.sh" climbs out with ".." ${inside('the bundle')}`,
+      `releases/esc/project.yaml:26:19: build.files[0].from: "../outside" climbs out with ".." ${inside('the project folder')}`,
+      '3 projects checked, 16 problems',
+    ]);
+  });
+});
+

@@ -1,8 +1,9 @@
 import { readFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { parseReference, planSync, readImageLists, type ImageListEntry } from '../../oci/src';
-import { bundledReleaseImage, type Plugin, type Release } from '../../spec/src';
+import { checkedPath, confinedPath } from '../../files/src';
+import { bundledReleaseImage, PATH_RULES, type Plugin, type Release } from '../../spec/src';
 import type { ImageRequest } from './fetch-images';
 import type { Provenance } from './inventory';
 import type { BundleFileSource, ImagePayload } from './make-bundle';
@@ -36,7 +37,7 @@ export interface ProjectFiles {
 }
 
 export function bundleDir(workspaceRoot: string, name: string): string {
-  return join(workspaceRoot, 'dist', name, 'bundle');
+  return join(confinedPath(join(workspaceRoot, 'dist'), name, ['name'], PATH_RULES.projectName), 'bundle');
 }
 
 function request(image: string, fromRegistry: string | undefined, rewrites: { from: string; to: string }[], where: string): ImageRequest {
@@ -64,14 +65,20 @@ function modeOf(mode: string | undefined): number | undefined {
   return mode === undefined ? undefined : parseInt(mode, 8);
 }
 
+/** `{version}` in bundle.name and bundle.file is the release version, itself checked: it becomes part of both names. */
+function withVersion(spec: Release, template: string): string {
+  return template.replaceAll('{version}', checkedPath(spec.version, ['version'], PATH_RULES.version));
+}
+
 function releaseTopFolder(spec: Release): string {
-  return (spec.bundle?.name ?? `${spec.name}-{version}`).replaceAll('{version}', spec.version);
+  return checkedPath(withVersion(spec, spec.bundle?.name ?? `${spec.name}-{version}`), ['bundle', 'name'], PATH_RULES.bundleTop);
 }
 
 /** Where the bundle target writes a Release's or Plugin's bundle. */
 export function bundleOutput(workspaceRoot: string, spec: Release | Plugin): string {
-  const file = spec.kind === 'Plugin' ? pluginBundleFile(spec) : (spec.bundle?.file ?? `${releaseTopFolder(spec)}.tar.gz`);
-  return join(bundleDir(workspaceRoot, spec.name), file);
+  const dir = bundleDir(workspaceRoot, spec.name);
+  const file = spec.kind === 'Plugin' ? pluginBundleFile(spec) : checkedPath(spec.bundle?.file ? withVersion(spec, spec.bundle.file) : `${releaseTopFolder(spec)}.tar.gz`, ['bundle', 'file'], PATH_RULES.bundleFile);
+  return join(dir, file);
 }
 
 /**
@@ -81,8 +88,8 @@ export function bundleOutput(workspaceRoot: string, spec: Release | Plugin): str
  */
 export async function planReleaseBundle(project: ProjectFiles, spec: Release, shippedPlugins: { name: string; file: string }[]): Promise<BundlePlan> {
   const bundle = spec.bundle ?? {};
-  const top = releaseTopFolder(spec);
   const output = bundleOutput(project.workspaceRoot, spec);
+  const top = releaseTopFolder(spec);
   const imagesDir = join(project.workspaceRoot, 'dist', spec.name, 'images');
   const listed: ImageListEntry[] = (spec.components ?? []).length ? await readImageLists([join(imagesDir, 'images.list')]) : (spec.images?.extra ?? []).map((image, i) => ({ image, file: `${project.file}:images.extra[${i}]`, line: 0 }));
   const extra = (bundle.images?.extra ?? []).map((image, i) => ({ image, file: `${project.file}:bundle.images.extra[${i}]`, line: 0 }));
@@ -92,7 +99,7 @@ export async function planReleaseBundle(project: ProjectFiles, spec: Release, sh
   const entries = [...listed, ...extra];
   if (entries.length && !from) throw new Error(`${project.file}: bundle.images.from is not set and there is no sync.to registry to read the images from`);
   const format: PayloadFormat = bundle.images?.format ?? 'registry-dir';
-  const payloadFile = bundle.images?.file ?? (format === 'docker-archive' ? 'images.tar' : format === 'oci' ? 'images-oci.tar' : 'registry.tar');
+  const payloadFile = checkedPath(bundle.images?.file ?? (format === 'docker-archive' ? 'images.tar' : format === 'oci' ? 'images-oci.tar' : 'registry.tar'), ['bundle', 'images', 'file'], PATH_RULES.bundleMember);
   const skip = from !== undefined && isReservedHost(from);
   const images = skip ? [] : entries.map((e) => request(e.image, from, rewrites, e.file));
   const payloads: ImagePayload[] = [{ file: payloadFile, format, images, platforms: bundle.images?.platforms }];
@@ -104,8 +111,10 @@ export async function planReleaseBundle(project: ProjectFiles, spec: Release, sh
   }
   const files: BundleFileSource[] = (bundle.files ?? []).map((f, i) => {
     const where = `${project.file}:bundle.files[${i}]`;
-    const to = f.to ?? (f.from ?? new URL(f.url!).pathname).split('/').pop()!;
-    return f.from ? { to, mode: modeOf(f.mode), where, file: resolve(project.dir, f.from) } : { to, mode: modeOf(f.mode), where, url: f.url!, sha256: f.sha256! };
+    const to = checkedPath(f.to ?? (f.from ?? new URL(f.url!).pathname).split('/').pop()!, ['bundle', 'files', i, 'to'], PATH_RULES.bundleMember);
+    return f.from
+      ? { to, mode: modeOf(f.mode), where, file: confinedPath(project.dir, f.from, ['bundle', 'files', i, 'from'], PATH_RULES.projectFile) }
+      : { to, mode: modeOf(f.mode), where, url: f.url!, sha256: f.sha256! };
   });
   return {
     output,

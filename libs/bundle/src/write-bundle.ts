@@ -4,7 +4,8 @@ import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, posix } from 'node:path';
 import { PassThrough, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { tempPathFor } from '../../files/src';
+import { checkedPath, tempPathFor } from '../../files/src';
+import { PATH_RULES } from '../../spec/src';
 import { compressionOf, compressor, planTar, sortTarEntries, tarStream, type TarEntry } from '../../oci/src';
 import { INVENTORY_FILE } from './inventory';
 import { OffThreadSha256 } from './off-thread-hash';
@@ -101,7 +102,10 @@ export async function writeBundle(layout: BundleLayout): Promise<WrittenBundle> 
   const workers: OffThreadSha256[] = [];
   try {
     const planned = [{ path: INVENTORY_FILE, size: layout.inventory.length, open: () => layout.inventory } as Planned];
-    for (const item of [...layout.items].sort(byPath)) planned.push(await planItem(item, workDir));
+    for (const item of [...layout.items].sort(byPath)) {
+      checkedPath(item.path, ['bundle member'], PATH_RULES.bundleMember);
+      planned.push(await planItem(item, workDir));
+    }
     const paths = new Set<string>();
     for (const p of [...planned, { path: SHA256SUMS_FILE }]) {
       if (paths.has(p.path)) throw new Error(`two bundle files have the same path ${p.path}`);

@@ -1,4 +1,5 @@
 export { streamToFileAtomic, tempPathFor, writeFileAtomic } from './atomic-write';
+export { checkedPath, confinedPath, fieldPath, PathEscapeError, pathProblem, type PathRule } from './confined-path';
 export { parseLineList, type ListLine } from './line-list';
 export { makeDirectory } from './make-directory';
 export { forgetTemp, sweepStaleTemps, trackTemp } from './temp-files';

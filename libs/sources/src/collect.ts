@@ -1,7 +1,7 @@
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { basename, dirname, join, posix, relative, resolve, sep } from 'node:path';
-import { tempPathFor } from '../../files/src';
-import type { Component } from '../../spec/src';
+import { basename, dirname, join, posix, relative, sep } from 'node:path';
+import { checkedPath, confinedPath, PathEscapeError, tempPathFor } from '../../files/src';
+import { PATH_RULES, type Component } from '../../spec/src';
 import { gitAccess } from './component-source';
 import { withGitPaths } from './git-fetch';
 import { downloadHelmChart } from './helm-repository';
@@ -47,7 +47,7 @@ export async function collectComponents(input: CollectInput): Promise<CollectRes
       try {
         await collectComponent(input, component, place);
       } catch (error) {
-        const issue = issueFrom(error, component.name);
+        const issue = error instanceof PathEscapeError ? { component: component.name, field: [...error.field], message: `"${error.value}" ${error.reason}`, hint: error.hint } : issueFrom(error, component.name);
         issues.push({ ...issue, field: ['components', index, ...(issue.field ?? [])] });
       }
     }
@@ -90,9 +90,10 @@ async function collectComponent(input: CollectInput, component: Component, place
   const locked = input.lock?.components[component.name];
   if (component.git && component.paths && component.paths.length > 0) {
     const entry = locked as Extract<LockedComponent, { git: string }>;
+    const paths = component.paths.map((path, i) => checkedPath(path, ['paths', i], PATH_RULES.checkoutPath));
     const access = await gitAccess(component.git, input.dir);
-    await withGitPaths({ access, tag: entry.tag, commit: entry.commit, paths: component.paths }, async (checkout) => {
-      for (const path of component.paths!) {
+    await withGitPaths({ access, tag: entry.tag, commit: entry.commit, paths }, async (checkout) => {
+      for (const path of paths) {
         const from = join(checkout, path);
         for (const file of await filesUnder(from)) {
           const inside = file === '' ? basename(path) : posix.join(basename(path), file);
@@ -101,7 +102,7 @@ async function collectComponent(input: CollectInput, component: Component, place
       }
     });
   } else if (component.local !== undefined) {
-    const from = resolve(input.dir, component.local);
+    const from = confinedPath(input.dir, component.local, ['local'], PATH_RULES.projectFile);
     const info = await stat(from).catch(() => undefined);
     if (!info) throw new SourceError(`local folder ${component.local} does not exist`, 'create it or fix local (relative to the project folder)', ['local']);
     for (const file of await filesUnder(from)) {
@@ -111,7 +112,8 @@ async function collectComponent(input: CollectInput, component: Component, place
   } else if (component.helm) {
     const entry = locked as Extract<LockedComponent, { helm: string }>;
     const archive = await downloadHelmChart(entry);
-    await place(posix.join(target, `${entry.chart}-${entry.version}.tgz`), archive, `${component.name}:${redactUrl(entry.url)}`);
+    const file = checkedPath(`${entry.chart}-${entry.version}.tgz`, ['helm', 'chart'], PATH_RULES.chart);
+    await place(posix.join(target, file), archive, `${component.name}:${redactUrl(entry.url)}`);
   }
 }
 
@@ -142,6 +144,7 @@ async function placeFile(
   content: Buffer,
   origin: string,
 ): Promise<void> {
+  const destination = confinedPath(staging, target, ['targetPath'], PATH_RULES.collectPath);
   const existing = placed.get(target);
   if (existing) {
     issues.push({
@@ -161,7 +164,6 @@ async function placeFile(
     }
     output = Buffer.from(result.text, 'utf8');
   }
-  const destination = join(staging, target);
   await mkdir(dirname(destination), { recursive: true });
   await writeFile(destination, output);
 }

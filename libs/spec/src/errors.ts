@@ -1,3 +1,5 @@
+export { fieldPath } from '../../files/src';
+
 /** A problem in a project file that a person can act on: where, which field, what is wrong, what to do. */
 export interface SpecIssue {
   file: string;
@@ -14,10 +16,4 @@ export function formatIssue(issue: SpecIssue): string {
   const field = issue.field ? `${issue.field}: ` : '';
   const hint = issue.hint ? ` (${issue.hint})` : '';
   return `${where}: ${field}${issue.message}${hint}`;
-}
-
-export function fieldPath(segments: readonly (string | number)[]): string {
-  return segments
-    .map((s, i) => (typeof s === 'number' ? `[${s}]` : i === 0 ? s : `.${s}`))
-    .join('');
 }

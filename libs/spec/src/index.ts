@@ -10,3 +10,4 @@ export { FIRST_PLUGIN_PORT, freePort, pluginClaims, pluginImage, portOwner, slot
 export { projectYaml, SCHEMA_FOLDER } from './project-yaml';
 export { builtReleaseImage, bundledReleaseImage } from './release-image';
 export { loadProjectOfKind, type ProjectOfKind } from './project-of-kind';
+export { PATH_RULES } from './path-rules';

@@ -1,3 +1,4 @@
+import { pathRules } from './path-rules';
 import { pluginImage } from './plugin-rules';
 import type { AppImage, ContainerImage, Plugin, ProjectSpec, Release } from './types';
 
@@ -68,6 +69,10 @@ function containerImageRules(image: ContainerImage): RuleIssue[] {
 }
 
 export function projectRules(spec: ProjectSpec): RuleIssue[] {
+  return [...kindRules(spec), ...pathRules(spec)];
+}
+
+function kindRules(spec: ProjectSpec): RuleIssue[] {
   switch (spec.kind) {
     case 'Release':
       return releaseRules(spec);
