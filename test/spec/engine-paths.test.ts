@@ -7,6 +7,8 @@ import { PathEscapeError } from '../../libs/files/src';
 import { collectComponents } from '../../libs/sources/src';
 import type { Component, Release } from '../../libs/spec/src';
 import { tempDirFor } from '../harness/tmp';
+import { releaseWorkspace } from '../bundle/workspace';
+import { dockyard } from '../oci/support/cli';
 
 /**
  * The engines refuse an escaping path themselves, where they write or read, for a project.yaml that never
@@ -79,5 +81,12 @@ describe('engines keep project.yaml paths in their place', () => {
       'bundle member: "../../evil.sh" climbs out with ".."',
     );
     expect(existsSync(output)).toBe(false);
+  });
+
+  it('dockyard bundle points at the field when only the engine can tell (a URL with no file name)', async () => {
+    const project = await releaseWorkspace(join(ws, 'url-ws'), { name: 'url', version: 'v1', bundle: { files: [{ url: 'https://files.example.com/dir/', sha256: 'a'.repeat(64) }] } });
+    const run = await dockyard(['bundle', project], {}, project);
+    expect(run.stderr).toBe('dockyard bundle: project.yaml:6:7: bundle.files[0].to: "" names no file or folder (write a path relative to the bundle that stays inside it: no leading "/" and no ".." segment)');
+    expect(run.exitCode).toBe(1);
   });
 });

@@ -17,9 +17,9 @@ import {
   type BundlePlan,
   type Inventory,
 } from '../../../../libs/bundle/src';
-import { writeFileAtomic } from '../../../../libs/files/src';
+import { PathEscapeError, writeFileAtomic } from '../../../../libs/files/src';
 import { ContentStore, parseReference, type CredentialsSpec } from '../../../../libs/oci/src';
-import type { Plugin, ProjectSpec, RegistryEndpoint } from '../../../../libs/spec/src';
+import type { LoadedProject, Plugin, ProjectSpec, RegistryEndpoint } from '../../../../libs/spec/src';
 import { UsageError, type Command, type ParsedArgs } from '../command';
 import { registryOptions, registryOptionsHelp, registrySettings } from './copy';
 
@@ -58,6 +58,7 @@ interface LoadedSpec {
   dir: string;
   root: string;
   spec: ProjectSpec;
+  source: LoadedProject['source'];
 }
 
 async function loadProject(path: string): Promise<LoadedSpec> {
@@ -66,7 +67,7 @@ async function loadProject(path: string): Promise<LoadedSpec> {
   if (!(await exists(file))) throw new UsageError(`${file}: no project.yaml there; name a Release or Plugin project folder`);
   const project = await loadProjectFile(file, relative(process.cwd(), file) || file);
   if (!project.spec) throw new UsageError(`${project.file} is not valid:\n${project.issues.map(formatIssue).join('\n')}`);
-  return { file: project.file, dir: project.dir, root: findWorkspaceRoot(project.dir), spec: project.spec };
+  return { file: project.file, dir: project.dir, root: findWorkspaceRoot(project.dir), spec: project.spec, source: project.source };
 }
 
 /** Bundles of the plugins a Release ships, which their own bundle targets wrote first. */
@@ -89,6 +90,13 @@ async function shippedPlugins(root: string, names: string[]): Promise<{ name: st
   return found;
 }
 
+/** A path the plan refused, pointed at in project.yaml (validate refuses most first; a URL's file name is only known here). */
+function pointedAt(err: unknown, project: LoadedSpec): unknown {
+  if (!(err instanceof PathEscapeError)) return err;
+  const { line, column } = project.source?.position([...err.field]) ?? { line: 1, column: 1 };
+  return new Error(`${project.file}:${line}:${column}: ${err.message}`);
+}
+
 function endpointsOf(spec: ProjectSpec): RegistryEndpoint[] {
   if (spec.kind !== 'Release' && spec.kind !== 'Plugin') return [];
   return spec.sync ? [spec.sync.from, ...spec.sync.to] : [];
@@ -103,9 +111,13 @@ async function make(values: ParsedArgs['values'], path: string): Promise<number>
   const { spec } = project;
   let plan: BundlePlan;
   const files = { name: spec.name, dir: project.dir, file: project.file, workspaceRoot: project.root };
-  if (spec.kind === 'Release') plan = await planReleaseBundle(files, spec, await shippedPlugins(project.root, spec.ships?.plugins ?? []));
-  else if (spec.kind === 'Plugin') plan = planPluginBundle(files, spec);
-  else throw new UsageError(`${project.file}: a ${spec.kind} has no bundle (Release and Plugin projects do)`);
+  try {
+    if (spec.kind === 'Release') plan = await planReleaseBundle(files, spec, await shippedPlugins(project.root, spec.ships?.plugins ?? []));
+    else if (spec.kind === 'Plugin') plan = planPluginBundle(files, spec);
+    else throw new UsageError(`${project.file}: a ${spec.kind} has no bundle (Release and Plugin projects do)`);
+  } catch (err) {
+    throw pointedAt(err, project);
+  }
   if (plan.skipped) console.log(`skipped ${plural(plan.skipped.images, 'image')}: ${plan.skipped.registry} is a documentation-only host (RFC 2606) that never resolves, so the bundle carries no images from it; point bundle.images.from (or the image references) at a real registry`);
   if (values.since) {
     const held = heldBlobs(await readInventory(resolve(values.since as string)));
