@@ -180,8 +180,8 @@ describe('dockyard bundle (Release, against a real registry)', () => {
       const project2 = await releaseWorkspace(ws2, release('delta', ['app/single:v1', 'app/next:v2'], { images: { format: 'registry-dir', file: 'images.tar' } }), { 'install.sh': 'echo\n' });
       const made = await dockyard(['bundle', project2, '--since', previous], { DOCKYARD_STORE: store() });
       expect(made.exitCode).toBe(0);
-      const deltaFile = join(ws2, 'dist', 'delta', 'bundle', 'delta-v1.0.0.tar.gz');
-      const inventory = JSON.parse(await readFile(join(ws2, 'dist', 'delta', 'bundle', 'inventory.json'), 'utf8'));
+      const deltaFile = join(ws2, 'dist', 'delta', 'bundle', 'delta-v1.0.0-delta-from-delta-v1.0.0.tar.gz');
+      const inventory = JSON.parse(await readFile(join(ws2, 'dist', 'delta', 'bundle', 'delta-v1.0.0-delta-from-delta-v1.0.0.inventory.json'), 'utf8'));
       const omitted = inventory.omittedBlobs.map((o: { digest: string }) => o.digest).sort();
       expect(omitted).toEqual([seeded.base.digest, seeded.single.config.digest, ...seeded.single.layers.slice(1).map((l) => l.digest)].sort());
       expect((await stat(deltaFile)).size).toBeLessThan((await stat(full)).size);
@@ -194,7 +194,8 @@ describe('dockyard bundle (Release, against a real registry)', () => {
       const ws3 = join(work, 'ws-delta3');
       const project3 = await releaseWorkspace(ws3, release('delta', ['app/single:v1', 'app/next:v2'], { images: { format: 'registry-dir', file: 'images.tar' } }), { 'install.sh': 'echo\n' });
       expect((await dockyard(['bundle', project3, '--since', remote], { DOCKYARD_STORE: store() })).exitCode).toBe(0);
-      const fromRemote = JSON.parse(await readFile(join(ws3, 'dist', 'delta', 'bundle', 'inventory.json'), 'utf8'));
+      const [remoteDelta] = (await readdir(join(ws3, 'dist', 'delta', 'bundle'))).filter((f) => f.endsWith('.inventory.json'));
+      const fromRemote = JSON.parse(await readFile(join(ws3, 'dist', 'delta', 'bundle', remoteDelta!), 'utf8'));
       expect(fromRemote.omittedBlobs.map((o: { digest: string }) => o.digest).sort()).toEqual(omitted);
 
       const fresh = await startRegistry();

@@ -1,8 +1,12 @@
 import { access } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import {
+  besideInventory,
   bundleDir,
   changedTags,
+  clearOtherBundles,
+  deltaBase,
+  deltaOutput,
   heldBlobs,
   makeBundle,
   planPluginBundle,
@@ -13,7 +17,6 @@ import {
   sourceDateEpoch,
   verifyBundle,
   formatInventory,
-  INVENTORY_FILE,
   type BundlePlan,
   type Inventory,
 } from '../../../../libs/bundle/src';
@@ -34,11 +37,14 @@ SOURCE_DATE_EPOCH or the project's last commit, root-owned, deterministic compre
 the file name: .tar, .tar.gz, .tar.zst). Blobs come through the shared content store
 ($DOCKYARD_STORE or ~/.cache/dockyard/store): a re-bundle downloads nothing it already has, and a
 killed run resumes. inventory.json (every image, digest, platform, blob) is written inside the
-bundle and beside it; tags whose digest changed since the previous inventory are listed.
+bundle and beside it; tags whose digest changed since the previous inventory are listed. Bundles
+of other versions left in that folder are removed, so it holds the current bundle only.
 
   PROJECT              a Release or Plugin project.yaml or its folder (default: the current folder)
   --since INVENTORY    a delta: leave out every blob this inventory (a previous bundle's, or
-                       \`dockyard inventory docker://HOST\` of the install site) says the far side has
+                       \`dockyard inventory docker://HOST\` of the install site) says the far side has;
+                       written as <bundle>-delta-from-<that bundle, or sha256-DIGEST>, with its own
+                       <delta>.inventory.json, beside the full bundle (never over it)
   --store DIR          the content store (default: $DOCKYARD_STORE or ~/.cache/dockyard/store)
 
   verify FILE          re-hash every file and blob of a bundle; name what is corrupt or missing
@@ -119,19 +125,23 @@ async function make(values: ParsedArgs['values'], path: string): Promise<number>
     throw pointedAt(err, project);
   }
   if (plan.skipped) console.log(`skipped ${plural(plan.skipped.images, 'image')}: ${plan.skipped.registry} is a documentation-only host (RFC 2606) that never resolves, so the bundle carries no images from it; point bundle.images.from (or the image references) at a real registry`);
-  if (values.since) {
-    const held = heldBlobs(await readInventory(resolve(values.since as string)));
+  const since = values.since ? await readInventory(resolve(values.since as string)) : undefined;
+  if (since) {
+    const held = heldBlobs(since);
     for (const payload of plan.payloads) if (payload.format !== 'docker-archive') payload.omit = held;
+    plan.output = deltaOutput(plan.output, deltaBase(since));
   }
   const credentials: Record<string, CredentialsSpec> = {};
   const endpoints = endpointsOf(spec);
   for (const e of endpoints) if (e.credentials) credentials[e.registry] = e.credentials;
   const settings = registrySettings(values, { insecure: endpoints.filter((e) => e.insecure).map((e) => e.registry), credentials, baseDir: project.dir });
   const store = values.store ? new ContentStore(resolve(values.store as string)) : ContentStore.default();
-  const besideInventory = join(dirname(plan.output), INVENTORY_FILE);
-  const previous: Inventory | undefined = (await exists(besideInventory)) ? await readInventory(besideInventory).catch(() => undefined) : undefined;
+  const inventoryFile = besideInventory(plan.output, since !== undefined);
+  const previous: Inventory | undefined = since ?? ((await exists(inventoryFile)) ? await readInventory(inventoryFile).catch(() => undefined) : undefined);
   const result = await makeBundle({ ...plan, mtime: await sourceDateEpoch(project.dir), store, pool: settings.pool });
-  await writeFileAtomic(besideInventory, formatInventory(result.inventory));
+  await writeFileAtomic(inventoryFile, formatInventory(result.inventory));
+  const cleared = since ? [] : await clearOtherBundles(plan.output);
+  if (cleared.length) console.log(`removed ${cleared.join(', ')} from ${relative(process.cwd(), dirname(plan.output)) || '.'}: bundles of other versions`);
   const { totals } = result.inventory;
   const where = relative(process.cwd(), plan.output) || plan.output;
   console.log(`bundled ${where} (${result.written.size} bytes)`);
