@@ -1,6 +1,5 @@
 export * from './source-date';
-export * from './fetch-images';
-export * from './payload';
+export * from './bundle-images';
 export * from './inventory';
 export * from './write-bundle';
 export * from './make-bundle';

@@ -1,8 +1,7 @@
 import { readFile } from 'node:fs/promises';
-import type { StoredImage } from './fetch-images';
-import type { PayloadFormat } from './payload';
+import { BUNDLE_INVENTORY, configPlatform, platformString, type ArchiveLayout, type BundleContents, type ImageOrIndex } from '../../oci/src';
 
-export const INVENTORY_FILE = 'inventory.json';
+export const INVENTORY_FILE = BUNDLE_INVENTORY;
 
 export interface InventoryImage {
   /** `repository:tag` as the install site's registry serves it. */
@@ -11,6 +10,7 @@ export interface InventoryImage {
   mediaType: string;
   platforms: string[];
   manifests: { digest: string; size: number; mediaType: string }[];
+  /** Configs and layers, each once; a single-platform image's config comes first, then its layers in order. */
   blobs: { digest: string; size: number; mediaType: string }[];
   source?: string;
   /** The file inside the bundle that holds it. */
@@ -19,12 +19,13 @@ export interface InventoryImage {
   provenance?: { file: string; keyPath?: string; line?: number }[];
 }
 
-export interface Inventory {
+/** Extends what libs/oci's `bundle:` reader needs of it, so the two cannot drift apart. */
+export interface Inventory extends BundleContents {
   schemaVersion: 1;
   /** The bundle's top folder name, e.g. compass-component-v2.7.0. */
   bundle: string;
   /** Files inside the bundle that hold images, and their layout. */
-  payloads: { file: string; format: PayloadFormat }[];
+  payloads: { file: string; format: ArchiveLayout }[];
   images: InventoryImage[];
   /** Set for a delta: blobs left out because the far side already has them (in `repository`, for a mount). */
   omittedBlobs?: { digest: string; repository?: string }[];
@@ -37,10 +38,38 @@ function byName<T extends { name: string }>(a: T, b: T): number {
   return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
 }
 
+/** An image as written into a payload, before it is placed in the inventory. */
+export type DescribedImage = Omit<InventoryImage, 'payload' | 'provenance'>;
+
 export interface PayloadGroup {
   file: string;
-  format: PayloadFormat;
-  images: StoredImage[];
+  format: ArchiveLayout;
+  images: DescribedImage[];
+}
+
+/** An image's manifests (children before their index), blobs (each once) and platforms, from the model as written. */
+export async function describeImage(name: string, source: string, model: ImageOrIndex): Promise<DescribedImage> {
+  const manifests: InventoryImage['manifests'] = [];
+  const blobs = new Map<string, InventoryImage['blobs'][number]>();
+  const platforms = new Set<string>();
+  async function visit(m: ImageOrIndex): Promise<void> {
+    if (m.kind === 'index') {
+      for (const child of m.children) {
+        const loaded = await child.load();
+        if (loaded.kind === 'image') platforms.add(platformString(child.descriptor.platform));
+        await visit(loaded);
+      }
+    } else {
+      for (const { descriptor: d } of [m.config, ...m.layers]) if (!blobs.has(d.digest)) blobs.set(d.digest, { digest: d.digest, size: d.size, mediaType: d.mediaType });
+    }
+    if (!manifests.some((x) => x.digest === m.manifest.digest)) manifests.push({ digest: m.manifest.digest, size: m.manifest.bytes.length, mediaType: m.manifest.mediaType });
+  }
+  await visit(model);
+  if (model.kind === 'image') {
+    const config = await model.configJson();
+    if (config.os && config.architecture) platforms.add(platformString(configPlatform(config)));
+  }
+  return { name, digest: model.manifest.digest, mediaType: model.manifest.mediaType, platforms: [...platforms], manifests, blobs: [...blobs.values()], source };
 }
 
 /** `omit` maps each blob left out of a delta to a repository of the far side holding it (or undefined). */
@@ -48,13 +77,8 @@ export function buildInventory(bundle: string, groups: PayloadGroup[], provenanc
   const entries: InventoryImage[] = groups
     .flatMap((group) =>
       group.images.map((image) => ({
-        name: image.name,
-        digest: image.digest,
-        mediaType: image.mediaType,
+        ...image,
         platforms: [...image.platforms].sort(),
-        manifests: image.manifests.map((m) => ({ digest: m.digest, size: m.bytes.length, mediaType: m.mediaType })),
-        blobs: image.blobs.map((b) => ({ digest: b.digest, size: b.size, mediaType: b.mediaType })),
-        source: image.source,
         payload: group.file,
         ...(provenance.get(image.name) ? { provenance: provenance.get(image.name) } : {}),
       })),

@@ -1,9 +1,10 @@
-import { fetchImages, singlePlatform, type FetchStats, type ImageRequest, type StoredImage } from './fetch-images';
-import { buildInventory, formatInventory, type Inventory, type PayloadGroup, type Provenance } from './inventory';
-import { payloadEntries, type PayloadFormat } from './payload';
+import { CopyScheduler, locationContext, platformString, tarImageStore, writeImages, type ArchiveLayout, type ContentStore, type ImageOrIndex, type RegistryPool, type TransferStats } from '../../oci/src';
+import { offeredPlatforms, readRequestedImages, type ImageRequest } from './bundle-images';
+import { buildInventory, describeImage, formatInventory, type Inventory, type PayloadGroup, type Provenance } from './inventory';
 import { fetchFileToStore } from './remote-file';
 import { writeBundle, type BundleItem, type WrittenBundle } from './write-bundle';
-import type { ContentStore, RegistryPool } from '../../oci/src';
+
+export type PayloadFormat = ArchiveLayout;
 
 /** A file of the bundle: from the project folder, or downloaded and checked against its sha256. */
 export type BundleFileSource = { to: string; mode?: number; where: string } & ({ file: string } | { url: string; sha256: string });
@@ -19,6 +20,14 @@ export interface ImagePayload {
   omit?: ReadonlyMap<string, string | undefined>;
 }
 
+/** What a running bundle has done so far, for progress lines. */
+export interface BundleProgress {
+  imagesTotal: number;
+  imagesDone: number;
+  /** Bytes of the archive written (once the images are in the content store). */
+  archiveBytes: number;
+}
+
 export interface BundleInput {
   output: string;
   top: string;
@@ -32,47 +41,67 @@ export interface BundleInput {
   provenance: Provenance;
   store: ContentStore;
   pool: RegistryPool;
+  /** The run's one scheduler (its retry policy and limits); its stats count what was downloaded. */
+  scheduler?: CopyScheduler;
+  progress?: BundleProgress;
+}
+
+/** Platforms of a multi-arch image that a payload left out. */
+export interface LeftOutPlatforms {
+  image: string;
+  payload: string;
+  platforms: string[];
+  kept: string[];
 }
 
 export interface BundleResult {
   written: WrittenBundle;
   inventory: Inventory;
-  fetched: FetchStats;
+  /** Blobs downloaded into the content store (`blobsCopied`, `bytes`); the others were there already. */
+  transfer: TransferStats;
+  leftOut: LeftOutPlatforms[];
 }
 
-async function storedImages(payload: ImagePayload, input: BundleInput, fetched: FetchStats): Promise<StoredImage[]> {
-  const platform = payload.platforms?.[0] ?? 'linux/amd64';
-  const single = payload.format === 'docker-archive';
-  const { images, stats } = await fetchImages(payload.images, { pool: input.pool, store: input.store, platforms: single ? [platform] : payload.platforms });
-  fetched.blobsDownloaded += stats.blobsDownloaded;
-  fetched.blobsPresent += stats.blobsPresent;
-  fetched.bytesDownloaded += stats.bytesDownloaded;
-  return single ? Promise.all(images.map((image) => singlePlatform(input.store, image, platform))) : images;
+function keptPlatforms(model: ImageOrIndex, chosen: ImageOrIndex): string[] {
+  if (chosen.kind === 'index') return offeredPlatforms(chosen);
+  return model.kind === 'index' ? model.children.filter((c) => c.descriptor.digest === chosen.manifest.digest).map((c) => platformString(c.descriptor.platform)) : [];
 }
 
-/** Fetches what the bundle needs into the content store, then writes the bundle and its inventory. */
+/** Makes the bundle's images present in the content store, then writes the bundle and its inventory. */
 export async function makeBundle(input: BundleInput): Promise<BundleResult> {
+  const scheduler = input.scheduler ?? new CopyScheduler();
+  const progress = input.progress ?? { imagesTotal: 0, imagesDone: 0, archiveBytes: 0 };
+  progress.imagesTotal = input.payloads.reduce((n, p) => n + p.images.length, 0);
+  const context = locationContext(input.pool);
   const items: BundleItem[] = [];
   for (const f of input.files) {
     const file = 'file' in f ? f.file : await fetchFileToStore(f.url, f.sha256, input.store.dir, f.where);
     items.push({ path: f.to, file, mode: f.mode });
   }
-  const fetched: FetchStats = { blobsDownloaded: 0, blobsPresent: 0, bytesDownloaded: 0 };
   const groups: PayloadGroup[] = [];
   const omitted = new Map<string, string | undefined>();
+  const leftOut: LeftOutPlatforms[] = [];
+  // One payload at a time: each is its own tar, and all of them fetch through the one content store.
   for (const payload of input.payloads) {
-    const images = await storedImages(payload, input, fetched);
+    const requested = await readRequestedImages(payload.images, context, scheduler);
+    const held = new Set(payload.omit?.keys() ?? []);
+    const store = tarImageStore(payload.format, payload.file, input.store, held);
+    const targets = requested.map(({ request }) => ({ store, at: { repository: request.repository, tag: request.tag }, name: `${payload.file}:${request.repository}:${request.tag}` }));
+    const written = await writeImages(scheduler, requested.map(({ model }, i) => ({ model, target: targets[i]! })), { platforms: payload.platforms });
+    progress.imagesDone += requested.length;
+    const images = await Promise.all(requested.map(({ request, source }, i) => describeImage(`${request.repository}:${request.tag}`, source, written[i]!)));
     groups.push({ file: payload.file, format: payload.format, images });
-    const omit = new Set<string>();
-    for (const image of images) for (const blob of image.blobs) if (payload.omit?.has(blob.digest)) {
-      omit.add(blob.digest);
-      omitted.set(blob.digest, payload.omit.get(blob.digest));
-    }
-    items.push({ path: payload.file, tar: payloadEntries(payload.format, images, { store: input.store, mtime: input.mtime, omit }) });
+    requested.forEach(({ model }, i) => {
+      const kept = keptPlatforms(model, written[i]!);
+      const dropped = offeredPlatforms(model).filter((p) => !kept.includes(p));
+      if (dropped.length) leftOut.push({ image: images[i]!.name, payload: payload.file, platforms: dropped, kept });
+    });
+    for (const image of images) for (const blob of image.blobs) if (held.has(blob.digest)) omitted.set(blob.digest, payload.omit!.get(blob.digest));
+    items.push({ path: payload.file, tar: store.entries(input.mtime) });
   }
   for (const n of input.nested) items.push({ path: n.path, file: n.file });
   for (const g of input.generated) items.push({ path: g.path, bytes: g.bytes });
   const inventory = buildInventory(input.top, groups, input.provenance, omitted);
   const written = await writeBundle({ output: input.output, top: input.top, mtime: input.mtime, items, inventory: formatInventory(inventory) });
-  return { written, inventory, fetched };
+  return { written, inventory, transfer: scheduler.stats, leftOut };
 }

@@ -4,10 +4,9 @@ import { stringify } from 'yaml';
 import { parseReference, planSync, readImageLists, type ImageListEntry } from '../../oci/src';
 import { checkedPath, confinedPath } from '../../files/src';
 import { bundledReleaseImage, PATH_RULES, type Plugin, type Release } from '../../spec/src';
-import type { ImageRequest } from './fetch-images';
+import type { ImageRequest } from './bundle-images';
 import type { Provenance } from './inventory';
-import type { BundleFileSource, ImagePayload } from './make-bundle';
-import type { PayloadFormat } from './payload';
+import type { BundleFileSource, ImagePayload, PayloadFormat } from './make-bundle';
 
 /** Names RFC 2606/6761 reserve for documentation and tests: they never resolve, so images there cannot be read. */
 export function isReservedHost(registry: string): boolean {

@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import { Transform } from 'node:stream';
 import { buffer } from 'node:stream/consumers';
 import { forEachBundleEntry, forEachNestedEntry, type ArchiveEntry } from './bundle-reader';
+import { dockerArchiveMembers, ociBlobPath, RegistryStorage, type ArchiveLayout } from '../../oci/src';
 import { INVENTORY_FILE, type Inventory } from './inventory';
-import { blobDigestOfPath, type PayloadFormat } from './payload';
 import { SHA256SUMS_FILE } from './write-bundle';
 
 export interface BlobProblem {
@@ -48,7 +48,7 @@ function imagesNeeding(inventory: Inventory, payload: string, digest: string): s
 }
 
 /** Blobs a payload must hold: configs and layers, plus manifests where the layout stores them as blobs. */
-function expectedBlobs(inventory: Inventory, payload: string, format: PayloadFormat): Set<string> {
+function expectedBlobs(inventory: Inventory, payload: string, format: ArchiveLayout): Set<string> {
   const omitted = new Set((inventory.omittedBlobs ?? []).map((o) => o.digest));
   const expected = new Set<string>();
   for (const image of inventory.images.filter((i) => i.payload === payload)) {
@@ -56,6 +56,20 @@ function expectedBlobs(inventory: Inventory, payload: string, format: PayloadFor
     if (format !== 'docker-archive') for (const m of image.manifests) expected.add(m.digest);
   }
   return expected;
+}
+
+const registryPaths = new RegistryStorage('').paths;
+
+/** Member path → the digest its bytes must hash to, spelled by the layouts' own name rules (the writer's). */
+function blobPaths(inventory: Inventory, payload: string, format: ArchiveLayout): Map<string, string> {
+  const paths = new Map<string, string>();
+  if (format === 'docker-archive') {
+    const images = inventory.images.filter((i) => i.payload === payload).map((i) => ({ config: i.blobs[0]!, layers: i.blobs.slice(1), repoTags: [] }));
+    for (const member of dockerArchiveMembers(images)) if (member.digest) paths.set(member.entry.path, member.digest);
+    return paths;
+  }
+  for (const digest of expectedBlobs(inventory, payload, format)) paths.set(format === 'oci' ? ociBlobPath(digest) : registryPaths.blobData(digest), digest);
+  return paths;
 }
 
 /**
@@ -94,9 +108,10 @@ export async function verifyBundle(file: string): Promise<VerifyReport> {
     const tap = new Transform({ transform: (chunk: Buffer, _e, cb) => cb(null, hash.update(chunk) && chunk) });
     const seen = new Set<string>();
     seenBlobs.set(path, seen);
+    const digests = blobPaths(inventory!, path, payload.format);
     entry.body.on('error', (err) => tap.destroy(err));
     await forEachNestedEntry({ ...entry, path, body: entry.body.pipe(tap) }, file, async (inner) => {
-      const digest = inner.type === 'file' ? blobDigestOfPath(payload.format, inner.path) : undefined;
+      const digest = inner.type === 'file' ? digests.get(inner.path) : undefined;
       if (!digest) return inner.body.resume() && undefined;
       const actual = `sha256:${await sha256Hex(inner.body)}`;
       report.blobsChecked++;

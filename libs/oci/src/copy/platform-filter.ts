@@ -30,3 +30,14 @@ export async function selectPlatforms(model: ImageOrIndex, platforms: readonly s
   }
   return model;
 }
+
+/** The one image of `model` a store of single-platform images (a docker archive) holds: the `wanted` platform of an index. */
+export async function onePlatform(model: ImageOrIndex, wanted: string): Promise<ImageOrIndex> {
+  if (model.kind === 'image') return model;
+  const child = model.children.find((c) => platformMatches(c.descriptor.platform, wanted));
+  if (!child) {
+    const offered = model.children.map((c) => platformString(c.descriptor.platform)).join(', ');
+    throw new Error(`index ${model.manifest.digest} has no ${wanted} image (it offers ${offered}); a docker archive holds one platform per image`);
+  }
+  return child.load();
+}

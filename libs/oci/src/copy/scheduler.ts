@@ -113,36 +113,58 @@ export class CopyScheduler {
     const desc = blob.descriptor;
     const what = `blob ${desc.digest} from ${blob.origin.key}`;
     const budget = new AttemptBudget(this.retryPolicy);
+    const attempt = target.store.fetchBlob ? () => this.fetchOnce(blob, target, budget) : () => this.writeOnce(blob, target, what, budget);
     await this.limits.run([blob.origin.key, target.store.key], async () => {
       for (;;) {
-        let sourceFailure: unknown;
-        const body = resumableBlob((offset) => blob.open(offset), desc.size, what, budget);
-        const verifier = new VerifyingStream(desc, what);
-        body.on('error', (err) => {
-          sourceFailure = err;
-          verifier.destroy(err);
-        });
-        verifier.on('error', (err) => {
-          sourceFailure ??= err;
-        });
-        body.on('data', (chunk: Buffer) => {
-          this.stats.bytes += chunk.length;
-        });
-        body.pipe(verifier);
-        try {
-          await target.store.writeBlob(target.at, desc, verifier);
-          this.count('blobsCopied');
-          return;
-        } catch (err) {
-          body.destroy();
-          const cause = sourceFailure ?? err;
-          if (budget.exhausted || !retryable(cause)) {
-            if (sourceFailure) throw new CopyFailure('source', (sourceFailure as Error).message);
-            throw new CopyFailure('target', `${target.name}: writing ${desc.digest} failed: ${(err as Error).message}`);
-          }
-          await sleep(budget.backoff());
-        }
+        const failure = await attempt();
+        if (!failure) return this.count('blobsCopied');
+        if (budget.exhausted || !retryable(failure.cause)) throw failure.error;
+        await sleep(budget.backoff());
       }
     });
   }
+
+  /** One read of the blob through the target store's own fetch (it resumes what an earlier attempt or run left). */
+  private async fetchOnce(blob: Blob, target: ImageTarget, budget: AttemptBudget): Promise<Failure | undefined> {
+    budget.take();
+    try {
+      await target.store.fetchBlob!(target.at, blob, (count) => (this.stats.bytes += count));
+      return undefined;
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      const side = code && !isTemporary(err) && !(err instanceof SourceReadError) ? 'target' : 'source';
+      return { cause: err, error: new CopyFailure(side, `${side === 'target' ? `${target.name}: ` : ''}blob ${blob.descriptor.digest} from ${blob.origin.key}: ${(err as Error).message}`) };
+    }
+  }
+
+  private async writeOnce(blob: Blob, target: ImageTarget, what: string, budget: AttemptBudget): Promise<Failure | undefined> {
+    const desc = blob.descriptor;
+    let sourceFailure: unknown;
+    const body = resumableBlob((offset) => blob.open(offset), desc.size, what, budget);
+    const verifier = new VerifyingStream(desc, what);
+    body.on('error', (err) => {
+      sourceFailure = err;
+      verifier.destroy(err);
+    });
+    verifier.on('error', (err) => {
+      sourceFailure ??= err;
+    });
+    body.on('data', (chunk: Buffer) => {
+      this.stats.bytes += chunk.length;
+    });
+    body.pipe(verifier);
+    try {
+      await target.store.writeBlob!(target.at, desc, verifier);
+      return undefined;
+    } catch (err) {
+      body.destroy();
+      if (sourceFailure) return { cause: sourceFailure, error: new CopyFailure('source', (sourceFailure as Error).message) };
+      return { cause: err, error: new CopyFailure('target', `${target.name}: writing ${desc.digest} failed: ${(err as Error).message}`) };
+    }
+  }
+}
+
+interface Failure {
+  cause: unknown;
+  error: CopyFailure;
 }

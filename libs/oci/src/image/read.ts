@@ -51,9 +51,10 @@ function modelOf(source: ImageSource, manifest: ManifestBlob, run: RequestRunner
   return {
     kind: 'index',
     manifest,
-    children: indexChildren(manifest).map((descriptor) => ({
-      descriptor,
-      load: async () => modelOf(source, await run(() => source.manifest(descriptor.digest)), run),
-    })),
+    children: indexChildren(manifest).map((descriptor) => {
+      let loaded: Promise<ImageOrIndex> | undefined;
+      // Once per child: a copy plans with it, writes it and describes it.
+      return { descriptor, load: () => (loaded ??= run(() => source.manifest(descriptor.digest)).then((child) => modelOf(source, child, run))) };
+    }),
   };
 }

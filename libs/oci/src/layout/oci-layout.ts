@@ -9,6 +9,14 @@ import { MediaType } from '../media-types';
 import { withFileLock } from './lock';
 
 export const REF_NAME = 'org.opencontainers.image.ref.name';
+export const OCI_LAYOUT_FILE = 'oci-layout';
+export const OCI_INDEX_FILE = 'index.json';
+export const OCI_LAYOUT_JSON = JSON.stringify({ imageLayoutVersion: '1.0.0' });
+
+/** Where a layout keeps a blob, relative to its root: the one spelling of it for folders and archives alike. */
+export function ociBlobPath(digest: string): string {
+  return `blobs/sha256/${digestHex(assertDigest(digest, 'OCI layout'))}`;
+}
 
 interface IndexJson {
   schemaVersion: 2;
@@ -25,7 +33,7 @@ export class OciLayout {
   constructor(readonly dir: string) {}
 
   blobPath(digest: string): string {
-    return join(this.dir, 'blobs', 'sha256', digestHex(assertDigest(digest, this.dir)));
+    return join(this.dir, ociBlobPath(digest));
   }
 
   async hasBlob(digest: string): Promise<boolean> {
@@ -53,10 +61,10 @@ export class OciLayout {
 
   async readIndex(): Promise<IndexJson> {
     try {
-      return JSON.parse(await readFile(join(this.dir, 'index.json'), 'utf8')) as IndexJson;
+      return JSON.parse(await readFile(join(this.dir, OCI_INDEX_FILE), 'utf8')) as IndexJson;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { schemaVersion: 2, mediaType: MediaType.ociIndex, manifests: [] };
-      throw new Error(`${join(this.dir, 'index.json')}: ${(err as Error).message}`);
+      throw new Error(`${join(this.dir, OCI_INDEX_FILE)}: ${(err as Error).message}`);
     }
   }
 
@@ -66,7 +74,7 @@ export class OciLayout {
 
   /** Points `name` at `blob` in index.json, replacing an earlier entry of that name. */
   async tag(blob: ManifestBlob, name: string): Promise<void> {
-    const indexPath = join(this.dir, 'index.json');
+    const indexPath = join(this.dir, OCI_INDEX_FILE);
     await withFileLock(indexPath, async () => {
       const index = await this.readIndex();
       const entry: Descriptor = { mediaType: blob.mediaType, digest: blob.digest, size: blob.bytes.length, annotations: { [REF_NAME]: name } };
@@ -76,8 +84,8 @@ export class OciLayout {
   }
 
   async ensureLayoutFile(): Promise<void> {
-    const path = join(this.dir, 'oci-layout');
+    const path = join(this.dir, OCI_LAYOUT_FILE);
     if (await access(path).then(() => true, () => false)) return;
-    await writeFileAtomic(path, JSON.stringify({ imageLayoutVersion: '1.0.0' }));
+    await writeFileAtomic(path, OCI_LAYOUT_JSON);
   }
 }

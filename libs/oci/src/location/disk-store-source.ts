@@ -2,10 +2,10 @@ import type { Readable } from 'node:stream';
 import { manifestBlob, manifestMediaType } from '../manifest';
 import type { ImageSource } from './types';
 
-/** Content addressed by digest in a folder: an OCI layout or distribution's registry storage. */
+/** Content addressed by digest on disk: an OCI layout or distribution's registry storage, in a folder or a tar. */
 export interface DiskBlobStore {
   readBlob(digest: string): Promise<Buffer>;
-  openBlob(digest: string, offset: number): Readable;
+  openBlob(digest: string, offset: number): Readable | Promise<Readable>;
 }
 
 /** An ImageSource over a blob store on disk; every manifest read is checked against its digest. */

@@ -1,5 +1,5 @@
 import { arch } from 'node:process';
-import { platformMatches, platformString } from '../manifest';
+import { onePlatform } from '../copy/platform-filter';
 import { DockerArchiveReader } from '../tarball/docker-archive-reader';
 import { DockerArchiveWriter } from '../tarball/docker-archive-writer';
 import { splitPathAndRef } from './oci';
@@ -67,16 +67,7 @@ export const dockerArchiveTransport: Transport<DockerArchiveLocation> = {
       hasBlob: async () => false,
       writeBlob: (_at, desc, body) => writer.writeBlob(desc.digest, body),
       async writeManifest() {},
-      async accept(model, platforms) {
-        if (model.kind === 'image') return model;
-        const wanted = platforms?.[0] ?? hostPlatform();
-        const child = model.children.find((c) => platformMatches(c.descriptor.platform, wanted));
-        if (!child) {
-          const offered = model.children.map((c) => platformString(c.descriptor.platform)).join(', ');
-          throw new Error(`index ${model.manifest.digest} has no ${wanted} image (it offers ${offered}); a docker archive holds one platform per image: choose one with --platform`);
-        }
-        return child.load();
-      },
+      accept: (model, platforms) => onePlatform(model, platforms?.[0] ?? hostPlatform()),
       async prepare(images) {
         const tagged = images.map(({ image, at }) => {
           const tag = repoTag(at);

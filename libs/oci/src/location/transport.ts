@@ -34,9 +34,9 @@ export interface Transport<L extends { transport: string }> {
   /** The same place, naming the image `name` (a sync list line). */
   named(location: L, name: { repository: string; tag?: string }): L;
   openSource(location: L, context: LocationContext): ImageSource;
-  /** The store holding the location; the same key gives the same store within one context. */
-  storeKey(location: L): string;
-  openStore(location: L, context: LocationContext): ImageStore;
+  /** The store holding the location; the same key gives the same store within one context. Read-only transports have none. */
+  storeKey?(location: L): string;
+  openStore?(location: L, context: LocationContext): ImageStore;
   /** Where in its store the location writes, names it omits taken from `fallback` (the source's name). */
   targetName(location: L, fallback: ImageName): ImageName;
 }

@@ -1,3 +1,4 @@
+import { bundleTransport, type BundleLocation } from './bundle';
 import { dockerArchiveTransport, type DockerArchiveLocation } from './docker-archive';
 import { dockerTransport, type DockerLocation } from './docker';
 import { ociTransport, type OciLocation } from './oci';
@@ -6,9 +7,9 @@ import { LocationError, type LocationContext, type Transport } from './transport
 import type { ImageName, ImageSource, ImageStore, ImageTarget } from './types';
 
 /** A location in skopeo's transport syntax (plus `registry-dir:` for registry storage): one line per transport here and below. */
-export type Location = DockerLocation | OciLocation | DockerArchiveLocation | RegistryDirLocation;
+export type Location = DockerLocation | OciLocation | DockerArchiveLocation | RegistryDirLocation | BundleLocation;
 
-const TRANSPORTS: Transport<any>[] = [dockerTransport, ociTransport, dockerArchiveTransport, registryDirTransport];
+const TRANSPORTS: Transport<any>[] = [dockerTransport, ociTransport, dockerArchiveTransport, registryDirTransport, bundleTransport];
 
 function transportOf<L extends Location>(location: L): Transport<L> {
   return TRANSPORTS.find((t) => t.transport === location.transport)!;
@@ -47,6 +48,7 @@ export function openSource(location: Location, context: LocationContext): ImageS
 /** The store holding `location`, shared within the context: images written to one archive go into one file. */
 export function openStore(location: Location, context: LocationContext): ImageStore {
   const transport = transportOf(location);
+  if (!transport.storeKey || !transport.openStore) throw new LocationError(`${formatLocation(location)}: ${transport.prefix} locations can only be read`);
   const key = transport.storeKey(location);
   let store = context.stores.get(key);
   if (!store) {

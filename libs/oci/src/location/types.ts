@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import type { Image, ImageOrIndex } from '../image/model';
+import type { Blob, Image, ImageOrIndex } from '../image/model';
 import type { Descriptor, ManifestBlob } from '../manifest';
 
 /**
@@ -42,7 +42,10 @@ export interface ImageStore {
   linkBlob?(at: ImageName, desc: Descriptor): Promise<boolean>;
   /** A registry's cross-repository mount. */
   mountBlob?(at: ImageName, desc: Descriptor, fromRepository: string): Promise<boolean>;
-  writeBlob(at: ImageName, desc: Descriptor, body: Readable): Promise<void>;
+  /** Stores a verified body. A store has this or `fetchBlob`. */
+  writeBlob?(at: ImageName, desc: Descriptor, body: Readable): Promise<void>;
+  /** Reads `blob` itself, verifying it: a store that keeps partial reads (a content store resuming a killed run's download). */
+  fetchBlob?(at: ImageName, blob: Blob, onBytes: (count: number) => void): Promise<void>;
   writeManifest(at: ImageName, blob: ManifestBlob, reference: string): Promise<void>;
   /** What the store can hold of `model`: an archive of single-platform images picks one of an index. */
   accept?(model: ImageOrIndex, platforms: readonly string[] | undefined): Promise<ImageOrIndex>;

@@ -28,6 +28,7 @@ const alive = (pid: number) => {
 export class ContentStore {
   readonly layout: OciLayout;
   readonly key: string;
+  private readonly fetching = new Map<string, Promise<Blob>>();
 
   constructor(readonly dir: string) {
     this.layout = new OciLayout(dir);
@@ -54,8 +55,19 @@ export class ContentStore {
     return { descriptor, origin: { key: this.key }, open: async (offset = 0) => createReadStream(path, { start: offset }) };
   }
 
-  /** Makes `blob` present here, resuming a partial download of an earlier run; returns the stored blob. */
-  async fetch(blob: Blob): Promise<Blob> {
+  /** Makes `blob` present here, resuming a partial download of an earlier run; returns the stored blob. `onBytes` counts what arrives. */
+  fetch(blob: Blob, onBytes?: (count: number) => void): Promise<Blob> {
+    const { digest } = blob.descriptor;
+    let running = this.fetching.get(digest);
+    if (!running) {
+      running = this.download(blob, onBytes).finally(() => this.fetching.delete(digest));
+      this.fetching.set(digest, running);
+    }
+    return running;
+  }
+
+  /** One download per blob at a time: two writers of one partial file would interleave. */
+  private async download(blob: Blob, onBytes?: (count: number) => void): Promise<Blob> {
     const { descriptor } = blob;
     if (await this.has(descriptor.digest)) return this.blob(descriptor);
     const final = this.path(descriptor.digest);
@@ -65,7 +77,9 @@ export class ContentStore {
     const hash = createHash('sha256');
     if (resumeAt > 0) for await (const chunk of createReadStream(partial, { end: resumeAt - 1 })) hash.update(chunk as Buffer);
     const digesting = new DigestingStream({ hash, size: resumeAt });
-    await pipeline(await blob.open(resumeAt), digesting, createWriteStream(partial, { flags: resumeAt > 0 ? 'r+' : 'w', start: resumeAt }));
+    const body = await blob.open(resumeAt);
+    if (onBytes) body.on('data', (chunk: Buffer) => onBytes(chunk.length));
+    await pipeline(body, digesting, createWriteStream(partial, { flags: resumeAt > 0 ? 'r+' : 'w', start: resumeAt }));
     const what = `blob ${descriptor.digest} from ${blob.origin.key}`;
     const actual = digesting.digest();
     if (digesting.size !== descriptor.size || actual !== descriptor.digest) {

@@ -27,9 +27,10 @@ export class TarFormatError extends Error {}
 
 /**
  * Member names → where their data sits, read header by header (PAX extended headers and GNU long names
- * included) without reading any data: archives are read in place.
+ * included) without reading any data: archives are read in place. `start`/`end` bound a tar nested in a
+ * file (a member of an outer tar); offsets are always from the start of the file.
  */
-export async function indexTar(path: string): Promise<Map<string, TarMember>> {
+export async function indexTar(path: string, start = 0, end = Infinity): Promise<Map<string, TarMember>> {
   const handle = await open(path, 'r');
   const members = new Map<string, TarMember>();
   const { Header, Pax } = tarCodec();
@@ -37,8 +38,8 @@ export async function indexTar(path: string): Promise<Map<string, TarMember>> {
     const block = Buffer.alloc(BLOCK);
     let extended: HeaderData | undefined;
     let global: HeaderData | undefined;
-    for (let offset = 0; ; ) {
-      const { bytesRead } = await handle.read(block, 0, BLOCK, offset);
+    for (let offset = start; ; ) {
+      const { bytesRead } = offset + BLOCK <= end ? await handle.read(block, 0, BLOCK, offset) : { bytesRead: 0 };
       if (bytesRead < BLOCK || block.every((b) => b === 0)) break;
       const header = new Header(block, 0, extended, global);
       if (!header.cksumValid) throw new TarFormatError(`${path}: header at byte ${offset} is damaged (checksum mismatch)`);

@@ -9,6 +9,7 @@ import {
   deltaOutput,
   heldBlobs,
   makeBundle,
+  MissingImagesError,
   planPluginBundle,
   planReleaseBundle,
   pluginBundleFile,
@@ -21,14 +22,14 @@ import {
   type Inventory,
 } from '../../../../libs/bundle/src';
 import { PathEscapeError, writeFileAtomic } from '../../../../libs/files/src';
-import { ContentStore, parseReference, type CredentialsSpec } from '../../../../libs/oci/src';
+import { ContentStore, CopyScheduler, parseReference, startProgress, type CredentialsSpec } from '../../../../libs/oci/src';
 import type { LoadedProject, Plugin, ProjectSpec, RegistryEndpoint } from '../../../../libs/spec/src';
 import { UsageError, type Command, type ParsedArgs } from '../command';
 import { registryOptions, registryOptionsHelp, registrySettings } from './copy';
 
 const usage = `Usage: dockyard bundle [PROJECT] [--since INVENTORY] [options]
        dockyard bundle verify FILE
-       dockyard bundle push FILE --to HOST [options]
+       dockyard bundle push FILE --to HOST[/PREFIX] [options]
        dockyard bundle pull HOST/REPO:TAG [--out DIR] [options]
 
 Writes a Release's offline installer or a Plugin's package into dist/<project>/bundle/, byte for
@@ -49,8 +50,11 @@ of other versions left in that folder are removed, so it holds the current bundl
 
   verify FILE          re-hash every file and blob of a bundle; name what is corrupt or missing
                        and the images it breaks (exit 1)
-  push FILE --to HOST  push every image of a registry-dir or oci payload into HOST, reading the
-                       archive in place; a delta's left-out blobs must already be there
+  push FILE --to HOST[/PREFIX]
+                       push every image of a registry-dir or oci payload into HOST (under PREFIX, as
+                       sync places them; or into oci:DIR / registry-dir:DIR), reading the archive in
+                       place: unchanged tags are skipped, each blob goes up once, other repositories
+                       mount it; a delta's left-out blobs must already be there
   pull REF [--out DIR] download a bundle published as an OCI artifact (dockyard publish), digest
                        checked, into DIR (default: the current folder)
 ${registryOptionsHelp}`;
@@ -138,14 +142,31 @@ async function make(values: ParsedArgs['values'], path: string): Promise<number>
   const store = values.store ? new ContentStore(resolve(values.store as string)) : ContentStore.default();
   const inventoryFile = besideInventory(plan.output, since !== undefined);
   const previous: Inventory | undefined = since ?? ((await exists(inventoryFile)) ? await readInventory(inventoryFile).catch(() => undefined) : undefined);
-  const result = await makeBundle({ ...plan, mtime: await sourceDateEpoch(project.dir), store, pool: settings.pool });
+  if (settings.platforms) for (const payload of plan.payloads) payload.platforms = settings.platforms;
+  const scheduler = new CopyScheduler({ concurrency: settings.concurrency, retry: settings.retry });
+  const progress = { imagesTotal: 0, imagesDone: 0, archiveBytes: 0 };
+  const started = Date.now();
+  const stopProgress = startProgress(process.stdout, () => ({ imagesDone: progress.imagesDone, imagesTotal: progress.imagesTotal, stats: scheduler.stats, elapsedMs: Date.now() - started }));
+  let result;
+  try {
+    result = await makeBundle({ ...plan, mtime: await sourceDateEpoch(project.dir), store, pool: settings.pool, scheduler, progress });
+  } catch (err) {
+    if (!(err instanceof MissingImagesError)) throw err;
+    const sync = `nx run ${spec.name}:sync, or dockyard sync --project ${relative(process.cwd(), project.file) || project.file}`;
+    throw new Error(err.missing.map((m) => `${m.image} is missing from ${m.registry}, the registry the bundle reads it from; sync fills it (${sync})`).join('\n'));
+  } finally {
+    stopProgress();
+  }
   await writeFileAtomic(inventoryFile, formatInventory(result.inventory));
   const cleared = since ? [] : await clearOtherBundles(plan.output);
   if (cleared.length) console.log(`removed ${cleared.join(', ')} from ${relative(process.cwd(), dirname(plan.output)) || '.'}: bundles of other versions`);
   const { totals } = result.inventory;
   const where = relative(process.cwd(), plan.output) || plan.output;
+  for (const left of result.leftOut) console.log(`left out ${left.platforms.join(', ')} of ${left.image} in ${left.payload} (kept ${left.kept.join(', ')})`);
   console.log(`bundled ${where} (${result.written.size} bytes)`);
-  console.log(`${plural(totals.images, 'image')}, ${plural(totals.uniqueBlobs, 'unique blob')} (${totals.uniqueBlobBytes} bytes${result.inventory.omittedBlobs ? `, ${result.inventory.omittedBlobs.length} left out as the far side has them` : ''}); downloaded ${plural(result.fetched.blobsDownloaded, 'blob')} (${result.fetched.bytesDownloaded} bytes), ${result.fetched.blobsPresent} already in the store`);
+  const omitted = result.inventory.omittedBlobs?.length ?? 0;
+  const present = totals.uniqueBlobs - omitted - result.transfer.blobsCopied;
+  console.log(`${plural(totals.images, 'image')}, ${plural(totals.uniqueBlobs, 'unique blob')} (${totals.uniqueBlobBytes} bytes${omitted ? `, ${omitted} left out as the far side has them` : ''}); downloaded ${plural(result.transfer.blobsCopied, 'blob')} (${result.transfer.bytes} bytes), ${present} already in the store`);
   for (const change of previous ? changedTags(previous, result.inventory) : []) console.log(`changed ${change.name}: ${change.from} -> ${change.to}`);
   return 0;
 }
@@ -168,11 +189,22 @@ async function verify(file: string): Promise<number> {
 
 async function push(values: ParsedArgs['values'], file: string): Promise<number> {
   const to = values.to as string | undefined;
-  if (!to) throw new UsageError(`bundle push needs --to HOST\n\n${usage}`);
+  if (!to) throw new UsageError(`bundle push needs --to HOST[/PREFIX]\n\n${usage}`);
   const settings = registrySettings(values);
-  const result = await pushBundle(resolve(file), to.replace(/^docker:\/\//, ''), settings.pool);
-  for (const image of result.images) console.log(`pushed ${to}/${image.name} ${image.digest}`);
-  console.log(`${plural(result.images.length, 'image')}: ${result.blobsUploaded} blobs uploaded (${result.bytesUploaded} bytes), ${result.blobsPresent} already there, ${result.blobsMounted} mounted`);
+  const scheduler = new CopyScheduler({ concurrency: settings.concurrency, retry: settings.retry });
+  let done = 0;
+  const started = Date.now();
+  const stopProgress = startProgress(process.stdout, () => ({ imagesDone: done, imagesTotal: total, stats: scheduler.stats, elapsedMs: Date.now() - started }));
+  let total = 0;
+  let results;
+  try {
+    results = await pushBundle(resolve(file), to, { pool: settings.pool, scheduler, onImages: (n) => (total = n), onImageDone: () => done++ });
+  } finally {
+    stopProgress();
+  }
+  for (const result of results) console.log(`${result.status === 'copied' ? 'pushed' : 'unchanged'} ${result.target} ${result.digest}`);
+  const { blobsCopied, bytes, blobsSkipped, blobsMounted } = scheduler.stats;
+  console.log(`${plural(results.length, 'image')}: ${blobsCopied} blobs uploaded (${bytes} bytes), ${blobsSkipped} already there, ${blobsMounted} mounted`);
   return 0;
 }
 

@@ -1,0 +1,109 @@
+import { createReadStream, createWriteStream, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { buffer } from 'node:stream/consumers';
+import { pipeline } from 'node:stream/promises';
+import { tempPathFor } from '../../../files/src';
+import { compressionOf, decompressed } from './compression';
+import type { ArchiveLayout } from './tar-image-store';
+import { indexTar, unsafeMemberReason, type TarMember } from './tar-reader';
+
+/** The file at the top of every bundle that lists its payloads and images (libs/bundle writes the rest of it). */
+export const BUNDLE_INVENTORY = 'inventory.json';
+
+/** What a reader needs of a bundle's inventory: the payloads, their layouts, and which payload holds each image. */
+export interface BundleContents {
+  payloads: { file: string; format: ArchiveLayout }[];
+  images: { name: string; payload: string }[];
+}
+
+/** A plain tar on disk, indexed: members are read at their offsets, never extracted. */
+export class TarFile {
+  constructor(readonly path: string, readonly members: Map<string, TarMember>) {}
+
+  read(member: TarMember, offset = 0): Readable {
+    if (offset >= member.size) return createReadStream(this.path, { start: 0, end: -1 });
+    return createReadStream(this.path, { start: member.offset + offset, end: member.offset + member.size - 1, highWaterMark: 1 << 20 });
+  }
+
+  async readAll(member: TarMember): Promise<Buffer> {
+    return buffer(this.read(member));
+  }
+}
+
+/** A plain copy of a compressed tar, so it can be read at offsets; removed when the process exits (sources are never closed). */
+async function plainCopy(input: Readable, label: string): Promise<string> {
+  const temp = tempPathFor(join(tmpdir(), `dockyard-${label}`));
+  process.once('exit', () => rmSync(temp, { force: true }));
+  await pipeline(input, createWriteStream(temp));
+  return temp;
+}
+
+/** Indexes a tar, refusing it whole when any member could escape an extraction folder or is not a file, folder or link. */
+async function indexed(path: string, start?: number, end?: number): Promise<TarFile> {
+  const members = await indexTar(path, start, end);
+  for (const member of members.values()) {
+    const reason = unsafeMemberReason(member);
+    if (reason) throw new Error(`entry ${member.name} ${reason}; refusing to read this archive`);
+  }
+  return new TarFile(path, members);
+}
+
+/**
+ * A bundle read in place: a `.tar` bundle and the `.tar` payloads in it are indexed where they lie; a compressed
+ * bundle or payload is decompressed once into a temporary plain copy first (compressed data has no offsets).
+ */
+export class BundleArchive {
+  private opened: Promise<{ outer: TarFile; top: string; contents: BundleContents }> | undefined;
+  private readonly payloads = new Map<string, Promise<TarFile>>();
+
+  constructor(readonly file: string) {}
+
+  private fail(err: unknown): never {
+    throw new Error(`${this.file}: ${(err as Error).message.replace(`${this.file}: `, '')}`);
+  }
+
+  private open() {
+    this.opened ??= (async () => {
+      const plain = compressionOf(this.file) === 'none' ? this.file : await plainCopy(decompressed(createReadStream(this.file), compressionOf(this.file)), basename(this.file));
+      const outer = await indexed(plain);
+      const first = outer.members.values().next().value as TarMember | undefined;
+      const top = first?.type === 'directory' ? first.name.replace(/\/?$/, '/') : '';
+      const inventory = outer.members.get(`${top}${BUNDLE_INVENTORY}`);
+      if (!inventory) throw new Error(`no ${BUNDLE_INVENTORY} at the start; it was not written by dockyard bundle`);
+      const contents = JSON.parse((await outer.readAll(inventory)).toString('utf8')) as BundleContents;
+      if (!Array.isArray(contents.payloads) || !Array.isArray(contents.images)) throw new Error(`${BUNDLE_INVENTORY} lists no payloads and images`);
+      return { outer, top, contents };
+    })().catch((err) => this.fail(err));
+    return this.opened;
+  }
+
+  async contents(): Promise<BundleContents> {
+    return (await this.open()).contents;
+  }
+
+  /** The payload holding `name`, with its layout. */
+  async payloadOf(name: string): Promise<{ file: string; layout: ArchiveLayout; tar: TarFile }> {
+    const { contents } = await this.open();
+    const image = contents.images.find((i) => i.name === name);
+    const payload = image && contents.payloads.find((p) => p.file === image.payload);
+    if (!payload) throw new Error(`${this.file}: no image ${name} (it holds ${contents.images.map((i) => i.name).join(', ') || 'none'})`);
+    return { file: payload.file, layout: payload.format, tar: await this.payload(payload.file) };
+  }
+
+  private payload(file: string): Promise<TarFile> {
+    let tar = this.payloads.get(file);
+    if (!tar) {
+      tar = (async () => {
+        const { outer, top } = await this.open();
+        const member = outer.members.get(`${top}${file}`);
+        if (!member) throw new Error(`${file} is listed in ${BUNDLE_INVENTORY} but missing from the bundle`);
+        if (compressionOf(file) === 'none') return indexed(outer.path, member.offset, member.offset + member.size);
+        return indexed(await plainCopy(decompressed(outer.read(member), compressionOf(file)), basename(file)));
+      })().catch((err) => this.fail(err));
+      this.payloads.set(file, tar);
+    }
+    return tar;
+  }
+}
