@@ -9,8 +9,8 @@ import { startRegistry, type RunningRegistry } from '../harness/registry';
 import { removeTempDir, tempDir } from '../harness/tmp';
 import { dockyard } from '../oci/support/cli';
 import { seedImages, type SeededImages } from '../oci/support/seed';
-import { buildImage, fetchBlob, fetchManifest, pushImage, randomLayer } from '../oci/support/test-images';
-import { cloneWorkspace, releaseWorkspace } from './workspace';
+import { buildImage, fetchBlob, fetchManifest, pushImage, pushIndex, randomLayer } from '../oci/support/test-images';
+import { cloneWorkspace, projectWorkspace, releaseWorkspace } from './workspace';
 
 const run = promisify(execFile);
 
@@ -219,6 +219,66 @@ describe('dockyard bundle (Release, against a real registry)', () => {
       await pushImage({ base: registry.url }, 'app/single', 'v1', moved);
       const rebundled = await dockyard(['bundle', project], { DOCKYARD_STORE: store() });
       expect(rebundled.stdout).toContain(`changed app/single:v1: ${seeded.single.manifest.digest} -> ${moved.manifest.digest}`);
+    } finally {
+      await target.stop();
+    }
+  });
+
+  it('names every image a bundle made before sync cannot find, the registry it looked in, and that sync fills it', async () => {
+    const ws = join(work, 'ws-unsynced');
+    const project = await releaseWorkspace(ws, release('unsynced', ['app/absent:v1', 'app/single:v1', 'app/gone:v2'], { images: { format: 'registry-dir', file: 'images.tar' } }), { 'install.sh': 'echo\n' });
+    const result = await dockyard(['bundle', project], { DOCKYARD_STORE: store() });
+    expect(result.exitCode).toBe(1);
+    for (const image of ['app/absent:v1', 'app/gone:v2']) {
+      expect(result.stderr).toContain(`${registry.host}/${image} is missing from ${registry.host}, the registry the bundle reads it from; sync fills it (nx run unsynced:sync`);
+    }
+    expect(result.stderr).not.toContain('app/single');
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('honours --platform for a plugin package: the arm64 image is packed and the left-out platform named', async () => {
+    const image = `${registry.host}/release/compass-plugins-arm:v0.1.0`;
+    await pushIndex({ base: registry.url }, 'release/compass-plugins-arm', 'v0.1.0', [seeded.amd64, seeded.arm64]);
+    const plugin = { kind: 'Plugin', name: 'arm', releaseRegistry: registry.host, spec: { class: 'tools', version: 'v0.1.0', description: 'arm plugin', service: { port: 8091, image } } };
+    const ws = join(work, 'ws-arm');
+    const dir = await projectWorkspace(ws, [{ folder: 'plugins/arm', spec: plugin }]);
+    const made = await dockyard(['bundle', dir, '--platform', 'linux/arm64'], { DOCKYARD_STORE: store() });
+    expect(made.stderr).toBe('');
+    expect(made.exitCode).toBe(0);
+    expect(made.stdout).toContain(`left out linux/amd64 of ${image} in compass-plugins-arm-service-v0.1.0-image.tar.gz (kept linux/arm64/v8)`);
+    const unpacked = join(work, 'arm-pkg');
+    await mkdir(unpacked);
+    await run('tar', ['-xzf', join(ws, 'dist', 'arm', 'bundle', 'compass-plugins-arm-v0.1.0.tar.gz'), '-C', unpacked]);
+    const archive = join(unpacked, 'compass-plugins-arm-service-v0.1.0-image.tar.gz');
+    const manifest = JSON.parse((await run('tar', ['-xzOf', archive, 'manifest.json'])).stdout);
+    expect(manifest).toEqual([{ Config: `${seeded.arm64.config.digest.slice(7)}.json`, RepoTags: [image], Layers: seeded.arm64.layers.map((l) => `${l.digest.slice(7)}/layer.tar`) }]);
+  });
+
+  it('prints progress while bundling and pushing, and pushes under a registry prefix as sync does, unchanged tags skipped', async () => {
+    const target = await startRegistry();
+    try {
+      const ws = join(work, 'ws-prefix');
+      const project = await releaseWorkspace(ws, release('prefixed', ['app/multi:v1', 'app/single:v1'], { file: 'prefixed.tar', images: { format: 'registry-dir', file: 'images.tar' } }), { 'install.sh': 'echo\n' });
+      const made = await dockyard(['bundle', project], { DOCKYARD_STORE: store() });
+      expect(made.exitCode).toBe(0);
+      expect(made.stdout).toMatch(/^2\/2 images, [\d.]+ [KMG]?B copied \([\d.]+ [KMG]?B\/s\), \d+ blobs present, \d+ mounted$/m);
+      const file = join(ws, 'dist', 'prefixed', 'bundle', 'prefixed.tar');
+      const pushed = await dockyard(['bundle', 'push', file, '--to', `${target.host}/mirror`]);
+      expect(pushed.stderr).toBe('');
+      expect(pushed.exitCode).toBe(0);
+      expect(pushed.stdout).toMatch(/^2\/2 images, [\d.]+ [KMG]?B copied \([\d.]+ [KMG]?B\/s\)/m);
+      expect(pushed.stdout).toContain(`pushed docker://${target.host}/mirror/app/multi:v1 ${seeded.index.digest}`);
+      expect((await fetchManifest({ base: target.url }, 'mirror/app/multi', 'v1'))?.digest).toBe(seeded.index.digest);
+      // app/single:v1 was moved by the delta test above: the bundle's inventory says which image it carries.
+      const single = JSON.parse(await readFile(join(ws, 'dist', 'prefixed', 'bundle', 'inventory.json'), 'utf8')).images.find((i: { name: string }) => i.name === 'app/single:v1').digest;
+      expect((await fetchManifest({ base: target.url }, 'mirror/app/single', 'v1'))?.digest).toBe(single);
+      expect((await fetchBlob({ base: target.url }, 'mirror/app/single', seeded.base.digest))?.equals(seeded.base.bytes)).toBe(true);
+      // The shared base layer went up once and was mounted into the other repository.
+      expect(pushed.stdout).toMatch(/2 images: \d+ blobs uploaded \(\d+ bytes\), \d+ already there, [1-9]\d* mounted/);
+      const again = await dockyard(['bundle', 'push', file, '--to', `docker://${target.host}/mirror`]);
+      expect(again.exitCode).toBe(0);
+      expect(again.stdout).toContain(`unchanged docker://${target.host}/mirror/app/single:v1 ${single}`);
+      expect(again.stdout).toContain('2 images: 0 blobs uploaded (0 bytes)');
     } finally {
       await target.stop();
     }
