@@ -15,10 +15,27 @@ export {
   writeLockFile,
   type LockedComponent,
   type LockFile,
+  type PinnedImage,
 } from './lock-file';
+export { pinImages, type PinImagesInput } from './pin-images';
+export { pinnedDigest, readPinnedLock } from './pinned-lock';
+export {
+  appShippedImages,
+  describeEntry,
+  namedReleaseImage,
+  pluginShippedImages,
+  readsPayloadImages,
+  releaseImageEntries,
+  releaseImageOrigin,
+  listedImage,
+  releaseShippedImages,
+  syncedImage,
+  type ShippedImage,
+  type ShippedImages,
+} from './shipped-images';
 export { substitutePlaceholders } from './placeholders';
 export { listRegistryTags, manifestDigest, openImageRepository, parseRepository, type ImageRepository } from './registry-tags';
 export { lockedEntrySatisfies, resolveComponents, staleLockIssues, type LockCheckInput, type ResolveInput, type ResolveResult } from './resolve';
 export { SourceError, type SourceIssue } from './source-error';
 export { newestFirst, selectTag } from './tag-policy';
-export { formatSourceIssue, loadReleaseProject, type ReleaseProject } from './release-project';
+export { formatSourceIssue, loadLockedProject, loadReleaseProject, type LockedProject, type ReleaseProject } from './release-project';

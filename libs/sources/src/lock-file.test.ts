@@ -24,7 +24,7 @@ describe('lock file', () => {
     expect(text).toBe(
       [
         '# Written by `dockyard resolve`. Review changes in pull requests; do not edit by hand.',
-        'lockVersion: 1',
+        'lockVersion: 2',
         'project: demo',
         'components:',
         '  app:',
@@ -58,5 +58,59 @@ describe('lock file', () => {
 
   it('refuses an incomplete entry with the fix', () => {
     expect(() => parseLockFile('lockVersion: 1\nproject: x\ncomponents:\n  a: {git: x}\n', 'p.lock.yaml')).toThrow(/component a is incomplete/);
+    expect(() => parseLockFile('lockVersion: 2\nproject: x\nimages:\n  a:v1: {source: r/a:v1, digest: latest}\n', 'p.lock.yaml')).toThrow(/image a:v1 is incomplete \(it needs source and a sha256 digest\)/);
+  });
+
+  const one = `sha256:${'1'.repeat(64)}`;
+  const two = `sha256:${'2'.repeat(64)}`;
+  const pinned: LockFile = {
+    project: 'demo',
+    components: {},
+    images: {
+      'release/b:v1': { digest: two, source: 'reg.local:5000/devops_release/b:v1' },
+      '127.0.0.1:5000/a:v1': { source: '127.0.0.1:5000/a:v1', digest: one },
+    },
+  };
+
+  it('pins images sorted by name, source before digest, and leaves out an empty components section', () => {
+    const text = formatLockFile(pinned);
+    expect(text.split('\n').slice(1)).toEqual([
+      'lockVersion: 2',
+      'project: demo',
+      'images:',
+      '  127.0.0.1:5000/a:v1:',
+      '    source: 127.0.0.1:5000/a:v1',
+      `    digest: ${one}`,
+      '  release/b:v1:',
+      '    source: reg.local:5000/devops_release/b:v1',
+      `    digest: ${two}`,
+      '',
+    ]);
+    expect(parseLockFile(text, 'p.lock.yaml')).toEqual(pinned);
+  });
+
+  it('names a moved tag old → new, and images added, removed or read elsewhere', () => {
+    const after: LockFile = {
+      project: 'demo',
+      components: {},
+      images: {
+        '127.0.0.1:5000/a:v1': { source: '127.0.0.1:5000/a:v1', digest: two },
+        'release/b:v1': { source: 'other.local/release/b:v1', digest: two },
+        'release/c:v2': { source: 'other.local/release/c:v2', digest: one },
+      },
+    };
+    expect(describeLockChanges(pinned, after)).toEqual([
+      `~ image 127.0.0.1:5000/a:v1: ${one} → ${two}`,
+      '~ image release/b:v1: read from reg.local:5000/devops_release/b:v1 → other.local/release/b:v1',
+      `+ image release/c:v2: ${one}`,
+    ]);
+    expect(describeLockChanges(after, { ...after, images: {} })).toContain(`- image release/c:v2: removed (was ${one})`);
+  });
+
+  it('still reads a version-1 lock, which pins no image, and refuses an unknown version with the fix', () => {
+    const v1 = parseLockFile(`lockVersion: 1\nproject: demo\ncomponents:\n  charts: {git: x, tag: v1, commit: ${'a'.repeat(40)}}\n`, 'p.lock.yaml');
+    expect(v1.components.charts).toEqual({ git: 'x', tag: 'v1', commit: 'a'.repeat(40) });
+    expect(v1.images).toEqual({});
+    expect(() => parseLockFile('lockVersion: 3\nproject: x\n', 'p.lock.yaml')).toThrow('p.lock.yaml has lockVersion 3, this dockyard reads 1 and 2');
   });
 });
