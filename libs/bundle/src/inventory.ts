@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { BUNDLE_INVENTORY, configPlatform, platformString, type ArchiveLayout, type BundleContents, type ImageOrIndex } from '../../oci/src';
+import type { ShippedAppImage } from './app-images';
 
 export const INVENTORY_FILE = BUNDLE_INVENTORY;
 
@@ -30,6 +31,8 @@ export interface Inventory extends BundleContents {
   /** Set for a delta: blobs left out because the far side already has them (in `repository`, for a mount). */
   omittedBlobs?: { digest: string; repository?: string }[];
   totals: { images: number; uniqueBlobs: number; uniqueBlobBytes: number; includedBlobBytes: number };
+  /** Shipped AppImage builds, each an OCI layout folder (every arch) under apps/; their files are in sha256sums.txt. */
+  appImages?: ShippedAppImage[];
 }
 
 export type Provenance = Map<string, InventoryImage['provenance']>;

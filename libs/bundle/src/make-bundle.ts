@@ -1,6 +1,7 @@
 import { CopyScheduler, locationContext, platformString, tarImageStore, writeImages, type ArchiveLayout, type ContentStore, type ImageOrIndex, type RegistryPool, type TransferStats } from '../../oci/src';
 import { offeredPlatforms, readRequestedImages, type ImageRequest } from './bundle-images';
 import { buildInventory, describeImage, formatInventory, type Inventory, type PayloadGroup, type Provenance } from './inventory';
+import type { ShippedAppImage } from './app-images';
 import { fetchFileToStore } from './remote-file';
 import { writeBundle, type BundleItem, type WrittenBundle } from './write-bundle';
 
@@ -39,6 +40,7 @@ export interface BundleInput {
   /** Extra generated files (a plugin's yaml). */
   generated: { path: string; bytes: Buffer }[];
   provenance: Provenance;
+  appImages?: ShippedAppImage[];
   store: ContentStore;
   pool: RegistryPool;
   /** The run's one scheduler (its retry policy and limits); its stats count what was downloaded. */
@@ -101,7 +103,7 @@ export async function makeBundle(input: BundleInput): Promise<BundleResult> {
   }
   for (const n of input.nested) items.push({ path: n.path, file: n.file });
   for (const g of input.generated) items.push({ path: g.path, bytes: g.bytes });
-  const inventory = buildInventory(input.top, groups, input.provenance, omitted);
+  const inventory = { ...buildInventory(input.top, groups, input.provenance, omitted), ...(input.appImages ? { appImages: input.appImages } : {}) };
   const written = await writeBundle({ output: input.output, top: input.top, mtime: input.mtime, items, inventory: formatInventory(inventory) });
   return { written, inventory, transfer: scheduler.stats, leftOut };
 }

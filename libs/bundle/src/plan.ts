@@ -5,6 +5,7 @@ import { parseReference, planSync, readImageLists, type ImageListEntry } from '.
 import { checkedPath, confinedPath } from '../../files/src';
 import { bundledReleaseImage, PATH_RULES, type Plugin, type Release } from '../../spec/src';
 import type { ImageRequest } from './bundle-images';
+import { shippedAppImages, type ShippedApp, type ShippedAppImage } from './app-images';
 import type { Provenance } from './inventory';
 import type { BundleFileSource, ImagePayload, PayloadFormat } from './make-bundle';
 
@@ -23,6 +24,8 @@ export interface BundlePlan {
   nested: { path: string; file: string }[];
   generated: { path: string; bytes: Buffer }[];
   provenance: Provenance;
+  /** The shipped AppImage builds carried under apps/, for the inventory. */
+  appImages?: ShippedAppImage[];
   /** Set when images were left out because they live on a documentation-only host (the offline examples). */
   skipped?: { registry: string; images: number };
 }
@@ -83,9 +86,10 @@ export function bundleOutput(workspaceRoot: string, spec: Release | Plugin): str
 /**
  * A Release's offline installer: its files, the image payload (the `images` target's list plus
  * bundle.images.extra, read from bundle.images.from or the first sync.to registry), the release
- * image as image/release.tar.gz, and the bundles of the plugins it ships under plugins/.
+ * image as image/release.tar.gz, the bundles of the plugins it ships under plugins/, and the builds of the
+ * AppImages it ships under apps/<app>/<version>/.
  */
-export async function planReleaseBundle(project: ProjectFiles, spec: Release, shippedPlugins: { name: string; file: string }[]): Promise<BundlePlan> {
+export async function planReleaseBundle(project: ProjectFiles, spec: Release, shippedPlugins: { name: string; file: string }[], shippedApps: ShippedApp[] = []): Promise<BundlePlan> {
   const bundle = spec.bundle ?? {};
   const output = bundleOutput(project.workspaceRoot, spec);
   const top = releaseTopFolder(spec);
@@ -115,14 +119,16 @@ export async function planReleaseBundle(project: ProjectFiles, spec: Release, sh
       ? { to, mode: modeOf(f.mode), where, file: confinedPath(project.dir, f.from, ['bundle', 'files', i, 'from'], PATH_RULES.projectFile) }
       : { to, mode: modeOf(f.mode), where, url: f.url!, sha256: f.sha256! };
   });
+  const apps = await shippedAppImages(project.workspaceRoot, shippedApps);
   return {
     output,
     top,
     files,
     payloads,
-    nested: shippedPlugins.map((p) => ({ path: `plugins/${p.file.split('/').pop()}`, file: p.file })),
+    nested: [...shippedPlugins.map((p) => ({ path: `plugins/${p.file.split('/').pop()}`, file: p.file })), ...apps.nested],
     generated: [],
     provenance: await readProvenance(join(imagesDir, 'images.json')),
+    ...(apps.listed.length ? { appImages: apps.listed } : {}),
     ...(skip || skipRelease ? { skipped: { registry: skip ? from! : releaseImage!.registry, images: (skip ? entries.length : 0) + (skipRelease ? 1 : 0) } } : {}),
   };
 }

@@ -20,10 +20,11 @@ import {
   formatInventory,
   type BundlePlan,
   type Inventory,
+  type ShippedApp,
 } from '../../../../libs/bundle/src';
 import { PathEscapeError, writeFileAtomic } from '../../../../libs/files/src';
 import { ContentStore, CopyScheduler, parseReference, startProgress, type CredentialsSpec } from '../../../../libs/oci/src';
-import type { LoadedProject, Plugin, ProjectSpec, RegistryEndpoint } from '../../../../libs/spec/src';
+import type { LoadedProject, ProjectSpec, RegistryEndpoint } from '../../../../libs/spec/src';
 import { UsageError, type Command, type ParsedArgs } from '../command';
 import { registryOptions, registryOptionsHelp, registrySettings } from './copy';
 
@@ -80,22 +81,45 @@ async function loadProject(path: string): Promise<LoadedSpec> {
   return { file: project.file, dir: project.dir, root: findWorkspaceRoot(project.dir), spec: project.spec, source: project.source };
 }
 
+/** The workspace's valid projects of one kind, by name (read only when a Release ships something). */
+async function projectsOfKind<K extends ProjectSpec['kind']>(root: string, kind: K): Promise<Map<string, Extract<ProjectSpec, { kind: K }>>> {
+  const { findProjectFiles, loadProjectFile } = await import('../../../../libs/spec/src/index.ts');
+  const found = new Map<string, Extract<ProjectSpec, { kind: K }>>();
+  for (const file of await findProjectFiles(root)) {
+    const loaded = await loadProjectFile(resolve(root, file));
+    if (loaded.spec?.kind === kind) found.set(loaded.spec.name, loaded.spec as Extract<ProjectSpec, { kind: K }>);
+  }
+  return found;
+}
+
 /** Bundles of the plugins a Release ships, which their own bundle targets wrote first. */
 async function shippedPlugins(root: string, names: string[]): Promise<{ name: string; file: string }[]> {
   if (!names.length) return [];
-  const { findProjectFiles, loadProjectFile } = await import('../../../../libs/spec/src/index.ts');
   const found: { name: string; file: string }[] = [];
-  const plugins = new Map<string, Plugin>();
-  for (const file of await findProjectFiles(root)) {
-    const loaded = await loadProjectFile(resolve(root, file));
-    if (loaded.spec?.kind === 'Plugin') plugins.set(loaded.spec.name, loaded.spec);
-  }
+  const plugins = await projectsOfKind(root, 'Plugin');
   for (const name of names) {
     const plugin = plugins.get(name);
     if (!plugin) throw new UsageError(`ships.plugins names ${name}, which is not a valid Plugin project in the workspace`);
     const file = join(bundleDir(root, name), pluginBundleFile(plugin));
     if (!(await exists(file))) throw new UsageError(`${relative(process.cwd(), file)} is missing: bundle the plugin first (nx run ${name}:bundle, or dockyard bundle on its folder)`);
     found.push({ name, file });
+  }
+  return found;
+}
+
+/** The AppImages a Release ships, whose build targets wrote every version to dist/<app>/<version>/ first. */
+async function shippedApps(root: string, names: string[]): Promise<ShippedApp[]> {
+  if (!names.length) return [];
+  const apps = await projectsOfKind(root, 'AppImage');
+  const found: ShippedApp[] = [];
+  for (const [index, name] of names.entries()) {
+    const app = apps.get(name);
+    if (!app) throw new Error(`ships.appImages names ${name}, which is not a valid AppImage project in the workspace`);
+    for (const version of app.versions) {
+      const built = join(root, 'dist', name, version, 'index.json');
+      if (!(await exists(built))) throw new Error(`${relative(process.cwd(), built)} is missing: build ${name} first (nx run ${name}:build, or dockyard build --project on its folder)`);
+    }
+    found.push({ name, index, repository: app.repository, versions: app.versions });
   }
   return found;
 }
@@ -122,7 +146,7 @@ async function make(values: ParsedArgs['values'], path: string): Promise<number>
   let plan: BundlePlan;
   const files = { name: spec.name, dir: project.dir, file: project.file, workspaceRoot: project.root };
   try {
-    if (spec.kind === 'Release') plan = await planReleaseBundle(files, spec, await shippedPlugins(project.root, spec.ships?.plugins ?? []));
+    if (spec.kind === 'Release') plan = await planReleaseBundle(files, spec, await shippedPlugins(project.root, spec.ships?.plugins ?? []), await shippedApps(project.root, spec.ships?.appImages ?? []));
     else if (spec.kind === 'Plugin') plan = planPluginBundle(files, spec);
     else throw new UsageError(`${project.file}: a ${spec.kind} has no bundle (Release and Plugin projects do)`);
   } catch (err) {

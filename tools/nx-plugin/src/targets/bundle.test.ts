@@ -21,6 +21,12 @@ describe('bundle and publish targets', () => {
     expect(target.inputs).toEqual(expect.arrayContaining(['{projectRoot}/project.yaml', '{projectRoot}/project.lock.yaml', '{workspaceRoot}/releases/oem/install.sh', { dependentTasksOutputFiles: '**/*' }, { env: 'SOURCE_DATE_EPOCH' }]));
   });
 
+  it('builds the AppImages a Release ships before bundling it, their outputs among its inputs', () => {
+    const target = bundleTarget({ name: 'oem', root: 'releases/oem', kind: 'Release', spec: { kind: 'Release', name: 'oem', version: 'v1', ships: { appImages: ['nginx'] } } })!;
+    expect(target.dependsOn).toEqual(['^build']);
+    expect(target.inputs).toContainEqual({ dependentTasksOutputFiles: '**/*' });
+  });
+
   it('bundles a Plugin on its own, and publishes only what has a publish section, never cached, with a dry run', () => {
     expect(bundleTarget({ name: 'alerts', root: 'plugins/alerts', kind: 'Plugin', spec: plugin })).not.toHaveProperty('dependsOn');
     expect(publishTarget({ name: 'alerts', root: 'plugins/alerts', kind: 'Plugin', spec: plugin })).toBeUndefined();

@@ -1,0 +1,57 @@
+import { readdir } from 'node:fs/promises';
+import { join, relative, sep } from 'node:path';
+import { confinedPath } from '../../files/src';
+import { indexChildren, OciLayout, platformString } from '../../oci/src';
+import { PATH_RULES } from '../../spec/src';
+
+/** An AppImage a Release ships (`ships.appImages[index]`), whose `build` target wrote each version to dist/<name>/<version>/. */
+export interface ShippedApp {
+  name: string;
+  index: number;
+  repository: string;
+  versions: string[];
+}
+
+/** What the inventory says of one shipped AppImage version. */
+export interface ShippedAppImage {
+  /** `<repository>:<version>`, as the build tagged it. */
+  name: string;
+  /** Its folder in the bundle: `apps/<app>/<version>`. */
+  folder: string;
+  /** The index over its arches. */
+  digest: string;
+  platforms: string[];
+}
+
+/** The OCI layout a build writes (and build.json, which names each arch's carried images); the logs beside it stay behind. */
+const LAYOUT_FILES = ['oci-layout', 'index.json', 'build.json'];
+
+/** Files under `dir/blobs`, relative to `dir`, with forward slashes (archive member names). */
+async function blobFiles(dir: string): Promise<string[]> {
+  const entries = await readdir(join(dir, 'blobs'), { recursive: true, withFileTypes: true });
+  return entries.filter((e) => e.isFile()).map((e) => relative(dir, join(e.parentPath, e.name)).split(sep).join('/'));
+}
+
+/**
+ * Each version of each shipped AppImage as built, every arch: its OCI layout under `apps/<app>/<version>/` in
+ * the installer (like plugins/ for plugin packages), and an inventory entry naming the index and its platforms.
+ */
+export async function shippedAppImages(workspaceRoot: string, apps: ShippedApp[]): Promise<{ nested: { path: string; file: string }[]; listed: ShippedAppImage[] }> {
+  const nested: { path: string; file: string }[] = [];
+  const listed: ShippedAppImage[] = [];
+  for (const app of apps) {
+    const field = ['ships', 'appImages', app.index];
+    const appDir = confinedPath(join(workspaceRoot, 'dist'), app.name, field, PATH_RULES.projectName);
+    for (const version of app.versions) {
+      const dir = confinedPath(appDir, version, field, PATH_RULES.version);
+      const folder = `apps/${app.name}/${version}`;
+      const layout = new OciLayout(dir);
+      const top = await layout.findRef(version);
+      if (!top) throw new Error(`${dir}/index.json names no image ${version}: build ${app.name} first so the installer carries what it built`);
+      const platforms = indexChildren({ mediaType: top.mediaType, digest: top.digest, bytes: await layout.readBlob(top.digest) }).map((c) => platformString(c.platform));
+      listed.push({ name: `${app.repository}:${version}`, folder, digest: top.digest, platforms });
+      for (const file of [...LAYOUT_FILES, ...(await blobFiles(dir))]) nested.push({ path: `${folder}/${file}`, file: join(dir, file) });
+    }
+  }
+  return { nested, listed };
+}
