@@ -1,7 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { parseReference, planSync, readImageLists, type ImageListEntry } from '../../oci/src';
+import { parseReference, planSync, type ImageRef } from '../../oci/src';
+import { isReservedHost } from '../../oci/src/reserved-host';
+import { listedImage, lockFilePath, namedReleaseImage, pinnedDigest, pluginShippedImages, readPinnedLock, releaseImageEntries, releaseImageOrigin } from '../../sources/src';
 import { checkedPath, confinedPath } from '../../files/src';
 import { bundledReleaseImage, PATH_RULES, type Plugin, type Release } from '../../spec/src';
 import type { ImageRequest } from './bundle-images';
@@ -9,11 +11,7 @@ import { shippedAppImages, type ShippedApp, type ShippedAppImage } from './app-i
 import type { Provenance } from './inventory';
 import type { BundleFileSource, ImagePayload, PayloadFormat } from './make-bundle';
 
-/** Names RFC 2606/6761 reserve for documentation and tests: they never resolve, so images there cannot be read. */
-export function isReservedHost(registry: string): boolean {
-  const host = registry.replace(/:\d+$/, '').toLowerCase();
-  return /(^|\.)(example\.(com|net|org)|example|invalid|test)$/.test(host);
-}
+export { isReservedHost };
 
 /** What a bundle is made of, before anything is fetched. */
 export interface BundlePlan {
@@ -42,10 +40,23 @@ export function bundleDir(workspaceRoot: string, name: string): string {
   return join(confinedPath(join(workspaceRoot, 'dist'), name, ['name'], PATH_RULES.projectName), 'bundle');
 }
 
-function request(image: string, fromRegistry: string | undefined, rewrites: { from: string; to: string }[], where: string): ImageRequest {
+/** `image` read at `fromRegistry` (with rewrites) by the digest the lock pins it to; its tag stays its name in the bundle. */
+function request(image: string, digest: string, fromRegistry: string | undefined, rewrites: { from: string; to: string }[], where: string): ImageRequest {
   const [job] = planSync([{ image, file: where, line: 0 }], fromRegistry, [], rewrites);
   const tagged = parseReference(`registry.invalid/${job!.path}`);
-  return { source: job!.source, repository: tagged.repository, tag: tagged.tag ?? digestTag(tagged.digest!) };
+  return { source: byDigest(job!.source, digest), repository: tagged.repository, tag: tagged.tag ?? digestTag(tagged.digest!) };
+}
+
+function byDigest(ref: ImageRef, digest: string): ImageRef {
+  return { registry: ref.registry, repository: ref.repository, digest };
+}
+
+/** The digest of the release image the Release's own `build` target made (it records it beside its OCI layout). */
+async function builtReleaseDigest(workspaceRoot: string, spec: Release): Promise<string> {
+  const record = join(workspaceRoot, 'dist', spec.name, 'release-image', 'release-image.json');
+  const text = await readFile(record, 'utf8').catch(() => undefined);
+  if (!text) throw new Error(`${record} is missing: build the release image first (the build target) so the bundle carries exactly what it built`);
+  return (JSON.parse(text) as { digest: string }).digest;
 }
 
 /** A by-digest reference has no tag; registry storage and docker archives need one, so it is named after the digest. */
@@ -94,23 +105,25 @@ export async function planReleaseBundle(project: ProjectFiles, spec: Release, sh
   const output = bundleOutput(project.workspaceRoot, spec);
   const top = releaseTopFolder(spec);
   const imagesDir = join(project.workspaceRoot, 'dist', spec.name, 'images');
-  const listed: ImageListEntry[] = (spec.components ?? []).length ? await readImageLists([join(imagesDir, 'images.list')]) : (spec.images?.extra ?? []).map((image, i) => ({ image, file: `${project.file}:images.extra[${i}]`, line: 0 }));
-  const extra = (bundle.images?.extra ?? []).map((image, i) => ({ image, file: `${project.file}:bundle.images.extra[${i}]`, line: 0 }));
   const explicitFrom = bundle.images?.from;
   const from = explicitFrom ?? spec.sync?.to[0]?.registry;
   const rewrites = explicitFrom ? (spec.sync?.from.rewrites ?? []) : [];
-  const entries = [...listed, ...extra];
+  const entries = await releaseImageEntries(spec, project.file, project.workspaceRoot);
   if (entries.length && !from) throw new Error(`${project.file}: bundle.images.from is not set and there is no sync.to registry to read the images from`);
   const format: PayloadFormat = bundle.images?.format ?? 'registry-dir';
   const payloadFile = checkedPath(bundle.images?.file ?? (format === 'docker-archive' ? 'images.tar' : format === 'oci' ? 'images-oci.tar' : 'registry.tar'), ['bundle', 'images', 'file'], PATH_RULES.bundleMember);
   const skip = from !== undefined && isReservedHost(from);
-  const images = skip ? [] : entries.map((e) => request(e.image, from, rewrites, e.file));
+  const lock = await readPinnedLock(project, spec.components);
+  const lockFile = lockFilePath(project.dir);
+  const images = skip ? [] : entries.map((e) => request(e.image, pinnedDigest(lock, listedImage(e, releaseImageOrigin(spec)), lockFile), from, rewrites, e.file));
   const payloads: ImagePayload[] = [{ file: payloadFile, format, images, platforms: bundle.images?.platforms }];
   const releaseImageName = bundledReleaseImage(spec);
   const releaseImage = releaseImageName ? parseReference(releaseImageName) : undefined;
   const skipRelease = releaseImage !== undefined && isReservedHost(releaseImage.registry);
   if (releaseImage && !skipRelease) {
-    payloads.push({ file: 'image/release.tar.gz', format: 'docker-archive', images: [{ source: releaseImage, repository: `${releaseImage.registry}/${releaseImage.repository}`, tag: releaseImage.tag ?? digestTag(releaseImage.digest!) }], platforms: bundle.images?.platforms });
+    const named = namedReleaseImage(spec, project.file);
+    const digest = named ? pinnedDigest(lock, named, lockFile) : await builtReleaseDigest(project.workspaceRoot, spec);
+    payloads.push({ file: 'image/release.tar.gz', format: 'docker-archive', images: [{ source: byDigest(releaseImage, digest), repository: `${releaseImage.registry}/${releaseImage.repository}`, tag: releaseImage.tag ?? digestTag(releaseImage.digest!) }], platforms: bundle.images?.platforms });
   }
   const files: BundleFileSource[] = (bundle.files ?? []).map((f, i) => {
     const where = `${project.file}:bundle.files[${i}]`;
@@ -151,22 +164,25 @@ export function pluginCenterYaml(spec: Plugin): Buffer {
 }
 
 /** A plugin package: one gzip docker archive per image (tag kept) and `compass-plugins-<name>.yaml`, no top folder. */
-export function planPluginBundle(project: ProjectFiles, spec: Plugin): BundlePlan {
-  const refs = [spec.spec.service.image, ...(spec.images ?? [])].map((image) => parseReference(image));
-  const reachable = refs.filter((ref) => !isReservedHost(ref.registry));
-  const skipped = refs.filter((ref) => isReservedHost(ref.registry));
+export async function planPluginBundle(project: ProjectFiles, spec: Plugin): Promise<BundlePlan> {
+  const { images: reachable, skipped } = pluginShippedImages(spec, project.file);
+  const lock = reachable.length ? await readPinnedLock(project) : undefined;
+  const lockFile = lockFilePath(project.dir);
   return {
     output: bundleOutput(project.workspaceRoot, spec),
     top: '',
     files: [],
-    payloads: reachable.map((ref) => ({
-      file: `compass-plugins-${spec.name}-${imagePart(spec, ref.repository)}-${spec.spec.version}-image.tar.gz`,
-      format: 'docker-archive' as const,
-      images: [{ source: ref, repository: `${ref.registry}/${ref.repository}`, tag: ref.tag ?? digestTag(ref.digest!) }],
-    })),
+    payloads: reachable.map((shipped) => {
+      const ref = shipped.source;
+      return {
+        file: `compass-plugins-${spec.name}-${imagePart(spec, ref.repository)}-${spec.spec.version}-image.tar.gz`,
+        format: 'docker-archive' as const,
+        images: [{ source: byDigest(ref, pinnedDigest(lock, shipped, lockFile)), repository: `${ref.registry}/${ref.repository}`, tag: ref.tag ?? digestTag(ref.digest!) }],
+      };
+    }),
     nested: [],
     generated: [{ path: `compass-plugins-${spec.name}.yaml`, bytes: pluginCenterYaml(spec) }],
     provenance: new Map(),
-    ...(skipped.length ? { skipped: { registry: skipped[0]!.registry, images: skipped.length } } : {}),
+    ...(skipped.length ? { skipped: { registry: parseReference(skipped[0]!).registry, images: skipped.length } } : {}),
   };
 }

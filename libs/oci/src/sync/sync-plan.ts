@@ -68,3 +68,8 @@ export function planSync(entries: ImageListEntry[], from: string | undefined, ta
   }
   return jobs;
 }
+
+/** The job reading its source by `digest` (as a lock pins it); the tag stays in `path`, so every target still receives it under its tag. */
+export function pinnedJob(job: SyncJob, digest: string): SyncJob {
+  return { ...job, source: { registry: job.source.registry, repository: job.source.repository, digest } };
+}

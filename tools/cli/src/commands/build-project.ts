@@ -54,21 +54,24 @@ function pushSettings(spec: AppImage): { credentials: Record<string, Credentials
   return { credentials, insecure };
 }
 
-async function appImage(spec: AppImage, projectDir: string, workspaceRoot: string, values: ParsedArgs['values']): Promise<number> {
-  const distDir = join(workspaceRoot, 'dist', spec.name);
+/** What the AppImage engine needs for `spec`, its registries reached with the credentials project.yaml names. */
+export function appImageRequest(spec: AppImage, projectDir: string, workspaceRoot: string, values: ParsedArgs['values']): AppImageRequest {
   const settings = registrySettings(values, { ...pushSettings(spec), baseDir: projectDir });
-  const context = locationContext(settings.pool);
-  const scheduler = new CopyScheduler({ concurrency: settings.concurrency, retry: settings.retry });
-  const request: AppImageRequest = {
+  return {
     spec,
     projectDir,
-    distDir,
+    distDir: join(workspaceRoot, 'dist', spec.name),
     store: ContentStore.default(),
-    context,
-    scheduler,
+    context: locationContext(settings.pool),
+    scheduler: new CopyScheduler({ concurrency: settings.concurrency, retry: settings.retry }),
     initTimeoutMs: spec.initTimeoutSeconds ? spec.initTimeoutSeconds * 1000 : undefined,
     log: (line) => console.error(line),
   };
+}
+
+async function appImage(spec: AppImage, projectDir: string, workspaceRoot: string, values: ParsedArgs['values']): Promise<number> {
+  const request = appImageRequest(spec, projectDir, workspaceRoot, values);
+  const { distDir, context, scheduler } = request;
   const shown = (p: string) => relative(process.cwd(), p) || p;
   try {
     if (values['list-images']) {

@@ -131,7 +131,7 @@ function pointedAt(err: unknown, project: LoadedSpec): unknown {
   return new Error(`${project.file}:${line}:${column}: ${err.message}`);
 }
 
-function endpointsOf(spec: ProjectSpec): RegistryEndpoint[] {
+export function endpointsOf(spec: ProjectSpec): RegistryEndpoint[] {
   if (spec.kind !== 'Release' && spec.kind !== 'Plugin') return [];
   return spec.sync ? [spec.sync.from, ...spec.sync.to] : [];
 }
@@ -147,7 +147,7 @@ async function make(values: ParsedArgs['values'], path: string): Promise<number>
   const files = { name: spec.name, dir: project.dir, file: project.file, workspaceRoot: project.root };
   try {
     if (spec.kind === 'Release') plan = await planReleaseBundle(files, spec, await shippedPlugins(project.root, spec.ships?.plugins ?? []), await shippedApps(project.root, spec.ships?.appImages ?? []));
-    else if (spec.kind === 'Plugin') plan = planPluginBundle(files, spec);
+    else if (spec.kind === 'Plugin') plan = await planPluginBundle(files, spec);
     else throw new UsageError(`${project.file}: a ${spec.kind} has no bundle (Release and Plugin projects do)`);
   } catch (err) {
     throw pointedAt(err, project);

@@ -82,7 +82,7 @@ function where(problem: DiscoveryProblem): string {
   return problem.line ? `${problem.file}:${problem.line}` : problem.file;
 }
 
-async function projectImages(path: string, out: string | undefined): Promise<number> {
+export async function projectImages(path: string, out: string | undefined): Promise<number> {
   const project = await releaseProjectOrReport(path);
   if (!project) return 1;
   const dist = join(project.workspaceRoot, 'dist', project.spec.name);

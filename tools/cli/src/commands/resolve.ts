@@ -1,16 +1,27 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { dirname, relative, resolve as resolvePath } from 'node:path';
-import { findProjectFiles, loadProjectFile, workspaceRootOf } from '../../../../libs/spec/src';
+import { dirname, join, relative, resolve as resolvePath } from 'node:path';
+import { listAppImages } from '../../../../libs/build/src/projects';
+import { readImageLists, type CredentialsSpec, type RegistryPool } from '../../../../libs/oci/src';
+import { findProjectFiles, loadProjectFile, workspaceRootOf, type AppImage, type ProjectOfKind } from '../../../../libs/spec/src';
 import {
+  appShippedImages,
+  collectComponents,
   describeLockChanges,
   formatImportedRelease,
   formatLockFile,
   importChartsList,
+  loadLockedProject,
   lockFilePath,
+  type LockedProject,
   parseLockFile,
+  pinImages,
+  pluginShippedImages,
+  readsPayloadImages,
+  releaseShippedImages,
   type LockFile,
   resolveComponents,
+  type ShippedImages,
   SourceError,
   staleLockIssues,
   writeLockFile,
@@ -18,20 +29,32 @@ import {
 import { writeFileAtomic } from '../../../../libs/files/src';
 import { formatSourceIssue } from '../../../../libs/sources/src';
 import { UsageError, type Command } from '../command';
-import { releaseProjectOrReport } from '../release-project-arg';
+import { appImageRequest } from './build-project';
+import { endpointsOf } from './bundle';
+import { registrySettings } from './copy';
+import { projectImages } from './images';
+import { expandLists } from './sync';
 
 const usage = `Usage: dockyard resolve [PROJECT] [--update] [--check]
        dockyard resolve --import charts_list.yaml --out DIR/project.yaml [--name NAME] [--git-base URL] [--token-file FILE] [--version V]
 
 Turns each component's floating version (newest git tag, semver range, chart version, image
-tag) into an exact one and writes project.lock.yaml beside project.yaml, printing what changed.
-Like a package manager's lock, a locked entry that still satisfies project.yaml is kept as
-reviewed (no network); new or changed components are looked up. --update looks up every one.
+tag) into an exact one, and pins every image the project ships (a Release's image list and
+extras, its release image; a Plugin's images; an AppImage's discovered images) to the digest its
+tag points to now, writing project.lock.yaml beside project.yaml and printing what changed.
+Cached targets (bundle, build, sync) read images by those digests, never by tag. A Release's
+image list comes from its collected charts, so resolve collects and lists them on the way
+(into dist/<project>/collect and images). Like a package manager's lock, an entry that still
+satisfies project.yaml is kept as reviewed (no network); new ones are looked up, --update
+looks up every one. Images on documentation-only hosts (example.com, RFC 2606) are skipped.
 
-  PROJECT            a Release project.yaml or its folder (default: the current folder)
-  --update           look every component up again for its newest allowed version
+  PROJECT            a Release, Plugin or AppImage project.yaml or its folder (default: the
+                     current folder)
+  --update           look every component up again for its newest allowed version, and read
+                     every image digest again
   --check            write nothing; exit 1 when resolving (with --update: updating) would change
-                     the lock file, or it is missing (for CI)
+                     the lock file, it is missing, or a locked image's tag now points to another
+                     digest (for CI; reads every digest)
   --import FILE      convert an old charts_list.yaml / release_charts.yaml into a new project.yaml
   --out FILE         where --import writes (refuses to overwrite, and refuses a name another
                      project of the workspace already has)
@@ -56,8 +79,12 @@ export const resolveCommand: Command = {
   async run({ values, positionals }) {
     if (values.import) return importCommand(values);
     if (positionals.length > 1) throw new UsageError(`one project at a time\n\n${usage}`);
-    const project = await releaseProjectOrReport(positionals[0] ?? '.');
-    if (!project) return 1;
+    const loaded = await loadLockedProject(positionals[0] ?? '.');
+    if ('errors' in loaded) {
+      for (const line of loaded.errors) console.error(line);
+      return 1;
+    }
+    const { project } = loaded;
     const lockFile = lockFilePath(project.dir);
     const current = existsSync(lockFile) ? await readFile(lockFile, 'utf8') : undefined;
     let before: LockFile | undefined;
@@ -69,39 +96,90 @@ export const resolveCommand: Command = {
     }
     const update = Boolean(values.update);
     const command = ['dockyard resolve', ...positionals, ...(update ? ['--update'] : [])].join(' ');
-    const refused = values.check && !update ? staleLockIssues({ project: project.spec.name, components: project.spec.components ?? [], lock: before }) : [];
+    const components = project.spec.kind === 'Release' ? (project.spec.components ?? []) : [];
+    const refused = values.check && !update ? staleLockIssues({ project: project.spec.name, components, lock: before }) : [];
     if (refused.length > 0) {
       for (const issue of refused) console.error(formatSourceIssue(issue, project));
-      console.error(`${lockFilePath(project.dir)} is ${current === undefined ? 'missing' : 'stale'}; run \`${command}\` and commit it`);
+      console.error(`${lockFile} is ${current === undefined ? 'missing' : 'stale'}; run \`${command}\` and commit it`);
       return 1;
     }
-    const { lock, issues } = await resolveComponents({ project: project.spec.name, dir: project.dir, components: project.spec.components ?? [], previous: before, update });
+    const { lock, issues } = await resolveComponents({ project: project.spec.name, dir: project.dir, components, previous: before, update });
     if (issues.length > 0) {
       for (const issue of issues) console.error(formatSourceIssue(issue, project));
-      console.error(`resolve: ${issues.length} component${issues.length === 1 ? '' : 's'} failed; ${lockFilePath(project.dir)} left unchanged`);
+      console.error(`resolve: ${issues.length} component${issues.length === 1 ? '' : 's'} failed; ${lockFile} left unchanged`);
       return 1;
     }
+    const shipped = await shippedImagesOf(project, lock);
+    if (typeof shipped === 'number') return shipped;
+    if (shipped.skipped.length) console.log(`not locked: ${shipped.skipped.join(', ')} (documentation-only hosts, RFC 2606, that never resolve)`);
+    // A check reads every digest again: a tag that moved since the lock was written is what it exists to catch.
+    const pinned = await pinImages({ images: shipped.images, previous: before?.images, reread: update || Boolean(values.check), pool: registryPool(project) });
+    if (pinned.issues.length > 0) {
+      for (const issue of pinned.issues) console.error(formatSourceIssue(issue, project));
+      console.error(`resolve: ${pinned.issues.length} image${pinned.issues.length === 1 ? '' : 's'} failed; ${lockFile} left unchanged`);
+      return 1;
+    }
+    lock.images = pinned.images;
     const changes = describeLockChanges(before, lock);
-    if (current === undefined && Object.keys(lock.components).length === 0) {
-      console.log(`nothing to resolve: ${project.file} has only local components, so it needs no lock file`);
+    if (current === undefined && Object.keys(lock.components).length === 0 && Object.keys(lock.images ?? {}).length === 0) {
+      console.log(`nothing to resolve: ${project.file} has no git, helm or image component and ships no image a registry can name, so it needs no lock file`);
       return 0;
     }
     const stale = current !== formatLockFile(lock);
     if (values.check) {
       if (!stale) {
-        console.log(`${lockFilePath(project.dir)} is up to date`);
+        console.log(`${lockFile} is up to date`);
         return 0;
       }
       for (const line of changes) console.error(line);
-      console.error(`${lockFilePath(project.dir)} is ${current === undefined ? 'missing' : 'stale'}; run \`${command}\` and commit it`);
+      console.error(`${lockFile} is ${current === undefined ? 'missing' : 'stale'}; run \`${command}\` and commit it`);
       return 1;
     }
     if (stale) await writeLockFile(project.dir, lock);
     for (const line of changes) console.log(line);
-    console.log(stale ? `wrote ${lockFilePath(project.dir)} (${changes.length} change${changes.length === 1 ? '' : 's'})` : `${lockFilePath(project.dir)} is up to date`);
+    console.log(stale ? `wrote ${lockFile} (${changes.length} change${changes.length === 1 ? '' : 's'})` : `${lockFile} is up to date`);
     return 0;
   },
 };
+
+/**
+ * What the project ships. A Release's image list comes from its collected charts, and collecting needs the
+ * component lock just resolved: so collect and images run here, into the folders their cached targets write.
+ */
+async function shippedImagesOf(project: LockedProject, lock: LockFile): Promise<ShippedImages | number> {
+  const { spec } = project;
+  const syncListed = spec.kind !== 'AppImage' && spec.sync?.lists?.length ? await readImageLists(await expandLists(spec.sync.lists, project.dir)) : [];
+  if (spec.kind === 'Plugin') return pluginShippedImages(spec, project.file, syncListed);
+  if (spec.kind === 'AppImage') {
+    const app = project as ProjectOfKind<AppImage>;
+    return appShippedImages(await listAppImages(appImageRequest(app.spec, app.dir, app.workspaceRoot, {})), project.file);
+  }
+  if ((spec.components ?? []).length && readsPayloadImages(spec)) {
+    const outDir = join(project.workspaceRoot, 'dist', spec.name, 'collect');
+    const collected = await collectComponents({ project: spec.name, dir: project.dir, components: spec.components ?? [], placeholders: spec.placeholders, lock, outDir });
+    if (collected.issues.length > 0) {
+      for (const issue of collected.issues) console.error(formatSourceIssue(issue, project));
+      console.error(`resolve: collecting ${spec.name} to list its images failed; ${lockFilePath(project.dir)} left unchanged`);
+      return 1;
+    }
+    const listed = await projectImages(project.file, undefined);
+    if (listed !== 0) return listed;
+  }
+  try {
+    return await releaseShippedImages(spec, project.file, project.workspaceRoot, syncListed);
+  } catch (err) {
+    console.error(`resolve: ${(err as Error).message}`);
+    return 1;
+  }
+}
+
+/** Digests are read with the credentials project.yaml names for its registries, as sync and bundle read images. */
+function registryPool(project: LockedProject): RegistryPool {
+  const endpoints = endpointsOf(project.spec);
+  const credentials: Record<string, CredentialsSpec> = {};
+  for (const e of endpoints) if (e.credentials) credentials[e.registry] = e.credentials;
+  return registrySettings({}, { insecure: endpoints.filter((e) => e.insecure).map((e) => e.registry), credentials, baseDir: project.dir }).pool;
+}
 
 async function importCommand(values: Record<string, unknown>): Promise<number> {
   const from = values.import as string;

@@ -6,6 +6,7 @@ import {
   CopyScheduler,
   describeTarget,
   formatReference,
+  pinnedJob,
   planSync,
   readImageLists,
   runSync,
@@ -17,8 +18,10 @@ import {
   type CredentialsSpec,
   type ImageListEntry,
   type Rewrite,
+  type SyncJob,
 } from '../../../../libs/oci/src';
-import type { SyncSpec } from '../../../../libs/spec/src';
+import { isReservedHost } from '../../../../libs/oci/src/reserved-host';
+import type { Plugin, Release, SyncSpec } from '../../../../libs/spec/src';
 import { UsageError, type Command } from '../command';
 import { positiveInt, registryOptions, registryOptionsHelp, registrySettings } from './copy';
 
@@ -32,7 +35,8 @@ and one failing image never stops the others.
   LIST                  image list files (images_platform.list format)
   --project FILE        read from/to/rewrites/lists/concurrency from the project's \`sync:\` section;
                         flags add to it (lists default to a Plugin's \`images:\`, or a Release's
-                        dist/<project>/images/images.list)
+                        dist/<project>/images/images.list); each image is read by the digest
+                        project.lock.yaml pins (dockyard resolve writes it) and written under its tag
   --from HOST           source registry (default: the host written in each line)
   --to TARGET           a registry HOST[/PREFIX] (or docker://HOST[/PREFIX]), oci:DIR, or registry-dir:DIR;
                         repeatable
@@ -66,7 +70,7 @@ function parseRewrite(value: string): Rewrite {
   return { from: value.slice(0, eq), to: value.slice(eq + 1) };
 }
 
-async function expandLists(patterns: string[], baseDir: string): Promise<string[]> {
+export async function expandLists(patterns: string[], baseDir: string): Promise<string[]> {
   const files: string[] = [];
   for (const pattern of patterns) {
     if (!/[*?[{]/.test(pattern)) {
@@ -91,7 +95,9 @@ function projectFile(arg: string): string {
   return file;
 }
 
-async function fromProject(arg: string): Promise<Omit<SyncInputs, 'reportDir'> & { name: string; root: string; imagesOutput?: string }> {
+type ProjectSync = Omit<SyncInputs, 'reportDir'> & { name: string; root: string; file: string; dir: string; spec: Release | Plugin; imagesOutput?: string };
+
+async function fromProject(arg: string): Promise<ProjectSync> {
   const file = projectFile(arg);
   // Loaded here, not at the top: YAML and ajv are a third of a list-file sync's start-up.
   const { findWorkspaceRoot, formatIssue, loadProjectFile } = await import('../../../../libs/spec/src/index.ts');
@@ -111,6 +117,9 @@ async function fromProject(arg: string): Promise<Omit<SyncInputs, 'reportDir'> &
   return {
     name: project.name,
     root,
+    file,
+    dir: project.dir,
+    spec: project.spec as Release | Plugin,
     lists,
     entries,
     from: sync.from.registry,
@@ -122,6 +131,20 @@ async function fromProject(arg: string): Promise<Omit<SyncInputs, 'reportDir'> &
     baseDir: project.dir,
     imagesOutput,
   };
+}
+
+/**
+ * A project's images are copied by the digests its lock pins, so sync ships what bundle ships; the tag stays the
+ * name written at every target. Images on documentation-only hosts are never locked and stay as named.
+ */
+async function pinnedToLock(project: ProjectSync, jobs: SyncJob[]): Promise<SyncJob[]> {
+  const sources = await import('../../../../libs/sources/src/index.ts');
+  const lock = await sources.readPinnedLock({ name: project.name, dir: project.dir, file: project.file }, project.spec.kind === 'Release' ? project.spec.components : []);
+  const lockFile = sources.lockFilePath(project.dir);
+  return jobs.map((job) => {
+    const shipped = sources.syncedImage(project.spec, job.entry);
+    return isReservedHost(shipped.source.registry) ? job : pinnedJob(job, sources.pinnedDigest(lock, shipped, lockFile));
+  });
 }
 
 /** Creates the report folder and proves it writable before anything is copied. */
@@ -175,6 +198,7 @@ export const syncCommand: Command = {
     let jobs;
     try {
       jobs = planSync([...inputs.entries, ...(await readImageLists(inputs.lists))], inputs.from, inputs.targets, inputs.rewrites);
+      if (project) jobs = await pinnedToLock(project, jobs);
     } catch (err) {
       console.error(`dockyard sync: ${(err as Error).message}`);
       return 1;

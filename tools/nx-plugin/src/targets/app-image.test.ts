@@ -15,7 +15,7 @@ describe('AppImage targets', () => {
     const publish = appImagePublishTarget(facts)!;
     expect(publish).toMatchObject({ cache: false, dependsOn: ['build'], command: 'node tools/cli/bin/dockyard.cjs build --project releases/apps/nginx --push' });
     expect(publish.metadata?.description).toContain('mirror.example.com/labring/nginx');
-    expect(Object.keys(inferTargets(facts)).sort()).toEqual(['build', 'images', 'publish', 'validate']);
+    expect(Object.keys(inferTargets(facts)).sort()).toEqual(['build', 'images', 'publish', 'resolve', 'validate']);
   });
 
   it('gives a Release a build target only with a build: section', () => {

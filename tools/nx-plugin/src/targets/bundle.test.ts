@@ -18,7 +18,7 @@ describe('bundle and publish targets', () => {
   it('caches a Release bundle on its inputs, after its images and the bundles of the plugins it ships', () => {
     const target = bundleTarget({ name: 'oem', root: 'releases/oem', kind: 'Release', spec: release })!;
     expect(target).toMatchObject({ command: 'node tools/cli/bin/dockyard.cjs bundle releases/oem', cache: true, dependsOn: ['images', '^bundle'], outputs: ['{workspaceRoot}/dist/oem/bundle'] });
-    expect(target.inputs).toEqual(expect.arrayContaining(['{projectRoot}/project.yaml', '{projectRoot}/project.lock.yaml', '{workspaceRoot}/releases/oem/install.sh', { dependentTasksOutputFiles: '**/*' }, { env: 'SOURCE_DATE_EPOCH' }]));
+    expect(target.inputs).toEqual(expect.arrayContaining(['{projectRoot}/project.yaml', '{workspaceRoot}/releases/oem/install.sh', { dependentTasksOutputFiles: '**/*' }, { env: 'SOURCE_DATE_EPOCH' }]));
   });
 
   it('builds the AppImages a Release ships before bundling it, their outputs among its inputs', () => {
@@ -27,8 +27,8 @@ describe('bundle and publish targets', () => {
     expect(target.inputs).toContainEqual({ dependentTasksOutputFiles: '**/*' });
   });
 
-  it('bundles a Plugin on its own, and publishes only what has a publish section, never cached, with a dry run', () => {
-    expect(bundleTarget({ name: 'alerts', root: 'plugins/alerts', kind: 'Plugin', spec: plugin })).not.toHaveProperty('dependsOn');
+  it('bundles a Plugin after resolving its image digests, and publishes only what has a publish section, never cached, with a dry run', () => {
+    expect(bundleTarget({ name: 'alerts', root: 'plugins/alerts', kind: 'Plugin', spec: plugin })).toMatchObject({ dependsOn: ['resolve'], inputs: expect.arrayContaining([{ dependentTasksOutputFiles: '**/*' }]) });
     expect(publishTarget({ name: 'alerts', root: 'plugins/alerts', kind: 'Plugin', spec: plugin })).toBeUndefined();
     expect(publishTarget({ name: 'oem', root: 'releases/oem', kind: 'Release', spec: release })).toMatchObject({
       cache: false,

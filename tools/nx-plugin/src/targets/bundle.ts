@@ -1,20 +1,22 @@
 import { posix } from 'node:path';
+import { usesLock } from './resolve';
 import { CLI, ENGINE_INPUTS, type TargetInference } from './shared';
 
 /**
  * `bundle` writes a Release's offline installer or a Plugin's package. The bundle is a pure
- * function of project.yaml, the lock, the images target's list, the bundle files and the image
- * digests, so it is cached on those (a tag moved in the registry without a project change is
- * what `resolve` pins against). A Release runs after its `images` target, after the bundles of
- * the plugins it ships (`^bundle`), which it carries under plugins/, and after the builds of the
- * AppImages it ships (`^build`), carried under apps/.
+ * function of project.yaml, the lock, the images target's list and the bundle files: it reads
+ * images by the digests the lock pins, so a tag moved in a registry changes nothing until
+ * `resolve -c update` moves the lock. The lock is hashed as resolve's output (a plain file input
+ * is hashed as it was when the command started, before resolve wrote it). A Release runs after
+ * its `images` target, after the bundles of the plugins it ships (`^bundle`), which it carries
+ * under plugins/, and after the builds of the AppImages it ships (`^build`), carried under apps/.
  */
 export const bundleTarget: TargetInference = (project) => {
   const spec = project.spec;
   if (spec?.kind !== 'Release' && spec?.kind !== 'Plugin') return undefined;
   const release = spec.kind === 'Release' ? spec : undefined;
   const buildsItsImage = Boolean(release?.build && !release.bundle?.releaseImage);
-  const dependsOn = [...((release?.components ?? []).length ? ['images'] : []), ...(buildsItsImage ? ['build'] : []), ...((release?.ships?.plugins ?? []).length ? ['^bundle'] : []), ...((release?.ships?.appImages ?? []).length ? ['^build'] : [])];
+  const dependsOn = [...(usesLock(spec) ? ['resolve'] : []), ...((release?.components ?? []).length ? ['images'] : []), ...(buildsItsImage ? ['build'] : []), ...((release?.ships?.plugins ?? []).length ? ['^bundle'] : []), ...((release?.ships?.appImages ?? []).length ? ['^build'] : [])];
   const files = (release?.bundle?.files ?? []).filter((f) => f.from).map((f) => `{workspaceRoot}/${posix.normalize(posix.join(project.root, f.from!))}`);
   return {
     command: `${CLI} bundle ${project.root}`,
@@ -22,7 +24,6 @@ export const bundleTarget: TargetInference = (project) => {
     ...(dependsOn.length ? { dependsOn } : {}),
     inputs: [
       '{projectRoot}/project.yaml',
-      '{projectRoot}/project.lock.yaml',
       ...files,
       ...(dependsOn.length ? [{ dependentTasksOutputFiles: '**/*' }] : []),
       { env: 'SOURCE_DATE_EPOCH' },

@@ -1,19 +1,23 @@
+import { usesLock } from './resolve';
 import { CLI, type TargetInference } from './shared';
 
 /**
  * `sync` copies the project's images to its registries. It writes to remote registries, so it
  * is never cached; re-running is cheap because unchanged images cost two HEAD requests. Without
- * `sync.lists` a Release syncs what its `images` target listed, so it runs after it.
+ * `sync.lists` a Release syncs what its `images` target listed, so it runs after it; the images of a
+ * Release or Plugin are copied by the digests `resolve` pinned, so it runs after that.
  */
 export const syncTarget: TargetInference = (project) => {
   const spec = project.spec;
   if ((spec?.kind !== 'Release' && spec?.kind !== 'Plugin') || !spec.sync) return undefined;
   const usesImagesOutput = spec.kind === 'Release' && !spec.sync.lists?.length && (spec.components ?? []).length > 0;
+  // A Release's images target runs after resolve already; the digests sync copies by come from the lock.
+  const dependsOn = usesImagesOutput ? ['images'] : usesLock(spec) ? ['resolve'] : [];
   const command = `${CLI} sync --project ${project.root}/project.yaml`;
   return {
     command,
     cache: false,
-    ...(usesImagesOutput ? { dependsOn: ['images'] } : {}),
+    ...(dependsOn.length ? { dependsOn } : {}),
     outputs: [`{workspaceRoot}/dist/${project.name}/sync`],
     configurations: { 'dry-run': { command: `${command} --dry-run` } },
     metadata: {
