@@ -94,6 +94,8 @@ describe('AppImage build (sealos cluster image)', () => {
   });
 
   it('runs init.sh per arch, carries each discovered image for that arch in registry/, and pushes per-arch images and the index', async () => {
+    const resolved = await dockyard(['resolve', 'apps/demo'], env, workspace);
+    expect(resolved.exitCode, resolved.stderr).toBe(0);
     const built = await dockyard(['build', '--project', 'apps/demo'], env, workspace);
     expect(built.stderr).not.toMatch(/dockyard build:/);
     expect(built.exitCode).toBe(0);
@@ -154,7 +156,24 @@ describe('AppImage build (sealos cluster image)', () => {
     }
   });
 
-  it('fails with the tail of init.log when init.sh fails', async () => {
+  it('carries the digests the lock pins: a moved tag reaches the build only after resolve --update', async () => {
+    const sidecar = `${upstream.host}/tools/sidecar:2.0`;
+    const carried = async () => {
+      const built = await dockyard(['build', '--project', 'apps/demo'], env, workspace);
+      expect(built.exitCode, built.stderr).toBe(0);
+      const record = JSON.parse(await readFile(join(workspace, 'dist', 'demo', '1.0.0', 'build.json'), 'utf8')) as { arches: { images: { ref: string; digest: string }[] }[] };
+      return record.arches.map((a) => a.images.find((i) => i.ref === sidecar)?.digest);
+    };
+    const moved = await pushMultiArch(upstream, 'tools/sidecar', '2.0');
+    expect(await carried()).toEqual(ARCHES.map((arch) => digests.sidecar![arch]));
+    const check = await dockyard(['resolve', 'apps/demo', '--check'], env, workspace);
+    expect(check.exitCode).toBe(1);
+    expect(check.stderr).toMatch(new RegExp(`~ image ${sidecar}: sha256:[0-9a-f]{64} → sha256:[0-9a-f]{64}`));
+    expect((await dockyard(['resolve', 'apps/demo', '--update'], env, workspace)).exitCode).toBe(0);
+    expect(await carried()).toEqual(ARCHES.map((arch) => moved[arch]));
+  });
+
+    it('fails with the tail of init.log when init.sh fails', async () => {
     const broken = await dockyard(['build', '--project', 'apps/demo'], { ...env, APP_MIRROR: `${env.APP_MIRROR}/missing` }, workspace);
     expect(broken.exitCode).toBe(1);
     expect(broken.stderr).toMatch(/init\.sh amd64 demo 1\.0\.0 exited with 22; the last lines of .*amd64\/init\.log:\n {2}\| curl: \(22\)/);

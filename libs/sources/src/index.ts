@@ -20,8 +20,10 @@ export {
 export { pinImages, type PinImagesInput } from './pin-images';
 export { pinnedDigest, readPinnedLock } from './pinned-lock';
 export {
+  appImageWhere,
   appShippedImages,
   describeEntry,
+  namedImage,
   namedReleaseImage,
   pluginShippedImages,
   readsPayloadImages,

@@ -38,6 +38,11 @@ export function releaseImageOrigin(spec: Release): { from?: string; rewrites: Re
   return { from: spec.bundle?.images?.from ?? spec.sync?.from.registry, rewrites: spec.sync?.from.rewrites ?? [] };
 }
 
+/** An image read where it is named (its own registry). */
+export function namedImage(image: string, where: string): ShippedImage {
+  return { image, source: parseReference(image), entry: { image, file: where, line: 0 } };
+}
+
 /** A listed image read at `origin` (a registry replacing the line's host, and path rewrites), as `sync` reads it. */
 export function listedImage(entry: ImageListEntry, origin: { from?: string; rewrites: Rewrite[] }): ShippedImage {
   const [job] = planSync([entry], origin.from, [], origin.rewrites);
@@ -70,7 +75,7 @@ export function readsPayloadImages(spec: Release): boolean {
 /** `bundle.releaseImage`, read where it is named. A release image the Release builds itself is pinned by that build instead. */
 export function namedReleaseImage(spec: Release, file: string): ShippedImage | undefined {
   const named = spec.bundle?.releaseImage;
-  return named ? { image: named, source: parseReference(named), entry: { image: named, file: `${file}:bundle.releaseImage`, line: 0 } } : undefined;
+  return named ? namedImage(named, `${file}:bundle.releaseImage`) : undefined;
 }
 
 /** A Plugin's service image and its other images, read where they are named, and what its own `sync.lists` name. */
@@ -79,13 +84,13 @@ export function pluginShippedImages(spec: Plugin, file: string, syncListed: Imag
     { image: spec.spec.service.image, field: 'spec.service.image' },
     ...(spec.images ?? []).map((image, i) => ({ image, field: `images[${i}]` })),
   ];
-  const own = named.map(({ image, field }) => ({ image, source: parseReference(image), entry: { image, file: `${file}:${field}`, line: 0 } }));
+  const own = named.map(({ image, field }) => namedImage(image, `${file}:${field}`));
   return partition([...own, ...syncListed.map((entry) => listedImage(entry, pluginSyncOrigin(spec)))]);
 }
 
 /** How an image `sync` copies is named in the lock: a Plugin's own images as written, list lines at the sync origin. */
 export function syncedImage(spec: Release | Plugin, entry: ImageListEntry): ShippedImage {
-  if (spec.kind === 'Plugin' && (spec.spec.service.image === entry.image || spec.images?.includes(entry.image))) return { image: entry.image, source: parseReference(entry.image), entry };
+  if (spec.kind === 'Plugin' && (spec.spec.service.image === entry.image || spec.images?.includes(entry.image))) return namedImage(entry.image, entry.file);
   return listedImage(entry, spec.kind === 'Release' ? releaseImageOrigin(spec) : pluginSyncOrigin(spec));
 }
 
@@ -95,8 +100,12 @@ function pluginSyncOrigin(spec: Plugin): { from?: string; rewrites: Rewrite[] } 
 
 /** The images an AppImage's cluster images carry, as its init.sh and discovery find them per version and arch. */
 export function appShippedImages(listed: { version: string; arch: string; images: string[] }[], file: string): ShippedImages {
-  const found = listed.flatMap(({ version, arch, images }) => images.map((image) => ({ image, source: parseReference(image), entry: { image, file: `${file} (version ${version}, ${arch})`, line: 0 } })));
-  return partition(found);
+  return partition(listed.flatMap(({ version, arch, images }) => images.map((image) => namedImage(image, appImageWhere(file, version, arch)))));
+}
+
+/** Where an AppImage's discovered image is named, for messages. */
+export function appImageWhere(file: string, version: string, arch: string): string {
+  return `${file} (version ${version}, ${arch})`;
 }
 
 function partition(all: ShippedImage[]): ShippedImages {

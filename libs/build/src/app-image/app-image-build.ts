@@ -9,6 +9,7 @@ import { buildIndex, CopyScheduler, openTarget, parseLocation, writeImages, type
 import { sourceDateEpoch } from '../source-date-epoch';
 import { appVersions, AppImageError, type AppVersion } from './app-versions';
 import { runInitScript } from './init-script';
+import type { DiscoveredImage } from '../../../discover/src';
 import { discoverAppImages, fillRegistry, type PayloadImage } from './registry-payload';
 
 export interface AppImageRequest {
@@ -50,6 +51,9 @@ export interface AppImageRecord {
   arches: { arch: Arch; digest: string; images: PayloadImage[] }[];
 }
 
+/** The digest a discovered image is pinned to (by the lock), given where it was found; throws when it is not pinned. */
+export type ImagePin = (image: DiscoveredImage, version: string, arch: Arch) => string;
+
 export const BUILD_RECORD = 'build.json';
 const DEFAULT_INIT_TIMEOUT_MS = 30 * 60_000;
 
@@ -89,14 +93,14 @@ export async function listAppImages(request: AppImageRequest): Promise<{ version
   return out;
 }
 
-async function buildArch(request: AppImageRequest, version: AppVersion, arch: Arch, epoch: number, logDir: string): Promise<{ image: Image; images: PayloadImage[] }> {
+async function buildArch(request: AppImageRequest, pin: ImagePin, version: AppVersion, arch: Arch, epoch: number, logDir: string): Promise<{ image: Image; images: PayloadImage[] }> {
   const work = await preparedCopy(request, version, arch, logDir);
   try {
     const platform = { os: 'linux', architecture: arch };
     const { images: found, warnings } = await discoverAppImages(work);
     for (const warning of warnings) request.log?.(`warning: ${warning}`);
     const openImage = baseImageOpener(request.context);
-    const images = await fillRegistry(found, platform, join(work, 'registry'), { store: request.store, scheduler: request.scheduler, context: request.context, openImage });
+    const images = await fillRegistry(found, platform, join(work, 'registry'), { store: request.store, scheduler: request.scheduler, context: request.context, openImage, pin: (image) => pin(image, version.version, arch) });
     request.log?.(`${request.spec.name} ${version.version} ${arch}: ${images.length} image(s) in registry/`);
     const dockerfile = await dockerfileIn(work);
     const dockerfileName = relative(process.cwd(), join(version.folder, basename(dockerfile)));
@@ -109,10 +113,11 @@ async function buildArch(request: AppImageRequest, version: AppVersion, arch: Ar
 
 /**
  * Builds every version of a sealos-style app: per arch a scratch copy of the version folder, init.sh, the
- * discovered images (that arch only) in `registry/`, the Kubefile built daemonless; then the index. Each version's
- * images land in an OCI layout at `dist/<name>/<version>/` with a `build.json` naming their digests.
+ * discovered images (that arch only, read by the digests `pin` names) in `registry/`, the Kubefile built
+ * daemonless; then the index. Each version's images land in an OCI layout at `dist/<name>/<version>/` with a
+ * `build.json` naming their digests.
  */
-export async function buildAppImage(request: AppImageRequest): Promise<BuiltVersion[]> {
+export async function buildAppImage(request: AppImageRequest, pin: ImagePin): Promise<BuiltVersion[]> {
   const { spec } = request;
   const epoch = await sourceDateEpoch(request.projectDir);
   const built: BuiltVersion[] = [];
@@ -121,7 +126,7 @@ export async function buildAppImage(request: AppImageRequest): Promise<BuiltVers
     await rm(dir, { recursive: true, force: true });
     const arches: (BuiltArch & { image: Image })[] = [];
     for (const arch of version.arches) {
-      const { image, images } = await buildArch(request, version, arch, epoch, dir);
+      const { image, images } = await buildArch(request, pin, version, arch, epoch, dir);
       arches.push({ arch, tag: `${spec.repository}:${version.version}-${arch}`, digest: image.manifest.digest, images, image });
     }
     const index: ImageIndex = await buildIndex(arches.map((a) => a.image));

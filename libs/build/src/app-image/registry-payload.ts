@@ -34,13 +34,14 @@ function storeBacked(image: Image, store: ContentStore): Image {
 
 /**
  * Copies each image, for `platform` only, into `registryDir` in the registry's storage layout (served as is by a
- * stock registry), under its repository without the registry host, as sealos' registry expects.
+ * stock registry), under its repository and tag without the registry host, as sealos' registry expects. Each is
+ * read by the digest `pin` names for it (the lock's), never by its tag.
  */
 export async function fillRegistry(
   images: readonly DiscoveredImage[],
   platform: Platform,
   registryDir: string,
-  deps: { store: ContentStore; scheduler: CopyScheduler; context: LocationContext; openImage(reference: string, platform: Platform): Promise<Image> },
+  deps: { store: ContentStore; scheduler: CopyScheduler; context: LocationContext; openImage(reference: string, platform: Platform): Promise<Image>; pin(image: DiscoveredImage): string },
 ): Promise<PayloadImage[]> {
   // The Kubefile's `COPY registry registry` needs the folder even when the app carries no image.
   await mkdir(registryDir, { recursive: true });
@@ -49,7 +50,8 @@ export async function fillRegistry(
   const chosen = await Promise.all(
     images.map(async (found) => {
       try {
-        return { found, image: storeBacked(await deps.openImage(`docker://${found.ref}`, platform), deps.store) };
+        const digest = deps.pin(found);
+        return { found, image: storeBacked(await deps.openImage(`docker://${found.registry}/${found.repository}@${digest}`, platform), deps.store) };
       } catch (err) {
         const where = found.sources[0] ? ` (from ${found.sources[0].file}${found.sources[0].line ? `:${found.sources[0].line}` : ''})` : '';
         throw new Error(`${found.ref}${where}: ${(err as Error).message}`);

@@ -1,6 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
-import { buildAppImage, listAppImages, publishAppImage, publishPlan, type AppImageRequest } from '../../../../libs/build/src/projects';
+import { buildAppImage, listAppImages, publishAppImage, publishPlan, type AppImageRequest, type ImagePin } from '../../../../libs/build/src/projects';
 import { ContentStore, CopyScheduler, locationContext, parseReference, type CredentialsSpec } from '../../../../libs/oci/src';
 import { findWorkspaceRoot, formatIssue, loadProjectFile, type AppImage, type Kind, type LoadedProject, type RegistryCredentials } from '../../../../libs/spec/src';
 import { writeFileAtomic } from '../../../../libs/files/src';
@@ -13,7 +13,7 @@ type ProjectBuilder = (project: LoadedProject & { spec: NonNullable<LoadedProjec
 
 /** `dockyard build --project`, one builder per kind; a kind without one is named as not buildable by this verb. */
 const projectBuilders: Partial<Record<Kind, ProjectBuilder>> = {
-  AppImage: (project, root, values) => appImage(project.spec as AppImage, project.dir, root, values),
+  AppImage: (project, root, values) => appImage(project.spec as AppImage, project.file, project.dir, root, values),
   Release: (project, root, values) => buildReleaseImageCommand(project, root, values),
   ContainerImage: (project, _root, values) => containerBuildCommand(project.file, values),
 };
@@ -69,7 +69,15 @@ export function appImageRequest(spec: AppImage, projectDir: string, workspaceRoo
   };
 }
 
-async function appImage(spec: AppImage, projectDir: string, workspaceRoot: string, values: ParsedArgs['values']): Promise<number> {
+/** The lock's digest for each image an AppImage carries: a build ships exactly what `resolve` pinned. */
+async function lockedImagePin(spec: AppImage, file: string, projectDir: string): Promise<ImagePin> {
+  const sources = await import('../../../../libs/sources/src/index.ts');
+  const lock = await sources.readPinnedLock({ name: spec.name, dir: projectDir, file });
+  const lockFile = sources.lockFilePath(projectDir);
+  return (image, version, arch) => sources.pinnedDigest(lock, sources.namedImage(image.ref, sources.appImageWhere(file, version, arch)), lockFile);
+}
+
+async function appImage(spec: AppImage, file: string, projectDir: string, workspaceRoot: string, values: ParsedArgs['values']): Promise<number> {
   const request = appImageRequest(spec, projectDir, workspaceRoot, values);
   const { distDir, context, scheduler } = request;
   const shown = (p: string) => relative(process.cwd(), p) || p;
@@ -92,7 +100,7 @@ async function appImage(spec: AppImage, projectDir: string, workspaceRoot: strin
       for (const result of await publishAppImage(steps, scheduler, context)) console.log(`${result.status} ${result.target} ${result.digest}`);
       return 0;
     }
-    for (const version of await buildAppImage(request)) {
+    for (const version of await buildAppImage(request, await lockedImagePin(spec, file, projectDir))) {
       for (const arch of version.arches) console.log(`${arch.tag} ${arch.digest} (${arch.images.length} image(s) in registry/)`);
       console.log(`${version.tag} ${version.digest} → ${shown(version.layout)}`);
     }

@@ -11,7 +11,8 @@ describe('AppImage targets', () => {
   it('caches images and build on the project folder, one output per version, and never caches publish', () => {
     expect(appImageImagesTarget(facts)).toMatchObject({ command: 'node tools/cli/bin/dockyard.cjs build --project releases/apps/nginx --list-images', cache: true, outputs: ['{workspaceRoot}/dist/nginx/images'] });
     expect(appImageBuildTarget(facts)).toMatchObject({ cache: true, outputs: ['{workspaceRoot}/dist/nginx/1.25.3', '{workspaceRoot}/dist/nginx/1.26.0'] });
-    expect(appImageBuildTarget(facts)!.inputs).toContain('{projectRoot}/**/*');
+    expect(appImageBuildTarget(facts)!.inputs).toEqual(expect.arrayContaining(['{projectRoot}/**/*', { dependentTasksOutputFiles: '**/project.lock.yaml' }]));
+    expect(appImageBuildTarget(facts)!.dependsOn).toEqual(['resolve']);
     const publish = appImagePublishTarget(facts)!;
     expect(publish).toMatchObject({ cache: false, dependsOn: ['build'], command: 'node tools/cli/bin/dockyard.cjs build --project releases/apps/nginx --push' });
     expect(publish.metadata?.description).toContain('mirror.example.com/labring/nginx');

@@ -15,14 +15,18 @@ export const appImageImagesTarget: TargetInference = (project) => {
   };
 };
 
-/** `build`: every version and arch, daemonless, into an OCI layout per version (dist/<name>/<version>/). */
+/**
+ * `build`: every version and arch, daemonless, into an OCI layout per version (dist/<name>/<version>/). The images
+ * it carries in registry/ are read by the digests `resolve` pinned, so the lock (resolve's output) is an input.
+ */
 export const appImageBuildTarget: TargetInference = (project) => {
   const spec = project.spec;
   if (spec?.kind !== 'AppImage') return undefined;
   return {
     command: `${CLI} build --project ${project.root}`,
     cache: true,
-    inputs: APP_INPUTS,
+    dependsOn: ['resolve'],
+    inputs: [...APP_INPUTS, { dependentTasksOutputFiles: '**/project.lock.yaml' }],
     outputs: spec.versions.map((version) => `{workspaceRoot}/dist/${project.name}/${version}`),
     metadata: { description: `Build ${project.name} ${spec.versions.join(', ')} for ${(spec.arches ?? ['amd64', 'arm64']).join(', ')}: init.sh, images into registry/, per-arch images and the index in dist/${project.name}/<version>/` },
   };
