@@ -123,7 +123,7 @@ describe('dockyard validate: paths stay in their place', () => {
       `apps/app/project.yaml:6:13: dockerfile: "/Dockerfile" is an absolute path ${inside('the project folder')}`,
       `apps/app/project.yaml:7:18: check.script: "..\\check.sh" climbs out with ".." ${inside('the project folder')}`,
       `cloud/vm/project.yaml:6:14: cloudConfig: "../../cloud.yaml" climbs out with ".." ${inside('the project folder')}`,
-      `releases/esc/project.yaml:3:10: version: "v1/../../x" climbs out with ".." ${name('the project folder and dist/<project>')}`,
+      `releases/esc/project.yaml:3:10: version: "v1/../../x" climbs out with ".." ${name('dist/<project>/bundle')}`,
       `releases/esc/project.yaml:6:12: components[0].local: "../../../etc" climbs out with ".." ${inside('the project folder')}`,
       `releases/esc/project.yaml:7:17: components[0].targetPath: "../../../releases/compass-oem" climbs out with ".." ${inside('the collect output (dist/<project>/collect)')}`,
       `releases/esc/project.yaml:10:21: components[1].paths[1]: "/etc/passwd" is an absolute path ${inside("the component's repository")}`,

@@ -43,7 +43,7 @@ export async function shippedAppImages(workspaceRoot: string, apps: ShippedApp[]
     const field = ['ships', 'appImages', app.index];
     const appDir = confinedPath(join(workspaceRoot, 'dist'), app.name, field, PATH_RULES.projectName);
     for (const version of app.versions) {
-      const dir = confinedPath(appDir, version, field, PATH_RULES.version);
+      const dir = confinedPath(appDir, version, field, PATH_RULES.appVersion);
       const folder = `apps/${app.name}/${version}`;
       const layout = new OciLayout(dir);
       const top = await layout.findRef(version);

@@ -80,7 +80,7 @@ function modeOf(mode: string | undefined): number | undefined {
 
 /** `{version}` in bundle.name and bundle.file is the release version, itself checked: it becomes part of both names. */
 function withVersion(spec: Release, template: string): string {
-  return template.replaceAll('{version}', checkedPath(spec.version, ['version'], PATH_RULES.version));
+  return template.replaceAll('{version}', checkedPath(spec.version, ['version'], PATH_RULES.releaseVersion));
 }
 
 function releaseTopFolder(spec: Release): string {

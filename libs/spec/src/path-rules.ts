@@ -21,8 +21,10 @@ export const PATH_RULES = {
   bundleTop: { form: 'name', within: 'the bundle' },
   /** The bundle archive itself. */
   bundleFile: { form: 'name', within: 'dist/<project>/bundle' },
-  /** A Release version (in the bundle's names) or an AppImage version (its folder and dist/<project>/<version>). */
-  version: { form: 'name', within: 'the project folder and dist/<project>' },
+  /** A Release version, part of the bundle's file and top folder names. */
+  releaseVersion: { form: 'name', within: 'dist/<project>/bundle' },
+  /** An AppImage version: its folder in the project and dist/<project>/<version>. */
+  appVersion: { form: 'name', within: 'the project folder and dist/<project>' },
   /** A chart name, which collect turns into `<chart>-<version>.tgz`. */
   chart: { form: 'name', within: 'the collect output' },
 } as const satisfies Record<string, PathRule>;
@@ -34,7 +36,7 @@ interface PathField {
 }
 
 function releasePaths(r: Release): PathField[] {
-  const fields: PathField[] = [{ path: ['version'], value: r.version, rule: PATH_RULES.version }];
+  const fields: PathField[] = [{ path: ['version'], value: r.version, rule: PATH_RULES.releaseVersion }];
   (r.components ?? []).forEach((c, i) => {
     fields.push({ path: ['components', i, 'local'], value: c.local, rule: PATH_RULES.projectFile });
     fields.push({ path: ['components', i, 'targetPath'], value: c.targetPath, rule: PATH_RULES.collectPath });
@@ -68,7 +70,7 @@ function kindPaths(spec: ProjectSpec): PathField[] {
     case 'Plugin':
       return lists;
     case 'AppImage':
-      return spec.versions.map((value, i) => ({ path: ['versions', i], value, rule: PATH_RULES.version }));
+      return spec.versions.map((value, i) => ({ path: ['versions', i], value, rule: PATH_RULES.appVersion }));
     case 'ContainerImage':
       return [
         { path: ['dockerfile'], value: spec.dockerfile, rule: PATH_RULES.projectFile },
