@@ -30,8 +30,7 @@ describe('dockyard bundle: what lands in dist/<project>/bundle (real registry)',
   /** Image digests are pinned in the lock before anything is bundled. */
   async function resolve(project: string): Promise<void> {
     const resolved = await dockyard(['resolve', project], env());
-    expect(resolved.stderr).toBe('');
-    expect(resolved.exitCode).toBe(0);
+    expect(resolved.exitCode, resolved.stderr).toBe(0);
   }
 
   function release(version: string, extra: string[]) {
@@ -110,6 +109,7 @@ describe('dockyard bundle: what lands in dist/<project>/bundle (real registry)',
     expect(unbuilt.exitCode).toBe(1);
     expect(unbuilt.stderr).toContain(`dist/tiny/1.0.0/index.json is missing: build tiny first (nx run tiny:build, or dockyard build --project on its folder)`);
 
+    await resolve(join(ws, 'apps/tiny'));
     const built = await dockyard(['build', '--project', join(ws, 'apps/tiny')], env(), ws);
     expect(built.exitCode, built.stderr).toBe(0);
     const record = JSON.parse(await readFile(join(ws, 'dist/tiny/1.0.0/build.json'), 'utf8')) as { digest: string };
