@@ -214,9 +214,10 @@ describe('dockyard bundle (Release, against a real registry)', () => {
       await run('skopeo', ['copy', '--src-tls-verify=false', `docker://${target.host}/app/next:v2`, `dir:${join(work, 'next-pulled')}`]);
       expect(await readdir(join(work, 'next-pulled'))).toContain(seeded.base.digest.slice(7));
 
-      // The tag moves in the registry: re-bundling the first release names the change against the inventory beside it.
+      // The tag moves in the registry and the lock follows: re-bundling the first release names the change against the inventory beside it.
       const moved = buildImage({ layers: [seeded.base, randomLayer(20_000)] });
       await pushImage({ base: registry.url }, 'app/single', 'v1', moved);
+      expect((await dockyard(['resolve', project, '--update'])).exitCode).toBe(0);
       const rebundled = await dockyard(['bundle', project], { DOCKYARD_STORE: store() });
       expect(rebundled.stdout).toContain(`changed app/single:v1: ${seeded.single.manifest.digest} -> ${moved.manifest.digest}`);
     } finally {
@@ -225,15 +226,24 @@ describe('dockyard bundle (Release, against a real registry)', () => {
   });
 
   it('names every image a bundle made before sync cannot find, the registry it looked in, and that sync fills it', async () => {
-    const ws = join(work, 'ws-unsynced');
-    const project = await releaseWorkspace(ws, release('unsynced', ['app/absent:v1', 'app/single:v1', 'app/gone:v2'], { images: { format: 'registry-dir', file: 'images.tar' } }), { 'install.sh': 'echo\n' });
-    const result = await dockyard(['bundle', project], { DOCKYARD_STORE: store() });
-    expect(result.exitCode).toBe(1);
-    for (const image of ['app/absent:v1', 'app/gone:v2']) {
-      expect(result.stderr).toContain(`${registry.host}/${image} is missing from ${registry.host}, the registry the bundle reads it from; sync fills it (nx run unsynced:sync`);
+    // Locked at the sync source; the release registry the bundle reads from has only what an earlier sync copied.
+    const releaseRegistry = await startRegistry();
+    try {
+      for (const repository of ['app/absent', 'app/gone']) await pushImage({ base: registry.url }, repository, repository === 'app/gone' ? 'v2' : 'v1', buildImage({ layers: [randomLayer(1_000)] }));
+      expect((await dockyard(['copy', `docker://${registry.host}/app/single:v1`, `docker://${releaseRegistry.host}/app/single:v1`])).exitCode).toBe(0);
+      const ws = join(work, 'ws-unsynced');
+      const spec = { ...release('unsynced', ['app/absent:v1', 'app/single:v1', 'app/gone:v2'], { images: { format: 'registry-dir', file: 'images.tar' } }), sync: { from: { registry: registry.host }, to: [{ registry: releaseRegistry.host }] } };
+      const project = await releaseWorkspace(ws, spec, { 'install.sh': 'echo\n' });
+      const result = await dockyard(['bundle', project], { DOCKYARD_STORE: store() });
+      expect(result.exitCode).toBe(1);
+      for (const image of ['app/absent:v1', 'app/gone:v2']) {
+        expect(result.stderr).toMatch(new RegExp(`${releaseRegistry.host}/${image}@sha256:[0-9a-f]{64} is missing from ${releaseRegistry.host}, the registry the bundle reads it from; sync fills it \\(nx run unsynced:sync`));
+      }
+      expect(result.stderr).not.toContain('app/single');
+      expect(result.stderr).not.toMatch(/\n\s+at /);
+    } finally {
+      await releaseRegistry.stop();
     }
-    expect(result.stderr).not.toContain('app/single');
-    expect(result.stderr).not.toMatch(/\n\s+at /);
   });
 
   it('honours --platform for a plugin package: the arm64 image is packed and the left-out platform named', async () => {

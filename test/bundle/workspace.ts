@@ -3,6 +3,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { stringify } from 'yaml';
+import { dockyard } from '../oci/support/cli';
 
 const run = promisify(execFile);
 
@@ -11,7 +12,10 @@ export function releaseWorkspace(dir: string, release: Record<string, unknown>, 
   return projectWorkspace(dir, [{ folder: join('releases', String(release.name)), spec: { kind: 'Release', ...release }, files }]);
 }
 
-/** A git workspace of several projects; returns the first project's folder. */
+/**
+ * A git workspace of several projects; returns the first project's folder. Each project is resolved before the
+ * commit, as a reviewed lock is committed beside project.yaml: bundles read images by the digests it pins.
+ */
 export async function projectWorkspace(dir: string, projects: { folder: string; spec: Record<string, unknown>; files?: Record<string, string> }[]): Promise<string> {
   await mkdir(dir, { recursive: true });
   await writeFile(join(dir, 'nx.json'), '{}\n');
@@ -19,6 +23,10 @@ export async function projectWorkspace(dir: string, projects: { folder: string; 
     await mkdir(join(dir, folder), { recursive: true });
     await writeFile(join(dir, folder, 'project.yaml'), stringify(spec));
     for (const [name, text] of Object.entries(files)) await writeFile(join(dir, folder, name), text, { mode: 0o755 });
+  }
+  for (const { folder } of projects) {
+    const resolved = await dockyard(['resolve', join(dir, folder)]);
+    if (resolved.exitCode !== 0) throw new Error(`dockyard resolve ${folder} failed:\n${resolved.stderr}`);
   }
   const git = (...args: string[]) => run('git', args, { cwd: dir, env: { ...process.env, GIT_AUTHOR_DATE: '2024-05-01T00:00:00Z', GIT_COMMITTER_DATE: '2024-05-01T00:00:00Z' } });
   await git('init', '-q');

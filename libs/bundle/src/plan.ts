@@ -47,8 +47,9 @@ function request(image: string, digest: string, fromRegistry: string | undefined
   return { source: byDigest(job!.source, digest), repository: tagged.repository, tag: tagged.tag ?? digestTag(tagged.digest!) };
 }
 
+/** Read by `digest` (a registry is asked for the digest when a reference has both); the tag stays for people. */
 function byDigest(ref: ImageRef, digest: string): ImageRef {
-  return { registry: ref.registry, repository: ref.repository, digest };
+  return { ...ref, digest };
 }
 
 /** The digest of the release image the Release's own `build` target made (it records it beside its OCI layout). */

@@ -69,7 +69,10 @@ export function planSync(entries: ImageListEntry[], from: string | undefined, ta
   return jobs;
 }
 
-/** The job reading its source by `digest` (as a lock pins it); the tag stays in `path`, so every target still receives it under its tag. */
+/**
+ * The job reading its source by `digest` (as a lock pins it; a registry is asked for the digest when a reference
+ * has both, the tag is kept for reports); `path` keeps the tag, so every target still receives it under its tag.
+ */
 export function pinnedJob(job: SyncJob, digest: string): SyncJob {
-  return { ...job, source: { registry: job.source.registry, repository: job.source.repository, digest } };
+  return { ...job, source: { ...job.source, digest } };
 }
