@@ -2,10 +2,10 @@ import { existsSync } from 'node:fs';
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { planReleaseBundle, writeBundle } from '../../libs/bundle/src';
+import { planPluginBundle, planReleaseBundle, writeBundle } from '../../libs/bundle/src';
 import { PathEscapeError } from '../../libs/files/src';
 import { collectComponents } from '../../libs/sources/src';
-import type { Component, Release } from '../../libs/spec/src';
+import type { Component, Plugin, Release } from '../../libs/spec/src';
 import { tempDirFor } from '../harness/tmp';
 import { releaseWorkspace } from '../bundle/workspace';
 import { dockyard } from '../oci/support/cli';
@@ -73,6 +73,11 @@ describe('engines keep project.yaml paths in their place', () => {
     const refused = plan(spec);
     await expect(refused).rejects.toBeInstanceOf(PathEscapeError);
     await expect(refused).rejects.toThrow(message);
+  });
+
+  it('the plugin package plan refuses a spec.version that would climb out of dist/<project>/bundle', async () => {
+    const plugin: Plugin = { kind: 'Plugin', name: 'p', releaseRegistry: 'r.example.com', spec: { version: 'v1/../../../../x', service: { port: 1, image: 'r.example.com/release/compass-plugins-p:v1' } } };
+    await expect(planPluginBundle({ ...project(), name: 'p' }, plugin)).rejects.toThrow('spec.version: "v1/../../../../x" climbs out with ".."');
   });
 
   it('writeBundle refuses a member name that climbs out of the archive, and leaves no file', async () => {

@@ -81,7 +81,7 @@ function modeOf(mode: string | undefined): number | undefined {
 
 /** `{version}` in bundle.name and bundle.file is the release version, itself checked: it becomes part of both names. */
 function withVersion(spec: Release, template: string): string {
-  return template.replaceAll('{version}', checkedPath(spec.version, ['version'], PATH_RULES.releaseVersion));
+  return template.replaceAll('{version}', checkedPath(spec.version, ['version'], PATH_RULES.bundleVersion));
 }
 
 function releaseTopFolder(spec: Release): string {
@@ -148,7 +148,7 @@ export async function planReleaseBundle(project: ProjectFiles, spec: Release, sh
 }
 
 export function pluginBundleFile(spec: Plugin): string {
-  return `compass-plugins-${spec.name}-${spec.spec.version}.tar.gz`;
+  return `compass-plugins-${spec.name}-${checkedPath(spec.spec.version, ['spec', 'version'], PATH_RULES.bundleVersion)}.tar.gz`;
 }
 
 /** `<image>` in `compass-plugins-<name>-<image>-<VERSION>-image.tar.gz`: the repository's last part without the package prefix (`service` for the service image). */

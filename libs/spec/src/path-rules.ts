@@ -21,8 +21,8 @@ export const PATH_RULES = {
   bundleTop: { form: 'name', within: 'the bundle' },
   /** The bundle archive itself. */
   bundleFile: { form: 'name', within: 'dist/<project>/bundle' },
-  /** A Release version, part of the bundle's file and top folder names. */
-  releaseVersion: { form: 'name', within: 'dist/<project>/bundle' },
+  /** A Release's version or a Plugin's spec.version, part of the bundle's file (and folder) names. */
+  bundleVersion: { form: 'name', within: 'dist/<project>/bundle' },
   /** An AppImage version: its folder in the project and dist/<project>/<version>. */
   appVersion: { form: 'name', within: 'the project folder and dist/<project>' },
   /** A chart name, which collect turns into `<chart>-<version>.tgz`. */
@@ -36,7 +36,7 @@ interface PathField {
 }
 
 function releasePaths(r: Release): PathField[] {
-  const fields: PathField[] = [{ path: ['version'], value: r.version, rule: PATH_RULES.releaseVersion }];
+  const fields: PathField[] = [{ path: ['version'], value: r.version, rule: PATH_RULES.bundleVersion }];
   (r.components ?? []).forEach((c, i) => {
     fields.push({ path: ['components', i, 'local'], value: c.local, rule: PATH_RULES.projectFile });
     fields.push({ path: ['components', i, 'targetPath'], value: c.targetPath, rule: PATH_RULES.collectPath });
@@ -57,6 +57,7 @@ function releasePaths(r: Release): PathField[] {
   return fields;
 }
 
+/** Fields whose schema pattern already refuses these values are listed too, so loosening a pattern cannot open an escape. */
 function specPaths(spec: ProjectSpec): PathField[] {
   const name: PathField = { path: ['name'], value: spec.name, rule: PATH_RULES.projectName };
   return [name, ...kindPaths(spec)];
@@ -68,7 +69,7 @@ function kindPaths(spec: ProjectSpec): PathField[] {
     case 'Release':
       return [...releasePaths(spec), ...lists];
     case 'Plugin':
-      return lists;
+      return [{ path: ['spec', 'version'], value: spec.spec.version, rule: PATH_RULES.bundleVersion }, ...lists];
     case 'AppImage':
       return spec.versions.map((value, i) => ({ path: ['versions', i], value, rule: PATH_RULES.appVersion }));
     case 'ContainerImage':
