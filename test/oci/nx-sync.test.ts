@@ -49,7 +49,8 @@ describe('the sync target', () => {
 
     const dry = await workspace.nx(['run', 'oem:sync', '-c', 'dry-run', '--output-style=static']);
     expect(dry.exitCode, dry.all).toBe(0);
-    expect(dry.all).toContain(`${source.host}/app/multi:v1 -> ${target.host}/release/multi:v1`);
+    // Read by the digest `resolve` (run first) pinned; written under the tag.
+    expect(dry.all).toContain(`${source.host}/app/multi:v1@${seeded.index.digest} -> ${target.host}/release/multi:v1`);
     expect(await fetchManifest({ base: target.url }, 'release/multi', 'v1')).toBeUndefined();
   });
 

@@ -78,23 +78,25 @@ export function namedReleaseImage(spec: Release, file: string): ShippedImage | u
   return named ? namedImage(named, `${file}:bundle.releaseImage`) : undefined;
 }
 
-/** A Plugin's service image and its other images, read where they are named, and what its own `sync.lists` name. */
+/**
+ * A Plugin's service image and its other images, and what its own `sync.lists` name, read at its sync source with
+ * the sync rewrites (its CI pushes them there; the release registry it names has them only after `sync`), or where
+ * they are named without a sync section.
+ */
 export function pluginShippedImages(spec: Plugin, file: string, syncListed: ImageListEntry[] = []): ShippedImages {
   const named = [
-    { image: spec.spec.service.image, field: 'spec.service.image' },
-    ...(spec.images ?? []).map((image, i) => ({ image, field: `images[${i}]` })),
+    { image: spec.spec.service.image, file: `${file}:spec.service.image` },
+    ...(spec.images ?? []).map((image, i) => ({ image, file: `${file}:images[${i}]` })),
   ];
-  const own = named.map(({ image, field }) => namedImage(image, `${file}:${field}`));
-  return partition([...own, ...syncListed.map((entry) => listedImage(entry, pluginSyncOrigin(spec)))]);
+  return partition([...named.map((entry) => ({ ...entry, line: 0 })), ...syncListed].map((entry) => listedImage(entry, pluginImageOrigin(spec))));
 }
 
-/** How an image `sync` copies is named in the lock: a Plugin's own images as written, list lines at the sync origin. */
+/** How an image `sync` copies is named in the lock: as the project ships it. */
 export function syncedImage(spec: Release | Plugin, entry: ImageListEntry): ShippedImage {
-  if (spec.kind === 'Plugin' && (spec.spec.service.image === entry.image || spec.images?.includes(entry.image))) return namedImage(entry.image, entry.file);
-  return listedImage(entry, spec.kind === 'Release' ? releaseImageOrigin(spec) : pluginSyncOrigin(spec));
+  return listedImage(entry, spec.kind === 'Release' ? releaseImageOrigin(spec) : pluginImageOrigin(spec));
 }
 
-function pluginSyncOrigin(spec: Plugin): { from?: string; rewrites: Rewrite[] } {
+function pluginImageOrigin(spec: Plugin): { from?: string; rewrites: Rewrite[] } {
   return { from: spec.sync?.from.registry, rewrites: spec.sync?.from.rewrites ?? [] };
 }
 
