@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -6,6 +7,7 @@ import { planPluginBundle, planReleaseBundle, writeBundle } from '../../libs/bun
 import { PathEscapeError } from '../../libs/files/src';
 import { collectComponents } from '../../libs/sources/src';
 import type { Component, Plugin, Release } from '../../libs/spec/src';
+import { serveFolder } from '../harness/static-http-server';
 import { tempDirFor } from '../harness/tmp';
 import { releaseWorkspace } from '../bundle/workspace';
 import { dockyard } from '../oci/support/cli';
@@ -53,6 +55,24 @@ describe('engines keep project.yaml paths in their place', () => {
     const git = await collect({ name: 'b', git: { url }, paths: ['charts', '../../etc'] }, { project: 'esc', components: { b: { git: url, tag: 'v1.0.0', commit: 'a'.repeat(40) } } });
     expect(git.issues.map((i) => [i.field, i.message])).toEqual([[['components', 0, 'paths', 1], '"../../etc" climbs out with ".."']]);
     expect(existsSync(join(ws, 'dist', 'esc', 'collect'))).toBe(false);
+  });
+
+  it('collect refuses a chart whose archive name would climb out, after checking its digest, and writes nothing', async () => {
+    const charts = join(ws, 'charts');
+    await mkdir(charts, { recursive: true });
+    const archive = Buffer.from('not really a chart');
+    await writeFile(join(charts, 'c-1.0.0.tgz'), archive);
+    const served = await serveFolder(charts);
+    try {
+      const repo = served.url.replace(/\/$/, '');
+      const digest = `sha256:${createHash('sha256').update(archive).digest('hex')}`;
+      const lock = { project: 'esc', components: { c: { helm: repo, chart: '../../c', version: '1.0.0', url: `${repo}/c-1.0.0.tgz`, digest } } };
+      const { issues } = await collect({ name: 'c', helm: { repo, chart: '../../c' } }, lock);
+      expect(issues.map((i) => [i.field, i.message])).toEqual([[['components', 0, 'helm', 'chart'], '"../../c-1.0.0.tgz" climbs out with ".."']]);
+      expect(existsSync(join(ws, 'dist', 'esc', 'collect'))).toBe(false);
+    } finally {
+      await served.stop();
+    }
   });
 
   const base: Release = { kind: 'Release', name: 'esc', version: 'v1', bundle: { files: [{ from: 'install.sh' }] } };
