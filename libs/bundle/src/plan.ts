@@ -166,7 +166,10 @@ export function pluginCenterYaml(spec: Plugin): Buffer {
 
 /** A plugin package: one gzip docker archive per image (tag kept) and `compass-plugins-<name>.yaml`, no top folder. */
 export async function planPluginBundle(project: ProjectFiles, spec: Plugin): Promise<BundlePlan> {
-  const { images: reachable, skipped } = pluginShippedImages(spec, project.file);
+  // Left out: what resolve could not pin (read at a documentation-only host) and what the bundle would read at one.
+  const { images, skipped: unpinned } = pluginShippedImages(spec, project.file);
+  const reachable = images.filter((shipped) => !isReservedHost(parseReference(shipped.image).registry));
+  const skipped = [...unpinned, ...images.filter((shipped) => !reachable.includes(shipped))].map((shipped) => parseReference(shipped.image));
   const lock = reachable.length ? await readPinnedLock(project) : undefined;
   const lockFile = lockFilePath(project.dir);
   return {
@@ -174,7 +177,7 @@ export async function planPluginBundle(project: ProjectFiles, spec: Plugin): Pro
     top: '',
     files: [],
     payloads: reachable.map((shipped) => {
-      const ref = shipped.source;
+      const ref = parseReference(shipped.image);
       return {
         file: `compass-plugins-${spec.name}-${imagePart(spec, ref.repository)}-${spec.spec.version}-image.tar.gz`,
         format: 'docker-archive' as const,
@@ -184,6 +187,6 @@ export async function planPluginBundle(project: ProjectFiles, spec: Plugin): Pro
     nested: [],
     generated: [{ path: `compass-plugins-${spec.name}.yaml`, bytes: pluginCenterYaml(spec) }],
     provenance: new Map(),
-    ...(skipped.length ? { skipped: { registry: parseReference(skipped[0]!).registry, images: skipped.length } } : {}),
+    ...(skipped.length ? { skipped: { registry: skipped[0]!.registry, images: skipped.length } } : {}),
   };
 }

@@ -19,7 +19,7 @@ describe('pinned images', () => {
 
   it('skips documentation-only hosts and pins the rest where they are named', () => {
     const shipped = pluginShippedImages(plugin, 'plugins/pl/project.yaml');
-    expect(shipped.skipped).toEqual(['docs.example.com/x:v1']);
+    expect(shipped.skipped.map((s) => s.image)).toEqual(['docs.example.com/x:v1']);
     const [service] = shipped.images;
     const lock: LockFile = { project: 'pl', components: {}, images: { [service!.image]: { source: 'reg.local/release/compass-plugins-pl:v1', digest } } };
     expect(pinnedDigest(lock, service!, 'p.lock.yaml')).toBe(digest);

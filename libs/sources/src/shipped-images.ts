@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { formatReference, parseReference, planSync, readImageLists, type ImageListEntry, type ImageRef, type Rewrite } from '../../oci/src';
+import { parseReference, planSync, readImageLists, type ImageListEntry, type ImageRef, type Rewrite } from '../../oci/src';
 import { isReservedHost } from '../../oci/src/reserved-host';
 import type { Plugin, Release } from '../../spec/src';
 
@@ -14,8 +14,8 @@ export interface ShippedImage {
 
 export interface ShippedImages {
   images: ShippedImage[];
-  /** References on documentation-only hosts (RFC 2606), which never resolve: the offline examples name them. */
-  skipped: string[];
+  /** Read on documentation-only hosts (RFC 2606), which never resolve: the offline examples name them. */
+  skipped: ShippedImage[];
 }
 
 /**
@@ -58,9 +58,7 @@ export async function releaseShippedImages(spec: Release, file: string, workspac
   const payload = readsPayloadImages(spec) ? await releaseImageEntries(spec, file, workspaceRoot) : [];
   const listed = [...payload, ...syncListed].map((entry) => listedImage(entry, origin));
   const named = namedReleaseImage(spec, file);
-  const shipped = partition([...listed, ...(named ? [named] : [])]);
-  if (origin.from && isReservedHost(origin.from)) shipped.skipped.unshift(`the images ${spec.name} lists, at ${origin.from}`);
-  return shipped;
+  return partition([...listed, ...(named ? [named] : [])]);
 }
 
 /**
@@ -113,11 +111,11 @@ export function appImageWhere(file: string, version: string, arch: string): stri
 function partition(all: ShippedImage[]): ShippedImages {
   const seen = new Set<string>();
   const images: ShippedImage[] = [];
-  const skipped: string[] = [];
+  const skipped: ShippedImage[] = [];
   for (const shipped of all) {
     if (seen.has(shipped.image)) continue;
     seen.add(shipped.image);
-    if (isReservedHost(shipped.source.registry)) skipped.push(formatReference(shipped.source));
+    if (isReservedHost(shipped.source.registry)) skipped.push(shipped);
     else images.push(shipped);
   }
   return { images, skipped };

@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve as resolvePath } from 'node:path';
 import { listAppImages } from '../../../../libs/build/src/projects';
-import { readImageLists, type CredentialsSpec, type RegistryPool } from '../../../../libs/oci/src';
+import { formatReference, readImageLists, type CredentialsSpec, type RegistryPool } from '../../../../libs/oci/src';
+import { isReservedHost } from '../../../../libs/oci/src/reserved-host';
 import { findProjectFiles, loadProjectFile, workspaceRootOf, type AppImage, type ProjectOfKind } from '../../../../libs/spec/src';
 import {
   appShippedImages,
@@ -18,6 +19,7 @@ import {
   pinImages,
   pluginShippedImages,
   readsPayloadImages,
+  releaseImageOrigin,
   releaseShippedImages,
   type LockFile,
   resolveComponents,
@@ -111,7 +113,7 @@ export const resolveCommand: Command = {
     }
     const shipped = await shippedImagesOf(project, lock);
     if (typeof shipped === 'number') return shipped;
-    if (shipped.skipped.length) console.log(`not locked: ${shipped.skipped.join(', ')} (documentation-only hosts, RFC 2606, that never resolve)`);
+    if (shipped.skipped.length) console.log(`not locked: ${shipped.skipped.map((s) => formatReference(s.source)).join(', ')} (documentation-only hosts, RFC 2606, that never resolve)`);
     // A check reads every digest again: a tag that moved since the lock was written is what it exists to catch.
     const pinned = await pinImages({ images: shipped.images, previous: before?.images, reread: update || Boolean(values.check), pool: registryPool(project) });
     if (pinned.issues.length > 0) {
@@ -154,6 +156,8 @@ async function shippedImagesOf(project: LockedProject, lock: LockFile): Promise<
     const app = project as ProjectOfKind<AppImage>;
     return appShippedImages(await listAppImages(appImageRequest(app.spec, app.dir, app.workspaceRoot, {})), project.file);
   }
+  const { from } = releaseImageOrigin(spec);
+  if (from && isReservedHost(from)) console.log(`not locked: the images ${spec.name} lists, read at ${from} (a documentation-only host, RFC 2606, that never resolves)`);
   if ((spec.components ?? []).length && readsPayloadImages(spec)) {
     const outDir = join(project.workspaceRoot, 'dist', spec.name, 'collect');
     const collected = await collectComponents({ project: spec.name, dir: project.dir, components: spec.components ?? [], placeholders: spec.placeholders, lock, outDir });
