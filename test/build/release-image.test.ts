@@ -40,6 +40,8 @@ describe('Release image (build: section)', () => {
       'dist/oem/collect/core/app.yaml': 'kind: Deployment\n',
       'dist/oem/images/images.list': 'release/app:v1\n',
     });
+    const resolved = await dockyard(['resolve', 'releases/oem'], {}, ws);
+    expect(resolved.stdout).toContain(`+ image ${registry.host}/tools/base:1: ${base.manifest.digest}`);
     const run = await dockyard(['build', '--project', 'releases/oem'], { DOCKYARD_STORE: join(work, 'store') }, ws);
     expect(run.stderr).toBe('');
     expect(run.exitCode).toBe(0);
@@ -55,6 +57,13 @@ describe('Release image (build: section)', () => {
     const config = JSON.parse((await fetchBlob({ base: registry.url }, 'release/oem-release', manifest.config.digest))!.toString()) as { config: { Cmd: string[]; Labels: Record<string, string> } };
     expect(config.config.Cmd).toEqual(['sh']);
     expect(config.config.Labels['org.opencontainers.image.version']).toBe('v2.7.1');
+
+    // The base tag moves: the next build still starts from the base the lock pins.
+    await pushImage({ base: registry.url }, 'tools/base', '1', buildImage({ layers: [randomLayer(10_000)], cmd: ['sh'] }));
+    const again = await dockyard(['build', '--project', 'releases/oem'], { DOCKYARD_STORE: join(work, 'store') }, ws);
+    expect(again.exitCode, again.stderr).toBe(0);
+    const rebuilt = JSON.parse((await fetchManifest({ base: registry.url }, 'release/oem-release', 'v2.7.1'))!.bytes.toString()) as { layers: { digest: string }[] };
+    expect(rebuilt.layers[0]!.digest).toBe(base.layers[0]!.digest);
   });
 
   it('is what the bundle carries as image/release.tar.gz when the bundle names no other release image', async () => {

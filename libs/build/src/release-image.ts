@@ -16,6 +16,8 @@ export interface ReleaseImageRequest {
   store: ContentStore;
   context: LocationContext;
   scheduler: CopyScheduler;
+  /** The base: `build.from` at the digest the lock pins (`host/repo:tag@sha256:…`), or `scratch`. */
+  from: string;
   /** Build and write dist/, push nothing. */
   dryRun?: boolean;
 }
@@ -31,13 +33,13 @@ export function releaseImageReference(spec: Release): string {
   return image;
 }
 
-/** The Kubefile the release image is built from, its COPY sources relative to the workspace root. */
-export function releaseImageDockerfile(spec: Release, projectDir: string, workspaceRoot: string): string {
+/** The Kubefile the release image is built from `from`, its COPY sources relative to the workspace root. */
+export function releaseImageDockerfile(spec: Release, projectDir: string, workspaceRoot: string, from: string): string {
   const build = spec.build!;
   const dist = posix.join('dist', spec.name);
   const project = relative(workspaceRoot, projectDir).split('\\').join('/');
   const source = (from: string) => (from === '@collect' ? `${dist}/collect` : from === '@images' ? `${dist}/images` : posix.join(project, from));
-  const lines = [`FROM ${build.from ?? 'scratch'}`];
+  const lines = [`FROM ${from}`];
   for (const file of build.files ?? DEFAULT_RELEASE_FILES) lines.push(`COPY ${JSON.stringify([source(file.from), file.to])}`);
   lines.push(`LABEL ${JSON.stringify('org.opencontainers.image.version')}=${JSON.stringify(spec.version)} ${JSON.stringify('org.opencontainers.image.title')}=${JSON.stringify(spec.name)}`);
   return lines.join('\n') + '\n';
@@ -54,7 +56,7 @@ export async function buildReleaseImage(request: ReleaseImageRequest): Promise<{
   const scratch = await mkdtemp(join(tmpdir(), 'dockyard-release-image-'));
   try {
     const dockerfile = join(scratch, 'Kubefile');
-    await writeFile(dockerfile, releaseImageDockerfile(spec, request.projectDir, request.workspaceRoot));
+    await writeFile(dockerfile, releaseImageDockerfile(spec, request.projectDir, request.workspaceRoot, request.from));
     const result = await buildImages({
       dockerfile,
       contextDir: request.workspaceRoot,

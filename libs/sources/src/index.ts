@@ -27,6 +27,7 @@ export {
   namedReleaseImage,
   pluginShippedImages,
   readsPayloadImages,
+  releaseBaseImage,
   releaseImageEntries,
   releaseImageOrigin,
   listedImage,

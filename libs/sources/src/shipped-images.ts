@@ -51,14 +51,20 @@ export function listedImage(entry: ImageListEntry, origin: { from?: string; rewr
 
 /**
  * Every image a Release ships: its payload's images, the release image it names (a built one is pinned by its
- * build) and what its own `sync.lists` name.
+ * build), the base that build starts from, and what its own `sync.lists` name.
  */
 export async function releaseShippedImages(spec: Release, file: string, workspaceRoot: string, syncListed: ImageListEntry[] = []): Promise<ShippedImages> {
   const origin = releaseImageOrigin(spec);
   const payload = readsPayloadImages(spec) ? await releaseImageEntries(spec, file, workspaceRoot) : [];
   const listed = [...payload, ...syncListed].map((entry) => listedImage(entry, origin));
-  const named = namedReleaseImage(spec, file);
-  return partition([...listed, ...(named ? [named] : [])]);
+  const named = [namedReleaseImage(spec, file), releaseBaseImage(spec, file)].filter((image) => image !== undefined);
+  return partition([...listed, ...named]);
+}
+
+/** `build.from`, the base of the release image the Release builds, read where it is named. */
+export function releaseBaseImage(spec: Release, file: string): ShippedImage | undefined {
+  const from = spec.build?.from;
+  return from && from !== 'scratch' ? namedImage(from, `${file}:build.from`) : undefined;
 }
 
 /**

@@ -1,9 +1,17 @@
 import { relative } from 'node:path';
 import { buildReleaseImage } from '../../../../libs/build/src/projects';
-import { ContentStore, CopyScheduler, locationContext, parseReference } from '../../../../libs/oci/src';
+import { ContentStore, CopyScheduler, formatReference, locationContext, parseReference } from '../../../../libs/oci/src';
 import type { LoadedProject, Release } from '../../../../libs/spec/src';
 import type { ParsedArgs } from '../command';
 import { registrySettings } from './copy.ts';
+
+/** `build.from` at the digest the lock pins, so the release image starts from what `resolve` recorded. */
+async function pinnedBase(spec: Release, project: LoadedProject): Promise<string> {
+  const sources = await import('../../../../libs/sources/src/index.ts');
+  const lock = await sources.readPinnedLock({ name: spec.name, dir: project.dir, file: project.file }, spec.components);
+  const base = sources.releaseBaseImage(spec, project.file);
+  return base ? formatReference({ ...base.source, digest: sources.pinnedDigest(lock, base, sources.lockFilePath(project.dir)) }) : 'scratch';
+}
 
 /** `dockyard build --project` on a Release: its release image, from the `build:` section. */
 export async function buildReleaseImageCommand(project: LoadedProject, workspaceRoot: string, values: ParsedArgs['values']): Promise<number> {
@@ -26,6 +34,7 @@ export async function buildReleaseImageCommand(project: LoadedProject, workspace
       store: ContentStore.default(),
       context: locationContext(settings.pool),
       scheduler: new CopyScheduler({ concurrency: settings.concurrency, retry: settings.retry }),
+      from: await pinnedBase(spec, project),
       dryRun: Boolean(values['dry-run']),
     });
     console.log(`${built.reference} ${built.result.top.manifest.digest} (${built.result.layersBuilt} layers built, ${built.result.layersCached} from cache) → ${relative(process.cwd(), built.layout)}${built.pushed ? ', pushed' : ', not pushed (--dry-run)'}`);

@@ -1,19 +1,21 @@
 import { builtReleaseImage } from '../../../../libs/spec/src';
+import { usesLock } from './resolve';
 import { CLI, ENGINE_INPUTS, type TargetInference } from './shared';
 
 /**
  * A Release's `build`: the release image from its `build:` section, made from the collect output and the image
- * lists, so it runs after `images` (which runs after `collect`). It pushes to the build registry, so it is not cached.
+ * lists, so it runs after `images` (which runs after `collect`), and from the base `resolve` pinned. It pushes to the
+ * build registry, so it is not cached.
  */
 export const releaseImageBuildTarget: TargetInference = (project) => {
   const spec = project.spec;
   if (spec?.kind !== 'Release' || !spec.build) return undefined;
   const command = `${CLI} build --project ${project.root}`;
-  const hasComponents = (spec.components ?? []).length > 0;
+  const dependsOn = [...(usesLock(spec) ? ['resolve'] : []), ...((spec.components ?? []).length ? ['images'] : [])];
   return {
     command,
     cache: false,
-    ...(hasComponents ? { dependsOn: ['images'] } : {}),
+    ...(dependsOn.length ? { dependsOn } : {}),
     inputs: ['{projectRoot}/**/*', ...ENGINE_INPUTS],
     outputs: [`{workspaceRoot}/dist/${project.name}/release-image`],
     configurations: { 'dry-run': { command: `${command} --dry-run` } },

@@ -5,13 +5,14 @@ import { CLI, type TargetInference } from './shared';
 export const hasLockedComponents = (spec: Release) => (spec.components ?? []).some((c) => c.git || c.helm || c.image);
 
 /**
- * Whether a Release ships images whose digests the lock pins: the release image it names, and, when something reads
+ * Whether a Release ships images whose digests the lock pins: the release image it names, its build's base, and, when something reads
  * them (bundle.images.from or a sync source), the images its components run, images.extra, bundle.images.extra and
  * its sync lists.
  */
 function shipsImages(spec: Release): boolean {
   const listsImages = (spec.components ?? []).length || spec.images?.extra?.length || spec.bundle?.images?.extra?.length || spec.sync?.lists?.length;
-  return Boolean(spec.bundle?.releaseImage || ((spec.bundle?.images?.from || spec.sync) && listsImages));
+  const buildsFromImage = spec.build?.from && spec.build.from !== 'scratch';
+  return Boolean(spec.bundle?.releaseImage || buildsFromImage || ((spec.bundle?.images?.from || spec.sync) && listsImages));
 }
 
 /** Whether a project has a project.lock.yaml to keep: locked components, or images a cached target ships (every Plugin and AppImage). */
