@@ -1,29 +1,19 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { dirname, join, relative, resolve as resolvePath } from 'node:path';
-import { listAppImages } from '../../../../libs/build/src/projects';
-import { formatReference, readImageLists, type CredentialsSpec, type RegistryPool } from '../../../../libs/oci/src';
-import { isReservedHost } from '../../../../libs/oci/src/reserved-host';
-import { findProjectFiles, loadProjectFile, workspaceRootOf, type AppImage, type ProjectOfKind } from '../../../../libs/spec/src';
+import { dirname, relative, resolve as resolvePath } from 'node:path';
+import { formatReference } from '../../../../libs/oci/src';
+import { findProjectFiles, loadProjectFile, workspaceRootOf } from '../../../../libs/spec/src';
 import {
-  appShippedImages,
-  collectComponents,
   describeLockChanges,
   formatImportedRelease,
   formatLockFile,
   importChartsList,
   loadLockedProject,
   lockFilePath,
-  type LockedProject,
   parseLockFile,
   pinImages,
-  pluginShippedImages,
-  readsPayloadImages,
-  releaseImageOrigin,
-  releaseShippedImages,
   type LockFile,
   resolveComponents,
-  type ShippedImages,
   SourceError,
   staleLockIssues,
   writeLockFile,
@@ -31,11 +21,7 @@ import {
 import { writeFileAtomic } from '../../../../libs/files/src';
 import { formatSourceIssue } from '../../../../libs/sources/src';
 import { UsageError, type Command } from '../command';
-import { appImageRequest } from './build-project';
-import { endpointsOf } from './bundle';
-import { registrySettings } from './copy';
-import { projectImages } from './images';
-import { expandLists } from './sync';
+import { registryPool, shippedImagesOf } from './shipped-images';
 
 const usage = `Usage: dockyard resolve [PROJECT] [--update] [--check]
        dockyard resolve --import charts_list.yaml --out DIR/project.yaml [--name NAME] [--git-base URL] [--token-file FILE] [--version V]
@@ -143,47 +129,6 @@ export const resolveCommand: Command = {
     return 0;
   },
 };
-
-/**
- * What the project ships. A Release's image list comes from its collected charts, and collecting needs the
- * component lock just resolved: so collect and images run here, into the folders their cached targets write.
- */
-async function shippedImagesOf(project: LockedProject, lock: LockFile): Promise<ShippedImages | number> {
-  const { spec } = project;
-  const syncListed = spec.kind !== 'AppImage' && spec.sync?.lists?.length ? await readImageLists(await expandLists(spec.sync.lists, project.dir)) : [];
-  if (spec.kind === 'Plugin') return pluginShippedImages(spec, project.file, syncListed);
-  if (spec.kind === 'AppImage') {
-    const app = project as ProjectOfKind<AppImage>;
-    return appShippedImages(await listAppImages(appImageRequest(app.spec, app.dir, app.workspaceRoot, {})), project.file);
-  }
-  const { from } = releaseImageOrigin(spec);
-  if (from && isReservedHost(from)) console.log(`not locked: the images ${spec.name} lists, read at ${from} (a documentation-only host, RFC 2606, that never resolves)`);
-  if ((spec.components ?? []).length && readsPayloadImages(spec)) {
-    const outDir = join(project.workspaceRoot, 'dist', spec.name, 'collect');
-    const collected = await collectComponents({ project: spec.name, dir: project.dir, components: spec.components ?? [], placeholders: spec.placeholders, lock, outDir });
-    if (collected.issues.length > 0) {
-      for (const issue of collected.issues) console.error(formatSourceIssue(issue, project));
-      console.error(`resolve: collecting ${spec.name} to list its images failed; ${lockFilePath(project.dir)} left unchanged`);
-      return 1;
-    }
-    const listed = await projectImages(project.file, undefined);
-    if (listed !== 0) return listed;
-  }
-  try {
-    return await releaseShippedImages(spec, project.file, project.workspaceRoot, syncListed);
-  } catch (err) {
-    console.error(`resolve: ${(err as Error).message}`);
-    return 1;
-  }
-}
-
-/** Digests are read with the credentials project.yaml names for its registries, as sync and bundle read images. */
-function registryPool(project: LockedProject): RegistryPool {
-  const endpoints = endpointsOf(project.spec);
-  const credentials: Record<string, CredentialsSpec> = {};
-  for (const e of endpoints) if (e.credentials) credentials[e.registry] = e.credentials;
-  return registrySettings({}, { insecure: endpoints.filter((e) => e.insecure).map((e) => e.registry), credentials, baseDir: project.dir }).pool;
-}
 
 async function importCommand(values: Record<string, unknown>): Promise<number> {
   const from = values.import as string;
