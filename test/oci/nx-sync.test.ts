@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRegistry, type RunningRegistry } from '../harness/registry';
 import { NxWorkspace } from '../helpers/nx-workspace';
 import { seedImages, type SeededImages } from './support/seed';
-import { fetchManifest, pushImage } from './support/test-images';
+import { buildImage, fetchManifest, pushImage, randomLayer } from './support/test-images';
 
 describe('the sync target', () => {
   let source: RunningRegistry;
@@ -64,6 +64,17 @@ describe('the sync target', () => {
       ['release/multi:v1', 'copied'],
       ['release/single:v1', 'copied'],
     ]);
+  });
+
+  it('copies the digest the lock pins, not where the tag has moved since, until resolve -c update', async () => {
+    const moved = await pushImage({ base: source.url }, 'app/single', 'v1', buildImage({ layers: [randomLayer(2_000)] }));
+    const kept = await workspace.nx(['run', 'oem:sync', '--output-style=static']);
+    expect(kept.exitCode, kept.all).toBe(0);
+    expect((await fetchManifest({ base: target.url }, 'release/single', 'v1'))?.digest).toBe(seeded.single.manifest.digest);
+    expect((await workspace.nx(['run', 'oem:resolve', '-c', 'update', '--output-style=static'])).exitCode).toBe(0);
+    const updated = await workspace.nx(['run', 'oem:sync', '--output-style=static']);
+    expect(updated.exitCode, updated.all).toBe(0);
+    expect((await fetchManifest({ base: target.url }, 'release/single', 'v1'))?.digest).toBe(moved);
   });
 
   it("syncs a plugin's service image, named by the plugin naming rule, from the build registry", async () => {
