@@ -1,8 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { parseReference, planSync, type ImageRef } from '../../oci/src';
-import { isReservedHost } from '../../oci/src/reserved-host';
+import { isReservedHost, parseReference, planSync, type ImageRef } from '../../oci/src';
 import { listedImage, lockFilePath, namedReleaseImage, pinnedDigest, pluginShippedImages, readPinnedLock, releaseImageEntries, releaseImageOrigin } from '../../sources/src';
 import { checkedPath, confinedPath } from '../../files/src';
 import { bundledReleaseImage, PATH_RULES, type Plugin, type Release } from '../../spec/src';
@@ -10,8 +9,6 @@ import type { ImageRequest } from './bundle-images';
 import { shippedAppImages, type ShippedApp, type ShippedAppImage } from './app-images';
 import type { Provenance } from './inventory';
 import type { BundleFileSource, ImagePayload, PayloadFormat } from './make-bundle';
-
-export { isReservedHost };
 
 /** What a bundle is made of, before anything is fetched. */
 export interface BundlePlan {

@@ -1,4 +1,5 @@
 export * from './reference';
+export * from './reserved-host';
 export * from './digest';
 export * from './media-types';
 export * from './manifest';

@@ -1,6 +1,5 @@
 import { join } from 'node:path';
-import { parseReference, planSync, readImageLists, type ImageListEntry, type ImageRef, type Rewrite } from '../../oci/src';
-import { isReservedHost } from '../../oci/src/reserved-host';
+import { isReservedHost, parseReference, planSync, readImageLists, type ImageListEntry, type ImageRef, type Rewrite } from '../../oci/src';
 import type { Plugin, Release } from '../../spec/src';
 
 /** An image a cached target ships: the lock's key, and where `resolve` reads the digest its tag points to. */

@@ -1,7 +1,6 @@
 import { join } from 'node:path';
 import { listAppImages } from '../../../../libs/build/src/projects';
-import { readImageLists, type CredentialsSpec, type RegistryPool } from '../../../../libs/oci/src';
-import { isReservedHost } from '../../../../libs/oci/src/reserved-host';
+import { isReservedHost, readImageLists, type CredentialsSpec, type RegistryPool } from '../../../../libs/oci/src';
 import type { AppImage, ProjectOfKind } from '../../../../libs/spec/src';
 import {
   appShippedImages,

@@ -5,6 +5,7 @@ import { makeDirectory } from '../../../../libs/files/src';
 import {
   CopyScheduler,
   describeTarget,
+  isReservedHost,
   formatReference,
   pinnedJob,
   planSync,
@@ -20,7 +21,6 @@ import {
   type Rewrite,
   type SyncJob,
 } from '../../../../libs/oci/src';
-import { isReservedHost } from '../../../../libs/oci/src/reserved-host';
 import type { Plugin, Release, SyncSpec } from '../../../../libs/spec/src';
 import { UsageError, type Command } from '../command';
 import { positiveInt, registryOptions, registryOptionsHelp, registrySettings } from './copy';
