@@ -7,7 +7,7 @@ export interface ProgressSnapshot {
   elapsedMs: number;
 }
 
-function formatBytes(bytes: number): string {
+export function formatBytes(bytes: number): string {
   const units = ['B', 'KB', 'MB', 'GB', 'TB'];
   let value = bytes;
   let unit = 0;
@@ -18,21 +18,24 @@ function formatBytes(bytes: number): string {
   return `${value.toFixed(unit === 0 ? 0 : 1)} ${units[unit]}`;
 }
 
+/** `12.0 MB copied (3.1 MB/s)`-style rate of `bytes` moved in `elapsedMs`. */
+export function formatRate(bytes: number, elapsedMs: number): string {
+  return `${formatBytes(elapsedMs > 0 ? (bytes * 1000) / elapsedMs : 0)}/s`;
+}
+
 export function formatProgress(p: ProgressSnapshot): string {
-  const rate = p.elapsedMs > 0 ? (p.stats.bytes * 1000) / p.elapsedMs : 0;
-  return `${p.imagesDone}/${p.imagesTotal} images, ${formatBytes(p.stats.bytes)} copied (${formatBytes(rate)}/s), ${p.stats.blobsSkipped} blobs present, ${p.stats.blobsMounted} mounted`;
+  return `${p.imagesDone}/${p.imagesTotal} images, ${formatBytes(p.stats.bytes)} copied (${formatRate(p.stats.bytes, p.elapsedMs)}), ${p.stats.blobsSkipped} blobs present, ${p.stats.blobsMounted} mounted`;
 }
 
 /**
- * Prints progress every `intervalMs`: one rewritten line on a terminal, plain lines otherwise
- * (CI logs, Nx output).
+ * Prints `line()` every `intervalMs`: one rewritten line on a terminal, plain lines otherwise
+ * (CI logs, Nx output). The returned function stops it and prints the final line.
  */
-export function startProgress(stream: NodeJS.WriteStream, snapshot: () => ProgressSnapshot, intervalMs = 2000): () => void {
+export function startProgressLines(stream: NodeJS.WriteStream, line: () => string, intervalMs = 2000): () => void {
   const tty = Boolean(stream.isTTY);
   const print = (final: boolean) => {
-    const line = formatProgress(snapshot());
-    if (tty) stream.write(`\r\x1b[2K${line}${final ? '\n' : ''}`);
-    else stream.write(`${line}\n`);
+    if (tty) stream.write(`\r\x1b[2K${line()}${final ? '\n' : ''}`);
+    else stream.write(`${line()}\n`);
   };
   const timer = setInterval(() => print(false), intervalMs);
   timer.unref();
@@ -40,4 +43,9 @@ export function startProgress(stream: NodeJS.WriteStream, snapshot: () => Progre
     clearInterval(timer);
     print(true);
   };
+}
+
+/** Image-copy progress (`sync`, `bundle`, `bundle push`). */
+export function startProgress(stream: NodeJS.WriteStream, snapshot: () => ProgressSnapshot, intervalMs = 2000): () => void {
+  return startProgressLines(stream, () => formatProgress(snapshot()), intervalMs);
 }
