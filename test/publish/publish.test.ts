@@ -4,6 +4,7 @@ import http from 'node:http';
 import { join } from 'node:path';
 import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatBytes } from '../../libs/oci/src';
 import { resolveObjectStore, s3Client, uploadFile } from '../../libs/publish/src';
 import { startRegistry, type RunningRegistry } from '../harness/registry';
 import { startS3Server, type RunningS3Server } from '../harness/s3-server';
@@ -110,6 +111,57 @@ describe('dockyard publish (s3rver and a registry)', () => {
     const pulled = await dockyard(['bundle', 'pull', `${registry.host}/bundles/demo:v0.1.0`, '--out', out]);
     expect(pulled.exitCode).toBe(0);
     expect((await readFile(join(out, 'compass-plugins-demo-v0.1.0.tar.gz'))).equals(bytes)).toBe(true);
+  });
+
+  it('checks every credential before uploading anything, names each missing one (dry run too), and shows progress', async () => {
+    const creds = { username: 'publisher', password: 'reg-secret' };
+    const authed = await startRegistry({ auth: creds });
+    try {
+      await pushImage({ base: registry.url }, 'release/compass-plugins-strict', 'v0.2.0', buildImage({ layers: [randomLayer(50_000)] }));
+      const ws = join(work, 'ws-strict');
+      const plugin = await projectWorkspace(ws, [
+        {
+          folder: 'plugins/strict',
+          spec: {
+            kind: 'Plugin',
+            name: 'strict',
+            releaseRegistry: registry.host,
+            spec: { version: 'v0.2.0', service: { port: 8092, image: `${registry.host}/release/compass-plugins-strict:v0.2.0` } },
+            publish: {
+              objectStore: [{ url: `s3://${BUCKET}/strict`, endpoint: s3.endpoint, region: 'us-east-1', pathStyle: true, credentials: { accessKeyIdEnv: 'PUB_KEY', secretAccessKeyEnv: 'PUB_SECRET' } }],
+              oci: [{ repository: `${authed.host}/bundles/strict`, credentials: { usernameEnv: 'REG_USER', passwordEnv: 'REG_PASSWORD' } }],
+            },
+          },
+        },
+      ]);
+      expect((await dockyard(['bundle', plugin], { DOCKYARD_STORE: join(work, 'store') })).exitCode).toBe(0);
+      const uploaded = async () => (await client.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: 'strict/' }))).KeyCount ?? 0;
+
+      // The object store's variables are set, the registry's are not: nothing may reach S3 either.
+      const refused = await dockyard(['publish', plugin], env());
+      expect(refused.exitCode).toBe(1);
+      expect(refused.stderr).toContain('publish.oci[0]: credentials for');
+      expect(refused.stderr).toMatch(/REG_USER \(the username\) and REG_PASSWORD \(the password\) are not set/);
+      expect(refused.stderr).toContain('nothing was uploaded');
+      expect(await uploaded()).toBe(0);
+
+      const dry = await dockyard(['publish', plugin, '--dry-run']);
+      expect(dry.exitCode).toBe(0);
+      expect(dry.stdout).toContain('PUB_KEY and PUB_SECRET are not set');
+      expect(dry.stdout).toMatch(/REG_USER \(the username\) and REG_PASSWORD \(the password\) are not set/);
+
+      const published = await dockyard(['publish', plugin], { ...env(), REG_USER: creds.username, REG_PASSWORD: creds.password });
+      expect(published.stderr).toBe('');
+      expect(published.exitCode).toBe(0);
+      expect(await uploaded()).toBe(1);
+      // Not a terminal: plain progress lines, the last one when everything is sent (the bundle to S3 and to the registry).
+      const size = (await readFile(join(ws, 'dist', 'strict', 'bundle', 'compass-plugins-strict-v0.2.0.tar.gz'))).length;
+      const last = published.stdout.split('\n').filter((line) => / sent \(/.test(line)).pop();
+      expect(last).toMatch(new RegExp(`^${formatBytes(size * 2)} of ${formatBytes(size * 2)} sent \\([\\d.]+ [KMG]?B/s\\)$`));
+      expect(published.stdout).not.toContain(creds.password);
+    } finally {
+      await authed.stop();
+    }
   });
 
   it('sends a part corrupted in flight again, and aborts the upload (no object visible) when it keeps arriving corrupt', async () => {

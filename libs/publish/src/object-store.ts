@@ -41,7 +41,7 @@ export function resolveObjectStore(target: ObjectStoreTarget & { pathStyle?: boo
   let credentials: ResolvedObjectStore['credentials'];
   if (target.credentials) {
     const missing = [target.credentials.accessKeyIdEnv, target.credentials.secretAccessKeyEnv].filter((name) => !env[name]);
-    if (missing.length) throw new PublishConfigError(`${where}: environment variable${missing.length > 1 ? 's' : ''} ${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} not set (credentials for ${target.url}); nothing was uploaded`);
+    if (missing.length) throw new PublishConfigError(`${where}: environment variable${missing.length > 1 ? 's' : ''} ${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} not set (credentials for ${target.url}); export ${missing.length > 1 ? 'them' : 'it'}`);
     credentials = { accessKeyId: env[target.credentials.accessKeyIdEnv]!, secretAccessKey: env[target.credentials.secretAccessKeyEnv]! };
   }
   return { location, url: target.url, endpoint, region, pathStyle: target.pathStyle ?? false, credentials };

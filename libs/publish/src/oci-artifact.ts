@@ -40,15 +40,20 @@ export function artifactManifest(layer: Descriptor, name: string, version: strin
   );
 }
 
-/** Pushes `file` as an OCI artifact to `repository:tag`; blobs the registry has are not sent again. */
-export async function pushBundleArtifact(conn: RegistryConnection, repository: string, tag: string, file: string, name: string, version: string): Promise<{ digest: string; uploaded: boolean }> {
+/**
+ * Pushes `file` as an OCI artifact to `repository:tag`; blobs the registry has are not sent again. `onBytes` is told
+ * of the bundle's bytes as they are read for sending.
+ */
+export async function pushBundleArtifact(conn: RegistryConnection, repository: string, tag: string, file: string, name: string, version: string, onBytes?: (count: number) => void): Promise<{ digest: string; uploaded: boolean }> {
   const layer = await fileDescriptor(file);
   const manifest = manifestBlob(artifactManifest(layer, name, version), 'application/vnd.oci.image.manifest.v1+json');
   const { config } = imageBlobs(manifest);
   let uploaded = false;
   if ((await headBlob(conn, repository, config.digest)) === undefined) await uploadBlob(conn, repository, config, new VerifyingStream(config, 'empty config').end(EMPTY_CONFIG.bytes));
   if ((await headBlob(conn, repository, layer.digest)) === undefined) {
-    await uploadBlob(conn, repository, layer, createReadStream(file).pipe(new VerifyingStream(layer, file)));
+    const body = createReadStream(file);
+    if (onBytes) body.on('data', (chunk) => onBytes(chunk.length));
+    await uploadBlob(conn, repository, layer, body.pipe(new VerifyingStream(layer, file)));
     uploaded = true;
   }
   await putManifest(conn, repository, tag, manifest);

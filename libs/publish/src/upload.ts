@@ -19,6 +19,8 @@ export interface UploadOptions {
   parallel?: number;
   /** Uploads of one part before giving up. */
   attempts?: number;
+  /** Told the size of each part (or the one PUT) the server has accepted; nothing for an unchanged object. */
+  onBytes?: (count: number) => void;
 }
 
 export interface UploadResult {
@@ -107,6 +109,7 @@ export async function uploadFile(client: S3Client, bucket: string, key: string, 
       const put = await client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: bytes, ContentLength: size, ContentMD5: sums.md5.toString('base64'), ChecksumSHA256: sums.sha256.toString('base64'), Metadata: metadata }));
       checkEtag(put.ETag, sums.md5, `s3://${bucket}/${key}`);
     }, () => partRetries++);
+    options.onBytes?.(size);
     return { status: 'uploaded', key, size, sha256, parts: 1, partRetries };
   }
 
@@ -130,6 +133,7 @@ export async function uploadFile(client: S3Client, bucket: string, key: string, 
           checkEtag(answer.ETag, sums.md5, what);
           return answer.ETag!;
         }, () => partRetries++);
+        options.onBytes?.(bytes.length);
         parts[index] = { PartNumber: index + 1, ETag: etag, ChecksumSHA256: sums.sha256.toString('base64') };
       }
     };

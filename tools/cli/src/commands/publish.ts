@@ -1,7 +1,7 @@
-import { access } from 'node:fs/promises';
+import { access, stat } from 'node:fs/promises';
 import { basename, relative, resolve } from 'node:path';
 import type { ResolvedObjectStore } from '../../../../libs/publish/src';
-import type { CredentialsSpec } from '../../../../libs/oci/src';
+import { formatBytes, formatRate, startProgressLines, type CredentialsSpec } from '../../../../libs/oci/src';
 import type { Plugin, Release } from '../../../../libs/spec/src';
 import { UsageError, type Command } from '../command';
 import { positiveInt, registryOptions, registryOptionsHelp, registrySettings } from './copy';
@@ -22,6 +22,12 @@ completed or aborted, never left half visible.
   --parallel N    parts in flight (default 4)
 ${registryOptionsHelp}`;
 
+/** `12.0 MB of 54.0 MB sent (3.1 MB/s)`: what the destinations have accepted of the bundle, all together. */
+function uploadProgress(total: number, sent: { bytes: number }): () => string {
+  const started = Date.now();
+  return () => `${formatBytes(sent.bytes)} of ${formatBytes(total)} sent (${formatRate(sent.bytes, Date.now() - started)})`;
+}
+
 export const publishCommand: Command = {
   name: 'publish',
   usage,
@@ -40,7 +46,7 @@ export const publishCommand: Command = {
     if (spec.kind === 'ContainerImage') return (await import('./container-publish.ts')).containerPublishCommand(project.file, values);
     // Loaded only for bundles: the S3 SDK alone is most of a container re-publish's start-up.
     const { bundleOutput } = await import('../../../../libs/bundle/src/index.ts');
-    const { objectKey, pushBundleArtifact, resolveObjectStore, s3Client, uploadFile } = await import('../../../../libs/publish/src/index.ts');
+    const { objectKey, pushBundleArtifact, resolvePublishTargets, s3Client, uploadFile } = await import('../../../../libs/publish/src/index.ts');
     if (spec.kind !== 'Release' && spec.kind !== 'Plugin') throw new UsageError(`${project.file}: a ${spec.kind} has nothing to publish`);
     const typed = spec as Release | Plugin;
     const bundle = bundleOutput(findWorkspaceRoot(project.dir), typed);
@@ -48,17 +54,13 @@ export const publishCommand: Command = {
     const dryRun = Boolean(values['dry-run']);
     try {
       if (!dryRun && !(await access(bundle).then(() => true, () => false))) throw new Error(`${relative(process.cwd(), bundle)} is missing: run the bundle target first (nx run ${typed.name}:bundle)`);
-      const stores: ResolvedObjectStore[] = [];
-      for (const [i, target] of (typed.publish?.objectStore ?? []).entries()) {
-        const where = `${project.file}:publish.objectStore[${i}]`;
-        try {
-          stores.push(resolveObjectStore(target, process.env, where));
-        } catch (err) {
-          if (!dryRun) throw err;
-          console.log(`warning: ${(err as Error).message}`);
-          stores.push(resolveObjectStore({ ...target, credentials: undefined }, {}, where));
-        }
+      const { stores, problems } = await resolvePublishTargets(typed.publish, process.env, project.file, project.dir);
+      if (problems.length && !dryRun) {
+        for (const problem of problems) console.error(`dockyard publish: ${problem}`);
+        console.error('dockyard publish: nothing was uploaded; set what is missing above and run again');
+        return 1;
       }
+      for (const problem of problems) console.log(`warning: ${problem}`);
       const keyFor = (store: ResolvedObjectStore) => (typed.kind === 'Plugin' ? objectKey(store.location, `compass-plugins-${typed.name}`, basename(bundle)) : objectKey(store.location, basename(bundle)));
       const ociTargets = typed.publish?.oci ?? [];
       if (dryRun) {
@@ -68,21 +70,28 @@ export const publishCommand: Command = {
         return 0;
       }
       const partSize = (positiveInt(values['part-size'], 'part-size') ?? 16) << 20;
-      for (const store of stores) {
-        const result = await uploadFile(s3Client(store), store.location.bucket, keyFor(store), bundle, { partSize, parallel: positiveInt(values.parallel, 'parallel') });
-        const url = `${store.location.scheme}://${store.location.bucket}/${result.key}`;
-        console.log(result.status === 'unchanged' ? `unchanged ${url} (same size and sha256 ${result.sha256})` : `uploaded ${url} (${result.size} bytes in ${result.parts} part(s)${result.partRetries ? `, ${result.partRetries} resent after a mismatch` : ''}, sha256 ${result.sha256})`);
-      }
-      if (ociTargets.length) {
-        const credentials: Record<string, CredentialsSpec> = {};
-        for (const t of ociTargets) if (t.credentials) credentials[t.repository.split('/')[0]!] = t.credentials;
-        const settings = registrySettings(values, { insecure: ociTargets.filter((t) => t.insecure).map((t) => t.repository.split('/')[0]!), credentials, baseDir: project.dir });
-        for (const target of ociTargets) {
-          const host = target.repository.split('/')[0]!;
-          const repository = target.repository.slice(host.length + 1);
-          const pushed = await pushBundleArtifact(await settings.pool.connect(host), repository, version, bundle, typed.name, version);
-          console.log(`pushed ${target.repository}:${version}@${pushed.digest}${pushed.uploaded ? '' : ' (bundle blob already there)'}`);
+      const sent = { bytes: 0 };
+      const onBytes = (count: number) => (sent.bytes += count);
+      const stopProgress = startProgressLines(process.stdout, uploadProgress((await stat(bundle)).size * (stores.length + ociTargets.length), sent));
+      try {
+        for (const store of stores) {
+          const result = await uploadFile(s3Client(store), store.location.bucket, keyFor(store), bundle, { partSize, parallel: positiveInt(values.parallel, 'parallel'), onBytes });
+          const url = `${store.location.scheme}://${store.location.bucket}/${result.key}`;
+          console.log(result.status === 'unchanged' ? `unchanged ${url} (same size and sha256 ${result.sha256})` : `uploaded ${url} (${result.size} bytes in ${result.parts} part(s)${result.partRetries ? `, ${result.partRetries} resent after a mismatch` : ''}, sha256 ${result.sha256})`);
         }
+        if (ociTargets.length) {
+          const credentials: Record<string, CredentialsSpec> = {};
+          for (const t of ociTargets) if (t.credentials) credentials[t.repository.split('/')[0]!] = t.credentials;
+          const settings = registrySettings(values, { insecure: ociTargets.filter((t) => t.insecure).map((t) => t.repository.split('/')[0]!), credentials, baseDir: project.dir });
+          for (const target of ociTargets) {
+            const host = target.repository.split('/')[0]!;
+            const repository = target.repository.slice(host.length + 1);
+            const pushed = await pushBundleArtifact(await settings.pool.connect(host), repository, version, bundle, typed.name, version, onBytes);
+            console.log(`pushed ${target.repository}:${version}@${pushed.digest}${pushed.uploaded ? '' : ' (bundle blob already there)'}`);
+          }
+        }
+      } finally {
+        stopProgress();
       }
       return 0;
     } catch (err) {
