@@ -1,5 +1,5 @@
-import { mkdir, readFile, writeFile, chmod } from 'node:fs/promises';
-import { join } from 'node:path';
+import { chmod, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { execa } from 'execa';
 import { create as createTar } from 'tar';
@@ -173,9 +173,16 @@ describe('AppImage build (sealos cluster image)', () => {
     expect(await carried()).toEqual(ARCHES.map((arch) => moved[arch]));
   });
 
-    it('fails with the tail of init.log when init.sh fails', async () => {
+  it('fails with the tail of init.log when init.sh fails, and keeps the previous good build', async () => {
+    const dist = join(workspace, 'dist', 'demo');
+    const before = await readFile(join(dist, '1.0.0', 'build.json'), 'utf8');
     const broken = await dockyard(['build', '--project', 'apps/demo'], { ...env, APP_MIRROR: `${env.APP_MIRROR}/missing` }, workspace);
     expect(broken.exitCode).toBe(1);
-    expect(broken.stderr).toMatch(/init\.sh amd64 demo 1\.0\.0 exited with 22; the last lines of .*amd64\/init\.log:\n {2}\| curl: \(22\)/);
+    const named = /init\.sh amd64 demo 1\.0\.0 exited with 22; the last lines of (.*amd64\/init\.log):\n {2}\| curl: \(22\)/.exec(broken.stderr);
+    expect(named, broken.stderr).not.toBeNull();
+    expect(await readFile(resolve(workspace, named![1]!), 'utf8')).toContain('curl: (22)');
+    expect(await readFile(join(dist, '1.0.0', 'build.json'), 'utf8')).toBe(before);
+    expect(await readFile(join(dist, '1.0.0', 'index.json'), 'utf8')).toContain('1.0.0-arm64');
+    expect((await readdir(dist)).filter((name) => name.includes('.tmp-'))).toEqual([]);
   });
 });

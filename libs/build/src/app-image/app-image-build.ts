@@ -1,8 +1,8 @@
-import { cp, mkdtemp, rm, stat } from 'node:fs/promises';
+import { cp, mkdtemp, readdir, rename, rm, rmdir, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { basename, join, relative } from 'node:path';
+import { basename, dirname, join, relative } from 'node:path';
 import type { AppImage, Arch } from '../../../spec/src';
-import { writeFileAtomic } from '../../../files/src';
+import { replaceDirectory, writeFileAtomic } from '../../../files/src';
 import { baseImageOpener, urlDownloader } from '../base-images';
 import { buildImages } from '../build';
 import { buildIndex, CopyScheduler, openTarget, parseLocation, writeImages, type ContentStore, type Image, type ImageIndex, type LocationContext } from '../oci';
@@ -115,7 +115,8 @@ async function buildArch(request: AppImageRequest, pin: ImagePin, version: AppVe
  * Builds every version of a sealos-style app: per arch a scratch copy of the version folder, init.sh, the
  * discovered images (that arch only, read by the digests `pin` names) in `registry/`, the Kubefile built
  * daemonless; then the index. Each version's images land in an OCI layout at `dist/<name>/<version>/` with a
- * `build.json` naming their digests.
+ * `build.json` naming their digests, swapped in only when the whole version built: a failure keeps the previous
+ * output, and init.sh's logs stay in `dist/<name>/logs/<version>/`.
  */
 export async function buildAppImage(request: AppImageRequest, pin: ImagePin): Promise<BuiltVersion[]> {
   const { spec } = request;
@@ -123,21 +124,29 @@ export async function buildAppImage(request: AppImageRequest, pin: ImagePin): Pr
   const built: BuiltVersion[] = [];
   for (const version of await appVersions(spec, request.projectDir)) {
     const dir = join(request.distDir, version.version);
-    await rm(dir, { recursive: true, force: true });
+    // Outside the folder being replaced, so that a failed init.sh's log is still where its error says.
+    const logDir = join(request.distDir, 'logs', version.version);
+    await rm(logDir, { recursive: true, force: true });
     const arches: (BuiltArch & { image: Image })[] = [];
-    for (const arch of version.arches) {
-      const { image, images } = await buildArch(request, pin, version, arch, epoch, dir);
-      arches.push({ arch, tag: `${spec.repository}:${version.version}-${arch}`, digest: image.manifest.digest, images, image });
-    }
-    const index: ImageIndex = await buildIndex(arches.map((a) => a.image));
-    const layout = parseLocation(`oci:${dir}`);
-    const items = [
-      ...arches.map((a) => ({ model: a.image, target: { ...openTarget(layout, request.context), at: { tag: `${version.version}-${a.arch}` } } })),
-      { model: index, target: { ...openTarget(layout, request.context), at: { tag: version.version } } },
-    ];
-    await writeImages(request.scheduler, items);
-    const record: AppImageRecord = { repository: spec.repository, version: version.version, digest: index.manifest.digest, arches: arches.map(({ arch, digest, images }) => ({ arch, digest, images })) };
-    await writeFileAtomic(join(dir, BUILD_RECORD), JSON.stringify(record, null, 2) + '\n');
+    const index = await replaceDirectory(dir, async (temp) => {
+      for (const arch of version.arches) {
+        const { image, images } = await buildArch(request, pin, version, arch, epoch, logDir);
+        arches.push({ arch, tag: `${spec.repository}:${version.version}-${arch}`, digest: image.manifest.digest, images, image });
+      }
+      const index: ImageIndex = await buildIndex(arches.map((a) => a.image));
+      const layout = parseLocation(`oci:${temp}`);
+      const items = [
+        ...arches.map((a) => ({ model: a.image, target: { ...openTarget(layout, request.context), at: { tag: `${version.version}-${a.arch}` } } })),
+        { model: index, target: { ...openTarget(layout, request.context), at: { tag: version.version } } },
+      ];
+      await writeImages(request.scheduler, items);
+      const record: AppImageRecord = { repository: spec.repository, version: version.version, digest: index.manifest.digest, arches: arches.map(({ arch, digest, images }) => ({ arch, digest, images })) };
+      await writeFileAtomic(join(temp, BUILD_RECORD), JSON.stringify(record, null, 2) + '\n');
+      for (const arch of await readdir(logDir).catch(() => [])) await rename(join(logDir, arch), join(temp, arch));
+      return index;
+    });
+    await rm(logDir, { recursive: true, force: true });
+    await rmdir(dirname(logDir)).catch(() => undefined);
     built.push({ version: version.version, folder: version.folder, tag: `${spec.repository}:${version.version}`, digest: index.manifest.digest, arches: arches.map(({ image: _image, ...rest }) => rest), layout: dir });
   }
   return built;
