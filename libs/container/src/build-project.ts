@@ -3,7 +3,7 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import { dirname, join, resolve } from 'node:path';
 import type Dockerode from 'dockerode';
-import { writeFileAtomic } from '../../files/src';
+import { replaceDirectory, writeFileAtomic } from '../../files/src';
 import {
   buildIndex,
   ContentStore,
@@ -24,6 +24,7 @@ import { appImageTags, entryContextDir, readMeta } from './app-meta';
 import { openBaseRootfs } from './base-archive';
 import { contextEntries } from './context-files';
 import { DEFAULT_BASE_DOCKERFILE, dockerfileFacts, rootfsContextName } from './dockerfile';
+import { answeringEngine } from './docker-engine';
 import { assertCanRun, engineBuild } from './engine-build';
 import { BUILD_SUMMARY, type BuildResult, type BuiltImage } from './build-result';
 import { prepareBases, type PreparedBase } from './prepare';
@@ -99,7 +100,7 @@ async function appPlans(project: ContainerProject): Promise<ImagePlan[]> {
  * Builds every image of a ContainerImage project for each of its arches and joins each into one multi-arch index,
  * written with all its tags to dist/<name>/build/oci. Base images start from the prepared openEuler rootfs; a
  * Dockerfile with RUN is built by the Docker engine (foreign arches under qemu), one image per arch, exported and
- * joined by the OCI engine.
+ * joined by the OCI engine. The output is swapped in only when everything built, so a failure keeps the previous one.
  */
 export async function buildContainerImageProject(project: ContainerProject, options: BuildOptions = {}): Promise<BuildResult> {
   const { spec } = project;
@@ -110,29 +111,30 @@ export async function buildContainerImageProject(project: ContainerProject, opti
   const runs = new Map(plans.map((plan) => [plan, dockerfileFacts(plan.dockerfile.text, plan.dockerfile.path).runs]));
   for (const plan of plans) if (runs.get(plan)) for (const { arch } of plan.arches) await assertCanRun(arch);
 
+  const docker = [...runs.values()].some(Boolean) ? await answeringEngine(options.docker) : undefined;
   const dir = outputDir(project, 'build');
   const layout = join(dir, 'oci');
-  const work = join(dir, 'engine');
-  await rm(dir, { recursive: true, force: true });
   const context = locationContext(new RegistryPool());
   const scheduler = new CopyScheduler();
-  const docker = [...runs.values()].some(Boolean) ? (options.docker ?? new (await import('dockerode')).default()) : undefined;
-  const images: BuiltImage[] = [];
-  for (const plan of plans) {
-    const perArch: Image[] = runs.get(plan)
-      ? await engineImages(plan, spec.name, docker!, work, context, log)
-      : await daemonlessImages(plan, join(work, 'context', plan.tags[0]!), store, context, log);
-    const index = await buildIndex(perArch);
-    await writeImages(
-      scheduler,
-      plan.tags.map((tag) => ({ model: index, target: openTarget(parseLocation(`oci:${layout}:${tag}`), context) })),
-    );
-    images.push({ name: plan.name, tags: plan.tags, digest: index.manifest.digest, platforms: perArch.map((image, i) => ({ arch: plan.arches[i]!.arch, digest: image.manifest.digest })) });
-  }
-  await rm(work, { recursive: true, force: true });
-  const result: BuildResult = { layout, images, bases };
-  await writeFileAtomic(join(dir, BUILD_SUMMARY), `${JSON.stringify(result, null, 2)}\n`);
-  return result;
+  return replaceDirectory(dir, async (temp) => {
+    const work = join(temp, 'engine');
+    const images: BuiltImage[] = [];
+    for (const plan of plans) {
+      const perArch: Image[] = runs.get(plan)
+        ? await engineImages(plan, spec.name, docker!, work, context, log)
+        : await daemonlessImages(plan, join(work, 'context', plan.tags[0]!), store, context, log);
+      const index = await buildIndex(perArch);
+      await writeImages(
+        scheduler,
+        plan.tags.map((tag) => ({ model: index, target: openTarget(parseLocation(`oci:${join(temp, 'oci')}:${tag}`), context) })),
+      );
+      images.push({ name: plan.name, tags: plan.tags, digest: index.manifest.digest, platforms: perArch.map((image, i) => ({ arch: plan.arches[i]!.arch, digest: image.manifest.digest })) });
+    }
+    await rm(work, { recursive: true, force: true });
+    const result: BuildResult = { layout, images, bases };
+    await writeFileAtomic(join(temp, BUILD_SUMMARY), `${JSON.stringify(result, null, 2)}\n`);
+    return result;
+  });
 }
 
 /**

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdir, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type Dockerode from 'dockerode';
+import { answeringEngine } from './docker-engine';
 import { writeFileAtomic } from '../../files/src';
 import { CopyScheduler, locationContext, openSource, openTarget, parseLocation, readImage, RegistryPool, writeImages } from '../../oci/src';
 import type { Arch } from '../../spec/src';
@@ -80,7 +81,7 @@ async function timed(suite: string, name: string, check: () => Promise<string | 
 export async function checkContainerImageProject(project: ContainerProject, options: CheckOptions = {}): Promise<CheckResult> {
   const { spec } = project;
   const build = await readBuildResult(project);
-  const docker = options.docker ?? new (await import('dockerode')).default();
+  const docker = await answeringEngine(options.docker);
   const log = options.log ?? (() => undefined);
   const dir = outputDir(project, 'check');
   const work = join(dir, 'load');

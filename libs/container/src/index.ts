@@ -8,6 +8,7 @@ export * from './tags';
 export * from './app-meta';
 export * from './dockerfile';
 export * from './context-files';
+export * from './docker-engine';
 export * from './engine-build';
 export * from './project';
 export * from './build-result';
