@@ -4,7 +4,7 @@ import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, posix } from 'node:path';
 import { PassThrough, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { checkedPath, tempPathFor } from '../../files/src';
+import { checkedPath, forgetTemp, tempPathFor, trackTemp } from '../../files/src';
 import { PATH_RULES } from '../../spec/src';
 import { compressionOf, compressor, planTar, sortTarEntries, tarStream, type TarEntry } from '../../oci/src';
 import { INVENTORY_FILE } from './inventory';
@@ -53,6 +53,8 @@ async function freshWorkDir(outputDir: string): Promise<string> {
   }
   const dir = join(outputDir, `.work-${process.pid}`);
   await mkdir(dir, { recursive: true });
+  // Removed on SIGINT/SIGTERM like the archive's temp file: an interrupted bundle leaves neither.
+  trackTemp(dir);
   return dir;
 }
 
@@ -167,5 +169,6 @@ export async function writeBundle(layout: BundleLayout): Promise<WrittenBundle> 
   } finally {
     await Promise.all(workers.map((w) => w.dispose()));
     await rm(workDir, { recursive: true, force: true });
+    forgetTemp(workDir);
   }
 }

@@ -3,4 +3,5 @@ export { checkedPath, confinedPath, fieldPath, PathEscapeError, pathProblem, typ
 export { replaceDirectory } from './replace-directory';
 export { parseLineList, type ListLine } from './line-list';
 export { makeDirectory } from './make-directory';
+export { onStopSignal } from './stop-signals';
 export { forgetTemp, sweepStaleTemps, trackTemp } from './temp-files';

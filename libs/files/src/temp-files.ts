@@ -1,5 +1,6 @@
 import { readdirSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { onStopSignal } from './stop-signals';
 
 /**
  * Temp files of this process that exist right now (`tempPathFor` names them): removed when the process
@@ -7,25 +8,21 @@ import { basename, dirname, join } from 'node:path';
  */
 const live = new Set<string>();
 const swept = new Set<string>();
-const STOP_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
+let cleanupRegistered = false;
 
 /** `<name>.tmp-<pid>-<8 hex>`: the pid says whose it is. */
 const TEMP_NAME = /\.tmp-(\d+)-[0-9a-f]{8}$/;
 
-function removeLiveTemps(signal: NodeJS.Signals): void {
+function removeLiveTemps(): void {
   for (const path of live) rmSync(path, { recursive: true, force: true });
   live.clear();
-  for (const name of STOP_SIGNALS) process.removeListener(name, removeLiveTemps);
-  // With no listener left the signal's default action applies: the process ends as killed by it. Other
-  // listeners (a test harness, Nx) already saw this signal and decide for themselves.
-  if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+  cleanupRegistered = false;
 }
 
 /** Registers a temp path for removal on SIGINT/SIGTERM. */
 export function trackTemp(path: string): void {
-  if (!process.listeners('SIGTERM').includes(removeLiveTemps)) {
-    for (const name of STOP_SIGNALS) process.on(name, removeLiveTemps);
-  }
+  if (!cleanupRegistered) onStopSignal(removeLiveTemps);
+  cleanupRegistered = true;
   live.add(path);
 }
 

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { onStopSignal } from '../../../libs/files/src';
 import { verbs } from './commands';
 import { parseCommandArgs, UsageError } from './command';
 
@@ -46,7 +47,13 @@ export async function main(argv: string[]): Promise<number> {
       console.log(command.usage);
       return 0;
     }
-    return await command.run(args);
+    // Cleanup of temps happens in libs/files' own listener; this one says why the run stopped.
+    const stopReport = onStopSignal((signal) => console.error(`dockyard ${verb}: interrupted (${signal}); what it was writing was removed`));
+    try {
+      return await command.run(args);
+    } finally {
+      stopReport();
+    }
   } catch (err) {
     if (err instanceof UsageError) {
       console.error(`dockyard ${verb}: ${err.message}`);
