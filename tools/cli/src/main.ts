@@ -48,7 +48,7 @@ export async function main(argv: string[]): Promise<number> {
       return 0;
     }
     // Cleanup of temps happens in libs/files' own listener; this one says why the run stopped.
-    const stopReport = onStopSignal((signal) => console.error(`dockyard ${verb}: interrupted (${signal}); what it was writing was removed`));
+    const stopReport = onStopSignal((signal) => console.error(`dockyard ${verb}: interrupted (${signal})`));
     try {
       return await command.run(args);
     } finally {
