@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { Parser, type ReadEntry } from 'tar';
-import { compressionOf, decompressed, unsafeMemberReason } from '../../oci/src';
+import { archiveReadError, compressionOf, decompressed, unsafeMemberReason } from '../../oci/src';
 
 /** PAX and GNU long-name records larger than this are refused: no real path or link needs 64 KiB. */
 export const MAX_HEADER_BYTES = 64 << 10;
@@ -74,8 +74,13 @@ export async function forEachEntry(input: Readable, where: string, onEntry: (ent
 }
 
 /** Reads a bundle file in place: decompressed as its name says, never extracted. */
-export function forEachBundleEntry(file: string, onEntry: (entry: ArchiveEntry) => Promise<void> | void): Promise<void> {
-  return forEachEntry(decompressed(createReadStream(file), compressionOf(file)), file, onEntry);
+export async function forEachBundleEntry(file: string, onEntry: (entry: ArchiveEntry) => Promise<void> | void): Promise<void> {
+  const compression = compressionOf(file);
+  try {
+    await forEachEntry(decompressed(createReadStream(file), compression), file, onEntry);
+  } catch (err) {
+    throw archiveReadError(file, err);
+  }
 }
 
 /** The entries of a tar nested in a bundle (the image payload), decompressed as its own name says. */

@@ -6,6 +6,7 @@ import { buffer } from 'node:stream/consumers';
 import { pipeline } from 'node:stream/promises';
 import { tempPathFor } from '../../../files/src';
 import { compressionOf, decompressed } from './compression';
+import { archiveReadError } from './damaged-archive';
 import type { ArchiveLayout } from './tar-image-store';
 import { indexTar, unsafeMemberReason, type TarMember } from './tar-reader';
 
@@ -61,6 +62,8 @@ export class BundleArchive {
   constructor(readonly file: string) {}
 
   private fail(err: unknown): never {
+    const problem = archiveReadError(this.file, err);
+    if (problem !== err) throw problem;
     throw new Error(`${this.file}: ${(err as Error).message.replace(`${this.file}: `, '')}`);
   }
 

@@ -25,6 +25,7 @@ import {
 import { PathEscapeError, writeFileAtomic } from '../../../../libs/files/src';
 import { ContentStore, CopyScheduler, parseReference, startProgress, type CredentialsSpec } from '../../../../libs/oci/src';
 import type { LoadedProject, ProjectSpec, RegistryEndpoint } from '../../../../libs/spec/src';
+import { namedFolder } from '../named-folder';
 import { UsageError, type Command, type ParsedArgs } from '../command';
 import { registryOptions, registryOptionsHelp, registrySettings } from './copy';
 
@@ -163,7 +164,7 @@ async function make(values: ParsedArgs['values'], path: string): Promise<number>
   const endpoints = endpointsOf(spec);
   for (const e of endpoints) if (e.credentials) credentials[e.registry] = e.credentials;
   const settings = registrySettings(values, { insecure: endpoints.filter((e) => e.insecure).map((e) => e.registry), credentials, baseDir: project.dir });
-  const store = values.store ? new ContentStore(resolve(values.store as string)) : ContentStore.default();
+  const store = values.store ? new ContentStore(await namedFolder('store', resolve(values.store as string))) : ContentStore.default();
   const inventoryFile = besideInventory(plan.output, since !== undefined);
   const previous: Inventory | undefined = since ?? ((await exists(inventoryFile)) ? await readInventory(inventoryFile).catch(() => undefined) : undefined);
   if (settings.platforms) for (const payload of plan.payloads) payload.platforms = settings.platforms;
@@ -237,7 +238,7 @@ async function pull(values: ParsedArgs['values'], ref: string): Promise<number> 
   const settings = registrySettings(values);
   // Loaded here: libs/publish pulls in the AWS SDK, a second of start-up every other bundle verb would pay.
   const { pullBundleArtifact } = await import('../../../../libs/publish/src/index.ts');
-  const pulled = await pullBundleArtifact(await settings.pool.connect(parsed.registry), parsed.repository, parsed.digest ?? parsed.tag ?? 'latest', resolve((values.out as string | undefined) ?? '.'));
+  const pulled = await pullBundleArtifact(await settings.pool.connect(parsed.registry), parsed.repository, parsed.digest ?? parsed.tag ?? 'latest', values.out ? await namedFolder('out', resolve(values.out as string)) : resolve('.'));
   console.log(`pulled ${relative(process.cwd(), pulled.file) || pulled.file} from ${ref} (${pulled.digest})`);
   return 0;
 }

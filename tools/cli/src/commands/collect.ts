@@ -2,6 +2,7 @@ import { join, relative, resolve } from 'node:path';
 import { collectComponents, readLockFile, SourceError } from '../../../../libs/sources/src';
 import { formatSourceIssue } from '../../../../libs/sources/src';
 import { UsageError, type Command } from '../command';
+import { namedFolder } from '../named-folder';
 import { releaseProjectOrReport } from '../release-project-arg';
 
 const usage = `Usage: dockyard collect [PROJECT] [--out DIR]
@@ -31,7 +32,7 @@ export const collectCommand: Command = {
       console.error(`${e.message}${e.hint ? ` (${e.hint})` : ''}`);
       return 1;
     }
-    const outDir = resolve((values.out as string | undefined) ?? join(project.workspaceRoot, 'dist', project.spec.name, 'collect'));
+    const outDir = values.out ? await namedFolder('out', resolve(values.out as string)) : join(project.workspaceRoot, 'dist', project.spec.name, 'collect');
     const { files, issues } = await collectComponents({
       project: project.spec.name,
       dir: project.dir,

@@ -1,0 +1,26 @@
+import { CompressionError } from './compression';
+import { TarFormatError } from './tar-reader';
+
+/** zlib's codes for compressed data that is corrupt (Z_DATA_ERROR) or cut short (Z_BUF_ERROR). */
+const ZLIB_DAMAGE = new Set(['Z_DATA_ERROR', 'Z_BUF_ERROR']);
+
+/** The archive file could not be read as one: it is missing, not a file, or its bytes are damaged. */
+export class ArchiveReadError extends Error {}
+
+/**
+ * `err`, met while reading the archive `file`, as an error that names the file and says what to do when the cause is
+ * the file itself (missing, a folder, unreadable, a damaged compression stream or tar); anything else is returned
+ * as it was.
+ */
+export function archiveReadError(file: string, err: unknown): unknown {
+  const { code, message } = err as NodeJS.ErrnoException;
+  if (code === 'ENOENT') return new ArchiveReadError(`${file}: no such file; name a bundle file (dockyard bundle writes them in dist/<project>/bundle/)`);
+  if (code === 'EISDIR') return new ArchiveReadError(`${file} is a folder; name the bundle file in it`);
+  if (code === 'EACCES') return new ArchiveReadError(`${file}: permission denied; make it readable, or copy it somewhere you can read it`);
+  // A CompressionError is also what a bundle name without a known ending gets; only zstd's own failure is damage.
+  const zstdFailed = err instanceof CompressionError && message.startsWith('zstd exited');
+  const damaged = (code !== undefined && ZLIB_DAMAGE.has(code)) || code?.startsWith('TAR_') || zstdFailed || err instanceof TarFormatError;
+  if (!damaged) return err;
+  const detail = message.replace(`${file}: `, '');
+  return new ArchiveReadError(`${file} is damaged (${detail}): it is cut short or corrupt; copy or download it again, and compare its sha256 with the one published beside it`);
+}
