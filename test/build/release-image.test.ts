@@ -66,6 +66,37 @@ describe('Release image (build: section)', () => {
     expect(rebuilt.layers[0]!.digest).toBe(base.layers[0]!.digest);
   });
 
+  it('keeps the last good build in dist/ when the push fails', async () => {
+    const target = await startRegistry();
+    let stopped = false;
+    try {
+      await pushImage({ base: registry.url }, 'tools/base', '2', buildImage({ layers: [randomLayer(10_000)], cmd: ['sh'] }));
+      const ws = join(work, 'ws-push-fails');
+      await files(ws, {
+        'nx.json': '{}\n',
+        'releases/oem/project.yaml': `kind: Release\nname: oem\nversion: v2.7.1\nbuild:\n  image: ${target.host}/release/oem-release:{version}\n  from: ${registry.host}/tools/base:2\n  files:\n    - { from: install.sh, to: /release/install.sh }\n`,
+        'releases/oem/install.sh': '#!/bin/sh\necho install\n',
+      });
+      const store = { DOCKYARD_STORE: join(work, 'store-push-fails') };
+      expect((await dockyard(['resolve', 'releases/oem'], {}, ws)).exitCode).toBe(0);
+      const good = await dockyard(['build', '--project', 'releases/oem'], store, ws);
+      expect(good.exitCode, good.stderr).toBe(0);
+      const record = join(ws, 'dist', 'oem', 'release-image', 'release-image.json');
+      const before = await readFile(record, 'utf8');
+
+      // A changed file, so there is something new to push, and a build registry that is gone.
+      await files(ws, { 'releases/oem/install.sh': '#!/bin/sh\necho install v2\n' });
+      await target.stop();
+      stopped = true;
+      const failed = await dockyard(['build', '--project', 'releases/oem'], store, ws);
+      expect(failed.exitCode).toBe(1);
+      expect(await readFile(record, 'utf8')).toBe(before);
+      expect(await readFile(join(ws, 'dist', 'oem', 'release-image', 'index.json'), 'utf8')).toContain(JSON.parse(before).digest);
+    } finally {
+      if (!stopped) await target.stop();
+    }
+  });
+
   it('is what the bundle carries as image/release.tar.gz when the bundle names no other release image', async () => {
     const ws = join(work, 'ws');
     const bundled = await dockyard(['bundle', 'releases/oem'], { DOCKYARD_STORE: join(work, 'store'), SOURCE_DATE_EPOCH: '0' }, ws);

@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, posix, relative } from 'node:path';
 import { builtReleaseImage, type Release } from '../../spec/src';
-import { writeFileAtomic } from '../../files/src';
+import { replaceDirectory, writeFileAtomic } from '../../files/src';
 import { baseImageOpener, urlDownloader } from './base-images';
 import { buildImages, type BuildResult } from './build';
 import { parsePlatform, type ContentStore, type CopyScheduler, type LocationContext } from './oci';
@@ -67,10 +67,12 @@ export async function buildReleaseImage(request: ReleaseImageRequest): Promise<{
       download: urlDownloader(request.store),
     });
     const layout = join(request.workspaceRoot, 'dist', spec.name, 'release-image');
-    await rm(layout, { recursive: true, force: true });
-    const targets = [`oci:${layout}:${reference}`, ...(request.dryRun ? [] : [`docker://${reference}`])];
-    await writeBuild(request.scheduler, request.context, result.top, targets);
-    await writeFileAtomic(join(layout, 'release-image.json'), JSON.stringify({ image: reference, digest: result.top.manifest.digest }, null, 2) + '\n');
+    // Swapped in once the push succeeded too: a failed run keeps the last good layout and its record.
+    await replaceDirectory(layout, async (temp) => {
+      const targets = [`oci:${temp}:${reference}`, ...(request.dryRun ? [] : [`docker://${reference}`])];
+      await writeBuild(request.scheduler, request.context, result.top, targets);
+      await writeFileAtomic(join(temp, 'release-image.json'), JSON.stringify({ image: reference, digest: result.top.manifest.digest }, null, 2) + '\n');
+    });
     return { reference, result, layout, pushed: !request.dryRun };
   } finally {
     await rm(scratch, { recursive: true, force: true });
