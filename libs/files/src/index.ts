@@ -1,6 +1,6 @@
 export { streamToFileAtomic, tempPathFor, writeFileAtomic } from './atomic-write';
 export { checkedPath, confinedPath, fieldPath, PathEscapeError, pathProblem, type PathRule } from './confined-path';
-export { replaceDirectory } from './replace-directory';
+export { replaceDirectory, swapDirectory } from './replace-directory';
 export { parseLineList, type ListLine } from './line-list';
 export { makeDirectory } from './make-directory';
 export { onStopSignal } from './stop-signals';

@@ -4,8 +4,8 @@ import { tempPathFor } from './atomic-write';
 import { makeDirectory } from './make-directory';
 import { forgetTemp } from './temp-files';
 
-/** Moves `temp` to `dir`, putting back the previous `dir` if that fails. */
-async function swapIn(temp: string, dir: string): Promise<void> {
+/** Moves `temp` to `dir` in place of what was there, putting back the previous `dir` if that fails. */
+export async function swapDirectory(temp: string, dir: string): Promise<void> {
   // Not removed on SIGINT like other temps: for the moment between the two renames it is the only good copy. A run
   // killed there leaves it to the stale-temp sweep.
   const old = tempPathFor(dir);
@@ -37,7 +37,7 @@ export async function replaceDirectory<T>(dir: string, fill: (temp: string) => P
   try {
     await makeDirectory(temp);
     const result = await fill(temp);
-    await swapIn(temp, dir);
+    await swapDirectory(temp, dir);
     return result;
   } finally {
     await rm(temp, { recursive: true, force: true });

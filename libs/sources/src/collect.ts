@@ -1,6 +1,6 @@
-import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, posix, relative, sep } from 'node:path';
-import { checkedPath, confinedPath, PathEscapeError, tempPathFor } from '../../files/src';
+import { checkedPath, confinedPath, PathEscapeError, swapDirectory, tempPathFor } from '../../files/src';
 import { PATH_RULES, type Component } from '../../spec/src';
 import { gitAccess } from './component-source';
 import { withGitPaths } from './git-fetch';
@@ -54,33 +54,11 @@ export async function collectComponents(input: CollectInput): Promise<CollectRes
     if (issues.length > 0) return { files: [], issues };
     await mkdir(staging, { recursive: true });
     await mkdir(dirname(input.outDir), { recursive: true });
-    await swapInto(staging, input.outDir);
+    await swapDirectory(staging, input.outDir);
     return { files: [...placed.keys()].sort(), issues };
   } finally {
     await rm(staging, { recursive: true, force: true });
   }
-}
-
-/**
- * Moves the previous output aside before renaming `staging` into place, and puts it back if
- * that rename fails, so a failure never leaves the output missing.
- */
-async function swapInto(staging: string, outDir: string): Promise<void> {
-  const previous = tempPathFor(outDir);
-  const hadPrevious = await rename(outDir, previous).then(
-    () => true,
-    (error: NodeJS.ErrnoException) => {
-      if (error.code === 'ENOENT') return false;
-      throw error;
-    },
-  );
-  try {
-    await rename(staging, outDir);
-  } catch (error) {
-    if (hadPrevious) await rename(previous, outDir);
-    throw error;
-  }
-  if (hadPrevious) await rm(previous, { recursive: true, force: true });
 }
 
 type Place = (target: string, content: Buffer, origin: string) => Promise<void>;
