@@ -14,10 +14,11 @@ every publish.oci registry as an OCI artifact tagged with the project version. C
 from the environment variables project.yaml names; a missing one stops the run before anything is
 uploaded. An object with the same size and sha256 is left alone; large files are sent as a
 multipart upload whose parts are checked (Content-MD5, x-amz-checksum-sha256, ETag) and which is
-completed or aborted, never left half visible.
+completed or aborted, never left half visible. Progress (bytes sent, rate) is one rewritten line on
+a terminal and a plain line every few seconds otherwise.
 
   PROJECT         a Release or Plugin project.yaml or its folder (default: the current folder)
-  --dry-run       print what would be uploaded where; contact nothing
+  --dry-run       print what would be uploaded where, and every credential that is missing; contact nothing
   --part-size MB  multipart part size (default 16)
   --parallel N    parts in flight (default 4)
 ${registryOptionsHelp}`;
