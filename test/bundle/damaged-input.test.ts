@@ -65,10 +65,13 @@ describe('bundle verify and push on a damaged or missing file, and folders that 
     }
   });
 
-  it('refuses --store and --out folders that cannot be made, naming the flag and the path', async () => {
+  it('refuses --store, $DOCKYARD_STORE and --out folders that cannot be made, naming the flag and the path', async () => {
     const stored = await dockyard(['bundle', project, '--store', '/proc/x'], env());
     expect(stored.exitCode).toBe(2);
     expect(stored.stderr).toContain('--store /proc/x: cannot create this folder (ENOENT); name a folder you can write to');
+    const fromEnv = await dockyard(['bundle', project], { DOCKYARD_STORE: '/proc/x' });
+    expect(fromEnv.exitCode).toBe(1);
+    expect(fromEnv.stderr).toContain('/proc/x: cannot create the content store here (ENOENT); choose a folder you can write to');
     const pulled = await dockyard(['bundle', 'pull', `${registry.host}/bundles/one:v1`, '--out', '/proc/x'], env());
     expect(pulled.exitCode).toBe(2);
     expect(pulled.stderr).toContain('--out /proc/x: cannot create this folder (ENOENT)');

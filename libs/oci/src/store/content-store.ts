@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
+import { readdir, rename, rm, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -9,7 +9,7 @@ import { DigestingStream, DigestMismatchError, SizeMismatchError } from '../dige
 import type { Blob } from '../image/model';
 import { OciLayout } from '../layout/oci-layout';
 import type { Descriptor } from '../manifest';
-import { forgetTemp, tempPathFor } from '../../../files/src';
+import { forgetTemp, makeDirectory, tempPathFor } from '../../../files/src';
 
 const alive = (pid: number) => {
   try {
@@ -112,7 +112,10 @@ export class ContentStore {
   }
 
   private async prepareDir(): Promise<void> {
-    await mkdir(join(this.dir, 'blobs', 'sha256'), { recursive: true });
+    // makeDirectory, not mkdir's recursive mode, which spins at full CPU on a path like /proc/x.
+    await makeDirectory(join(this.dir, 'blobs', 'sha256')).catch((err: NodeJS.ErrnoException) => {
+      throw new Error(`${this.dir}: cannot create the content store here (${err.code ?? err.message}); choose a folder you can write to`);
+    });
     await this.layout.ensureLayoutFile();
   }
 
