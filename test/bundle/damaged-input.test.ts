@@ -58,10 +58,12 @@ describe('bundle verify and push on a damaged or missing file, and folders that 
   });
 
   it('names a bundle file that is not there', async () => {
-    for (const args of [['bundle', 'verify', '/nonexistent.tar.gz'], ['bundle', 'push', '/nonexistent.tar.gz', '--to', registry.host]]) {
-      const result = await dockyard(args, env());
-      expect(result.exitCode).toBe(1);
-      expect(result.stderr).toBe('dockyard bundle: /nonexistent.tar.gz: no such file; name a bundle file (dockyard bundle writes them in dist/<project>/bundle/)');
+    for (const missing of ['/nonexistent', '/nonexistent.tar.gz']) {
+      for (const args of [['bundle', 'verify', missing], ['bundle', 'push', missing, '--to', registry.host]]) {
+        const result = await dockyard(args, env());
+        expect(result.exitCode).toBe(1);
+        expect(result.stderr).toBe(`dockyard bundle: ${missing}: no such file; name a bundle file (dockyard bundle writes them in dist/<project>/bundle/)`);
+      }
     }
   });
 

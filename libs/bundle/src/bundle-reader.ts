@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { Parser, type ReadEntry } from 'tar';
-import { archiveReadError, compressionOf, decompressed, unsafeMemberReason } from '../../oci/src';
+import { archiveReadError, bundleFileCompression, compressionOf, decompressed, unsafeMemberReason } from '../../oci/src';
 
 /** PAX and GNU long-name records larger than this are refused: no real path or link needs 64 KiB. */
 export const MAX_HEADER_BYTES = 64 << 10;
@@ -75,7 +75,7 @@ export async function forEachEntry(input: Readable, where: string, onEntry: (ent
 
 /** Reads a bundle file in place: decompressed as its name says, never extracted. */
 export async function forEachBundleEntry(file: string, onEntry: (entry: ArchiveEntry) => Promise<void> | void): Promise<void> {
-  const compression = compressionOf(file);
+  const compression = await bundleFileCompression(file);
   try {
     await forEachEntry(decompressed(createReadStream(file), compression), file, onEntry);
   } catch (err) {

@@ -33,7 +33,7 @@ export * from './tarball/tar-reader';
 export * from './tarball/compression';
 export * from './tarball/tar-image-store';
 export { BundleArchive, BUNDLE_INVENTORY, type BundleContents } from './tarball/bundle-archive';
-export { ArchiveReadError, archiveReadError } from './tarball/damaged-archive';
+export { ArchiveReadError, archiveReadError, bundleFileCompression } from './tarball/damaged-archive';
 export { deterministicGzip } from './tarball/deterministic-gzip';
 export { DockerArchiveWriter, dockerArchiveMembers, type ArchiveImage, type ArchiveMember } from './tarball/docker-archive-writer';
 export { OciLayout, ociBlobPath } from './layout/oci-layout';

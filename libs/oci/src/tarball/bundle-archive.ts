@@ -6,7 +6,7 @@ import { buffer } from 'node:stream/consumers';
 import { pipeline } from 'node:stream/promises';
 import { tempPathFor } from '../../../files/src';
 import { compressionOf, decompressed } from './compression';
-import { archiveReadError } from './damaged-archive';
+import { archiveReadError, bundleFileCompression } from './damaged-archive';
 import type { ArchiveLayout } from './tar-image-store';
 import { indexTar, unsafeMemberReason, type TarMember } from './tar-reader';
 
@@ -69,7 +69,8 @@ export class BundleArchive {
 
   private open() {
     this.opened ??= (async () => {
-      const plain = compressionOf(this.file) === 'none' ? this.file : await plainCopy(decompressed(createReadStream(this.file), compressionOf(this.file)), basename(this.file));
+      const compression = await bundleFileCompression(this.file);
+      const plain = compression === 'none' ? this.file : await plainCopy(decompressed(createReadStream(this.file), compression), basename(this.file));
       const outer = await indexed(plain);
       const first = outer.members.values().next().value as TarMember | undefined;
       const top = first?.type === 'directory' ? first.name.replace(/\/?$/, '/') : '';

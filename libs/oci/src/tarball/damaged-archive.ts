@@ -1,4 +1,5 @@
-import { CompressionError } from './compression';
+import { access } from 'node:fs/promises';
+import { compressionOf, CompressionError, type Compression } from './compression';
 import { TarFormatError } from './tar-reader';
 
 /** zlib's codes for compressed data that is corrupt (Z_DATA_ERROR) or cut short (Z_BUF_ERROR). */
@@ -23,4 +24,12 @@ export function archiveReadError(file: string, err: unknown): unknown {
   if (!damaged) return err;
   const detail = message.replace(`${file}: `, '');
   return new ArchiveReadError(`${file} is damaged (${detail}): it is cut short or corrupt; copy or download it again, and compare its sha256 with the one published beside it`);
+}
+
+/** The compression a bundle file's name says, once the file is known to be there: a mistyped path is named as missing. */
+export async function bundleFileCompression(file: string): Promise<Compression> {
+  await access(file).catch((err: unknown) => {
+    throw archiveReadError(file, err);
+  });
+  return compressionOf(file);
 }
