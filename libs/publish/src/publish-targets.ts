@@ -1,6 +1,6 @@
 import { CredentialsError, resolveCredentials } from '../../oci/src';
 import type { ObjectStoreTarget, OciPublishTarget } from '../../spec/src';
-import { PublishConfigError, resolveObjectStore, type ResolvedObjectStore } from './object-store';
+import { resolveObjectStore, type ResolvedObjectStore } from './object-store';
 
 export interface PublishTargets {
   /** Every object store; one whose credentials are missing is resolved without them (enough to print a plan). */
@@ -20,9 +20,10 @@ export async function resolvePublishTargets(publish: { objectStore?: ObjectStore
     try {
       return resolveObjectStore(target, env, where);
     } catch (err) {
-      if (!(err instanceof PublishConfigError) || !target.credentials) throw err;
-      problems.push(err.message);
-      return resolveObjectStore({ ...target, credentials: undefined }, {}, where);
+      // Resolved again without credentials: what is still wrong (the URL) is thrown as it is; else credentials were.
+      const plan = resolveObjectStore({ ...target, credentials: undefined }, {}, where);
+      problems.push((err as Error).message);
+      return plan;
     }
   });
   for (const [i, target] of (publish?.oci ?? []).entries()) {
