@@ -49,6 +49,16 @@ describe('dockyard publish (s3rver and a registry)', () => {
   let client: S3Client;
   const env = () => ({ PUB_KEY: s3.accessKeyId, PUB_SECRET: s3.secretAccessKey });
 
+  /** A publish.objectStore entry for the s3rver, its credentials named PUB_KEY and PUB_SECRET. */
+  const objectStore = (url: string) => ({ url, endpoint: s3.endpoint, region: 'us-east-1', pathStyle: true, credentials: { accessKeyIdEnv: 'PUB_KEY', secretAccessKeyEnv: 'PUB_SECRET' } });
+
+  /** A resolved workspace of one Plugin publishing as `publish` says, its service image in the registry. */
+  async function publishedPlugin(ws: string, name: string, version: string, port: number, publish: Record<string, unknown>): Promise<string> {
+    const image = `${registry.host}/release/compass-plugins-${name}:${version}`;
+    await pushImage({ base: registry.url }, `release/compass-plugins-${name}`, version, buildImage({ layers: [randomLayer(50_000)] }));
+    return projectWorkspace(ws, [{ folder: `plugins/${name}`, spec: { kind: 'Plugin', name, releaseRegistry: registry.host, spec: { version, service: { port, image } }, publish } }]);
+  }
+
   beforeAll(async () => {
     [s3, registry] = await Promise.all([startS3Server([BUCKET]), startRegistry()]);
     work = await tempDir('publish-e2e');
@@ -60,23 +70,11 @@ describe('dockyard publish (s3rver and a registry)', () => {
   });
 
   it('uploads a plugin package where the seed puts it, skips it when unchanged, and round-trips it through a registry as an OCI artifact', async () => {
-    await pushImage({ base: registry.url }, 'release/compass-plugins-demo', 'v0.1.0', buildImage({ layers: [randomLayer(50_000)] }));
     const ws = join(work, 'ws');
-    const plugin = await projectWorkspace(ws, [
-      {
-        folder: 'plugins/demo',
-        spec: {
-          kind: 'Plugin',
-          name: 'demo',
-          releaseRegistry: registry.host,
-          spec: { version: 'v0.1.0', service: { port: 8091, image: `${registry.host}/release/compass-plugins-demo:v0.1.0` } },
-          publish: {
-            objectStore: [{ url: `s3://${BUCKET}/platform/plugins`, endpoint: s3.endpoint, region: 'us-east-1', pathStyle: true, credentials: { accessKeyIdEnv: 'PUB_KEY', secretAccessKeyEnv: 'PUB_SECRET' } }],
-            oci: [{ repository: `${registry.host}/bundles/demo` }],
-          },
-        },
-      },
-    ]);
+    const plugin = await publishedPlugin(ws, 'demo', 'v0.1.0', 8091, {
+      objectStore: [objectStore(`s3://${BUCKET}/platform/plugins`)],
+      oci: [{ repository: `${registry.host}/bundles/demo` }],
+    });
     expect((await dockyard(['bundle', plugin], { DOCKYARD_STORE: join(work, 'store') })).exitCode).toBe(0);
     const file = join(ws, 'dist', 'demo', 'bundle', 'compass-plugins-demo-v0.1.0.tar.gz');
     const bytes = await readFile(file);
@@ -117,23 +115,11 @@ describe('dockyard publish (s3rver and a registry)', () => {
     const creds = { username: 'publisher', password: 'reg-secret' };
     const authed = await startRegistry({ auth: creds });
     try {
-      await pushImage({ base: registry.url }, 'release/compass-plugins-strict', 'v0.2.0', buildImage({ layers: [randomLayer(50_000)] }));
       const ws = join(work, 'ws-strict');
-      const plugin = await projectWorkspace(ws, [
-        {
-          folder: 'plugins/strict',
-          spec: {
-            kind: 'Plugin',
-            name: 'strict',
-            releaseRegistry: registry.host,
-            spec: { version: 'v0.2.0', service: { port: 8092, image: `${registry.host}/release/compass-plugins-strict:v0.2.0` } },
-            publish: {
-              objectStore: [{ url: `s3://${BUCKET}/strict`, endpoint: s3.endpoint, region: 'us-east-1', pathStyle: true, credentials: { accessKeyIdEnv: 'PUB_KEY', secretAccessKeyEnv: 'PUB_SECRET' } }],
-              oci: [{ repository: `${authed.host}/bundles/strict`, credentials: { usernameEnv: 'REG_USER', passwordEnv: 'REG_PASSWORD' } }],
-            },
-          },
-        },
-      ]);
+      const plugin = await publishedPlugin(ws, 'strict', 'v0.2.0', 8092, {
+        objectStore: [objectStore(`s3://${BUCKET}/strict`)],
+        oci: [{ repository: `${authed.host}/bundles/strict`, credentials: { usernameEnv: 'REG_USER', passwordEnv: 'REG_PASSWORD' } }],
+      });
       expect((await dockyard(['bundle', plugin], { DOCKYARD_STORE: join(work, 'store') })).exitCode).toBe(0);
       const uploaded = async () => (await client.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: 'strict/' }))).KeyCount ?? 0;
 
