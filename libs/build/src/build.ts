@@ -10,7 +10,8 @@ import { LayerBuilder } from './layer-builder';
 import { buildIndex, type ContentStore, type Image, type ImageIndex, type Platform } from './oci';
 import { keyValues } from './config-instructions';
 import { sourceDateEpoch } from './source-date-epoch';
-import { automaticArgs, buildStage, type StageEnvironment, type StageResult } from './stage-builder';
+import { buildStage } from './stage-builder';
+import { automaticArgs, type StageEnvironment, type StageResult } from './stage-environment';
 import { contextTree, type SourceTree } from './source-tree';
 
 export interface BuildRequest {

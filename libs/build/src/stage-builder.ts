@@ -1,88 +1,16 @@
-import { posix } from 'node:path';
-import { Readable } from 'node:stream';
-import { archiveMembers, tarOf } from './archive';
 import { applyConfigInstruction, keyValues, type InstructionScope } from './config-instructions';
-import { copyFromTree, withParents, type CopyOptions } from './copy-files';
+import { withParents } from './copy-files';
+import { copiedFiles } from './copy-instruction';
 import { DockerfileError, parseDockerfile, type DockerInstruction, type Stage } from './dockerfile';
-import type { LayerBuilder, LayerFile } from './layer-builder';
-import { imageFrom, platformString, scratchImage, type ContentStore, type HistoryEntry, type Image, type ImageConfig, type Layer, type Platform } from './oci';
-import { expandVariables, processWords, type Variables } from './shell-words';
+import type { LayerFile } from './layer-builder';
+import { imageFrom, scratchImage, type HistoryEntry, type Image, type ImageConfig, type Layer, type Platform } from './oci';
+import { processWords, type Variables } from './shell-words';
 import { epochIso } from './source-date-epoch';
+import { automaticArgs, type StageEnvironment, type StageResult } from './stage-environment';
+import { emptyTree, nodeOfFile, stageTree } from './stage-tree';
 import { mapTree, type SourceNode, type SourceTree } from './source-tree';
 
-/** What every stage of one platform's build shares. */
-export interface StageEnvironment {
-  file: string;
-  escape: string;
-  context: SourceTree;
-  store: ContentStore;
-  layers: LayerBuilder;
-  epoch: number;
-  scratchDir: string;
-  platform: Platform;
-  buildPlatform: Platform;
-  buildArgs: ReadonlyMap<string, string>;
-  /** Build args some ARG declared (the rest are reported unused). */
-  usedArgs: Set<string>;
-  /** Global ARGs (before the first FROM) with their values. */
-  globalArgs: ReadonlyMap<string, string>;
-  /** A base image (`FROM x`, `COPY --from=x`) for one platform. */
-  openImage(reference: string, platform: Platform): Promise<Image>;
-  /** An `ADD URL` download, verified against `checksum` when given, in the content store. */
-  download(url: string, checksum: string | undefined): Promise<{ digest: string; size: number; path: string }>;
-  stats: { layersBuilt: number; layersCached: number };
-  /** Unpacked images for `COPY --from=<image>`, by reference. */
-  imageTrees: Map<string, Promise<SourceTree>>;
-  imageFiles(image: Image): Promise<Map<string, SourceNode>>;
-}
-
-export interface StageResult {
-  name?: string;
-  image: Image;
-  /** The stage's filesystem, for a later `COPY --from`. */
-  tree(): Promise<SourceTree>;
-}
-
-/** TARGETPLATFORM, TARGETOS, ... as BuildKit defines them. */
-export function automaticArgs(platform: Platform, buildPlatform: Platform): Map<string, string> {
-  return new Map([
-    ['TARGETPLATFORM', platformString(platform)],
-    ['TARGETOS', platform.os],
-    ['TARGETARCH', platform.architecture],
-    ['TARGETVARIANT', platform.variant ?? ''],
-    ['BUILDPLATFORM', platformString(buildPlatform)],
-    ['BUILDOS', buildPlatform.os],
-    ['BUILDARCH', buildPlatform.architecture],
-    ['BUILDVARIANT', buildPlatform.variant ?? ''],
-  ]);
-}
-
-function parseOwner(value: string, file: string, at: DockerInstruction): { uid: number; gid: number } {
-  const [user, group] = value.split(':');
-  const id = (part: string | undefined, fallback: number) => {
-    if (part === undefined || part === '') return fallback;
-    if (part === 'root') return 0;
-    if (!/^\d+$/.test(part)) throw new DockerfileError(file, at.line, `--chown=${value}: a daemonless build has no /etc/passwd to look "${part}" up in; give numeric ids (--chown=1000:1000)`);
-    return Number(part);
-  };
-  const uid = id(user, 0);
-  return { uid, gid: id(group, uid) };
-}
-
-function nodeOfFile(file: LayerFile): SourceNode {
-  const { entry } = file;
-  const content = entry.content;
-  return {
-    path: entry.path,
-    type: entry.type,
-    mode: entry.mode ?? 0o644,
-    size: entry.size ?? (Buffer.isBuffer(content) ? content.length : 0),
-    linkpath: entry.linkpath,
-    contentId: async () => file.contentId,
-    open: content === undefined ? undefined : Buffer.isBuffer(content) ? () => Readable.from([content]) : content,
-  };
-}
-
+/** One stage being evaluated: instructions in order, each changing the config or adding a layer. */
 class StageRun {
   private readonly config: ImageConfig;
   private readonly layerList: Layer[];
@@ -126,7 +54,10 @@ class StageRun {
         throw new DockerfileError(file, at.line, 'RUN needs a container engine, and this build is daemonless (COPY/ADD only): do the work in init.sh or beforehand and COPY its result, or build the image as a ContainerImage project, whose builds run RUN in Docker');
       }
       if (at.keyword === 'ARG') return this.declareArgs(at);
-      if (at.keyword === 'COPY' || at.keyword === 'ADD') return await this.copy(at);
+      if (at.keyword === 'COPY' || at.keyword === 'ADD') {
+        const files = await copiedFiles(at, this.env, { vars: this.vars(), workdir: this.config.config?.WorkingDir ?? '', earlier: this.earlier });
+        return await this.addLayer(at, files);
+      }
       if (!applyConfigInstruction(this.config, at, this.scope(), this.commandState)) {
         throw new DockerfileError(file, at.line, `unknown instruction ${at.keyword}`);
       }
@@ -145,112 +76,6 @@ class StageRun {
       const value = this.env.buildArgs.get(name) ?? (hasDefault ? fallback : (this.env.globalArgs.get(name) ?? automatic.get(name)));
       if (value !== undefined) this.args.set(name, value);
     }
-  }
-
-  private async fromTree(reference: string): Promise<SourceTree> {
-    const stage = this.earlier.find((s) => s.name === reference.toLowerCase()) ?? (/^\d+$/.test(reference) ? this.earlier[Number(reference)] : undefined);
-    if (stage) return stage.tree();
-    let tree = this.env.imageTrees.get(reference);
-    if (!tree) {
-      tree = this.env.openImage(reference, this.env.platform).then(async (image) => mapTree(`image ${reference}`, await this.env.imageFiles(image)));
-      this.env.imageTrees.set(reference, tree);
-    }
-    return tree;
-  }
-
-  private destination(dest: string): string {
-    const workdir = this.config.config?.WorkingDir || '/';
-    const absolute = posix.resolve(workdir, dest);
-    return dest.endsWith('/') || dest === '.' || absolute === '/' ? `${absolute.replace(/\/$/, '')}/` : absolute;
-  }
-
-  private async copy(at: DockerInstruction): Promise<void> {
-    const scope = this.scope();
-    const words = at.json ?? processWords(at.args, scope.vars, scope.escape);
-    if (words.length < 2) throw new DockerfileError(this.env.file, at.line, `${at.keyword} needs at least one source and a destination`);
-    const chown = at.flags.get('chown');
-    const chmod = at.flags.get('chmod');
-    if (chmod !== undefined && !/^[0-7]{3,4}$/.test(chmod)) throw new DockerfileError(this.env.file, at.line, `--chmod=${chmod} is not an octal mode (write e.g. --chmod=0755)`);
-    for (const flag of at.flags.keys()) {
-      const known = at.keyword === 'COPY' ? ['chown', 'chmod', 'link', 'from'] : ['chown', 'chmod', 'link', 'checksum'];
-      if (!known.includes(flag)) throw new DockerfileError(this.env.file, at.line, `${at.keyword} --${flag} is not supported (${at.keyword} takes ${known.map((k) => `--${k}`).join(', ')})`);
-    }
-    const options: CopyOptions = {
-      dest: this.destination(words.at(-1)!),
-      mtime: this.env.epoch,
-      mode: chmod === undefined ? undefined : parseInt(chmod, 8),
-      ...(chown === undefined ? {} : parseOwner(chown, this.env.file, at)),
-    };
-    const sources = words.slice(0, -1);
-    const heredocSources = sources.filter((s) => s.startsWith('<<'));
-    let files: LayerFile[];
-    if (heredocSources.length) {
-      files = this.heredocFiles(at, sources, options, scope);
-    } else if (at.keyword === 'ADD') {
-      files = await this.addFiles(at, sources, options);
-    } else {
-      const from = at.flags.get('from');
-      const tree = from ? await this.fromTree(processWords(from, scope.vars, scope.escape)[0] ?? from) : this.env.context;
-      files = await copyFromTree(tree, sources, options);
-    }
-    await this.addLayer(at, files);
-  }
-
-  private heredocFiles(at: DockerInstruction, sources: string[], options: CopyOptions, scope: InstructionScope): LayerFile[] {
-    const destIsDir = options.dest.endsWith('/') || sources.length > 1;
-    return sources.map((source) => {
-      const name = source.replace(/^<<-?["']?/, '').replace(/["']$/, '');
-      const heredoc = at.heredocs.find((h) => h.name === name);
-      if (!heredoc) throw new DockerfileError(this.env.file, at.line, `no heredoc body named ${name}`);
-      const content = Buffer.from(heredoc.quoted ? heredoc.content : expandVariables(heredoc.content, scope.vars, scope.escape));
-      const path = (destIsDir ? posix.join(options.dest, name) : options.dest).replace(/^\/+/, '');
-      return { entry: { path, type: 'file', mode: options.mode ?? 0o644, uid: options.uid, gid: options.gid, mtime: options.mtime, size: content.length, content }, contentId: `heredoc:${content.toString('base64')}` } satisfies LayerFile;
-    });
-  }
-
-  private async addFiles(at: DockerInstruction, sources: string[], options: CopyOptions): Promise<LayerFile[]> {
-    const checksum = at.flags.get('checksum');
-    const urls = sources.filter((s) => /^https?:\/\//i.test(s));
-    if (checksum !== undefined && (urls.length !== 1 || sources.length !== 1)) throw new DockerfileError(this.env.file, at.line, 'ADD --checksum needs exactly one URL source');
-    if (checksum !== undefined && !/^sha256:[a-f0-9]{64}$/.test(checksum)) throw new DockerfileError(this.env.file, at.line, `--checksum=${checksum} must be sha256:<64 hex digits>`);
-    const files: LayerFile[] = [];
-    const destIsDir = options.dest.endsWith('/') || sources.length > 1;
-    for (const source of sources) {
-      if (urls.includes(source)) {
-        const fetched = await this.env.download(source, checksum);
-        const name = posix.basename(new URL(source).pathname) || 'download';
-        const path = (destIsDir ? posix.join(options.dest, name) : options.dest).replace(/^\/+/, '');
-        const blob = this.env.store.blob({ mediaType: 'application/octet-stream', digest: fetched.digest, size: fetched.size });
-        files.push({ entry: { path, type: 'file', mode: options.mode ?? 0o600, uid: options.uid, gid: options.gid, mtime: options.mtime, size: fetched.size, content: () => blob.open() }, contentId: fetched.digest });
-        continue;
-      }
-      for (const path of await this.env.context.resolve(source)) {
-        const [node] = await this.env.context.walk(path);
-        const tar = node?.type === 'file' && node.localPath ? await tarOf(node.localPath, this.env.scratchDir, `add-${files.length}-${posix.basename(path)}`) : undefined;
-        if (!node || !tar) {
-          files.push(...(await copyFromTree(this.env.context, [path], options)));
-          continue;
-        }
-        const archiveId = node.digest ? await node.digest() : await node.contentId();
-        const dest = options.dest.replace(/^\/+/, '').replace(/\/+$/, '');
-        for (const member of await archiveMembers(tar, path)) {
-          files.push({
-            entry: {
-              path: posix.join(dest, member.name),
-              type: member.type,
-              mode: options.mode ?? member.mode,
-              uid: options.uid,
-              gid: options.gid,
-              mtime: options.mtime,
-              ...(member.type === 'file' ? { size: member.size, content: member.open } : {}),
-              ...(member.type === 'hardlink' ? { linkpath: posix.join(dest, member.linkpath ?? '') } : member.linkpath ? { linkpath: member.linkpath } : {}),
-            },
-            contentId: member.type === 'file' ? `${archiveId}!${member.name}` : undefined,
-          });
-        }
-      }
-    }
-    return files;
   }
 
   private async addLayer(at: DockerInstruction, copied: LayerFile[]): Promise<void> {
@@ -274,28 +99,9 @@ class StageRun {
 
   result(name: string | undefined): StageResult {
     const config: ImageConfig = { ...this.config, history: this.history };
-    const image = imageFrom(config, this.layerList);
-    const own = new Map(this.own);
-    const baseTree = this.baseTree;
-    let tree: Promise<SourceTree> | undefined;
-    return {
-      name,
-      image,
-      tree: () => {
-        tree ??= (async () => {
-          const base = await baseTree();
-          const merged = new Map<string, SourceNode>();
-          for (const node of await base.walk('')) if (node.path) merged.set(node.path, node);
-          for (const [path, node] of own) merged.set(path, node);
-          return mapTree(name ? `stage ${name}` : 'an earlier stage', merged);
-        })();
-        return tree;
-      },
-    };
+    return { name, image: imageFrom(config, this.layerList), tree: stageTree(name, this.baseTree, new Map(this.own)) };
   }
 }
-
-const emptyTree = async (): Promise<SourceTree> => mapTree('scratch', new Map());
 
 /** Builds one stage for the environment's platform: FROM, then each instruction in order. */
 export async function buildStage(stage: Stage, env: StageEnvironment, earlier: readonly StageResult[]): Promise<StageResult> {
@@ -334,4 +140,3 @@ function parsePlatformArg(text: string, env: StageEnvironment, at: DockerInstruc
   if (!os || !architecture) throw new DockerfileError(env.file, at.line, `--platform=${text} is not OS/ARCH[/VARIANT]`);
   return { os, architecture, ...(variant ? { variant } : {}) };
 }
-
