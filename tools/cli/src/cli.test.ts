@@ -41,6 +41,15 @@ describe('dockyard CLI', () => {
     expect(bad.stderr).toContain("Unknown option '--nope'");
   });
 
+  it('lists --platform once in build --help, with the build\'s meaning, and not at all for publish, which refuses it', () => {
+    const build = run(['build', '--help']).stdout;
+    expect(build.split('\n').filter((line) => line.trimStart().startsWith('--platform'))).toEqual(["  --platform P[,P...]   platforms to build, e.g. linux/amd64,linux/arm64 (default: this machine's)"]);
+    expect(run(['publish', '--help']).stdout).not.toContain('--platform');
+    const refused = run(['publish', '.', '--platform', 'linux/amd64']);
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toContain("Unknown option '--platform'");
+  });
+
   it('validate exits 0 on a clean workspace and 1 with file:line:col on a broken one, from any subfolder', () => {
     const root = workspace({
       'releases/ok/project.yaml': 'kind: Release\nname: ok\nversion: v1\n',

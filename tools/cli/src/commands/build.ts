@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 // The builder's own modules, not libs/build's index: a plain build should not load the AppImage engine (discovery).
 import { baseImageOpener, buildImages, hostPlatform, urlDownloader, writeBuild } from '../../../../libs/build/src';
 import { ContentStore, CopyScheduler, locationContext, parsePlatform, platformString, type Platform } from '../../../../libs/oci/src';
-import { UsageError, type Command, type ParsedArgs } from '../command';
+import { UsageError, withoutOptionHelp, type Command, type ParsedArgs } from '../command';
 import { registryOptions, registryOptionsHelp, registrySettings } from './copy.ts';
 
 const usage = `Usage: dockyard build [CONTEXT] [-f FILE] [--platform OS/ARCH[,OS/ARCH...]] [--build-arg K=V]... [-t LOCATION]...
@@ -32,7 +32,7 @@ platforms give one image each and an index over them. A RUN is refused at its li
   --dry-run             with --push: print what would be pushed; with a Release: build, push nothing
 
 Registry options (for FROM images and -t docker:// targets):
-${registryOptionsHelp}
+${withoutOptionHelp(registryOptionsHelp, 'platform')}
 
 Example:
   dockyard build releases/apps/nginx/latest --platform linux/amd64,linux/arm64 -t oci:dist/nginx:1.25.3`;

@@ -3,7 +3,7 @@ import { basename, relative, resolve } from 'node:path';
 import type { ResolvedObjectStore } from '../../../../libs/publish/src';
 import { formatBytes, formatRate, startProgressLines, type CredentialsSpec } from '../../../../libs/oci/src';
 import type { Plugin, Release } from '../../../../libs/spec/src';
-import { UsageError, type Command } from '../command';
+import { UsageError, withoutOption, withoutOptionHelp, type Command } from '../command';
 import { positiveInt, registryOptions, registryOptionsHelp, registrySettings } from './copy';
 
 const usage = `Usage: dockyard publish [PROJECT] [--dry-run] [--part-size MB] [--parallel N]
@@ -21,7 +21,7 @@ a terminal and a plain line every few seconds otherwise.
   --dry-run       print what would be uploaded where, and every credential that is missing; contact nothing
   --part-size MB  multipart part size (default 16)
   --parallel N    parts in flight (default 4)
-${registryOptionsHelp}`;
+${withoutOptionHelp(registryOptionsHelp, 'platform')}`;
 
 /** `12.0 MB of 54.0 MB sent (3.1 MB/s)`: what the destinations have accepted of the bundle, all together. */
 function uploadProgress(total: number, sent: { bytes: number }): () => string {
@@ -32,7 +32,8 @@ function uploadProgress(total: number, sent: { bytes: number }): () => string {
 export const publishCommand: Command = {
   name: 'publish',
   usage,
-  options: { ...registryOptions, 'dry-run': { type: 'boolean' }, 'part-size': { type: 'string' }, parallel: { type: 'string' } },
+  // A bundle is one file, not an image: there are no platforms to choose.
+  options: { ...withoutOption(registryOptions, 'platform'), 'dry-run': { type: 'boolean' }, 'part-size': { type: 'string' }, parallel: { type: 'string' } },
   async run({ values, positionals }) {
     if (positionals.length > 1) throw new UsageError(`one project at a time\n\n${usage}`);
     // The SDK warns on every run that its 2027 releases will need Node 22; this workspace pins a release that supports Node 20.
