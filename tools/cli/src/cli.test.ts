@@ -34,11 +34,12 @@ describe('dockyard CLI', () => {
     for (const verb of verbs) expect(overview.stdout).toContain(`  ${verb.name}`);
   });
 
-  it('rejects unknown verbs and options with exit 2', () => {
+  it('rejects unknown verbs and options with exit 2, naming the option and pointing at the verb\'s --help', () => {
     expect(run(['frobnicate']).status).toBe(2);
-    const bad = run(['validate', '--nope']);
+    const bad = run(['validate', '--bogus-flag']);
     expect(bad.status).toBe(2);
-    expect(bad.stderr).toContain("Unknown option '--nope'");
+    expect(bad.stderr).toBe('dockyard validate: unknown option --bogus-flag\nRun `dockyard validate --help` for its usage.\n');
+    expect(run(['collect', '-x', 'releases/r']).stderr).toBe('dockyard collect: unknown option -x\nRun `dockyard collect --help` for its usage.\n');
   });
 
   it('lists --platform once in build --help, with the build\'s meaning, and not at all for publish, which refuses it', () => {
@@ -47,7 +48,7 @@ describe('dockyard CLI', () => {
     expect(run(['publish', '--help']).stdout).not.toContain('--platform');
     const refused = run(['publish', '.', '--platform', 'linux/amd64']);
     expect(refused.status).toBe(2);
-    expect(refused.stderr).toContain("Unknown option '--platform'");
+    expect(refused.stderr).toContain('dockyard publish: unknown option --platform');
   });
 
   it('validate exits 0 on a clean workspace and 1 with file:line:col on a broken one, from any subfolder', () => {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { onStopSignal } from '../../../libs/files/src';
 import { verbs } from './commands';
-import { parseCommandArgs, UsageError } from './command';
+import { ExitCode, parseCommandArgs, UsageError } from './command';
 
 function overview(): string {
   const width = Math.max(...verbs.map((v) => v.name.length));
@@ -33,19 +33,19 @@ export async function main(argv: string[]): Promise<number> {
   const [verb, ...rest] = argv[0] === 'help' && argv[1] ? [argv[1], '--help'] : argv;
   if (!verb || verb === '--help' || verb === '-h' || verb === 'help') {
     console.log(overview());
-    return verb ? 0 : 2;
+    return verb ? ExitCode.ok : ExitCode.usage;
   }
   const known = verbs.find((v) => v.name === verb);
   if (!known) {
     console.error(`dockyard: unknown command "${verb}"\n\n${overview()}`);
-    return 2;
+    return ExitCode.usage;
   }
   const command = await known.load();
   try {
     const args = parseCommandArgs(command, rest);
     if (args.values.help) {
       console.log(command.usage);
-      return 0;
+      return ExitCode.ok;
     }
     // Cleanup of temps happens in libs/files' own listener; this one says why the run stopped.
     const stopReport = onStopSignal((signal) => console.error(`dockyard ${verb}: interrupted (${signal})`));
@@ -55,10 +55,9 @@ export async function main(argv: string[]): Promise<number> {
       stopReport();
     }
   } catch (err) {
-    if (err instanceof UsageError) {
-      console.error(`dockyard ${verb}: ${err.message}`);
-      return 2;
-    }
-    throw err;
+    console.error(`dockyard ${verb}: ${(err as Error).message}`);
+    if (!(err instanceof UsageError)) return ExitCode.failure;
+    console.error(`Run \`dockyard ${verb} --help\` for its usage.`);
+    return ExitCode.usage;
   }
 }
