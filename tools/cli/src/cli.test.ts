@@ -114,9 +114,16 @@ describe('dockyard sync: mistakes a new user makes', () => {
     const root = workspace({});
     const result = run(['sync', '--project', 'missing.yaml', '--to', 'h.example.com'], root);
     expect(result.status).toBe(2);
-    expect(result.stderr).toContain('--project missing.yaml: no such file (pass a project.yaml or the folder holding it)');
+    expect(result.stderr).toContain('dockyard sync: missing.yaml: no such file, and no project of that name in the workspace (PROJECT is a project.yaml, the folder holding it, or a project\'s name)');
     const folder = run(['sync', '--project', '.', '--to', 'h.example.com'], root);
-    expect(folder.stderr).toContain('--project project.yaml: no such file');
+    expect(folder.stderr).toContain('dockyard sync: project.yaml: no such file');
+  });
+
+  it('takes the project as a positional among list files', () => {
+    const root = workspace({ 'releases/shop/project.yaml': release(`${syncSection}  lists: [images.list]\n`), 'releases/shop/images.list': 'app/web:v1\n', 'more.list': 'app/api:v2\n' });
+    const result = run(['sync', 'releases/shop', 'more.list', '--dry-run'], root);
+    expect(result.stderr).toBe('');
+    expect(result.stdout.split('\n').filter((line) => line.includes(' -> '))).toEqual(['src.example.com/app/web:v1 -> dst.example.com/app/web:v1', 'src.example.com/app/api:v2 -> dst.example.com/app/api:v2']);
   });
 
   it('says to run the images target when a Release has no images.list yet', () => {
@@ -146,5 +153,56 @@ describe('dockyard sync: mistakes a new user makes', () => {
     expect(result.signal).toBeNull();
     expect(result.status).toBe(2);
     expect(result.stderr).toContain('--report /proc/dockyard/report: cannot write the report there (ENOENT); choose a writable folder');
+  });
+});
+
+describe('one way to name a project, one exit-code table', () => {
+  const release = 'kind: Release\nname: r\nversion: v1\ncomponents:\n  - { name: charts, local: charts, targetPath: charts }\n';
+  const files = { 'releases/r/project.yaml': release, 'releases/r/charts/pod.yaml': 'kind: Pod\nspec:\n  containers:\n    - image: nginx:1.25\n', 'plugins/p/project.yaml': 'kind: Plugin\nname: p\n' };
+
+  it('takes PROJECT as a path, a folder, a name, or --project, and refuses two', () => {
+    const root = workspace(files);
+    for (const args of [['releases/r'], ['releases/r/project.yaml'], ['r'], ['--project', 'releases/r'], ['--project', 'r']]) {
+      rmSync(join(root, 'dist'), { recursive: true, force: true });
+      const result = run(['collect', ...args], root);
+      expect(result.stderr, args.join(' ')).toBe('');
+      expect(readFileSync(join(root, 'dist/r/collect/charts/pod.yaml'), 'utf8')).toContain('nginx:1.25');
+    }
+    const two = run(['collect', 'r', '--project', 'releases/r'], root);
+    expect(two.status).toBe(2);
+    expect(two.stderr).toContain('dockyard collect: one PROJECT at a time (got releases/r, r;');
+  });
+
+  it('reads a positional that names a project as the project in images and build, and a folder with -f as a build context', () => {
+    const root = workspace(files);
+    expect(run(['collect', 'r'], root).status).toBe(0);
+    const images = run(['images', 'releases/r'], root);
+    expect(images.stderr).toBe('');
+    expect(readFileSync(join(root, 'dist/r/images/images.list'), 'utf8')).toBe('docker.io/library/nginx:1.25\n');
+    // The plugin's project.yaml is read (and found incomplete) instead of a Dockerfile being looked for.
+    const build = run(['build', 'plugins/p'], root);
+    expect(build.status).toBe(1);
+    expect(build.stderr).toContain('plugins/p/project.yaml:1:1:');
+    const context = run(['build', 'plugins/p', '-f', 'plugins/p/Kubefile'], root);
+    expect(context.stderr).toContain('Kubefile');
+    expect(context.stderr).not.toContain('project.yaml');
+  });
+
+  it('exits 2 with the verb\'s prefix for a PROJECT that is not there, in every verb that takes one', () => {
+    const root = workspace({});
+    for (const verb of ['collect', 'resolve', 'publish', 'check', 'prepare', 'build', 'images', 'sync']) {
+      const result = run([verb, '--project', 'releases/does-not-exist'], root);
+      expect(result.status, verb).toBe(2);
+      expect(result.stderr, verb).toContain(`dockyard ${verb}: releases/does-not-exist: no such file, and no project of that name in the workspace`);
+    }
+  });
+
+  it('exits 1 for a project.yaml that is not valid, naming file:line:col', () => {
+    const root = workspace({ 'releases/bad/project.yaml': 'kind: Release\nname: bad\nversion: 1\n' });
+    for (const verb of ['publish', 'sync']) {
+      const result = run([verb, 'releases/bad', ...(verb === 'sync' ? ['--to', 'h.example.com'] : [])], root);
+      expect(result.status, verb).toBe(1);
+      expect(result.stderr, verb).toContain('releases/bad/project.yaml:3:10: version: must be string, got number');
+    }
   });
 });

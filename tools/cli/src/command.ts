@@ -11,6 +11,8 @@ export interface Command {
   name: string;
   usage: string;
   options: NonNullable<ParseArgsConfig['options']>;
+  /** The verb works on a project: it also takes its PROJECT as `--project PROJECT` (see project-arg.ts). */
+  project?: boolean;
   run(args: ParsedArgs): Promise<number>;
 }
 
@@ -23,7 +25,7 @@ export interface ParsedArgs {
 export class UsageError extends Error {}
 
 function optionsOf(command: Command): NonNullable<ParseArgsConfig['options']> {
-  return { ...command.options, help: { type: 'boolean', short: 'h' } };
+  return { ...command.options, ...(command.project ? { project: { type: 'string' } } : {}), help: { type: 'boolean', short: 'h' } };
 }
 
 /** Node's own message for an unknown option suggests `-- "--flag"` (a positional), which no verb wants: name the flag. */

@@ -1,4 +1,3 @@
-import { existsSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { buildAppImage, listAppImages, publishAppImage, publishPlan, type AppImageRequest, type ImagePin } from '../../../../libs/build/src/projects';
 import { ContentStore, CopyScheduler, locationContext, parseReference, type CredentialsSpec } from '../../../../libs/oci/src';
@@ -11,19 +10,15 @@ import { containerBuildCommand } from './container-build.ts';
 
 type ProjectBuilder = (project: LoadedProject & { spec: NonNullable<LoadedProject['spec']> }, workspaceRoot: string, values: ParsedArgs['values']) => Promise<number>;
 
-/** `dockyard build --project`, one builder per kind; a kind without one is named as not buildable by this verb. */
+/** `dockyard build PROJECT`, one builder per kind; a kind without one is named as not buildable by this verb. */
 const projectBuilders: Partial<Record<Kind, ProjectBuilder>> = {
   AppImage: (project, root, values) => appImage(project.spec as AppImage, project.file, project.dir, root, values),
   Release: (project, root, values) => buildReleaseImageCommand(project, root, values),
   ContainerImage: (project, _root, values) => containerBuildCommand(project.file, values),
 };
 
-export async function buildProject(path: string, values: ParsedArgs['values']): Promise<number> {
-  const file = statSync(path, { throwIfNoEntry: false })?.isDirectory() ? join(path, 'project.yaml') : path;
-  if (!existsSync(file)) {
-    console.error(`${file}: no such file (pass a project.yaml or the folder holding it)`);
-    return 1;
-  }
+/** Builds the project whose project.yaml is `file`. */
+export async function buildProject(file: string, values: ParsedArgs['values']): Promise<number> {
   const loaded = await loadProjectFile(resolve(file), relative(process.cwd(), resolve(file)) || file);
   if (!loaded.spec) {
     for (const issue of loaded.issues) console.error(formatIssue(issue));
@@ -31,7 +26,7 @@ export async function buildProject(path: string, values: ParsedArgs['values']): 
   }
   const builder = projectBuilders[loaded.spec.kind];
   if (!builder) {
-    console.error(`${loaded.file}: dockyard build --project builds ${Object.keys(projectBuilders).join(', ')} projects; ${loaded.name} is a ${loaded.spec.kind}`);
+    console.error(`${loaded.file}: dockyard build PROJECT builds ${Object.keys(projectBuilders).join(', ')} projects; ${loaded.name} is a ${loaded.spec.kind}`);
     return 1;
   }
   return builder(loaded as LoadedProject & { spec: NonNullable<LoadedProject['spec']> }, findWorkspaceRoot(dirname(resolve(file))), values);

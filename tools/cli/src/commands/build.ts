@@ -4,10 +4,11 @@ import { resolve } from 'node:path';
 import { baseImageOpener, buildImages, hostPlatform, urlDownloader, writeBuild } from '../../../../libs/build/src';
 import { ContentStore, CopyScheduler, locationContext, parsePlatform, platformString, type Platform } from '../../../../libs/oci/src';
 import { UsageError, withoutOptionHelp, type Command, type ParsedArgs } from '../command';
+import { projectAmong, projectFile } from '../project-arg';
 import { registryOptions, registryOptionsHelp, registrySettings } from './copy.ts';
 
 const usage = `Usage: dockyard build [CONTEXT] [-f FILE] [--platform OS/ARCH[,OS/ARCH...]] [--build-arg K=V]... [-t LOCATION]...
-       dockyard build --project PATH
+       dockyard build PROJECT [--list-images | --push [--dry-run] | --dry-run]
 
 Builds a COPY/ADD-only Dockerfile or Kubefile without a container engine: reproducible to the byte
 (sorted entries, PAX headers, uid/gid 0, mtime = SOURCE_DATE_EPOCH or the context's last commit
@@ -16,14 +17,16 @@ cached in the content store ($DOCKYARD_STORE or ~/.cache/dockyard/store) so a re
 only the layers whose files changed. Several
 platforms give one image each and an index over them. A RUN is refused at its line.
 
-  CONTEXT               the build context folder (default: .)
+  CONTEXT               the build context folder (default: .); a folder holding a project.yaml is a
+                        PROJECT unless -f is given
   -f, --file FILE       the Dockerfile or Kubefile (default: CONTEXT/Kubefile, else CONTEXT/Dockerfile)
   --platform P[,P...]   platforms to build, e.g. linux/amd64,linux/arm64 (default: this machine's)
   --build-arg K=V       value of an ARG (repeatable); TARGETARCH and friends are set per platform
   --target STAGE        build this stage instead of the last
   -t, --tag LOCATION    where to write the result (repeatable): docker://HOST/REPO:TAG,
                         oci:DIR[:REF], docker-archive:FILE[:REF] (one platform), registry-dir:DIR:REPO:TAG
-  --project PATH        build a project instead: an AppImage (every version and arch into
+  PROJECT               build a project instead (its project.yaml or its folder; --project PROJECT is
+                        the same, and also takes its name): an AppImage (every version and arch into
                         dist/<name>/<version>/, an OCI layout with build.json), a Release's image (its
                         build: section) or a ContainerImage
   --list-images         with an AppImage: run init.sh and list each arch's images in
@@ -73,18 +76,21 @@ export const buildCommand: Command = {
     'build-arg': { type: 'string', multiple: true },
     target: { type: 'string' },
     tag: { type: 'string', short: 't', multiple: true },
-    project: { type: 'string' },
     'list-images': { type: 'boolean' },
     push: { type: 'boolean' },
     'dry-run': { type: 'boolean' },
   },
-  async run({ values, positionals }) {
-    if (values.project !== undefined) {
-      if (positionals.length) throw new UsageError(`give either CONTEXT or --project, not both\n\n${usage}`);
-      return (await import('./build-project.ts')).buildProject(values.project as string, values);
+  project: true,
+  async run(args) {
+    const { values } = args;
+    // With -f the positional is always the context, so a folder that holds a project.yaml can still be built as one.
+    const { project, rest } = values.file === undefined ? projectAmong(args) : { project: values.project as string | undefined, rest: args.positionals };
+    if (project !== undefined) {
+      if (rest.length) throw new UsageError(`give either CONTEXT or PROJECT, not both (${project} names a project)`);
+      return (await import('./build-project.ts')).buildProject(await projectFile(project), values);
     }
-    if (positionals.length > 1) throw new UsageError(`expected one CONTEXT, got ${positionals.length}\n\n${usage}`);
-    const contextDir = resolve(positionals[0] ?? '.');
+    if (rest.length > 1) throw new UsageError(`expected one CONTEXT, got ${rest.length}`);
+    const contextDir = resolve(rest[0] ?? '.');
     const dockerfile = values.file ? resolve(values.file as string) : defaultDockerfile(contextDir);
     const platforms = platformsOf(values);
     const settings = registrySettings(values);

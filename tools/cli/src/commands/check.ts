@@ -1,15 +1,18 @@
 import { checkContainerImageProject } from '../../../../libs/container/src';
 import { UsageError, type Command } from '../command';
+import { onlyProject, projectFile } from '../project-arg';
 import { containerProjectOrReport, reportFailure } from './container-project-arg';
 
 const usage = `Usage: dockyard check PROJECT
 
-Checks what \`dockyard build --project PROJECT\` built for a ContainerImage project, on every arch, in
+Checks what \`dockyard build PROJECT\` built for a ContainerImage project, on every arch, in
 the Docker engine at DOCKER_HOST (foreign arches under qemu-user-static): OS linux, the expected arch
 (also uname -m inside), the timezone (check.timezone, default UTC), for base images that
 /etc/os-release VERSION (lower-cased, spaces → -) is the tag; then check.script with DOCKER_TAG,
 DOCKER_IMAGE (the engine-local image) and DOCKER_PLATFORM set. Writes a JUnit report to
 dist/<name>/check/junit.xml and exits 1 when a check failed.
+
+  PROJECT  a ContainerImage: its project.yaml, its folder or its name; --project PROJECT is the same
 
 Example:
   dockyard check releases/containers/openeuler`;
@@ -18,9 +21,11 @@ export const checkCommand: Command = {
   name: 'check',
   usage,
   options: {},
-  async run({ positionals }) {
-    if (positionals.length !== 1) throw new UsageError(`expected one PROJECT\n\n${usage}`);
-    const project = await containerProjectOrReport(positionals[0]!);
+  project: true,
+  async run(args) {
+    const given = onlyProject(args);
+    if (given === undefined) throw new UsageError('name the ContainerImage PROJECT to check');
+    const project = await containerProjectOrReport(await projectFile(given));
     if (!project) return 1;
     try {
       const result = await checkContainerImageProject(project, { log: (line) => console.error(line) });

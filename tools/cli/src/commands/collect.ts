@@ -1,8 +1,9 @@
 import { join, relative, resolve } from 'node:path';
 import { collectComponents, readLockFile, SourceError } from '../../../../libs/sources/src';
 import { formatSourceIssue } from '../../../../libs/sources/src';
-import { UsageError, type Command } from '../command';
+import type { Command } from '../command';
 import { namedFolder } from '../named-folder';
+import { onlyProject, projectFile } from '../project-arg';
 import { releaseProjectOrReport } from '../release-project-arg';
 
 const usage = `Usage: dockyard collect [PROJECT] [--out DIR]
@@ -13,16 +14,18 @@ files of git components at their locked tags (shallow, only the listed paths), c
 [[ TagOfRepo(component) ]] are substituted. Two files on one path, an unknown placeholder or a
 stale lock fail the run and leave the previous output as it was.
 
-  PROJECT    a Release project.yaml or its folder (default: the current folder)
+  PROJECT    a Release: its project.yaml, its folder or its name (default: the current folder);
+             --project PROJECT is the same
   --out DIR  output folder (default: <workspace>/dist/<project>/collect)`;
 
 export const collectCommand: Command = {
   name: 'collect',
   usage,
   options: { out: { type: 'string' } },
-  async run({ values, positionals }) {
-    if (positionals.length > 1) throw new UsageError(`one project at a time\n\n${usage}`);
-    const project = await releaseProjectOrReport(positionals[0] ?? '.');
+  project: true,
+  async run(args) {
+    const { values } = args;
+    const project = await releaseProjectOrReport(await projectFile(onlyProject(args) ?? '.'));
     if (!project) return 1;
     let lock;
     try {

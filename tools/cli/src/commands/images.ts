@@ -11,10 +11,11 @@ import {
   type Finding,
 } from '../../../../libs/discover/src';
 import { UsageError, type Command } from '../command';
+import { projectAmong, projectFile } from '../project-arg';
 import { releaseProjectOrReport } from '../release-project-arg';
 
 const usage = `Usage: dockyard images PATH... [--json] [--strip-registry] [--exclude-optional] [--include-tests] [--out DIR]
-       dockyard images --project PROJECT [--out DIR]
+       dockyard images PROJECT [--out DIR]
 
 Finds every image that Helm charts (folders and .tgz, subcharts included), Kubernetes
 manifests, sealos shim lists (images/shim/) and Dockerfile/Kubefile FROM lines will run,
@@ -27,14 +28,16 @@ settings that enable them. helm test pods are marked "test": true in images.json
 of images.list. An image whose reference cannot be known statically is a warning naming
 file:line and the values key, never a guess.
 
-  PATH                charts, manifests or folders to scan (each must exist)
+  PATH                charts, manifests or folders to scan (each must exist; a folder holding a
+                      project.yaml is a PROJECT)
   --json              print a JSON array of {ref, registry, repository, tag, digest, optional,
                       enabledBy, test, sources}
   --strip-registry    list lines without the registry host (images_platform.list format)
   --exclude-optional  leave out images the default values do not switch on
   --include-tests     also list helm test pods' images in images.list
   --out DIR           write DIR/images.list and DIR/images.json instead of printing
-  --project PROJECT   scan a Release's collect output with its images: settings (optional:
+  PROJECT             a Release's project.yaml or its folder (--project PROJECT is the same, and also
+                      takes its name): scan its collect output with its images: settings (optional:
                       include|exclude, tests: include|exclude); writes
                       <workspace>/dist/<project>/images/ unless --out is given`;
 
@@ -47,15 +50,17 @@ export const imagesCommand: Command = {
     'exclude-optional': { type: 'boolean' },
     'include-tests': { type: 'boolean' },
     out: { type: 'string' },
-    project: { type: 'string' },
   },
-  async run({ values, positionals }) {
-    if (values.project !== undefined) {
-      if (positionals.length > 0) throw new UsageError(`give either PATHs or --project, not both\n\n${usage}`);
-      return projectImages(values.project as string, values.out as string | undefined);
+  project: true,
+  async run(args) {
+    const { values } = args;
+    const { project, rest: paths } = projectAmong(args);
+    if (project !== undefined) {
+      if (paths.length > 0) throw new UsageError(`give either PATHs or a PROJECT, not both (${project} names a project)`);
+      return projectImages(await projectFile(project), values.out as string | undefined);
     }
-    if (positionals.length === 0) throw new UsageError(`name at least one chart, manifest or folder\n\n${usage}`);
-    const result = await discoverImages(positionals.map((p) => resolve(p)), { optional: values['exclude-optional'] ? 'exclude' : 'include' });
+    if (paths.length === 0) throw new UsageError('name at least one chart, manifest or folder, or a PROJECT');
+    const result = await discoverImages(paths.map((p) => resolve(p)), { optional: values['exclude-optional'] ? 'exclude' : 'include' });
     if (!reportProblems(result)) return 1;
     const { images } = result;
     const output = { stripRegistry: Boolean(values['strip-registry']), includeTests: Boolean(values['include-tests']) };

@@ -3,6 +3,7 @@ import { importImageTree, prepareBases } from '../../../../libs/container/src';
 import { ContentStore } from '../../../../libs/oci/src';
 import { findWorkspaceRoot } from '../../../../libs/spec/src';
 import { UsageError, type Command } from '../command';
+import { onlyProject, projectFile } from '../project-arg';
 import { containerProjectOrReport, reportFailure } from './container-project-arg';
 
 const usage = `Usage: dockyard prepare PROJECT
@@ -13,9 +14,10 @@ Fetches the openEuler base archives a ContainerImage project builds from, one pe
 .sha256sum beside it. base.index is release (docker_img), update/YYYY-MM-DD, update/current, or
 update alone for the newest dated update folder the repository lists. Archives land in the shared
 content store ($DOCKYARD_STORE, else ~/.cache/dockyard/store) by digest: a second prepare fetches
-nothing, an interrupted one resumes. \`dockyard build --project\` prepares too.
+nothing, an interrupted one resumes. \`dockyard build PROJECT\` prepares too.
 
-  PROJECT           a ContainerImage project.yaml or its folder
+  PROJECT           a ContainerImage: its project.yaml, its folder or its name; --project PROJECT
+                    is the same
   --import TREE     instead, turn an openeuler-docker-images style tree (category folders with
                     image-list.yml; image folders with meta.yml, or <app-ver>/<os-ver>/Dockerfile folders
                     for which a meta.yml with <version>-oe<os> tags is written) into one ContainerImage
@@ -31,9 +33,12 @@ export const prepareCommand: Command = {
   name: 'prepare',
   usage,
   options: { import: { type: 'string' }, registry: { type: 'string' }, namespace: { type: 'string' } },
-  async run({ values, positionals }) {
+  project: true,
+  async run(args) {
+    const { values } = args;
+    const given = onlyProject(args);
     if (values.import !== undefined) {
-      if (positionals.length || !values.registry || !values.namespace) throw new UsageError(`--import takes TREE with --registry HOST and --namespace NS, and no PROJECT\n\n${usage}`);
+      if (given !== undefined || !values.registry || !values.namespace) throw new UsageError('--import takes TREE with --registry HOST and --namespace NS, and no PROJECT');
       try {
         const tree = resolve(values.import as string);
         for (const image of await importImageTree(tree, findWorkspaceRoot(tree), { registry: values.registry as string, namespace: values.namespace as string })) {
@@ -44,8 +49,8 @@ export const prepareCommand: Command = {
         return reportFailure('prepare', err);
       }
     }
-    if (positionals.length !== 1) throw new UsageError(`expected one PROJECT\n\n${usage}`);
-    const project = await containerProjectOrReport(positionals[0]!);
+    if (given === undefined) throw new UsageError('name the ContainerImage PROJECT to prepare (or --import TREE)');
+    const project = await containerProjectOrReport(await projectFile(given));
     if (!project) return 1;
     const { spec } = project;
     if (!spec.base) {

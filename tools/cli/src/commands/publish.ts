@@ -4,6 +4,7 @@ import type { ResolvedObjectStore } from '../../../../libs/publish/src';
 import { formatBytes, formatRate, startProgressLines, type CredentialsSpec } from '../../../../libs/oci/src';
 import type { Plugin, Release } from '../../../../libs/spec/src';
 import { UsageError, withoutOption, withoutOptionHelp, type Command } from '../command';
+import { onlyProject, projectFile } from '../project-arg';
 import { positiveInt, registryOptions, registryOptionsHelp, registrySettings } from './copy';
 
 const usage = `Usage: dockyard publish [PROJECT] [--dry-run] [--part-size MB] [--parallel N]
@@ -17,7 +18,8 @@ multipart upload whose parts are checked (Content-MD5, x-amz-checksum-sha256, ET
 completed or aborted, never left half visible. Progress (bytes sent, rate) is one rewritten line on
 a terminal and a plain line every few seconds otherwise.
 
-  PROJECT         a Release or Plugin project.yaml or its folder (default: the current folder)
+  PROJECT         a Release, Plugin or ContainerImage: its project.yaml, its folder or its name
+                  (default: the current folder); --project PROJECT is the same
   --dry-run       print what would be uploaded where, and every credential that is missing; contact nothing
   --part-size MB  multipart part size (default 16)
   --parallel N    parts in flight (default 4)
@@ -34,16 +36,18 @@ export const publishCommand: Command = {
   usage,
   // A bundle is one file, not an image: there are no platforms to choose.
   options: { ...withoutOption(registryOptions, 'platform'), 'dry-run': { type: 'boolean' }, 'part-size': { type: 'string' }, parallel: { type: 'string' } },
-  async run({ values, positionals }) {
-    if (positionals.length > 1) throw new UsageError(`one project at a time\n\n${usage}`);
+  project: true,
+  async run(args) {
+    const { values } = args;
+    const file = resolve(await projectFile(onlyProject(args) ?? '.'));
     // The SDK warns on every run that its 2027 releases will need Node 22; this workspace pins a release that supports Node 20.
     process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
     const { findWorkspaceRoot, formatIssue, loadProjectFile } = await import('../../../../libs/spec/src/index.ts');
-    const path = positionals[0] ?? '.';
-    const file = path.endsWith('.yaml') ? resolve(path) : resolve(path, 'project.yaml');
-    const project = await loadProjectFile(file, relative(process.cwd(), file) || file).catch(() => undefined);
-    if (!project) throw new UsageError(`${file}: no project.yaml there; name a Release or Plugin project folder`);
-    if (!project.spec) throw new UsageError(`${project.file} is not valid:\n${project.issues.map(formatIssue).join('\n')}`);
+    const project = await loadProjectFile(file, relative(process.cwd(), file) || file);
+    if (!project.spec) {
+      for (const issue of project.issues) console.error(formatIssue(issue));
+      return 1;
+    }
     const spec = project.spec;
     if (spec.kind === 'ContainerImage') return (await import('./container-publish.ts')).containerPublishCommand(project.file, values);
     // Loaded only for bundles: the S3 SDK alone is most of a container re-publish's start-up.

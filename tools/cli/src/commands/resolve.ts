@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, relative, resolve as resolvePath } from 'node:path';
 import { formatReference } from '../../../../libs/oci/src';
-import { findProjectFiles, loadProjectFile, workspaceRootOf } from '../../../../libs/spec/src';
+import { workspaceRootOf } from '../../../../libs/spec/src';
 import {
   describeLockChanges,
   formatImportedRelease,
@@ -21,6 +21,7 @@ import {
 import { writeFileAtomic } from '../../../../libs/files/src';
 import { formatSourceIssue } from '../../../../libs/sources/src';
 import { UsageError, type Command } from '../command';
+import { onlyProject, projectFile, projectNamed } from '../project-arg';
 import { registryPool, shippedImagesOf } from './shipped-images';
 
 const usage = `Usage: dockyard resolve [PROJECT] [--update] [--check]
@@ -36,8 +37,8 @@ image list comes from its collected charts, so resolve collects and lists them o
 satisfies project.yaml is kept as reviewed (no network); new ones are looked up, --update
 looks up every one. Images on documentation-only hosts (example.com, RFC 2606) are skipped.
 
-  PROJECT            a Release, Plugin or AppImage project.yaml or its folder (default: the
-                     current folder)
+  PROJECT            a Release, Plugin or AppImage: its project.yaml, its folder or its name
+                     (default: the current folder); --project PROJECT is the same
   --update           look every component up again for its newest allowed version, and read
                      every image digest again
   --check            write nothing; exit 1 when resolving (with --update: updating) would change
@@ -64,10 +65,12 @@ export const resolveCommand: Command = {
     'token-file': { type: 'string' },
     version: { type: 'string' },
   },
-  async run({ values, positionals }) {
+  project: true,
+  async run(args) {
+    const { values } = args;
     if (values.import) return importCommand(values);
-    if (positionals.length > 1) throw new UsageError(`one project at a time\n\n${usage}`);
-    const loaded = await loadLockedProject(positionals[0] ?? '.');
+    const given = onlyProject(args);
+    const loaded = await loadLockedProject(await projectFile(given ?? '.'));
     if ('errors' in loaded) {
       for (const line of loaded.errors) console.error(line);
       return 1;
@@ -83,7 +86,7 @@ export const resolveCommand: Command = {
       console.error(`${err.message}${err.hint ? ` (${err.hint})` : ''}`);
     }
     const update = Boolean(values.update);
-    const command = ['dockyard resolve', ...positionals, ...(update ? ['--update'] : [])].join(' ');
+    const command = ['dockyard resolve', ...(given === undefined ? [] : [given]), ...(update ? ['--update'] : [])].join(' ');
     const components = project.spec.kind === 'Release' ? (project.spec.components ?? []) : [];
     const refused = values.check && !update ? staleLockIssues({ project: project.spec.name, components, lock: before }) : [];
     if (refused.length > 0) {
@@ -133,7 +136,7 @@ export const resolveCommand: Command = {
 async function importCommand(values: Record<string, unknown>): Promise<number> {
   const from = values.import as string;
   const out = values.out as string | undefined;
-  if (!out) throw new UsageError(`--import needs --out FILE (the new project.yaml)\n\n${usage}`);
+  if (!out) throw new UsageError('--import needs --out FILE (the new project.yaml)');
   if (existsSync(out)) {
     console.error(`${out} already exists; choose another --out or remove it`);
     return 1;
@@ -160,12 +163,4 @@ async function importCommand(values: Record<string, unknown>): Promise<number> {
     console.error(err instanceof SourceError ? `${err.message}${err.hint ? ` (${err.hint})` : ''}` : `cannot read ${from}`);
     return 1;
   }
-}
-
-/** The workspace-relative project.yaml of the project called `name` in the workspace at `root`, if any. */
-async function projectNamed(root: string, name: string): Promise<string | undefined> {
-  for (const file of await findProjectFiles(root)) {
-    if ((await loadProjectFile(resolvePath(root, file), file)).name === name) return file;
-  }
-  return undefined;
 }

@@ -1,4 +1,4 @@
-import { existsSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { access, constants, readdir } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { makeDirectory } from '../../../../libs/files/src';
@@ -23,9 +23,10 @@ import {
 } from '../../../../libs/oci/src';
 import type { Plugin, Release, SyncSpec } from '../../../../libs/spec/src';
 import { UsageError, type Command } from '../command';
+import { projectAmong, projectFile } from '../project-arg';
 import { positiveInt, registryOptions, registryOptionsHelp, registrySettings } from './copy';
 
-const usage = `Usage: dockyard sync [LIST...] [--project FILE] [--from HOST] [--to TARGET]... [options]
+const usage = `Usage: dockyard sync [LIST...] [PROJECT] [--from HOST] [--to TARGET]... [options]
 
 Copies every image named in the list files (one \`project/name:tag\` per line; \`#\` comments
 and blank lines skipped) from the source registry to each target. All images share one
@@ -33,7 +34,8 @@ scheduler: a blob is transferred once per target, unchanged images cost two HEAD
 and one failing image never stops the others.
 
   LIST                  image list files (images_platform.list format)
-  --project FILE        read from/to/rewrites/lists/concurrency from the project's \`sync:\` section;
+  PROJECT               a project.yaml or its folder (--project PROJECT is the same, and also takes
+                        its name): read from/to/rewrites/lists/concurrency from its \`sync:\` section;
                         flags add to it (lists default to a Plugin's \`images:\`, or a Release's
                         dist/<project>/images/images.list); each image is read by the digest
                         project.lock.yaml pins (dockyard resolve writes it) and written under its tag
@@ -44,7 +46,7 @@ and one failing image never stops the others.
   --dry-run             print what would be copied; contact no registry
   --report DIR          write ${REPORT_FILE}, ${MISS_IMAGE_FILE} (unreadable sources) and
                         ${MISS_PUSH_IMAGE_FILE} (failed target writes) here (default: the current
-                        directory, or dist/<project>/sync with --project)
+                        directory, or dist/<project>/sync with a PROJECT)
   --image-concurrency N images in flight at once (default 24)
 ${registryOptionsHelp}
 
@@ -88,21 +90,14 @@ export async function expandLists(patterns: string[], baseDir: string): Promise<
   return files;
 }
 
-/** A project.yaml, or the folder holding one (as the other verbs take it). */
-function projectFile(arg: string): string {
-  const file = statSync(arg, { throwIfNoEntry: false })?.isDirectory() ? join(arg, 'project.yaml') : arg;
-  if (!statSync(file, { throwIfNoEntry: false })?.isFile()) throw new UsageError(`--project ${file}: no such file (pass a project.yaml or the folder holding it)`);
-  return file;
-}
-
 type ProjectSync = Omit<SyncInputs, 'reportDir'> & { name: string; root: string; file: string; dir: string; spec: Release | Plugin; imagesOutput?: string };
 
 async function fromProject(arg: string): Promise<ProjectSync> {
-  const file = projectFile(arg);
+  const file = await projectFile(arg);
   // Loaded here, not at the top: YAML and ajv are a third of a list-file sync's start-up.
   const { findWorkspaceRoot, formatIssue, loadProjectFile } = await import('../../../../libs/spec/src/index.ts');
   const project = await loadProjectFile(resolve(file), file);
-  if (!project.spec) throw new UsageError(`${file} is not valid:\n${project.issues.map(formatIssue).join('\n')}`);
+  if (!project.spec) throw new Error(`${file} is not valid:\n${project.issues.map(formatIssue).join('\n')}`);
   const sync = (project.spec as { sync?: SyncSpec }).sync;
   if (!sync) throw new UsageError(`${file}: project "${project.name}" has no sync: section`);
   const root = findWorkspaceRoot(project.dir);
@@ -162,7 +157,6 @@ export const syncCommand: Command = {
   usage,
   options: {
     ...registryOptions,
-    project: { type: 'string' },
     from: { type: 'string' },
     to: { type: 'string', multiple: true },
     rewrite: { type: 'string', multiple: true },
@@ -170,10 +164,13 @@ export const syncCommand: Command = {
     report: { type: 'string' },
     'image-concurrency': { type: 'string' },
   },
-  async run({ values, positionals }) {
-    const project = values.project ? await fromProject(values.project as string) : undefined;
+  project: true,
+  async run(args) {
+    const { values } = args;
+    const { project: projectArg, rest: lists } = projectAmong(args);
+    const project = projectArg === undefined ? undefined : await fromProject(projectArg);
     const inputs: SyncInputs = {
-      lists: [...(project?.lists ?? []), ...positionals.map((p) => resolve(p))],
+      lists: [...(project?.lists ?? []), ...lists.map((p) => resolve(p))],
       entries: project?.entries ?? [],
       from: (values.from as string | undefined) ?? project?.from,
       targets: [...(project?.targets ?? []), ...((values.to as string[] | undefined) ?? [])],
@@ -184,14 +181,14 @@ export const syncCommand: Command = {
       reportDir: resolve((values.report as string | undefined) ?? (project ? join(project.root, 'dist', project.name, 'sync') : '.')),
       baseDir: project?.baseDir,
     };
-    if (inputs.lists.length === 0 && inputs.entries.length === 0) throw new UsageError(`name at least one image list file (or --project)\n\n${usage}`);
-    if (inputs.targets.length === 0) throw new UsageError(`name at least one --to target\n\n${usage}`);
+    if (inputs.lists.length === 0 && inputs.entries.length === 0) throw new UsageError('name at least one image list file, or a PROJECT');
+    if (inputs.targets.length === 0) throw new UsageError('name at least one --to target');
     // Every option is checked before anything happens, a dry run included.
     const settings = registrySettings(values, { insecure: inputs.insecure, credentials: inputs.credentials, baseDir: inputs.baseDir });
     const imageConcurrency = positiveInt(values['image-concurrency'], 'image-concurrency');
     if (project?.imagesOutput && !existsSync(project.imagesOutput)) {
       console.error(
-        `dockyard sync: ${relative(process.cwd(), project.imagesOutput)}: no image list yet; run the images target first (npx nx run ${project.name}:images, or dockyard images --project ${values.project as string})`,
+        `dockyard sync: ${relative(process.cwd(), project.imagesOutput)}: no image list yet; run the images target first (npx nx run ${project.name}:images, or dockyard images ${projectArg})`,
       );
       return 1;
     }
