@@ -1,3 +1,4 @@
+import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NxWorkspace } from '../helpers/nx-workspace';
 import { tasksFromCache } from './support/nx-output';
@@ -26,6 +27,18 @@ describe('workspace-wide Plugin rules through nx', () => {
       const run = await workspace.nx(['run', 'metrics:validate', '--output-style=static']);
       expect(run.exitCode, run.all).not.toBe(0);
       expect(run.all).toContain('plugins/metrics/project.yaml:12:15: spec.modules[0].slots[0]: slot "sidebar.alerts" is also used by plugin "alerts" (plugins/alerts/project.yaml)');
+    });
+
+    it('fail validate of the plugin that held the port and slot first too, through nx and the CLI alike', async () => {
+      const run = await workspace.nx(['run', 'alerts:validate', '--output-style=static']);
+      expect(run.exitCode, run.all).not.toBe(0);
+      const cli = await execa(process.execPath, ['tools/cli/bin/dockyard.cjs', 'validate', 'plugins/alerts'], { cwd: workspace.root, reject: false });
+      expect(cli.exitCode).toBe(1);
+      for (const output of [run.all, cli.stderr]) {
+        expect(output).toContain('plugins/alerts/project.yaml:8:11: spec.service.port: port 8081 is also used by plugin "logs" (plugins/logs/project.yaml)');
+        expect(output).toContain('plugins/alerts/project.yaml:12:15: spec.modules[0].slots[0]: slot "sidebar.alerts" is also used by plugin "metrics" (plugins/metrics/project.yaml)');
+      }
+      expect(cli.stderr).toContain('1 project checked, 2 problems');
     });
 
     it('leave a plugin that shares nothing valid, and fail run-many with both clashes', async () => {

@@ -6,6 +6,7 @@ export { findWorkspaceRoot, workspaceRootOf } from './workspace-root';
 export { BaseRefError, validateWorkspace, type WorkspaceValidation } from './workspace';
 export { reportFor, summaryLine, type ValidationReport } from './report';
 export { SCHEMA_DIR, SCHEMA_FILE } from './schemas';
+export { nameKey, projectClaims, type Claim } from './claims';
 export { FIRST_PLUGIN_PORT, freePort, pluginClaims, pluginImage, portOwner, slotOwner, type PluginClaims } from './plugin-rules';
 export { projectYaml, SCHEMA_FOLDER } from './project-yaml';
 export { builtReleaseImage, bundledReleaseImage } from './release-image';

@@ -5,7 +5,7 @@ import { execFile } from 'node:child_process';
 import { gt, valid } from 'semver';
 import { fieldPath, type SpecIssue } from './errors';
 import type { LoadedProject } from './load';
-import { pluginClaims, portOwner, slotOwner } from './plugin-rules';
+import { projectClaims } from './claims';
 import type { AppImage, Kind, Plugin, ProjectSpec } from './types';
 
 /** Rules that need more than one file: names, references, plugin clashes, version bumps, app folders. */
@@ -22,16 +22,17 @@ function issueAt(project: LoadedProject, path: (string | number)[], message: str
   return { file: project.file, line: pos.line, column: pos.column, field: fieldPath(path), message, hint };
 }
 
-function duplicateNames(projects: readonly LoadedProject[]): SpecIssue[] {
-  const byName = new Map<string, LoadedProject[]>();
-  for (const p of projects) byName.set(p.name, [...(byName.get(p.name) ?? []), p]);
-  return [...byName.values()]
-    .filter((group) => group.length > 1)
-    .flatMap((group) =>
-      group.map((p) =>
-        issueAt(p, ['name'], `project name "${p.name}" is also used by ${group.filter((o) => o !== p).map((o) => o.file).join(', ')}`, 'project names must be unique in the workspace: rename one'),
-      ),
-    );
+/** Every holder of a clash is told who else holds it, so validating any one of the files shows the clash. */
+function clashes(projects: readonly LoadedProject[]): SpecIssue[] {
+  const claims = projects.map(projectClaims);
+  const holders = new Map<string, Set<LoadedProject>>();
+  projects.forEach((p, i) => claims[i]!.forEach((c) => holders.set(c.key, (holders.get(c.key) ?? new Set()).add(p))));
+  return projects.flatMap((p, i) =>
+    claims[i]!.flatMap((c) => {
+      const others = [...holders.get(c.key)!].filter((o) => o !== p);
+      return others.length ? [issueAt(p, c.path, `${c.subject} is also used by ${others.map(c.holder).join(', ')}`, c.hint)] : [];
+    }),
+  );
 }
 
 /** Every project counts as a target, broken ones too: a Plugin with a problem of its own is not missing. */
@@ -47,21 +48,6 @@ function references(projects: readonly LoadedProject[]): SpecIssue[] {
         if (!kindOf.has(ref)) issues.push(issueAt(p, ['ships', field, i], `no project named "${ref}"`, `name an existing ${kind} project`));
         else if (found && found !== kind) issues.push(issueAt(p, ['ships', field, i], `"${ref}" is a ${found}, not a ${kind}`));
       });
-    }
-  }
-  return issues;
-}
-
-/** A port or slot belongs to the first plugin (in path order) holding it; each later holder is told who owns it. */
-function pluginClashes(projects: readonly LoadedProject[]): SpecIssue[] {
-  const plugins = pluginClaims(projects);
-  const issues: SpecIssue[] = [];
-  for (const p of plugins) {
-    const owner = p.port === undefined ? undefined : portOwner(plugins, p.port);
-    if (owner && owner !== p) issues.push(issueAt(p.project, ['spec', 'service', 'port'], `port ${p.port} is also used by plugin "${owner.project.name}" (${owner.project.file})`, 'pick a free port'));
-    for (const { slot, module, index } of p.slots) {
-      const slotHolder = slotOwner(plugins, slot);
-      if (slotHolder && slotHolder !== p) issues.push(issueAt(p.project, ['spec', 'modules', module, 'slots', index], `slot "${slot}" is also used by plugin "${slotHolder.project.name}" (${slotHolder.project.file})`, 'use a slot no other plugin takes'));
     }
   }
   return issues;
@@ -136,9 +122,8 @@ function appImageFolders(projects: readonly Valid[], root: string): SpecIssue[] 
 export async function workspaceRules(projects: readonly LoadedProject[], options: WorkspaceRuleOptions): Promise<SpecIssue[]> {
   const valid = projects.filter((p): p is Valid => p.spec !== undefined);
   return [
-    ...duplicateNames(projects),
+    ...clashes(projects),
     ...references(projects),
-    ...pluginClashes(projects),
     ...appImageFolders(valid, options.root),
     ...(options.baseRef ? await versionBumps(valid, options.root, options.baseRef) : []),
   ];

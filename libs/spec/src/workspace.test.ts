@@ -22,10 +22,12 @@ beforeEach(() => {
 afterEach(() => rmSync(root, { recursive: true, force: true }));
 
 describe('validateWorkspace', () => {
-  it('reports a port and a slot shared by two plugins, naming the other plugin', async () => {
+  it('reports a port and a slot shared by two plugins on both files, each naming the other plugin', async () => {
     write('plugins/a/project.yaml', plugin('a', 'v0.1.0', 8080, ['nav.a', 'nav.shared']));
     write('plugins/b/project.yaml', plugin('b', 'v0.1.0', 8080, ['nav.shared']));
     expect(await problems()).toEqual([
+      'plugins/a/project.yaml:7:11: spec.service.port: port 8080 is also used by plugin "b" (plugins/b/project.yaml) (pick a free port)',
+      'plugins/a/project.yaml:11:22: spec.modules[0].slots[1]: slot "nav.shared" is also used by plugin "b" (plugins/b/project.yaml) (use a slot no other plugin takes)',
       'plugins/b/project.yaml:7:11: spec.service.port: port 8080 is also used by plugin "a" (plugins/a/project.yaml) (pick a free port)',
       'plugins/b/project.yaml:11:15: spec.modules[0].slots[0]: slot "nav.shared" is also used by plugin "a" (plugins/a/project.yaml) (use a slot no other plugin takes)',
     ]);
@@ -92,6 +94,13 @@ describe('validateWorkspace', () => {
     write('apps/web/project.yaml', 'kind: AppImage\nname: web\nversions: ["1.0.0"]\nrepository: docker.io/labring/web\nbogus: 1\n');
     write('releases/r/project.yaml', 'kind: Release\nname: r\nversion: v1\nships:\n  plugins: [a, web]\n  appImages: [web]\n');
     expect((await problems()).filter((p) => p.startsWith('releases/'))).toEqual(['releases/r/project.yaml:5:16: ships.plugins[1]: "web" is a AppImage, not a Plugin']);
+  });
+
+  it('names every other holder when three plugins share a port', async () => {
+    for (const name of ['a', 'b', 'c']) write(`plugins/${name}/project.yaml`, plugin(name, 'v0.1.0', 8080, [`nav.${name}`]));
+    expect((await problems()).filter((p) => p.startsWith('plugins/b/'))).toEqual([
+      'plugins/b/project.yaml:7:11: spec.service.port: port 8080 is also used by plugin "a" (plugins/a/project.yaml), plugin "c" (plugins/c/project.yaml) (pick a free port)',
+    ]);
   });
 
   it('counts the port and slots of a plugin with problems of its own as taken', async () => {
