@@ -1,14 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NxWorkspace } from '../helpers/nx-workspace';
 import { tasksRun } from './support/nx-output';
-import { everyKind, pluginYaml } from './support/projects';
+import { appImageYaml, everyKind, pluginYaml } from './support/projects';
 
 /**
  * What `nx affected` selects in a real git repository. Nx 24 selects tasks, not projects: a task is affected
  * when a changed file is among its inputs. `show projects --affected` lists the projects of those tasks
- * plus their dependents (the Release that ships a changed Plugin), but the Release's validate task runs
- * only when its own inputs changed. Every validate reads every project.yaml (workspace-wide rules), so a
- * project.yaml change selects every validate task, and so every project.
+ * plus their dependents (the Release that ships a changed Plugin). A `validate` reads its own files and the
+ * project.yaml files its rules look at: the projects it ships, and those holding a name, port or slot it holds.
  */
 describe('nx affected on Dockyard projects', () => {
   let workspace: NxWorkspace;
@@ -42,11 +41,57 @@ describe('nx affected on Dockyard projects', () => {
     expect(await affectedSince(base)).toEqual({ projects: ['product', 'web'], tasks: ['web:validate'] });
   });
 
-  it('a plugin project.yaml: every validate task, since the plugin rules span the workspace', async () => {
+  it("a plugin's description: that plugin and the Release that ships it, nothing else", async () => {
+    const base = await workspace.git('rev-parse', 'HEAD');
+    await workspace.write('plugins/alerts/project.yaml', pluginYaml({ name: 'alerts', port: 8081, slot: 'sidebar.alerts', description: 'alert rules and routes' }));
+    await workspace.commit('alerts: say what it does');
+    expect(await affectedSince(base)).toEqual({ projects: ['alerts', 'product'], tasks: ['alerts:validate', 'product:validate'] });
+  });
+
+  it('a plugin project.yaml no Release ships: that plugin alone, though other plugins hold ports and slots', async () => {
     const base = await workspace.git('rev-parse', 'HEAD');
     await workspace.write('plugins/logs/project.yaml', pluginYaml({ name: 'logs', port: 8083, slot: 'sidebar.logs', version: 'v0.2.0' }));
     await workspace.commit('logs: move port');
-    const all = ['alerts', 'base', 'logs', 'product', 'vm', 'web'];
-    expect(await affectedSince(base)).toEqual({ projects: all, tasks: all.map((n) => `${n}:validate`) });
+    expect(await affectedSince(base)).toEqual({ projects: ['logs'], tasks: ['logs:validate'] });
+  });
+
+  it("a port moved onto another plugin's: both plugins validate and both fail, naming each other", async () => {
+    const base = await workspace.git('rev-parse', 'HEAD');
+    await workspace.write('plugins/logs/project.yaml', pluginYaml({ name: 'logs', port: 8081, slot: 'sidebar.logs', version: 'v0.2.0' }));
+    await workspace.commit('logs: take the port of alerts');
+    const run = await workspace.nx(['affected', '-t', 'validate', `--base=${base}`, '--head=HEAD', '--output-style=static']);
+    expect(run.exitCode, run.all).not.toBe(0);
+    expect(tasksRun(run.all)).toEqual(['alerts:validate', 'logs:validate']);
+    expect(run.all).toContain('plugins/alerts/project.yaml:8:11: spec.service.port: port 8081 is also used by plugin "logs"');
+    expect(run.all).toContain('plugins/logs/project.yaml:8:11: spec.service.port: port 8081 is also used by plugin "alerts"');
+
+    const back = await workspace.git('rev-parse', 'HEAD');
+    await workspace.write('plugins/logs/project.yaml', pluginYaml({ name: 'logs', port: 8083, slot: 'sidebar.logs', version: 'v0.2.0' }));
+    await workspace.commit('logs: back to its own port');
+    const alerts = await workspace.nx(['run', 'alerts:validate', '--output-style=static']);
+    expect(alerts.exitCode, alerts.all).toBe(0);
+    expect(await affectedSince(back)).toEqual({ projects: ['logs'], tasks: ['logs:validate'] });
+  });
+
+  it('a project renamed away from a name a Release ships: the Release validates and fails', async () => {
+    const base = await workspace.git('rev-parse', 'HEAD');
+    await workspace.write('releases/apps/web/project.yaml', appImageYaml('site'));
+    await workspace.commit('web is now site');
+    const run = await workspace.nx(['affected', '-t', 'validate', `--base=${base}`, '--head=HEAD', '--output-style=static']);
+    expect(run.exitCode, run.all).not.toBe(0);
+    expect(tasksRun(run.all)).toEqual(['product:validate', 'site:validate']);
+    expect(run.all).toContain('releases/product/project.yaml:6:15: ships.appImages[0]: no project named "web"');
+  });
+
+  it('a new project taking a name in use: both holders validate and fail', async () => {
+    const base = await workspace.git('rev-parse', 'HEAD');
+    await workspace.write('plugins/vm/project.yaml', pluginYaml({ name: 'vm', port: 8090, slot: 'sidebar.vm' }));
+    await workspace.commit('a plugin named like the cloud image');
+    const run = await workspace.nx(['affected', '-t', 'validate', `--base=${base}`, '--head=HEAD', '--output-style=static']);
+    expect(run.exitCode, run.all).not.toBe(0);
+    // Nx needs unique names, so the later claimant in path order is shown under a name with its folder.
+    expect(tasksRun(run.all)).toEqual(['vm:validate', 'vm@releases/cloud/vm:validate']);
+    expect(run.all).toContain('releases/cloud/vm/project.yaml:2:7: name: project name "vm" is also used by plugins/vm/project.yaml');
+    expect(run.all).toContain('plugins/vm/project.yaml:2:7: name: project name "vm" is also used by releases/cloud/vm/project.yaml');
   });
 });

@@ -9,6 +9,7 @@ const { hashMultiGlobWithWorkspaceContext } = require('nx/src/utils/workspace-co
 // Nx walks this glob with its .gitignore/.nxignore rules; libs/spec's listProjectFiles (PROJECT_FILE) reproduces
 // that walk for `dockyard validate`, the validate executor and the generators, so all see the same projects.
 const PROJECT_FILE_GLOB = '**/project.yaml';
+const PROJECT_FILE_INPUT = `{workspaceRoot}/${PROJECT_FILE_GLOB}`;
 const CODE_ROOTS = [path.join(__dirname, 'src'), path.resolve(__dirname, '..', '..', 'libs', 'spec')];
 
 /**
@@ -76,7 +77,7 @@ async function createProjectNodes(files, _options, context) {
   const sorted = [...files].sort();
   // Nx has already hashed every file of the workspace; asking it costs far less than reading them again.
   const hashes = await hashMultiGlobWithWorkspaceContext(root, sorted.map((file) => [file]));
-  const results = sorted.map((file, i) => {
+  for (const [i, file] of sorted.entries()) {
     const hash = hashes[i];
     let inferred = cached[file]?.hash === hash ? cached[file].inferred : undefined;
     if (!inferred) {
@@ -84,14 +85,55 @@ async function createProjectNodes(files, _options, context) {
       inferred = loadInference()(root, file);
     }
     entries[file] = { hash, inferred };
-    const { project, ships } = inferred;
+  }
+  const peers = validatePeers(entries);
+  const results = sorted.map((file) => {
+    const { project, ships } = entries[file].inferred;
     if (ships.length) shipsByRoot.set(project.root, ships);
     const named = taken.has(project.name) ? { ...project, name: `${project.name}@${project.root}` } : project;
     taken.add(named.name);
-    return [file, { projects: { [project.root]: named } }];
+    return [file, { projects: { [project.root]: withValidateInputs(named, peers.get(file)) } }];
   });
   if (misses > 0 || Object.keys(cached).length !== files.length) writeCache(location, fingerprint, entries);
   return results;
+}
+
+/**
+ * File → the inputs its `validate` has beyond its own files: the other project.yaml files holding a claim it holds
+ * (a name, a plugin port or slot; libs/spec/src/claims.ts) or a name it ships. Which files these are depends on
+ * every file, and only here do all of them pass at once, so they join the task's inputs here rather than in the
+ * per-file inference. A new clash, or a shipped project appearing, changes the inputs and so the hash and what
+ * `nx affected` selects; an edit that touches no claim re-validates no other project. A shipped name nobody holds
+ * reads every name in the workspace (to tell that none matches), so every project.yaml is its input: that is also
+ * how a project renamed away from a shipped name re-validates the Release. The alternative, every project.yaml as
+ * an input of every `validate`, made any edit (a plugin's description) re-validate the whole workspace.
+ */
+function validatePeers(entries) {
+  const holders = new Map();
+  for (const [file, { inferred }] of Object.entries(entries)) {
+    for (const key of inferred.holds) {
+      const files = holders.get(key);
+      if (files) files.push(file);
+      else holders.set(key, [file]);
+    }
+  }
+  const peers = new Map();
+  for (const [file, { inferred }] of Object.entries(entries)) {
+    if (inferred.reads.some((key) => !holders.has(key))) {
+      peers.set(file, [PROJECT_FILE_INPUT]);
+      continue;
+    }
+    const read = new Set(inferred.reads.flatMap((key) => holders.get(key)));
+    read.delete(file);
+    if (read.size) peers.set(file, [...read].sort().map((peer) => `{workspaceRoot}/${peer}`));
+  }
+  return peers;
+}
+
+function withValidateInputs(project, extra) {
+  const validate = project.targets.validate;
+  if (!extra || !validate) return project;
+  return { ...project, targets: { ...project.targets, validate: { ...validate, inputs: [...validate.inputs, ...extra] } } };
 }
 
 /** Root → names a Release ships, from the last createNodes in this process, else from the cache on disk. */

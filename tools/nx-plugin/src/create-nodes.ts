@@ -1,25 +1,28 @@
 import type { ProjectConfiguration } from '@nx/devkit';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { parseProject } from '../../../libs/spec/src';
+import { nameKey, parseProject, projectClaims, type LoadedProject } from '../../../libs/spec/src';
 import { inferTargets } from './targets';
 import type { ProjectFacts } from './targets/shared';
 
-/** Facts of one file. Never throws: a broken file still yields a project whose `validate` shows the error. */
-export function readProjectFacts(workspaceRoot: string, file: string): ProjectFacts {
-  const root = dirname(file);
+/** One file as read; undefined when it cannot be read at all. Never throws: a broken file still yields a project. */
+function readProject(workspaceRoot: string, file: string): LoadedProject | undefined {
   try {
-    const loaded = parseProject(readFileSync(join(workspaceRoot, file), 'utf8'), file);
-    return { name: loaded.name, root, kind: loaded.kind, spec: loaded.spec };
+    return parseProject(readFileSync(join(workspaceRoot, file), 'utf8'), file);
   } catch {
-    return { name: root.replace(/\//g, '-'), root };
+    return undefined;
   }
 }
 
-/** What the entry point caches per file: the Nx project, and the names it ships (for createDependencies). */
+/** What the entry point caches per file: the Nx project, and what it needs to relate projects to each other. */
 export interface InferredProject {
   project: ProjectConfiguration;
+  /** Names a Release ships (for createDependencies). */
   ships: string[];
+  /** Keys of the claims this file holds (libs/spec/src/claims.ts). */
+  holds: string[];
+  /** Keys whose holders' project.yaml files this project's `validate` reads: its own claims and the names it ships. */
+  reads: string[];
 }
 
 /**
@@ -28,10 +31,15 @@ export interface InferredProject {
  * merges and writes to its graph cache costs time on each of thousands of projects (bench/graph).
  */
 export function inferProject(workspaceRoot: string, file: string): InferredProject {
-  const facts = readProjectFacts(workspaceRoot, file);
+  const root = dirname(file);
+  const loaded = readProject(workspaceRoot, file);
+  const facts: ProjectFacts = loaded ? { name: loaded.name, root, kind: loaded.kind, spec: loaded.spec } : { name: root.replace(/\//g, '-'), root };
   const ships = facts.spec?.kind === 'Release' ? [...(facts.spec.ships?.plugins ?? []), ...(facts.spec.ships?.appImages ?? [])] : [];
+  const holds = [...new Set(loaded ? projectClaims(loaded).map((c) => c.key) : [])];
   return {
-    project: { name: facts.name, root: facts.root, tags: [`kind:${facts.kind ?? 'unknown'}`], targets: inferTargets(facts) },
+    project: { name: facts.name, root, tags: [`kind:${facts.kind ?? 'unknown'}`], targets: inferTargets(facts) },
     ships,
+    holds,
+    reads: [...new Set([...holds, ...ships.map(nameKey)])],
   };
 }

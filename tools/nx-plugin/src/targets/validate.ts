@@ -5,8 +5,10 @@ const BASE_COMMIT = '[ -z "$DOCKYARD_BASE_REF" ] || git rev-parse --verify --qui
 
 /**
  * `validate` exists for every project, broken ones included: it is where a broken file's exact
- * file:line:col errors surface. Workspace rules (unique names, plugin slot/port clashes) read every
- * project.yaml, so all of them are inputs; the version-bump rule reads the base ref named by the env.
+ * file:line:col errors surface. Its inputs are what its rules read: the project's own files, the engines, and
+ * the base ref of the version-bump rule. The rules that span files (unique names, plugin ports and slots,
+ * shipped references) read other projects' project.yaml files: the entry point (index.cjs) adds exactly those,
+ * since which they are depends on every file.
  */
 export const validateTarget: TargetInference = (project) => ({
   executor: './tools/nx-plugin:validate',
@@ -14,7 +16,6 @@ export const validateTarget: TargetInference = (project) => ({
   cache: true,
   inputs: [
     '{projectRoot}/**/*',
-    '{workspaceRoot}/**/project.yaml',
     ...ENGINE_INPUTS,
     '{workspaceRoot}/tools/nx-plugin/src/executors/validate/**/*',
     { env: 'DOCKYARD_BASE_REF' },
