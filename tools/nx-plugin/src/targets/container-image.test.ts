@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ContainerImage } from '../../../../libs/spec/src';
 import { containerBuildTarget, containerCheckTarget, containerPublishTarget } from './container-image';
 import { inferTargets } from './index';
+import { ENGINE_INPUTS } from './shared';
 
 const spec: ContainerImage = {
   kind: 'ContainerImage',
@@ -16,15 +17,22 @@ const spec: ContainerImage = {
 const facts = { name: 'openeuler', root: 'releases/containers/openeuler', kind: 'ContainerImage' as const, spec };
 
 describe('ContainerImage targets', () => {
-  it('build is cached on project.yaml and the Dockerfile folder, check and publish follow it uncached', () => {
+  it('build is cached on project.yaml and the Dockerfile folder, publish follows check uncached', () => {
     const build = containerBuildTarget(facts)!;
     expect(build).toMatchObject({ command: 'node tools/cli/bin/dockyard.cjs build --project releases/containers/openeuler', cache: true, outputs: ['{workspaceRoot}/dist/openeuler/build'] });
     expect(build.inputs).toContain('{workspaceRoot}/releases/containers/openeuler/docker/**/*');
-    expect(containerCheckTarget(facts)).toMatchObject({ command: 'node tools/cli/bin/dockyard.cjs check releases/containers/openeuler', cache: false, dependsOn: ['build'] });
-    expect(containerCheckTarget(facts)!.metadata?.description).toContain('test.sh');
     const publish = containerPublishTarget(facts)!;
     expect(publish).toMatchObject({ cache: false, dependsOn: ['check'], configurations: { 'dry-run': { command: 'node tools/cli/bin/dockyard.cjs publish releases/containers/openeuler --dry-run' } } });
     expect(publish.metadata?.description).toContain('docker.io/openeuler/openeuler, quay.io/openeuler/openeuler');
+  });
+
+  it('check is cached on the digests the build recorded, its settings and script, not on the Dockerfile or the layout', () => {
+    const check = containerCheckTarget(facts)!;
+    expect(check).toMatchObject({ command: 'node tools/cli/bin/dockyard.cjs check releases/containers/openeuler', cache: true, dependsOn: ['build'] });
+    expect(check.metadata?.description).toContain('test.sh');
+    const engines: unknown[] = ENGINE_INPUTS;
+    const own = check.inputs!.filter((input) => !engines.includes(input));
+    expect(own).toEqual(['{projectRoot}/project.yaml', '{workspaceRoot}/releases/containers/openeuler/test.sh', { dependentTasksOutputFiles: '**/build.json' }]);
   });
 
   it('infers build, check and publish for a ContainerImage only', () => {

@@ -1,4 +1,5 @@
 import { posix } from 'node:path';
+import { BUILD_SUMMARY } from '../../../../libs/container/src/build-result';
 import { CLI, ENGINE_INPUTS, type TargetInference } from './shared';
 
 /**
@@ -21,14 +22,21 @@ export const containerBuildTarget: TargetInference = (project) => {
   };
 };
 
-/** ContainerImage `check`: runs each built arch in the Docker engine; the JUnit report lands in dist/<name>/check. */
+/**
+ * ContainerImage `check`: runs each built arch in the Docker engine; the JUnit report lands in dist/<name>/check.
+ * Cached on what it runs: the build's build.json, which records every image's tags and digests (the layout's blobs
+ * are named by those digests, so they are not hashed again), project.yaml (timezone, base), the check script and
+ * the engines. A `publish` after an unchanged build restores the report instead of starting containers again.
+ */
 export const containerCheckTarget: TargetInference = (project) => {
   const spec = project.spec;
   if (spec?.kind !== 'ContainerImage') return undefined;
+  const script = spec.check?.script ? [`{workspaceRoot}/${posix.join(project.root, spec.check.script)}`] : [];
   return {
     command: `${CLI} check ${project.root}`,
-    cache: false,
+    cache: true,
     dependsOn: ['build'],
+    inputs: ['{projectRoot}/project.yaml', ...script, { dependentTasksOutputFiles: `**/${BUILD_SUMMARY}` }, ...ENGINE_INPUTS],
     outputs: [`{workspaceRoot}/dist/${project.name}/check`],
     metadata: { description: `Run ${project.name} on every arch (OS, arch, timezone${spec.base ? ', os-release VERSION' : ''}${spec.check?.script ? `, ${spec.check.script}` : ''}); JUnit report in dist/${project.name}/check/junit.xml` },
   };
