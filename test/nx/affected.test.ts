@@ -19,78 +19,75 @@ describe('nx affected on Dockyard projects', () => {
   });
   afterAll(() => workspace?.dispose());
 
+  /** Commits `files` on top of HEAD; returns the commit before it, the base to compare against. */
+  async function change(message: string, files: Record<string, string>): Promise<string> {
+    const base = await workspace.git('rev-parse', 'HEAD');
+    for (const [file, text] of Object.entries(files)) await workspace.write(file, text);
+    await workspace.commit(message);
+    return base;
+  }
+
+  async function validateAffected(base: string) {
+    const run = await workspace.nx(['affected', '-t', 'validate', `--base=${base}`, '--head=HEAD', '--output-style=static']);
+    return { ...run, tasks: tasksRun(run.all) };
+  }
+
   async function affectedSince(base: string): Promise<{ projects: string[]; tasks: string[] }> {
     const shown = await workspace.nx(['show', 'projects', '--affected', `--base=${base}`, '--head=HEAD', '--json']);
     expect(shown.exitCode, shown.all).toBe(0);
-    const run = await workspace.nx(['affected', '-t', 'validate', `--base=${base}`, '--head=HEAD', '--output-style=static']);
+    const run = await validateAffected(base);
     expect(run.exitCode, run.all).toBe(0);
-    return { projects: (JSON.parse(shown.stdout) as string[]).sort(), tasks: tasksRun(run.all) };
+    return { projects: (JSON.parse(shown.stdout) as string[]).sort(), tasks: run.tasks };
   }
 
   it('a file of a shipped Plugin: the Release is an affected project, but only the Plugin validates', async () => {
-    const base = await workspace.git('rev-parse', 'HEAD');
-    await workspace.write('plugins/alerts/README.md', '# Alerts\n');
-    await workspace.commit('document alerts');
+    const base = await change('document alerts', { 'plugins/alerts/README.md': '# Alerts\n' });
     expect(await affectedSince(base)).toEqual({ projects: ['alerts', 'product'], tasks: ['alerts:validate'] });
   });
 
   it('a file of a shipped AppImage: the same, for the app', async () => {
-    const base = await workspace.git('rev-parse', 'HEAD');
-    await workspace.write('releases/apps/web/latest/init.sh', '#!/usr/bin/env bash\nmkdir -p manifests charts\n');
-    await workspace.commit('web: lay out charts too');
+    const base = await change('web: lay out charts too', { 'releases/apps/web/latest/init.sh': '#!/usr/bin/env bash\nmkdir -p manifests charts\n' });
     expect(await affectedSince(base)).toEqual({ projects: ['product', 'web'], tasks: ['web:validate'] });
   });
 
   it("a plugin's description: that plugin and the Release that ships it, nothing else", async () => {
-    const base = await workspace.git('rev-parse', 'HEAD');
-    await workspace.write('plugins/alerts/project.yaml', pluginYaml({ name: 'alerts', port: 8081, slot: 'sidebar.alerts', description: 'alert rules and routes' }));
-    await workspace.commit('alerts: say what it does');
+    const alerts = pluginYaml({ name: 'alerts', port: 8081, slot: 'sidebar.alerts', description: 'alert rules and routes' });
+    const base = await change('alerts: say what it does', { 'plugins/alerts/project.yaml': alerts });
     expect(await affectedSince(base)).toEqual({ projects: ['alerts', 'product'], tasks: ['alerts:validate', 'product:validate'] });
   });
 
   it('a plugin project.yaml no Release ships: that plugin alone, though other plugins hold ports and slots', async () => {
-    const base = await workspace.git('rev-parse', 'HEAD');
-    await workspace.write('plugins/logs/project.yaml', pluginYaml({ name: 'logs', port: 8083, slot: 'sidebar.logs', version: 'v0.2.0' }));
-    await workspace.commit('logs: move port');
+    const base = await change('logs: move port', { 'plugins/logs/project.yaml': pluginYaml({ name: 'logs', port: 8083, slot: 'sidebar.logs', version: 'v0.2.0' }) });
     expect(await affectedSince(base)).toEqual({ projects: ['logs'], tasks: ['logs:validate'] });
   });
 
   it("a port moved onto another plugin's: both plugins validate and both fail, naming each other", async () => {
-    const base = await workspace.git('rev-parse', 'HEAD');
-    await workspace.write('plugins/logs/project.yaml', pluginYaml({ name: 'logs', port: 8081, slot: 'sidebar.logs', version: 'v0.2.0' }));
-    await workspace.commit('logs: take the port of alerts');
-    const run = await workspace.nx(['affected', '-t', 'validate', `--base=${base}`, '--head=HEAD', '--output-style=static']);
-    expect(run.exitCode, run.all).not.toBe(0);
-    expect(tasksRun(run.all)).toEqual(['alerts:validate', 'logs:validate']);
-    expect(run.all).toContain('plugins/alerts/project.yaml:8:11: spec.service.port: port 8081 is also used by plugin "logs"');
-    expect(run.all).toContain('plugins/logs/project.yaml:8:11: spec.service.port: port 8081 is also used by plugin "alerts"');
+    const logs = (port: number) => ({ 'plugins/logs/project.yaml': pluginYaml({ name: 'logs', port, slot: 'sidebar.logs', version: 'v0.2.0' }) });
+    const clash = await validateAffected(await change('logs: take the port of alerts', logs(8081)));
+    expect(clash.exitCode, clash.all).not.toBe(0);
+    expect(clash.tasks).toEqual(['alerts:validate', 'logs:validate']);
+    expect(clash.all).toContain('plugins/alerts/project.yaml:8:11: spec.service.port: port 8081 is also used by plugin "logs"');
+    expect(clash.all).toContain('plugins/logs/project.yaml:8:11: spec.service.port: port 8081 is also used by plugin "alerts"');
 
-    const back = await workspace.git('rev-parse', 'HEAD');
-    await workspace.write('plugins/logs/project.yaml', pluginYaml({ name: 'logs', port: 8083, slot: 'sidebar.logs', version: 'v0.2.0' }));
-    await workspace.commit('logs: back to its own port');
+    const back = await change('logs: back to its own port', logs(8083));
     const alerts = await workspace.nx(['run', 'alerts:validate', '--output-style=static']);
     expect(alerts.exitCode, alerts.all).toBe(0);
     expect(await affectedSince(back)).toEqual({ projects: ['logs'], tasks: ['logs:validate'] });
   });
 
   it('a project renamed away from a name a Release ships: the Release validates and fails', async () => {
-    const base = await workspace.git('rev-parse', 'HEAD');
-    await workspace.write('releases/apps/web/project.yaml', appImageYaml('site'));
-    await workspace.commit('web is now site');
-    const run = await workspace.nx(['affected', '-t', 'validate', `--base=${base}`, '--head=HEAD', '--output-style=static']);
+    const run = await validateAffected(await change('web is now site', { 'releases/apps/web/project.yaml': appImageYaml('site') }));
     expect(run.exitCode, run.all).not.toBe(0);
-    expect(tasksRun(run.all)).toEqual(['product:validate', 'site:validate']);
+    expect(run.tasks).toEqual(['product:validate', 'site:validate']);
     expect(run.all).toContain('releases/product/project.yaml:6:15: ships.appImages[0]: no project named "web"');
+    await change('site is web again', { 'releases/apps/web/project.yaml': appImageYaml('web') });
   });
 
   it('a new project taking a name in use: both holders validate and fail', async () => {
-    const base = await workspace.git('rev-parse', 'HEAD');
-    await workspace.write('plugins/vm/project.yaml', pluginYaml({ name: 'vm', port: 8090, slot: 'sidebar.vm' }));
-    await workspace.commit('a plugin named like the cloud image');
-    const run = await workspace.nx(['affected', '-t', 'validate', `--base=${base}`, '--head=HEAD', '--output-style=static']);
+    const run = await validateAffected(await change('a plugin named like the cloud image', { 'plugins/vm/project.yaml': pluginYaml({ name: 'vm', port: 8090, slot: 'sidebar.vm' }) }));
     expect(run.exitCode, run.all).not.toBe(0);
     // Nx needs unique names, so the later claimant in path order is shown under a name with its folder.
-    expect(tasksRun(run.all)).toEqual(['vm:validate', 'vm@releases/cloud/vm:validate']);
+    expect(run.tasks).toEqual(['vm:validate', 'vm@releases/cloud/vm:validate']);
     expect(run.all).toContain('releases/cloud/vm/project.yaml:2:7: name: project name "vm" is also used by plugins/vm/project.yaml');
     expect(run.all).toContain('plugins/vm/project.yaml:2:7: name: project name "vm" is also used by releases/cloud/vm/project.yaml');
   });
