@@ -52,8 +52,20 @@ describe('dockyard images on charts in the wild', () => {
     expect(refs).not.toContain('ghcr.io/dexidp/dex:2.44.0');
     expect(refs.some((r) => r.includes('opaque'))).toBe(false);
     expect(stderr.trim().split('\n')).toEqual([
-      'warning: wild-helper-tags/input/opaque/templates/deployment.yaml:8: image "{{ .Values.image.repository }}:{{ .Values.image.tag | default (include "opaque.tag" .) }}" cannot be resolved: its template cannot be evaluated statically (values keys image.repository, image.tag); not listed from here (set the value, or add the image to images.extra if nothing else lists it)',
+      'warning: wild-helper-tags/input/opaque/templates/deployment.yaml:8: image "{{ .Values.image.repository }}:{{ .Values.image.tag | default (include "opaque.tag" .) }}" cannot be resolved: .Capabilities cannot be evaluated statically (values keys image.repository, image.tag); not listed from here (set the value, or add the image to images.extra if nothing else lists it)',
     ]);
+  });
+
+  it('evaluates Sprig string helpers (substr, regexReplaceAll, trunc, splitList, join, lower); a line it cannot evaluate warns even where a values image is listed in its place', async () => {
+    const { images, stderr } = await json(['wild-sprig-helpers/input']);
+    expect(images.map((i) => i.ref)).toEqual([
+      'docker.io/envoyproxy/envoy:v1.31.0',
+      'docker.io/sigstore/relay-service:v1.4.2',
+      'ghcr.io/transparency-dev/tesseract/gcp:v0.1.2@sha256:37f1e3fb7f511f8c4bacec43e22fb52fb631f77fadb10de8bbf1560594c96fbe',
+    ]);
+    expect(stderr).toContain(
+      'warning: wild-sprig-helpers/input/ctlog/templates/deployment.yaml:12: image "{{ .Values.proxy.image.repository }}:{{ .Values.proxy.image.tag | default .Release.Name }}" cannot be resolved: .Release cannot be evaluated statically (values keys proxy.image.repository, proxy.image.tag); the image of values key proxy.image is listed in its place, unchecked',
+    );
   });
 
   it("gives a parent's override of a subchart image the subchart's tag, never the parent's appVersion", async () => {

@@ -31,7 +31,7 @@ function chartImages(chart: Chart, overrides: Tree | undefined, parentGlobal: Tr
     const subchartKeys = chart.subcharts.flatMap((sub) => usesOf(chart, sub).map((use) => use.alias ?? use.name));
     const fromValues = valuesReadByTemplates(chart, imagesInValues(values, { skipKeys: subchartKeys }), fromTemplates, defines);
     const rendering = fromTemplates.filter((f) => !f.neverRendered);
-    const fromLines = withoutCoveredUnresolved(rendering, fromValues);
+    const fromLines = withFallbacksNamed(rendering, fromValues);
     findings.push(...withoutReportedTwice(fromValues, fromLines), ...fromLines, ...imagesInAnnotations(chart));
   }
   const global = isTreeMap(values) ? values.global : undefined;
@@ -80,10 +80,16 @@ function passesContextToMissingHelper(text: string, defines: Map<string, string>
   return [...text.matchAll(/\b(?:include|template)\s+"([^"]+)"\s+(?:\.|\$)\s*[)|}-]/g)].some((m) => !defines.has(m[1]));
 }
 
-/** An unresolved template line whose values a kept values shape already answers says nothing new. */
-function withoutCoveredUnresolved(fromTemplates: Finding[], fromValues: Finding[]): Finding[] {
+/**
+ * An unresolved template line whose values a kept values shape answers: the shape is listed, but
+ * it is a guess at what the line renders, so the line stays a warning that names the shape.
+ */
+function withFallbacksNamed(fromTemplates: Finding[], fromValues: Finding[]): Finding[] {
   const answered = fromValues.filter((f) => !f.unresolved && f.valuesPath !== undefined).map((f) => f.valuesPath!);
-  return fromTemplates.filter((f) => !f.unresolved || !(f.mentions ?? []).some((m) => answered.some((path) => m === path || m.startsWith(`${path}.`) || path.startsWith(`${m}.`))));
+  return fromTemplates.map((f) => {
+    const fallback = f.unresolved ? answered.find((path) => (f.mentions ?? []).some((m) => m === path || m.startsWith(`${path}.`) || path.startsWith(`${m}.`))) : undefined;
+    return fallback === undefined ? f : { ...f, fallback };
+  });
 }
 
 /** An unresolved values shape that an unresolved template line already reports (naming its values keys) is one warning, not two. */

@@ -179,7 +179,10 @@ function unresolvedMessage(finding: Finding): string {
   const keys = [...new Set([...(finding.mentions ?? []), ...(finding.valuesPath !== undefined ? [finding.valuesPath] : [])])];
   const where = finding.source.keyPath ? `${finding.source.keyPath}: ` : '';
   const values = keys.length > 0 ? ` (values key${keys.length === 1 ? '' : 's'} ${keys.join(', ')})` : '';
-  return `${where}image "${finding.text}" cannot be resolved: ${finding.unresolved}${values}; not listed from here (set the value, or add the image to images.extra if nothing else lists it)`;
+  const instead = finding.fallback === undefined
+    ? 'not listed from here (set the value, or add the image to images.extra if nothing else lists it)'
+    : `the image of values key ${finding.fallback} is listed in its place, unchecked against what the chart renders (check it, or list the right one in images.extra and exclude the other)`;
+  return `${where}image "${finding.text}" cannot be resolved: ${finding.unresolved}${values}; ${instead}`;
 }
 
 function uniqueSources(sources: ImageSource[]): ImageSource[] {

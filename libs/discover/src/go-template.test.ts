@@ -61,6 +61,16 @@ describe('renderTemplate', () => {
     expect([...trace.read]).toEqual(expect.arrayContaining(['controller.image.repository', 'controller.image.tag', 'controller.image.tagLabel']));
   });
 
+  it('evaluates Sprig string functions on known inputs, and names the construct it cannot evaluate', () => {
+    const ctx = context('v: sha256:abc\nname: My-App-Name-That-Is-Long');
+    expect(renderTemplate('{{ substr 0 7 .Values.v }}|{{ trunc 6 .Values.name | lower }}|{{ trunc -4 .Values.name }}', rootScope(ctx))).toBe('sha256:|my-app|Long');
+    expect(renderTemplate('{{ regexReplaceAll "-(.)" .Values.name "_${1}" }}|{{ splitList "-" .Values.name | join "." }}|{{ (split "-" .Values.name)._1 }}', rootScope(ctx))).toBe('My_App_Name_That_Is_Long|My.App.Name.That.Is.Long|App');
+    expect(renderTemplate('{{ if semverCompare ">=1.28-0" "v1.29.1-eks-1" }}new{{ end }}{{ if semverCompare "^1.2.0" "1.9.0" }}+{{ end }}{{ if semverCompare ">=1.21" "v1.29.1-eks-1" }}!{{ end }}', rootScope(ctx))).toBe('new+');
+    const trace = newTrace();
+    expect(renderTemplate('{{ sha256sum .Values.name }}', rootScope(ctx, trace))).toBeUndefined();
+    expect(trace.cannot).toBe('function sha256sum');
+  });
+
   it('knows what it cannot know: .Release, range over values, unknown helpers', () => {
     const ctx = context('list: [a]');
     expect(renderTemplate('{{ .Release.Name }}/x:1', rootScope(ctx))).toBeUndefined();

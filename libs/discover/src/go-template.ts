@@ -1,4 +1,8 @@
+import { isSprigFunction, sprigFunction } from './sprig-functions';
+import { bool, scalar, textOf, textsOf, type Data } from './template-data';
 import { joinValuesPath, Leaf, leafText, type Tree, type TreeMap } from './yaml-tree';
+
+export type { Data } from './template-data';
 
 /**
  * A static evaluator for the subset of Helm's Go templates that image references are built
@@ -8,18 +12,6 @@ import { joinValuesPath, Leaf, leafText, type Tree, type TreeMap } from './yaml-
  * makes the result `undefined`, never a guess.
  */
 
-/** A value during evaluation; `path` is its `.Values` path when it came from values. */
-export type Data =
-  | { kind: 'scalar'; text: string; path?: string }
-  | { kind: 'tree'; tree: TreeMap | Tree[]; path?: string }
-  | { kind: 'missing'; path?: string }
-  | { kind: 'dict'; entries: Map<string, Data> }
-  | { kind: 'list'; items: Data[] }
-  | { kind: 'root' }
-  | { kind: 'chart' }
-  /** The element of a `range`: unknown, but known to come from `path`. */
-  | { kind: 'unknown'; path?: string };
-
 export interface ChartContext {
   values: Tree | undefined;
   chart: { name: string; appVersion?: string; version?: string };
@@ -27,10 +19,14 @@ export interface ChartContext {
   defines: Map<string, string>;
 }
 
-/** What an evaluation read: `.Values` paths, and `x.enabled=true` settings of `enabled: false` maps it passed. */
+/**
+ * What an evaluation read: `.Values` paths, and `x.enabled=true` settings of `enabled: false` maps
+ * it passed; and, when it could not finish, the first construct it could not evaluate.
+ */
 export interface Trace {
   read: Set<string>;
   switches: Set<string>;
+  cannot?: string;
 }
 
 export function newTrace(): Trace {
@@ -51,6 +47,12 @@ export function rootScope(context: ChartContext, trace: Trace = newTrace()): Sco
 }
 
 const MAX_INCLUDE_DEPTH = 20;
+
+/** Records what made an evaluation unknown; the first one is the cause, later ones follow from it. */
+function cannot(scope: Scope, construct: string): undefined {
+  scope.trace.cannot ??= construct;
+  return undefined;
+}
 
 // ---- text: actions and the blocks they form ---------------------------------------------
 
@@ -177,7 +179,7 @@ function renderNode(node: Node, scope: Scope): string | undefined {
       return '';
     case 'range': {
       const collection = evaluatePipeline(node.pipeline, scope);
-      return collection !== undefined && !truthy(collection) ? '' : undefined;
+      return collection !== undefined && !truthy(collection) ? '' : cannot(scope, `range ${node.pipeline}`);
     }
     case 'output': {
       const assignment = ASSIGNMENT.exec(node.pipeline);
@@ -188,7 +190,7 @@ function renderNode(node: Node, scope: Scope): string | undefined {
         return '';
       }
       const value = evaluatePipeline(node.pipeline, scope);
-      return value === undefined ? undefined : textOf(value);
+      return value === undefined ? undefined : textOf(value) ?? cannot(scope, `${node.pipeline} (prints a map or list)`);
     }
     case 'if':
     case 'with': {
@@ -204,13 +206,6 @@ function renderNode(node: Node, scope: Scope): string | undefined {
 }
 
 export const ASSIGNMENT = /^(\$[A-Za-z0-9_]+)\s*:?=\s*([\s\S]+)$/;
-
-/** What Go templates print for a value; undefined for maps and other values that print as Go syntax. */
-function textOf(value: Data): string | undefined {
-  if (value.kind === 'scalar') return value.text;
-  if (value.kind === 'missing') return '';
-  return undefined;
-}
 
 const FALSY = new Set(['', 'false', '0', 'null', '~']);
 
@@ -259,14 +254,9 @@ function evaluateCommand(tokens: string[], scope: Scope, piped: Data | undefined
 
 const FUNCTION_NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
 
-const scalar = (text: string): Data => ({ kind: 'scalar', text });
-const bool = (value: boolean): Data => scalar(value ? 'true' : 'false');
 
 function callFunction(name: string, args: Data[], scope: Scope): Data | undefined {
-  const texts = (): string[] | undefined => {
-    const out = args.map(textOf);
-    return out.every((t) => t !== undefined) ? (out as string[]) : undefined;
-  };
+  const texts = () => textsOf(args);
   switch (name) {
     case 'true':
     case 'false':
@@ -297,17 +287,6 @@ function callFunction(name: string, args: Data[], scope: Scope): Data | undefine
       const changed = name === 'trim' ? text.trim() : name === 'lower' ? text.toLowerCase() : name === 'upper' ? text.toUpperCase() : text;
       return { ...(subject.kind === 'scalar' ? subject : {}), kind: 'scalar', text: changed };
     }
-    case 'trimPrefix':
-    case 'trimSuffix':
-    case 'replace': {
-      const t = texts();
-      if (!t) return undefined;
-      if (name === 'replace') return t.length === 3 ? scalar(t[2].split(t[0]).join(t[1])) : undefined;
-      if (t.length !== 2) return undefined;
-      const [affix, subject] = t;
-      if (name === 'trimPrefix') return scalar(subject.startsWith(affix) ? subject.slice(affix.length) : subject);
-      return scalar(subject.endsWith(affix) ? subject.slice(0, subject.length - affix.length) : subject);
-    }
     case 'printf': {
       const t = texts();
       if (!t || t.length === 0) return undefined;
@@ -332,14 +311,6 @@ function callFunction(name: string, args: Data[], scope: Scope): Data | undefine
       if (!t || t.length < 2) return undefined;
       const equal = t.slice(1).some((other) => other === t[0]);
       return bool(name === 'eq' ? equal : !equal);
-    }
-    case 'hasPrefix':
-    case 'hasSuffix':
-    case 'contains': {
-      const t = texts();
-      if (!t || t.length !== 2) return undefined;
-      const [needle, subject] = t;
-      return bool(name === 'hasPrefix' ? subject.startsWith(needle) : name === 'hasSuffix' ? subject.endsWith(needle) : subject.includes(needle));
     }
     case 'dict': {
       if (args.length % 2 !== 0) return undefined;
@@ -374,7 +345,9 @@ function callFunction(name: string, args: Data[], scope: Scope): Data | undefine
     case 'template': {
       const defineName = args[0] && textOf(args[0]);
       const body = defineName === undefined ? undefined : scope.context.defines.get(defineName);
-      if (body === undefined || scope.depth >= MAX_INCLUDE_DEPTH) return undefined;
+      if (defineName === undefined) return cannot(scope, `${name} of a name not known statically`);
+      if (body === undefined) return cannot(scope, `${name} "${defineName}" (no such define in the chart or its subcharts)`);
+      if (scope.depth >= MAX_INCLUDE_DEPTH) return cannot(scope, `${name} "${defineName}" (recursive)`);
       const inner: Scope = { ...scope, dot: args[1] ?? { kind: 'missing' }, variables: new Map([['$', { kind: 'root' }]]), depth: scope.depth + 1 };
       const text = renderTemplate(body, inner);
       return text === undefined ? undefined : scalar(text);
@@ -385,8 +358,10 @@ function callFunction(name: string, args: Data[], scope: Scope): Data | undefine
       const text = renderTemplate(source, { ...scope, dot: args[1] ?? { kind: 'root' }, variables: new Map([['$', { kind: 'root' }]]), depth: scope.depth + 1 });
       return text === undefined ? undefined : scalar(text);
     }
-    default:
-      return undefined;
+    default: {
+      if (!isSprigFunction(name)) return cannot(scope, `function ${name}`);
+      return sprigFunction(name, args) ?? cannot(scope, `${name} of a value not known statically`);
+    }
   }
 }
 
@@ -439,7 +414,7 @@ function field(value: Data, name: string, scope: Scope): Data | undefined {
     case 'root':
       if (name === 'Values') return fromTree(scope.context.values, '');
       if (name === 'Chart') return { kind: 'chart' };
-      return undefined;
+      return cannot(scope, `.${name}`);
     case 'chart': {
       const { chart } = scope.context;
       if (name === 'AppVersion') return scalar(chart.appVersion ?? '');

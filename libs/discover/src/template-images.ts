@@ -64,7 +64,8 @@ export function imagesInTemplate(file: string, text: string, scope: TemplateScop
     const trace = newTrace();
     const rendered = renderTemplate(value, blocks.scope(trace));
     if (rendered === undefined) {
-      findings.push({ text: unquote(value), source, ...test, unresolved: 'its template cannot be evaluated statically', mentions: blocks.mentions(value) });
+      const why = trace.cannot ? `${trace.cannot} cannot be evaluated statically` : 'its template cannot be evaluated statically';
+      findings.push({ text: unquote(value), source, ...test, unresolved: why, mentions: blocks.mentions(value) });
       return;
     }
     const reference = unquote(rendered.trim());
