@@ -68,6 +68,17 @@ describe('dockyard images on charts in the wild', () => {
     );
   });
 
+  it('lists a block behind a helper switch or a comparison on values as optional, with the setting (or the helper) that switches it on', async () => {
+    const { images } = await json(['wild-helper-switches/input']);
+    expect(images.map((i) => [i.ref, i.enabledBy])).toEqual([
+      ['docker.io/library/mysql:9.7.2', undefined],
+      ['docker.io/minio/mc:RELEASE.2025-08-13T08-35-41Z', ['backup.enabled=true']],
+      ['docker.io/n8nio/n8n:2.35.3', undefined],
+      ['docker.io/n8nio/runners:2.35.3', ['taskRunners.mode=external']],
+      ['registry.k8s.io/sig-storage/snapshot-controller:v8.2.0', ['include "mysql.snapshotsEnabled"']],
+    ]);
+  });
+
   it("gives a parent's override of a subchart image the subchart's tag, never the parent's appVersion", async () => {
     const { images } = await json(['wild-parent-override/input']);
     const refs = images.map((i) => i.ref);

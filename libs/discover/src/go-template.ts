@@ -26,11 +26,13 @@ export interface ChartContext {
 export interface Trace {
   read: Set<string>;
   switches: Set<string>;
+  /** The `.Values` paths read that hold `false`. */
+  falses: Set<string>;
   cannot?: string;
 }
 
 export function newTrace(): Trace {
-  return { read: new Set(), switches: new Set() };
+  return { read: new Set(), switches: new Set(), falses: new Set() };
 }
 
 export interface Scope {
@@ -405,7 +407,10 @@ function followFields(start: Data, fields: string, scope: Scope): Data | undefin
     if (current === undefined) return undefined;
     current = field(current, name, scope);
   }
-  if (current && 'path' in current && current.path !== undefined && current.kind !== 'unknown') scope.trace.read.add(current.path);
+  if (current && 'path' in current && current.path !== undefined && current.kind !== 'unknown') {
+    scope.trace.read.add(current.path);
+    if (current.kind === 'scalar' && current.text === 'false') scope.trace.falses.add(current.path);
+  }
   return current;
 }
 

@@ -183,10 +183,35 @@ function conditionOf(expression: string, scope: Scope): Frame {
     if (parts.some((p) => p.truth === undefined)) return { truth: undefined };
     return { truth: head === 'and', toFlip: parts[0].toFlip };
   }
+  if (head === 'include' || head === 'template') return helperCondition(expression, args[0] ?? '', scope);
   const value = evaluatePipeline(expression, scope);
   if (value === undefined) return { truth: undefined };
   const truth = truthy(value);
-  return { truth, toFlip: switchSetting(value, truth) };
+  return { truth, toFlip: switchSetting(value, truth) ?? (truth ? undefined : comparisonSetting(head, args, scope)) };
+}
+
+/**
+ * An enable switch inside a helper (`if include "mysql.backupEnabled" .`): off, its block is
+ * switched on by the `false` values the helper read; unknown, by the helper itself, named.
+ */
+function helperCondition(expression: string, name: string, scope: Scope): Frame {
+  const trace = newTrace();
+  const value = evaluatePipeline(expression, { ...scope, trace });
+  const helper = [`include ${name}`];
+  if (value === undefined) return { truth: false, toFlip: helper };
+  const truth = truthy(value);
+  if (truth) return { truth };
+  return { truth, toFlip: trace.falses.size > 0 ? [...trace.falses].map((path) => `${path}=true`) : helper };
+}
+
+/** `eq .Values.mode "external"` off is switched on by `mode=external`; `ne` by any other value. */
+function comparisonSetting(head: string, args: string[], scope: Scope): string[] | undefined {
+  if ((head !== 'eq' && head !== 'ne') || args.length !== 2) return undefined;
+  const [a, b] = args.map((arg) => evaluatePipeline(arg, scope));
+  const setting = (value: Data | undefined, other: Data | undefined) =>
+    value && 'path' in value && value.path && other?.kind === 'scalar' && other.path === undefined ? `${value.path}${head === 'eq' ? '=' : '!='}${other.text}` : undefined;
+  const found = setting(a, b) ?? setting(b, a);
+  return found === undefined ? undefined : [found];
 }
 
 /** A boolean in values (or a missing `*enabled` key) is a feature switch; an empty string or a list is not. */
