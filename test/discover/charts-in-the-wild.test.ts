@@ -79,6 +79,16 @@ describe('dockyard images on charts in the wild', () => {
     ]);
   });
 
+  it('falls back to the values image, with a warning, when the lines that run it cannot be resolved (an unvendored common library)', async () => {
+    const { images, stderr } = await json(['wild-unvendored-common/input']);
+    expect(images.map((i) => [i.ref, i.enabledBy])).toEqual([
+      ['docker.io/bitnami/contour:1.32.1-debian-12-r0', undefined],
+      ['docker.io/bitnami/envoy:1.34.5-debian-12-r0', undefined],
+    ]);
+    expect(stderr).toContain('envoy/daemonset.yaml:12: image "{{ include "common.images.image" ( dict "imageRoot" .Values.envoy.image "global" .Values.global ) }}" cannot be resolved: include "common.images.image" (no such define in the chart or its subcharts)');
+    expect(stderr).toContain('the image of values key envoy.image is listed in its place');
+  });
+
   it("gives a parent's override of a subchart image the subchart's tag, never the parent's appVersion", async () => {
     const { images } = await json(['wild-parent-override/input']);
     const refs = images.map((i) => i.ref);

@@ -33,6 +33,14 @@ describe('imagesInChart', () => {
     expect(summary(parent)).toEqual(['x/app:2', 'mirror/db:16.1 [db.enabled=true]', 'x/exporter:1 [db.metrics.enabled=true db.enabled=true]']);
   });
 
+  it('lists a values image whose running line cannot be resolved, even where a switched-off line reads it', () => {
+    const envoy = chart('envoy', 'kind: daemonset\ndashboards: {}\nimage: {repository: x/envoy, tag: "1.34"}', {
+      'ds.yaml': 'image: {{ include "common.images.image" (dict "imageRoot" .Values.image) }}',
+      'deploy.yaml': '{{- if .Values.dashboards }}\nimage: {{ .Values.image.repository }}:{{ .Values.image.tag }}\n{{- end }}',
+    });
+    expect(summary(envoy)).toEqual(['x/envoy:1.34', '{{ include "common.images.image" (dict "imageRoot" .Values.image) }} (unresolved)']);
+  });
+
   it('keeps every values shape of a chart without templates, and reports a tagless one instead of guessing', () => {
     expect(summary(chart('values-only', 'a: {image: {repository: x/a, tag: "1"}}\nb: {image: {repository: x/b}}', {}))).toEqual(['x/a:1', 'x/b (unresolved)']);
   });

@@ -62,7 +62,8 @@ function allDefines(chart: Chart, into = new Map<string, string>()): Map<string,
 
 /**
  * Values shapes count only when a template reads them: a rendered template line is better
- * evidence (it knows the chart's own tag default), so the shape it rendered is dropped; a shape
+ * evidence (it knows the chart's own tag default), so the shape it rendered is dropped, unless a
+ * running line that reads it could not be resolved (then the shape is listed, and that line warns); a shape
  * no template mentions (a library's example values, leftovers) is not an image that runs. A
  * chart without templates (a values-only sealos chart), or one that hands its whole context to
  * a helper it does not ship, may read any of them, so all are kept.
@@ -71,7 +72,9 @@ function valuesReadByTemplates(chart: Chart, fromValues: Finding[], fromTemplate
   const rendered = fromTemplates.flatMap((f) => (f.neverRendered ? f.mentions ?? [] : f.valuesRead ?? []));
   const mentioned = chart.templates.flatMap((t) => mentionedValuesPaths(t.text));
   const readsAnything = chart.templates.length === 0 || chart.templates.some((t) => passesContextToMissingHelper(t.text, defines));
-  const renders = (path: string) => rendered.some((read) => read === path || read.startsWith(`${path}.`));
+  const unresolved = fromTemplates.flatMap((f) => (!f.neverRendered && f.unresolved ? f.mentions ?? [] : []));
+  const within = (paths: string[], path: string) => paths.some((read) => read === path || read.startsWith(`${path}.`));
+  const renders = (path: string) => within(rendered, path) && !within(unresolved, path);
   const mentions = (path: string) => readsAnything || mentioned.some((m) => m === path || path.startsWith(`${m}.`) || m.startsWith(`${path}.`));
   return fromValues.filter((f) => f.valuesPath === undefined || (!renders(f.valuesPath) && mentions(f.valuesPath)));
 }
