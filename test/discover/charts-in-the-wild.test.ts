@@ -89,6 +89,15 @@ describe('dockyard images on charts in the wild', () => {
     expect(stderr).toContain('the image of values key envoy.image is listed in its place');
   });
 
+  it("says a chart needs a value set, with its own validation's messages, when its defaults render an empty tag", async () => {
+    const { images, stderr } = await json(['wild-failing-validation/input']);
+    expect(images).toEqual([]);
+    expect(stderr).toContain(
+      'sts.yaml:11: "sonarqube:" is not an image reference (invalid tag "" (up to 128 letters, digits, _ . -, not starting with . or -)): the chart needs a value set, its default values fail its own validation: "initSysctl.image is required"; "** The values.yaml file is not valid. ** You must choose an \'edition\' to install: \'developer\' or \'enterprise\'."',
+    );
+    expect(stderr).toContain('sts.yaml:8: image "{{ required "initSysctl.image is required" .Values.initSysctl.image }}" cannot be resolved: fail "initSysctl.image is required"');
+  });
+
   it("gives a parent's override of a subchart image the subchart's tag, never the parent's appVersion", async () => {
     const { images } = await json(['wild-parent-override/input']);
     const refs = images.map((i) => i.ref);

@@ -1,6 +1,6 @@
 import type { Chart } from './chart';
 import type { Finding } from './finding';
-import { definesIn, mentionedValuesPaths, type ChartContext } from './go-template';
+import { definesIn, mentionedValuesPaths, newTrace, renderTemplate, rootScope, type ChartContext } from './go-template';
 import { imagesInTemplate } from './template-images';
 import { imagesInValues } from './values-images';
 import { getPath, isTreeMap, Leaf, leafText, mergeTrees, parseYamlTrees, type Tree, type TreeMap } from './yaml-tree';
@@ -32,7 +32,9 @@ function chartImages(chart: Chart, overrides: Tree | undefined, parentGlobal: Tr
     const fromValues = valuesReadByTemplates(chart, imagesInValues(values, { skipKeys: subchartKeys }), fromTemplates, defines);
     const rendering = fromTemplates.filter((f) => !f.neverRendered);
     const fromLines = withFallbacksNamed(rendering, fromValues);
-    findings.push(...withoutReportedTwice(fromValues, fromLines), ...fromLines, ...imagesInAnnotations(chart));
+    const own = [...withoutReportedTwice(fromValues, fromLines), ...fromLines, ...imagesInAnnotations(chart)];
+    const failures = validationFailures(chart, context);
+    findings.push(...(failures.length > 0 ? own.map((f) => ({ ...f, chartFails: failures })) : own));
   }
   const global = isTreeMap(values) ? values.global : undefined;
   for (const subchart of chart.subcharts) {
@@ -46,6 +48,15 @@ function chartImages(chart: Chart, overrides: Tree | undefined, parentGlobal: Tr
     }
   }
   return findings;
+}
+
+/** The `fail` messages a chart's templates reach with these values: its own validation rejecting them. */
+function validationFailures(chart: Chart, context: ChartContext): string[] {
+  return chart.templates.flatMap((template) => {
+    const trace = { ...newTrace(), failures: [] };
+    renderTemplate(template.text, rootScope(context, trace));
+    return trace.failures;
+  });
 }
 
 function usesOf(chart: Chart, subchart: Chart): { name: string; alias?: string; condition?: string }[] {

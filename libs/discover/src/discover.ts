@@ -149,7 +149,8 @@ function merge(scan: Scan, options: DiscoverOptions): DiscoveredImage[] {
     const text = digestInTagField(finding.text);
     const parsed = checkReference(text);
     if (!parsed.ok) {
-      scan.problems.push({ file: finding.source.file, line: finding.source.line, message: `${where ? `${where}: ` : ''}"${finding.text}" is not an image reference (${parsed.reason}); ignored` });
+      const why = finding.chartFails ? `: the chart needs a value set, its default values fail its own validation: ${finding.chartFails.map((m) => JSON.stringify(m)).join('; ')}` : '; ignored';
+      scan.problems.push({ file: finding.source.file, line: finding.source.line, message: `${where ? `${where}: ` : ''}"${finding.text}" is not an image reference (${parsed.reason})${why}` });
       continue;
     }
     const ref = formatReference(parsed.ref);

@@ -30,6 +30,8 @@ export interface Finding {
   valuesPath?: string;
   /** Template scan: the `.Values` paths the rendered line read. */
   valuesRead?: string[];
+  /** The chart's own validation rejects its values (`fail` messages): why a reference it renders may be empty or broken. */
+  chartFails?: string[];
   /** Template scan of an unresolved line whose values shape is listed in its place: that shape's path. */
   fallback?: string;
   /** Template scan of an unresolved line: the `.Values` paths it mentions. */

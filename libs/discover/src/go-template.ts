@@ -29,6 +29,8 @@ export interface Trace {
   /** The `.Values` paths read that hold `false`. */
   falses: Set<string>;
   cannot?: string;
+  /** Present when checking a chart's own validation: the messages of the `fail`s it reached, rendering on past them. */
+  failures?: string[];
 }
 
 export function newTrace(): Trace {
@@ -265,14 +267,24 @@ function callFunction(name: string, args: Data[], scope: Scope): Data | undefine
       return args.length === 0 ? scalar(name) : undefined;
     case 'nil':
       return { kind: 'missing' };
+    case 'fail': {
+      const message = args.length === 1 ? textOf(args[0]) : undefined;
+      if (message === undefined) return cannot(scope, 'fail');
+      if (!scope.trace.failures) return cannot(scope, `fail ${JSON.stringify(message.trim())}`);
+      scope.trace.failures.push(message.replace(/\s+/g, ' ').trim());
+      return scalar('');
+    }
     case 'default':
       return args.length === 2 ? (truthy(args[1]) ? args[1] : args[0]) : args.length === 1 ? args[0] : undefined;
     case 'coalesce':
       return args.find(truthy) ?? { kind: 'missing' };
     case 'ternary':
       return args.length === 3 ? (truthy(args[2]) ? args[0] : args[1]) : undefined;
-    case 'required':
-      return args.length === 2 ? args[1] : undefined;
+    case 'required': {
+      if (args.length !== 2) return undefined;
+      const empty = args[1].kind === 'missing' || (args[1].kind === 'scalar' && args[1].text === '');
+      return empty ? callFunction('fail', [args[0]], scope) : args[1];
+    }
     case 'quote':
     case 'squote':
     case 'toString':
