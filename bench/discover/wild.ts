@@ -9,7 +9,7 @@
  * `--cli` runs another checkout's CLI (the engine before a change). The charts come from outside
  * the repository (bench/README.md says which and how).
  */
-import { execFileSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
@@ -57,19 +57,13 @@ function scoreChart(dir: string, cli: string): ChartScore | undefined {
     const copy = join(work, basename(dir));
     cpSync(dir, copy, { recursive: true });
     writeFileSync(join(copy, 'Chart.yaml'), document.toString());
-    let stdout = '[]';
-    let stderr = '';
-    try {
-      stdout = execFileSync('node', [cli, 'images', basename(dir), '--json'], { cwd: work, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-    } catch (error) {
-      stderr = String((error as { stderr?: string }).stderr ?? error);
-    }
+    const run = spawnSync('node', [cli, 'images', basename(dir), '--json'], { cwd: work, encoding: 'utf8' });
+    const stdout = run.status === 0 ? run.stdout : '[]';
+    const stderr = run.stderr;
     // Bitnami's list names the chart's own images only; its vendored subcharts' are counted apart.
     const own = (image: Listed) => image.sources.some((s) => !s.file.startsWith(`${basename(dir)}/charts/`));
     const all = (JSON.parse(stdout) as Listed[]).filter((i) => !i.test).map((i) => ({ ...i, ref: normalise(i.ref) }));
     const listed = all.filter(own);
-    const run = execFileSync('node', [cli, 'images', basename(dir)], { cwd: work, encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'] });
-    stderr += run;
     const warnings = stderr.split('\n').filter((l) => l.startsWith('warning:'));
     const found = new Set(listed.map((i) => i.ref));
     const extra = listed.filter((i) => !truth.has(i.ref));
