@@ -32,43 +32,32 @@ function measure(command: string, args: string[], env: NodeJS.ProcessEnv = {}, c
   });
 }
 
+/** `images` images, each with a layer of its own (`ownLayer` bytes) on one of `bases` shared base layers (`baseLayer` bytes). */
 interface ImageSet {
-  /** Pushes the set; returns its list lines. */
-  push(url: string): Promise<string[]>;
-  /** Size of the layer of the image added before the re-bundle. */
-  addedLayer: number;
+  images: number;
+  bases: number;
+  baseLayer: number;
+  ownLayer: number;
 }
 
 const SETS: Record<string, ImageSet> = {
-  /** 40 images, each a 3 MB layer of its own on one of 4 shared 3 MB bases: the issue's set (about 130 MB). */
-  small: {
-    addedLayer: 3 * MB,
-    async push(url) {
-      const bases: Layer[] = [0, 1, 2, 3].map((i) => randomLayer(3 * MB, `base-${i}.bin`, 0));
-      const lines: string[] = [];
-      for (let i = 0; i < 40; i++) {
-        const repo = `bench/img-${String(i).padStart(2, '0')}`;
-        await pushImage({ base: url }, repo, 'v1', buildImage({ layers: [bases[i % 4]!, randomLayer(3 * MB, `own-${i}.bin`, 0)] }));
-        lines.push(`${repo}:v1`);
-      }
-      return lines;
-    },
-  },
-  /** 3 shared 100 MB bases and 22 images with a 30 MB layer of their own: about 1 GB of unique blobs (the memory goal's set). */
-  large: {
-    addedLayer: 30 * MB,
-    async push(url) {
-      const bases: Layer[] = [0, 1, 2].map((i) => randomLayer(100 * MB, `base-${i}.bin`, 0));
-      const lines: string[] = [];
-      for (let i = 0; i < 22; i++) {
-        const repo = `bench/img-${String(i).padStart(2, '0')}`;
-        await pushImage({ base: url }, repo, 'v1', buildImage({ layers: [bases[i % 3]!, randomLayer(30 * MB, `own-${i}.bin`, 0)] }));
-        lines.push(`${repo}:v1`);
-      }
-      return lines;
-    },
-  },
+  /** The issue's set: 40 images of 3 MB layers (about 130 MB). */
+  small: { images: 40, bases: 4, baseLayer: 3 * MB, ownLayer: 3 * MB },
+  /** About 1 GB of unique blobs: the memory goal's set. */
+  large: { images: 22, bases: 3, baseLayer: 100 * MB, ownLayer: 30 * MB },
 };
+
+/** Pushes the set (stored-deflate gzip of random bytes); returns its list lines. */
+async function pushImageSet(url: string, set: ImageSet): Promise<string[]> {
+  const bases: Layer[] = Array.from({ length: set.bases }, (_, i) => randomLayer(set.baseLayer, `base-${i}.bin`, 0));
+  const lines: string[] = [];
+  for (let i = 0; i < set.images; i++) {
+    const repo = `bench/img-${String(i).padStart(2, '0')}`;
+    await pushImage({ base: url }, repo, 'v1', buildImage({ layers: [bases[i % set.bases]!, randomLayer(set.ownLayer, `own-${i}.bin`, 0)] }));
+    lines.push(`${repo}:v1`);
+  }
+  return lines;
+}
 
 async function gzipLevels(layerFile: string): Promise<string> {
   const data = await readFile(layerFile);
@@ -93,7 +82,7 @@ export async function main(args: string[]): Promise<number> {
   const source = await startRegistry();
   try {
     console.error(`pushing the ${name} image set...`);
-    const lines = await set.push(source.url);
+    const lines = await pushImageSet(source.url, set);
     const ws = join(work, 'ws');
     const project = join(ws, 'releases', 'bench');
     await mkdir(project, { recursive: true });
@@ -119,7 +108,7 @@ export async function main(args: string[]): Promise<number> {
     await rm(join(work, 'seed.tar'));
 
     // 2. One image added, warm store: re-bundle vs tar -cf over the same unique blobs on disk.
-    await pushImage({ base: source.url }, 'bench/added', 'v2', buildImage({ layers: [randomLayer(set.addedLayer, 'added.bin', 0)] }));
+    await pushImage({ base: source.url }, 'bench/added', 'v2', buildImage({ layers: [randomLayer(set.ownLayer, 'added.bin', 0)] }));
     const more = [...lines, 'bench/added:v2'];
     await writeProject(more, 'bench.tar');
     await lock();
