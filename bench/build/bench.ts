@@ -22,7 +22,15 @@ function run(command: string, args: string[], env: Record<string, string> = {}):
 }
 
 function buildah(storage: string, args: string[]): { seconds: number; stdout: string } {
-  return run('buildah', ['--storage-driver', 'vfs', '--root', join(storage, 'root'), '--runroot', join(storage, 'run'), ...args]);
+  return run('buildah', [
+    '--storage-driver',
+    'vfs',
+    '--root',
+    join(storage, 'root'),
+    '--runroot',
+    join(storage, 'run'),
+    ...args,
+  ]);
 }
 
 /** The same build inside this process: what a long-lived caller (the Nx plugin, a daemon) pays, without Node start-up and module loading. */
@@ -48,13 +56,21 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 
 /** `name type mode size` of every member of every layer of the image in an OCI layout, per layer. */
 async function layerLists(layout: string, ref: string): Promise<string[][]> {
-  const index = JSON.parse(await readFile(join(layout, 'index.json'), 'utf8')) as { manifests: { digest: string; annotations?: Record<string, string> }[] };
-  const entry = index.manifests.find((m) => m.annotations?.['org.opencontainers.image.ref.name'] === ref) ?? index.manifests[0]!;
+  const index = JSON.parse(await readFile(join(layout, 'index.json'), 'utf8')) as {
+    manifests: { digest: string; annotations?: Record<string, string> }[];
+  };
+  const entry =
+    index.manifests.find((m) => m.annotations?.['org.opencontainers.image.ref.name'] === ref) ?? index.manifests[0]!;
   const blob = (d: string) => join(layout, 'blobs', 'sha256', d.slice(7));
-  const manifest = JSON.parse(await readFile(blob(entry.digest), 'utf8')) as { layers: { digest: string; mediaType: string }[] };
+  const manifest = JSON.parse(await readFile(blob(entry.digest), 'utf8')) as {
+    layers: { digest: string; mediaType: string }[];
+  };
   const lists: string[][] = [];
   for (const layer of manifest.layers) {
-    const listed = spawnSync('tar', ['--numeric-owner', '-tvf', blob(layer.digest)], { encoding: 'utf8', maxBuffer: 64 << 20 });
+    const listed = spawnSync('tar', ['--numeric-owner', '-tvf', blob(layer.digest)], {
+      encoding: 'utf8',
+      maxBuffer: 64 << 20,
+    });
     lists.push(
       listed.stdout
         .trim()
@@ -79,43 +95,102 @@ export async function main(argv: string[]): Promise<number> {
     await writeBenchContext(context);
     const du = run('du', ['-sm', join(context, 'registry')]).stdout.split('\t')[0];
     console.log(`context: registry/ ${du} MB, 30 charts, 20 manifests; Kubefile: COPY charts, manifests, registry`);
-    const times = { buildahFirst: [] as number[], buildahRebuild: [] as number[], dockyardFirst: [] as number[], dockyardFirstOci: [] as number[], dockyardRebuild: [] as number[], engineFirst: [] as number[], engineRebuild: [] as number[] };
+    const times = {
+      buildahFirst: [] as number[],
+      buildahRebuild: [] as number[],
+      dockyardFirst: [] as number[],
+      dockyardFirstOci: [] as number[],
+      dockyardRebuild: [] as number[],
+      engineFirst: [] as number[],
+      engineRebuild: [] as number[],
+    };
     const env = { SOURCE_DATE_EPOCH: '0' };
     for (let round = 0; round < rounds; round++) {
       const storage = join(work, `buildah-${round}`);
-      times.buildahFirst.push(buildah(storage, ['bud', '--timestamp', '0', '--identity-label=false', '-q', '-f', join(context, 'Kubefile'), '-t', 'localhost/bench:1', context]).seconds);
+      times.buildahFirst.push(
+        buildah(storage, [
+          'bud',
+          '--timestamp',
+          '0',
+          '--identity-label=false',
+          '-q',
+          '-f',
+          join(context, 'Kubefile'),
+          '-t',
+          'localhost/bench:1',
+          context,
+        ]).seconds,
+      );
       const store = join(work, `store-${round}`);
       times.dockyardFirst.push(run('node', [dockyardBin, 'build', context], { ...env, DOCKYARD_STORE: store }).seconds);
       const storeOci = join(work, `store-oci-${round}`);
-      times.dockyardFirstOci.push(run('node', [dockyardBin, 'build', context, '-t', `oci:${join(work, `out-${round}`)}:bench`], { ...env, DOCKYARD_STORE: storeOci }).seconds);
+      times.dockyardFirstOci.push(
+        run('node', [dockyardBin, 'build', context, '-t', `oci:${join(work, `out-${round}`)}:bench`], {
+          ...env,
+          DOCKYARD_STORE: storeOci,
+        }).seconds,
+      );
       await appendFile(join(context, 'charts', 'chart-07', 'values.yaml'), `# round ${round}\n`);
-      times.dockyardRebuild.push(run('node', [dockyardBin, 'build', context], { ...env, DOCKYARD_STORE: store }).seconds);
+      times.dockyardRebuild.push(
+        run('node', [dockyardBin, 'build', context], { ...env, DOCKYARD_STORE: store }).seconds,
+      );
       const engineStore = join(work, `store-engine-${round}`);
       times.engineFirst.push(await inProcess(context, engineStore));
       await appendFile(join(context, 'charts', 'chart-07', 'values.yaml'), `# engine round ${round}\n`);
       times.engineRebuild.push(await inProcess(context, engineStore));
-      times.buildahRebuild.push(buildah(storage, ['bud', '--timestamp', '0', '--identity-label=false', '-q', '-f', join(context, 'Kubefile'), '-t', 'localhost/bench:1', context]).seconds);
+      times.buildahRebuild.push(
+        buildah(storage, [
+          'bud',
+          '--timestamp',
+          '0',
+          '--identity-label=false',
+          '-q',
+          '-f',
+          join(context, 'Kubefile'),
+          '-t',
+          'localhost/bench:1',
+          context,
+        ]).seconds,
+      );
       if (round < rounds - 1) await rm(storage, { recursive: true, force: true }).catch(() => undefined);
     }
     // Same input twice from empty stores: the same digest.
-    const again = [0, 1].map((i) => /built (sha256:\w+)/.exec(run('node', [dockyardBin, 'build', context], { ...env, DOCKYARD_STORE: join(work, `twice-${i}`) }).stdout)![1]!);
+    const again = [0, 1].map(
+      (i) =>
+        /built (sha256:\w+)/.exec(
+          run('node', [dockyardBin, 'build', context], { ...env, DOCKYARD_STORE: join(work, `twice-${i}`) }).stdout,
+        )![1]!,
+    );
 
     // Layer content against buildah's (last round's image, after the last change).
     const lastStorage = join(work, `buildah-${rounds - 1}`);
     const buildahOut = join(work, 'buildah-oci');
     buildah(lastStorage, ['push', '--disable-compression', 'localhost/bench:1', `oci:${buildahOut}:bench`]);
     const ourOut = join(work, 'ours-oci');
-    run('node', [dockyardBin, 'build', context, '-t', `oci:${ourOut}:bench`], { ...env, DOCKYARD_STORE: join(work, 'store-0') });
+    run('node', [dockyardBin, 'build', context, '-t', `oci:${ourOut}:bench`], {
+      ...env,
+      DOCKYARD_STORE: join(work, 'store-0'),
+    });
     // buildah bud (without --layers) commits all instructions as one layer; dockyard makes one per COPY: compare the union.
     const union = (lists: string[][]) => [...new Set(lists.flat())].sort();
     const [ours, theirs] = [union(await layerLists(ourOut, 'bench')), union(await layerLists(buildahOut, 'bench'))];
     const sameLists = ours.join('\n') === theirs.join('\n');
-    const buildahInspect = JSON.parse(buildah(lastStorage, ['inspect', '--type', 'image', 'localhost/bench:1']).stdout) as { OCIv1: { rootfs: { diff_ids: string[] } } };
-    const ourConfig = JSON.parse(run('skopeo', ['inspect', '--config', `oci:${ourOut}:bench`]).stdout) as { rootfs: { diff_ids: string[] } };
+    const buildahInspect = JSON.parse(
+      buildah(lastStorage, ['inspect', '--type', 'image', 'localhost/bench:1']).stdout,
+    ) as { OCIv1: { rootfs: { diff_ids: string[] } } };
+    const ourConfig = JSON.parse(run('skopeo', ['inspect', '--config', `oci:${ourOut}:bench`]).stdout) as {
+      rootfs: { diff_ids: string[] };
+    };
 
     // gzip level: the same layer tars at 1, 6 and 9.
-    const ourManifest = JSON.parse(run('skopeo', ['inspect', '--raw', `oci:${ourOut}:bench`]).stdout) as { layers: { digest: string }[] };
-    const tars = await Promise.all(ourManifest.layers.map(async (l) => gunzipSync(await readFile(join(ourOut, 'blobs', 'sha256', l.digest.slice(7))))));
+    const ourManifest = JSON.parse(run('skopeo', ['inspect', '--raw', `oci:${ourOut}:bench`]).stdout) as {
+      layers: { digest: string }[];
+    };
+    const tars = await Promise.all(
+      ourManifest.layers.map(async (l) =>
+        gunzipSync(await readFile(join(ourOut, 'blobs', 'sha256', l.digest.slice(7)))),
+      ),
+    );
     const levels = tars.map((tar) =>
       [1, 6, 9].map((level) => {
         const start = process.hrtime.bigint();
@@ -124,16 +199,31 @@ export async function main(argv: string[]): Promise<number> {
       }),
     );
 
-    const m = Object.fromEntries(Object.entries(times).map(([k, v]) => [k, median(v)])) as Record<keyof typeof times, number>;
+    const m = Object.fromEntries(Object.entries(times).map(([k, v]) => [k, median(v)])) as Record<
+      keyof typeof times,
+      number
+    >;
     console.log(`\nmedians of ${rounds} interleaved rounds (seconds):\n`);
     console.log('| step | buildah bud | dockyard build | ratio |');
     console.log('| --- | ---: | ---: | ---: |');
-    console.log(`| first build, empty store (image in the tool's own store) | ${m.buildahFirst.toFixed(2)} | ${m.dockyardFirst.toFixed(2)} | ${(m.buildahFirst / m.dockyardFirst).toFixed(1)}x |`);
-    console.log(`| first build, dockyard also writing an oci: layout | ${m.buildahFirst.toFixed(2)} | ${m.dockyardFirstOci.toFixed(2)} | ${(m.buildahFirst / m.dockyardFirstOci).toFixed(1)}x |`);
-    console.log(`| rebuild after one chart file changed | ${m.buildahRebuild.toFixed(2)} | ${m.dockyardRebuild.toFixed(2)} | ${(m.buildahRebuild / m.dockyardRebuild).toFixed(1)}x |`);
-    console.log(`| engine in-process: first build | ${m.buildahFirst.toFixed(2)} | ${m.engineFirst.toFixed(2)} | ${(m.buildahFirst / m.engineFirst).toFixed(1)}x |`);
-    console.log(`| engine in-process: rebuild after one chart file changed | ${m.buildahRebuild.toFixed(2)} | ${m.engineRebuild.toFixed(2)} | ${(m.buildahRebuild / m.engineRebuild).toFixed(1)}x |`);
-    console.log(`\ndockyard rebuild vs its first build: ${(m.dockyardFirst / m.dockyardRebuild).toFixed(1)}x faster (CLI), ${(m.engineFirst / m.engineRebuild).toFixed(1)}x (engine in-process)`);
+    console.log(
+      `| first build, empty store (image in the tool's own store) | ${m.buildahFirst.toFixed(2)} | ${m.dockyardFirst.toFixed(2)} | ${(m.buildahFirst / m.dockyardFirst).toFixed(1)}x |`,
+    );
+    console.log(
+      `| first build, dockyard also writing an oci: layout | ${m.buildahFirst.toFixed(2)} | ${m.dockyardFirstOci.toFixed(2)} | ${(m.buildahFirst / m.dockyardFirstOci).toFixed(1)}x |`,
+    );
+    console.log(
+      `| rebuild after one chart file changed | ${m.buildahRebuild.toFixed(2)} | ${m.dockyardRebuild.toFixed(2)} | ${(m.buildahRebuild / m.dockyardRebuild).toFixed(1)}x |`,
+    );
+    console.log(
+      `| engine in-process: first build | ${m.buildahFirst.toFixed(2)} | ${m.engineFirst.toFixed(2)} | ${(m.buildahFirst / m.engineFirst).toFixed(1)}x |`,
+    );
+    console.log(
+      `| engine in-process: rebuild after one chart file changed | ${m.buildahRebuild.toFixed(2)} | ${m.engineRebuild.toFixed(2)} | ${(m.buildahRebuild / m.engineRebuild).toFixed(1)}x |`,
+    );
+    console.log(
+      `\ndockyard rebuild vs its first build: ${(m.dockyardFirst / m.dockyardRebuild).toFixed(1)}x faster (CLI), ${(m.engineFirst / m.engineRebuild).toFixed(1)}x (engine in-process)`,
+    );
     console.log(`same digest from two empty stores: ${again[0] === again[1] ? 'yes' : 'NO'} (${again[0]})`);
     console.log(`layer file lists (name, mode, uid/gid, size) equal to buildah's: ${sameLists ? 'yes' : 'NO'}`);
     console.log(`diffIDs dockyard: ${ourConfig.rootfs.diff_ids.map((d) => d.slice(7, 19)).join(' ')}`);
@@ -142,15 +232,27 @@ export async function main(argv: string[]): Promise<number> {
     if (!sameLists) {
       const a = new Set(ours);
       const b = new Set(theirs);
-      console.log(`only dockyard: ${ours.filter((x) => !b.has(x)).slice(0, 8).join('; ')}\nonly buildah: ${theirs.filter((x) => !a.has(x)).slice(0, 8).join('; ')}`);
+      console.log(
+        `only dockyard: ${ours
+          .filter((x) => !b.has(x))
+          .slice(0, 8)
+          .join('; ')}\nonly buildah: ${theirs
+          .filter((x) => !a.has(x))
+          .slice(0, 8)
+          .join('; ')}`,
+      );
     }
     console.log('\nNode zlib gzip of each layer tar (one core), and what dockyard stored:');
     console.log('| layer | tar MB | level 1 s / MB | level 6 s / MB | level 9 s / MB | dockyard layer MB |');
     console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
-    const sizes = JSON.parse(run('skopeo', ['inspect', '--raw', `oci:${ourOut}:bench`]).stdout) as { layers: { size: number }[] };
+    const sizes = JSON.parse(run('skopeo', ['inspect', '--raw', `oci:${ourOut}:bench`]).stdout) as {
+      layers: { size: number }[];
+    };
     tars.forEach((tar, i) => {
       const cells = levels[i]!.map((l) => `${l.seconds.toFixed(2)} / ${(l.size / 1e6).toFixed(3)}`);
-      console.log(`| ${['charts', 'manifests', 'registry'][i] ?? i} | ${(tar.length / 1e6).toFixed(3)} | ${cells.join(' | ')} | ${(sizes.layers[i]!.size / 1e6).toFixed(3)} |`);
+      console.log(
+        `| ${['charts', 'manifests', 'registry'][i] ?? i} | ${(tar.length / 1e6).toFixed(3)} | ${cells.join(' | ')} | ${(sizes.layers[i]!.size / 1e6).toFixed(3)} |`,
+      );
     });
     return 0;
   } finally {

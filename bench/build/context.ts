@@ -3,7 +3,8 @@ import { gzipSync } from 'node:zlib';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
-export const KUBEFILE = 'FROM scratch\nCOPY charts charts\nCOPY manifests manifests\nCOPY registry registry\nCMD ["bash", "entrypoint.sh"]\n';
+export const KUBEFILE =
+  'FROM scratch\nCOPY charts charts\nCOPY manifests manifests\nCOPY registry registry\nCMD ["bash", "entrypoint.sh"]\n';
 
 /**
  * A sealos-like COPY-only context: registry/ in distribution's storage layout with 40 layer blobs of ~2.5 MB
@@ -17,7 +18,18 @@ export async function writeBenchContext(dir: string): Promise<void> {
     const hex = createHash('sha256').update(data).digest('hex');
     await mkdir(join(blobs, hex.slice(0, 2), hex), { recursive: true });
     await writeFile(join(blobs, hex.slice(0, 2), hex, 'data'), data);
-    const link = join(dir, 'registry', 'docker', 'registry', 'v2', 'repositories', `app-${i % 8}`, '_layers', 'sha256', hex);
+    const link = join(
+      dir,
+      'registry',
+      'docker',
+      'registry',
+      'v2',
+      'repositories',
+      `app-${i % 8}`,
+      '_layers',
+      'sha256',
+      hex,
+    );
     await mkdir(link, { recursive: true });
     await writeFile(join(link, 'link'), `sha256:${hex}`);
   }
@@ -26,9 +38,14 @@ export async function writeBenchContext(dir: string): Promise<void> {
     await mkdir(join(chart, 'templates'), { recursive: true });
     await writeFile(join(chart, 'Chart.yaml'), `apiVersion: v2\nname: chart-${c}\nversion: 1.0.${c}\n`);
     await writeFile(join(chart, 'values.yaml'), `image:\n  repository: app-${c % 8}\n  tag: v${c}\nreplicas: 1\n`);
-    for (let t = 0; t < 8; t++) await writeFile(join(chart, 'templates', `t${t}.yaml`), `# template ${t}\n${'kind: ConfigMap\n'.repeat(40)}`);
+    for (let t = 0; t < 8; t++)
+      await writeFile(join(chart, 'templates', `t${t}.yaml`), `# template ${t}\n${'kind: ConfigMap\n'.repeat(40)}`);
   }
   await mkdir(join(dir, 'manifests'), { recursive: true });
-  for (let m = 0; m < 20; m++) await writeFile(join(dir, 'manifests', `m${m}.yaml`), `apiVersion: v1\nkind: ConfigMap\nmetadata: { name: m${m} }\n`);
+  for (let m = 0; m < 20; m++)
+    await writeFile(
+      join(dir, 'manifests', `m${m}.yaml`),
+      `apiVersion: v1\nkind: ConfigMap\nmetadata: { name: m${m} }\n`,
+    );
   await writeFile(join(dir, 'Kubefile'), KUBEFILE);
 }

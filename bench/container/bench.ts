@@ -2,7 +2,13 @@ import { execFile } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { DEFAULT_BASE_DOCKERFILE, loadContainerProject, loadScratchImage, publishContainerImageProject, replaceScratch } from '../../libs/container/src';
+import {
+  DEFAULT_BASE_DOCKERFILE,
+  loadContainerProject,
+  loadScratchImage,
+  publishContainerImageProject,
+  replaceScratch,
+} from '../../libs/container/src';
 import { startDockerEngine, type RunningDocker } from '../../test/harness/docker';
 import { enableArm64Emulation } from '../../test/harness/foreign-arch';
 import { writeRepositoryTree } from '../../test/harness/openeuler-repository';
@@ -40,7 +46,11 @@ interface Setup {
 }
 
 /** dockyard: build (prepare included, empty store) then publish to the three registries. */
-async function dockyardWay(setup: Setup, registries: RunningRegistry[], label: string): Promise<{ endToEnd: number; republish: number; republishEngine: number }> {
+async function dockyardWay(
+  setup: Setup,
+  registries: RunningRegistry[],
+  label: string,
+): Promise<{ endToEnd: number; republish: number; republishEngine: number }> {
   const ws = join(setup.work, `dockyard-${label}`);
   const dir = join(ws, 'releases/containers/openeuler');
   await mkdir(dir, { recursive: true });
@@ -62,13 +72,16 @@ async function dockyardWay(setup: Setup, registries: RunningRegistry[], label: s
     await timed('  dockyard build --project', () => sh('node', [dockyardBin, 'build', '--project', dir], env, ws));
     await timed('  dockyard publish', () => sh('node', [dockyardBin, 'publish', dir], env, ws));
   });
-  const republish = await timed(`dockyard re-publish unchanged (${label})`, () => sh('node', [dockyardBin, 'publish', dir], env, ws));
+  const republish = await timed(`dockyard re-publish unchanged (${label})`, () =>
+    sh('node', [dockyardBin, 'publish', dir], env, ws),
+  );
   const loaded = await loadContainerProject(join(dir, 'project.yaml'));
   if ('errors' in loaded) throw new Error(loaded.errors.join('\n'));
   // The engine alone, in this process: what a long-lived caller (the Nx daemon, a service) pays without Node start-up.
   const republishEngine = await timed(`dockyard engine re-publish unchanged in-process (${label})`, async () => {
     const result = await publishContainerImageProject(loaded.project, { env });
-    if (result.outcomes.some((o) => o.status !== 'unchanged')) throw new Error('the in-process re-publish wrote something');
+    if (result.outcomes.some((o) => o.status !== 'unchanged'))
+      throw new Error('the in-process re-publish wrote something');
   });
   return { endToEnd, republish, republishEngine };
 }
@@ -79,7 +92,11 @@ async function dockyardWay(setup: Setup, registries: RunningRegistry[], label: s
  * `docker push` each arch and `docker manifest create/push` the multi-arch tag. The legacy builder needs a
  * platform-true scratch for arm64 (see libs/container/src/scratch-image.ts); it is loaded before the clock starts.
  */
-async function dockerWay(setup: Setup, registries: RunningRegistry[], label: string): Promise<{ endToEnd: number; republish: number; republishEngine?: number }> {
+async function dockerWay(
+  setup: Setup,
+  registries: RunningRegistry[],
+  label: string,
+): Promise<{ endToEnd: number; republish: number; republishEngine?: number }> {
   const ctx = join(setup.work, `docker-${label}`);
   await mkdir(ctx, { recursive: true });
   for (const arch of ARCHES) await loadScratchImage(setup.engine.docker, arch);
@@ -93,23 +110,49 @@ async function dockerWay(setup: Setup, registries: RunningRegistry[], label: str
           await sh('docker', ['push', '--quiet', `${name}:${tag}-${arch}`], env);
         }
         await sh('docker', ['manifest', 'rm', `${name}:${tag}`], env).catch(() => undefined);
-        await sh('docker', ['manifest', 'create', '--insecure', `${name}:${tag}`, ...ARCHES.map((a) => `${name}:${tag}-${a}`)], env);
+        await sh(
+          'docker',
+          ['manifest', 'create', '--insecure', `${name}:${tag}`, ...ARCHES.map((a) => `${name}:${tag}-${a}`)],
+          env,
+        );
         await sh('docker', ['manifest', 'push', '--insecure', `${name}:${tag}`], env);
       }
     }
   };
   const endToEnd = await timed(`docker build + tag/push (${label})`, async () => {
-    await timed('  download + docker build per arch', async () => { for (const arch of ARCHES) {
-      const file = `openEuler-docker.${REPO_ARCH[arch]}.tar.xz`;
-      const url = `${setup.server.url}openEuler-${VERSION}/docker_img/${REPO_ARCH[arch]}/${file}`;
-      await sh('curl', ['-fsSO', url], env, ctx);
-      await sh('curl', ['-fsSO', `${url}.sha256sum`], env, ctx);
-      await sh('sha256sum', ['-c', `${file}.sha256sum`], env, ctx);
-      await sh('tar', ['-xJf', file, 'layer/layer.tar'], env, ctx);
-      await sh('mv', ['layer/layer.tar', `openEuler-docker-rootfs.${arch}.tar.xz`], env, ctx);
-      await writeFile(join(ctx, `Dockerfile.${arch}`), replaceScratch(DEFAULT_BASE_DOCKERFILE, `dockyard/scratch:linux-${arch}`));
-      await sh('docker', ['build', '--quiet', '--platform', `linux/${arch}`, '--build-arg', `TARGETARCH=${arch}`, '-f', `Dockerfile.${arch}`, '-t', `openeuler-bench:${arch}`, '.'], env, ctx);
-    } });
+    await timed('  download + docker build per arch', async () => {
+      for (const arch of ARCHES) {
+        const file = `openEuler-docker.${REPO_ARCH[arch]}.tar.xz`;
+        const url = `${setup.server.url}openEuler-${VERSION}/docker_img/${REPO_ARCH[arch]}/${file}`;
+        await sh('curl', ['-fsSO', url], env, ctx);
+        await sh('curl', ['-fsSO', `${url}.sha256sum`], env, ctx);
+        await sh('sha256sum', ['-c', `${file}.sha256sum`], env, ctx);
+        await sh('tar', ['-xJf', file, 'layer/layer.tar'], env, ctx);
+        await sh('mv', ['layer/layer.tar', `openEuler-docker-rootfs.${arch}.tar.xz`], env, ctx);
+        await writeFile(
+          join(ctx, `Dockerfile.${arch}`),
+          replaceScratch(DEFAULT_BASE_DOCKERFILE, `dockyard/scratch:linux-${arch}`),
+        );
+        await sh(
+          'docker',
+          [
+            'build',
+            '--quiet',
+            '--platform',
+            `linux/${arch}`,
+            '--build-arg',
+            `TARGETARCH=${arch}`,
+            '-f',
+            `Dockerfile.${arch}`,
+            '-t',
+            `openeuler-bench:${arch}`,
+            '.',
+          ],
+          env,
+          ctx,
+        );
+      }
+    });
     await timed('  docker tag/push + manifest create/push', push);
   });
   const republish = await timed(`docker re-push unchanged (${label})`, push);
@@ -124,11 +167,19 @@ export async function main(args: string[]): Promise<number> {
   await writeRepositoryTree(repo, { version: VERSION, arches: [...ARCHES] });
   const engine = await startDockerEngine();
   const server = await serveFolder(repo);
-  const setup: Setup = { engine, server, work, env: { PATH: process.env.PATH, HOME: process.env.HOME, DOCKER_HOST: engine.host } };
+  const setup: Setup = {
+    engine,
+    server,
+    work,
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, DOCKER_HOST: engine.host },
+  };
   const rows: { tool: string; endToEnd: number; republish: number; republishEngine?: number }[] = [];
   try {
     for (let round = 1; round <= rounds; round++) {
-      for (const [tool, way] of [['dockyard', dockyardWay], ['docker', dockerWay]] as const) {
+      for (const [tool, way] of [
+        ['dockyard', dockyardWay],
+        ['docker', dockerWay],
+      ] as const) {
         const registries = await Promise.all([startRegistry(), startRegistry(), startRegistry()]);
         // Every build starts without an engine cache: the other tool's (or the last round's) layers would be reused.
         await engine.docker.pruneImages({ filters: { dangling: { false: true } } });
@@ -145,16 +196,24 @@ export async function main(args: string[]): Promise<number> {
     await removeTempDir(work);
   }
   const median = (tool: string, key: 'endToEnd' | 'republish' | 'republishEngine') => {
-    const values = rows.filter((r) => r.tool === tool).map((r) => r[key]!).sort((a, b) => a - b);
+    const values = rows
+      .filter((r) => r.tool === tool)
+      .map((r) => r[key]!)
+      .sort((a, b) => a - b);
     return values[Math.floor(values.length / 2)]!;
   };
   console.log('| scenario | docker (EulerPublisher way) s | dockyard s | ratio |\n| --- | ---: | ---: | ---: |');
-  for (const [label, key] of [['build + publish, 3 tags × 3 registries', 'endToEnd'], ['re-publish unchanged', 'republish']] as const) {
+  for (const [label, key] of [
+    ['build + publish, 3 tags × 3 registries', 'endToEnd'],
+    ['re-publish unchanged', 'republish'],
+  ] as const) {
     const docker = median('docker', key);
     const dockyard = median('dockyard', key);
     console.log(`| ${label} | ${docker.toFixed(2)} | ${dockyard.toFixed(2)} | ${(docker / dockyard).toFixed(1)}x |`);
   }
   const inProcess = median('dockyard', 'republishEngine');
-  console.log(`| re-publish unchanged, engine in-process | ${median('docker', 'republish').toFixed(2)} | ${inProcess.toFixed(3)} | ${(median('docker', 'republish') / inProcess).toFixed(0)}x |`);
+  console.log(
+    `| re-publish unchanged, engine in-process | ${median('docker', 'republish').toFixed(2)} | ${inProcess.toFixed(3)} | ${(median('docker', 'republish') / inProcess).toFixed(0)}x |`,
+  );
   return 0;
 }

@@ -3,5 +3,10 @@
 require('@swc-node/register');
 require('./bench.ts')
   .main(process.argv.slice(2))
-  .then((code) => { process.exitCode = code; })
-  .catch((err) => { console.error(`bench/container: ${err && err.stack ? err.stack : err}`); process.exitCode = 1; });
+  .then((code) => {
+    process.exitCode = code;
+  })
+  .catch((err) => {
+    console.error(`bench/container: ${err && err.stack ? err.stack : err}`);
+    process.exitCode = 1;
+  });

@@ -11,10 +11,18 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FIXTURES } from './score';
 
-type OldDiscover = (paths: string[], options: { relativeTo: string; includeDisabled: boolean }) => Promise<{ images: { ref: string }[] }>;
+type OldDiscover = (
+  paths: string[],
+  options: { relativeTo: string; includeDisabled: boolean },
+) => Promise<{ images: { ref: string }[] }>;
 
 const lines = (file: string) =>
-  existsSync(file) ? readFileSync(file, 'utf8').split('\n').map((l) => l.replace(/(^|\s)#.*$/, '').trim()).filter(Boolean) : [];
+  existsSync(file)
+    ? readFileSync(file, 'utf8')
+        .split('\n')
+        .map((l) => l.replace(/(^|\s)#.*$/, '').trim())
+        .filter(Boolean)
+    : [];
 
 async function main(oldTree: string, root = FIXTURES): Promise<void> {
   const { discoverImages } = require(join(oldTree, 'libs/discover/src')) as { discoverImages: OldDiscover };
@@ -26,14 +34,22 @@ async function main(oldTree: string, root = FIXTURES): Promise<void> {
       for (const fixture of readdirSync(root).sort()) {
         const dir = join(root, fixture);
         if (existsSync(join(dir, 'SOURCE.md')) !== (group === 'real-world')) continue;
-        const truth = new Set([...lines(join(dir, 'expected-images.txt')), ...lines(join(dir, 'expected-optional.txt'))]);
-        const { images } = await discoverImages([join(dir, 'input')], { relativeTo: join(dir, 'input'), includeDisabled });
+        const truth = new Set([
+          ...lines(join(dir, 'expected-images.txt')),
+          ...lines(join(dir, 'expected-optional.txt')),
+        ]);
+        const { images } = await discoverImages([join(dir, 'input')], {
+          relativeTo: join(dir, 'input'),
+          includeDisabled,
+        });
         const refs = new Set(images.map((i) => i.ref));
         expected += truth.size;
         found += refs.size;
         correct += [...refs].filter((r) => truth.has(r)).length;
       }
-      console.log(`${group}, ${includeDisabled ? '--include-disabled' : 'defaults'}: recall ${((100 * correct) / expected).toFixed(1)}% (${correct}/${expected}), precision ${((100 * correct) / found).toFixed(1)}% (${correct}/${found})`);
+      console.log(
+        `${group}, ${includeDisabled ? '--include-disabled' : 'defaults'}: recall ${((100 * correct) / expected).toFixed(1)}% (${correct}/${expected}), precision ${((100 * correct) / found).toFixed(1)}% (${correct}/${found})`,
+      );
     }
   }
 }

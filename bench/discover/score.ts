@@ -46,12 +46,16 @@ export async function scoreFixtures(root = FIXTURES): Promise<FixtureScore[]> {
   for (const fixture of (await readdir(root)).sort()) {
     const dir = join(root, fixture);
     const input = join(dir, 'input');
-    const [rendered, optional, tests] = await Promise.all(['expected-images.txt', 'expected-optional.txt', 'expected-tests.txt'].map((f) => truth(join(dir, f))));
+    const [rendered, optional, tests] = await Promise.all(
+      ['expected-images.txt', 'expected-optional.txt', 'expected-tests.txt'].map((f) => truth(join(dir, f))),
+    );
     const all = (await discoverImages([input], { relativeTo: input })).images;
     const withoutOptional = (await discoverImages([input], { relativeTo: input, optional: 'exclude' })).images;
     const listed = (images: DiscoveredImage[]) => new Set(images.filter((i) => !i.test).map((i) => i.ref));
     const defaults = score(new Set([...rendered, ...optional]), listed(all));
-    const wrongOptionalMarks = all.filter((i) => !i.test && (optional.has(i.ref) ? !i.enabledBy : rendered.has(i.ref) && i.enabledBy)).map((i) => i.ref);
+    const wrongOptionalMarks = all
+      .filter((i) => !i.test && (optional.has(i.ref) ? !i.enabledBy : rendered.has(i.ref) && i.enabledBy))
+      .map((i) => i.ref);
     scores.push({
       fixture,
       realWorldShape: existsSync(join(dir, 'SOURCE.md')),
@@ -91,10 +95,17 @@ export function totals(scores: Score[]): Totals {
   const expected = scores.reduce((n, s) => n + s.expected, 0);
   const found = scores.reduce((n, s) => n + s.found, 0);
   const truePositives = scores.reduce((n, s) => n + s.truePositives, 0);
-  return { recall: expected === 0 ? 1 : truePositives / expected, precision: found === 0 ? 1 : truePositives / found, expected, found, truePositives };
+  return {
+    recall: expected === 0 ? 1 : truePositives / expected,
+    precision: found === 0 ? 1 : truePositives / found,
+    expected,
+    found,
+    truePositives,
+  };
 }
 
-const percent = (t: Totals) => `recall ${(t.recall * 100).toFixed(1)}% (${t.truePositives}/${t.expected}), precision ${(t.precision * 100).toFixed(1)}% (${t.truePositives}/${t.found})`;
+const percent = (t: Totals) =>
+  `recall ${(t.recall * 100).toFixed(1)}% (${t.truePositives}/${t.expected}), precision ${(t.precision * 100).toFixed(1)}% (${t.truePositives}/${t.found})`;
 
 async function main(): Promise<void> {
   const scores = await scoreFixtures();
@@ -105,11 +116,22 @@ async function main(): Promise<void> {
   console.log('| fixture | shape | expected | found | correct | missed | extra |');
   console.log('| --- | --- | ---: | ---: | ---: | --- | --- |');
   for (const s of scores) {
-    const problems = [...s.wrongOptionalMarks.map((r) => `${r} (optional mark wrong)`), ...s.tests.missed.map((r) => `${r} (test pod)`)];
-    console.log(`| ${s.fixture} | ${s.realWorldShape ? 'real-world' : 'own'} | ${s.expected} | ${s.found} | ${s.truePositives} | ${[...s.missed, ...problems].join('<br>') || '–'} | ${[...s.extra, ...s.tests.extra.map((r) => `${r} (test mark)`)].join('<br>') || '–'} |`);
+    const problems = [
+      ...s.wrongOptionalMarks.map((r) => `${r} (optional mark wrong)`),
+      ...s.tests.missed.map((r) => `${r} (test pod)`),
+    ];
+    console.log(
+      `| ${s.fixture} | ${s.realWorldShape ? 'real-world' : 'own'} | ${s.expected} | ${s.found} | ${s.truePositives} | ${[...s.missed, ...problems].join('<br>') || '–'} | ${[...s.extra, ...s.tests.extra.map((r) => `${r} (test mark)`)].join('<br>') || '–'} |`,
+    );
   }
-  for (const [label, group] of [['all fixtures', scores], ['real-world shapes', scores.filter((s) => s.realWorldShape)], ['own fixtures', scores.filter((s) => !s.realWorldShape)]] as const) {
-    console.log(`\n${label}: default ${percent(totals(group))}; --exclude-optional ${percent(totals(group.map((s) => s.excludingOptional)))}; test pods ${percent(totals(group.map((s) => s.tests)))}; optional marks wrong: ${group.reduce((n, s) => n + s.wrongOptionalMarks.length, 0)}`);
+  for (const [label, group] of [
+    ['all fixtures', scores],
+    ['real-world shapes', scores.filter((s) => s.realWorldShape)],
+    ['own fixtures', scores.filter((s) => !s.realWorldShape)],
+  ] as const) {
+    console.log(
+      `\n${label}: default ${percent(totals(group))}; --exclude-optional ${percent(totals(group.map((s) => s.excludingOptional)))}; test pods ${percent(totals(group.map((s) => s.tests)))}; optional marks wrong: ${group.reduce((n, s) => n + s.wrongOptionalMarks.length, 0)}`,
+    );
   }
 }
 

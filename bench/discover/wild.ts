@@ -67,7 +67,8 @@ function scoreChart(dir: string, cli: string): ChartScore | undefined {
     const warnings = stderr.split('\n').filter((l) => l.startsWith('warning:'));
     const found = new Set(listed.map((i) => i.ref));
     const extra = listed.filter((i) => !truth.has(i.ref));
-    const warned = (image: Listed) => image.sources.some((s) => warnings.some((w) => w.includes(`${s.file}:${s.line ?? ''}`)));
+    const warned = (image: Listed) =>
+      image.sources.some((s) => warnings.some((w) => w.includes(`${s.file}:${s.line ?? ''}`)));
     return {
       chart: dir,
       expected: truth.size,
@@ -87,19 +88,30 @@ function scoreChart(dir: string, cli: string): ChartScore | undefined {
 function main(args: string[]): void {
   const cliAt = args.indexOf('--cli');
   const cli = resolve(cliAt >= 0 ? args[cliAt + 1] : join(__dirname, '../../tools/cli/bin/dockyard.cjs'));
-  const charts = args.filter((a, i) => !a.startsWith('--') && (cliAt < 0 || i !== cliAt + 1) && existsSync(join(a, 'Chart.yaml')));
+  const charts = args.filter(
+    (a, i) => !a.startsWith('--') && (cliAt < 0 || i !== cliAt + 1) && existsSync(join(a, 'Chart.yaml')),
+  );
   const scores = charts.flatMap((dir) => scoreChart(dir, cli) ?? []);
   if (args.includes('--json')) {
     console.log(JSON.stringify(scores, null, 2));
     return;
   }
   const pct = (a: number, b: number) => (b === 0 ? '–' : `${((100 * a) / b).toFixed(1)}%`);
-  console.log('| chart | expected | found | correct | missed | extra (unwarned) |\n| --- | ---: | ---: | ---: | --- | --- |');
-  for (const s of scores) console.log(`| ${s.chart} | ${s.expected} | ${s.found} | ${s.correct} | ${s.missed.join(' ') || '–'} | ${s.extra.map((e) => (s.extraUnwarned.includes(e) ? `${e} (unwarned)` : e)).join(' ') || '–'} |`);
+  console.log(
+    '| chart | expected | found | correct | missed | extra (unwarned) |\n| --- | ---: | ---: | ---: | --- | --- |',
+  );
+  for (const s of scores)
+    console.log(
+      `| ${s.chart} | ${s.expected} | ${s.found} | ${s.correct} | ${s.missed.join(' ') || '–'} | ${s.extra.map((e) => (s.extraUnwarned.includes(e) ? `${e} (unwarned)` : e)).join(' ') || '–'} |`,
+    );
   const sum = (key: 'expected' | 'found' | 'correct') => scores.reduce((n, s) => n + s[key], 0);
   const unwarned = scores.reduce((n, s) => n + s.extraUnwarned.length, 0);
-  console.log(`\nsubchart images (not in the charts' own lists, not scored): ${scores.reduce((n, s) => n + s.subchartImages, 0)}`);
-  console.log(`${scores.length} charts: recall ${pct(sum('correct'), sum('expected'))} (${sum('correct')}/${sum('expected')}), precision ${pct(sum('correct'), sum('found'))} (${sum('correct')}/${sum('found')}), extra without a warning: ${unwarned}`);
+  console.log(
+    `\nsubchart images (not in the charts' own lists, not scored): ${scores.reduce((n, s) => n + s.subchartImages, 0)}`,
+  );
+  console.log(
+    `${scores.length} charts: recall ${pct(sum('correct'), sum('expected'))} (${sum('correct')}/${sum('expected')}), precision ${pct(sum('correct'), sum('found'))} (${sum('correct')}/${sum('found')}), extra without a warning: ${unwarned}`,
+  );
 }
 
 main(process.argv.slice(2));

@@ -11,11 +11,16 @@ const count = Number(process.argv[2] ?? 2000);
 const runs = Number(process.argv[3] ?? 5);
 
 const kinds = [
-  (n) => `kind: Release\nname: ${n}\nversion: v1.0.0\ncomponents:\n  - name: charts\n    local: charts\n    targetPath: addons\n`,
-  (n) => `kind: Plugin\nname: ${n}\nreleaseRegistry: harbor.example.com\nspec:\n  version: v0.1.0\n  service:\n    port: ${10000 + Number(n.split('-').pop())}\n    image: harbor.example.com/release/compass-plugins-${n}:v0.1.0\n`,
-  (n) => `kind: AppImage\nname: ${n}\nversions: ["1.0.0"]\narches: [amd64, arm64]\nrepository: docker.io/labring/${n}\n`,
-  (n) => `kind: ContainerImage\nname: ${n}\nversions: ["22.03-LTS-SP1"]\narches: [amd64, arm64]\nbase: { repo: https://repo.example.org }\nregistries:\n  - { registry: docker.io, repository: openeuler/${n} }\n`,
-  (n) => `kind: CloudImage\nname: ${n}\nversions: ["22.03-LTS-SP1"]\narches: [x86_64]\nsource: { repo: https://repo.example.org }\n`,
+  (n) =>
+    `kind: Release\nname: ${n}\nversion: v1.0.0\ncomponents:\n  - name: charts\n    local: charts\n    targetPath: addons\n`,
+  (n) =>
+    `kind: Plugin\nname: ${n}\nreleaseRegistry: harbor.example.com\nspec:\n  version: v0.1.0\n  service:\n    port: ${10000 + Number(n.split('-').pop())}\n    image: harbor.example.com/release/compass-plugins-${n}:v0.1.0\n`,
+  (n) =>
+    `kind: AppImage\nname: ${n}\nversions: ["1.0.0"]\narches: [amd64, arm64]\nrepository: docker.io/labring/${n}\n`,
+  (n) =>
+    `kind: ContainerImage\nname: ${n}\nversions: ["22.03-LTS-SP1"]\narches: [amd64, arm64]\nbase: { repo: https://repo.example.org }\nregistries:\n  - { registry: docker.io, repository: openeuler/${n} }\n`,
+  (n) =>
+    `kind: CloudImage\nname: ${n}\nversions: ["22.03-LTS-SP1"]\narches: [x86_64]\nsource: { repo: https://repo.example.org }\n`,
 ];
 
 function workspace(label, writeProject, withPlugin) {
@@ -58,25 +63,40 @@ function timeShowProjects(dir, isolate) {
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-const yamlWs = workspace('yaml', (folder, name, i) => fs.writeFileSync(path.join(folder, 'project.yaml'), kinds[i % kinds.length](name)), true);
-const jsonWs = workspace('json', (folder, name) =>
-  fs.writeFileSync(path.join(folder, 'project.json'), JSON.stringify({ name, targets: { validate: { command: 'true', cache: true } } })), false);
+const yamlWs = workspace(
+  'yaml',
+  (folder, name, i) => fs.writeFileSync(path.join(folder, 'project.yaml'), kinds[i % kinds.length](name)),
+  true,
+);
+const jsonWs = workspace(
+  'json',
+  (folder, name) =>
+    fs.writeFileSync(
+      path.join(folder, 'project.json'),
+      JSON.stringify({ name, targets: { validate: { command: 'true', cache: true } } }),
+    ),
+  false,
+);
 
-console.log(`projects: ${count}, runs: ${runs} per cell, medians; the first project.yaml run is cold (empty plugin cache)`);
+console.log(
+  `projects: ${count}, runs: ${runs} per cell, medians; the first project.yaml run is cold (empty plugin cache)`,
+);
 // Both modes in one run, on the same two workspaces: Nx's default (plugins in a worker process) and what
 // Dockyard's .env sets (NX_ISOLATE_PLUGINS=false). Each pair alternates so machine drift hits both alike.
 try {
-for (const isolate of [false, true]) {
-  const samples = { yaml: [], json: [] };
-  for (let r = 0; r < runs; r++) {
-    samples.json.push(timeShowProjects(jsonWs, isolate));
-    samples.yaml.push(timeShowProjects(yamlWs, isolate));
+  for (const isolate of [false, true]) {
+    const samples = { yaml: [], json: [] };
+    for (let r = 0; r < runs; r++) {
+      samples.json.push(timeShowProjects(jsonWs, isolate));
+      samples.yaml.push(timeShowProjects(yamlWs, isolate));
+    }
+    const yaml = median(samples.yaml);
+    const json = median(samples.json);
+    const show = (xs) => xs.map((x) => x.toFixed(0)).join(', ');
+    console.log(
+      `NX_ISOLATE_PLUGINS=${isolate}: project.json ${json.toFixed(0)} ms [${show(samples.json)}], project.yaml ${yaml.toFixed(0)} ms [${show(samples.yaml)}], ratio ${(yaml / json).toFixed(2)}`,
+    );
   }
-  const yaml = median(samples.yaml);
-  const json = median(samples.json);
-  const show = (xs) => xs.map((x) => x.toFixed(0)).join(', ');
-  console.log(`NX_ISOLATE_PLUGINS=${isolate}: project.json ${json.toFixed(0)} ms [${show(samples.json)}], project.yaml ${yaml.toFixed(0)} ms [${show(samples.yaml)}], ratio ${(yaml / json).toFixed(2)}`);
-}
 } finally {
   for (const dir of [yamlWs, jsonWs]) fs.rmSync(dir, { recursive: true, force: true });
 }

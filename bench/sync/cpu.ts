@@ -8,13 +8,17 @@ import { pushImageSet, writeSyncInputs } from './image-set';
 
 /** Seconds of CPU used so far by every docker-registry process (the source and the target). */
 function registriesCpu(): number {
-  const script = "for p in $(pgrep -x docker-registry); do awk '{print $14+$15}' /proc/$p/stat; done | awk '{s+=$1} END {print s/100}'";
+  const script =
+    "for p in $(pgrep -x docker-registry); do awk '{print $14+$15}' /proc/$p/stat; done | awk '{s+=$1} END {print s/100}'";
   return Number(execFileSync('bash', ['-c', script], { encoding: 'utf8' }).trim());
 }
 
 /** Wall, user and system seconds of one command, from GNU time. */
 function timed(command: string, args: string[]): { wall: number; cpu: number } {
-  const result = spawnSync('/usr/bin/time', ['-f', '%e %U %S', command, ...args], { encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'] });
+  const result = spawnSync('/usr/bin/time', ['-f', '%e %U %S', command, ...args], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   if (result.status !== 0) throw new Error(`${command} failed:\n${result.stderr}`);
   return parse(result.stderr);
 }
@@ -32,8 +36,24 @@ async function main(): Promise<void> {
     const set = await pushImageSet(source.url);
     const { list, yaml } = await writeSyncInputs(work, source.host, set);
     const tools: Record<string, (to: string) => [string, string[]]> = {
-      dockyard: (to) => ['node', ['tools/cli/bin/dockyard.cjs', 'sync', list, '--from', source.host, '--to', to, '--report', join(work, 'report')]],
-      skopeo: (to) => ['skopeo', ['sync', '--all', '--src', 'yaml', '--dest', 'docker', '--dest-tls-verify=false', yaml, to]],
+      dockyard: (to) => [
+        'node',
+        [
+          'tools/cli/bin/dockyard.cjs',
+          'sync',
+          list,
+          '--from',
+          source.host,
+          '--to',
+          to,
+          '--report',
+          join(work, 'report'),
+        ],
+      ],
+      skopeo: (to) => [
+        'skopeo',
+        ['sync', '--all', '--src', 'yaml', '--dest', 'docker', '--dest-tls-verify=false', yaml, to],
+      ],
     };
     console.log('| tool | wall s | tool CPU s | registries CPU s | total CPU s | total / 2 cores s |');
     console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
@@ -46,7 +66,9 @@ async function main(): Promise<void> {
         const registries = registriesCpu() - before;
         await target.stop();
         const total = cpu + registries;
-        console.log(`| ${name} | ${wall.toFixed(2)} | ${cpu.toFixed(2)} | ${registries.toFixed(2)} | ${total.toFixed(2)} | ${(total / 2).toFixed(2)} |`);
+        console.log(
+          `| ${name} | ${wall.toFixed(2)} | ${cpu.toFixed(2)} | ${registries.toFixed(2)} | ${total.toFixed(2)} | ${(total / 2).toFixed(2)} |`,
+        );
       }
     }
   } finally {
@@ -55,7 +77,10 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(() => process.exit(0), (err) => {
-  console.error(err);
-  process.exit(1);
-});
+main().then(
+  () => process.exit(0),
+  (err) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

@@ -33,7 +33,9 @@ export async function pushImageSet(url: string, count = 24): Promise<ImageSet> {
       uniqueBytes += image.layers[1]!.bytes.length + image.config.bytes.length;
       await pushImage(target, repo, 'v1', image);
     } else if (i % 3 === 2) {
-      const images = ['amd64', 'arm64'].map((architecture) => buildImage({ layers: [base, randomLayer(5 * MB)], architecture }));
+      const images = ['amd64', 'arm64'].map((architecture) =>
+        buildImage({ layers: [base, randomLayer(5 * MB)], architecture }),
+      );
       uniqueBytes += images.reduce((sum, image) => sum + image.layers[1]!.bytes.length + image.config.bytes.length, 0);
       await pushIndex(target, repo, 'v1', images);
       multiArch++;
@@ -48,7 +50,11 @@ export async function pushImageSet(url: string, count = 24): Promise<ImageSet> {
 }
 
 /** The same image set as each tool reads it: a dockyard list file and a skopeo sync YAML. */
-export async function writeSyncInputs(dir: string, sourceHost: string, set: ImageSet): Promise<{ list: string; yaml: string }> {
+export async function writeSyncInputs(
+  dir: string,
+  sourceHost: string,
+  set: ImageSet,
+): Promise<{ list: string; yaml: string }> {
   const list = join(dir, 'images.list');
   await writeFile(list, set.lines.join('\n') + '\n');
   const yaml = join(dir, 'skopeo.yaml');

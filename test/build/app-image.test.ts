@@ -8,13 +8,26 @@ import { startRegistry, type RunningRegistry } from '../harness/registry';
 import { serveFolder, type StaticServer } from '../harness/static-http-server';
 import { removeTempDir, tempDir } from '../harness/tmp';
 import { dockyard } from '../oci/support/cli';
-import { buildImage, fetchBlob, fetchManifest, pushIndex, randomLayer, type BuiltImage } from '../oci/support/test-images';
+import {
+  buildImage,
+  fetchBlob,
+  fetchManifest,
+  pushIndex,
+  randomLayer,
+  type BuiltImage,
+} from '../oci/support/test-images';
 
 const ARCHES = ['amd64', 'arm64'] as const;
 
 /** A multi-arch image pushed to the harness registry; returns the per-arch manifest digests. */
-async function pushMultiArch(registry: RunningRegistry, repository: string, tag: string): Promise<Record<string, string>> {
-  const images: BuiltImage[] = ARCHES.map((architecture) => buildImage({ layers: [randomLayer(20_000)], architecture }));
+async function pushMultiArch(
+  registry: RunningRegistry,
+  repository: string,
+  tag: string,
+): Promise<Record<string, string>> {
+  const images: BuiltImage[] = ARCHES.map((architecture) =>
+    buildImage({ layers: [randomLayer(20_000)], architecture }),
+  );
   await pushIndex({ base: registry.url }, repository, tag, images);
   return Object.fromEntries(images.map((image) => [image.platform.architecture, image.manifest.digest]));
 }
@@ -55,9 +68,15 @@ describe('AppImage build (sealos cluster image)', () => {
     await mkdir(join(chart, 'templates'), { recursive: true });
     await writeFile(join(chart, 'Chart.yaml'), 'apiVersion: v2\nname: demo\nversion: 0.1.0\n');
     await writeFile(join(chart, 'values.yaml'), `image:\n  repository: ${upstream.host}/library/app\n  tag: "1.0"\n`);
-    await writeFile(join(chart, 'templates', 'deploy.yaml'), 'apiVersion: apps/v1\nkind: Deployment\nmetadata: { name: demo }\nspec:\n  template:\n    spec:\n      containers:\n        - name: app\n          image: "{{ .Values.image.repository }}:{{ .Values.image.tag }}"\n');
+    await writeFile(
+      join(chart, 'templates', 'deploy.yaml'),
+      'apiVersion: apps/v1\nkind: Deployment\nmetadata: { name: demo }\nspec:\n  template:\n    spec:\n      containers:\n        - name: app\n          image: "{{ .Values.image.repository }}:{{ .Values.image.tag }}"\n',
+    );
     await mkdir(join(files, 'charts'), { recursive: true });
-    await createTar({ gzip: true, cwd: join(work, 'chart-src'), file: join(files, 'charts', 'demo-0.1.0.tgz'), portable: true }, ['demo']);
+    await createTar(
+      { gzip: true, cwd: join(work, 'chart-src'), file: join(files, 'charts', 'demo-0.1.0.tgz'), portable: true },
+      ['demo'],
+    );
     for (const arch of ARCHES) {
       await mkdir(join(files, 'bin', arch), { recursive: true });
       await writeFile(join(files, 'bin', arch, 'tool'), `#!/bin/sh\necho tool for ${arch}\n`);
@@ -75,14 +94,29 @@ describe('AppImage build (sealos cluster image)', () => {
     await mkdir(join(latest, 'images', 'shim'), { recursive: true });
     await mkdir(join(latest, 'charts'), { recursive: true });
     await writeFile(join(workspace, 'nx.json'), '{}\n');
-    await writeFile(join(app, 'project.yaml'), `kind: AppImage\nname: demo\nversions: ["1.0.0"]\narches: [amd64, arm64]\nrepository: ${upstream.host}/apps/demo\npublish:\n  registries:\n    - repository: ${extra.host}/mirror/demo\n      credentials: { usernameEnv: EXTRA_USER, passwordEnv: EXTRA_PASSWORD }\n`);
+    await writeFile(
+      join(app, 'project.yaml'),
+      `kind: AppImage\nname: demo\nversions: ["1.0.0"]\narches: [amd64, arm64]\nrepository: ${upstream.host}/apps/demo\npublish:\n  registries:\n    - repository: ${extra.host}/mirror/demo\n      credentials: { usernameEnv: EXTRA_USER, passwordEnv: EXTRA_PASSWORD }\n`,
+    );
     await writeFile(join(latest, 'init.sh'), INIT_SH);
     await chmod(join(latest, 'init.sh'), 0o755);
-    await writeFile(join(latest, 'Kubefile'), 'FROM scratch\nCOPY charts charts\nCOPY manifests manifests\nCOPY opt opt\nCOPY registry registry\nCMD ["helm upgrade -i demo charts/demo-0.1.0.tgz"]\n');
+    await writeFile(
+      join(latest, 'Kubefile'),
+      'FROM scratch\nCOPY charts charts\nCOPY manifests manifests\nCOPY opt opt\nCOPY registry registry\nCMD ["helm upgrade -i demo charts/demo-0.1.0.tgz"]\n',
+    );
     await writeFile(join(latest, 'charts', 'demo.values.yaml'), 'image:\n  tag: "1.1"\n');
-    await writeFile(join(latest, 'manifests', 'sidecar.yaml'), `apiVersion: v1\nkind: Pod\nmetadata: { name: sidecar }\nspec:\n  containers:\n    - name: s\n      image: ${upstream.host}/tools/sidecar:2.0\n`);
-    await writeFile(join(latest, 'manifests', 'config.yaml.tmpl'), 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: c }\ndata: { host: "{{ .HOST }}" }\n');
-    await writeFile(join(latest, 'images', 'shim', 'list'), `${upstream.host}/extra/tool:3\n${upstream.host}/ignored/thing:1\n`);
+    await writeFile(
+      join(latest, 'manifests', 'sidecar.yaml'),
+      `apiVersion: v1\nkind: Pod\nmetadata: { name: sidecar }\nspec:\n  containers:\n    - name: s\n      image: ${upstream.host}/tools/sidecar:2.0\n`,
+    );
+    await writeFile(
+      join(latest, 'manifests', 'config.yaml.tmpl'),
+      'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: c }\ndata: { host: "{{ .HOST }}" }\n',
+    );
+    await writeFile(
+      join(latest, 'images', 'shim', 'list'),
+      `${upstream.host}/extra/tool:3\n${upstream.host}/ignored/thing:1\n`,
+    );
     await writeFile(join(latest, '.sealignore'), `${upstream.host}/ignored/thing:1\n`);
   });
 
@@ -100,12 +134,28 @@ describe('AppImage build (sealos cluster image)', () => {
     expect(built.stderr).not.toMatch(/dockyard build:/);
     expect(built.exitCode).toBe(0);
     const dist = join(workspace, 'dist', 'demo', '1.0.0');
-    for (const arch of ARCHES) expect(await readFile(join(dist, arch, 'init.log'), 'utf8')).toContain(`fetched chart and tool for demo 1.0.0 ${arch}`);
-    const record = JSON.parse(await readFile(join(dist, 'build.json'), 'utf8')) as { digest: string; arches: { arch: string; digest: string; images: { ref: string }[] }[] };
+    for (const arch of ARCHES)
+      expect(await readFile(join(dist, arch, 'init.log'), 'utf8')).toContain(
+        `fetched chart and tool for demo 1.0.0 ${arch}`,
+      );
+    const record = JSON.parse(await readFile(join(dist, 'build.json'), 'utf8')) as {
+      digest: string;
+      arches: { arch: string; digest: string; images: { ref: string }[] }[];
+    };
     expect(record.arches.map((a) => a.arch)).toEqual([...ARCHES]);
-    expect(record.arches[0]!.images.map((i) => i.ref).sort()).toEqual([`${upstream.host}/extra/tool:3`, `${upstream.host}/library/app:1.1`, `${upstream.host}/tools/sidecar:2.0`]);
-    const layout = JSON.parse(await readFile(join(dist, 'index.json'), 'utf8')) as { manifests: { annotations: Record<string, string> }[] };
-    expect(layout.manifests.map((m) => m.annotations['org.opencontainers.image.ref.name']).sort()).toEqual(['1.0.0', '1.0.0-amd64', '1.0.0-arm64']);
+    expect(record.arches[0]!.images.map((i) => i.ref).sort()).toEqual([
+      `${upstream.host}/extra/tool:3`,
+      `${upstream.host}/library/app:1.1`,
+      `${upstream.host}/tools/sidecar:2.0`,
+    ]);
+    const layout = JSON.parse(await readFile(join(dist, 'index.json'), 'utf8')) as {
+      manifests: { annotations: Record<string, string> }[];
+    };
+    expect(layout.manifests.map((m) => m.annotations['org.opencontainers.image.ref.name']).sort()).toEqual([
+      '1.0.0',
+      '1.0.0-amd64',
+      '1.0.0-arm64',
+    ]);
 
     const pushed = await dockyard(['build', '--project', 'apps/demo', '--push'], env, workspace);
     expect(pushed.stderr).toBe('');
@@ -113,21 +163,35 @@ describe('AppImage build (sealos cluster image)', () => {
     expect(pushed.stdout).not.toContain('extra-secret');
     // The extra registry, with credentials from the variables project.yaml names.
     const authorization = `Basic ${Buffer.from('pusher:extra-secret').toString('base64')}`;
-    expect((await fetchManifest({ base: extra.url, authorization }, 'mirror/demo', '1.0.0'))?.digest).toBe(record.digest);
-    for (const { arch, digest } of record.arches) expect((await fetchManifest({ base: extra.url, authorization }, 'mirror/demo', `1.0.0-${arch}`))?.digest).toBe(digest);
+    expect((await fetchManifest({ base: extra.url, authorization }, 'mirror/demo', '1.0.0'))?.digest).toBe(
+      record.digest,
+    );
+    for (const { arch, digest } of record.arches)
+      expect((await fetchManifest({ base: extra.url, authorization }, 'mirror/demo', `1.0.0-${arch}`))?.digest).toBe(
+        digest,
+      );
     const unchanged = await dockyard(['build', '--project', 'apps/demo', '--push'], env, workspace);
-    expect(unchanged.stdout.split('\n').filter(Boolean).every((line) => line.startsWith('unchanged '))).toBe(true);
+    expect(
+      unchanged.stdout
+        .split('\n')
+        .filter(Boolean)
+        .every((line) => line.startsWith('unchanged ')),
+    ).toBe(true);
 
     // Pull the result back from the registry, independently of the engine.
     const target = { base: upstream.url };
     const index = await fetchManifest(target, 'apps/demo', '1.0.0');
     expect(index?.digest).toBe(record.digest);
-    const children = (JSON.parse(index!.bytes.toString()) as { manifests: { digest: string; platform: { architecture: string } }[] }).manifests;
+    const children = (
+      JSON.parse(index!.bytes.toString()) as { manifests: { digest: string; platform: { architecture: string } }[] }
+    ).manifests;
     expect(children.map((c) => c.platform.architecture)).toEqual([...ARCHES]);
     for (const child of children) {
       const arch = child.platform.architecture;
       expect((await fetchManifest(target, 'apps/demo', `1.0.0-${arch}`))?.digest).toBe(child.digest);
-      const manifest = JSON.parse((await fetchManifest(target, 'apps/demo', child.digest))!.bytes.toString()) as { layers: { digest: string }[] };
+      const manifest = JSON.parse((await fetchManifest(target, 'apps/demo', child.digest))!.bytes.toString()) as {
+        layers: { digest: string }[];
+      };
       const unpacked = join(work, `unpacked-${arch}`);
       await mkdir(unpacked, { recursive: true });
       for (const layer of manifest.layers) {
@@ -141,11 +205,20 @@ describe('AppImage build (sealos cluster image)', () => {
       // A stock registry serving the image's registry/ has every discovered image, for this arch, digest-identical.
       const served = await startRegistry({ storageDir: join(unpacked, 'registry'), readOnly: true });
       try {
-        for (const [name, repository, tag] of [['app', 'library/app', '1.1'], ['sidecar', 'tools/sidecar', '2.0'], ['extra', 'extra/tool', '3']] as const) {
+        for (const [name, repository, tag] of [
+          ['app', 'library/app', '1.1'],
+          ['sidecar', 'tools/sidecar', '2.0'],
+          ['extra', 'extra/tool', '3'],
+        ] as const) {
           const got = await fetchManifest({ base: served.url }, repository, tag);
           expect(got?.digest, `${repository}:${tag} for ${arch}`).toBe(digests[name]![arch]);
-          const config = JSON.parse(got!.bytes.toString()) as { config: { digest: string }; layers: { digest: string }[] };
-          const configJson = JSON.parse((await fetchBlob({ base: served.url }, repository, config.config.digest))!.toString()) as { architecture: string };
+          const config = JSON.parse(got!.bytes.toString()) as {
+            config: { digest: string };
+            layers: { digest: string }[];
+          };
+          const configJson = JSON.parse(
+            (await fetchBlob({ base: served.url }, repository, config.config.digest))!.toString(),
+          ) as { architecture: string };
           expect(configJson.architecture).toBe(arch);
           expect(await fetchBlob({ base: served.url }, repository, config.layers[0]!.digest)).toBeDefined();
         }
@@ -161,7 +234,9 @@ describe('AppImage build (sealos cluster image)', () => {
     const carried = async () => {
       const built = await dockyard(['build', '--project', 'apps/demo'], env, workspace);
       expect(built.exitCode, built.stderr).toBe(0);
-      const record = JSON.parse(await readFile(join(workspace, 'dist', 'demo', '1.0.0', 'build.json'), 'utf8')) as { arches: { images: { ref: string; digest: string }[] }[] };
+      const record = JSON.parse(await readFile(join(workspace, 'dist', 'demo', '1.0.0', 'build.json'), 'utf8')) as {
+        arches: { images: { ref: string; digest: string }[] }[];
+      };
       return record.arches.map((a) => a.images.find((i) => i.ref === sidecar)?.digest);
     };
     const moved = await pushMultiArch(upstream, 'tools/sidecar', '2.0');
@@ -176,9 +251,16 @@ describe('AppImage build (sealos cluster image)', () => {
   it('fails with the tail of init.log when init.sh fails, and keeps the previous good build', async () => {
     const dist = join(workspace, 'dist', 'demo');
     const before = await readFile(join(dist, '1.0.0', 'build.json'), 'utf8');
-    const broken = await dockyard(['build', '--project', 'apps/demo'], { ...env, APP_MIRROR: `${env.APP_MIRROR}/missing` }, workspace);
+    const broken = await dockyard(
+      ['build', '--project', 'apps/demo'],
+      { ...env, APP_MIRROR: `${env.APP_MIRROR}/missing` },
+      workspace,
+    );
     expect(broken.exitCode).toBe(1);
-    const named = /init\.sh amd64 demo 1\.0\.0 exited with 22; the last lines of (.*amd64\/init\.log):\n {2}\| curl: \(22\)/.exec(broken.stderr);
+    const named =
+      /init\.sh amd64 demo 1\.0\.0 exited with 22; the last lines of (.*amd64\/init\.log):\n {2}\| curl: \(22\)/.exec(
+        broken.stderr,
+      );
     expect(named, broken.stderr).not.toBeNull();
     expect(await readFile(resolve(workspace, named![1]!), 'utf8')).toContain('curl: (22)');
     expect(await readFile(join(dist, '1.0.0', 'build.json'), 'utf8')).toBe(before);

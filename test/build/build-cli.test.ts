@@ -37,7 +37,9 @@ describe('dockyard build', () => {
     server = await serveFolder(join(work, 'www'));
     env.DOCKYARD_STORE = join(work, 'store');
     env.SOURCE_DATE_EPOCH = '1700000000';
-    const images = ['amd64', 'arm64'].map((architecture) => buildImage({ layers: [randomLayer(10_000)], architecture, cmd: ['sh'] }));
+    const images = ['amd64', 'arm64'].map((architecture) =>
+      buildImage({ layers: [randomLayer(10_000)], architecture, cmd: ['sh'] }),
+    );
     await pushIndex({ base: registry.url }, 'base/tiny', '1', images);
   });
   afterAll(async () => {
@@ -55,43 +57,81 @@ describe('dockyard build', () => {
     });
     const layout = join(work, 'layout');
     const archive = join(work, 'image.tar');
-    const run = await dockyard(['build', context, '--platform', 'linux/amd64,linux/arm64', '-t', `docker://${registry.host}/demo/app:1`, '-t', `oci:${layout}:app`, '-t', `docker-archive:${archive}:demo/app:1`], env);
+    const run = await dockyard(
+      [
+        'build',
+        context,
+        '--platform',
+        'linux/amd64,linux/arm64',
+        '-t',
+        `docker://${registry.host}/demo/app:1`,
+        '-t',
+        `oci:${layout}:app`,
+        '-t',
+        `docker-archive:${archive}:demo/app:1`,
+      ],
+      env,
+    );
     expect(run.stderr).toBe('');
     expect(run.exitCode).toBe(0);
     const built = /built (sha256:\w+)/.exec(run.stdout)![1];
     const index = await fetchManifest({ base: registry.url }, 'demo/app', '1');
     expect(index?.digest).toBe(built);
-    const children = (JSON.parse(index!.bytes.toString()) as { manifests: { digest: string; platform: { architecture: string } }[] }).manifests;
+    const children = (
+      JSON.parse(index!.bytes.toString()) as { manifests: { digest: string; platform: { architecture: string } }[] }
+    ).manifests;
     expect(children.map((c) => c.platform.architecture)).toEqual(['amd64', 'arm64']);
     for (const child of children) {
-      const manifest = JSON.parse((await fetchManifest({ base: registry.url }, 'demo/app', child.digest))!.bytes.toString()) as Manifest;
+      const manifest = JSON.parse(
+        (await fetchManifest({ base: registry.url }, 'demo/app', child.digest))!.bytes.toString(),
+      ) as Manifest;
       expect(manifest.layers).toHaveLength(3);
       const app = gunzipSync((await fetchBlob({ base: registry.url }, 'demo/app', manifest.layers[1]!.digest))!);
       expect(app.includes(Buffer.from(`${child.platform.architecture} app`))).toBe(true);
       const added = gunzipSync((await fetchBlob({ base: registry.url }, 'demo/app', manifest.layers[2]!.digest))!);
       expect(added.includes(tool)).toBe(true);
-      const config = JSON.parse((await fetchBlob({ base: registry.url }, 'demo/app', manifest.config.digest))!.toString()) as { architecture: string; config: { Env: string[]; Cmd: string[] } };
+      const config = JSON.parse(
+        (await fetchBlob({ base: registry.url }, 'demo/app', manifest.config.digest))!.toString(),
+      ) as { architecture: string; config: { Env: string[]; Cmd: string[] } };
       expect(config.architecture).toBe(child.platform.architecture);
       expect(config.config).toMatchObject({ Env: ['PATH=/bin', 'MODE=prod'], Cmd: ['sh'] });
     }
-    const oci = JSON.parse((await execa('skopeo', ['inspect', '--raw', `oci:${layout}:app`])).stdout) as { manifests: unknown[] };
+    const oci = JSON.parse((await execa('skopeo', ['inspect', '--raw', `oci:${layout}:app`])).stdout) as {
+      manifests: unknown[];
+    };
     expect(oci.manifests).toHaveLength(2);
-    const fromArchive = JSON.parse((await execa('skopeo', ['inspect', `docker-archive:${archive}`])).stdout) as { Architecture: string; Layers: string[] };
+    const fromArchive = JSON.parse((await execa('skopeo', ['inspect', `docker-archive:${archive}`])).stdout) as {
+      Architecture: string;
+      Layers: string[];
+    };
     expect(fromArchive.Layers).toHaveLength(3);
   });
 
   it('refuses a download whose digest is not the --checksum, naming the URL', async () => {
     const context = join(work, 'ctx-bad');
-    await files(context, { Kubefile: `FROM scratch\nADD --checksum=sha256:${'0'.repeat(64)} ${server.url}tools/tool.sh /opt/\n` });
+    await files(context, {
+      Kubefile: `FROM scratch\nADD --checksum=sha256:${'0'.repeat(64)} ${server.url}tools/tool.sh /opt/\n`,
+    });
     const run = await dockyard(['build', context], env);
     expect(run.exitCode).toBe(1);
-    expect(run.stderr).toContain(`Kubefile:2: ADD: ${server.url}tools/tool.sh: the download has digest ${toolDigest}, not the --checksum sha256:${'0'.repeat(64)}`);
+    expect(run.stderr).toContain(
+      `Kubefile:2: ADD: ${server.url}tools/tool.sh: the download has digest ${toolDigest}, not the --checksum sha256:${'0'.repeat(64)}`,
+    );
   });
 
   it('gives one digest from two clones with separate stores: the epoch is the last commit time, not the clock', async () => {
     const origin = join(work, 'origin');
-    await files(origin, { Kubefile: 'FROM scratch\nCOPY . /app/\n', 'a.txt': 'a\n', 'sub/b.txt': 'b\n', '.dockerignore': 'Kubefile\n.git\n' });
-    const git = (cwd: string, ...args: string[]) => execa('git', args, { cwd, env: { GIT_COMMITTER_DATE: '2024-03-01T10:00:00Z', GIT_AUTHOR_DATE: '2024-03-01T10:00:00Z' } });
+    await files(origin, {
+      Kubefile: 'FROM scratch\nCOPY . /app/\n',
+      'a.txt': 'a\n',
+      'sub/b.txt': 'b\n',
+      '.dockerignore': 'Kubefile\n.git\n',
+    });
+    const git = (cwd: string, ...args: string[]) =>
+      execa('git', args, {
+        cwd,
+        env: { GIT_COMMITTER_DATE: '2024-03-01T10:00:00Z', GIT_AUTHOR_DATE: '2024-03-01T10:00:00Z' },
+      });
     await git(origin, 'init', '-q');
     await git(origin, 'add', '.');
     await git(origin, '-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-qm', 'c');
@@ -108,18 +148,26 @@ describe('dockyard build', () => {
 
   it('builds FROM an oci: layout and copies files out of an image with COPY --from (its layers unpacked from the store)', async () => {
     const baseContext = join(work, 'ctx-base');
-    await files(baseContext, { Kubefile: 'FROM scratch\nCOPY etc /etc/\nCOPY bin /bin/\n', 'etc/os-release': 'NAME=base\n', 'bin/tool': 'tool v1\n' });
+    await files(baseContext, {
+      Kubefile: 'FROM scratch\nCOPY etc /etc/\nCOPY bin /bin/\n',
+      'etc/os-release': 'NAME=base\n',
+      'bin/tool': 'tool v1\n',
+    });
     const layout = join(work, 'base-layout');
     expect((await dockyard(['build', baseContext, '-t', `oci:${layout}:base`], env)).exitCode).toBe(0);
     const context = join(work, 'ctx-from');
-    await files(context, { Kubefile: `FROM oci:${layout}:base AS base\nCOPY extra.txt /etc/extra.txt\nFROM scratch\nCOPY --from=base /etc/ /etc/\nCOPY --from=oci:${layout}:base /bin/tool /usr/bin/tool\n`, 'extra.txt': 'extra\n' });
+    await files(context, {
+      Kubefile: `FROM oci:${layout}:base AS base\nCOPY extra.txt /etc/extra.txt\nFROM scratch\nCOPY --from=base /etc/ /etc/\nCOPY --from=oci:${layout}:base /bin/tool /usr/bin/tool\n`,
+      'extra.txt': 'extra\n',
+    });
     const out = join(work, 'from-layout');
     const run = await dockyard(['build', context, '-t', `oci:${out}:app`], env);
     expect(run.stderr).toBe('');
     expect(run.exitCode).toBe(0);
     const manifest = JSON.parse((await execa('skopeo', ['inspect', '--raw', `oci:${out}:app`])).stdout) as Manifest;
     expect(manifest.layers).toHaveLength(2);
-    const listing = async (digest: string) => (await execa('tar', ['-tzf', join(out, 'blobs', 'sha256', digest.slice(7))])).stdout.split('\n').sort();
+    const listing = async (digest: string) =>
+      (await execa('tar', ['-tzf', join(out, 'blobs', 'sha256', digest.slice(7))])).stdout.split('\n').sort();
     expect(await listing(manifest.layers[0]!.digest)).toEqual(['etc/', 'etc/extra.txt', 'etc/os-release']);
     expect(await listing(manifest.layers[1]!.digest)).toEqual(['usr/', 'usr/bin/', 'usr/bin/tool']);
   });

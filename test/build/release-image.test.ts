@@ -46,23 +46,43 @@ describe('Release image (build: section)', () => {
     expect(run.stderr).toBe('');
     expect(run.exitCode).toBe(0);
     const pushed = await fetchManifest({ base: registry.url }, 'release/oem-release', 'v2.7.1');
-    const recorded = JSON.parse(await readFile(join(ws, 'dist', 'oem', 'release-image', 'release-image.json'), 'utf8')) as { image: string; digest: string };
+    const recorded = JSON.parse(
+      await readFile(join(ws, 'dist', 'oem', 'release-image', 'release-image.json'), 'utf8'),
+    ) as { image: string; digest: string };
     expect(recorded).toEqual({ image: `${registry.host}/release/oem-release:v2.7.1`, digest: pushed!.digest });
-    const manifest = JSON.parse(pushed!.bytes.toString()) as { config: { digest: string }; layers: { digest: string }[] };
+    const manifest = JSON.parse(pushed!.bytes.toString()) as {
+      config: { digest: string };
+      layers: { digest: string }[];
+    };
     expect(manifest.layers[0]!.digest).toBe(base.layers[0]!.digest);
-    const ours = await Promise.all(manifest.layers.slice(1).map(async (l) => gunzipSync((await fetchBlob({ base: registry.url }, 'release/oem-release', l.digest))!).toString('latin1')));
+    const ours = await Promise.all(
+      manifest.layers
+        .slice(1)
+        .map(async (l) =>
+          gunzipSync((await fetchBlob({ base: registry.url }, 'release/oem-release', l.digest))!).toString('latin1'),
+        ),
+    );
     expect(ours[0]).toContain('release/charts/core/app.yaml');
     expect(ours[1]).toContain('release/images/images.list');
     expect(ours[2]).toContain('release/install.sh');
-    const config = JSON.parse((await fetchBlob({ base: registry.url }, 'release/oem-release', manifest.config.digest))!.toString()) as { config: { Cmd: string[]; Labels: Record<string, string> } };
+    const config = JSON.parse(
+      (await fetchBlob({ base: registry.url }, 'release/oem-release', manifest.config.digest))!.toString(),
+    ) as { config: { Cmd: string[]; Labels: Record<string, string> } };
     expect(config.config.Cmd).toEqual(['sh']);
     expect(config.config.Labels['org.opencontainers.image.version']).toBe('v2.7.1');
 
     // The base tag moves: the next build still starts from the base the lock pins.
-    await pushImage({ base: registry.url }, 'tools/base', '1', buildImage({ layers: [randomLayer(10_000)], cmd: ['sh'] }));
+    await pushImage(
+      { base: registry.url },
+      'tools/base',
+      '1',
+      buildImage({ layers: [randomLayer(10_000)], cmd: ['sh'] }),
+    );
     const again = await dockyard(['build', '--project', 'releases/oem'], { DOCKYARD_STORE: join(work, 'store') }, ws);
     expect(again.exitCode, again.stderr).toBe(0);
-    const rebuilt = JSON.parse((await fetchManifest({ base: registry.url }, 'release/oem-release', 'v2.7.1'))!.bytes.toString()) as { layers: { digest: string }[] };
+    const rebuilt = JSON.parse(
+      (await fetchManifest({ base: registry.url }, 'release/oem-release', 'v2.7.1'))!.bytes.toString(),
+    ) as { layers: { digest: string }[] };
     expect(rebuilt.layers[0]!.digest).toBe(base.layers[0]!.digest);
   });
 
@@ -70,7 +90,12 @@ describe('Release image (build: section)', () => {
     const target = await startRegistry();
     let stopped = false;
     try {
-      await pushImage({ base: registry.url }, 'tools/base', '2', buildImage({ layers: [randomLayer(10_000)], cmd: ['sh'] }));
+      await pushImage(
+        { base: registry.url },
+        'tools/base',
+        '2',
+        buildImage({ layers: [randomLayer(10_000)], cmd: ['sh'] }),
+      );
       const ws = join(work, 'ws-push-fails');
       await files(ws, {
         'nx.json': '{}\n',
@@ -91,7 +116,9 @@ describe('Release image (build: section)', () => {
       const failed = await dockyard(['build', '--project', 'releases/oem'], store, ws);
       expect(failed.exitCode).toBe(1);
       expect(await readFile(record, 'utf8')).toBe(before);
-      expect(await readFile(join(ws, 'dist', 'oem', 'release-image', 'index.json'), 'utf8')).toContain(JSON.parse(before).digest);
+      expect(await readFile(join(ws, 'dist', 'oem', 'release-image', 'index.json'), 'utf8')).toContain(
+        JSON.parse(before).digest,
+      );
     } finally {
       if (!stopped) await target.stop();
     }
@@ -99,7 +126,11 @@ describe('Release image (build: section)', () => {
 
   it('is what the bundle carries as image/release.tar.gz when the bundle names no other release image', async () => {
     const ws = join(work, 'ws');
-    const bundled = await dockyard(['bundle', 'releases/oem'], { DOCKYARD_STORE: join(work, 'store'), SOURCE_DATE_EPOCH: '0' }, ws);
+    const bundled = await dockyard(
+      ['bundle', 'releases/oem'],
+      { DOCKYARD_STORE: join(work, 'store'), SOURCE_DATE_EPOCH: '0' },
+      ws,
+    );
     expect(bundled.stderr).toBe('');
     expect(bundled.exitCode).toBe(0);
     const out = join(work, 'unpacked');
@@ -109,8 +140,17 @@ describe('Release image (build: section)', () => {
     await writeFile(archive, gunzipSync(await readFile(join(out, 'oem-v2.7.1', 'image', 'release.tar.gz'))));
     const members = await indexTar(archive);
     const entry = members.get('manifest.json')!;
-    const listed = JSON.parse((await readFile(archive)).subarray(entry.offset, entry.offset + entry.size).toString()) as { Config: string; RepoTags: string[] }[];
-    const pushed = JSON.parse((await fetchManifest({ base: registry.url }, 'release/oem-release', 'v2.7.1'))!.bytes.toString()) as { config: { digest: string } };
-    expect(listed).toEqual([expect.objectContaining({ Config: `${pushed.config.digest.slice('sha256:'.length)}.json`, RepoTags: [`${registry.host}/release/oem-release:v2.7.1`] })]);
+    const listed = JSON.parse(
+      (await readFile(archive)).subarray(entry.offset, entry.offset + entry.size).toString(),
+    ) as { Config: string; RepoTags: string[] }[];
+    const pushed = JSON.parse(
+      (await fetchManifest({ base: registry.url }, 'release/oem-release', 'v2.7.1'))!.bytes.toString(),
+    ) as { config: { digest: string } };
+    expect(listed).toEqual([
+      expect.objectContaining({
+        Config: `${pushed.config.digest.slice('sha256:'.length)}.json`,
+        RepoTags: [`${registry.host}/release/oem-release:v2.7.1`],
+      }),
+    ]);
   });
 });

@@ -40,7 +40,11 @@ describe('dockyard bundle: what lands in dist/<project>/bundle (real registry)',
       version,
       images: { extra },
       sync: { from: { registry: registry.host }, to: [{ registry: registry.host }] },
-      bundle: { name: 'lay-{version}', file: 'lay-{version}.tar', images: { format: 'registry-dir', file: 'images.tar' } },
+      bundle: {
+        name: 'lay-{version}',
+        file: 'lay-{version}.tar',
+        images: { format: 'registry-dir', file: 'images.tar' },
+      },
     };
   }
 
@@ -59,16 +63,28 @@ describe('dockyard bundle: what lands in dist/<project>/bundle (real registry)',
     await writeFile(previous, fullInventory);
 
     // A new image of the same version, shipped as a delta against what the site has: the full bundle stays as it was.
-    await pushImage({ base: registry.url }, 'app/next', 'v2', buildImage({ layers: [seeded.base, randomLayer(50_000)] }));
+    await pushImage(
+      { base: registry.url },
+      'app/next',
+      'v2',
+      buildImage({ layers: [seeded.base, randomLayer(50_000)] }),
+    );
     await writeFile(join(project, 'project.yaml'), stringify(release('v1.0.0', ['app/single:v1', 'app/next:v2'])));
     await resolve(project);
     const delta = await dockyard(['bundle', project, '--since', previous], env());
     expect(delta.stderr).toBe('');
     expect(delta.exitCode).toBe(0);
-    expect((await readdir(out)).sort()).toEqual(['inventory.json', 'lay-v1.0.0-delta-from-lay-v1.0.0.inventory.json', 'lay-v1.0.0-delta-from-lay-v1.0.0.tar', 'lay-v1.0.0.tar']);
+    expect((await readdir(out)).sort()).toEqual([
+      'inventory.json',
+      'lay-v1.0.0-delta-from-lay-v1.0.0.inventory.json',
+      'lay-v1.0.0-delta-from-lay-v1.0.0.tar',
+      'lay-v1.0.0.tar',
+    ]);
     expect((await readFile(join(out, 'lay-v1.0.0.tar'))).equals(fullBytes)).toBe(true);
     expect(await readFile(join(out, 'inventory.json'), 'utf8')).toBe(fullInventory);
-    const deltaInventory = JSON.parse(await readFile(join(out, 'lay-v1.0.0-delta-from-lay-v1.0.0.inventory.json'), 'utf8'));
+    const deltaInventory = JSON.parse(
+      await readFile(join(out, 'lay-v1.0.0-delta-from-lay-v1.0.0.inventory.json'), 'utf8'),
+    );
     expect(deltaInventory.images.map((i: { name: string }) => i.name)).toEqual(['app/next:v2', 'app/single:v1']);
     expect(deltaInventory.omittedBlobs.map((b: { digest: string }) => b.digest)).toContain(seeded.base.digest);
     expect((await dockyard(['bundle', 'verify', join(out, 'lay-v1.0.0-delta-from-lay-v1.0.0.tar')])).exitCode).toBe(0);
@@ -94,10 +110,26 @@ describe('dockyard bundle: what lands in dist/<project>/bundle (real registry)',
     const ws = join(work, 'ws-apps');
     await mkdir(join(ws, 'apps/tiny/latest'), { recursive: true });
     const project = await projectWorkspace(ws, [
-      { folder: 'releases/shipper', spec: { kind: 'Release', name: 'shipper', version: 'v1', images: { extra: ['app/single:v1'] }, sync: { from: { registry: registry.host }, to: [{ registry: registry.host }] }, ships: { appImages: ['tiny'] } } },
+      {
+        folder: 'releases/shipper',
+        spec: {
+          kind: 'Release',
+          name: 'shipper',
+          version: 'v1',
+          images: { extra: ['app/single:v1'] },
+          sync: { from: { registry: registry.host }, to: [{ registry: registry.host }] },
+          ships: { appImages: ['tiny'] },
+        },
+      },
       {
         folder: 'apps/tiny',
-        spec: { kind: 'AppImage', name: 'tiny', versions: ['1.0.0'], arches: ['amd64', 'arm64'], repository: `${registry.host}/apps/tiny` },
+        spec: {
+          kind: 'AppImage',
+          name: 'tiny',
+          versions: ['1.0.0'],
+          arches: ['amd64', 'arm64'],
+          repository: `${registry.host}/apps/tiny`,
+        },
         files: {
           'latest/init.sh': `#!/bin/sh\nmkdir -p manifests\nprintf 'apiVersion: v1\\nkind: Pod\\nmetadata: { name: p }\\nspec:\\n  containers:\\n    - { name: c, image: ${registry.host}/app/multi:v1 }\\n' > manifests/pod.yaml\n`,
           'latest/Kubefile': 'FROM scratch\nCOPY manifests manifests\nCOPY registry registry\n',
@@ -107,7 +139,9 @@ describe('dockyard bundle: what lands in dist/<project>/bundle (real registry)',
     await resolve(project);
     const unbuilt = await dockyard(['bundle', project], env());
     expect(unbuilt.exitCode).toBe(1);
-    expect(unbuilt.stderr).toContain(`dist/tiny/1.0.0/index.json is missing: build tiny first (nx run tiny:build, or dockyard build --project on its folder)`);
+    expect(unbuilt.stderr).toContain(
+      `dist/tiny/1.0.0/index.json is missing: build tiny first (nx run tiny:build, or dockyard build --project on its folder)`,
+    );
 
     await resolve(join(ws, 'apps/tiny'));
     const built = await dockyard(['build', '--project', join(ws, 'apps/tiny')], env(), ws);
@@ -118,10 +152,24 @@ describe('dockyard bundle: what lands in dist/<project>/bundle (real registry)',
     expect(made.exitCode).toBe(0);
     const file = join(ws, 'dist/shipper/bundle/shipper-v1.tar.gz');
     const listing = (await run('tar', ['-tzf', file])).stdout.trim().split('\n');
-    expect(listing).toEqual(expect.arrayContaining(['shipper-v1/apps/tiny/1.0.0/oci-layout', 'shipper-v1/apps/tiny/1.0.0/index.json', 'shipper-v1/apps/tiny/1.0.0/build.json', `shipper-v1/apps/tiny/1.0.0/blobs/sha256/${record.digest.slice(7)}`]));
+    expect(listing).toEqual(
+      expect.arrayContaining([
+        'shipper-v1/apps/tiny/1.0.0/oci-layout',
+        'shipper-v1/apps/tiny/1.0.0/index.json',
+        'shipper-v1/apps/tiny/1.0.0/build.json',
+        `shipper-v1/apps/tiny/1.0.0/blobs/sha256/${record.digest.slice(7)}`,
+      ]),
+    );
     expect(listing.filter((f) => f.endsWith('init.log'))).toEqual([]);
     const inventory = JSON.parse(await readFile(join(ws, 'dist/shipper/bundle/inventory.json'), 'utf8'));
-    expect(inventory.appImages).toEqual([{ name: `${registry.host}/apps/tiny:1.0.0`, folder: 'apps/tiny/1.0.0', digest: record.digest, platforms: ['linux/amd64', 'linux/arm64'] }]);
+    expect(inventory.appImages).toEqual([
+      {
+        name: `${registry.host}/apps/tiny:1.0.0`,
+        folder: 'apps/tiny/1.0.0',
+        digest: record.digest,
+        platforms: ['linux/amd64', 'linux/arm64'],
+      },
+    ]);
     expect((await dockyard(['bundle', 'verify', file])).exitCode).toBe(0);
 
     // The carried folder is the build itself: copied from the unpacked installer, a registry serves the same index, both arches.
@@ -130,7 +178,13 @@ describe('dockyard bundle: what lands in dist/<project>/bundle (real registry)',
     await run('tar', ['-xzf', file, '-C', unpacked]);
     const target = await startRegistry();
     try {
-      await run('skopeo', ['copy', '--all', '--dest-tls-verify=false', `oci:${join(unpacked, 'shipper-v1/apps/tiny/1.0.0')}:1.0.0`, `docker://${target.host}/apps/tiny:1.0.0`]);
+      await run('skopeo', [
+        'copy',
+        '--all',
+        '--dest-tls-verify=false',
+        `oci:${join(unpacked, 'shipper-v1/apps/tiny/1.0.0')}:1.0.0`,
+        `docker://${target.host}/apps/tiny:1.0.0`,
+      ]);
       expect((await fetchManifest({ base: target.url }, 'apps/tiny', '1.0.0'))?.digest).toBe(record.digest);
     } finally {
       await target.stop();

@@ -45,7 +45,10 @@ describe('bundle verify and push on a damaged or missing file, and folders that 
     for (let i = bytes.length >> 2; i < (bytes.length >> 2) + 64; i++) flipped[i] = flipped[i]! ^ 0x5a;
     await writeFile(corrupt, flipped);
     for (const file of [cut, corrupt]) {
-      for (const args of [['bundle', 'verify', file], ['bundle', 'push', file, '--to', registry.host]]) {
+      for (const args of [
+        ['bundle', 'verify', file],
+        ['bundle', 'push', file, '--to', registry.host],
+      ]) {
         const result = await dockyard(args, env());
         expect(result.exitCode, `${args.join(' ')}: ${result.stderr}`).toBe(1);
         expect(result.stderr).toContain(`${file} is damaged (`);
@@ -59,10 +62,15 @@ describe('bundle verify and push on a damaged or missing file, and folders that 
 
   it('names a bundle file that is not there', async () => {
     for (const missing of ['/nonexistent', '/nonexistent.tar.gz']) {
-      for (const args of [['bundle', 'verify', missing], ['bundle', 'push', missing, '--to', registry.host]]) {
+      for (const args of [
+        ['bundle', 'verify', missing],
+        ['bundle', 'push', missing, '--to', registry.host],
+      ]) {
         const result = await dockyard(args, env());
         expect(result.exitCode).toBe(1);
-        expect(result.stderr).toBe(`dockyard bundle: ${missing}: no such file; name a bundle file (dockyard bundle writes them in dist/<project>/bundle/)`);
+        expect(result.stderr).toBe(
+          `dockyard bundle: ${missing}: no such file; name a bundle file (dockyard bundle writes them in dist/<project>/bundle/)`,
+        );
       }
     }
   });
@@ -70,10 +78,14 @@ describe('bundle verify and push on a damaged or missing file, and folders that 
   it('refuses --store, $DOCKYARD_STORE and --out folders that cannot be made, naming the flag and the path', async () => {
     const stored = await dockyard(['bundle', project, '--store', '/proc/x'], env());
     expect(stored.exitCode).toBe(2);
-    expect(stored.stderr).toContain('--store /proc/x: cannot create this folder (ENOENT); name a folder you can write to');
+    expect(stored.stderr).toContain(
+      '--store /proc/x: cannot create this folder (ENOENT); name a folder you can write to',
+    );
     const fromEnv = await dockyard(['bundle', project], { DOCKYARD_STORE: '/proc/x' });
     expect(fromEnv.exitCode).toBe(1);
-    expect(fromEnv.stderr).toContain('/proc/x: cannot create the content store here (ENOENT); choose a folder you can write to');
+    expect(fromEnv.stderr).toContain(
+      '/proc/x: cannot create the content store here (ENOENT); choose a folder you can write to',
+    );
     const pulled = await dockyard(['bundle', 'pull', `${registry.host}/bundles/one:v1`, '--out', '/proc/x'], env());
     expect(pulled.exitCode).toBe(2);
     expect(pulled.stderr).toContain('--out /proc/x: cannot create this folder (ENOENT)');

@@ -18,7 +18,9 @@ const run = promisify(execFile);
 
 async function load(engine: RunningDocker, archive: string): Promise<void> {
   const stream = await engine.docker.loadImage(createReadStream(archive));
-  await new Promise((resolve, reject) => engine.docker.modem.followProgress(stream, (err: Error | null, out: unknown) => (err ? reject(err) : resolve(out))));
+  await new Promise((resolve, reject) =>
+    engine.docker.modem.followProgress(stream, (err: Error | null, out: unknown) => (err ? reject(err) : resolve(out))),
+  );
 }
 
 describe('bundles docker loads (Plugin package, Release with a docker-archive payload)', () => {
@@ -51,7 +53,12 @@ describe('bundles docker loads (Plugin package, Release with a docker-archive pa
       name: 'demo',
       alias: 'Demo',
       releaseRegistry: registry.host,
-      spec: { class: 'tools', version: 'v0.1.0', description: 'demo plugin', service: { port: 8090, image: `${registry.host}/release/compass-plugins-demo:v0.1.0` } },
+      spec: {
+        class: 'tools',
+        version: 'v0.1.0',
+        description: 'demo plugin',
+        service: { port: 8090, image: `${registry.host}/release/compass-plugins-demo:v0.1.0` },
+      },
     };
     const release = {
       kind: 'Release',
@@ -60,7 +67,12 @@ describe('bundles docker loads (Plugin package, Release with a docker-archive pa
       images: { extra: ['release/app:v1'] },
       sync: { from: { registry: registry.host }, to: [{ registry: registry.host }] },
       ships: { plugins: ['demo'] },
-      bundle: { name: 'suite-{version}', releaseImage: `${registry.host}/release/release:v1.0.0`, images: { format: 'docker-archive', file: 'images.tar' }, files: [{ from: 'install.sh', mode: '0755' }] },
+      bundle: {
+        name: 'suite-{version}',
+        releaseImage: `${registry.host}/release/release:v1.0.0`,
+        images: { format: 'docker-archive', file: 'images.tar' },
+        files: [{ from: 'install.sh', mode: '0755' }],
+      },
     };
     const ws = join(work, 'ws');
     const pluginDir = await projectWorkspace(ws, [
@@ -73,11 +85,19 @@ describe('bundles docker loads (Plugin package, Release with a docker-archive pa
     expect(packed.exitCode).toBe(0);
     const pkg = join(ws, 'dist', 'demo', 'bundle', 'compass-plugins-demo-v0.1.0.tar.gz');
     const members = (await run('tar', ['-tzf', pkg])).stdout.trim().split('\n');
-    expect(members).toEqual(['inventory.json', 'compass-plugins-demo-service-v0.1.0-image.tar.gz', 'compass-plugins-demo.yaml', 'sha256sums.txt']);
+    expect(members).toEqual([
+      'inventory.json',
+      'compass-plugins-demo-service-v0.1.0-image.tar.gz',
+      'compass-plugins-demo.yaml',
+      'sha256sums.txt',
+    ]);
     const unpacked = join(work, 'pkg');
     await mkdir(unpacked);
     await run('tar', ['-xzf', pkg, '-C', unpacked]);
-    expect(parse(await readFile(join(unpacked, 'compass-plugins-demo.yaml'), 'utf8'))).toEqual({ metadata: { name: 'demo', alias: 'Demo' }, spec: plugin.spec });
+    expect(parse(await readFile(join(unpacked, 'compass-plugins-demo.yaml'), 'utf8'))).toEqual({
+      metadata: { name: 'demo', alias: 'Demo' },
+      spec: plugin.spec,
+    });
     await load(engine, join(unpacked, 'compass-plugins-demo-service-v0.1.0-image.tar.gz'));
     const tag = `${registry.host}/release/compass-plugins-demo:v0.1.0`;
     expect((await engine.docker.getImage(tag).inspect()).Id).toBe(service.config.digest);
@@ -98,7 +118,9 @@ describe('bundles docker loads (Plugin package, Release with a docker-archive pa
     expect((await engine.docker.getImage('release/app:v1').inspect()).Id).toBe(app.config.digest);
     expect((await runContainer(engine, 'release/app:v1', ['echo', 'app ok'])).stdout.trim()).toBe('app ok');
     await load(engine, join(out, 'suite-v2.0.0', 'image', 'release.tar.gz'));
-    expect((await engine.docker.getImage(`${registry.host}/release/release:v1.0.0`).inspect()).Id).toBe(releaseImage.config.digest);
+    expect((await engine.docker.getImage(`${registry.host}/release/release:v1.0.0`).inspect()).Id).toBe(
+      releaseImage.config.digest,
+    );
     const verified = await dockyard(['bundle', 'verify', bundle]);
     expect(verified.stderr).toBe('');
     expect(verified.stdout).toMatch(/OK \(5 files/);

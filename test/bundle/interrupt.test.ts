@@ -40,7 +40,9 @@ async function midWrite(bundleDir: string, child: ResultPromise): Promise<void> 
 
 /** What an interrupted run may leave in the bundle folder: nothing of its own. */
 async function leftovers(bundleDir: string): Promise<string[]> {
-  return (await readdir(bundleDir).catch(() => [] as string[])).filter((n) => n.startsWith('.work-') || n.includes('.tmp-'));
+  return (await readdir(bundleDir).catch(() => [] as string[])).filter(
+    (n) => n.startsWith('.work-') || n.includes('.tmp-'),
+  );
 }
 
 describe('a bundle interrupted with Ctrl-C while writing the archive', () => {
@@ -50,7 +52,12 @@ describe('a bundle interrupted with Ctrl-C while writing the archive', () => {
   beforeAll(async () => {
     registry = await startRegistry();
     work = await tempDir('bundle-interrupt');
-    await pushImage({ base: registry.url }, 'app/big', 'v1', buildImage({ layers: [randomLayer(32 << 20, 'big.bin', 0)] }));
+    await pushImage(
+      { base: registry.url },
+      'app/big',
+      'v1',
+      buildImage({ layers: [randomLayer(32 << 20, 'big.bin', 0)] }),
+    );
   });
   afterAll(async () => {
     await registry?.stop();
@@ -76,7 +83,9 @@ describe('a bundle interrupted with Ctrl-C while writing the archive', () => {
   // process tree with SIGTERM: what shows there is that the task cleans up after itself. A SIGTERM to Nx alone (how CI
   // cancels a job) keeps Nx's output on, and the task's interrupted line shows in it.
   it('leaves nothing behind when run through Nx and stopped by Ctrl-C or by a cancelled CI job, and says so in CI', async () => {
-    const workspace = await NxWorkspace.create('bundle-interrupt-nx', { 'releases/big/project.yaml': stringify(release(registry.host)) });
+    const workspace = await NxWorkspace.create('bundle-interrupt-nx', {
+      'releases/big/project.yaml': stringify(release(registry.host)),
+    });
     try {
       const env = { DOCKYARD_STORE: join(work, 'store') };
       expect((await dockyard(['resolve', workspace.path('releases/big')], env)).exitCode).toBe(0);

@@ -18,20 +18,29 @@ async function throttlingProxy(upstream: string) {
   const state = { slow: true };
   const server = http.createServer((req, res) => {
     if (req.headers.range) ranges.push(req.headers.range);
-    const forward = http.request(`${upstream}${req.url}`, { method: req.method, headers: { ...req.headers, host: new URL(upstream).host } }, (answer) => {
-      res.writeHead(answer.statusCode ?? 502, answer.headers);
-      if (!state.slow || !req.url?.includes('/blobs/')) return answer.pipe(res);
-      answer.on('data', (chunk: Buffer) => {
-        answer.pause();
-        res.write(chunk, () => setTimeout(() => answer.resume(), 20));
-      });
-      answer.on('end', () => res.end());
-    });
+    const forward = http.request(
+      `${upstream}${req.url}`,
+      { method: req.method, headers: { ...req.headers, host: new URL(upstream).host } },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        if (!state.slow || !req.url?.includes('/blobs/')) return answer.pipe(res);
+        answer.on('data', (chunk: Buffer) => {
+          answer.pause();
+          res.write(chunk, () => setTimeout(() => answer.resume(), 20));
+        });
+        answer.on('end', () => res.end());
+      },
+    );
     req.pipe(forward);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as { port: number }).port;
-  return { host: `127.0.0.1:${port}`, ranges, state, stop: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+  return {
+    host: `127.0.0.1:${port}`,
+    ranges,
+    state,
+    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
 }
 
 describe('a bundle killed with SIGKILL', () => {
@@ -74,7 +83,12 @@ describe('a bundle killed with SIGKILL', () => {
       expect(partial).toBeDefined();
       child.kill('SIGKILL');
       await child;
-      expect(await access(final).then(() => true, () => false)).toBe(false);
+      expect(
+        await access(final).then(
+          () => true,
+          () => false,
+        ),
+      ).toBe(false);
       const kept = (await stat(join(blobDir, partial!))).size;
       expect(kept).toBeLessThan(image.layers[0]!.bytes.length);
 
@@ -82,8 +96,15 @@ describe('a bundle killed with SIGKILL', () => {
       const again = await dockyard(['bundle', project], { DOCKYARD_STORE: store });
       expect(again.stderr).toBe('');
       expect(again.exitCode).toBe(0);
-      expect(proxy.ranges.some((r) => r.startsWith(`bytes=${kept}-`) || Number(/bytes=(\d+)-/.exec(r)?.[1]) >= 500_000)).toBe(true);
-      expect(await access(final).then(() => true, () => false)).toBe(true);
+      expect(
+        proxy.ranges.some((r) => r.startsWith(`bytes=${kept}-`) || Number(/bytes=(\d+)-/.exec(r)?.[1]) >= 500_000),
+      ).toBe(true);
+      expect(
+        await access(final).then(
+          () => true,
+          () => false,
+        ),
+      ).toBe(true);
       expect((await readdir(blobDir)).filter((n) => n.includes('.partial.'))).toEqual([]);
       expect((await dockyard(['bundle', 'verify', final])).exitCode).toBe(0);
     } finally {

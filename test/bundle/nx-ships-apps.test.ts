@@ -8,8 +8,13 @@ import { appImageLayout, appImageYaml, releaseYaml } from '../nx/support/project
 /** Through Nx: the AppImage a Release ships is built before the Release is bundled, and its build is a bundle input. */
 describe('nx run <release>:bundle with ships.appImages', () => {
   let workspace: NxWorkspace;
-  const bundle = () => workspace.nx(['run', 'product:bundle', '--output-style=static'], { DOCKYARD_STORE: workspace.path('tmp/store') });
-  const carried = async () => JSON.parse(await readFile(workspace.path('dist/product/bundle/inventory.json'), 'utf8')).appImages as { folder: string; digest: string }[];
+  const bundle = () =>
+    workspace.nx(['run', 'product:bundle', '--output-style=static'], { DOCKYARD_STORE: workspace.path('tmp/store') });
+  const carried = async () =>
+    JSON.parse(await readFile(workspace.path('dist/product/bundle/inventory.json'), 'utf8')).appImages as {
+      folder: string;
+      digest: string;
+    }[];
 
   beforeAll(async () => {
     workspace = await NxWorkspace.create('nx-ships-apps', {
@@ -25,7 +30,9 @@ describe('nx run <release>:bundle with ships.appImages', () => {
     expect(first.exitCode, first.all).toBe(0);
     expect(tasksRun(first.all)).toContain('web:build');
     expect(first.all.indexOf('> nx run web:build')).toBeLessThan(first.all.indexOf('> nx run product:bundle'));
-    const listing = (await execa('tar', ['-tzf', workspace.path('dist/product/bundle/product-v1.0.0.tar.gz')])).stdout.split('\n');
+    const listing = (
+      await execa('tar', ['-tzf', workspace.path('dist/product/bundle/product-v1.0.0.tar.gz')])
+    ).stdout.split('\n');
     expect(listing).toContain('product-v1.0.0/apps/web/1.25.3/index.json');
     const [before] = await carried();
     expect(before?.folder).toBe('apps/web/1.25.3');

@@ -8,15 +8,24 @@ import { dockyard } from '../oci/support/cli';
 const run = promisify(execFile);
 
 /** A one-project git workspace (nx.json marks the root) with a committed Release, for bundling from a real clone. */
-export function releaseWorkspace(dir: string, release: Record<string, unknown>, files: Record<string, string> = {}): Promise<string> {
-  return projectWorkspace(dir, [{ folder: join('releases', String(release.name)), spec: { kind: 'Release', ...release }, files }]);
+export function releaseWorkspace(
+  dir: string,
+  release: Record<string, unknown>,
+  files: Record<string, string> = {},
+): Promise<string> {
+  return projectWorkspace(dir, [
+    { folder: join('releases', String(release.name)), spec: { kind: 'Release', ...release }, files },
+  ]);
 }
 
 /**
  * A git workspace of several projects; returns the first project's folder. Each project is resolved before the
  * commit, as a reviewed lock is committed beside project.yaml: bundles read images by the digests it pins.
  */
-export async function projectWorkspace(dir: string, projects: { folder: string; spec: Record<string, unknown>; files?: Record<string, string> }[]): Promise<string> {
+export async function projectWorkspace(
+  dir: string,
+  projects: { folder: string; spec: Record<string, unknown>; files?: Record<string, string> }[],
+): Promise<string> {
   await mkdir(dir, { recursive: true });
   await writeFile(join(dir, 'nx.json'), '{}\n');
   for (const { folder, spec, files = {} } of projects) {
@@ -28,7 +37,11 @@ export async function projectWorkspace(dir: string, projects: { folder: string; 
     const resolved = await dockyard(['resolve', join(dir, folder)]);
     if (resolved.exitCode !== 0) throw new Error(`dockyard resolve ${folder} failed:\n${resolved.stderr}`);
   }
-  const git = (...args: string[]) => run('git', args, { cwd: dir, env: { ...process.env, GIT_AUTHOR_DATE: '2024-05-01T00:00:00Z', GIT_COMMITTER_DATE: '2024-05-01T00:00:00Z' } });
+  const git = (...args: string[]) =>
+    run('git', args, {
+      cwd: dir,
+      env: { ...process.env, GIT_AUTHOR_DATE: '2024-05-01T00:00:00Z', GIT_COMMITTER_DATE: '2024-05-01T00:00:00Z' },
+    });
   await git('init', '-q');
   await git('add', '.');
   await git('-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-q', '-m', 'release');

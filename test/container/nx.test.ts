@@ -22,7 +22,10 @@ beforeAll(async () => {
   afterAll(() => registry.stop());
   workspace = await NxWorkspace.create('oe-nx');
   afterAll(() => workspace.dispose());
-  await exampleWorkspace(workspace.root, { repo: server.url, registries: [{ registry: registry.host, repository: 'openeuler/openeuler' }] });
+  await exampleWorkspace(workspace.root, {
+    repo: server.url,
+    registries: [{ registry: registry.host, repository: 'openeuler/openeuler' }],
+  });
   await workspace.commit('the openeuler example, offline');
 });
 

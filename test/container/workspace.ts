@@ -30,7 +30,13 @@ export async function exampleWorkspace(root: string, overrides: ExampleOverrides
   if (overrides.check) doc.set('check', doc.createNode(overrides.check));
   const dir = join(root, 'releases', 'containers', 'openeuler');
   await mkdir(dir, { recursive: true });
-  if (!(await access(join(root, 'nx.json')).then(() => true, () => false))) await writeFile(join(root, 'nx.json'), '{}\n');
+  if (
+    !(await access(join(root, 'nx.json')).then(
+      () => true,
+      () => false,
+    ))
+  )
+    await writeFile(join(root, 'nx.json'), '{}\n');
   const file = join(dir, 'project.yaml');
   await writeFile(file, doc.toString());
   return file;
@@ -39,7 +45,8 @@ export async function exampleWorkspace(root: string, overrides: ExampleOverrides
 /** A repository tree with the example's two versions for amd64 and arm64, served on 127.0.0.1 and stopped by `register`. */
 export async function serveExampleRepository(register: (cleanup: () => Promise<void>) => void): Promise<StaticServer> {
   const repo = await tempDirFor(register, 'oe-repo');
-  for (const version of ['22.03-LTS-SP1', '24.03-LTS']) await writeRepositoryTree(repo, { version, arches: ['amd64', 'arm64'] });
+  for (const version of ['22.03-LTS-SP1', '24.03-LTS'])
+    await writeRepositoryTree(repo, { version, arches: ['amd64', 'arm64'] });
   const server = await serveFolder(repo);
   register(() => server.stop());
   return server;

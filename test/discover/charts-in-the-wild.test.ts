@@ -26,9 +26,17 @@ describe('dockyard images on charts in the wild', () => {
     const { images } = await json(['wild-bitnami-optional/input']);
     const byRef = new Map(images.map((i) => [i.ref, i]));
     expect(byRef.get('docker.io/bitnami/redis:7.2.4-debian-12-r9')).not.toHaveProperty('optional');
-    expect(byRef.get('docker.io/bitnami/redis-exporter:1.58.0-debian-12-r4')).toMatchObject({ optional: true, enabledBy: ['metrics.enabled=true'] });
-    expect(byRef.get('docker.io/bitnami/os-shell:12-debian-12-r16')?.enabledBy).toContain('volumePermissions.enabled=true');
-    expect(byRef.get('docker.io/bitnami/kubectl:1.29.2-debian-12-r3')).toMatchObject({ optional: true, enabledBy: ['useExternalDNS.enabled=true'] });
+    expect(byRef.get('docker.io/bitnami/redis-exporter:1.58.0-debian-12-r4')).toMatchObject({
+      optional: true,
+      enabledBy: ['metrics.enabled=true'],
+    });
+    expect(byRef.get('docker.io/bitnami/os-shell:12-debian-12-r16')?.enabledBy).toContain(
+      'volumePermissions.enabled=true',
+    );
+    expect(byRef.get('docker.io/bitnami/kubectl:1.29.2-debian-12-r3')).toMatchObject({
+      optional: true,
+      enabledBy: ['useExternalDNS.enabled=true'],
+    });
     const excluded = await dockyard(FIXTURES, ['images', 'wild-bitnami-optional/input', '--exclude-optional']);
     expect(excluded.stdout.trim().split('\n')).toEqual(['docker.io/bitnami/redis:7.2.4-debian-12-r9']);
     const old = await dockyard(FIXTURES, ['images', 'wild-bitnami-optional/input', '--include-disabled']);
@@ -48,7 +56,13 @@ describe('dockyard images on charts in the wild', () => {
     const { images, stderr, code } = await json(['wild-helper-tags/input']);
     expect(code).toBe(0);
     const refs = images.map((i) => i.ref);
-    expect(refs).toEqual(expect.arrayContaining(['ghcr.io/dexidp/dex:v2.44.0', 'docker.io/jenkins/jenkins:2.452.2-jdk17', 'docker.io/library/sonarqube:10.6.0-community']));
+    expect(refs).toEqual(
+      expect.arrayContaining([
+        'ghcr.io/dexidp/dex:v2.44.0',
+        'docker.io/jenkins/jenkins:2.452.2-jdk17',
+        'docker.io/library/sonarqube:10.6.0-community',
+      ]),
+    );
     expect(refs).not.toContain('ghcr.io/dexidp/dex:2.44.0');
     expect(refs.some((r) => r.includes('opaque'))).toBe(false);
     expect(stderr.trim().split('\n')).toEqual([
@@ -85,7 +99,9 @@ describe('dockyard images on charts in the wild', () => {
       ['docker.io/bitnami/contour:1.32.1-debian-12-r0', undefined],
       ['docker.io/bitnami/envoy:1.34.5-debian-12-r0', undefined],
     ]);
-    expect(stderr).toContain('envoy/daemonset.yaml:12: image "{{ include "common.images.image" ( dict "imageRoot" .Values.envoy.image "global" .Values.global ) }}" cannot be resolved: include "common.images.image" (no such define in the chart or its subcharts)');
+    expect(stderr).toContain(
+      'envoy/daemonset.yaml:12: image "{{ include "common.images.image" ( dict "imageRoot" .Values.envoy.image "global" .Values.global ) }}" cannot be resolved: include "common.images.image" (no such define in the chart or its subcharts)',
+    );
     expect(stderr).toContain('the image of values key envoy.image is listed in its place');
   });
 
@@ -95,15 +111,21 @@ describe('dockyard images on charts in the wild', () => {
     expect(stderr).toContain(
       'sts.yaml:11: "sonarqube:" is not an image reference (invalid tag "" (up to 128 letters, digits, _ . -, not starting with . or -)): the chart needs a value set, its default values fail its own validation: "initSysctl.image is required"; "** The values.yaml file is not valid. ** You must choose an \'edition\' to install: \'developer\' or \'enterprise\'."',
     );
-    expect(stderr).toContain('sts.yaml:8: image "{{ required "initSysctl.image is required" .Values.initSysctl.image }}" cannot be resolved: fail "initSysctl.image is required"');
+    expect(stderr).toContain(
+      'sts.yaml:8: image "{{ required "initSysctl.image is required" .Values.initSysctl.image }}" cannot be resolved: fail "initSysctl.image is required"',
+    );
   });
 
   it("gives a parent's override of a subchart image the subchart's tag, never the parent's appVersion", async () => {
     const { images } = await json(['wild-parent-override/input']);
     const refs = images.map((i) => i.ref);
     expect(refs).toContain('docker.io/bitnamilegacy/postgresql:16.1.0-debian-11-r15');
-    expect(refs.filter((r) => r.includes('postgresql:'))).toEqual(['docker.io/bitnamilegacy/postgresql:16.1.0-debian-11-r15']);
-    expect(images.find((i) => i.ref.includes('postgres-exporter'))?.enabledBy).toEqual(['postgresql.metrics.enabled=true']);
+    expect(refs.filter((r) => r.includes('postgresql:'))).toEqual([
+      'docker.io/bitnamilegacy/postgresql:16.1.0-debian-11-r15',
+    ]);
+    expect(images.find((i) => i.ref.includes('postgres-exporter'))?.enabledBy).toEqual([
+      'postgresql.metrics.enabled=true',
+    ]);
   });
 
   it('reports no booleans, no Flux ImageRepository repositories and no never-included library defines', async () => {
@@ -117,18 +139,30 @@ describe('dockyard images on charts in the wild', () => {
     expect((await dockyard(FIXTURES, ['images', 'wild-helm-test/input', '--out', out])).code).toBe(0);
     expect(await readFile(join(out, 'images.list'), 'utf8')).toBe('docker.io/library/nginx:1.16.0\n');
     const written = JSON.parse(await readFile(join(out, 'images.json'), 'utf8')) as JsonImage[];
-    expect(written.filter((i) => i.test).map((i) => i.ref)).toEqual(['docker.io/curlimages/curl:8.7.1', 'docker.io/library/busybox:latest']);
+    expect(written.filter((i) => i.test).map((i) => i.ref)).toEqual([
+      'docker.io/curlimages/curl:8.7.1',
+      'docker.io/library/busybox:latest',
+    ]);
     const asked = await dockyard(FIXTURES, ['images', 'wild-helm-test/input', '--include-tests']);
-    expect(asked.stdout.trim().split('\n')).toEqual(['docker.io/curlimages/curl:8.7.1', 'docker.io/library/busybox:latest', 'docker.io/library/nginx:1.16.0']);
+    expect(asked.stdout.trim().split('\n')).toEqual([
+      'docker.io/curlimages/curl:8.7.1',
+      'docker.io/library/busybox:latest',
+      'docker.io/library/nginx:1.16.0',
+    ]);
   });
 
   it('a Release chooses with images.optional and images.tests', async () => {
     const ws = await tempDirFor(onTestFinished, 'images-release');
     await writeFile(join(ws, 'nx.json'), '{}\n');
     await mkdir(join(ws, 'releases/r'), { recursive: true });
-    await cp(join(FIXTURES, 'wild-bitnami-optional/input/redis'), join(ws, 'releases/r/charts/redis'), { recursive: true });
-    await cp(join(FIXTURES, 'wild-helm-test/input/mychart'), join(ws, 'releases/r/charts/mychart'), { recursive: true });
-    const project = (images: string) => `kind: Release\nname: r\nversion: v1.0.0\ncomponents:\n  - name: charts\n    local: ./charts\n    targetPath: charts\n${images}`;
+    await cp(join(FIXTURES, 'wild-bitnami-optional/input/redis'), join(ws, 'releases/r/charts/redis'), {
+      recursive: true,
+    });
+    await cp(join(FIXTURES, 'wild-helm-test/input/mychart'), join(ws, 'releases/r/charts/mychart'), {
+      recursive: true,
+    });
+    const project = (images: string) =>
+      `kind: Release\nname: r\nversion: v1.0.0\ncomponents:\n  - name: charts\n    local: ./charts\n    targetPath: charts\n${images}`;
     await writeFile(join(ws, 'releases/r/project.yaml'), project('images:\n  optional: exclude\n  tests: include\n'));
     expect((await dockyard(ws, ['validate', 'releases/r'])).code).toBe(0);
     expect((await dockyard(ws, ['collect', 'releases/r'])).code).toBe(0);
@@ -170,21 +204,34 @@ describe('dockyard images inputs', () => {
 
   it('warns about placeholders and template expressions it cannot resolve, with file:line', async () => {
     const dir = await tempDirFor(onTestFinished, 'images-unresolved');
-    await writeFile(join(dir, 'job.yaml'), 'kind: Job\nspec:\n  template:\n    spec:\n      containers:\n        - image: "[[ registry_release ]]/db:v1"\n        - image: nginx:1.25\n');
+    await writeFile(
+      join(dir, 'job.yaml'),
+      'kind: Job\nspec:\n  template:\n    spec:\n      containers:\n        - image: "[[ registry_release ]]/db:v1"\n        - image: nginx:1.25\n',
+    );
     await mkdir(join(dir, 'chart/templates'), { recursive: true });
     await writeFile(join(dir, 'chart/Chart.yaml'), 'apiVersion: v2\nname: chart\nversion: 1.0.0\n');
     await writeFile(join(dir, 'chart/values.yaml'), 'image: "{{ .Values.global.registry }}/app:1"\n');
-    await writeFile(join(dir, 'chart/templates/deploy.yaml'), 'kind: Deployment\nspec:\n  containers:\n    - image: {{ .Values.image }}\n');
+    await writeFile(
+      join(dir, 'chart/templates/deploy.yaml'),
+      'kind: Deployment\nspec:\n  containers:\n    - image: {{ .Values.image }}\n',
+    );
     const run = await dockyard(dir, ['images', '.']);
     expect(run.code).toBe(0);
     expect(run.stdout).toBe('docker.io/library/nginx:1.25');
-    expect(run.stderr).toContain('warning: job.yaml:6: spec.template.spec.containers[0].image: image "[[ registry_release ]]/db:v1" cannot be resolved: it holds a placeholder or template expression that was not substituted');
-    expect(run.stderr).toContain('warning: chart/templates/deploy.yaml:4: image "{{ .Values.global.registry }}/app:1" cannot be resolved: it holds a placeholder that was not substituted');
+    expect(run.stderr).toContain(
+      'warning: job.yaml:6: spec.template.spec.containers[0].image: image "[[ registry_release ]]/db:v1" cannot be resolved: it holds a placeholder or template expression that was not substituted',
+    );
+    expect(run.stderr).toContain(
+      'warning: chart/templates/deploy.yaml:4: image "{{ .Values.global.registry }}/app:1" cannot be resolved: it holds a placeholder that was not substituted',
+    );
   });
 
   it('.sealignore lines may carry a trailing comment, as sync lists do', async () => {
     const dir = await tempDirFor(onTestFinished, 'images-sealignore');
-    await writeFile(join(dir, 'pod.yaml'), 'kind: Pod\nspec:\n  containers:\n    - image: busybox:1.36\n    - image: nginx:1.25\n');
+    await writeFile(
+      join(dir, 'pod.yaml'),
+      'kind: Pod\nspec:\n  containers:\n    - image: busybox:1.36\n    - image: nginx:1.25\n',
+    );
     await writeFile(join(dir, '.sealignore'), '# not shipped\nbusybox:1.36   # pulled by the site itself\n');
     const run = await dockyard(dir, ['images', '.']);
     expect(run.stdout).toBe('docker.io/library/nginx:1.25');

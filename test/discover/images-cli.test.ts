@@ -21,15 +21,29 @@ describe('dockyard images', () => {
       'registry.k8s.io/ingress-nginx/kube-webhook-certgen:v20231011-8b53cabe0@sha256:a7943503b45d552785aa3b5e457f169a5661fb94d82b8a3373bcd9ebaf9aac80',
       'registry.k8s.io/ingress-nginx/opentelemetry:v20230721-3e2062ee5@sha256:13bee3f5223883d3ca62fee7309ad02d22ec00ff0d7033e3e9aca7a9f60fd472',
     ]);
-    expect(images[4]).toMatchObject({ tag: 'v1.9.5', digest: 'sha256:b3aba22b1da80e7acfc52b115cae1d4c687172cbf2b742d5b502419c25ff340e' });
-    expect(images[0].sources).toEqual([{ file: 'manifests/input/jobs.yml', keyPath: 'spec.jobTemplate.spec.template.spec.initContainers[0].image', line: 25 }]);
+    expect(images[4]).toMatchObject({
+      tag: 'v1.9.5',
+      digest: 'sha256:b3aba22b1da80e7acfc52b115cae1d4c687172cbf2b742d5b502419c25ff340e',
+    });
+    expect(images[0].sources).toEqual([
+      {
+        file: 'manifests/input/jobs.yml',
+        keyPath: 'spec.jobTemplate.spec.template.spec.initContainers[0].image',
+        line: 25,
+      },
+    ]);
   });
 
   it('reads packaged charts and subcharts inside them, with the archive path in sources', async () => {
     const run = await dockyard(FIXTURES, ['images', 'packaged/input', '--json']);
     const images = JSON.parse(run.stdout) as { ref: string; sources: { file: string }[] }[];
     const trivy = images.find((i) => i.ref === 'docker.io/goharbor/trivy-adapter-photon:v2.9.1');
-    expect(trivy?.sources).toEqual([{ file: 'packaged/input/charts/registry-1.13.1.tgz!/registry/charts/trivy-0.1.0.tgz!/trivy/templates/sts.yaml', line: 8 }]);
+    expect(trivy?.sources).toEqual([
+      {
+        file: 'packaged/input/charts/registry-1.13.1.tgz!/registry/charts/trivy-0.1.0.tgz!/trivy/templates/sts.yaml',
+        line: 8,
+      },
+    ]);
   });
 
   it('writes images.list (registry stripped on request) and images.json, removing .sealignore lines', async () => {
@@ -51,7 +65,9 @@ describe('dockyard images', () => {
     const run = await dockyard(dir, ['images', 'm']);
     expect(run.code).toBe(0);
     expect(run.stdout).toBe('docker.io/library/nginx:1.25');
-    expect(run.stderr).toContain('warning: m/bad.yaml:4: spec.containers[0].image: "Not/Valid:1" is not an image reference');
+    expect(run.stderr).toContain(
+      'warning: m/bad.yaml:4: spec.containers[0].image: "Not/Valid:1" is not an image reference',
+    );
   });
 
   it('meets the quality bar on the fixture charts (recall >= 95%, precision >= 98%)', async () => {

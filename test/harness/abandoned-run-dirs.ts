@@ -12,7 +12,12 @@ const minimumAgeMs = 10 * 60_000;
 async function commandLinesOfAllProcesses(): Promise<string[]> {
   const pids = (await readdir('/proc')).filter((entry) => /^\d+$/.test(entry));
   const lines = await Promise.all(
-    pids.map((pid) => readFile(`/proc/${pid}/cmdline`, 'utf8').then((line) => line.replace(/\0/g, ' '), () => '')),
+    pids.map((pid) =>
+      readFile(`/proc/${pid}/cmdline`, 'utf8').then(
+        (line) => line.replace(/\0/g, ' '),
+        () => '',
+      ),
+    ),
   );
   return lines.filter(Boolean);
 }

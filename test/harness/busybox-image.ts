@@ -14,8 +14,11 @@ const busyboxBinary = '/bin/busybox';
 function repositoryAndTag(ref: string): { repo: string; tag: string } {
   const lastSlash = ref.lastIndexOf('/');
   const lastColon = ref.lastIndexOf(':');
-  if (ref.includes('@')) throw new Error(`importBusyboxImage: "${ref}" has a digest; give a tag reference such as busybox:test`);
-  return lastColon > lastSlash ? { repo: ref.slice(0, lastColon), tag: ref.slice(lastColon + 1) } : { repo: ref, tag: 'latest' };
+  if (ref.includes('@'))
+    throw new Error(`importBusyboxImage: "${ref}" has a digest; give a tag reference such as busybox:test`);
+  return lastColon > lastSlash
+    ? { repo: ref.slice(0, lastColon), tag: ref.slice(lastColon + 1) }
+    : { repo: ref, tag: 'latest' };
 }
 
 /** A rootfs holding Debian's static busybox as /bin/busybox, one symlink per applet, and a root user. */

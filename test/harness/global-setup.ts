@@ -11,7 +11,10 @@ export const suitePackagesFile = join(__dirname, 'debian-packages.txt');
  * packages, and a machine reused across runs loses the service dirs of killed runs.
  */
 export default async function setup(): Promise<void> {
-  const packages = readFileSync(suitePackagesFile, 'utf8').split('\n').map((line) => line.trim()).filter(Boolean);
+  const packages = readFileSync(suitePackagesFile, 'utf8')
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean);
   await ensurePackages(packages);
   await sweepAbandonedRunDirs();
 }

@@ -6,7 +6,9 @@ export function bcryptHtpasswdLine(username: string, password: string): Promise<
     // -i reads the password from stdin, so it never shows in the process list.
     const child = execFile('htpasswd', ['-B', '-i', '-n', username], (error, stdout, stderr) => {
       if (error) {
-        reject(new Error(`htpasswd -B -i -n ${username} failed: ${stderr.trim() || error.message} (package apache2-utils)`));
+        reject(
+          new Error(`htpasswd -B -i -n ${username} failed: ${stderr.trim() || error.message} (package apache2-utils)`),
+        );
         return;
       }
       resolve(stdout.trim());

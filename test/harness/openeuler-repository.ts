@@ -18,16 +18,21 @@ export type FixtureArch = keyof typeof repoArchOf;
  * update archives apart.
  */
 async function writeRootfs(root: string, arch: FixtureArch, version: string, stamp: string): Promise<void> {
-  for (const dir of ['bin', 'etc', 'root', 'tmp', 'proc', 'sys', 'dev', 'usr/share/zoneinfo/Asia']) await mkdir(join(root, dir), { recursive: true });
+  for (const dir of ['bin', 'etc', 'root', 'tmp', 'proc', 'sys', 'dev', 'usr/share/zoneinfo/Asia'])
+    await mkdir(join(root, dir), { recursive: true });
   await copyFile(await busyboxFor(arch), join(root, 'bin', 'busybox'));
   const { stdout } = await run('/bin/busybox', ['--list']);
-  for (const applet of stdout.split('\n').filter((name) => name && name !== 'busybox')) await symlink('busybox', join(root, 'bin', applet));
+  for (const applet of stdout.split('\n').filter((name) => name && name !== 'busybox'))
+    await symlink('busybox', join(root, 'bin', applet));
   await writeFile(join(root, 'bin', 'bash'), '#!/bin/sh\nexec /bin/sh "$@"\n', { mode: 0o755 });
   await writeFile(join(root, 'etc', 'passwd'), 'root:x:0:0:root:/root:/bin/sh\n');
   await writeFile(join(root, 'etc', 'group'), 'root:x:0:\n');
   const [number, ...rest] = version.split('-');
   const pretty = rest.length ? `${number} (${rest.join('-')})` : number;
-  await writeFile(join(root, 'etc', 'os-release'), `NAME="openEuler"\nVERSION="${pretty}"\nID="openEuler"\nVERSION_ID="${number}"\nPRETTY_NAME="openEuler ${pretty}"\n`);
+  await writeFile(
+    join(root, 'etc', 'os-release'),
+    `NAME="openEuler"\nVERSION="${pretty}"\nID="openEuler"\nVERSION_ID="${number}"\nPRETTY_NAME="openEuler ${pretty}"\n`,
+  );
   await writeFile(join(root, 'etc', 'bashrc'), 'export TMOUT=300\n');
   await writeFile(join(root, 'etc', 'openeuler-stamp'), `${stamp}\n`);
   await copyFile('/usr/share/zoneinfo/UTC', join(root, 'usr/share/zoneinfo/UTC'));
@@ -41,7 +46,12 @@ const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex')
  * Writes `openEuler-docker.<arch>.tar.xz` (a docker-save archive whose single layer is the rootfs, as openEuler
  * publishes it) and its `.sha256sum` into `dir`. Returns the archive's sha256 hex.
  */
-export async function writeBaseArchive(dir: string, arch: FixtureArch, version: string, stamp = 'release'): Promise<string> {
+export async function writeBaseArchive(
+  dir: string,
+  arch: FixtureArch,
+  version: string,
+  stamp = 'release',
+): Promise<string> {
   const work = await tempDir('oe-rootfs');
   try {
     const root = join(work, 'rootfs');
@@ -50,15 +60,29 @@ export async function writeBaseArchive(dir: string, arch: FixtureArch, version: 
     await mkdir(join(image, 'layer'), { recursive: true });
     await createTar({ cwd: root, file: join(image, 'layer', 'layer.tar'), portable: true, mtime: new Date(0) }, ['.']);
     const layer = await readFile(join(image, 'layer', 'layer.tar'));
-    const config = Buffer.from(JSON.stringify({ architecture: arch, os: 'linux', config: { Cmd: ['bash'] }, rootfs: { type: 'layers', diff_ids: [`sha256:${sha256(layer)}`] } }));
+    const config = Buffer.from(
+      JSON.stringify({
+        architecture: arch,
+        os: 'linux',
+        config: { Cmd: ['bash'] },
+        rootfs: { type: 'layers', diff_ids: [`sha256:${sha256(layer)}`] },
+      }),
+    );
     const configName = `${sha256(config)}.json`;
     await writeFile(join(image, configName), config);
     const tag = `openeuler-${version.toLowerCase()}:latest`;
-    await writeFile(join(image, 'manifest.json'), JSON.stringify([{ Config: configName, RepoTags: [tag], Layers: ['layer/layer.tar'] }]));
+    await writeFile(
+      join(image, 'manifest.json'),
+      JSON.stringify([{ Config: configName, RepoTags: [tag], Layers: ['layer/layer.tar'] }]),
+    );
     const repoArch = repoArchOf[arch];
     await mkdir(dir, { recursive: true });
     const archive = join(dir, `openEuler-docker.${repoArch}.tar`);
-    await createTar({ cwd: image, file: archive, portable: true, mtime: new Date(0) }, ['manifest.json', configName, 'layer']);
+    await createTar({ cwd: image, file: archive, portable: true, mtime: new Date(0) }, [
+      'manifest.json',
+      configName,
+      'layer',
+    ]);
     await run('xz', ['--force', '-0', archive]);
     const hex = sha256(await readFile(`${archive}.xz`));
     await writeFile(`${archive}.xz.sha256sum`, `${hex}  openEuler-docker.${repoArch}.tar.xz\n`);
@@ -80,6 +104,7 @@ export async function writeRepositoryTree(root: string, options: RepositoryTreeO
   const versionDir = join(root, `openEuler-${options.version.toUpperCase()}`, 'docker_img');
   for (const arch of options.arches) {
     await writeBaseArchive(join(versionDir, repoArchOf[arch]), arch, options.version);
-    for (const date of options.updates ?? []) await writeBaseArchive(join(versionDir, 'update', date, repoArchOf[arch]), arch, options.version, date);
+    for (const date of options.updates ?? [])
+      await writeBaseArchive(join(versionDir, 'update', date, repoArchOf[arch]), arch, options.version, date);
   }
 }

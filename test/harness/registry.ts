@@ -40,12 +40,23 @@ export async function startRegistry(opts: RegistryOptions = {}): Promise<Running
       await mkdir(storageDir, { recursive: true });
       if (opts.auth) {
         htpasswdFile = join(runDir, 'htpasswd');
-        await writeFile(htpasswdFile, `${await bcryptHtpasswdLine(opts.auth.username, opts.auth.password)}\n`, { mode: 0o600 });
+        await writeFile(htpasswdFile, `${await bcryptHtpasswdLine(opts.auth.username, opts.auth.password)}\n`, {
+          mode: 0o600,
+        });
       }
     },
     async launch(port, runDir) {
       const configFile = join(runDir, `config-${port}.yml`);
-      await writeFile(configFile, registryConfigYaml({ port, storageDir, readOnly: opts.readOnly ?? false, htpasswdFile, tokenAuth: opts.tokenAuth }));
+      await writeFile(
+        configFile,
+        registryConfigYaml({
+          port,
+          storageDir,
+          readOnly: opts.readOnly ?? false,
+          htpasswdFile,
+          tokenAuth: opts.tokenAuth,
+        }),
+      );
       const service = spawnService({
         name: `docker-registry on 127.0.0.1:${port}`,
         command: 'docker-registry',
@@ -54,7 +65,10 @@ export async function startRegistry(opts: RegistryOptions = {}): Promise<Running
         // Nothing to flush: an unfinished upload is lost either way.
         stopSignal: 'SIGKILL',
       });
-      return { service, isReady: () => answersV2(`http://127.0.0.1:${port}`, opts.auth !== undefined || opts.tokenAuth !== undefined) };
+      return {
+        service,
+        isReady: () => answersV2(`http://127.0.0.1:${port}`, opts.auth !== undefined || opts.tokenAuth !== undefined),
+      };
     },
     portTaken: /address already in use/,
     describe: (port) => ({ host: `127.0.0.1:${port}`, url: `http://127.0.0.1:${port}`, storageDir }),

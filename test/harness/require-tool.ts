@@ -34,7 +34,8 @@ async function missingPackages(packages: readonly string[]): Promise<string[]> {
   // dpkg-query exits 1 when any package is unknown, but still prints the known ones.
   const result = await run('dpkg-query', ['-W', '-f=${Package} ${db:Status-Status}\n', ...packages]).catch(
     (error: { stdout?: string; code?: unknown }) => {
-      if (error.code === 'ENOENT') throw new Error('ensurePackages: dpkg-query not found; these suites need a Debian-based machine');
+      if (error.code === 'ENOENT')
+        throw new Error('ensurePackages: dpkg-query not found; these suites need a Debian-based machine');
       return { stdout: error.stdout ?? '' };
     },
   );
@@ -62,7 +63,9 @@ export async function ensurePackages(packages: readonly string[]): Promise<void>
   if (missing.length === 0) return;
   const installCommand = `apt-get update && apt-get install -y --no-install-recommends ${missing.join(' ')}`;
   if (process.getuid?.() !== 0) {
-    throw new Error(`Missing Debian packages: ${missing.join(', ')}. Install them as root: sudo sh -c '${installCommand}'`);
+    throw new Error(
+      `Missing Debian packages: ${missing.join(', ')}. Install them as root: sudo sh -c '${installCommand}'`,
+    );
   }
   const apt = async (args: string[]): Promise<void> => {
     try {

@@ -10,7 +10,7 @@ export interface ContainerResult {
 function demultiplex(raw: Buffer): { stdout: string; stderr: string } {
   const out: Buffer[] = [];
   const err: Buffer[] = [];
-  for (let offset = 0; offset + 8 <= raw.length; ) {
+  for (let offset = 0; offset + 8 <= raw.length;) {
     const size = raw.readUInt32BE(offset + 4);
     const frame = raw.subarray(offset + 8, offset + 8 + size);
     (raw[offset] === 2 ? err : out).push(frame);

@@ -32,13 +32,37 @@ export async function startS3Server(buckets: string[]): Promise<RunningS3Server>
       const service = spawnService({
         name: `s3rver on 127.0.0.1:${port}`,
         command: 'env',
-        args: ['NODE_OPTIONS=--openssl-legacy-provider', process.execPath, s3rverBin, '-d', dataDir, '-a', '127.0.0.1', '-p', String(port), '--no-vhost-buckets', ...buckets.flatMap((b) => ['--configure-bucket', b])],
+        args: [
+          'NODE_OPTIONS=--openssl-legacy-provider',
+          process.execPath,
+          s3rverBin,
+          '-d',
+          dataDir,
+          '-a',
+          '127.0.0.1',
+          '-p',
+          String(port),
+          '--no-vhost-buckets',
+          ...buckets.flatMap((b) => ['--configure-bucket', b]),
+        ],
         logFile: join(runDir, `s3rver-${port}.log`),
       });
       const endpoint = `http://127.0.0.1:${port}`;
-      return { service, isReady: async () => (await fetch(endpoint, { signal: AbortSignal.timeout(2_000) }).then((r) => r.status, () => 0)) > 0 };
+      return {
+        service,
+        isReady: async () =>
+          (await fetch(endpoint, { signal: AbortSignal.timeout(2_000) }).then(
+            (r) => r.status,
+            () => 0,
+          )) > 0,
+      };
     },
     portTaken: /EADDRINUSE/,
-    describe: (port) => ({ endpoint: `http://127.0.0.1:${port}`, accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER', dataDir }),
+    describe: (port) => ({
+      endpoint: `http://127.0.0.1:${port}`,
+      accessKeyId: 'S3RVER',
+      secretAccessKey: 'S3RVER',
+      dataDir,
+    }),
   });
 }

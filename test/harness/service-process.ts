@@ -78,7 +78,15 @@ export function spawnService(options: ServiceSpawnOptions): ServiceProcess {
     clearTimeout(timer);
   };
 
-  return { name: options.name, pid, logFile: options.logFile, exited: exitedPromise, hasExited: () => exited, logTail, stop };
+  return {
+    name: options.name,
+    pid,
+    logFile: options.logFile,
+    exited: exitedPromise,
+    hasExited: () => exited,
+    logTail,
+    stop,
+  };
 }
 
 /**

@@ -34,17 +34,24 @@ export async function serveFolder(root: string): Promise<StaticServer> {
       const names = await readdir(file, { withFileTypes: true });
       record(200);
       res.writeHead(200, { 'content-type': 'text/html' });
-      res.end(`<html><body><a href="../">../</a>\n${names.map((d) => `<a href="${d.name}${d.isDirectory() ? '/' : ''}">${d.name}</a>`).join('\n')}</body></html>`);
+      res.end(
+        `<html><body><a href="../">../</a>\n${names.map((d) => `<a href="${d.name}${d.isDirectory() ? '/' : ''}">${d.name}</a>`).join('\n')}</body></html>`,
+      );
       return;
     }
     const start = Number(/^bytes=(\d+)-$/.exec(req.headers.range ?? '')?.[1] ?? 0);
     const status = start > 0 ? 206 : 200;
     record(status);
-    res.writeHead(status, { 'content-length': info.size - start, ...(status === 206 ? { 'content-range': `bytes ${start}-${info.size - 1}/${info.size}` } : {}) });
+    res.writeHead(status, {
+      'content-length': info.size - start,
+      ...(status === 206 ? { 'content-range': `bytes ${start}-${info.size - 1}/${info.size}` } : {}),
+    });
     if (cut && req.method === 'GET' && path.endsWith(cut.suffix)) {
       const { bytes } = cut;
       cut = undefined;
-      createReadStream(file, { start, end: start + bytes - 1 }).on('end', () => res.socket?.destroy()).pipe(res, { end: false });
+      createReadStream(file, { start, end: start + bytes - 1 })
+        .on('end', () => res.socket?.destroy())
+        .pipe(res, { end: false });
       return;
     }
     createReadStream(file, { start }).pipe(res);
@@ -56,6 +63,10 @@ export async function serveFolder(root: string): Promise<StaticServer> {
     url: `http://127.0.0.1:${address.port}/`,
     requests,
     cutNextDownload: (suffix, bytes) => (cut = { suffix, bytes }),
-    stop: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

@@ -1,5 +1,13 @@
 import { execFile } from 'node:child_process';
-import { createHash, createPrivateKey, randomUUID, sign, timingSafeEqual, X509Certificate, type KeyObject } from 'node:crypto';
+import {
+  createHash,
+  createPrivateKey,
+  randomUUID,
+  sign,
+  timingSafeEqual,
+  X509Certificate,
+  type KeyObject,
+} from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import http from 'node:http';
@@ -72,7 +80,14 @@ function parseScope(scope: string): ResourceActions | undefined {
   const first = scope.indexOf(':');
   const last = scope.lastIndexOf(':');
   if (first <= 0 || last === first) return undefined;
-  return { type: scope.slice(0, first), name: scope.slice(first + 1, last), actions: scope.slice(last + 1).split(',').filter(Boolean) };
+  return {
+    type: scope.slice(0, first),
+    name: scope.slice(first + 1, last),
+    actions: scope
+      .slice(last + 1)
+      .split(',')
+      .filter(Boolean),
+  };
 }
 
 function base64url(data: Buffer | string): string {
@@ -84,7 +99,10 @@ function base64url(data: Buffer | string): string {
  * rootcertbundle: SHA-256 of the DER public key, first 240 bits, base32, in groups of four.
  */
 function libtrustKeyId(publicKey: KeyObject): string {
-  const digest = createHash('sha256').update(publicKey.export({ type: 'spki', format: 'der' })).digest().subarray(0, 30);
+  const digest = createHash('sha256')
+    .update(publicKey.export({ type: 'spki', format: 'der' }))
+    .digest()
+    .subarray(0, 30);
   const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
   let bits = '';
   for (const byte of digest) bits += byte.toString(2).padStart(8, '0');
@@ -122,11 +140,27 @@ export async function startTokenServer(options: TokenServerOptions): Promise<Run
   const rootCertBundle = join(runDir, 'issuer.crt');
   const keyFile = join(runDir, 'issuer.key');
   try {
-    await run('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', keyFile, '-out', rootCertBundle, '-days', '2', '-subj', `/CN=${issuer}`]);
+    await run('openssl', [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      keyFile,
+      '-out',
+      rootCertBundle,
+      '-days',
+      '2',
+      '-subj',
+      `/CN=${issuer}`,
+    ]);
   } catch (error) {
     await removeTempDir(runDir);
     forgetExitRemoval();
-    throw new Error(`token server: openssl could not make a signing certificate: ${(error as { stderr?: string }).stderr?.trim() || String(error)}`);
+    throw new Error(
+      `token server: openssl could not make a signing certificate: ${(error as { stderr?: string }).stderr?.trim() || String(error)}`,
+    );
   }
   const privateKey = createPrivateKey(await readFile(keyFile));
   const keyId = libtrustKeyId(new X509Certificate(await readFile(rootCertBundle)).publicKey);
@@ -141,7 +175,16 @@ export async function startTokenServer(options: TokenServerOptions): Promise<Run
     const issuedAt = expired ? now - 3600 - tokenLifetimeSeconds : now;
     const access = scopes.map(parseScope).filter((scope): scope is ResourceActions => scope !== undefined);
     const header = { typ: 'JWT', alg: 'RS256', kid: keyId };
-    const claims = { iss: issuer, sub: subject, aud: service, exp: issuedAt + tokenLifetimeSeconds, nbf: issuedAt - 1, iat: issuedAt, jti: randomUUID(), access };
+    const claims = {
+      iss: issuer,
+      sub: subject,
+      aud: service,
+      exp: issuedAt + tokenLifetimeSeconds,
+      nbf: issuedAt - 1,
+      iat: issuedAt,
+      jti: randomUUID(),
+      access,
+    };
     const signingInput = `${base64url(JSON.stringify(header))}.${base64url(JSON.stringify(claims))}`;
     return `${signingInput}.${base64url(sign('sha256', Buffer.from(signingInput), privateKey))}`;
   };
@@ -158,7 +201,13 @@ export async function startTokenServer(options: TokenServerOptions): Promise<Run
       return;
     }
     const credentials = basicCredentials(req.headers.authorization);
-    const record: TokenRequest = { service: url.searchParams.get('service'), scopes: url.searchParams.getAll('scope'), user: credentials?.user, status: 401, expired: false };
+    const record: TokenRequest = {
+      service: url.searchParams.get('service'),
+      scopes: url.searchParams.getAll('scope'),
+      user: credentials?.user,
+      status: 401,
+      expired: false,
+    };
     requests.push(record);
     if (!credentials || credentials.user !== options.username || !sameSecret(credentials.password, options.password)) {
       answer(401, { details: 'incorrect username or password' }, { 'www-authenticate': `Basic realm="${issuer}"` });
@@ -166,7 +215,9 @@ export async function startTokenServer(options: TokenServerOptions): Promise<Run
     }
     if (record.service !== service) {
       record.status = 400;
-      answer(400, { details: `unknown service ${JSON.stringify(record.service)}; this server issues tokens for ${service}` });
+      answer(400, {
+        details: `unknown service ${JSON.stringify(record.service)}; this server issues tokens for ${service}`,
+      });
       return;
     }
     const scopeSet = [...record.scopes].sort().join(' ');

@@ -76,7 +76,8 @@ export class NxWorkspace {
       extendEnv: false,
       env: { ...baseEnv(), ...env },
     });
-    if (result.timedOut) throw new Error(`nx ${args.join(' ')} timed out after ${NX_TIMEOUT_MS} ms in ${this.root}\n${result.all}`);
+    if (result.timedOut)
+      throw new Error(`nx ${args.join(' ')} timed out after ${NX_TIMEOUT_MS} ms in ${this.root}\n${result.all}`);
     return { exitCode: result.exitCode ?? 1, stdout: result.stdout, stderr: result.stderr, all: result.all ?? '' };
   }
 
@@ -89,7 +90,15 @@ export class NxWorkspace {
 function baseEnv(): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(process.env)) {
-    if (value === undefined || key.startsWith('NX_') || key.startsWith('DOCKYARD_') || key.startsWith('VITEST') || key === 'CI' || key === 'FORCE_COLOR') continue;
+    if (
+      value === undefined ||
+      key.startsWith('NX_') ||
+      key.startsWith('DOCKYARD_') ||
+      key.startsWith('VITEST') ||
+      key === 'CI' ||
+      key === 'FORCE_COLOR'
+    )
+      continue;
     env[key] = value;
   }
   return { ...env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false' };

@@ -14,12 +14,20 @@ const broken = {
     '',
   ].join('\n'),
   'releases/cloud/typo/project.yaml': cloudImageYaml('typo-key').replace('arches:', 'arcehs:'),
-  'releases/wrong-type/project.yaml': ['kind: Release', 'name: wrong-type', 'version: v1.0.0', 'ships:', '  plugins: alerts', ''].join('\n'),
+  'releases/wrong-type/project.yaml': [
+    'kind: Release',
+    'name: wrong-type',
+    'version: v1.0.0',
+    'ships:',
+    '  plugins: alerts',
+    '',
+  ].join('\n'),
 };
 
 /** What `validate` must print for each: exact position, the field, and what to do. */
 const expected = {
-  'syntax-broken': 'releases/apps/syntax/project.yaml:3:14: YAML syntax error: Nested mappings are not allowed in compact mappings',
+  'syntax-broken':
+    'releases/apps/syntax/project.yaml:3:14: YAML syntax error: Nested mappings are not allowed in compact mappings',
   'typo-key': 'releases/cloud/typo/project.yaml:4:1: arcehs: unknown key "arcehs" (did you mean "arches"?)',
   'wrong-type': 'releases/wrong-type/project.yaml:5:12: ships.plugins: must be array, got string',
 };
@@ -50,7 +58,13 @@ describe('broken project.yaml files in an Nx workspace', () => {
   });
 
   it('leave the other projects validating', async () => {
-    const run = await workspace.nx(['run-many', '-t', 'validate', '--projects=product,alerts,web,base,vm', '--output-style=static']);
+    const run = await workspace.nx([
+      'run-many',
+      '-t',
+      'validate',
+      '--projects=product,alerts,web,base,vm',
+      '--output-style=static',
+    ]);
     expect(run.exitCode, run.all).toBe(0);
     expect(tasksRun(run.all)).toEqual(['alerts', 'base', 'product', 'vm', 'web'].map((n) => `${n}:validate`));
   });

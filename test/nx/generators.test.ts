@@ -14,15 +14,40 @@ const COLLECTION = './tools/nx-plugin';
 /** Each kind's generator, the arguments it is run with, and where its project lands by default. */
 const GENERATED = [
   { generator: 'plugin', name: 'metrics', args: [], file: 'plugins/metrics/project.yaml', schema: 'plugin' },
-  { generator: 'app-image', name: 'web', args: ['--versions=1.25.3,1.26.0', '--repository=docker.io/labring/web'], file: 'releases/apps/web/project.yaml', schema: 'app-image' },
-  { generator: 'container-image', name: 'base', args: ['--versions=24.03-LTS', '--registry=docker.io'], file: 'releases/containers/base/project.yaml', schema: 'container-image' },
-  { generator: 'cloud-image', name: 'vm', args: ['--versions=22.03-LTS-SP1', '--uploadUrl=s3://cloud-images/openeuler'], file: 'releases/cloud/vm/project.yaml', schema: 'cloud-image' },
-  { generator: 'release', name: 'product', args: ['--plugins=metrics,first', '--appImages=web'], file: 'releases/product/project.yaml', schema: 'release' },
+  {
+    generator: 'app-image',
+    name: 'web',
+    args: ['--versions=1.25.3,1.26.0', '--repository=docker.io/labring/web'],
+    file: 'releases/apps/web/project.yaml',
+    schema: 'app-image',
+  },
+  {
+    generator: 'container-image',
+    name: 'base',
+    args: ['--versions=24.03-LTS', '--registry=docker.io'],
+    file: 'releases/containers/base/project.yaml',
+    schema: 'container-image',
+  },
+  {
+    generator: 'cloud-image',
+    name: 'vm',
+    args: ['--versions=22.03-LTS-SP1', '--uploadUrl=s3://cloud-images/openeuler'],
+    file: 'releases/cloud/vm/project.yaml',
+    schema: 'cloud-image',
+  },
+  {
+    generator: 'release',
+    name: 'product',
+    args: ['--plugins=metrics,first', '--appImages=web'],
+    file: 'releases/product/project.yaml',
+    schema: 'release',
+  },
 ] as const;
 
 describe('nx g generators of the Dockyard plugin', () => {
   let workspace: NxWorkspace;
-  const generate = (generator: string, ...args: string[]) => workspace.nx(['g', `${COLLECTION}:${generator}`, ...args, '--no-interactive']);
+  const generate = (generator: string, ...args: string[]) =>
+    workspace.nx(['g', `${COLLECTION}:${generator}`, ...args, '--no-interactive']);
   const readYaml = async (file: string) => parse(await readFile(workspace.path(file), 'utf8'));
 
   beforeAll(async () => {
@@ -57,7 +82,8 @@ describe('nx g generators of the Dockyard plugin', () => {
 
   it('lays out the app image the sealos way: executable init.sh, COPY-only Kubefile, entrypoint.sh', async () => {
     const latest = workspace.path('releases/apps/web/latest');
-    for (const script of ['init.sh', 'entrypoint.sh']) expect((await stat(join(latest, script))).mode & 0o111, script).toBe(0o111);
+    for (const script of ['init.sh', 'entrypoint.sh'])
+      expect((await stat(join(latest, script))).mode & 0o111, script).toBe(0o111);
     const kubefile = (await readFile(join(latest, 'Kubefile'), 'utf8')).split('\n').filter(Boolean);
     expect(kubefile[0]).toBe('FROM scratch');
     for (const line of kubefile.slice(1)) expect(line).toMatch(/^(COPY|CMD) /);
@@ -68,22 +94,39 @@ describe('nx g generators of the Dockyard plugin', () => {
     expect(usage.stderr).toContain('usage: init.sh ARCH NAME VERSION');
     const laidOut = await execa('bash', [join(latest, 'init.sh'), 'amd64', 'web', '1.25.3']);
     expect(laidOut.stdout).toContain('laid out web 1.25.3 for amd64');
-    for (const folder of ['charts', 'manifests', 'images/shim']) expect(existsSync(join(latest, folder)), folder).toBe(true);
-    for (const folder of ['charts', 'manifests', 'images']) await workspace.remove(`releases/apps/web/latest/${folder}`);
+    for (const folder of ['charts', 'manifests', 'images/shim'])
+      expect(existsSync(join(latest, folder)), folder).toBe(true);
+    for (const folder of ['charts', 'manifests', 'images'])
+      await workspace.remove(`releases/apps/web/latest/${folder}`);
   });
 
   it('leaves a workspace where every generated project is a project that validates, with the shipped edges', async () => {
     const shown = await workspace.nx(['show', 'projects', '--json']);
-    expect((JSON.parse(shown.stdout) as string[]).sort()).toEqual(['base', 'first', 'metrics', 'product', 'second', 'vm', 'web']);
+    expect((JSON.parse(shown.stdout) as string[]).sort()).toEqual([
+      'base',
+      'first',
+      'metrics',
+      'product',
+      'second',
+      'vm',
+      'web',
+    ]);
     const run = await workspace.nx(['run-many', '-t', 'validate', '--output-style=static']);
     expect(run.exitCode, run.all).toBe(0);
     expect(tasksRun(run.all)).toHaveLength(7);
-    const cli = await execa(process.execPath, ['tools/cli/bin/dockyard.cjs', 'validate'], { cwd: workspace.root, reject: false });
+    const cli = await execa(process.execPath, ['tools/cli/bin/dockyard.cjs', 'validate'], {
+      cwd: workspace.root,
+      reject: false,
+    });
     expect(cli.exitCode, cli.stderr).toBe(0);
     expect(cli.stdout).toContain('7 projects checked, 0 problems');
     expect((await workspace.nx(['graph', '--file=graph.json'])).exitCode).toBe(0);
     const { graph } = JSON.parse(await readFile(workspace.path('graph.json'), 'utf8'));
-    expect(graph.dependencies.product.map((d: { target: string }) => d.target).sort()).toEqual(['first', 'metrics', 'web']);
+    expect(graph.dependencies.product.map((d: { target: string }) => d.target).sort()).toEqual([
+      'first',
+      'metrics',
+      'web',
+    ]);
   });
 
   it('refuses to overwrite an existing project, naming its path, and changes nothing', async () => {
@@ -119,7 +162,10 @@ describe('nx g generators of the Dockyard plugin', () => {
     expect(slot.all).toContain('slot "sidebar.first" is already used by plugin "first" (plugins/first/project.yaml)');
     expect(existsSync(workspace.path('plugins/logs'))).toBe(false);
 
-    await workspace.write('plugins/broken/project.yaml', pluginYaml({ name: 'broken', port: 8083, slot: 'sidebar.broken' }).replace(/^ {4}image: .*\n/m, ''));
+    await workspace.write(
+      'plugins/broken/project.yaml',
+      pluginYaml({ name: 'broken', port: 8083, slot: 'sidebar.broken' }).replace(/^ {4}image: .*\n/m, ''),
+    );
     const next = await generate('plugin', 'logs', '--releaseRegistry=127.0.0.1:5000');
     expect(next.exitCode, next.all).toBe(0);
     const logs = await readYaml('plugins/logs/project.yaml');
@@ -129,7 +175,9 @@ describe('nx g generators of the Dockyard plugin', () => {
 
   it('refuses references to missing projects or projects of another kind', async () => {
     const missing = await generate('release', 'other', '--plugins=nope');
-    expect(missing.all).toContain('--plugins: no project named "nope"; existing Plugin projects: broken, first, logs, metrics, second');
+    expect(missing.all).toContain(
+      '--plugins: no project named "nope"; existing Plugin projects: broken, first, logs, metrics, second',
+    );
     const wrongKind = await generate('release', 'other', '--plugins=web');
     expect(wrongKind.all).toContain('--plugins: "web" (releases/apps/web/project.yaml) has kind AppImage, not Plugin');
     expect(existsSync(workspace.path('releases/other'))).toBe(false);

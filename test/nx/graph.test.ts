@@ -37,7 +37,9 @@ describe('the Nx plugin on a workspace with one project of every kind', () => {
     const graphed = await workspace.nx(['graph', '--file=graph.json']);
     expect(graphed.exitCode, graphed.all).toBe(0);
     const { graph } = JSON.parse(await readFile(workspace.path('graph.json'), 'utf8'));
-    const edges = (graph.dependencies.product as { target: string; type: string }[]).map((d) => `${d.target}/${d.type}`).sort();
+    const edges = (graph.dependencies.product as { target: string; type: string }[])
+      .map((d) => `${d.target}/${d.type}`)
+      .sort();
     expect(edges).toEqual(['alerts/static', 'web/static']);
     expect(graph.dependencies.alerts).toEqual([]);
   });
@@ -53,6 +55,8 @@ describe('the Nx plugin on a workspace with one project of every kind', () => {
     const second = await workspace.nx(['run-many', '-t', 'validate', '--output-style=static']);
     expect(second.exitCode, second.all).toBe(0);
     expect(tasksFromCache(second.all)).toEqual(names.map((n) => `${n}:validate`));
-    expect(second.all).toContain(`Nx read the output from the cache instead of running the command for ${names.length} out of ${names.length} tasks.`);
+    expect(second.all).toContain(
+      `Nx read the output from the cache instead of running the command for ${names.length} out of ${names.length} tasks.`,
+    );
   });
 });

@@ -20,13 +20,18 @@ const FILES = {
   'plugins/x/scratch/project.yaml': pluginYaml({ name: 'alerts', port: 8085, slot: 'sidebar.copy3' }),
   'build/product/project.yaml': releaseYaml('product'),
   'releases/product/project.yaml': releaseYaml('product', { plugins: ['alerts', 'broken'] }),
-  'plugins/broken/project.yaml': pluginYaml({ name: 'broken', port: 8086, slot: 'sidebar.broken' }).replace(/^ {4}image: .*$/m, '    image: wrong/image:v0.1.0'),
+  'plugins/broken/project.yaml': pluginYaml({ name: 'broken', port: 8086, slot: 'sidebar.broken' }).replace(
+    /^ {4}image: .*$/m,
+    '    image: wrong/image:v0.1.0',
+  ),
 };
 
 describe('the projects of a workspace, as Nx, dockyard validate and the generators see them', () => {
   let workspace: NxWorkspace;
-  const dockyard = (...args: string[]) => execa(process.execPath, ['tools/cli/bin/dockyard.cjs', ...args], { cwd: workspace.root, reject: false });
-  const generate = (generator: string, ...args: string[]) => workspace.nx(['g', `./tools/nx-plugin:${generator}`, ...args, '--no-interactive']);
+  const dockyard = (...args: string[]) =>
+    execa(process.execPath, ['tools/cli/bin/dockyard.cjs', ...args], { cwd: workspace.root, reject: false });
+  const generate = (generator: string, ...args: string[]) =>
+    workspace.nx(['g', `./tools/nx-plugin:${generator}`, ...args, '--no-interactive']);
 
   beforeAll(async () => {
     workspace = await NxWorkspace.create('nx-ignored', FILES);
@@ -66,12 +71,17 @@ describe('the projects of a workspace, as Nx, dockyard validate and the generato
   it('take the release version as --releaseVersion, leaving --version to Nx', async () => {
     const run = await generate('release', 'bundle', '--releaseVersion=v2.1.0', '--plugins=rebuilt');
     expect(run.exitCode, run.all).toBe(0);
-    expect(parse(await readFile(workspace.path('releases/bundle/project.yaml'), 'utf8'))).toMatchObject({ version: 'v2.1.0', ships: { plugins: ['rebuilt'] } });
+    expect(parse(await readFile(workspace.path('releases/bundle/project.yaml'), 'utf8'))).toMatchObject({
+      version: 'v2.1.0',
+      ships: { plugins: ['rebuilt'] },
+    });
     expect((await dockyard('validate')).stderr).toContain('6 projects checked, 1 problem');
   });
 
   it('fail every validate task, naming the ref, when DOCKYARD_BASE_REF names no commit', async () => {
-    const run = await workspace.nx(['run', 'alerts:validate', '--output-style=static', '--skip-nx-cache'], { DOCKYARD_BASE_REF: 'nosuchref' });
+    const run = await workspace.nx(['run', 'alerts:validate', '--output-style=static', '--skip-nx-cache'], {
+      DOCKYARD_BASE_REF: 'nosuchref',
+    });
     expect(run.exitCode, run.all).not.toBe(0);
     expect(run.all).toContain('DOCKYARD_BASE_REF=nosuchref: git knows no commit of that name here');
   });

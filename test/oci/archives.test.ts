@@ -17,9 +17,16 @@ type ArchiveManifest = { Config: string; RepoTags: string[]; Layers: string[] }[
 const hex = (digest: string) => digest.slice('sha256:'.length);
 
 async function loadArchive(engine: RunningDocker, archive: string): Promise<void> {
-  await engine.docker.loadImage(createReadStream(archive)).then(
-    (stream) => new Promise((resolve, reject) => engine.docker.modem.followProgress(stream, (err: Error | null, out: unknown) => (err ? reject(err) : resolve(out)))),
-  );
+  await engine.docker
+    .loadImage(createReadStream(archive))
+    .then(
+      (stream) =>
+        new Promise((resolve, reject) =>
+          engine.docker.modem.followProgress(stream, (err: Error | null, out: unknown) =>
+            err ? reject(err) : resolve(out),
+          ),
+        ),
+    );
 }
 
 describe('archives and directories', () => {
@@ -51,7 +58,11 @@ describe('archives and directories', () => {
       await pushImage({ base: source.url }, 'tools/busybox', 'v1', image);
       const archive = join(work, 'busybox.tar');
       const tag = `${source.host}/release/busybox:v1.2.3`;
-      const result = await dockyard(['copy', `docker://${source.host}/tools/busybox:v1`, `docker-archive:${archive}:${tag}`]);
+      const result = await dockyard([
+        'copy',
+        `docker://${source.host}/tools/busybox:v1`,
+        `docker-archive:${archive}:${tag}`,
+      ]);
       expect(result.stderr).toBe('');
       expect(result.exitCode).toBe(0);
 
@@ -65,13 +76,34 @@ describe('archives and directories', () => {
 
     it('picks the asked platform of an index: the archive holds that image and only it', async () => {
       const archive = join(work, 'multi.tar');
-      const result = await dockyard(['copy', '--platform', 'linux/arm64', `docker://${source.host}/app/multi:v1`, `docker-archive:${archive}:app/multi:v1`]);
+      const result = await dockyard([
+        'copy',
+        '--platform',
+        'linux/arm64',
+        `docker://${source.host}/app/multi:v1`,
+        `docker-archive:${archive}:app/multi:v1`,
+      ]);
       expect(result.exitCode).toBe(0);
       expect(result.stdout).toContain(seeded.arm64.manifest.digest);
       const members = await indexTar(archive);
-      const manifest = JSON.parse((await readFile(archive)).subarray(members.get('manifest.json')!.offset, members.get('manifest.json')!.offset + members.get('manifest.json')!.size).toString()) as ArchiveManifest;
-      expect(manifest).toEqual([{ Config: `${hex(seeded.arm64.config.digest)}.json`, RepoTags: ['app/multi:v1'], Layers: seeded.arm64.layers.map((l) => `${hex(l.digest)}/layer.tar`) }]);
-      expect([...members.keys()].filter((name) => name.endsWith('/layer.tar')).sort()).toEqual(seeded.arm64.layers.map((l) => `${hex(l.digest)}/layer.tar`).sort());
+      const manifest = JSON.parse(
+        (await readFile(archive))
+          .subarray(
+            members.get('manifest.json')!.offset,
+            members.get('manifest.json')!.offset + members.get('manifest.json')!.size,
+          )
+          .toString(),
+      ) as ArchiveManifest;
+      expect(manifest).toEqual([
+        {
+          Config: `${hex(seeded.arm64.config.digest)}.json`,
+          RepoTags: ['app/multi:v1'],
+          Layers: seeded.arm64.layers.map((l) => `${hex(l.digest)}/layer.tar`),
+        },
+      ]);
+      expect([...members.keys()].filter((name) => name.endsWith('/layer.tar')).sort()).toEqual(
+        seeded.arm64.layers.map((l) => `${hex(l.digest)}/layer.tar`).sort(),
+      );
     });
 
     it('holds many images from several repositories, every tag restored by docker load and each shared layer stored once', async () => {
@@ -83,7 +115,11 @@ describe('archives and directories', () => {
       ] as const;
       for (const [repository, tag, image] of images) await pushImage({ base: source.url }, repository, tag, image);
       const archive = join(work, 'three.tar');
-      const result = await dockyard(['copy', ...images.map(([repository, tag]) => `docker://${source.host}/${repository}:${tag}`), `docker-archive:${archive}`]);
+      const result = await dockyard([
+        'copy',
+        ...images.map(([repository, tag]) => `docker://${source.host}/${repository}:${tag}`),
+        `docker-archive:${archive}`,
+      ]);
       expect(result.stderr).toBe('');
       expect(result.exitCode).toBe(0);
 
@@ -103,18 +139,31 @@ describe('archives and directories', () => {
 
     it('keeps the tag of a registry-dir source', async () => {
       const dir = join(work, 'tagged-storage');
-      expect((await dockyard(['copy', `docker://${source.host}/app/single:v1`, `registry-dir:${dir}:release/single:v7`])).exitCode).toBe(0);
+      expect(
+        (await dockyard(['copy', `docker://${source.host}/app/single:v1`, `registry-dir:${dir}:release/single:v7`]))
+          .exitCode,
+      ).toBe(0);
       const archive = join(work, 'from-storage.tar');
-      expect((await dockyard(['copy', `registry-dir:${dir}:release/single:v7`, `docker-archive:${archive}`])).exitCode).toBe(0);
+      expect(
+        (await dockyard(['copy', `registry-dir:${dir}:release/single:v7`, `docker-archive:${archive}`])).exitCode,
+      ).toBe(0);
       await loadArchive(engine, archive);
       expect((await engine.docker.getImage('release/single:v7').inspect()).RepoTags).toEqual(['release/single:v7']);
     });
   });
 
   it('refuses a platform the image does not have instead of copying another one', async () => {
-    const result = await dockyard(['copy', '--platform', 'linux/arm64', `docker://${source.host}/app/single:v1`, `oci:${join(work, 'wrong-platform')}:x`]);
+    const result = await dockyard([
+      'copy',
+      '--platform',
+      'linux/arm64',
+      `docker://${source.host}/app/single:v1`,
+      `oci:${join(work, 'wrong-platform')}:x`,
+    ]);
     expect(result.exitCode).toBe(1);
-    expect(result.stderr).toContain(`image ${seeded.single.manifest.digest} is linux/amd64 only; it has no linux/arm64 image`);
+    expect(result.stderr).toContain(
+      `image ${seeded.single.manifest.digest} is linux/amd64 only; it has no linux/arm64 image`,
+    );
     await expect(readFile(join(work, 'wrong-platform', 'index.json'))).rejects.toThrow(/ENOENT/);
   });
 
@@ -124,20 +173,31 @@ describe('archives and directories', () => {
     expect(noDir.stderr).toContain('oci: needs a dir (oci:DIR[:REF]); to use the current folder write oci:.');
     const folder = await dockyard(['copy', `docker://${source.host}/app/single:v1`, `docker-archive:${work}`]);
     expect(folder.exitCode).toBe(1);
-    expect(folder.stderr).toContain(`${work} is a folder; a docker archive is a file: name one inside it, e.g. ${work}/images.tar`);
+    expect(folder.stderr).toContain(
+      `${work} is a folder; a docker archive is a file: name one inside it, e.g. ${work}/images.tar`,
+    );
     expect(folder.stderr).not.toContain('EISDIR');
   });
 
   it('links blobs registry storage already holds for another repository instead of downloading them again', async () => {
     const dir = join(work, 'shared-storage');
-    const first = await dockyard(['copy', `docker://${source.host}/app/single:v1`, `registry-dir:${dir}:one/single:v1`]);
+    const first = await dockyard([
+      'copy',
+      `docker://${source.host}/app/single:v1`,
+      `registry-dir:${dir}:one/single:v1`,
+    ]);
     expect(first.stdout).toContain(`${seeded.single.layers.length + 1} blobs copied`);
-    const second = await dockyard(['copy', `docker://${source.host}/app/single:v1`, `registry-dir:${dir}:two/single:v1`]);
+    const second = await dockyard([
+      'copy',
+      `docker://${source.host}/app/single:v1`,
+      `registry-dir:${dir}:two/single:v1`,
+    ]);
     expect(second.exitCode).toBe(0);
     expect(second.stdout).toContain(`0 blobs copied, 0 bytes; 0 present; ${seeded.single.layers.length + 1} mounted`);
     const served = await startRegistry({ storageDir: dir, readOnly: true });
     try {
-      for (const blob of [seeded.single.config, ...seeded.single.layers]) expect(await fetchBlob({ base: served.url }, 'two/single', blob.digest)).toBeDefined();
+      for (const blob of [seeded.single.config, ...seeded.single.layers])
+        expect(await fetchBlob({ base: served.url }, 'two/single', blob.digest)).toBeDefined();
     } finally {
       await served.stop();
     }
@@ -152,16 +212,24 @@ describe('archives and directories', () => {
     const served = await startRegistry({ storageDir: dir, readOnly: true });
     try {
       expect((await fetchManifest({ base: served.url }, 'app/multi', 'v1'))?.digest).toBe(seeded.index.digest);
-      expect((await fetchManifest({ base: served.url }, 'app/single', 'v1'))?.digest).toBe(seeded.single.manifest.digest);
+      expect((await fetchManifest({ base: served.url }, 'app/single', 'v1'))?.digest).toBe(
+        seeded.single.manifest.digest,
+      );
       for (const image of [seeded.amd64, seeded.arm64]) {
-        expect((await fetchManifest({ base: served.url }, 'app/multi', image.manifest.digest))?.digest).toBe(image.manifest.digest);
+        expect((await fetchManifest({ base: served.url }, 'app/multi', image.manifest.digest))?.digest).toBe(
+          image.manifest.digest,
+        );
         for (const blob of [image.config, ...image.layers]) {
           const body = await fetchBlob({ base: served.url }, 'app/multi', blob.digest);
           expect(body && `sha256:${createHash('sha256').update(body).digest('hex')}`).toBe(blob.digest);
         }
       }
       // And dockyard pulls it back out of the served storage, digests unchanged.
-      const back = await dockyard(['copy', `docker://${served.host}/app/multi:v1`, `oci:${join(work, 'from-served')}:app/multi:v1`]);
+      const back = await dockyard([
+        'copy',
+        `docker://${served.host}/app/multi:v1`,
+        `oci:${join(work, 'from-served')}:app/multi:v1`,
+      ]);
       expect(back.exitCode).toBe(0);
       expect(back.stdout).toContain(seeded.index.digest);
     } finally {
@@ -177,8 +245,15 @@ describe('archives and directories', () => {
       ),
     );
     expect(runs.map((r) => r.exitCode)).toEqual([0, 0, 0, 0]);
-    const index = JSON.parse(await readFile(join(dir, 'index.json'), 'utf8')) as { manifests: { digest: string; annotations: Record<string, string> }[] };
-    expect(index.manifests.map((m) => m.annotations['org.opencontainers.image.ref.name']).sort()).toEqual(['app/multi:v1-0', 'app/multi:v1-2', 'app/single:v1-1', 'app/single:v1-3']);
+    const index = JSON.parse(await readFile(join(dir, 'index.json'), 'utf8')) as {
+      manifests: { digest: string; annotations: Record<string, string> }[];
+    };
+    expect(index.manifests.map((m) => m.annotations['org.opencontainers.image.ref.name']).sort()).toEqual([
+      'app/multi:v1-0',
+      'app/multi:v1-2',
+      'app/single:v1-1',
+      'app/single:v1-3',
+    ]);
 
     const target = await startRegistry();
     try {

@@ -38,7 +38,19 @@ describe('sync with auth', () => {
   it('pushes to an htpasswd registry with credentials from env vars named on the command line', async () => {
     const report = join(work, 'ok');
     const result = await dockyard(
-      ['sync', join(work, 'images.list'), '--from', plain.host, '--to', secured.host, '--creds-env', `${secured.host}=DST_USER:DST_PASS`, '--report', report, '--debug'],
+      [
+        'sync',
+        join(work, 'images.list'),
+        '--from',
+        plain.host,
+        '--to',
+        secured.host,
+        '--creds-env',
+        `${secured.host}=DST_USER:DST_PASS`,
+        '--report',
+        report,
+        '--debug',
+      ],
       { DST_USER: 'ci', DST_PASS: password },
     );
     expect(result.exitCode).toBe(0);
@@ -54,7 +66,21 @@ describe('sync with auth', () => {
     const report = join(work, 'wrong');
     const wrong = 'wrong-Pa55word-also-secret';
     const result = await dockyard(
-      ['sync', join(work, 'images.list'), '--from', plain.host, '--to', secured.host, '--creds-env', `${secured.host}=DST_USER:DST_PASS`, '--report', report, '--retries', '2', '--debug'],
+      [
+        'sync',
+        join(work, 'images.list'),
+        '--from',
+        plain.host,
+        '--to',
+        secured.host,
+        '--creds-env',
+        `${secured.host}=DST_USER:DST_PASS`,
+        '--report',
+        report,
+        '--retries',
+        '2',
+        '--debug',
+      ],
       { DST_USER: 'ci', DST_PASS: wrong },
     );
     expect(result.exitCode).toBe(1);
@@ -69,16 +95,42 @@ describe('sync with auth', () => {
   });
 
   it('says no credentials are configured for a registry that asks for them, and how to give some', async () => {
-    const result = await dockyard(['sync', join(work, 'images.list'), '--from', plain.host, '--to', secured.host, '--report', join(work, 'anonymous'), '--authfile', join(work, 'empty-config.json')]);
+    const result = await dockyard([
+      'sync',
+      join(work, 'images.list'),
+      '--from',
+      plain.host,
+      '--to',
+      secured.host,
+      '--report',
+      join(work, 'anonymous'),
+      '--authfile',
+      join(work, 'empty-config.json'),
+    ]);
     expect(result.exitCode).toBe(1);
-    expect(result.stderr).toContain(`no credentials are configured for ${secured.host}; name them in the project's sync credentials, or log in with \`docker login ${secured.host}\``);
+    expect(result.stderr).toContain(
+      `no credentials are configured for ${secured.host}; name them in the project's sync credentials, or log in with \`docker login ${secured.host}\``,
+    );
     expect(result.stderr).not.toContain('check the username and password');
   });
 
   it('tells which environment variable is missing', async () => {
-    const result = await dockyard(['sync', join(work, 'images.list'), '--from', plain.host, '--to', secured.host, '--creds-env', `${secured.host}=NOPE_USER:NOPE_PASS`, '--report', join(work, 'missing')]);
+    const result = await dockyard([
+      'sync',
+      join(work, 'images.list'),
+      '--from',
+      plain.host,
+      '--to',
+      secured.host,
+      '--creds-env',
+      `${secured.host}=NOPE_USER:NOPE_PASS`,
+      '--report',
+      join(work, 'missing'),
+    ]);
     expect(result.exitCode).toBe(1);
-    expect(result.stderr).toContain(`credentials for ${secured.host}: NOPE_USER (the username) and NOPE_PASS (the password) are not set`);
+    expect(result.stderr).toContain(
+      `credentials for ${secured.host}: NOPE_USER (the username) and NOPE_PASS (the password) are not set`,
+    );
   });
 });
 
@@ -109,7 +161,8 @@ describe('sync through a faulty network', () => {
     let blobIndex = 0;
     const plan = new Map<string, (typeof faults)[number]>();
     proxy.setFaults((request, seen) => {
-      if (request.method === 'GET' && request.path.includes('/manifests/') && seen === 0) return { kind: 'status', status: 502 };
+      if (request.method === 'GET' && request.path.includes('/manifests/') && seen === 0)
+        return { kind: 'status', status: 502 };
       if (!isBlobGet(request) || seen > 0) return undefined;
       if (!plan.has(request.path)) plan.set(request.path, faults[blobIndex++ % faults.length]!);
       const fault = plan.get(request.path)!;
@@ -118,34 +171,72 @@ describe('sync through a faulty network', () => {
       return { kind: fault };
     });
     const report = join(work, 'faults');
-    const result = await dockyard(['sync', join(work, 'images.list'), '--from', proxy.host, '--to', target.host, '--report', report, '--stall-timeout', '1']);
+    const result = await dockyard([
+      'sync',
+      join(work, 'images.list'),
+      '--from',
+      proxy.host,
+      '--to',
+      target.host,
+      '--report',
+      report,
+      '--stall-timeout',
+      '1',
+    ]);
     expect(result.exitCode).toBe(1);
     expect(new Set(plan.values())).toEqual(new Set(faults));
     // A reset or a stall cut the body at its middle; the retry asked for exactly the rest instead of
     // starting over (the upload it feeds waits for the source rather than timing out itself).
-    const sizes = new Map([seeded.amd64, seeded.arm64, seeded.single].flatMap((image) => [image.config, ...image.layers].map((blob) => [blob.digest, blob.bytes.length])));
+    const sizes = new Map(
+      [seeded.amd64, seeded.arm64, seeded.single].flatMap((image) =>
+        [image.config, ...image.layers].map((blob) => [blob.digest, blob.bytes.length]),
+      ),
+    );
     for (const [path] of [...plan].filter(([, fault]) => fault === 'reset-mid-body' || fault === 'stall-mid-body')) {
       const size = sizes.get(path.slice(path.lastIndexOf('/') + 1))!;
-      expect(proxy.requests.filter((r) => isBlobGet(r) && r.path === path).map((r) => r.range)).toEqual([undefined, `bytes=${Math.floor(size / 2)}-`]);
+      expect(proxy.requests.filter((r) => isBlobGet(r) && r.path === path).map((r) => r.range)).toEqual([
+        undefined,
+        `bytes=${Math.floor(size / 2)}-`,
+      ]);
     }
     expect((await readFile(join(report, 'miss_image.txt'), 'utf8')).trim()).toBe(`${proxy.host}/app/missing:v1`);
-    for (const [repo, digest] of [['app/multi', seeded.index.digest], ['app/single', seeded.single.manifest.digest]]) {
+    for (const [repo, digest] of [
+      ['app/multi', seeded.index.digest],
+      ['app/single', seeded.single.manifest.digest],
+    ]) {
       expect((await fetchManifest({ base: target.url }, repo!, 'v1'))?.digest).toBe(digest);
     }
     for (const image of [seeded.amd64, seeded.arm64]) {
-      for (const blob of [image.config, ...image.layers]) expect((await fetchBlob({ base: target.url }, 'app/multi', blob.digest))?.equals(blob.bytes)).toBe(true);
+      for (const blob of [image.config, ...image.layers])
+        expect((await fetchBlob({ base: target.url }, 'app/multi', blob.digest))?.equals(blob.bytes)).toBe(true);
     }
-    const json = JSON.parse(await readFile(join(report, 'sync-report.json'), 'utf8')) as { missingSources: string[]; missingTargets: string[] };
+    const json = JSON.parse(await readFile(join(report, 'sync-report.json'), 'utf8')) as {
+      missingSources: string[];
+      missingTargets: string[];
+    };
     expect(json.missingSources).toEqual([`${proxy.host}/app/missing:v1`]);
     expect(json.missingTargets).toEqual([]);
   });
 
   it('rejects a blob corrupted in transit, never stores it, and names the image that kept failing', async () => {
     const corrupted = seeded.single.layers[1]!.digest;
-    proxy.setFaults((request) => (isBlobGet(request) && request.path.endsWith(corrupted) ? { kind: 'corrupt' } : undefined));
+    proxy.setFaults((request) =>
+      isBlobGet(request) && request.path.endsWith(corrupted) ? { kind: 'corrupt' } : undefined,
+    );
     await writeFile(join(work, 'single.list'), 'app/single:v1\n');
     const report = join(work, 'corrupt');
-    const result = await dockyard(['sync', join(work, 'single.list'), '--from', proxy.host, '--to', `${target.host}/quarantine`, '--report', report, '--retries', '2']);
+    const result = await dockyard([
+      'sync',
+      join(work, 'single.list'),
+      '--from',
+      proxy.host,
+      '--to',
+      `${target.host}/quarantine`,
+      '--report',
+      report,
+      '--retries',
+      '2',
+    ]);
     expect(result.exitCode).toBe(1);
     expect(result.stderr).toMatch(new RegExp(`${corrupted}.*does not match`));
     expect((await readFile(join(report, 'miss_image.txt'), 'utf8')).trim()).toBe(`${proxy.host}/app/single:v1`);

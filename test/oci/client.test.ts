@@ -1,6 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectRegistry, headBlob, listRepositories, listTags, openBlob, sha256Digest, uploadBlobChunked, type RegistryConnection } from '../../libs/oci/src';
+import {
+  connectRegistry,
+  headBlob,
+  listRepositories,
+  listTags,
+  openBlob,
+  sha256Digest,
+  uploadBlobChunked,
+  type RegistryConnection,
+} from '../../libs/oci/src';
 import { startRegistry, type RunningRegistry } from '../harness/registry';
 import { startFaultProxy, type FaultProxy } from './support/fault-proxy';
 import { buildImage, fetchBlob, pushImage, randomLayer } from './support/test-images';
@@ -25,9 +34,15 @@ describe('registry client', () => {
     const data = randomBytes(5 * 1024 * 1024 + 123);
     const digest = sha256Digest(data);
     async function* chunks() {
-      for (let offset = 0; offset < data.length; offset += 1024 * 1024) yield data.subarray(offset, offset + 1024 * 1024);
+      for (let offset = 0; offset < data.length; offset += 1024 * 1024)
+        yield data.subarray(offset, offset + 1024 * 1024);
     }
-    await uploadBlobChunked(conn, 'client/chunked', { mediaType: 'application/octet-stream', digest, size: data.length }, chunks());
+    await uploadBlobChunked(
+      conn,
+      'client/chunked',
+      { mediaType: 'application/octet-stream', digest, size: data.length },
+      chunks(),
+    );
     expect((await fetchBlob({ base: registry.url }, 'client/chunked', digest))?.equals(data)).toBe(true);
     expect(await headBlob(conn, 'client/chunked', digest)).toBe(data.length);
 
@@ -36,7 +51,9 @@ describe('registry client', () => {
     for await (const part of await openBlob(recorded, 'client/chunked', digest, 4_000_000)) parts.push(part as Buffer);
     expect(Buffer.concat(parts).equals(data.subarray(4_000_000))).toBe(true);
     // The registry served only the rest (206), not the whole blob with the start skipped.
-    expect(recorder.requests.filter((r) => r.path.includes('/blobs/'))).toEqual([{ method: 'GET', path: `/v2/client/chunked/blobs/${digest}`, range: 'bytes=4000000-', status: 206 }]);
+    expect(recorder.requests.filter((r) => r.path.includes('/blobs/'))).toEqual([
+      { method: 'GET', path: `/v2/client/chunked/blobs/${digest}`, range: 'bytes=4000000-', status: 206 },
+    ]);
   });
 
   it('lists tags and repositories across pages', async () => {

@@ -52,12 +52,22 @@ describe('an interrupted copy', () => {
   ] as const) {
     it(`stopped by ${signal} mid-blob removes its ${destination} temp files and ends by the signal`, async () => {
       // The big base layer stalls halfway, so the copy is caught with a half-written temp file.
-      proxy.setFaults((request) => (request.method === 'GET' && request.path.endsWith(seeded.base.digest) ? { kind: 'stall-mid-body' } : undefined));
+      proxy.setFaults((request) =>
+        request.method === 'GET' && request.path.endsWith(seeded.base.digest) ? { kind: 'stall-mid-body' } : undefined,
+      );
       const dir = join(work, destination);
       await mkdir(dir, { recursive: true });
-      const to = destination === 'oci' ? `oci:${join(dir, 'layout')}:app/single:v1` : `docker-archive:${join(dir, 'single.tar')}:app/single:v1`;
-      const child = spawn(process.execPath, [bin, 'copy', `docker://${proxy.host}/app/single:v1`, to], { stdio: 'ignore' });
-      const temps = await waitFor(async () => ((await tempsUnder(dir)).length ? tempsUnder(dir) : undefined), 'a temp file');
+      const to =
+        destination === 'oci'
+          ? `oci:${join(dir, 'layout')}:app/single:v1`
+          : `docker-archive:${join(dir, 'single.tar')}:app/single:v1`;
+      const child = spawn(process.execPath, [bin, 'copy', `docker://${proxy.host}/app/single:v1`, to], {
+        stdio: 'ignore',
+      });
+      const temps = await waitFor(
+        async () => ((await tempsUnder(dir)).length ? tempsUnder(dir) : undefined),
+        'a temp file',
+      );
       expect(temps.length).toBeGreaterThan(0);
       child.kill(signal);
       const [code, endedBy] = (await once(child, 'exit')) as [number | null, NodeJS.Signals | null];
@@ -77,7 +87,16 @@ describe('an interrupted copy', () => {
     await writeFile(join(report, stale), 'half a report');
     await writeFile(join(report, running), 'being written');
     await writeFile(join(work, 'single.list'), 'app/single:v1\n');
-    const result = await dockyard(['sync', join(work, 'single.list'), '--from', proxy.host, '--to', target.host, '--report', report]);
+    const result = await dockyard([
+      'sync',
+      join(work, 'single.list'),
+      '--from',
+      proxy.host,
+      '--to',
+      target.host,
+      '--report',
+      report,
+    ]);
     expect(result.exitCode).toBe(0);
     expect((await readdir(report)).sort()).toEqual([running, 'sync-report.json'].sort());
   });

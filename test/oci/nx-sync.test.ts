@@ -16,9 +16,23 @@ describe('the sync target', () => {
     seeded = await seedImages(source.url);
     await pushImage({ base: source.url }, 'app/compass-plugins-alerts', 'v0.1.0', seeded.single);
     // Both projects read from the build registry's app/ and write release/ to the target.
-    const sync = ['sync:', '  from:', `    registry: ${source.host}`, '    rewrites: [{ from: "release/", to: "app/" }]', '  to:', `    - registry: ${target.host}`];
+    const sync = [
+      'sync:',
+      '  from:',
+      `    registry: ${source.host}`,
+      '    rewrites: [{ from: "release/", to: "app/" }]',
+      '  to:',
+      `    - registry: ${target.host}`,
+    ];
     workspace = await NxWorkspace.create('oci-nx-sync', {
-      'releases/oem/project.yaml': ['kind: Release', 'name: oem', 'version: v2.7.0', ...sync, '  lists: ["images/*.list"]', ''].join('\n'),
+      'releases/oem/project.yaml': [
+        'kind: Release',
+        'name: oem',
+        'version: v2.7.0',
+        ...sync,
+        '  lists: ["images/*.list"]',
+        '',
+      ].join('\n'),
       'releases/oem/images/platform.list': '# synced by nx\nrelease/multi:v1\nrelease/single:v1\n',
       'plugins/alerts/project.yaml': [
         'kind: Plugin',
@@ -58,8 +72,12 @@ describe('the sync target', () => {
     const run = await workspace.nx(['run', 'oem:sync', '--output-style=static']);
     expect(run.exitCode, run.all).toBe(0);
     expect((await fetchManifest({ base: target.url }, 'release/multi', 'v1'))?.digest).toBe(seeded.index.digest);
-    expect((await fetchManifest({ base: target.url }, 'release/single', 'v1'))?.digest).toBe(seeded.single.manifest.digest);
-    const report = JSON.parse(await readFile(workspace.path('dist/oem/sync/sync-report.json'), 'utf8')) as { images: { image: string; targets: { status: string }[] }[] };
+    expect((await fetchManifest({ base: target.url }, 'release/single', 'v1'))?.digest).toBe(
+      seeded.single.manifest.digest,
+    );
+    const report = JSON.parse(await readFile(workspace.path('dist/oem/sync/sync-report.json'), 'utf8')) as {
+      images: { image: string; targets: { status: string }[] }[];
+    };
     expect(report.images.map((i) => [i.image, i.targets[0]!.status])).toEqual([
       ['release/multi:v1', 'copied'],
       ['release/single:v1', 'copied'],
@@ -67,10 +85,17 @@ describe('the sync target', () => {
   });
 
   it('copies the digest the lock pins, not where the tag has moved since, until resolve -c update', async () => {
-    const moved = await pushImage({ base: source.url }, 'app/single', 'v1', buildImage({ layers: [randomLayer(2_000)] }));
+    const moved = await pushImage(
+      { base: source.url },
+      'app/single',
+      'v1',
+      buildImage({ layers: [randomLayer(2_000)] }),
+    );
     const kept = await workspace.nx(['run', 'oem:sync', '--output-style=static']);
     expect(kept.exitCode, kept.all).toBe(0);
-    expect((await fetchManifest({ base: target.url }, 'release/single', 'v1'))?.digest).toBe(seeded.single.manifest.digest);
+    expect((await fetchManifest({ base: target.url }, 'release/single', 'v1'))?.digest).toBe(
+      seeded.single.manifest.digest,
+    );
     expect((await workspace.nx(['run', 'oem:resolve', '-c', 'update', '--output-style=static'])).exitCode).toBe(0);
     const updated = await workspace.nx(['run', 'oem:sync', '--output-style=static']);
     expect(updated.exitCode, updated.all).toBe(0);
@@ -80,6 +105,8 @@ describe('the sync target', () => {
   it("syncs a plugin's service image, named by the plugin naming rule, from the build registry", async () => {
     const run = await workspace.nx(['run', 'alerts:sync', '--output-style=static']);
     expect(run.exitCode, run.all).toBe(0);
-    expect((await fetchManifest({ base: target.url }, 'release/compass-plugins-alerts', 'v0.1.0'))?.digest).toBe(seeded.single.manifest.digest);
+    expect((await fetchManifest({ base: target.url }, 'release/compass-plugins-alerts', 'v0.1.0'))?.digest).toBe(
+      seeded.single.manifest.digest,
+    );
   });
 });

@@ -8,7 +8,9 @@ import { seedImages, type SeededImages } from './support/seed';
  * A port in front of a real registry that swallows TLS handshakes (accepts, never answers) and passes
  * plain HTTP through: the shape of a TLS endpoint that never answers, on a host where HTTP is allowed.
  */
-async function swallowTls(upstreamPort: number): Promise<{ host: string; swallowed: () => number; stop: () => Promise<void> }> {
+async function swallowTls(
+  upstreamPort: number,
+): Promise<{ host: string; swallowed: () => number; stop: () => Promise<void> }> {
   const sockets = new Set<net.Socket>();
   let swallowed = 0;
   const server = net.createServer((socket) => {
@@ -55,10 +57,14 @@ describe('ping', () => {
 
   // Before, HTTPS was asked first and alone: the swallowed handshake held the connection for the whole
   // stall timeout (here ten minutes, past this test's limit) before plain HTTP was tried.
-  it('does not wait for a TLS handshake that never completes when plain HTTP is allowed', { timeout: 30_000 }, async () => {
-    const conn = await connectRegistry({ registry: front.host }, { stallTimeoutMs: 600_000 });
-    expect(front.swallowed()).toBe(1);
-    expect(conn.base.protocol).toBe('http:');
-    expect((await headManifest(conn, 'app/single', 'v1'))?.digest).toBe(seeded.single.manifest.digest);
-  });
+  it(
+    'does not wait for a TLS handshake that never completes when plain HTTP is allowed',
+    { timeout: 30_000 },
+    async () => {
+      const conn = await connectRegistry({ registry: front.host }, { stallTimeoutMs: 600_000 });
+      expect(front.swallowed()).toBe(1);
+      expect(conn.base.protocol).toBe('http:');
+      expect((await headManifest(conn, 'app/single', 'v1'))?.digest).toBe(seeded.single.manifest.digest);
+    },
+  );
 });

@@ -37,7 +37,11 @@ async function corruptingProxy(upstream: string, corrupt: (method: string, url: 
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { requests, endpoint: `http://127.0.0.1:${(server.address() as { port: number }).port}`, stop: () => new Promise<void>((r) => server.close(() => r())) };
+  return {
+    requests,
+    endpoint: `http://127.0.0.1:${(server.address() as { port: number }).port}`,
+    stop: () => new Promise<void>((r) => server.close(() => r())),
+  };
 }
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
@@ -50,19 +54,58 @@ describe('dockyard publish (s3rver and a registry)', () => {
   const env = () => ({ PUB_KEY: s3.accessKeyId, PUB_SECRET: s3.secretAccessKey });
 
   /** A publish.objectStore entry for the s3rver, its credentials named PUB_KEY and PUB_SECRET. */
-  const objectStore = (url: string) => ({ url, endpoint: s3.endpoint, region: 'us-east-1', pathStyle: true, credentials: { accessKeyIdEnv: 'PUB_KEY', secretAccessKeyEnv: 'PUB_SECRET' } });
+  const objectStore = (url: string) => ({
+    url,
+    endpoint: s3.endpoint,
+    region: 'us-east-1',
+    pathStyle: true,
+    credentials: { accessKeyIdEnv: 'PUB_KEY', secretAccessKeyEnv: 'PUB_SECRET' },
+  });
 
   /** A resolved workspace of one Plugin publishing as `publish` says, its service image in the registry. */
-  async function publishedPlugin(ws: string, name: string, version: string, port: number, publish: Record<string, unknown>): Promise<string> {
+  async function publishedPlugin(
+    ws: string,
+    name: string,
+    version: string,
+    port: number,
+    publish: Record<string, unknown>,
+  ): Promise<string> {
     const image = `${registry.host}/release/compass-plugins-${name}:${version}`;
-    await pushImage({ base: registry.url }, `release/compass-plugins-${name}`, version, buildImage({ layers: [randomLayer(50_000)] }));
-    return projectWorkspace(ws, [{ folder: `plugins/${name}`, spec: { kind: 'Plugin', name, releaseRegistry: registry.host, spec: { version, service: { port, image } }, publish } }]);
+    await pushImage(
+      { base: registry.url },
+      `release/compass-plugins-${name}`,
+      version,
+      buildImage({ layers: [randomLayer(50_000)] }),
+    );
+    return projectWorkspace(ws, [
+      {
+        folder: `plugins/${name}`,
+        spec: {
+          kind: 'Plugin',
+          name,
+          releaseRegistry: registry.host,
+          spec: { version, service: { port, image } },
+          publish,
+        },
+      },
+    ]);
   }
 
   beforeAll(async () => {
     [s3, registry] = await Promise.all([startS3Server([BUCKET]), startRegistry()]);
     work = await tempDir('publish-e2e');
-    client = s3Client(resolveObjectStore({ url: `s3://${BUCKET}`, endpoint: s3.endpoint, pathStyle: true, credentials: { accessKeyIdEnv: 'K', secretAccessKeyEnv: 'S' } }, { K: s3.accessKeyId, S: s3.secretAccessKey }, 'test'));
+    client = s3Client(
+      resolveObjectStore(
+        {
+          url: `s3://${BUCKET}`,
+          endpoint: s3.endpoint,
+          pathStyle: true,
+          credentials: { accessKeyIdEnv: 'K', secretAccessKeyEnv: 'S' },
+        },
+        { K: s3.accessKeyId, S: s3.secretAccessKey },
+        'test',
+      ),
+    );
   });
   afterAll(async () => {
     await Promise.all([s3?.stop(), registry?.stop()]);
@@ -86,13 +129,17 @@ describe('dockyard publish (s3rver and a registry)', () => {
     expect((await client.send(new ListObjectsV2Command({ Bucket: BUCKET }))).KeyCount ?? 0).toBe(0);
 
     const dry = await dockyard(['publish', plugin, '--dry-run'], env());
-    expect(dry.stdout).toContain(`s3://${BUCKET}/platform/plugins/compass-plugins-demo/compass-plugins-demo-v0.1.0.tar.gz`);
+    expect(dry.stdout).toContain(
+      `s3://${BUCKET}/platform/plugins/compass-plugins-demo/compass-plugins-demo-v0.1.0.tar.gz`,
+    );
     expect((await client.send(new ListObjectsV2Command({ Bucket: BUCKET }))).KeyCount ?? 0).toBe(0);
 
     const first = await dockyard(['publish', plugin], env());
     expect(first.stderr).toBe('');
     expect(first.exitCode).toBe(0);
-    expect(first.stdout).toContain(`uploaded s3://${BUCKET}/platform/plugins/compass-plugins-demo/compass-plugins-demo-v0.1.0.tar.gz`);
+    expect(first.stdout).toContain(
+      `uploaded s3://${BUCKET}/platform/plugins/compass-plugins-demo/compass-plugins-demo-v0.1.0.tar.gz`,
+    );
     const key = 'platform/plugins/compass-plugins-demo/compass-plugins-demo-v0.1.0.tar.gz';
     const stored = await client.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }));
     expect(Buffer.from(await stored.Body!.transformToByteArray()).equals(bytes)).toBe(true);
@@ -118,10 +165,16 @@ describe('dockyard publish (s3rver and a registry)', () => {
       const ws = join(work, 'ws-strict');
       const plugin = await publishedPlugin(ws, 'strict', 'v0.2.0', 8092, {
         objectStore: [objectStore(`s3://${BUCKET}/strict`)],
-        oci: [{ repository: `${authed.host}/bundles/strict`, credentials: { usernameEnv: 'REG_USER', passwordEnv: 'REG_PASSWORD' } }],
+        oci: [
+          {
+            repository: `${authed.host}/bundles/strict`,
+            credentials: { usernameEnv: 'REG_USER', passwordEnv: 'REG_PASSWORD' },
+          },
+        ],
       });
       expect((await dockyard(['bundle', plugin], { DOCKYARD_STORE: join(work, 'store') })).exitCode).toBe(0);
-      const uploaded = async () => (await client.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: 'strict/' }))).KeyCount ?? 0;
+      const uploaded = async () =>
+        (await client.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: 'strict/' }))).KeyCount ?? 0;
 
       // The object store's variables are set, the registry's are not: nothing may reach S3 either.
       const refused = await dockyard(['publish', plugin], env());
@@ -136,14 +189,24 @@ describe('dockyard publish (s3rver and a registry)', () => {
       expect(dry.stdout).toContain('PUB_KEY and PUB_SECRET are not set');
       expect(dry.stdout).toMatch(/REG_USER \(the username\) and REG_PASSWORD \(the password\) are not set/);
 
-      const published = await dockyard(['publish', plugin], { ...env(), REG_USER: creds.username, REG_PASSWORD: creds.password });
+      const published = await dockyard(['publish', plugin], {
+        ...env(),
+        REG_USER: creds.username,
+        REG_PASSWORD: creds.password,
+      });
       expect(published.stderr).toBe('');
       expect(published.exitCode).toBe(0);
       expect(await uploaded()).toBe(1);
       // Not a terminal: plain progress lines, the last one when everything is sent (the bundle to S3 and to the registry).
-      const size = (await readFile(join(ws, 'dist', 'strict', 'bundle', 'compass-plugins-strict-v0.2.0.tar.gz'))).length;
-      const last = published.stdout.split('\n').filter((line) => / sent \(/.test(line)).pop();
-      expect(last).toMatch(new RegExp(`^${formatBytes(size * 2)} of ${formatBytes(size * 2)} sent \\([\\d.]+ [KMG]?B/s\\)$`));
+      const size = (await readFile(join(ws, 'dist', 'strict', 'bundle', 'compass-plugins-strict-v0.2.0.tar.gz')))
+        .length;
+      const last = published.stdout
+        .split('\n')
+        .filter((line) => / sent \(/.test(line))
+        .pop();
+      expect(last).toMatch(
+        new RegExp(`^${formatBytes(size * 2)} of ${formatBytes(size * 2)} sent \\([\\d.]+ [KMG]?B/s\\)$`),
+      );
       expect(published.stdout).not.toContain(creds.password);
     } finally {
       await authed.stop();
@@ -158,17 +221,35 @@ describe('dockyard publish (s3rver and a registry)', () => {
     const once = await corruptingProxy(s3.endpoint, (method, url, seen) => isPart(method, url) && seen === 0);
     const always = await corruptingProxy(s3.endpoint, (method, url) => isPart(method, url));
     try {
-      const via = (endpoint: string) => s3Client(resolveObjectStore({ url: `s3://${BUCKET}`, endpoint, pathStyle: true, credentials: { accessKeyIdEnv: 'K', secretAccessKeyEnv: 'S' } }, { K: s3.accessKeyId, S: s3.secretAccessKey }, 'test'));
+      const via = (endpoint: string) =>
+        s3Client(
+          resolveObjectStore(
+            {
+              url: `s3://${BUCKET}`,
+              endpoint,
+              pathStyle: true,
+              credentials: { accessKeyIdEnv: 'K', secretAccessKeyEnv: 'S' },
+            },
+            { K: s3.accessKeyId, S: s3.secretAccessKey },
+            'test',
+          ),
+        );
       const result = await uploadFile(via(once.endpoint), BUCKET, 'retried/big.tar', file, { partSize: 5 << 20 });
       expect(result.parts).toBe(3);
       expect(result.partRetries).toBe(1);
       const stored = await client.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'retried/big.tar' }));
       expect(Buffer.from(await stored.Body!.transformToByteArray()).equals(data)).toBe(true);
 
-      await expect(uploadFile(via(always.endpoint), BUCKET, 'refused/big.tar', file, { partSize: 5 << 20 })).rejects.toThrow(/aborted, nothing was published: .*part 2\/3: the server stored different bytes/);
-      await expect(client.send(new HeadObjectCommand({ Bucket: BUCKET, Key: 'refused/big.tar' }))).rejects.toMatchObject({ $metadata: { httpStatusCode: 404 } });
+      await expect(
+        uploadFile(via(always.endpoint), BUCKET, 'refused/big.tar', file, { partSize: 5 << 20 }),
+      ).rejects.toThrow(/aborted, nothing was published: .*part 2\/3: the server stored different bytes/);
+      await expect(
+        client.send(new HeadObjectCommand({ Bucket: BUCKET, Key: 'refused/big.tar' })),
+      ).rejects.toMatchObject({ $metadata: { httpStatusCode: 404 } });
       // s3rver answers neither ListMultipartUploads nor AbortMultipartUpload, so the abort is checked as sent.
-      expect(always.requests.filter((r) => r.startsWith('DELETE /infra-release/refused/big.tar?uploadId='))).toHaveLength(1);
+      expect(
+        always.requests.filter((r) => r.startsWith('DELETE /infra-release/refused/big.tar?uploadId=')),
+      ).toHaveLength(1);
       expect(always.requests.some((r) => r.startsWith('POST /infra-release/refused/big.tar?uploadId='))).toBe(false);
     } finally {
       await Promise.all([once.stop(), always.stop()]);

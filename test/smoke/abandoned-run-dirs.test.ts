@@ -7,7 +7,11 @@ import { sweepAbandonedRunDirs } from '../harness/abandoned-run-dirs';
 import { unmountAllUnder } from '../harness/mounts';
 import { removeTempDir, tempDir } from '../harness/tmp';
 
-async function serviceDir(kind: 'docker' | 'registry', ageMinutes: number, fill?: (dir: string) => Promise<void>): Promise<string> {
+async function serviceDir(
+  kind: 'docker' | 'registry',
+  ageMinutes: number,
+  fill?: (dir: string) => Promise<void>,
+): Promise<string> {
   const dir = await tempDir(kind);
   onTestFinished(async () => {
     await unmountAllUnder(dir);

@@ -20,7 +20,8 @@ export async function pushBlob(
   await start.body?.cancel();
   if (start.status !== 202) return start;
   const location = start.headers.get('location');
-  if (!location) throw new Error(`POST ${registryUrl}/v2/${name}/blobs/uploads/ answered 202 without a Location header`);
+  if (!location)
+    throw new Error(`POST ${registryUrl}/v2/${name}/blobs/uploads/ answered 202 without a Location header`);
   const uploadUrl = new URL(location, registryUrl);
   uploadUrl.searchParams.set('digest', sha256Digest(bytes));
   const put = await fetch(uploadUrl, {
@@ -32,6 +33,11 @@ export async function pushBlob(
   return put;
 }
 
-export async function pullBlob(registryUrl: string, name: string, digest: string, headers: Record<string, string> = {}): Promise<Response> {
+export async function pullBlob(
+  registryUrl: string,
+  name: string,
+  digest: string,
+  headers: Record<string, string> = {},
+): Promise<Response> {
   return fetch(`${registryUrl}/v2/${name}/blobs/${digest}`, { headers });
 }

@@ -17,9 +17,13 @@ interface HeldServices {
 async function startHolder(
   mode: 'hold' | 'exit',
 ): Promise<{ kill: (signal?: NodeJS.Signals) => void; services: HeldServices }> {
-  const child = spawn(process.execPath, ['-r', '@swc-node/register', join(__dirname, 'fixtures', 'hold-services.ts'), mode], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['-r', '@swc-node/register', join(__dirname, 'fixtures', 'hold-services.ts'), mode],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const firstLine = await new Promise<string>((resolve, reject) => {
@@ -37,7 +41,11 @@ async function eventually(check: () => Promise<boolean>, what: string): Promise<
   throw new Error(`still not true after 600 checks: ${what}`);
 }
 
-const answers = (probe: () => Promise<unknown>) => probe().then(() => true, () => false);
+const answers = (probe: () => Promise<unknown>) =>
+  probe().then(
+    () => true,
+    () => false,
+  );
 const runDirsOf = (services: HeldServices) => [dirname(services.registryStorage), dirname(services.dockerSocket)];
 
 async function removeRunDirs(services: HeldServices): Promise<void> {
@@ -57,7 +65,10 @@ describe('services started by the harness', () => {
 
       kill();
 
-      await eventually(async () => !(await answers(() => fetch(`${services.registryUrl}/v2/`))), 'registry stopped answering');
+      await eventually(
+        async () => !(await answers(() => fetch(`${services.registryUrl}/v2/`))),
+        'registry stopped answering',
+      );
       await eventually(async () => !(await answers(() => docker.ping())), 'dockerd stopped answering');
     } finally {
       kill();
@@ -69,7 +80,10 @@ describe('services started by the harness', () => {
     const { services } = await startHolder('exit');
     const docker = new Dockerode({ socketPath: services.dockerSocket });
     try {
-      await eventually(async () => !(await answers(() => fetch(`${services.registryUrl}/v2/`))), 'registry stopped answering');
+      await eventually(
+        async () => !(await answers(() => fetch(`${services.registryUrl}/v2/`))),
+        'registry stopped answering',
+      );
       await eventually(async () => !(await answers(() => docker.ping())), 'dockerd stopped answering');
       for (const runDir of runDirsOf(services)) {
         await eventually(async () => !existsSync(runDir), `${runDir} removed`);
@@ -84,7 +98,10 @@ describe('services started by the harness', () => {
     const docker = new Dockerode({ socketPath: services.dockerSocket });
     try {
       kill('SIGTERM');
-      await eventually(async () => !(await answers(() => fetch(`${services.registryUrl}/v2/`))), 'registry stopped answering');
+      await eventually(
+        async () => !(await answers(() => fetch(`${services.registryUrl}/v2/`))),
+        'registry stopped answering',
+      );
       await eventually(async () => !(await answers(() => docker.ping())), 'dockerd stopped answering');
       for (const runDir of runDirsOf(services)) {
         await eventually(async () => !existsSync(runDir), `${runDir} removed`);

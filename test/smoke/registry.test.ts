@@ -43,9 +43,19 @@ describe('startRegistry', () => {
     const wrong = await pushBlob(secured.url, 'smoke/secured', bytes, basicAuth('smoke', 'wrong-password'));
     expect(wrong.status).toBe(401);
 
-    const put = await pushBlob(secured.url, 'smoke/secured', bytes, basicAuth(credentials.username, credentials.password));
+    const put = await pushBlob(
+      secured.url,
+      'smoke/secured',
+      bytes,
+      basicAuth(credentials.username, credentials.password),
+    );
     expect(put.status).toBe(201);
-    const get = await pullBlob(secured.url, 'smoke/secured', sha256Digest(bytes), basicAuth(credentials.username, credentials.password));
+    const get = await pullBlob(
+      secured.url,
+      'smoke/secured',
+      sha256Digest(bytes),
+      basicAuth(credentials.username, credentials.password),
+    );
     expect(Buffer.from(await get.arrayBuffer()).equals(bytes)).toBe(true);
     expect((await pullBlob(secured.url, 'smoke/secured', sha256Digest(bytes))).status).toBe(401);
   });

@@ -20,8 +20,14 @@ images:
 function ranAndCached(output: string): { ran: string[]; cached: string[] } {
   const tasks = [...output.matchAll(/^\s*> nx run ([\w-]+:[\w-]+)( +\[local cache\])?/gm)];
   return {
-    ran: tasks.filter((t) => !t[2]).map((t) => t[1]).sort(),
-    cached: tasks.filter((t) => t[2]).map((t) => t[1]).sort(),
+    ran: tasks
+      .filter((t) => !t[2])
+      .map((t) => t[1])
+      .sort(),
+    cached: tasks
+      .filter((t) => t[2])
+      .map((t) => t[1])
+      .sort(),
   };
 }
 
@@ -33,19 +39,30 @@ describe('Nx targets resolve, collect, images', () => {
   beforeAll(async () => {
     repos = await tempDir('nx-repos');
     charts = await makeRepo(repos, 'charts');
-    await commitAndTag(charts.work, { 'release/app.yaml': 'image: "[[ registry_release ]]/app:[[ imageTagFromGitTag ]]"\n' }, 'v1.0.0');
+    await commitAndTag(
+      charts.work,
+      { 'release/app.yaml': 'image: "[[ registry_release ]]/app:[[ imageTagFromGitTag ]]"\n' },
+      'v1.0.0',
+    );
     ws = await NxWorkspace.create('nx-sources', {
-      'releases/alpha/project.yaml': release('alpha', `  - name: charts
+      'releases/alpha/project.yaml': release(
+        'alpha',
+        `  - name: charts
     git: { url: "${charts.bare}" }
     paths: [release/app.yaml]
     targetPath: platform
   - name: addons
     local: addons
-    targetPath: addons`),
-      'releases/alpha/addons/job.yaml': 'kind: Job\nspec:\n  template:\n    spec:\n      containers:\n        - image: busybox:1.36\n',
-      'releases/beta/project.yaml': release('beta', `  - name: site
+    targetPath: addons`,
+      ),
+      'releases/alpha/addons/job.yaml':
+        'kind: Job\nspec:\n  template:\n    spec:\n      containers:\n        - image: busybox:1.36\n',
+      'releases/beta/project.yaml': release(
+        'beta',
+        `  - name: site
     local: site
-    targetPath: site`),
+    targetPath: site`,
+      ),
       'releases/beta/site/pod.yaml': 'kind: Pod\nspec:\n  containers:\n    - image: "[[ registry_release ]]/beta:v2"\n',
     });
   });
@@ -58,20 +75,34 @@ describe('Nx targets resolve, collect, images', () => {
     const first = await ws.nx(['run-many', '-t', 'resolve,collect,images', '--outputStyle=stream']);
     expect(first.exitCode, first.all).toBe(0);
     expect(first.all).toContain('+ charts: v1.0.0');
-    expect(await readFile(ws.path('dist/alpha/images/images.list'), 'utf8')).toBe('library/busybox:1.36\nrelease/app:v1.0.0\n');
+    expect(await readFile(ws.path('dist/alpha/images/images.list'), 'utf8')).toBe(
+      'library/busybox:1.36\nrelease/app:v1.0.0\n',
+    );
     expect(await readFile(ws.path('dist/beta/images/images.list'), 'utf8')).toBe('release/beta:v2\n');
     await ws.commit('lock alpha');
 
     // resolve is never cached, but with the lock in line with project.yaml it changes nothing.
     const second = await ws.nx(['run-many', '-t', 'collect,images', '--outputStyle=stream']);
     expect(second.exitCode, second.all).toBe(0);
-    expect(ranAndCached(second.all)).toEqual({ ran: ['alpha:resolve'], cached: ['alpha:collect', 'alpha:images', 'beta:collect', 'beta:images'] });
+    expect(ranAndCached(second.all)).toEqual({
+      ran: ['alpha:resolve'],
+      cached: ['alpha:collect', 'alpha:images', 'beta:collect', 'beta:images'],
+    });
   });
 
   it('a newer tag leaves the reviewed lock alone until -c update, which re-runs only that project', async () => {
-    await commitAndTag(charts.work, { 'release/app.yaml': 'image: "[[ registry_release ]]/app:[[ imageTagFromGitTag ]]"\n' }, 'v1.1.0');
+    await commitAndTag(
+      charts.work,
+      { 'release/app.yaml': 'image: "[[ registry_release ]]/app:[[ imageTagFromGitTag ]]"\n' },
+      'v1.1.0',
+    );
     const unchanged = await ws.nx(['run-many', '-t', 'collect,images', '--outputStyle=stream']);
-    expect(ranAndCached(unchanged.all).cached).toEqual(['alpha:collect', 'alpha:images', 'beta:collect', 'beta:images']);
+    expect(ranAndCached(unchanged.all).cached).toEqual([
+      'alpha:collect',
+      'alpha:images',
+      'beta:collect',
+      'beta:images',
+    ]);
 
     const updated = await ws.nx(['run', 'alpha:resolve', '-c', 'update', '--outputStyle=stream']);
     expect(updated.exitCode, updated.all).toBe(0);
@@ -79,7 +110,10 @@ describe('Nx targets resolve, collect, images', () => {
 
     const rerun = await ws.nx(['run-many', '-t', 'collect,images', '--outputStyle=stream']);
     expect(rerun.exitCode, rerun.all).toBe(0);
-    expect(ranAndCached(rerun.all)).toEqual({ ran: ['alpha:collect', 'alpha:images', 'alpha:resolve'], cached: ['beta:collect', 'beta:images'] });
+    expect(ranAndCached(rerun.all)).toEqual({
+      ran: ['alpha:collect', 'alpha:images', 'alpha:resolve'],
+      cached: ['beta:collect', 'beta:images'],
+    });
     expect(await readFile(join(ws.root, 'dist/alpha/images/images.list'), 'utf8')).toContain('release/app:v1.1.0');
 
     const affected = await ws.nx(['show', 'projects', '--affected', '--base=HEAD', '--json']);
@@ -90,10 +124,18 @@ describe('Nx targets resolve, collect, images', () => {
     await ws.commit('lock alpha v1.1.0');
     expect((await ws.nx(['run', 'alpha:resolve', '-c', 'check', '--outputStyle=stream'])).exitCode).toBe(0);
     const yaml = await readFile(ws.path('releases/alpha/project.yaml'), 'utf8');
-    await ws.write('releases/alpha/project.yaml', yaml.replace(`git: { url: "${charts.bare}" }`, `git: { url: "${charts.bare}" }\n    tag: { policy: pinned, value: v1.0.0 }`));
+    await ws.write(
+      'releases/alpha/project.yaml',
+      yaml.replace(
+        `git: { url: "${charts.bare}" }`,
+        `git: { url: "${charts.bare}" }\n    tag: { policy: pinned, value: v1.0.0 }`,
+      ),
+    );
     const check = await ws.nx(['run', 'alpha:resolve', '-c', 'check', '--outputStyle=stream']);
     expect(check.exitCode).not.toBe(0);
-    expect(check.all).toContain('components[0].git: the project.lock.yaml entry for charts (tag v1.1.0) no longer satisfies the pinned tag v1.0.0 in project.yaml');
+    expect(check.all).toContain(
+      'components[0].git: the project.lock.yaml entry for charts (tag v1.1.0) no longer satisfies the pinned tag v1.0.0 in project.yaml',
+    );
     expect(check.all).toContain('project.lock.yaml is stale');
   });
 });

@@ -28,13 +28,25 @@ describe('image components: tag lists from a real registry', () => {
 
   const component = (image: Record<string, unknown>) => ({
     name: 'app-admin',
-    image: { repository: `${registry.host}/release/app-admin`, credentials: { usernameEnv: 'DOCKYARD_TEST_REG_USER', passwordEnv: 'DOCKYARD_TEST_REG_PASS' }, ...image },
+    image: {
+      repository: `${registry.host}/release/app-admin`,
+      credentials: { usernameEnv: 'DOCKYARD_TEST_REG_USER', passwordEnv: 'DOCKYARD_TEST_REG_PASS' },
+      ...image,
+    },
   });
 
   it('picks the newest tag in a semver range and pins its digest', async () => {
-    const { lock, issues } = await resolveComponents({ project: 'p', dir, components: [component({ version: '>=0.3.0 <1', pinDigest: true })] });
+    const { lock, issues } = await resolveComponents({
+      project: 'p',
+      dir,
+      components: [component({ version: '>=0.3.0 <1', pinDigest: true })],
+    });
     expect(issues).toEqual([]);
-    expect(lock.components['app-admin']).toEqual({ image: `${registry.host}/release/app-admin`, tag: 'v0.3.17', digest: digests['v0.3.17'] });
+    expect(lock.components['app-admin']).toEqual({
+      image: `${registry.host}/release/app-admin`,
+      tag: 'v0.3.17',
+      digest: digests['v0.3.17'],
+    });
   });
 
   it('without a range takes the newest semver tag, ignoring latest', async () => {
@@ -48,7 +60,9 @@ describe('image components: tag lists from a real registry', () => {
     process.env.DOCKYARD_TEST_REG_PASS = auth.password;
     expect(issues).toHaveLength(1);
     expect(issues[0].field).toEqual(['components', 0]);
-    expect(issues[0].message).toMatch(/127\.0\.0\.1:\d+\/v2\/release\/app-admin\/tags\/list: list tags of release\/app-admin failed with HTTP 401/);
+    expect(issues[0].message).toMatch(
+      /127\.0\.0\.1:\d+\/v2\/release\/app-admin\/tags\/list: list tags of release\/app-admin failed with HTTP 401/,
+    );
     expect(issues[0].hint).toContain('image.credentials');
   });
 
@@ -56,14 +70,25 @@ describe('image components: tag lists from a real registry', () => {
     const bin = join(dir, 'bin');
     await mkdir(bin, { recursive: true });
     const helper = join(bin, 'docker-credential-dockyard-test');
-    await writeFile(helper, `#!/bin/sh\ncat >/dev/null\necho '{"Username":"${auth.username}","Secret":"${auth.password}"}'\n`);
+    await writeFile(
+      helper,
+      `#!/bin/sh\ncat >/dev/null\necho '{"Username":"${auth.username}","Secret":"${auth.password}"}'\n`,
+    );
     await chmod(helper, 0o755);
     await writeFile(join(dir, 'config.json'), JSON.stringify({ credHelpers: { [registry.host]: 'dockyard-test' } }));
     const path = process.env.PATH;
     process.env.PATH = `${bin}${delimiter}${path}`;
     try {
-      const image = { repository: `${registry.host}/release/app-admin`, version: '~0.2', credentials: { dockerConfig: 'config.json' } };
-      const { lock, issues } = await resolveComponents({ project: 'p', dir, components: [{ name: 'app-admin', image }] });
+      const image = {
+        repository: `${registry.host}/release/app-admin`,
+        version: '~0.2',
+        credentials: { dockerConfig: 'config.json' },
+      };
+      const { lock, issues } = await resolveComponents({
+        project: 'p',
+        dir,
+        components: [{ name: 'app-admin', image }],
+      });
       expect(issues).toEqual([]);
       expect(lock.components['app-admin']).toEqual({ image: `${registry.host}/release/app-admin`, tag: 'v0.2.9' });
     } finally {

@@ -26,13 +26,23 @@ describe('Release: resolve, collect, images', () => {
     await mkdir(repos);
     charts = await makeRepo(repos, 'charts');
     await commitAndTag(charts.work, { 'release/app.yaml': 'image: old\n' }, 'v1.0.0');
-    await commitAndTag(charts.work, {
-      'release/app.yaml': 'image: [[ registry_release ]]/app-admin:[[ imageTagFromGitTag ]]\n',
-      'release/db.yaml': 'kind: Pod\nspec:\n  containers:\n    - image: "[[ registry_release ]]/db:[[ TagOfRepo(tools) ]]"\n',
-      'release/crds/crd.yaml': 'kind: CustomResourceDefinition\n',
-      'docs/big.bin': 'x'.repeat(100_000),
-    }, 'v1.2.0', 'annotated release');
-    await commitAndTag(charts.work, { 'release/app.yaml': 'image: [[ registry_release ]]/app-admin:[[ imageTagFromGitTag ]]\n# alpha\n' }, 'v1.3.0-alpha.6');
+    await commitAndTag(
+      charts.work,
+      {
+        'release/app.yaml': 'image: [[ registry_release ]]/app-admin:[[ imageTagFromGitTag ]]\n',
+        'release/db.yaml':
+          'kind: Pod\nspec:\n  containers:\n    - image: "[[ registry_release ]]/db:[[ TagOfRepo(tools) ]]"\n',
+        'release/crds/crd.yaml': 'kind: CustomResourceDefinition\n',
+        'docs/big.bin': 'x'.repeat(100_000),
+      },
+      'v1.2.0',
+      'annotated release',
+    );
+    await commitAndTag(
+      charts.work,
+      { 'release/app.yaml': 'image: [[ registry_release ]]/app-admin:[[ imageTagFromGitTag ]]\n# alpha\n' },
+      'v1.3.0-alpha.6',
+    );
     const tools = await makeRepo(repos, 'tools');
     await commitAndTag(tools.work, {}, 'v0.1.0');
     await commitAndTag(tools.work, {}, 'v0.2.0');
@@ -47,8 +57,13 @@ describe('Release: resolve, collect, images', () => {
     nginxArchive = await readFile(join(ws, 'helm-src/nginx-15.2.1.tgz'));
 
     await mkdir(join(project(), 'addons/manifests'), { recursive: true });
-    await writeFile(join(project(), 'addons/manifests/job.yaml'), 'kind: Job\nspec:\n  template:\n    spec:\n      containers:\n        - image: "[[ registry_release ]]/job:v1"\n');
-    await writeFile(join(project(), 'project.yaml'), `kind: Release
+    await writeFile(
+      join(project(), 'addons/manifests/job.yaml'),
+      'kind: Job\nspec:\n  template:\n    spec:\n      containers:\n        - image: "[[ registry_release ]]/job:v1"\n',
+    );
+    await writeFile(
+      join(project(), 'project.yaml'),
+      `kind: Release
 name: demo
 version: v2.7.0
 components:
@@ -71,7 +86,8 @@ placeholders:
 images:
   stripRegistry: true
   extra: ["release/tools:v1"]
-`);
+`,
+    );
   });
   afterAll(async () => {
     await helm?.stop();
@@ -85,7 +101,11 @@ images:
     expect(run.stdout).toContain('+ charts: v1.3.0-alpha.6');
     expect(run.stdout).toContain('+ tools: v0.2.0');
     const lock = parse(await readFile(join(project(), 'project.lock.yaml'), 'utf8'));
-    expect(lock.components.charts).toEqual({ git: '../../repos/charts.git', tag: 'v1.3.0-alpha.6', commit: await git(charts.work, 'rev-parse', 'v1.3.0-alpha.6^{commit}') });
+    expect(lock.components.charts).toEqual({
+      git: '../../repos/charts.git',
+      tag: 'v1.3.0-alpha.6',
+      commit: await git(charts.work, 'rev-parse', 'v1.3.0-alpha.6^{commit}'),
+    });
     expect(lock.components.nginx).toEqual({
       helm: helm.url,
       chart: 'nginx',
@@ -98,7 +118,11 @@ images:
 
   it('resolve keeps a reviewed lock; --update moves it to a newer tag, --check --update spots one', async () => {
     expect((await dockyard(ws, ['resolve', 'releases/demo', '--check'])).code).toBe(0);
-    await commitAndTag(charts.work, { 'release/app.yaml': 'image: [[ registry_release ]]/app-admin:[[ imageTagFromGitTag ]]\n' }, 'v1.3.0');
+    await commitAndTag(
+      charts.work,
+      { 'release/app.yaml': 'image: [[ registry_release ]]/app-admin:[[ imageTagFromGitTag ]]\n' },
+      'v1.3.0',
+    );
     expect((await dockyard(ws, ['resolve', 'releases/demo', '--check'])).code).toBe(0);
     expect((await dockyard(ws, ['resolve', 'releases/demo'])).stdout).toContain('is up to date');
     const check = await dockyard(ws, ['resolve', 'releases/demo', '--check', '--update']);
@@ -115,10 +139,16 @@ images:
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     const out = join(ws, 'dist/demo/collect');
-    expect(await readFile(join(out, 'platform/app.yaml'), 'utf8')).toBe('image: harbor.example.com/release/app-admin:v1.3.0\n');
-    expect(await readFile(join(out, 'platform/db.yaml'), 'utf8')).toContain('image: "harbor.example.com/release/db:v0.2.0"');
+    expect(await readFile(join(out, 'platform/app.yaml'), 'utf8')).toBe(
+      'image: harbor.example.com/release/app-admin:v1.3.0\n',
+    );
+    expect(await readFile(join(out, 'platform/db.yaml'), 'utf8')).toContain(
+      'image: "harbor.example.com/release/db:v0.2.0"',
+    );
     expect(await readFile(join(out, 'platform/crds/crd.yaml'), 'utf8')).toBe('kind: CustomResourceDefinition\n');
-    expect(await readFile(join(out, 'addons/manifests/job.yaml'), 'utf8')).toContain('harbor.example.com/release/job:v1');
+    expect(await readFile(join(out, 'addons/manifests/job.yaml'), 'utf8')).toContain(
+      'harbor.example.com/release/job:v1',
+    );
     expect(await readFile(join(out, 'charts/nginx-15.2.1.tgz'))).toEqual(nginxArchive);
   });
 
@@ -126,9 +156,20 @@ images:
     const run = await dockyard(ws, ['images', '--project', 'releases/demo']);
     expect(run.code).toBe(0);
     const list = await readFile(join(ws, 'dist/demo/images/images.list'), 'utf8');
-    expect(list).toBe(['bitnami/nginx:15.2.1', 'release/app-admin:v1.3.0', 'release/db:v0.2.0', 'release/job:v1', 'release/tools:v1', ''].join('\n'));
+    expect(list).toBe(
+      [
+        'bitnami/nginx:15.2.1',
+        'release/app-admin:v1.3.0',
+        'release/db:v0.2.0',
+        'release/job:v1',
+        'release/tools:v1',
+        '',
+      ].join('\n'),
+    );
     const json = JSON.parse(await readFile(join(ws, 'dist/demo/images/images.json'), 'utf8'));
-    expect(json.find((i: { ref: string }) => i.ref === 'harbor.example.com/release/db:v0.2.0').sources).toEqual([{ file: 'platform/db.yaml', keyPath: 'spec.containers[0].image', line: 4 }]);
+    expect(json.find((i: { ref: string }) => i.ref === 'harbor.example.com/release/db:v0.2.0').sources).toEqual([
+      { file: 'platform/db.yaml', keyPath: 'spec.containers[0].image', line: 4 },
+    ]);
   });
 
   it('collect refuses a tag moved since resolve and leaves the output as it was', async () => {
@@ -140,7 +181,9 @@ images:
     await moveTag('v1.0.0');
     const run = await dockyard(ws, ['collect', 'releases/demo']);
     expect(run.code).toBe(1);
-    expect(run.stderr).toMatch(/releases\/demo\/project\.yaml:\d+:\d+: components\[0\]: tag v1\.3\.0 of .*charts\.git now points at [0-9a-f]{12}, but the lock file recorded [0-9a-f]{12} \(the tag was moved\) \(run `dockyard resolve`/);
+    expect(run.stderr).toMatch(
+      /releases\/demo\/project\.yaml:\d+:\d+: components\[0\]: tag v1\.3\.0 of .*charts\.git now points at [0-9a-f]{12}, but the lock file recorded [0-9a-f]{12} \(the tag was moved\) \(run `dockyard resolve`/,
+    );
     expect(await readFile(join(ws, 'dist/demo/collect/platform/app.yaml'), 'utf8')).toContain('v1.3.0');
     await moveTag(locked);
   });
@@ -150,18 +193,25 @@ images:
     const run = await dockyard(ws, ['collect', 'releases/demo']);
     helm.replaceArchive('nginx-15.2.1.tgz', nginxArchive);
     expect(run.code).toBe(1);
-    expect(run.stderr).toMatch(/components\[3\]: .*nginx-15\.2\.1\.tgz has digest sha256:[0-9a-f]{64}, but the lock file expects sha256:/);
+    expect(run.stderr).toMatch(
+      /components\[3\]: .*nginx-15\.2\.1\.tgz has digest sha256:[0-9a-f]{64}, but the lock file expects sha256:/,
+    );
   });
 
   it('collect names both sources when two files land on one path', async () => {
     const text = await readFile(join(project(), 'project.yaml'), 'utf8');
     await mkdir(join(project(), 'more'), { recursive: true });
     await writeFile(join(project(), 'more/app.yaml'), 'a: 1\nimage: [[ registry_mirror ]]/x:1\n');
-    await writeFile(join(project(), 'project.yaml'), text.replace('  - name: addons', '  - name: more\n    local: ./more\n    targetPath: platform\n  - name: addons'));
+    await writeFile(
+      join(project(), 'project.yaml'),
+      text.replace('  - name: addons', '  - name: more\n    local: ./more\n    targetPath: platform\n  - name: addons'),
+    );
     const run = await dockyard(ws, ['collect', 'releases/demo']);
     await writeFile(join(project(), 'project.yaml'), text);
     expect(run.code).toBe(1);
-    expect(run.stderr).toContain('platform/app.yaml: two files land on collect/platform/app.yaml: charts@v1.3.0:release/app.yaml and more:more/app.yaml (give one of the components a different targetPath');
+    expect(run.stderr).toContain(
+      'platform/app.yaml: two files land on collect/platform/app.yaml: charts@v1.3.0:release/app.yaml and more:more/app.yaml (give one of the components a different targetPath',
+    );
     expect(run.stderr).not.toContain('registry_mirror');
     expect(run.stderr).toContain('left unchanged');
   });
@@ -171,6 +221,8 @@ images:
     const run = await dockyard(ws, ['collect', 'releases/demo']);
     await writeFile(join(project(), 'addons/manifests/extra.yaml'), 'a: 1\n');
     expect(run.code).toBe(1);
-    expect(run.stderr).toContain('addons/manifests/extra.yaml:2: [[ registry_mirror ]] (from addons:addons/manifests/extra.yaml): unknown placeholder (define registry_mirror under placeholders: in project.yaml');
+    expect(run.stderr).toContain(
+      'addons/manifests/extra.yaml:2: [[ registry_mirror ]] (from addons:addons/manifests/extra.yaml): unknown placeholder (define registry_mirror under placeholders: in project.yaml',
+    );
   });
 });

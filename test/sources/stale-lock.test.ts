@@ -46,7 +46,8 @@ components:
     await writeFile(join(project(), 'project.yaml'), projectYaml('1.0.x'));
     const check = await dockyard(ws, ['resolve', 'releases/app', '--check']);
     const collect = await dockyard(ws, ['collect', 'releases/app']);
-    const refusal = 'releases/app/project.yaml:6:10: components[0].git: the project.lock.yaml entry for charts (tag v1.2.0) no longer satisfies the semver range "1.0.x" in project.yaml (run `dockyard resolve` and commit the lock file)';
+    const refusal =
+      'releases/app/project.yaml:6:10: components[0].git: the project.lock.yaml entry for charts (tag v1.2.0) no longer satisfies the semver range "1.0.x" in project.yaml (run `dockyard resolve` and commit the lock file)';
     expect(check.code).toBe(1);
     expect(check.stderr.split('\n')).toContain(refusal);
     expect(collect.code).toBe(1);

@@ -45,15 +45,24 @@ describe('engines keep project.yaml paths in their place', () => {
     ]);
     expect(await readdir(projectDir)).toEqual(['addons', 'install.sh']);
     const absolute = await collect({ name: 'a', local: 'addons', targetPath: '/tmp' });
-    expect(absolute.issues.map((i) => [i.field, i.message])).toEqual([[['components', 0, 'targetPath'], '"/tmp/install.sh" is an absolute path']]);
+    expect(absolute.issues.map((i) => [i.field, i.message])).toEqual([
+      [['components', 0, 'targetPath'], '"/tmp/install.sh" is an absolute path'],
+    ]);
   });
 
   it('collect refuses a local folder or a git path outside their places, before reading them', async () => {
     const local = await collect({ name: 'a', local: '../../../secret' });
-    expect(local.issues.map((i) => [i.field, i.message])).toEqual([[['components', 0, 'local'], '"../../../secret" climbs out with ".."']]);
+    expect(local.issues.map((i) => [i.field, i.message])).toEqual([
+      [['components', 0, 'local'], '"../../../secret" climbs out with ".."'],
+    ]);
     const url = 'https://git.example.com/b.git';
-    const git = await collect({ name: 'b', git: { url }, paths: ['charts', '../../etc'] }, { project: 'esc', components: { b: { git: url, tag: 'v1.0.0', commit: 'a'.repeat(40) } } });
-    expect(git.issues.map((i) => [i.field, i.message])).toEqual([[['components', 0, 'paths', 1], '"../../etc" climbs out with ".."']]);
+    const git = await collect(
+      { name: 'b', git: { url }, paths: ['charts', '../../etc'] },
+      { project: 'esc', components: { b: { git: url, tag: 'v1.0.0', commit: 'a'.repeat(40) } } },
+    );
+    expect(git.issues.map((i) => [i.field, i.message])).toEqual([
+      [['components', 0, 'paths', 1], '"../../etc" climbs out with ".."'],
+    ]);
     expect(existsSync(join(ws, 'dist', 'esc', 'collect'))).toBe(false);
   });
 
@@ -66,9 +75,14 @@ describe('engines keep project.yaml paths in their place', () => {
     try {
       const repo = served.url.replace(/\/$/, '');
       const digest = `sha256:${createHash('sha256').update(archive).digest('hex')}`;
-      const lock = { project: 'esc', components: { c: { helm: repo, chart: '../../c', version: '1.0.0', url: `${repo}/c-1.0.0.tgz`, digest } } };
+      const lock = {
+        project: 'esc',
+        components: { c: { helm: repo, chart: '../../c', version: '1.0.0', url: `${repo}/c-1.0.0.tgz`, digest } },
+      };
       const { issues } = await collect({ name: 'c', helm: { repo, chart: '../../c' } }, lock);
-      expect(issues.map((i) => [i.field, i.message])).toEqual([[['components', 0, 'helm', 'chart'], '"../../c-1.0.0.tgz" climbs out with ".."']]);
+      expect(issues.map((i) => [i.field, i.message])).toEqual([
+        [['components', 0, 'helm', 'chart'], '"../../c-1.0.0.tgz" climbs out with ".."'],
+      ]);
       expect(existsSync(join(ws, 'dist', 'esc', 'collect'))).toBe(false);
     } finally {
       await served.stop();
@@ -82,12 +96,36 @@ describe('engines keep project.yaml paths in their place', () => {
   it.each<[string, Partial<Release>, string]>([
     ['version', { version: 'v1/../../../x' }, 'version: "v1/../../../x" climbs out with ".."'],
     ['bundle.name', { bundle: { name: '../{version}' } }, 'bundle.name: "../v1" climbs out with ".."'],
-    ['bundle.file', { bundle: { file: '../../../../tmp/x.tar.gz' } }, 'bundle.file: "../../../../tmp/x.tar.gz" climbs out with ".."'],
-    ['bundle.file after {version}', { version: 'a/b', bundle: { name: 'x', file: '{version}.tar' } }, 'version: "a/b" has a path separator where a plain name is expected'],
-    ['bundle.images.file', { bundle: { images: { file: '/tmp/images.tar' } } }, 'bundle.images.file: "/tmp/images.tar" is an absolute path'],
-    ['bundle.files[].to', { bundle: { files: [{ from: 'install.sh', to: '../../install.sh' }] } }, 'bundle.files[0].to: "../../install.sh" climbs out with ".."'],
-    ['bundle.files[].from', { bundle: { files: [{ from: '../../secret' }] } }, 'bundle.files[0].from: "../../secret" climbs out with ".."'],
-    ['bundle.files[].url with no file name', { bundle: { files: [{ url: 'https://files.example.com/dir/', sha256: 'a'.repeat(64) }] } }, 'bundle.files[0].to: "" names no file or folder'],
+    [
+      'bundle.file',
+      { bundle: { file: '../../../../tmp/x.tar.gz' } },
+      'bundle.file: "../../../../tmp/x.tar.gz" climbs out with ".."',
+    ],
+    [
+      'bundle.file after {version}',
+      { version: 'a/b', bundle: { name: 'x', file: '{version}.tar' } },
+      'version: "a/b" has a path separator where a plain name is expected',
+    ],
+    [
+      'bundle.images.file',
+      { bundle: { images: { file: '/tmp/images.tar' } } },
+      'bundle.images.file: "/tmp/images.tar" is an absolute path',
+    ],
+    [
+      'bundle.files[].to',
+      { bundle: { files: [{ from: 'install.sh', to: '../../install.sh' }] } },
+      'bundle.files[0].to: "../../install.sh" climbs out with ".."',
+    ],
+    [
+      'bundle.files[].from',
+      { bundle: { files: [{ from: '../../secret' }] } },
+      'bundle.files[0].from: "../../secret" climbs out with ".."',
+    ],
+    [
+      'bundle.files[].url with no file name',
+      { bundle: { files: [{ url: 'https://files.example.com/dir/', sha256: 'a'.repeat(64) }] } },
+      'bundle.files[0].to: "" names no file or folder',
+    ],
     ['name', { name: '../../outside' }, 'name: "../../outside" climbs out with ".."'],
   ])('the bundle plan refuses %s', async (_field, spec, message) => {
     const refused = plan(spec);
@@ -96,22 +134,41 @@ describe('engines keep project.yaml paths in their place', () => {
   });
 
   it('the plugin package plan refuses a spec.version that would climb out of dist/<project>/bundle', async () => {
-    const plugin: Plugin = { kind: 'Plugin', name: 'p', releaseRegistry: 'r.example.com', spec: { version: 'v1/../../../../x', service: { port: 1, image: 'r.example.com/release/compass-plugins-p:v1' } } };
-    await expect(planPluginBundle({ ...project(), name: 'p' }, plugin)).rejects.toThrow('spec.version: "v1/../../../../x" climbs out with ".."');
+    const plugin: Plugin = {
+      kind: 'Plugin',
+      name: 'p',
+      releaseRegistry: 'r.example.com',
+      spec: { version: 'v1/../../../../x', service: { port: 1, image: 'r.example.com/release/compass-plugins-p:v1' } },
+    };
+    await expect(planPluginBundle({ ...project(), name: 'p' }, plugin)).rejects.toThrow(
+      'spec.version: "v1/../../../../x" climbs out with ".."',
+    );
   });
 
   it('writeBundle refuses a member name that climbs out of the archive, and leaves no file', async () => {
     const output = join(ws, 'dist', 'esc', 'bundle', 'esc-v1.tar');
-    await expect(writeBundle({ output, top: 'esc-v1', mtime: 0, inventory: Buffer.from('{}\n'), items: [{ path: '../../evil.sh', bytes: Buffer.from('x') }] })).rejects.toThrow(
-      'bundle member: "../../evil.sh" climbs out with ".."',
-    );
+    await expect(
+      writeBundle({
+        output,
+        top: 'esc-v1',
+        mtime: 0,
+        inventory: Buffer.from('{}\n'),
+        items: [{ path: '../../evil.sh', bytes: Buffer.from('x') }],
+      }),
+    ).rejects.toThrow('bundle member: "../../evil.sh" climbs out with ".."');
     expect(existsSync(output)).toBe(false);
   });
 
   it('dockyard bundle points at the field when only the engine can tell (a URL with no file name)', async () => {
-    const project = await releaseWorkspace(join(ws, 'url-ws'), { name: 'url', version: 'v1', bundle: { files: [{ url: 'https://files.example.com/dir/', sha256: 'a'.repeat(64) }] } });
+    const project = await releaseWorkspace(join(ws, 'url-ws'), {
+      name: 'url',
+      version: 'v1',
+      bundle: { files: [{ url: 'https://files.example.com/dir/', sha256: 'a'.repeat(64) }] },
+    });
     const run = await dockyard(['bundle', project], {}, project);
-    expect(run.stderr).toBe('dockyard bundle: project.yaml:6:7: bundle.files[0].to: "" names no file or folder (write a path relative to the bundle that stays inside it: no leading "/" and no ".." segment)');
+    expect(run.stderr).toBe(
+      'dockyard bundle: project.yaml:6:7: bundle.files[0].to: "" names no file or folder (write a path relative to the bundle that stays inside it: no leading "/" and no ".." segment)',
+    );
     expect(run.exitCode).toBe(1);
   });
 });

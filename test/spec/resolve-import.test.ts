@@ -6,8 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDirFor } from '../harness/tmp';
 
 const REPO = join(__dirname, '..', '..');
-const dockyard = (cwd: string, ...args: string[]) => execa(process.execPath, [join(REPO, 'tools/cli/bin/dockyard.cjs'), ...args], { cwd, reject: false });
-const CHARTS_LIST = 'metadata:\n  name: compass-oem\nspec:\n  - repositoryFullName: acme/compass-charts\n    resourcePaths: [release/app.yaml]\n';
+const dockyard = (cwd: string, ...args: string[]) =>
+  execa(process.execPath, [join(REPO, 'tools/cli/bin/dockyard.cjs'), ...args], { cwd, reject: false });
+const CHARTS_LIST =
+  'metadata:\n  name: compass-oem\nspec:\n  - repositoryFullName: acme/compass-charts\n    resourcePaths: [release/app.yaml]\n';
 
 async function write(file: string, text: string): Promise<void> {
   await mkdir(dirname(file), { recursive: true });
@@ -25,14 +27,32 @@ describe('dockyard resolve --import', () => {
   });
 
   it('refuses a project name the workspace already has, naming that project.yaml, and writes nothing', async () => {
-    const run = await dockyard(ws, 'resolve', '--import', 'charts_list.yaml', '--out', 'releases/oem-copy/project.yaml');
+    const run = await dockyard(
+      ws,
+      'resolve',
+      '--import',
+      'charts_list.yaml',
+      '--out',
+      'releases/oem-copy/project.yaml',
+    );
     expect(run.exitCode).toBe(1);
-    expect(run.stderr).toBe('a project named "compass-oem" already exists (releases/compass-oem/project.yaml); project names are unique in the workspace, so pass --name with another name');
+    expect(run.stderr).toBe(
+      'a project named "compass-oem" already exists (releases/compass-oem/project.yaml); project names are unique in the workspace, so pass --name with another name',
+    );
     expect(existsSync(join(ws, 'releases/oem-copy'))).toBe(false);
   });
 
   it('writes a project that starts with the $schema line and validates with its workspace', async () => {
-    const run = await dockyard(ws, 'resolve', '--import', 'charts_list.yaml', '--out', 'releases/oem-next/project.yaml', '--name', 'oem-next');
+    const run = await dockyard(
+      ws,
+      'resolve',
+      '--import',
+      'charts_list.yaml',
+      '--out',
+      'releases/oem-next/project.yaml',
+      '--name',
+      'oem-next',
+    );
     expect(run.exitCode, run.stderr).toBe(0);
     const text = await readFile(join(ws, 'releases/oem-next/project.yaml'), 'utf8');
     expect(text.split('\n').slice(0, 4)).toEqual([

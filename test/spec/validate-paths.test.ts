@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDirFor } from '../harness/tmp';
 
 const BIN = join(__dirname, '../../tools/cli/bin/dockyard.cjs');
-const validate = (cwd: string, ...args: string[]) => execa(process.execPath, [BIN, 'validate', ...args], { cwd, reject: false, env: { DOCKYARD_BASE_REF: '' } });
+const validate = (cwd: string, ...args: string[]) =>
+  execa(process.execPath, [BIN, 'validate', ...args], { cwd, reject: false, env: { DOCKYARD_BASE_REF: '' } });
 const release = (name: string) => `kind: Release\nname: ${name}\nversion: v1\n`;
 
 async function write(file: string, text: string): Promise<void> {
@@ -27,7 +28,12 @@ describe('dockyard validate PATH', () => {
     await write(join(ws, 'releases/b/project.yaml'), release('b'));
     await write(join(plain, 'releases/a/project.yaml'), release('a'));
     await write(join(top, 'stray/project.yaml'), `${release('a')}desciption: one line\n`);
-    for (const args of [['init', '-q', '-b', 'main'], ['add', '.'], ['-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-qm', 'base']]) await execa('git', args, { cwd: ws });
+    for (const args of [
+      ['init', '-q', '-b', 'main'],
+      ['add', '.'],
+      ['-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-qm', 'base'],
+    ])
+      await execa('git', args, { cwd: ws });
   });
 
   it('takes the workspace from the path, not from the current folder, even from / ', async () => {
@@ -53,9 +59,13 @@ describe('dockyard validate PATH', () => {
   it('refuses to walk a folder with no workspace above it, and says what to do', async () => {
     const run = await validate('/');
     expect(run.exitCode).toBe(1);
-    expect(run.stderr).toBe('dockyard validate: no Nx workspace (nx.json) in / or above; run it inside a workspace, pass --root DIR, or name the project.yaml files to check');
+    expect(run.stderr).toBe(
+      'dockyard validate: no Nx workspace (nx.json) in / or above; run it inside a workspace, pass --root DIR, or name the project.yaml files to check',
+    );
     const folder = await validate(top, 'stray');
-    expect(folder.stderr).toBe('dockyard validate: stray: no Nx workspace (nx.json) in this folder or above; name its project.yaml files to check them alone, or pass --root DIR');
+    expect(folder.stderr).toBe(
+      'dockyard validate: stray: no Nx workspace (nx.json) in this folder or above; name its project.yaml files to check them alone, or pass --root DIR',
+    );
   });
 
   it('says a named path does not exist', async () => {
@@ -67,10 +77,14 @@ describe('dockyard validate PATH', () => {
   it('refuses a --base ref git does not know, and --base outside a git repository, naming the ref', async () => {
     const unknown = await validate(ws, '--base', 'nosuchref');
     expect(unknown.exitCode).toBe(1);
-    expect(unknown.stderr).toBe('dockyard validate: --base nosuchref: git knows no commit of that name here (name a branch, tag or commit of the repository; in a shallow CI clone, fetch it first)');
+    expect(unknown.stderr).toBe(
+      'dockyard validate: --base nosuchref: git knows no commit of that name here (name a branch, tag or commit of the repository; in a shallow CI clone, fetch it first)',
+    );
     const noRepo = await validate(plain, '--base', 'main');
     expect(noRepo.exitCode).toBe(1);
-    expect(noRepo.stderr).toBe(`dockyard validate: --base main: ${plain} is not in a git repository (name a branch, tag or commit of the repository; in a shallow CI clone, fetch it first)`);
+    expect(noRepo.stderr).toBe(
+      `dockyard validate: --base main: ${plain} is not in a git repository (name a branch, tag or commit of the repository; in a shallow CI clone, fetch it first)`,
+    );
     const known = await validate(ws, '--base', 'main');
     expect(known.exitCode, known.stderr).toBe(0);
   });
@@ -112,12 +126,20 @@ describe('dockyard validate: paths stay in their place', () => {
     const ws = await tempDirFor(afterAll, 'validate-escapes');
     await write(join(ws, 'nx.json'), '{}\n');
     await write(join(ws, 'releases/esc/project.yaml'), escaping);
-    await write(join(ws, 'apps/app/project.yaml'), 'kind: ContainerImage\nname: app\narches: [amd64]\nregistries: [{ registry: r.example.com, repository: x }]\napp: { meta: ../meta.yml }\ndockerfile: /Dockerfile\ncheck: { script: "..\\\\check.sh" }\n');
-    await write(join(ws, 'cloud/vm/project.yaml'), 'kind: CloudImage\nname: vm\nversions: ["24.03"]\narches: [x86_64]\nsource: { repo: https://repo.example.com }\ncloudConfig: ../../cloud.yaml\n');
+    await write(
+      join(ws, 'apps/app/project.yaml'),
+      'kind: ContainerImage\nname: app\narches: [amd64]\nregistries: [{ registry: r.example.com, repository: x }]\napp: { meta: ../meta.yml }\ndockerfile: /Dockerfile\ncheck: { script: "..\\\\check.sh" }\n',
+    );
+    await write(
+      join(ws, 'cloud/vm/project.yaml'),
+      'kind: CloudImage\nname: vm\nversions: ["24.03"]\narches: [x86_64]\nsource: { repo: https://repo.example.com }\ncloudConfig: ../../cloud.yaml\n',
+    );
     const run = await validate(ws);
     expect(run.exitCode).toBe(1);
-    const inside = (within: string) => `(write a path relative to ${within} that stays inside it: no leading "/" and no ".." segment)`;
-    const name = (within: string) => `(write a plain name, as it becomes one file or folder name in ${within}: no "/", "\\" or "..")`;
+    const inside = (within: string) =>
+      `(write a path relative to ${within} that stays inside it: no leading "/" and no ".." segment)`;
+    const name = (within: string) =>
+      `(write a plain name, as it becomes one file or folder name in ${within}: no "/", "\\" or "..")`;
     expect(run.stderr.split('\n')).toEqual([
       `apps/app/project.yaml:5:14: app.meta: "../meta.yml" climbs out with ".." ${inside('the project folder')}`,
       `apps/app/project.yaml:6:13: dockerfile: "/Dockerfile" is an absolute path ${inside('the project folder')}`,
@@ -139,4 +161,3 @@ describe('dockyard validate: paths stay in their place', () => {
     ]);
   });
 });
-

@@ -76,7 +76,10 @@ async function createProjectNodes(files, _options, context) {
   shipsByRoot = new Map();
   const sorted = [...files].sort();
   // Nx has already hashed every file of the workspace; asking it costs far less than reading them again.
-  const hashes = await hashMultiGlobWithWorkspaceContext(root, sorted.map((file) => [file]));
+  const hashes = await hashMultiGlobWithWorkspaceContext(
+    root,
+    sorted.map((file) => [file]),
+  );
   for (const [i, file] of sorted.entries()) {
     const hash = hashes[i];
     let inferred = cached[file]?.hash === hash ? cached[file].inferred : undefined;
@@ -125,7 +128,11 @@ function validatePeers(entries) {
     }
     const read = new Set(inferred.reads.flatMap((key) => holders.get(key)));
     read.delete(file);
-    if (read.size) peers.set(file, [...read].sort().map((peer) => `{workspaceRoot}/${peer}`));
+    if (read.size)
+      peers.set(
+        file,
+        [...read].sort().map((peer) => `{workspaceRoot}/${peer}`),
+      );
   }
   return peers;
 }
@@ -133,7 +140,10 @@ function validatePeers(entries) {
 function withValidateInputs(project, extra) {
   const validate = project.targets.validate;
   if (!extra || !validate) return project;
-  return { ...project, targets: { ...project.targets, validate: { ...validate, inputs: [...validate.inputs, ...extra] } } };
+  return {
+    ...project,
+    targets: { ...project.targets, validate: { ...validate, inputs: [...validate.inputs, ...extra] } },
+  };
 }
 
 /** Root → names a Release ships, from the last createNodes in this process, else from the cache on disk. */

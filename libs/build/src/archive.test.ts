@@ -13,7 +13,12 @@ describe('archives for ADD', () => {
     await writeFile(join(dir, 'hello.txt'), 'hello\n');
     const tar = join(dir, 'plain.tar');
     await create({ cwd: dir, file: tar, portable: true }, ['hello.txt']);
-    for (const [tool, expected] of [['gzip', 'gzip'], ['xz', 'xz'], ['bzip2', 'bzip2'], ['zstd', 'zstd']] as const) {
+    for (const [tool, expected] of [
+      ['gzip', 'gzip'],
+      ['xz', 'xz'],
+      ['bzip2', 'bzip2'],
+      ['zstd', 'zstd'],
+    ] as const) {
       const packed = join(dir, `packed-${tool}.bin`);
       await execa(tool, ['-c', tar], { stdout: { file: packed } });
       expect(await detectCompression(packed)).toBe(expected);

@@ -60,7 +60,10 @@ async function decompress(path: string, compression: Compression, out: string): 
   });
   await pipeline(child.stdout, createWriteStream(out)).catch(() => undefined);
   const status = await exit;
-  if (status !== 0) throw new Error(`${path}: ${tool} -dc failed: ${stderr.trim() || status} (install ${tool === 'xz' ? 'xz-utils' : tool})`);
+  if (status !== 0)
+    throw new Error(
+      `${path}: ${tool} -dc failed: ${stderr.trim() || status} (install ${tool === 'xz' ? 'xz-utils' : tool})`,
+    );
 }
 
 /**
@@ -83,8 +86,14 @@ export async function archiveMembers(tarPath: string, what: string): Promise<Arc
   for (const member of (await indexTar(tarPath)).values()) {
     const name = member.name.replace(/\/+$/, '');
     if (!name || name === '.') continue;
-    if (name.startsWith('/') || name.split('/').includes('..')) throw new ArchiveError(`${what}: member "${member.name}" escapes the destination; repack the archive with relative paths`);
-    if (member.type === 'other') throw new ArchiveError(`${what}: member "${member.name}" is a device or FIFO (tar type ${member.rawType}), which a daemonless build cannot carry; leave it out of the archive`);
+    if (name.startsWith('/') || name.split('/').includes('..'))
+      throw new ArchiveError(
+        `${what}: member "${member.name}" escapes the destination; repack the archive with relative paths`,
+      );
+    if (member.type === 'other')
+      throw new ArchiveError(
+        `${what}: member "${member.name}" is a device or FIFO (tar type ${member.rawType}), which a daemonless build cannot carry; leave it out of the archive`,
+      );
     const { offset, size } = member;
     members.push({
       name,

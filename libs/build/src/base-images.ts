@@ -1,11 +1,24 @@
 import { stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import type { ReadableStream } from 'node:stream/web';
-import { configPlatform, openSource, parseLocation, platformMatches, platformString, readImage, type ContentStore, type Image, type LocationContext, type Platform } from './oci';
+import {
+  configPlatform,
+  openSource,
+  parseLocation,
+  platformMatches,
+  platformString,
+  readImage,
+  type ContentStore,
+  type Image,
+  type LocationContext,
+  type Platform,
+} from './oci';
 
 /** A base reference as a location: `oci:`, `docker-archive:` and `docker://` as written, anything else a registry reference. */
 function locationOf(reference: string) {
-  return /^(oci|docker-archive|registry-dir):/.test(reference) || reference.startsWith('docker://') ? parseLocation(reference) : parseLocation(`docker://${reference}`);
+  return /^(oci|docker-archive|registry-dir):/.test(reference) || reference.startsWith('docker://')
+    ? parseLocation(reference)
+    : parseLocation(`docker://${reference}`);
 }
 
 /**
@@ -18,11 +31,17 @@ export function baseImageOpener(context: LocationContext): (reference: string, p
     const wanted = platformString(platform);
     if (model.kind === 'image') {
       const has = configPlatform(await model.configJson());
-      if (!platformMatches(has, wanted)) throw new Error(`${reference} is a ${platformString(has)} image; it has no ${wanted} image (build only the platforms it has, or use a multi-arch base)`);
+      if (!platformMatches(has, wanted))
+        throw new Error(
+          `${reference} is a ${platformString(has)} image; it has no ${wanted} image (build only the platforms it has, or use a multi-arch base)`,
+        );
       return model;
     }
     const child = model.children.find((c) => platformMatches(c.descriptor.platform, wanted));
-    if (!child) throw new Error(`${reference} has no ${wanted} image (it has ${model.children.map((c) => platformString(c.descriptor.platform)).join(', ')})`);
+    if (!child)
+      throw new Error(
+        `${reference} has no ${wanted} image (it has ${model.children.map((c) => platformString(c.descriptor.platform)).join(', ')})`,
+      );
     const image = await child.load();
     if (image.kind !== 'image') throw new Error(`${reference}: the ${wanted} entry is itself an index`);
     return image;
@@ -35,7 +54,9 @@ export class DownloadError extends Error {}
  * `ADD URL` into the content store, verified: with `--checksum` a file already stored under that digest is not
  * downloaded again, and a body with another digest is refused.
  */
-export function urlDownloader(store: ContentStore): (url: string, checksum: string | undefined) => Promise<{ digest: string; size: number; path: string }> {
+export function urlDownloader(
+  store: ContentStore,
+): (url: string, checksum: string | undefined) => Promise<{ digest: string; size: number; path: string }> {
   return async (url, checksum) => {
     if (checksum && (await store.has(checksum))) {
       return { digest: checksum, size: (await stat(store.path(checksum))).size, path: store.path(checksum) };
@@ -43,10 +64,16 @@ export function urlDownloader(store: ContentStore): (url: string, checksum: stri
     const response = await fetch(url, { redirect: 'follow' }).catch((err: Error) => {
       throw new DownloadError(`${url}: ${(err.cause as Error | undefined)?.message ?? err.message}`);
     });
-    if (!response.ok || !response.body) throw new DownloadError(`${url}: the server answered ${response.status} ${response.statusText}`);
-    const descriptor = await store.ingest(Readable.fromWeb(response.body as ReadableStream), 'application/octet-stream');
+    if (!response.ok || !response.body)
+      throw new DownloadError(`${url}: the server answered ${response.status} ${response.statusText}`);
+    const descriptor = await store.ingest(
+      Readable.fromWeb(response.body as ReadableStream),
+      'application/octet-stream',
+    );
     if (checksum && descriptor.digest !== checksum) {
-      throw new DownloadError(`${url}: the download has digest ${descriptor.digest}, not the --checksum ${checksum}; the file changed upstream or the checksum is wrong`);
+      throw new DownloadError(
+        `${url}: the download has digest ${descriptor.digest}, not the --checksum ${checksum}; the file changed upstream or the checksum is wrong`,
+      );
     }
     return { digest: descriptor.digest, size: descriptor.size, path: store.path(descriptor.digest) };
   };

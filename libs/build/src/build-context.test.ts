@@ -19,11 +19,29 @@ const paths = (entries: { path: string }[]) => entries.map((e) => e.path);
 describe('BuildContext', () => {
   it('applies .dockerignore with Docker semantics: ** at any depth, ! re-inclusion below an excluded folder, / cleaned', async () => {
     const dir = await context(
-      { 'a/keep.txt': '', 'a/drop.log': '', 'a/deep/x.log': '', 'logs/b.txt': '', 'logs/keep/c.txt': '', 'top.log': '', 'sub/top.log': '' },
+      {
+        'a/keep.txt': '',
+        'a/drop.log': '',
+        'a/deep/x.log': '',
+        'logs/b.txt': '',
+        'logs/keep/c.txt': '',
+        'top.log': '',
+        'sub/top.log': '',
+      },
       '# comment\n**/*.log\n!a/deep/x.log\n/logs/\n!logs/keep\n',
     );
     const ctx = await BuildContext.open(dir);
-    expect(paths(await ctx.walk(''))).toEqual(['', '.dockerignore', 'a', 'a/deep', 'a/deep/x.log', 'a/keep.txt', 'logs/keep', 'logs/keep/c.txt', 'sub']);
+    expect(paths(await ctx.walk(''))).toEqual([
+      '',
+      '.dockerignore',
+      'a',
+      'a/deep',
+      'a/deep/x.log',
+      'a/keep.txt',
+      'logs/keep',
+      'logs/keep/c.txt',
+      'sub',
+    ]);
   });
 
   it('matches only at the root for a pattern without **, unlike .gitignore', async () => {
@@ -40,7 +58,10 @@ describe('BuildContext', () => {
   });
 
   it('resolves sources: globs per segment and **, excluded and missing ones named', async () => {
-    const dir = await context({ 'charts/a.tgz': '', 'charts/b.tgz': '', 'charts/n/c.tgz': '', 'secret.key': '' }, 'secret.key\n');
+    const dir = await context(
+      { 'charts/a.tgz': '', 'charts/b.tgz': '', 'charts/n/c.tgz': '', 'secret.key': '' },
+      'secret.key\n',
+    );
     await symlink('charts/a.tgz', join(dir, 'link'));
     const ctx = await BuildContext.open(dir);
     expect(await ctx.resolveSource('charts/*.tgz')).toEqual(['charts/a.tgz', 'charts/b.tgz']);

@@ -32,12 +32,25 @@ async function readIgnoreFile(path: string): Promise<string[] | undefined> {
  * trailing `/` cleaned away, `#` comments. Like BuildKit, `<Dockerfile>.dockerignore` beside the Dockerfile wins.
  */
 export class BuildContext {
-  private constructor(readonly dir: string, private readonly rules: Ignore, private readonly reincludes: boolean) {}
+  private constructor(
+    readonly dir: string,
+    private readonly rules: Ignore,
+    private readonly reincludes: boolean,
+  ) {}
 
   static async open(dir: string, dockerfile?: string): Promise<BuildContext> {
-    const lines = (dockerfile ? await readIgnoreFile(join(dirname(dockerfile), `${basename(dockerfile)}.dockerignore`)) : undefined) ?? (await readIgnoreFile(join(dir, '.dockerignore'))) ?? [];
+    const lines =
+      (dockerfile
+        ? await readIgnoreFile(join(dirname(dockerfile), `${basename(dockerfile)}.dockerignore`))
+        : undefined) ??
+      (await readIgnoreFile(join(dir, '.dockerignore'))) ??
+      [];
     const patterns = lines.map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
-    return new BuildContext(dir, ignore().add(patterns), patterns.some((p) => p.startsWith('!')));
+    return new BuildContext(
+      dir,
+      ignore().add(patterns),
+      patterns.some((p) => p.startsWith('!')),
+    );
   }
 
   ignores(path: string): boolean {
@@ -51,7 +64,13 @@ export class BuildContext {
       throw err;
     });
     if (!info) return undefined;
-    const type = info.isDirectory() ? 'directory' : info.isSymbolicLink() ? 'symlink' : info.isFile() ? 'file' : undefined;
+    const type = info.isDirectory()
+      ? 'directory'
+      : info.isSymbolicLink()
+        ? 'symlink'
+        : info.isFile()
+          ? 'file'
+          : undefined;
     if (!type) throw new ContextError(`${abs}: only files, folders and symlinks can be copied into an image`);
     return {
       path,
@@ -92,12 +111,16 @@ export class BuildContext {
     if (hasGlob(cleaned)) {
       const found = await this.match(compileGlob(cleaned), '');
       const kept = found.filter((p) => !this.ignores(p));
-      if (!kept.length) throw new ContextError(`no file in the build context matches "${source}"${found.length ? ' (every match is excluded by .dockerignore)' : ''}`);
+      if (!kept.length)
+        throw new ContextError(
+          `no file in the build context matches "${source}"${found.length ? ' (every match is excluded by .dockerignore)' : ''}`,
+        );
       return kept;
     }
     const entry = await this.entry(cleaned);
     if (!entry) throw new ContextError(`"${source}" does not exist in the build context ${this.dir}`);
-    if (this.ignores(cleaned) && !(entry.type === 'directory' && this.reincludes)) throw new ContextError(`"${source}" is excluded by .dockerignore; remove the pattern or copy something else`);
+    if (this.ignores(cleaned) && !(entry.type === 'directory' && this.reincludes))
+      throw new ContextError(`"${source}" is excluded by .dockerignore; remove the pattern or copy something else`);
     return [cleaned];
   }
 
@@ -105,7 +128,9 @@ export class BuildContext {
     if (!segments.length) return [base];
     const [first, ...rest] = segments;
     const dir = join(this.dir, base);
-    const names = (await readdir(dir, { withFileTypes: true }).catch(() => [])).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const names = (await readdir(dir, { withFileTypes: true }).catch(() => [])).sort((a, b) =>
+      a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
+    );
     const join2 = (name: string) => (base ? `${base}/${name}` : name);
     const out: string[] = [];
     if (first!.any) {

@@ -27,7 +27,10 @@ async function request(context: string, store: ContentStore, extra: Partial<Buil
       throw new Error(`no registry in this test (${ref})`);
     },
     download: async (url) => {
-      const descriptor = await store.ingest(Readable.from([Buffer.from(`downloaded ${url}`)]), 'application/octet-stream');
+      const descriptor = await store.ingest(
+        Readable.from([Buffer.from(`downloaded ${url}`)]),
+        'application/octet-stream',
+      );
       return { digest: descriptor.digest, size: descriptor.size, path: store.path(descriptor.digest) };
     },
     ...extra,
@@ -38,7 +41,7 @@ async function request(context: string, store: ContentStore, extra: Partial<Buil
 async function layerNames(store: ContentStore, image: Image, index: number): Promise<string[]> {
   const tar = gunzipSync(await readFile(store.path(image.layers[index]!.descriptor.digest)));
   const names: string[] = [];
-  for (let at = 0; at + 512 <= tar.length; ) {
+  for (let at = 0; at + 512 <= tar.length;) {
     const header = tar.subarray(at, at + 512);
     if (header.every((b) => b === 0)) break;
     const name = header.subarray(0, 100).toString('utf8').replace(/\0.*$/s, '');
@@ -71,8 +74,24 @@ describe('buildImages', () => {
   it('builds one image per platform and an index, with $TARGETARCH picking per-arch files, Docker placement and config', async () => {
     const context = await tempDirFor(onTestFinished, 'build-ctx');
     const store = new ContentStore(await tempDirFor(onTestFinished, 'build-store'));
-    await files(context, { Kubefile: KUBEFILE, 'charts/app/Chart.yaml': 'name: app\n', 'charts/app/ignored.bak': 'x', 'opt/amd64/helm': 'amd64 helm', 'opt/arm64/helm': 'arm64 helm', 'entrypoint.sh': 'echo hi\n', '.dockerignore': '**/*.bak\n' });
-    const result = await buildImages(await request(context, store, { platforms: [{ os: 'linux', architecture: 'amd64' }, { os: 'linux', architecture: 'arm64' }], buildArgs: { VERSION: '2.0', UNUSED: 'x' } }));
+    await files(context, {
+      Kubefile: KUBEFILE,
+      'charts/app/Chart.yaml': 'name: app\n',
+      'charts/app/ignored.bak': 'x',
+      'opt/amd64/helm': 'amd64 helm',
+      'opt/arm64/helm': 'arm64 helm',
+      'entrypoint.sh': 'echo hi\n',
+      '.dockerignore': '**/*.bak\n',
+    });
+    const result = await buildImages(
+      await request(context, store, {
+        platforms: [
+          { os: 'linux', architecture: 'amd64' },
+          { os: 'linux', architecture: 'arm64' },
+        ],
+        buildArgs: { VERSION: '2.0', UNUSED: 'x' },
+      }),
+    );
     expect(result.top.kind).toBe('index');
     expect(result.unusedBuildArgs).toEqual(['UNUSED']);
     const [amd64, arm64] = result.images.map((i) => i.image);
@@ -110,8 +129,16 @@ describe('buildImages', () => {
 
   it('gives the same digest from another clone on another day, and rebuilds only the layer of a changed file', async () => {
     const origin = await tempDirFor(onTestFinished, 'build-origin');
-    await files(origin, { Kubefile: 'FROM scratch\nCOPY charts charts\nCOPY registry registry\n', 'charts/a/values.yaml': 'a: 1\n', 'registry/docker/registry/v2/blob': 'blob' });
-    const git = (cwd: string, ...args: string[]) => execa('git', args, { cwd, env: { GIT_COMMITTER_DATE: '2024-05-01T00:00:00Z', GIT_AUTHOR_DATE: '2024-05-01T00:00:00Z' } });
+    await files(origin, {
+      Kubefile: 'FROM scratch\nCOPY charts charts\nCOPY registry registry\n',
+      'charts/a/values.yaml': 'a: 1\n',
+      'registry/docker/registry/v2/blob': 'blob',
+    });
+    const git = (cwd: string, ...args: string[]) =>
+      execa('git', args, {
+        cwd,
+        env: { GIT_COMMITTER_DATE: '2024-05-01T00:00:00Z', GIT_AUTHOR_DATE: '2024-05-01T00:00:00Z' },
+      });
     await git(origin, 'init', '-q');
     await git(origin, 'add', '.');
     await git(origin, '-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-qm', 'app');
@@ -136,7 +163,10 @@ describe('buildImages', () => {
     const context = await tempDirFor(onTestFinished, 'build-add');
     await files(context, { 'rootfs/etc/os-release': 'NAME=test\n', 'rootfs/bin/tool': '#!/bin/sh\n' });
     await execa('tar', ['-C', join(context, 'rootfs'), '-cJf', join(context, 'rootfs.tar.xz'), '.']);
-    await writeFile(join(context, 'Kubefile'), 'FROM scratch AS base\nADD rootfs.tar.xz /\nADD https://example.invalid/files/tool.bin /opt/\nFROM scratch\nCOPY --from=base /etc/os-release /etc/\nCOPY --from=0 /opt/tool.bin /tool\n');
+    await writeFile(
+      join(context, 'Kubefile'),
+      'FROM scratch AS base\nADD rootfs.tar.xz /\nADD https://example.invalid/files/tool.bin /opt/\nFROM scratch\nCOPY --from=base /etc/os-release /etc/\nCOPY --from=0 /opt/tool.bin /tool\n',
+    );
     const store = new ContentStore(await tempDirFor(onTestFinished, 'store-add'));
     const result = await buildImages(await request(context, store));
     const image = result.top as Image;
@@ -153,18 +183,26 @@ describe('buildImages', () => {
     const context = await tempDirFor(onTestFinished, 'build-run');
     await files(context, { Kubefile: 'FROM scratch\nCOPY a /\nRUN echo hi\n', a: 'x' });
     const store = new ContentStore(await tempDirFor(onTestFinished, 'store-run'));
-    await expect(buildImages(await request(context, store))).rejects.toThrow(/Kubefile:3: RUN needs a container engine.*ContainerImage/);
+    await expect(buildImages(await request(context, store))).rejects.toThrow(
+      /Kubefile:3: RUN needs a container engine.*ContainerImage/,
+    );
   });
 
   it('keeps modes, applies --chown and --chmod and builds the same bytes for the same input', async () => {
     const context = await tempDirFor(onTestFinished, 'build-modes');
-    await files(context, { Kubefile: 'FROM scratch\nCOPY --chown=1000:1001 run.sh data/ /srv/\n', 'run.sh': 'x', 'data/d.txt': 'd' });
+    await files(context, {
+      Kubefile: 'FROM scratch\nCOPY --chown=1000:1001 run.sh data/ /srv/\n',
+      'run.sh': 'x',
+      'data/d.txt': 'd',
+    });
     await execa('chmod', ['0750', join(context, 'run.sh')]);
     const store = new ContentStore(await tempDirFor(onTestFinished, 'store-modes'));
     const one = await buildImages(await request(context, store));
     const copy = await tempDirFor(onTestFinished, 'build-modes-copy');
     await cp(context, copy, { recursive: true, preserveTimestamps: false });
-    const two = await buildImages(await request(copy, new ContentStore(await tempDirFor(onTestFinished, 'store-modes-2'))));
+    const two = await buildImages(
+      await request(copy, new ContentStore(await tempDirFor(onTestFinished, 'store-modes-2'))),
+    );
     expect(two.top.manifest.digest).toBe(one.top.manifest.digest);
     const tar = gunzipSync(await readFile(store.path((one.top as Image).layers[0]!.descriptor.digest)));
     const runSh = tar.indexOf(Buffer.from('srv/run.sh'));

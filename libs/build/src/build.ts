@@ -69,15 +69,27 @@ export async function buildImages(request: BuildRequest): Promise<BuildResult> {
   const stats = { layersBuilt: 0, layersCached: 0 };
   const scratchDir = await mkdtemp(join(tmpdir(), 'dockyard-build-'));
   const buildPlatform = hostPlatform();
-  const targetIndex = request.target ? parsed.stages.findIndex((s) => s.name === request.target!.toLowerCase()) : parsed.stages.length - 1;
-  if (targetIndex < 0) throw new DockerfileError(file, 1, `no stage named "${request.target}" (stages: ${parsed.stages.map((s) => s.name ?? s.index).join(', ')})`);
+  const targetIndex = request.target
+    ? parsed.stages.findIndex((s) => s.name === request.target!.toLowerCase())
+    : parsed.stages.length - 1;
+  if (targetIndex < 0)
+    throw new DockerfileError(
+      file,
+      1,
+      `no stage named "${request.target}" (stages: ${parsed.stages.map((s) => s.name ?? s.index).join(', ')})`,
+    );
   try {
     const images = await Promise.all(
       request.platforms.map(async (platform) => {
         const globalArgs = new Map<string, string>();
         const automatic = automaticArgs(platform, buildPlatform);
         for (const at of parsed.globalArgs) {
-          for (const [name, fallback] of keyValues(at, { file, vars: new Map([...automatic, ...globalArgs]), shell: [], escape: parsed.escape })) {
+          for (const [name, fallback] of keyValues(at, {
+            file,
+            vars: new Map([...automatic, ...globalArgs]),
+            shell: [],
+            escape: parsed.escape,
+          })) {
             usedArgs.add(name);
             const value = buildArgs.get(name) ?? (at.args.includes('=') ? fallback : automatic.get(name));
             if (value !== undefined) globalArgs.set(name, value);

@@ -11,7 +11,7 @@ export interface InstructionScope {
   escape: string;
 }
 
-const NANOS: Record<string, number> = { ns: 1, us: 1e3, 'µs': 1e3, ms: 1e6, s: 1e9, m: 60e9, h: 3600e9 };
+const NANOS: Record<string, number> = { ns: 1, us: 1e3, µs: 1e3, ms: 1e6, s: 1e9, m: 60e9, h: 3600e9 };
 
 function duration(value: string, flag: string, at: DockerInstruction, file: string): number {
   let total = 0;
@@ -35,11 +35,24 @@ export function keyValues(at: DockerInstruction, scope: InstructionScope): [stri
   const words = processWords(at.args, scope.vars, scope.escape);
   if (at.keyword === 'ENV' && words.length && !words[0]!.includes('=')) {
     const name = words[0]!;
-    return [[name, processWord(at.args.trim().slice(at.args.trim().indexOf(name) + name.length).trim(), scope.vars, scope.escape)]];
+    return [
+      [
+        name,
+        processWord(
+          at.args
+            .trim()
+            .slice(at.args.trim().indexOf(name) + name.length)
+            .trim(),
+          scope.vars,
+          scope.escape,
+        ),
+      ],
+    ];
   }
   return words.map((word) => {
     const eq = word.indexOf('=');
-    if (eq <= 0 && at.keyword !== 'ARG') throw new DockerfileError(scope.file, at.line, `${at.keyword} needs key=value, got "${word}"`);
+    if (eq <= 0 && at.keyword !== 'ARG')
+      throw new DockerfileError(scope.file, at.line, `${at.keyword} needs key=value, got "${word}"`);
     return eq < 0 ? [word, ''] : [word.slice(0, eq), word.slice(eq + 1)];
   });
 }
@@ -53,7 +66,12 @@ function setEnv(config: ContainerConfig, name: string, value: string): void {
  * Applies an instruction that changes only the config (ENV, LABEL, CMD, ENTRYPOINT, WORKDIR, USER, EXPOSE,
  * VOLUME, STOPSIGNAL, HEALTHCHECK, SHELL, ONBUILD, MAINTAINER). Returns false for other instructions.
  */
-export function applyConfigInstruction(image: ImageConfig, at: DockerInstruction, scope: InstructionScope, state: { cmdSetInStage: boolean }): boolean {
+export function applyConfigInstruction(
+  image: ImageConfig,
+  at: DockerInstruction,
+  scope: InstructionScope,
+  state: { cmdSetInStage: boolean },
+): boolean {
   const config: ContainerConfig = (image.config ??= {});
   const words = () => processWords(at.args, scope.vars, scope.escape);
   switch (at.keyword) {
@@ -82,7 +100,8 @@ export function applyConfigInstruction(image: ImageConfig, at: DockerInstruction
     case 'EXPOSE':
       config.ExposedPorts = { ...config.ExposedPorts };
       for (const port of words()) {
-        if (!/^\d+(-\d+)?(\/(tcp|udp|sctp))?$/.test(port)) throw new DockerfileError(scope.file, at.line, `EXPOSE ${port} is not a port (write 80, 80/tcp or 53/udp)`);
+        if (!/^\d+(-\d+)?(\/(tcp|udp|sctp))?$/.test(port))
+          throw new DockerfileError(scope.file, at.line, `EXPOSE ${port} is not a port (write 80, 80/tcp or 53/udp)`);
         config.ExposedPorts[port.includes('/') ? port : `${port}/tcp`] = {};
       }
       return true;
@@ -94,7 +113,8 @@ export function applyConfigInstruction(image: ImageConfig, at: DockerInstruction
       config.StopSignal = processWord(at.args.trim(), scope.vars, scope.escape);
       return true;
     case 'SHELL':
-      if (!at.json?.length) throw new DockerfileError(scope.file, at.line, 'SHELL takes the JSON form, e.g. SHELL ["/bin/bash", "-c"]');
+      if (!at.json?.length)
+        throw new DockerfileError(scope.file, at.line, 'SHELL takes the JSON form, e.g. SHELL ["/bin/bash", "-c"]');
       config.Shell = at.json;
       return true;
     case 'HEALTHCHECK': {
@@ -103,11 +123,18 @@ export function applyConfigInstruction(image: ImageConfig, at: DockerInstruction
         config.Healthcheck = { Test: ['NONE'] };
         return true;
       }
-      if (first?.toUpperCase() !== 'CMD') throw new DockerfileError(scope.file, at.line, 'HEALTHCHECK takes NONE or CMD <command>');
+      if (first?.toUpperCase() !== 'CMD')
+        throw new DockerfileError(scope.file, at.line, 'HEALTHCHECK takes NONE or CMD <command>');
       const body = at.args.trim().slice(first.length).trim();
       const json = body.startsWith('[') ? (JSON.parse(body) as string[]) : undefined;
-      const check: NonNullable<ContainerConfig['Healthcheck']> = { Test: json ? ['CMD', ...json] : ['CMD-SHELL', body] };
-      const flags: [string, 'Interval' | 'Timeout' | 'StartPeriod'][] = [['interval', 'Interval'], ['timeout', 'Timeout'], ['start-period', 'StartPeriod']];
+      const check: NonNullable<ContainerConfig['Healthcheck']> = {
+        Test: json ? ['CMD', ...json] : ['CMD-SHELL', body],
+      };
+      const flags: [string, 'Interval' | 'Timeout' | 'StartPeriod'][] = [
+        ['interval', 'Interval'],
+        ['timeout', 'Timeout'],
+        ['start-period', 'StartPeriod'],
+      ];
       for (const [flag, field] of flags) {
         const value = at.flags.get(flag);
         if (value !== undefined) check[field] = duration(value, flag, at, scope.file);
@@ -119,7 +146,8 @@ export function applyConfigInstruction(image: ImageConfig, at: DockerInstruction
     }
     case 'ONBUILD':
       if (!at.trigger) throw new DockerfileError(scope.file, at.line, 'ONBUILD needs an instruction to register');
-      if (['ONBUILD', 'FROM', 'MAINTAINER'].includes(at.trigger.keyword)) throw new DockerfileError(scope.file, at.line, `ONBUILD ${at.trigger.keyword} is not allowed`);
+      if (['ONBUILD', 'FROM', 'MAINTAINER'].includes(at.trigger.keyword))
+        throw new DockerfileError(scope.file, at.line, `ONBUILD ${at.trigger.keyword} is not allowed`);
       config.OnBuild = [...(config.OnBuild ?? []), at.args.trim()];
       return true;
     case 'MAINTAINER':

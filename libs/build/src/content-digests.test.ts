@@ -13,7 +13,9 @@ describe('ContentDigests', () => {
     await writeFile(join(dir, 'gone'), 'x');
     const context = await BuildContext.open(dir);
     const first = await ContentDigests.load(record);
-    expect((await first.facts((await context.entry('a'))!)).digest).toBe('sha256:7692c3ad3540bb803c020b3aee66cd8887123234ea0c6e7143c0add73ff431ed');
+    expect((await first.facts((await context.entry('a'))!)).digest).toBe(
+      'sha256:7692c3ad3540bb803c020b3aee66cd8887123234ea0c6e7143c0add73ff431ed',
+    );
     await first.facts((await context.entry('gone'))!);
     await first.save([dir]);
 
@@ -21,7 +23,9 @@ describe('ContentDigests', () => {
     expect(second.remembered((await context.entry('a'))!)).toBeDefined();
     await writeFile(join(dir, 'a'), 'two');
     expect(second.remembered((await context.entry('a'))!)).toBeUndefined();
-    expect((await second.facts((await context.entry('a'))!)).digest).toBe('sha256:3fc4ccfe745870e2c0d99f71f30ff0656c8dedd41cc1d7d3d376b0dbe685e2f3');
+    expect((await second.facts((await context.entry('a'))!)).digest).toBe(
+      'sha256:3fc4ccfe745870e2c0d99f71f30ff0656c8dedd41cc1d7d3d376b0dbe685e2f3',
+    );
     await second.save([dir]);
     expect(Object.keys(JSON.parse(await readFile(record, 'utf8')) as object)).toEqual([join(dir, 'a')]);
   });

@@ -7,7 +7,13 @@ import { writeFileAtomic } from '../../files/src';
 import type { ContextEntry } from './build-context';
 
 /** Magic numbers of formats that are compressed already (gzip, zstd, xz, bzip2, zip): deflating them wins nothing. */
-const COMPRESSED_MAGIC = [[0x1f, 0x8b], [0x28, 0xb5, 0x2f, 0xfd], [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00], [0x42, 0x5a, 0x68], [0x50, 0x4b, 0x03, 0x04]];
+const COMPRESSED_MAGIC = [
+  [0x1f, 0x8b],
+  [0x28, 0xb5, 0x2f, 0xfd],
+  [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00],
+  [0x42, 0x5a, 0x68],
+  [0x50, 0x4b, 0x03, 0x04],
+];
 
 export function looksCompressed(head: Buffer): boolean {
   return COMPRESSED_MAGIC.some((magic) => magic.every((byte, i) => head[i] === byte));
@@ -38,7 +44,9 @@ export class ContentDigests {
   static async load(file: string): Promise<ContentDigests> {
     const digests = new ContentDigests(file);
     try {
-      digests.known = new Map(Object.entries(JSON.parse(await readFile(file, 'utf8')) as Record<string, [string, string, boolean]>));
+      digests.known = new Map(
+        Object.entries(JSON.parse(await readFile(file, 'utf8')) as Record<string, [string, string, boolean]>),
+      );
     } catch {
       // A missing or damaged record only costs re-reading the files.
     }
@@ -49,7 +57,9 @@ export class ContentDigests {
   remembered(entry: ContextEntry): ContentFacts | undefined {
     this.seen.add(entry.abs);
     const remembered = this.known.get(entry.abs);
-    return remembered && remembered[0] === entry.stamp ? { digest: remembered[1], compressed: remembered[2] } : undefined;
+    return remembered && remembered[0] === entry.stamp
+      ? { digest: remembered[1], compressed: remembered[2] }
+      : undefined;
   }
 
   async compressed(entry: ContextEntry): Promise<boolean> {
@@ -75,7 +85,12 @@ export class ContentDigests {
       head ??= chunk as Buffer;
       hash.update(chunk as Buffer);
     });
-    body.on('end', () => this.remember(entry, { digest: `sha256:${hash.digest('hex')}`, compressed: head !== undefined && looksCompressed(head) }));
+    body.on('end', () =>
+      this.remember(entry, {
+        digest: `sha256:${hash.digest('hex')}`,
+        compressed: head !== undefined && looksCompressed(head),
+      }),
+    );
     return body;
   }
 

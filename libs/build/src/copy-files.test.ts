@@ -2,12 +2,27 @@ import { describe, expect, it } from 'vitest';
 import { copyFromTree, withParents } from './copy-files';
 import { mapTree, type SourceNode } from './source-tree';
 
-const node = (path: string, type: SourceNode['type'] = 'file', mode = 0o644): SourceNode => ({ path, type, mode, size: type === 'file' ? 1 : 0, contentId: async () => (type === 'file' ? `id:${path}` : undefined) });
-const tree = mapTree('test tree', new Map(['dir', 'dir/a', 'dir/sub', 'dir/sub/b', 'file.txt', 'other.txt'].map((p) => [p, node(p, p.includes('.') || p.endsWith('/a') || p.endsWith('/b') ? 'file' : 'directory', 0o755)])));
-const paths = async (sources: string[], dest: string) => (await copyFromTree(tree, sources, { dest, mtime: 0 })).map((f) => f.entry.path);
+const node = (path: string, type: SourceNode['type'] = 'file', mode = 0o644): SourceNode => ({
+  path,
+  type,
+  mode,
+  size: type === 'file' ? 1 : 0,
+  contentId: async () => (type === 'file' ? `id:${path}` : undefined),
+});
+const tree = mapTree(
+  'test tree',
+  new Map(
+    ['dir', 'dir/a', 'dir/sub', 'dir/sub/b', 'file.txt', 'other.txt'].map((p) => [
+      p,
+      node(p, p.includes('.') || p.endsWith('/a') || p.endsWith('/b') ? 'file' : 'directory', 0o755),
+    ]),
+  ),
+);
+const paths = async (sources: string[], dest: string) =>
+  (await copyFromTree(tree, sources, { dest, mtime: 0 })).map((f) => f.entry.path);
 
 describe('COPY placement', () => {
-  it('copies a folder\'s contents into the destination, and a file to the destination itself or into a folder ending in /', async () => {
+  it("copies a folder's contents into the destination, and a file to the destination itself or into a folder ending in /", async () => {
     expect(await paths(['dir'], '/opt/d')).toEqual(['opt/d', 'opt/d/a', 'opt/d/sub', 'opt/d/sub/b']);
     expect(await paths(['file.txt'], '/etc/renamed.txt')).toEqual(['etc/renamed.txt']);
     expect(await paths(['file.txt'], '/etc/')).toEqual(['etc/file.txt']);
@@ -15,11 +30,19 @@ describe('COPY placement', () => {
   });
 
   it('refuses several sources into a destination without a trailing /', async () => {
-    await expect(paths(['file.txt', 'other.txt'], '/etc')).rejects.toThrow('the destination must be a folder ending in "/"');
+    await expect(paths(['file.txt', 'other.txt'], '/etc')).rejects.toThrow(
+      'the destination must be a folder ending in "/"',
+    );
   });
 
   it('adds the parent folders a layer lacks, 0755, once', () => {
-    const files = withParents([{ entry: { path: 'a/b/c.txt', type: 'file', size: 0 } }, { entry: { path: 'a/b/d.txt', type: 'file', size: 0 } }], 7);
+    const files = withParents(
+      [
+        { entry: { path: 'a/b/c.txt', type: 'file', size: 0 } },
+        { entry: { path: 'a/b/d.txt', type: 'file', size: 0 } },
+      ],
+      7,
+    );
     expect(files.map((f) => [f.entry.path, f.entry.mode, f.entry.mtime])).toEqual([
       ['a/b', 0o755, 7],
       ['a', 0o755, 7],

@@ -23,7 +23,11 @@ export function withParents(files: LayerFile[], mtime: number): LayerFile[] {
   const present = new Set(files.map((f) => f.entry.path));
   const parents: LayerFile[] = [];
   for (const { entry } of files) {
-    for (let dir = posix.dirname(entry.path); dir !== '.' && dir !== '/' && !present.has(dir); dir = posix.dirname(dir)) {
+    for (
+      let dir = posix.dirname(entry.path);
+      dir !== '.' && dir !== '/' && !present.has(dir);
+      dir = posix.dirname(dir)
+    ) {
       present.add(dir);
       parents.push({ entry: { path: dir, type: 'directory', mode: 0o755, mtime } });
     }
@@ -58,7 +62,10 @@ export async function layerFile(node: SourceNode, target: string, options: CopyO
 export async function copyFromTree(tree: SourceTree, sources: string[], options: CopyOptions): Promise<LayerFile[]> {
   const resolved = (await Promise.all(sources.map((s) => tree.resolve(s)))).flat();
   const destIsDir = options.dest.endsWith('/') || resolved.length > 1;
-  if (sources.length > 1 && !options.dest.endsWith('/')) throw new CopyError(`with more than one source the destination must be a folder ending in "/" (write ${options.dest}/)`);
+  if (sources.length > 1 && !options.dest.endsWith('/'))
+    throw new CopyError(
+      `with more than one source the destination must be a folder ending in "/" (write ${options.dest}/)`,
+    );
   const dest = tarPath(options.dest);
   const files: LayerFile[] = [];
   for (const source of resolved) {

@@ -15,14 +15,22 @@ export interface CopyScope {
   earlier: readonly StageResult[];
 }
 
-const KNOWN_FLAGS: Record<string, string[]> = { COPY: ['chown', 'chmod', 'link', 'from'], ADD: ['chown', 'chmod', 'link', 'checksum'] };
+const KNOWN_FLAGS: Record<string, string[]> = {
+  COPY: ['chown', 'chmod', 'link', 'from'],
+  ADD: ['chown', 'chmod', 'link', 'checksum'],
+};
 
 export function parseOwner(value: string, file: string, at: DockerInstruction): { uid: number; gid: number } {
   const [user, group] = value.split(':');
   const id = (part: string | undefined, fallback: number) => {
     if (part === undefined || part === '') return fallback;
     if (part === 'root') return 0;
-    if (!/^\d+$/.test(part)) throw new DockerfileError(file, at.line, `--chown=${value}: a daemonless build has no /etc/passwd to look "${part}" up in; give numeric ids (--chown=1000:1000)`);
+    if (!/^\d+$/.test(part))
+      throw new DockerfileError(
+        file,
+        at.line,
+        `--chown=${value}: a daemonless build has no /etc/passwd to look "${part}" up in; give numeric ids (--chown=1000:1000)`,
+      );
     return Number(part);
   };
   const uid = id(user, 0);
@@ -38,10 +46,16 @@ export function destination(workdir: string, dest: string): string {
 function copyOptions(at: DockerInstruction, dest: string, env: StageEnvironment): CopyOptions {
   const chown = at.flags.get('chown');
   const chmod = at.flags.get('chmod');
-  if (chmod !== undefined && !/^[0-7]{3,4}$/.test(chmod)) throw new DockerfileError(env.file, at.line, `--chmod=${chmod} is not an octal mode (write e.g. --chmod=0755)`);
+  if (chmod !== undefined && !/^[0-7]{3,4}$/.test(chmod))
+    throw new DockerfileError(env.file, at.line, `--chmod=${chmod} is not an octal mode (write e.g. --chmod=0755)`);
   const known = KNOWN_FLAGS[at.keyword]!;
   for (const flag of at.flags.keys()) {
-    if (!known.includes(flag)) throw new DockerfileError(env.file, at.line, `${at.keyword} --${flag} is not supported (${at.keyword} takes ${known.map((k) => `--${k}`).join(', ')})`);
+    if (!known.includes(flag))
+      throw new DockerfileError(
+        env.file,
+        at.line,
+        `${at.keyword} --${flag} is not supported (${at.keyword} takes ${known.map((k) => `--${k}`).join(', ')})`,
+      );
   }
   return {
     dest,
@@ -52,14 +66,22 @@ function copyOptions(at: DockerInstruction, dest: string, env: StageEnvironment)
 }
 
 /** The files one COPY or ADD puts in its layer: heredoc bodies, ADD's downloads and archives, or a tree's files. */
-export async function copiedFiles(at: DockerInstruction, env: StageEnvironment, scope: CopyScope): Promise<LayerFile[]> {
+export async function copiedFiles(
+  at: DockerInstruction,
+  env: StageEnvironment,
+  scope: CopyScope,
+): Promise<LayerFile[]> {
   const words = at.json ?? processWords(at.args, scope.vars, env.escape);
-  if (words.length < 2) throw new DockerfileError(env.file, at.line, `${at.keyword} needs at least one source and a destination`);
+  if (words.length < 2)
+    throw new DockerfileError(env.file, at.line, `${at.keyword} needs at least one source and a destination`);
   const options = copyOptions(at, destination(scope.workdir, words.at(-1)!), env);
   const sources = words.slice(0, -1);
-  if (sources.some((s) => s.startsWith('<<'))) return heredocFiles(env.file, at, sources, options, scope.vars, env.escape);
+  if (sources.some((s) => s.startsWith('<<')))
+    return heredocFiles(env.file, at, sources, options, scope.vars, env.escape);
   if (at.keyword === 'ADD') return addFiles(env, at, sources, options);
   const from = at.flags.get('from');
-  const tree = from ? await fromTree(processWords(from, scope.vars, env.escape)[0] ?? from, scope.earlier, env) : env.context;
+  const tree = from
+    ? await fromTree(processWords(from, scope.vars, env.escape)[0] ?? from, scope.earlier, env)
+    : env.context;
   return copyFromTree(tree, sources, options);
 }

@@ -58,7 +58,9 @@ describe('parseDockerfile', () => {
   });
 
   it('positions instructions before FROM and files without FROM', () => {
-    expect(() => parseDockerfile('Dockerfile', 'COPY a b\nFROM scratch\n')).toThrow('Dockerfile:1: COPY before the first FROM');
+    expect(() => parseDockerfile('Dockerfile', 'COPY a b\nFROM scratch\n')).toThrow(
+      'Dockerfile:1: COPY before the first FROM',
+    );
     expect(() => parseDockerfile('Dockerfile', '# nothing\n')).toThrow(/Dockerfile:1: no FROM/);
   });
 });

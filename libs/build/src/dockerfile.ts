@@ -2,7 +2,11 @@ import { DockerfileParser, type Instruction } from 'dockerfile-ast';
 
 /** A user mistake in a Dockerfile or Kubefile, positioned as `file:line: what is wrong (what to do)`. */
 export class DockerfileError extends Error {
-  constructor(readonly file: string, readonly line: number, message: string) {
+  constructor(
+    readonly file: string,
+    readonly line: number,
+    message: string,
+  ) {
     super(`${file}:${line}: ${message}`);
   }
 }
@@ -75,7 +79,9 @@ function heredocsOf(instruction: Instruction, lines: string[]): Heredoc[] {
 
 function flagsOf(instruction: Instruction): Map<string, string> {
   const flags = new Map<string, string>();
-  const withFlags = instruction as Instruction & { getFlags?: () => { getName(): string; getValue(): string | null }[] };
+  const withFlags = instruction as Instruction & {
+    getFlags?: () => { getName(): string; getValue(): string | null }[];
+  };
   for (const flag of withFlags.getFlags?.() ?? []) flags.set(flag.getName(), flag.getValue() ?? '');
   return flags;
 }
@@ -97,7 +103,9 @@ function toInstruction(instruction: Instruction, lines: string[]): DockerInstruc
     text: [keyword, flagText, args].filter(Boolean).join(' '),
   };
   if (keyword === 'ONBUILD') {
-    const trigger = (instruction as Instruction & { getTriggerInstruction(): Instruction | null }).getTriggerInstruction();
+    const trigger = (
+      instruction as Instruction & { getTriggerInstruction(): Instruction | null }
+    ).getTriggerInstruction();
     if (trigger) result.trigger = toInstruction(trigger, lines);
   }
   return result;
@@ -119,10 +127,15 @@ export function parseDockerfile(file: string, text: string): ParsedDockerfile {
     } else if (instruction.keyword === 'ARG') {
       globalArgs.push(instruction);
     } else {
-      throw new DockerfileError(file, instruction.line, `${instruction.keyword} before the first FROM (only ARG may come before FROM)`);
+      throw new DockerfileError(
+        file,
+        instruction.line,
+        `${instruction.keyword} before the first FROM (only ARG may come before FROM)`,
+      );
     }
   }
-  if (!stages.length) throw new DockerfileError(file, 1, 'no FROM instruction (start the file with FROM scratch or FROM <image>)');
+  if (!stages.length)
+    throw new DockerfileError(file, 1, 'no FROM instruction (start the file with FROM scratch or FROM <image>)');
   return { file, escape: dockerfile.getEscapeCharacter(), globalArgs, stages };
 }
 

@@ -7,11 +7,19 @@ import type { SourceNode } from './source-tree';
  * The filesystem an image's layers make (whiteouts applied), for `COPY --from=<image or stage with a base>`.
  * Layers are fetched into the content store and unpacked into `scratchDir`; members are read in place.
  */
-export async function imageFiles(image: Image, store: ContentStore, scratchDir: string): Promise<Map<string, SourceNode>> {
+export async function imageFiles(
+  image: Image,
+  store: ContentStore,
+  scratchDir: string,
+): Promise<Map<string, SourceNode>> {
   const files = new Map<string, SourceNode>();
   for (const [i, layer] of image.layers.entries()) {
     const stored = await store.fetch(layer);
-    const tar = await tarOf(store.path(stored.descriptor.digest), scratchDir, `layer-${i}-${layer.descriptor.digest.slice(7, 19)}`);
+    const tar = await tarOf(
+      store.path(stored.descriptor.digest),
+      scratchDir,
+      `layer-${i}-${layer.descriptor.digest.slice(7, 19)}`,
+    );
     if (!tar) throw new Error(`layer ${layer.descriptor.digest} is not a tar archive`);
     for (const member of await archiveMembers(tar, `layer ${layer.descriptor.digest}`)) {
       const base = posix.basename(member.name);

@@ -1,6 +1,14 @@
 export { buildImages, hostPlatform, type BuildRequest, type BuildResult } from './build';
 export { baseImageOpener, urlDownloader, DownloadError } from './base-images';
-export { DockerfileError, dockerfileNeedsRun, findRunInstruction, parseDockerfile, type DockerInstruction, type ParsedDockerfile, type Stage } from './dockerfile';
+export {
+  DockerfileError,
+  dockerfileNeedsRun,
+  findRunInstruction,
+  parseDockerfile,
+  type DockerInstruction,
+  type ParsedDockerfile,
+  type Stage,
+} from './dockerfile';
 export { GZIP_LEVEL } from './layer-builder';
 export { writeBuild, type WrittenBuild } from './write-build';
 // AppImage and Release image builds: ./projects.ts (a second entry point, so a plain build loads no discovery).

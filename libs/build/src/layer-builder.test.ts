@@ -7,7 +7,15 @@ import { compressionFor, GZIP_LEVEL, LayerBuilder, layerKey, type LayerFile } fr
 import { ContentStore } from './oci';
 
 const file = (path: string, text: string, extra: Partial<LayerFile['entry']> = {}): LayerFile => ({
-  entry: { path, type: 'file', mode: 0o644, mtime: 1700000000, content: Buffer.from(text), size: text.length, ...extra },
+  entry: {
+    path,
+    type: 'file',
+    mode: 0o644,
+    mtime: 1700000000,
+    content: Buffer.from(text),
+    size: text.length,
+    ...extra,
+  },
   contentId: createHash('sha256').update(text).digest('hex'),
 });
 
@@ -15,7 +23,11 @@ describe('LayerBuilder', () => {
   it('writes one gzip layer whatever the input order, with the diffID of its tar, and serves it from the cache after', async () => {
     const store = new ContentStore(await tempDirFor(onTestFinished, 'layer-store'));
     const builder = new LayerBuilder(store);
-    const files = [file('b/two.txt', 'two'), { entry: { path: 'b', type: 'directory' as const, mode: 0o755, mtime: 1700000000 } }, file('a.txt', 'one', { uid: 1000, gid: 1000 })];
+    const files = [
+      file('b/two.txt', 'two'),
+      { entry: { path: 'b', type: 'directory' as const, mode: 0o755, mtime: 1700000000 } },
+      file('a.txt', 'one', { uid: 1000, gid: 1000 }),
+    ];
     const first = await builder.build(files);
     const second = await builder.build([...files].reverse());
     expect(first.cached).toBe(false);
@@ -26,8 +38,11 @@ describe('LayerBuilder', () => {
     expect(first.layer.diffId).toBe(`sha256:${createHash('sha256').update(tar).digest('hex')}`);
     // Members in byte order of their path, uname/gname empty, mtime as given.
     const names: string[] = [];
-    for (let at = 0; at + 512 <= tar.length; ) {
-      const name = tar.subarray(at, at + 100).toString('utf8').replace(/\0.*$/s, '');
+    for (let at = 0; at + 512 <= tar.length;) {
+      const name = tar
+        .subarray(at, at + 100)
+        .toString('utf8')
+        .replace(/\0.*$/s, '');
       if (!name) break;
       names.push(name);
       expect(tar.subarray(at + 265, at + 265 + 32).every((b) => b === 0)).toBe(true);
@@ -57,6 +72,8 @@ describe('LayerBuilder', () => {
     const deflated = await new LayerBuilder(store).build([text]);
     expect(stored.layer.descriptor.size).toBeGreaterThan(100_000);
     expect(deflated.layer.descriptor.size).toBeLessThan(1_000);
-    expect(gunzipSync(await readFile(store.path(stored.layer.descriptor.digest))).includes(Buffer.from('x'.repeat(1000)))).toBe(true);
+    expect(
+      gunzipSync(await readFile(store.path(stored.layer.descriptor.digest))).includes(Buffer.from('x'.repeat(1000))),
+    ).toBe(true);
   });
 });

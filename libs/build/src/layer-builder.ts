@@ -52,13 +52,28 @@ interface CachedLayer {
  * file's content — its digest (the content key, valid anywhere) or its stamp (the stamp key, valid on this
  * machine, found without reading a byte).
  */
-export function layerKey(files: readonly LayerFile[], identity: (file: LayerFile) => string | undefined = (f) => f.contentId): string {
+export function layerKey(
+  files: readonly LayerFile[],
+  identity: (file: LayerFile) => string | undefined = (f) => f.contentId,
+): string {
   const hash = createHash('sha256');
   const compression = compressionFor(files);
   hash.update(`dockyard-layer-v2 gzip=${compression === 'stored' ? 'stored' : compression.level}\n`);
   for (const file of sortTarEntries(files.map((f) => ({ ...f, path: f.entry.path })))) {
     const { entry } = file;
-    hash.update(JSON.stringify([entry.path, entry.type, entry.mode, entry.uid ?? 0, entry.gid ?? 0, entry.mtime ?? 0, entry.size ?? 0, entry.linkpath ?? '', identity(file) ?? '']) + '\n');
+    hash.update(
+      JSON.stringify([
+        entry.path,
+        entry.type,
+        entry.mode,
+        entry.uid ?? 0,
+        entry.gid ?? 0,
+        entry.mtime ?? 0,
+        entry.size ?? 0,
+        entry.linkpath ?? '',
+        identity(file) ?? '',
+      ]) + '\n',
+    );
   }
   return hash.digest('hex');
 }
@@ -117,7 +132,10 @@ export class LayerBuilder {
 
   private async lookup(key: string | undefined): Promise<CachedLayer | undefined> {
     if (!key) return undefined;
-    const record = await readFile(this.recordPath(key), 'utf8').then((t) => JSON.parse(t) as CachedLayer, () => undefined);
+    const record = await readFile(this.recordPath(key), 'utf8').then(
+      (t) => JSON.parse(t) as CachedLayer,
+      () => undefined,
+    );
     return record && (await this.store.has(record.digest)) ? record : undefined;
   }
 
@@ -158,12 +176,17 @@ export class LayerBuilder {
     const descriptor = await this.store.ingest(gzip, MediaType.ociLayerGzip);
     const built: CachedLayer = { digest: descriptor.digest, size: descriptor.size, diffId: tap.diffId() };
     // Reading the files made their digests known: record the content key too, for other clones and touched files.
-    const read = await Promise.all(files.map(async (f) => ({ ...f, contentId: f.contentId ?? (await f.contentIdAfterRead?.()) })));
+    const read = await Promise.all(
+      files.map(async (f) => ({ ...f, contentId: f.contentId ?? (await f.contentIdAfterRead?.()) })),
+    );
     await this.remember([stampKey, fileMembers(read).every((f) => f.contentId) ? layerKey(read) : undefined], built);
     return built;
   }
 
   private layer(record: CachedLayer): Layer {
-    return { ...this.store.blob({ mediaType: MediaType.ociLayerGzip, digest: record.digest, size: record.size }), diffId: record.diffId };
+    return {
+      ...this.store.blob({ mediaType: MediaType.ociLayerGzip, digest: record.digest, size: record.size }),
+      diffId: record.diffId,
+    };
   }
 }

@@ -38,10 +38,14 @@ export function releaseImageDockerfile(spec: Release, projectDir: string, worksp
   const build = spec.build!;
   const dist = posix.join('dist', spec.name);
   const project = relative(workspaceRoot, projectDir).split('\\').join('/');
-  const source = (from: string) => (from === '@collect' ? `${dist}/collect` : from === '@images' ? `${dist}/images` : posix.join(project, from));
+  const source = (from: string) =>
+    from === '@collect' ? `${dist}/collect` : from === '@images' ? `${dist}/images` : posix.join(project, from);
   const lines = [`FROM ${from}`];
-  for (const file of build.files ?? DEFAULT_RELEASE_FILES) lines.push(`COPY ${JSON.stringify([source(file.from), file.to])}`);
-  lines.push(`LABEL ${JSON.stringify('org.opencontainers.image.version')}=${JSON.stringify(spec.version)} ${JSON.stringify('org.opencontainers.image.title')}=${JSON.stringify(spec.name)}`);
+  for (const file of build.files ?? DEFAULT_RELEASE_FILES)
+    lines.push(`COPY ${JSON.stringify([source(file.from), file.to])}`);
+  lines.push(
+    `LABEL ${JSON.stringify('org.opencontainers.image.version')}=${JSON.stringify(spec.version)} ${JSON.stringify('org.opencontainers.image.title')}=${JSON.stringify(spec.name)}`,
+  );
   return lines.join('\n') + '\n';
 }
 
@@ -50,7 +54,9 @@ export function releaseImageDockerfile(spec: Release, projectDir: string, worksp
  * lists and project files are all reachable), writes it to `dist/<name>/release-image/` (an OCI layout, with
  * release-image.json naming it) and pushes it to `build.image`.
  */
-export async function buildReleaseImage(request: ReleaseImageRequest): Promise<{ reference: string; result: BuildResult; layout: string; pushed: boolean }> {
+export async function buildReleaseImage(
+  request: ReleaseImageRequest,
+): Promise<{ reference: string; result: BuildResult; layout: string; pushed: boolean }> {
   const { spec } = request;
   const reference = releaseImageReference(spec);
   const scratch = await mkdtemp(join(tmpdir(), 'dockyard-release-image-'));
@@ -71,7 +77,10 @@ export async function buildReleaseImage(request: ReleaseImageRequest): Promise<{
     await replaceDirectory(layout, async (temp) => {
       const targets = [`oci:${temp}:${reference}`, ...(request.dryRun ? [] : [`docker://${reference}`])];
       await writeBuild(request.scheduler, request.context, result.top, targets);
-      await writeFileAtomic(join(temp, 'release-image.json'), JSON.stringify({ image: reference, digest: result.top.manifest.digest }, null, 2) + '\n');
+      await writeFileAtomic(
+        join(temp, 'release-image.json'),
+        JSON.stringify({ image: reference, digest: result.top.manifest.digest }, null, 2) + '\n',
+      );
     });
     return { reference, result, layout, pushed: !request.dryRun };
   } finally {

@@ -8,11 +8,23 @@ const vars = new Map([
 
 describe('shell words', () => {
   it('splits on blanks, removes quotes and expands variables outside single quotes', () => {
-    expect(processWords(`a "b c" 'd $ARCH' e$ARCH \${ARCH}x`, vars)).toEqual(['a', 'b c', 'd $ARCH', 'earm64', 'arm64x']);
+    expect(processWords(`a "b c" 'd $ARCH' e$ARCH \${ARCH}x`, vars)).toEqual([
+      'a',
+      'b c',
+      'd $ARCH',
+      'earm64',
+      'arm64x',
+    ]);
   });
 
   it('applies :- and :+ like the shell, telling unset from empty', () => {
-    expect(processWords('${MISSING:-def} ${EMPTY:-def} ${EMPTY-def} ${ARCH:+yes} ${MISSING:+yes}x', vars)).toEqual(['def', 'def', '', 'yes', 'x']);
+    expect(processWords('${MISSING:-def} ${EMPTY:-def} ${EMPTY-def} ${ARCH:+yes} ${MISSING:+yes}x', vars)).toEqual([
+      'def',
+      'def',
+      '',
+      'yes',
+      'x',
+    ]);
   });
 
   it('keeps an escaped blank or dollar literal, and whitespace inside a single word', () => {

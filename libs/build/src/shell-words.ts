@@ -18,7 +18,10 @@ function expandVariable(text: string, at: number, vars: Variables, escape: strin
     const value = vars.get(name);
     if (rest === '') return { value: value ?? '', end: close + 1 };
     const modifier = /^(:?[-+])(.*)$/s.exec(rest);
-    if (!modifier) throw new ShellWordError(`unsupported modifier in "\${${body}}" (use \${NAME:-default} or \${NAME:+alternative})`);
+    if (!modifier)
+      throw new ShellWordError(
+        `unsupported modifier in "\${${body}}" (use \${NAME:-default} or \${NAME:+alternative})`,
+      );
     const [, op, word] = modifier;
     const set = op!.startsWith(':') ? value !== undefined && value !== '' : value !== undefined;
     const alternative = processWord(word!, vars, escape);

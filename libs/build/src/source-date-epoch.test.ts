@@ -11,7 +11,11 @@ describe('sourceDateEpoch', () => {
     expect(await sourceDateEpoch(dir, {})).toBe(0);
     expect(await sourceDateEpoch(dir, { SOURCE_DATE_EPOCH: '1700000000' })).toBe(1700000000);
     await expect(sourceDateEpoch(dir, { SOURCE_DATE_EPOCH: 'yesterday' })).rejects.toThrow('not a whole number');
-    const git = (...args: string[]) => execa('git', args, { cwd: dir, env: { GIT_COMMITTER_DATE: '2024-01-02T03:04:05Z', GIT_AUTHOR_DATE: '2024-01-02T03:04:05Z' } });
+    const git = (...args: string[]) =>
+      execa('git', args, {
+        cwd: dir,
+        env: { GIT_COMMITTER_DATE: '2024-01-02T03:04:05Z', GIT_AUTHOR_DATE: '2024-01-02T03:04:05Z' },
+      });
     await git('init', '-q');
     await writeFile(join(dir, 'f'), 'x');
     await git('add', 'f');

@@ -13,10 +13,14 @@ export class EpochError extends Error {}
 export async function sourceDateEpoch(contextDir: string, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const given = env.SOURCE_DATE_EPOCH;
   if (given !== undefined && given !== '') {
-    if (!/^\d+$/.test(given)) throw new EpochError(`SOURCE_DATE_EPOCH="${given}" is not a whole number of seconds since 1970`);
+    if (!/^\d+$/.test(given))
+      throw new EpochError(`SOURCE_DATE_EPOCH="${given}" is not a whole number of seconds since 1970`);
     return Number(given);
   }
-  const stdout = await run('git', ['log', '-1', '--format=%ct', '--', '.'], { cwd: contextDir }).then((r) => r.stdout, () => '');
+  const stdout = await run('git', ['log', '-1', '--format=%ct', '--', '.'], { cwd: contextDir }).then(
+    (r) => r.stdout,
+    () => '',
+  );
   const seconds = Number(stdout.trim() || NaN);
   return Number.isInteger(seconds) && seconds > 0 ? seconds : 0;
 }

@@ -84,11 +84,19 @@ export function mapTree(name: string, nodes: ReadonlyMap<string, SourceNode>): S
       return found;
     },
     async walk(path) {
-      const root: SourceNode | undefined = path === '' ? { path: '', type: 'directory', mode: 0o755, size: 0, contentId: async () => undefined } : nodes.get(path);
+      const root: SourceNode | undefined =
+        path === ''
+          ? { path: '', type: 'directory', mode: 0o755, size: 0, contentId: async () => undefined }
+          : nodes.get(path);
       if (!root) return [];
       if (root.type !== 'directory') return [root];
       const prefix = path === '' ? '' : `${path}/`;
-      return [root, ...sorted().filter((p) => p.startsWith(prefix) && p !== path).map((p) => nodes.get(p)!)];
+      return [
+        root,
+        ...sorted()
+          .filter((p) => p.startsWith(prefix) && p !== path)
+          .map((p) => nodes.get(p)!),
+      ];
     },
   };
 }

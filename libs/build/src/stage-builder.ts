@@ -3,7 +3,15 @@ import { withParents } from './copy-files';
 import { copiedFiles } from './copy-instruction';
 import { DockerfileError, parseDockerfile, type DockerInstruction, type Stage } from './dockerfile';
 import type { LayerFile } from './layer-builder';
-import { imageFrom, scratchImage, type HistoryEntry, type Image, type ImageConfig, type Layer, type Platform } from './oci';
+import {
+  imageFrom,
+  scratchImage,
+  type HistoryEntry,
+  type Image,
+  type ImageConfig,
+  type Layer,
+  type Platform,
+} from './oci';
 import { processWords, type Variables } from './shell-words';
 import { epochIso } from './source-date-epoch';
 import { automaticArgs, type StageEnvironment, type StageResult } from './stage-environment';
@@ -19,7 +27,13 @@ class StageRun {
   private readonly own = new Map<string, SourceNode>();
   private readonly commandState = { cmdSetInStage: false };
 
-  constructor(private readonly env: StageEnvironment, base: Image, baseConfig: ImageConfig, private readonly baseTree: () => Promise<SourceTree>, private readonly earlier: readonly StageResult[]) {
+  constructor(
+    private readonly env: StageEnvironment,
+    base: Image,
+    baseConfig: ImageConfig,
+    private readonly baseTree: () => Promise<SourceTree>,
+    private readonly earlier: readonly StageResult[],
+  ) {
     this.config = structuredClone(baseConfig);
     this.layerList = [...base.layers];
     this.history = [...(baseConfig.history ?? [])];
@@ -36,11 +50,21 @@ class StageRun {
   }
 
   private scope(): InstructionScope {
-    return { file: this.env.file, vars: this.vars(), shell: this.config.config?.Shell ?? ['/bin/sh', '-c'], escape: this.env.escape };
+    return {
+      file: this.env.file,
+      vars: this.vars(),
+      shell: this.config.config?.Shell ?? ['/bin/sh', '-c'],
+      escape: this.env.escape,
+    };
   }
 
   private record(at: DockerInstruction, emptyLayer: boolean): void {
-    this.history.push({ created: epochIso(this.env.epoch), created_by: at.text, comment: 'dockyard.dockerfile.v0', ...(emptyLayer ? { empty_layer: true } : {}) });
+    this.history.push({
+      created: epochIso(this.env.epoch),
+      created_by: at.text,
+      comment: 'dockyard.dockerfile.v0',
+      ...(emptyLayer ? { empty_layer: true } : {}),
+    });
   }
 
   async run(instructions: readonly DockerInstruction[]): Promise<void> {
@@ -51,11 +75,19 @@ class StageRun {
     const { file } = this.env;
     try {
       if (at.keyword === 'RUN') {
-        throw new DockerfileError(file, at.line, 'RUN needs a container engine, and this build is daemonless (COPY/ADD only): do the work in init.sh or beforehand and COPY its result, or build the image as a ContainerImage project, whose builds run RUN in Docker');
+        throw new DockerfileError(
+          file,
+          at.line,
+          'RUN needs a container engine, and this build is daemonless (COPY/ADD only): do the work in init.sh or beforehand and COPY its result, or build the image as a ContainerImage project, whose builds run RUN in Docker',
+        );
       }
       if (at.keyword === 'ARG') return this.declareArgs(at);
       if (at.keyword === 'COPY' || at.keyword === 'ADD') {
-        const files = await copiedFiles(at, this.env, { vars: this.vars(), workdir: this.config.config?.WorkingDir ?? '', earlier: this.earlier });
+        const files = await copiedFiles(at, this.env, {
+          vars: this.vars(),
+          workdir: this.config.config?.WorkingDir ?? '',
+          earlier: this.earlier,
+        });
         return await this.addLayer(at, files);
       }
       if (!applyConfigInstruction(this.config, at, this.scope(), this.commandState)) {
@@ -73,7 +105,9 @@ class StageRun {
     for (const [name, fallback] of keyValues(at, this.scope())) {
       const hasDefault = at.args.includes('=');
       this.env.usedArgs.add(name);
-      const value = this.env.buildArgs.get(name) ?? (hasDefault ? fallback : (this.env.globalArgs.get(name) ?? automatic.get(name)));
+      const value =
+        this.env.buildArgs.get(name) ??
+        (hasDefault ? fallback : (this.env.globalArgs.get(name) ?? automatic.get(name)));
       if (value !== undefined) this.args.set(name, value);
     }
   }
@@ -93,7 +127,10 @@ class StageRun {
     const triggers = this.config.config?.OnBuild ?? [];
     if (!triggers.length) return;
     if (this.config.config) this.config.config.OnBuild = null;
-    const parsed = parseDockerfile(`${this.env.file} (ONBUILD of the base image)`, `FROM scratch\n${triggers.join('\n')}\n`);
+    const parsed = parseDockerfile(
+      `${this.env.file} (ONBUILD of the base image)`,
+      `FROM scratch\n${triggers.join('\n')}\n`,
+    );
     await this.run(parsed.stages[0]!.instructions);
   }
 
@@ -104,13 +141,24 @@ class StageRun {
 }
 
 /** Builds one stage for the environment's platform: FROM, then each instruction in order. */
-export async function buildStage(stage: Stage, env: StageEnvironment, earlier: readonly StageResult[]): Promise<StageResult> {
+export async function buildStage(
+  stage: Stage,
+  env: StageEnvironment,
+  earlier: readonly StageResult[],
+): Promise<StageResult> {
   const globalVars = new Map([...automaticArgs(env.platform, env.buildPlatform), ...env.globalArgs]);
   const words = processWords(stage.from.args, globalVars, env.escape);
   const reference = words[0];
-  if (!reference) throw new DockerfileError(env.file, stage.from.line, 'FROM needs an image (FROM scratch, FROM <image> or FROM <earlier stage>)');
+  if (!reference)
+    throw new DockerfileError(
+      env.file,
+      stage.from.line,
+      'FROM needs an image (FROM scratch, FROM <image> or FROM <earlier stage>)',
+    );
   const platformFlag = stage.from.flags.get('platform');
-  const basePlatform = platformFlag ? parsePlatformArg(processWords(platformFlag, globalVars, env.escape)[0] ?? '', env, stage.from) : env.platform;
+  const basePlatform = platformFlag
+    ? parsePlatformArg(processWords(platformFlag, globalVars, env.escape)[0] ?? '', env, stage.from)
+    : env.platform;
   let base: Image;
   let baseTree: () => Promise<SourceTree>;
   const earlierStage = earlier.find((s) => s.name === reference.toLowerCase());

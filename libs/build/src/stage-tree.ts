@@ -21,7 +21,11 @@ export function nodeOfFile(file: LayerFile): SourceNode {
 export const emptyTree = async (): Promise<SourceTree> => mapTree('scratch', new Map());
 
 /** A stage's filesystem: its base's files with the stage's own layers' files over them, merged once when first read. */
-export function stageTree(name: string | undefined, baseTree: () => Promise<SourceTree>, own: ReadonlyMap<string, SourceNode>): () => Promise<SourceTree> {
+export function stageTree(
+  name: string | undefined,
+  baseTree: () => Promise<SourceTree>,
+  own: ReadonlyMap<string, SourceNode>,
+): () => Promise<SourceTree> {
   let tree: Promise<SourceTree> | undefined;
   return () => {
     tree ??= (async () => {
@@ -36,12 +40,20 @@ export function stageTree(name: string | undefined, baseTree: () => Promise<Sour
 }
 
 /** What `COPY --from=<reference>` reads: an earlier stage by name or index, else an image, unpacked once per build. */
-export async function fromTree(reference: string, earlier: readonly StageResult[], env: StageEnvironment): Promise<SourceTree> {
-  const stage = earlier.find((s) => s.name === reference.toLowerCase()) ?? (/^\d+$/.test(reference) ? earlier[Number(reference)] : undefined);
+export async function fromTree(
+  reference: string,
+  earlier: readonly StageResult[],
+  env: StageEnvironment,
+): Promise<SourceTree> {
+  const stage =
+    earlier.find((s) => s.name === reference.toLowerCase()) ??
+    (/^\d+$/.test(reference) ? earlier[Number(reference)] : undefined);
   if (stage) return stage.tree();
   let tree = env.imageTrees.get(reference);
   if (!tree) {
-    tree = env.openImage(reference, env.platform).then(async (image) => mapTree(`image ${reference}`, await env.imageFiles(image)));
+    tree = env
+      .openImage(reference, env.platform)
+      .then(async (image) => mapTree(`image ${reference}`, await env.imageFiles(image)));
     env.imageTrees.set(reference, tree);
   }
   return tree;

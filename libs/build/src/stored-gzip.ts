@@ -46,7 +46,7 @@ export class StoredGzip extends Transform {
       out.writeUInt16LE(BLOCK, at + 1);
       out.writeUInt16LE(~BLOCK & 0xffff, at + 3);
       at += 5;
-      for (let left = BLOCK; left > 0; ) {
+      for (let left = BLOCK; left > 0;) {
         const head = this.pending[0]!;
         const take = Math.min(left, head.length);
         head.copy(out, at, 0, take);

@@ -10,7 +10,12 @@ export interface WrittenBuild {
  * through the copy engine: each blob once per store, present ones skipped, mounts within a registry, retries.
  * A docker archive, which holds single-platform images, takes the host's platform image of an index.
  */
-export async function writeBuild(scheduler: CopyScheduler, context: LocationContext, top: ImageOrIndex, locations: readonly string[]): Promise<WrittenBuild[]> {
+export async function writeBuild(
+  scheduler: CopyScheduler,
+  context: LocationContext,
+  top: ImageOrIndex,
+  locations: readonly string[],
+): Promise<WrittenBuild[]> {
   const items = locations.map((location) => ({ model: top, target: openTarget(parseLocation(location), context) }));
   const written = await writeImages(scheduler, items);
   return written.map((model, i) => ({ location: locations[i]!, digest: model.manifest.digest }));

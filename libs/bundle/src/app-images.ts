@@ -36,7 +36,10 @@ async function blobFiles(dir: string): Promise<string[]> {
  * Each version of each shipped AppImage as built, every arch: its OCI layout under `apps/<app>/<version>/` in
  * the installer (like plugins/ for plugin packages), and an inventory entry naming the index and its platforms.
  */
-export async function shippedAppImages(workspaceRoot: string, apps: ShippedApp[]): Promise<{ nested: { path: string; file: string }[]; listed: ShippedAppImage[] }> {
+export async function shippedAppImages(
+  workspaceRoot: string,
+  apps: ShippedApp[],
+): Promise<{ nested: { path: string; file: string }[]; listed: ShippedAppImage[] }> {
   const nested: { path: string; file: string }[] = [];
   const listed: ShippedAppImage[] = [];
   for (const app of apps) {
@@ -47,10 +50,18 @@ export async function shippedAppImages(workspaceRoot: string, apps: ShippedApp[]
       const folder = `apps/${app.name}/${version}`;
       const layout = new OciLayout(dir);
       const top = await layout.findRef(version);
-      if (!top) throw new Error(`${dir}/index.json names no image ${version}: build ${app.name} first so the installer carries what it built`);
-      const platforms = indexChildren({ mediaType: top.mediaType, digest: top.digest, bytes: await layout.readBlob(top.digest) }).map((c) => platformString(c.platform));
+      if (!top)
+        throw new Error(
+          `${dir}/index.json names no image ${version}: build ${app.name} first so the installer carries what it built`,
+        );
+      const platforms = indexChildren({
+        mediaType: top.mediaType,
+        digest: top.digest,
+        bytes: await layout.readBlob(top.digest),
+      }).map((c) => platformString(c.platform));
       listed.push({ name: `${app.repository}:${version}`, folder, digest: top.digest, platforms });
-      for (const file of [...LAYOUT_FILES, ...(await blobFiles(dir))]) nested.push({ path: `${folder}/${file}`, file: join(dir, file) });
+      for (const file of [...LAYOUT_FILES, ...(await blobFiles(dir))])
+        nested.push({ path: `${folder}/${file}`, file: join(dir, file) });
     }
   }
   return { nested, listed };

@@ -15,7 +15,10 @@ const DELTA_INVENTORY_ENDING = '.inventory.json';
  */
 export function deltaBase(previous: Inventory): string {
   if (previous.bundle && !pathProblem(previous.bundle, PATH_RULES.bundleTop)) return previous.bundle;
-  const held = previous.images.map((i) => `${i.name}@${i.digest}`).sort().join('\n');
+  const held = previous.images
+    .map((i) => `${i.name}@${i.digest}`)
+    .sort()
+    .join('\n');
   return `sha256-${createHash('sha256').update(held).digest('hex').slice(0, 12)}`;
 }
 
@@ -41,7 +44,10 @@ export async function clearOtherBundles(output: string): Promise<string[]> {
   const dir = dirname(output);
   const keep = new Set([basename(output), INVENTORY_FILE]);
   const stale = (await readdir(dir, { withFileTypes: true }))
-    .filter((e) => e.isFile() && !keep.has(e.name) && (ARCHIVE_ENDING.test(e.name) || e.name.endsWith(DELTA_INVENTORY_ENDING)))
+    .filter(
+      (e) =>
+        e.isFile() && !keep.has(e.name) && (ARCHIVE_ENDING.test(e.name) || e.name.endsWith(DELTA_INVENTORY_ENDING)),
+    )
     .map((e) => e.name)
     .sort();
   for (const name of stale) await rm(join(dir, name), { force: true });

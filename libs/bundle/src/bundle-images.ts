@@ -1,4 +1,14 @@
-import { formatReference, openSource, platformString, readImage, RegistryError, type CopyScheduler, type ImageOrIndex, type ImageRef, type LocationContext } from '../../oci/src';
+import {
+  formatReference,
+  openSource,
+  platformString,
+  readImage,
+  RegistryError,
+  type CopyScheduler,
+  type ImageOrIndex,
+  type ImageRef,
+  type LocationContext,
+} from '../../oci/src';
 
 /** An image a bundle carries. */
 export interface ImageRequest {
@@ -24,14 +34,26 @@ export class MissingImagesError extends Error {
 }
 
 /** Every requested image as a model (manifests read, no blob yet); all the missing ones are named together. */
-export async function readRequestedImages(requests: readonly ImageRequest[], context: LocationContext, scheduler: CopyScheduler): Promise<RequestedImage[]> {
+export async function readRequestedImages(
+  requests: readonly ImageRequest[],
+  context: LocationContext,
+  scheduler: CopyScheduler,
+): Promise<RequestedImage[]> {
   const settled = await Promise.allSettled(
     requests.map(async (request) => {
       const source = openSource({ transport: 'docker', ref: request.source }, context);
-      return { request, source: source.name, model: await readImage(source, { run: (job) => scheduler.request([source.key], job) }) };
+      return {
+        request,
+        source: source.name,
+        model: await readImage(source, { run: (job) => scheduler.request([source.key], job) }),
+      };
     }),
   );
-  const missing = settled.flatMap((s, i) => (s.status === 'rejected' && s.reason instanceof RegistryError && s.reason.status === 404 ? [{ image: formatReference(requests[i]!.source), registry: requests[i]!.source.registry }] : []));
+  const missing = settled.flatMap((s, i) =>
+    s.status === 'rejected' && s.reason instanceof RegistryError && s.reason.status === 404
+      ? [{ image: formatReference(requests[i]!.source), registry: requests[i]!.source.registry }]
+      : [],
+  );
   if (missing.length) throw new MissingImagesError(missing);
   const failed = settled.find((s) => s.status === 'rejected');
   if (failed) throw (failed as PromiseRejectedResult).reason;

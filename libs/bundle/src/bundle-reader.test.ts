@@ -42,7 +42,11 @@ describe('forEachEntry', () => {
 
   it.each([
     ['a path climbing out', { path: '../etc/passwd', type: 'file', content: Buffer.from('x') }, /climbs|"\.\."/],
-    ['a symlink escaping the archive', { path: 'a/link', type: 'symlink', linkpath: '../../outside' }, /outside the archive/],
+    [
+      'a symlink escaping the archive',
+      { path: 'a/link', type: 'symlink', linkpath: '../../outside' },
+      /outside the archive/,
+    ],
     ['a hard link to an absolute path', { path: 'hard', type: 'hardlink', linkpath: '/etc/shadow' }, /absolute/],
   ] as [string, TarEntry, RegExp][])('refuses %s', async (_what, entry, message) => {
     await expect(paths(rawTar([entry]))).rejects.toThrow(message);
@@ -54,7 +58,9 @@ describe('forEachEntry', () => {
       new Header({ path, type, size: 0, mode: 0o644, uid: 0, gid: 0, mtime: new Date(0) }).encode(block, 0);
       return Buffer.concat([block, Buffer.alloc(1024)]);
     };
-    await expect(paths(header('dev/tty0', 'CharacterDevice'))).rejects.toThrow(/dev\/tty0 is not a file, directory or link/);
+    await expect(paths(header('dev/tty0', 'CharacterDevice'))).rejects.toThrow(
+      /dev\/tty0 is not a file, directory or link/,
+    );
     await expect(paths(header('/etc/passwd', 'File'))).rejects.toThrow(/absolute/);
   });
 
@@ -67,11 +73,23 @@ describe('forEachEntry', () => {
     for (const byte of header) sum += byte;
     header.write(sum.toString(8).padStart(6, '0') + '\0 ', 148, 8, 'ascii');
     const body = Buffer.from(pax);
-    const tar = Buffer.concat([header, body, Buffer.alloc((512 - (body.length % 512)) % 512), rawTar([{ path: 'f', type: 'file', content: Buffer.from('x') }])]);
+    const tar = Buffer.concat([
+      header,
+      body,
+      Buffer.alloc((512 - (body.length % 512)) % 512),
+      rawTar([{ path: 'f', type: 'file', content: Buffer.from('x') }]),
+    ]);
     await expect(paths(tar)).rejects.toThrow(/larger than the 65536 allowed/);
   });
 
   it('lists a sound archive', async () => {
-    expect(await paths(rawTar([{ path: 'ok/', type: 'directory' }, { path: 'ok/link', type: 'symlink', linkpath: '../ok' }]))).toEqual(['ok/', 'ok/link']);
+    expect(
+      await paths(
+        rawTar([
+          { path: 'ok/', type: 'directory' },
+          { path: 'ok/link', type: 'symlink', linkpath: '../ok' },
+        ]),
+      ),
+    ).toEqual(['ok/', 'ok/link']);
   });
 });

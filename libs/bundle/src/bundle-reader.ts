@@ -1,7 +1,13 @@
 import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { Parser, type ReadEntry } from 'tar';
-import { archiveReadError, bundleFileCompression, compressionOf, decompressed, unsafeMemberReason } from '../../oci/src';
+import {
+  archiveReadError,
+  bundleFileCompression,
+  compressionOf,
+  decompressed,
+  unsafeMemberReason,
+} from '../../oci/src';
 
 /** PAX and GNU long-name records larger than this are refused: no real path or link needs 64 KiB. */
 export const MAX_HEADER_BYTES = 64 << 10;
@@ -18,14 +24,24 @@ export interface ArchiveEntry {
   body: Readable;
 }
 
-const TYPES: Record<string, ArchiveEntry['type'] | undefined> = { File: 'file', OldFile: 'file', ContiguousFile: 'file', Directory: 'directory', SymbolicLink: 'symlink', Link: 'hardlink' };
+const TYPES: Record<string, ArchiveEntry['type'] | undefined> = {
+  File: 'file',
+  OldFile: 'file',
+  ContiguousFile: 'file',
+  Directory: 'directory',
+  SymbolicLink: 'symlink',
+  Link: 'hardlink',
+};
 
 /** Refuses what could write outside the extraction folder or create anything but files, folders and links. */
 function checkEntry(where: string, path: string, typeName: string, linkpath: string | undefined): ArchiveEntry['type'] {
   const name = path.replace(/^(\.\/)+/, '');
   const type = TYPES[typeName];
   const reason = unsafeMemberReason({ name, type: type ?? 'other', rawType: typeName, linkpath });
-  if (reason || !type) throw new UnsafeArchiveError(`${where}: entry ${path} ${reason ?? `is a ${typeName}`}; refusing to read this archive`);
+  if (reason || !type)
+    throw new UnsafeArchiveError(
+      `${where}: entry ${path} ${reason ?? `is a ${typeName}`}; refusing to read this archive`,
+    );
   return type;
 }
 
@@ -33,7 +49,11 @@ function checkEntry(where: string, path: string, typeName: string, linkpath: str
  * Calls `onEntry` for each entry of a plain tar stream, in order, checking every header first.
  * The tar is never extracted: each body is a stream the handler reads (hash, upload, parse).
  */
-export async function forEachEntry(input: Readable, where: string, onEntry: (entry: ArchiveEntry) => Promise<void> | void): Promise<void> {
+export async function forEachEntry(
+  input: Readable,
+  where: string,
+  onEntry: (entry: ArchiveEntry) => Promise<void> | void,
+): Promise<void> {
   const parser = new Parser({ strict: true, maxMetaEntrySize: MAX_HEADER_BYTES });
   // Handlers run one after another, in archive order: a later entry's handler may rely on what an earlier one read (the inventory).
   let chain: Promise<void> = Promise.resolve();
@@ -45,7 +65,13 @@ export async function forEachEntry(input: Readable, where: string, onEntry: (ent
       input.destroy();
       reject(err);
     };
-    parser.on('ignoredEntry', (entry: ReadEntry) => fail(new UnsafeArchiveError(`${where}: a ${entry.type} header of ${entry.size} bytes is larger than the ${MAX_HEADER_BYTES} allowed`)));
+    parser.on('ignoredEntry', (entry: ReadEntry) =>
+      fail(
+        new UnsafeArchiveError(
+          `${where}: a ${entry.type} header of ${entry.size} bytes is larger than the ${MAX_HEADER_BYTES} allowed`,
+        ),
+      ),
+    );
     parser.on('error', fail);
     parser.on('entry', (entry: ReadEntry) => {
       if (failed) return entry.resume();
@@ -74,7 +100,10 @@ export async function forEachEntry(input: Readable, where: string, onEntry: (ent
 }
 
 /** Reads a bundle file in place: decompressed as its name says, never extracted. */
-export async function forEachBundleEntry(file: string, onEntry: (entry: ArchiveEntry) => Promise<void> | void): Promise<void> {
+export async function forEachBundleEntry(
+  file: string,
+  onEntry: (entry: ArchiveEntry) => Promise<void> | void,
+): Promise<void> {
   const compression = await bundleFileCompression(file);
   try {
     await forEachEntry(decompressed(createReadStream(file), compression), file, onEntry);
@@ -84,6 +113,10 @@ export async function forEachBundleEntry(file: string, onEntry: (entry: ArchiveE
 }
 
 /** The entries of a tar nested in a bundle (the image payload), decompressed as its own name says. */
-export function forEachNestedEntry(entry: ArchiveEntry, where: string, onEntry: (entry: ArchiveEntry) => Promise<void> | void): Promise<void> {
+export function forEachNestedEntry(
+  entry: ArchiveEntry,
+  where: string,
+  onEntry: (entry: ArchiveEntry) => Promise<void> | void,
+): Promise<void> {
   return forEachEntry(decompressed(entry.body, compressionOf(entry.path)), `${where}!${entry.path}`, onEntry);
 }

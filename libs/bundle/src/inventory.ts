@@ -1,5 +1,12 @@
 import { readFile } from 'node:fs/promises';
-import { BUNDLE_INVENTORY, configPlatform, platformString, type ArchiveLayout, type BundleContents, type ImageOrIndex } from '../../oci/src';
+import {
+  BUNDLE_INVENTORY,
+  configPlatform,
+  platformString,
+  type ArchiveLayout,
+  type BundleContents,
+  type ImageOrIndex,
+} from '../../oci/src';
 import type { ShippedAppImage } from './app-images';
 
 export const INVENTORY_FILE = BUNDLE_INVENTORY;
@@ -63,20 +70,35 @@ export async function describeImage(name: string, source: string, model: ImageOr
         await visit(loaded);
       }
     } else {
-      for (const { descriptor: d } of [m.config, ...m.layers]) if (!blobs.has(d.digest)) blobs.set(d.digest, { digest: d.digest, size: d.size, mediaType: d.mediaType });
+      for (const { descriptor: d } of [m.config, ...m.layers])
+        if (!blobs.has(d.digest)) blobs.set(d.digest, { digest: d.digest, size: d.size, mediaType: d.mediaType });
     }
-    if (!manifests.some((x) => x.digest === m.manifest.digest)) manifests.push({ digest: m.manifest.digest, size: m.manifest.bytes.length, mediaType: m.manifest.mediaType });
+    if (!manifests.some((x) => x.digest === m.manifest.digest))
+      manifests.push({ digest: m.manifest.digest, size: m.manifest.bytes.length, mediaType: m.manifest.mediaType });
   }
   await visit(model);
   if (model.kind === 'image') {
     const config = await model.configJson();
     if (config.os && config.architecture) platforms.add(platformString(configPlatform(config)));
   }
-  return { name, digest: model.manifest.digest, mediaType: model.manifest.mediaType, platforms: [...platforms], manifests, blobs: [...blobs.values()], source };
+  return {
+    name,
+    digest: model.manifest.digest,
+    mediaType: model.manifest.mediaType,
+    platforms: [...platforms],
+    manifests,
+    blobs: [...blobs.values()],
+    source,
+  };
 }
 
 /** `omit` maps each blob left out of a delta to a repository of the far side holding it (or undefined). */
-export function buildInventory(bundle: string, groups: PayloadGroup[], provenance: Provenance, omit: ReadonlyMap<string, string | undefined> = new Map()): Inventory {
+export function buildInventory(
+  bundle: string,
+  groups: PayloadGroup[],
+  provenance: Provenance,
+  omit: ReadonlyMap<string, string | undefined> = new Map(),
+): Inventory {
   const entries: InventoryImage[] = groups
     .flatMap((group) =>
       group.images.map((image) => ({
@@ -97,8 +119,20 @@ export function buildInventory(bundle: string, groups: PayloadGroup[], provenanc
     bundle,
     payloads: groups.map((g) => ({ file: g.file, format: g.format })).sort((a, b) => (a.file < b.file ? -1 : 1)),
     images: entries,
-    ...(omitted.length ? { omittedBlobs: omitted.map((digest) => ({ digest, ...(omit.get(digest) ? { repository: omit.get(digest) } : {}) })) } : {}),
-    totals: { images: entries.length, uniqueBlobs: unique.size, uniqueBlobBytes, includedBlobBytes: uniqueBlobBytes - omittedBytes },
+    ...(omitted.length
+      ? {
+          omittedBlobs: omitted.map((digest) => ({
+            digest,
+            ...(omit.get(digest) ? { repository: omit.get(digest) } : {}),
+          })),
+        }
+      : {}),
+    totals: {
+      images: entries.length,
+      uniqueBlobs: unique.size,
+      uniqueBlobBytes,
+      includedBlobBytes: uniqueBlobBytes - omittedBytes,
+    },
   };
 }
 
@@ -128,10 +162,13 @@ export async function readInventory(file: string): Promise<Inventory> {
   try {
     json = JSON.parse(await readFile(file, 'utf8'));
   } catch (err) {
-    throw new Error(`${file}: cannot read the inventory (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    throw new Error(
+      `${file}: cannot read the inventory (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
+    );
   }
   const inventory = json as Inventory;
-  if (inventory?.schemaVersion !== 1 || !Array.isArray(inventory.images)) throw new Error(`${file}: not a dockyard inventory (expected schemaVersion 1 and an images list)`);
+  if (inventory?.schemaVersion !== 1 || !Array.isArray(inventory.images))
+    throw new Error(`${file}: not a dockyard inventory (expected schemaVersion 1 and an images list)`);
   return inventory;
 }
 
@@ -144,5 +181,7 @@ export interface TagChange {
 /** Tags whose digest moved between two inventories (old → new); new and dropped tags are not changes. */
 export function changedTags(previous: Inventory, current: Inventory): TagChange[] {
   const before = new Map(previous.images.map((i) => [i.name, i.digest]));
-  return current.images.filter((i) => before.has(i.name) && before.get(i.name) !== i.digest).map((i) => ({ name: i.name, from: before.get(i.name)!, to: i.digest }));
+  return current.images
+    .filter((i) => before.has(i.name) && before.get(i.name) !== i.digest)
+    .map((i) => ({ name: i.name, from: before.get(i.name)!, to: i.digest }));
 }

@@ -1,6 +1,24 @@
-import { CopyScheduler, locationContext, platformString, tarImageStore, writeImages, type ArchiveLayout, type ContentStore, type ImageOrIndex, type RegistryPool, type TransferStats } from '../../oci/src';
+import {
+  CopyScheduler,
+  locationContext,
+  platformString,
+  tarImageStore,
+  writeImages,
+  type ArchiveLayout,
+  type ContentStore,
+  type ImageOrIndex,
+  type RegistryPool,
+  type TransferStats,
+} from '../../oci/src';
 import { offeredPlatforms, readRequestedImages, type ImageRequest } from './bundle-images';
-import { buildInventory, describeImage, formatInventory, type Inventory, type PayloadGroup, type Provenance } from './inventory';
+import {
+  buildInventory,
+  describeImage,
+  formatInventory,
+  type Inventory,
+  type PayloadGroup,
+  type Provenance,
+} from './inventory';
 import type { ShippedAppImage } from './app-images';
 import { fetchFileToStore } from './remote-file';
 import { writeBundle, type BundleItem, type WrittenBundle } from './write-bundle';
@@ -8,7 +26,9 @@ import { writeBundle, type BundleItem, type WrittenBundle } from './write-bundle
 export type PayloadFormat = ArchiveLayout;
 
 /** A file of the bundle: from the project folder, or downloaded and checked against its sha256. */
-export type BundleFileSource = { to: string; mode?: number; where: string } & ({ file: string } | { url: string; sha256: string });
+export type BundleFileSource = { to: string; mode?: number; where: string } & (
+  { file: string } | { url: string; sha256: string }
+);
 
 /** A nested archive of images in the bundle. */
 export interface ImagePayload {
@@ -66,7 +86,11 @@ export interface BundleResult {
 
 function keptPlatforms(model: ImageOrIndex, chosen: ImageOrIndex): string[] {
   if (chosen.kind === 'index') return offeredPlatforms(chosen);
-  return model.kind === 'index' ? model.children.filter((c) => c.descriptor.digest === chosen.manifest.digest).map((c) => platformString(c.descriptor.platform)) : [];
+  return model.kind === 'index'
+    ? model.children
+        .filter((c) => c.descriptor.digest === chosen.manifest.digest)
+        .map((c) => platformString(c.descriptor.platform))
+    : [];
 }
 
 /** Makes the bundle's images present in the content store, then writes the bundle and its inventory. */
@@ -88,22 +112,45 @@ export async function makeBundle(input: BundleInput): Promise<BundleResult> {
     const requested = await readRequestedImages(payload.images, context, scheduler);
     const held = new Set(payload.omit?.keys() ?? []);
     const store = tarImageStore(payload.format, payload.file, input.store, held);
-    const targets = requested.map(({ request }) => ({ store, at: { repository: request.repository, tag: request.tag }, name: `${payload.file}:${request.repository}:${request.tag}` }));
-    const written = await writeImages(scheduler, requested.map(({ model }, i) => ({ model, target: targets[i]! })), { platforms: payload.platforms });
+    const targets = requested.map(({ request }) => ({
+      store,
+      at: { repository: request.repository, tag: request.tag },
+      name: `${payload.file}:${request.repository}:${request.tag}`,
+    }));
+    const written = await writeImages(
+      scheduler,
+      requested.map(({ model }, i) => ({ model, target: targets[i]! })),
+      { platforms: payload.platforms },
+    );
     progress.imagesDone += requested.length;
-    const images = await Promise.all(requested.map(({ request, source }, i) => describeImage(`${request.repository}:${request.tag}`, source, written[i]!)));
+    const images = await Promise.all(
+      requested.map(({ request, source }, i) =>
+        describeImage(`${request.repository}:${request.tag}`, source, written[i]!),
+      ),
+    );
     groups.push({ file: payload.file, format: payload.format, images });
     requested.forEach(({ model }, i) => {
       const kept = keptPlatforms(model, written[i]!);
       const dropped = offeredPlatforms(model).filter((p) => !kept.includes(p));
       if (dropped.length) leftOut.push({ image: images[i]!.name, payload: payload.file, platforms: dropped, kept });
     });
-    for (const image of images) for (const blob of image.blobs) if (held.has(blob.digest)) omitted.set(blob.digest, payload.omit!.get(blob.digest));
+    for (const image of images)
+      for (const blob of image.blobs)
+        if (held.has(blob.digest)) omitted.set(blob.digest, payload.omit!.get(blob.digest));
     items.push({ path: payload.file, tar: store.entries(input.mtime) });
   }
   for (const n of input.nested) items.push({ path: n.path, file: n.file });
   for (const g of input.generated) items.push({ path: g.path, bytes: g.bytes });
-  const inventory = { ...buildInventory(input.top, groups, input.provenance, omitted), ...(input.appImages ? { appImages: input.appImages } : {}) };
-  const written = await writeBundle({ output: input.output, top: input.top, mtime: input.mtime, items, inventory: formatInventory(inventory) });
+  const inventory = {
+    ...buildInventory(input.top, groups, input.provenance, omitted),
+    ...(input.appImages ? { appImages: input.appImages } : {}),
+  };
+  const written = await writeBundle({
+    output: input.output,
+    top: input.top,
+    mtime: input.mtime,
+    items,
+    inventory: formatInventory(inventory),
+  });
   return { written, inventory, transfer: scheduler.stats, leftOut };
 }

@@ -9,7 +9,11 @@ describe('OffThreadSha256', () => {
     const parts = Array.from({ length: 40 }, () => randomBytes(1 << 20));
     const hash = new OffThreadSha256();
     let passed = 0;
-    await pipeline(Readable.from(parts), hash.tap(), new Writable({ write: (c: Buffer, _e, cb) => ((passed += c.length), cb()) }));
+    await pipeline(
+      Readable.from(parts),
+      hash.tap(),
+      new Writable({ write: (c: Buffer, _e, cb) => ((passed += c.length), cb()) }),
+    );
     expect(passed).toBe(40 << 20);
     expect(await hash.digest()).toBe(createHash('sha256').update(Buffer.concat(parts)).digest('hex'));
   });

@@ -2,7 +2,16 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { isReservedHost, parseReference, planSync, type ImageRef } from '../../oci/src';
-import { listedImage, lockFilePath, namedReleaseImage, pinnedDigest, pluginShippedImages, readPinnedLock, releaseImageEntries, releaseImageOrigin } from '../../sources/src';
+import {
+  listedImage,
+  lockFilePath,
+  namedReleaseImage,
+  pinnedDigest,
+  pluginShippedImages,
+  readPinnedLock,
+  releaseImageEntries,
+  releaseImageOrigin,
+} from '../../sources/src';
 import { checkedPath, confinedPath } from '../../files/src';
 import { bundledReleaseImage, PATH_RULES, type Plugin, type Release } from '../../spec/src';
 import type { ImageRequest } from './bundle-images';
@@ -38,10 +47,20 @@ export function bundleDir(workspaceRoot: string, name: string): string {
 }
 
 /** `image` read at `fromRegistry` (with rewrites) by the digest the lock pins it to; its tag stays its name in the bundle. */
-function request(image: string, digest: string, fromRegistry: string | undefined, rewrites: { from: string; to: string }[], where: string): ImageRequest {
+function request(
+  image: string,
+  digest: string,
+  fromRegistry: string | undefined,
+  rewrites: { from: string; to: string }[],
+  where: string,
+): ImageRequest {
   const [job] = planSync([{ image, file: where, line: 0 }], fromRegistry, [], rewrites);
   const tagged = parseReference(`registry.invalid/${job!.path}`);
-  return { source: byDigest(job!.source, digest), repository: tagged.repository, tag: tagged.tag ?? digestTag(tagged.digest!) };
+  return {
+    source: byDigest(job!.source, digest),
+    repository: tagged.repository,
+    tag: tagged.tag ?? digestTag(tagged.digest!),
+  };
 }
 
 /** Read by `digest` (a registry is asked for the digest when a reference has both); the tag stays for people. */
@@ -53,7 +72,10 @@ function byDigest(ref: ImageRef, digest: string): ImageRef {
 async function builtReleaseDigest(workspaceRoot: string, spec: Release): Promise<string> {
   const record = join(workspaceRoot, 'dist', spec.name, 'release-image', 'release-image.json');
   const text = await readFile(record, 'utf8').catch(() => undefined);
-  if (!text) throw new Error(`${record} is missing: build the release image first (the build target) so the bundle carries exactly what it built`);
+  if (!text)
+    throw new Error(
+      `${record} is missing: build the release image first (the build target) so the bundle carries exactly what it built`,
+    );
   return (JSON.parse(text) as { digest: string }).digest;
 }
 
@@ -66,7 +88,12 @@ async function readProvenance(file: string): Promise<Provenance> {
   const provenance: Provenance = new Map();
   const text = await readFile(file, 'utf8').catch(() => undefined);
   if (!text) return provenance;
-  for (const image of JSON.parse(text) as { repository: string; tag?: string; digest?: string; sources: { file: string; keyPath?: string; line?: number }[] }[]) {
+  for (const image of JSON.parse(text) as {
+    repository: string;
+    tag?: string;
+    digest?: string;
+    sources: { file: string; keyPath?: string; line?: number }[];
+  }[]) {
     provenance.set(`${image.repository}:${image.tag ?? digestTag(image.digest ?? '')}`, image.sources);
   }
   return provenance;
@@ -82,13 +109,24 @@ function withVersion(spec: Release, template: string): string {
 }
 
 function releaseTopFolder(spec: Release): string {
-  return checkedPath(withVersion(spec, spec.bundle?.name ?? `${spec.name}-{version}`), ['bundle', 'name'], PATH_RULES.bundleTop);
+  return checkedPath(
+    withVersion(spec, spec.bundle?.name ?? `${spec.name}-{version}`),
+    ['bundle', 'name'],
+    PATH_RULES.bundleTop,
+  );
 }
 
 /** Where the bundle target writes a Release's or Plugin's bundle. */
 export function bundleOutput(workspaceRoot: string, spec: Release | Plugin): string {
   const dir = bundleDir(workspaceRoot, spec.name);
-  const file = spec.kind === 'Plugin' ? pluginBundleFile(spec) : checkedPath(spec.bundle?.file ? withVersion(spec, spec.bundle.file) : `${releaseTopFolder(spec)}.tar.gz`, ['bundle', 'file'], PATH_RULES.bundleFile);
+  const file =
+    spec.kind === 'Plugin'
+      ? pluginBundleFile(spec)
+      : checkedPath(
+          spec.bundle?.file ? withVersion(spec, spec.bundle.file) : `${releaseTopFolder(spec)}.tar.gz`,
+          ['bundle', 'file'],
+          PATH_RULES.bundleFile,
+        );
   return join(dir, file);
 }
 
@@ -98,7 +136,12 @@ export function bundleOutput(workspaceRoot: string, spec: Release | Plugin): str
  * image as image/release.tar.gz, the bundles of the plugins it ships under plugins/, and the builds of the
  * AppImages it ships under apps/<app>/<version>/.
  */
-export async function planReleaseBundle(project: ProjectFiles, spec: Release, shippedPlugins: { name: string; file: string }[], shippedApps: ShippedApp[] = []): Promise<BundlePlan> {
+export async function planReleaseBundle(
+  project: ProjectFiles,
+  spec: Release,
+  shippedPlugins: { name: string; file: string }[],
+  shippedApps: ShippedApp[] = [],
+): Promise<BundlePlan> {
   const bundle = spec.bundle ?? {};
   const output = bundleOutput(project.workspaceRoot, spec);
   const top = releaseTopFolder(spec);
@@ -107,13 +150,31 @@ export async function planReleaseBundle(project: ProjectFiles, spec: Release, sh
   const from = explicitFrom ?? spec.sync?.to[0]?.registry;
   const rewrites = explicitFrom ? (spec.sync?.from.rewrites ?? []) : [];
   const entries = await releaseImageEntries(spec, project.file, project.workspaceRoot);
-  if (entries.length && !from) throw new Error(`${project.file}: bundle.images.from is not set and there is no sync.to registry to read the images from`);
+  if (entries.length && !from)
+    throw new Error(
+      `${project.file}: bundle.images.from is not set and there is no sync.to registry to read the images from`,
+    );
   const format: PayloadFormat = bundle.images?.format ?? 'registry-dir';
-  const payloadFile = checkedPath(bundle.images?.file ?? (format === 'docker-archive' ? 'images.tar' : format === 'oci' ? 'images-oci.tar' : 'registry.tar'), ['bundle', 'images', 'file'], PATH_RULES.bundleMember);
+  const payloadFile = checkedPath(
+    bundle.images?.file ??
+      (format === 'docker-archive' ? 'images.tar' : format === 'oci' ? 'images-oci.tar' : 'registry.tar'),
+    ['bundle', 'images', 'file'],
+    PATH_RULES.bundleMember,
+  );
   const skip = from !== undefined && isReservedHost(from);
   const lock = await readPinnedLock(project, spec.components);
   const lockFile = lockFilePath(project.dir);
-  const images = skip ? [] : entries.map((e) => request(e.image, pinnedDigest(lock, listedImage(e, releaseImageOrigin(spec)), lockFile), from, rewrites, e.file));
+  const images = skip
+    ? []
+    : entries.map((e) =>
+        request(
+          e.image,
+          pinnedDigest(lock, listedImage(e, releaseImageOrigin(spec)), lockFile),
+          from,
+          rewrites,
+          e.file,
+        ),
+      );
   const payloads: ImagePayload[] = [{ file: payloadFile, format, images, platforms: bundle.images?.platforms }];
   const releaseImageName = bundledReleaseImage(spec);
   const releaseImage = releaseImageName ? parseReference(releaseImageName) : undefined;
@@ -121,13 +182,33 @@ export async function planReleaseBundle(project: ProjectFiles, spec: Release, sh
   if (releaseImage && !skipRelease) {
     const named = namedReleaseImage(spec, project.file);
     const digest = named ? pinnedDigest(lock, named, lockFile) : await builtReleaseDigest(project.workspaceRoot, spec);
-    payloads.push({ file: 'image/release.tar.gz', format: 'docker-archive', images: [{ source: byDigest(releaseImage, digest), repository: `${releaseImage.registry}/${releaseImage.repository}`, tag: releaseImage.tag ?? digestTag(releaseImage.digest!) }], platforms: bundle.images?.platforms });
+    payloads.push({
+      file: 'image/release.tar.gz',
+      format: 'docker-archive',
+      images: [
+        {
+          source: byDigest(releaseImage, digest),
+          repository: `${releaseImage.registry}/${releaseImage.repository}`,
+          tag: releaseImage.tag ?? digestTag(releaseImage.digest!),
+        },
+      ],
+      platforms: bundle.images?.platforms,
+    });
   }
   const files: BundleFileSource[] = (bundle.files ?? []).map((f, i) => {
     const where = `${project.file}:bundle.files[${i}]`;
-    const to = checkedPath(f.to ?? (f.from ?? new URL(f.url!).pathname).split('/').pop()!, ['bundle', 'files', i, 'to'], PATH_RULES.bundleMember);
+    const to = checkedPath(
+      f.to ?? (f.from ?? new URL(f.url!).pathname).split('/').pop()!,
+      ['bundle', 'files', i, 'to'],
+      PATH_RULES.bundleMember,
+    );
     return f.from
-      ? { to, mode: modeOf(f.mode), where, file: confinedPath(project.dir, f.from, ['bundle', 'files', i, 'from'], PATH_RULES.projectFile) }
+      ? {
+          to,
+          mode: modeOf(f.mode),
+          where,
+          file: confinedPath(project.dir, f.from, ['bundle', 'files', i, 'from'], PATH_RULES.projectFile),
+        }
       : { to, mode: modeOf(f.mode), where, url: f.url!, sha256: f.sha256! };
   });
   const apps = await shippedAppImages(project.workspaceRoot, shippedApps);
@@ -136,11 +217,21 @@ export async function planReleaseBundle(project: ProjectFiles, spec: Release, sh
     top,
     files,
     payloads,
-    nested: [...shippedPlugins.map((p) => ({ path: `plugins/${p.file.split('/').pop()}`, file: p.file })), ...apps.nested],
+    nested: [
+      ...shippedPlugins.map((p) => ({ path: `plugins/${p.file.split('/').pop()}`, file: p.file })),
+      ...apps.nested,
+    ],
     generated: [],
     provenance: await readProvenance(join(imagesDir, 'images.json')),
     ...(apps.listed.length ? { appImages: apps.listed } : {}),
-    ...(skip || skipRelease ? { skipped: { registry: skip ? from! : releaseImage!.registry, images: (skip ? entries.length : 0) + (skipRelease ? 1 : 0) } } : {}),
+    ...(skip || skipRelease
+      ? {
+          skipped: {
+            registry: skip ? from! : releaseImage!.registry,
+            images: (skip ? entries.length : 0) + (skipRelease ? 1 : 0),
+          },
+        }
+      : {}),
   };
 }
 
@@ -158,7 +249,12 @@ function imagePart(spec: Plugin, repository: string): string {
 
 /** The plugin-center document: `metadata{name, alias}` and the project's `spec`. */
 export function pluginCenterYaml(spec: Plugin): Buffer {
-  return Buffer.from(stringify({ metadata: { name: spec.name, ...(spec.alias ? { alias: spec.alias } : {}) }, spec: spec.spec }, { sortMapEntries: false }));
+  return Buffer.from(
+    stringify(
+      { metadata: { name: spec.name, ...(spec.alias ? { alias: spec.alias } : {}) }, spec: spec.spec },
+      { sortMapEntries: false },
+    ),
+  );
 }
 
 /** A plugin package: one gzip docker archive per image (tag kept) and `compass-plugins-<name>.yaml`, no top folder. */
@@ -166,7 +262,9 @@ export async function planPluginBundle(project: ProjectFiles, spec: Plugin): Pro
   // Left out: what resolve could not pin (read at a documentation-only host) and what the bundle would read at one.
   const { images, skipped: unpinned } = pluginShippedImages(spec, project.file);
   const reachable = images.filter((shipped) => !isReservedHost(parseReference(shipped.image).registry));
-  const skipped = [...unpinned, ...images.filter((shipped) => !reachable.includes(shipped))].map((shipped) => parseReference(shipped.image));
+  const skipped = [...unpinned, ...images.filter((shipped) => !reachable.includes(shipped))].map((shipped) =>
+    parseReference(shipped.image),
+  );
   const lock = reachable.length ? await readPinnedLock(project) : undefined;
   const lockFile = lockFilePath(project.dir);
   return {
@@ -178,7 +276,13 @@ export async function planPluginBundle(project: ProjectFiles, spec: Plugin): Pro
       return {
         file: `compass-plugins-${spec.name}-${imagePart(spec, ref.repository)}-${spec.spec.version}-image.tar.gz`,
         format: 'docker-archive' as const,
-        images: [{ source: byDigest(ref, pinnedDigest(lock, shipped, lockFile)), repository: `${ref.registry}/${ref.repository}`, tag: ref.tag ?? digestTag(ref.digest!) }],
+        images: [
+          {
+            source: byDigest(ref, pinnedDigest(lock, shipped, lockFile)),
+            repository: `${ref.registry}/${ref.repository}`,
+            tag: ref.tag ?? digestTag(ref.digest!),
+          },
+        ],
       };
     }),
     nested: [],

@@ -50,12 +50,19 @@ export async function pushBundle(file: string, to: string, options: PushOptions)
   const inventory = (await openBundle(context, file).contents()) as Inventory;
   const pushed = new Set(inventory.payloads.filter((p) => p.format !== 'docker-archive').map((p) => p.file));
   const images = inventory.images.filter((i) => pushed.has(i.payload));
-  if (!images.length) throw new PushError(`${file}: no registry-dir or oci payload to push (docker archives are installed with docker load)`);
+  if (!images.length)
+    throw new PushError(
+      `${file}: no registry-dir or oci payload to push (docker archives are installed with docker load)`,
+    );
   options.onImages?.(images.length);
   const omitted = new Map((inventory.omittedBlobs ?? []).map((o) => [o.digest, o.repository]));
   const pairs = images.map((image) => {
     const { repository, tag } = splitImageName(image.name);
-    return { image, source: openSource({ transport: 'bundle', file, name: image.name }, context), target: openTarget(targetOf(to, repository, tag), context) };
+    return {
+      image,
+      source: openSource({ transport: 'bundle', file, name: image.name }, context),
+      target: openTarget(targetOf(to, repository, tag), context),
+    };
   });
   // A delta's left-out blobs first: present, or mounted from the far side's repository; never read from the bundle.
   await Promise.all(
@@ -65,7 +72,12 @@ export async function pushBundle(file: string, to: string, options: PushOptions)
         .map((b) => {
           const far = omitted.get(b.digest);
           const origin = { key: target.store.key, repository: far && repositoryAt(to, far) };
-          const leftOut = () => Promise.reject(new PushError(`${target.name}: blob ${b.digest} of ${image.name} is missing (this delta bundle left it out, and the registry does not have it: push the bundle it was made against first)`));
+          const leftOut = () =>
+            Promise.reject(
+              new PushError(
+                `${target.name}: blob ${b.digest} of ${image.name} is missing (this delta bundle left it out, and the registry does not have it: push the bundle it was made against first)`,
+              ),
+            );
           return scheduler.ensureBlob({ descriptor: b, origin, open: leftOut }, target);
         }),
     ),

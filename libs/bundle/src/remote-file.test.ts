@@ -33,9 +33,15 @@ describe('fetchFileToStore', () => {
 
   it('refuses a file whose sha256 is not the pinned one, naming where it is pinned, without the query string', async () => {
     const store = mkdtempSync(join(tmpdir(), 'remote-file-'));
-    await expect(fetchFileToStore(`${base}/cadm?token=secret`, 'b'.repeat(64), store, 'p.yaml:bundle.files[1]')).rejects.toThrow(
-      new RegExp(`^p\\.yaml:bundle\\.files\\[1\\]: ${base.replace(/[.]/g, '\\.')}/cadm has sha256 ${sha256}, not the b{64}`),
+    await expect(
+      fetchFileToStore(`${base}/cadm?token=secret`, 'b'.repeat(64), store, 'p.yaml:bundle.files[1]'),
+    ).rejects.toThrow(
+      new RegExp(
+        `^p\\.yaml:bundle\\.files\\[1\\]: ${base.replace(/[.]/g, '\\.')}/cadm has sha256 ${sha256}, not the b{64}`,
+      ),
     );
-    await expect(fetchFileToStore(`${base}/cadm?token=secret`, 'b'.repeat(64), store, 'x')).rejects.not.toThrow(/secret/);
+    await expect(fetchFileToStore(`${base}/cadm?token=secret`, 'b'.repeat(64), store, 'x')).rejects.not.toThrow(
+      /secret/,
+    );
   });
 });

@@ -9,7 +9,13 @@ import { writeFileAtomic } from '../../files/src';
  */
 export async function fetchFileToStore(url: string, sha256: string, storeDir: string, where: string): Promise<string> {
   const path = join(storeDir, 'blobs', 'sha256', sha256);
-  if (await access(path).then(() => true, () => false)) return path;
+  if (
+    await access(path).then(
+      () => true,
+      () => false,
+    )
+  )
+    return path;
   const shown = url.replace(/\/\/[^/@]*@/, '//').replace(/[?#].*$/, '');
   const response = await fetch(url).catch((err: Error) => {
     throw new Error(`${where}: cannot download ${shown}: ${err.message}`);
@@ -17,7 +23,10 @@ export async function fetchFileToStore(url: string, sha256: string, storeDir: st
   if (!response.ok) throw new Error(`${where}: downloading ${shown} answered HTTP ${response.status}`);
   const bytes = Buffer.from(await response.arrayBuffer());
   const actual = createHash('sha256').update(bytes).digest('hex');
-  if (actual !== sha256) throw new Error(`${where}: ${shown} has sha256 ${actual}, not the ${sha256} project.yaml pins; check the URL or update the pin`);
+  if (actual !== sha256)
+    throw new Error(
+      `${where}: ${shown} has sha256 ${actual}, not the ${sha256} project.yaml pins; check the URL or update the pin`,
+    );
   await writeFileAtomic(path, bytes);
   return path;
 }

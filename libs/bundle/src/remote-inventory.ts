@@ -1,4 +1,13 @@
-import { getManifest, imageBlobs, indexChildren, isIndexType, listRepositories, listTags, platformString, type RegistryConnection } from '../../oci/src';
+import {
+  getManifest,
+  imageBlobs,
+  indexChildren,
+  isIndexType,
+  listRepositories,
+  listTags,
+  platformString,
+  type RegistryConnection,
+} from '../../oci/src';
 import type { Inventory, InventoryImage } from './inventory';
 
 /**
@@ -22,7 +31,8 @@ export async function registryInventory(conn: RegistryConnection, registry: stri
       const blobs = new Map<string, { digest: string; size: number; mediaType: string }>();
       for (const m of manifests.filter((m) => !isIndexType(m.mediaType))) {
         const { config, layers } = imageBlobs(m);
-        for (const d of [config, ...layers]) blobs.set(d.digest, { digest: d.digest, size: d.size, mediaType: d.mediaType });
+        for (const d of [config, ...layers])
+          blobs.set(d.digest, { digest: d.digest, size: d.size, mediaType: d.mediaType });
       }
       images.push({
         name: `${repository}:${tag}`,
@@ -38,5 +48,11 @@ export async function registryInventory(conn: RegistryConnection, registry: stri
   }
   const unique = new Map(images.flatMap((i) => i.blobs.map((b) => [b.digest, b.size] as const)));
   const bytes = [...unique.values()].reduce((a, b) => a + b, 0);
-  return { schemaVersion: 1, bundle: '', payloads: [], images, totals: { images: images.length, uniqueBlobs: unique.size, uniqueBlobBytes: bytes, includedBlobBytes: bytes } };
+  return {
+    schemaVersion: 1,
+    bundle: '',
+    payloads: [],
+    images,
+    totals: { images: images.length, uniqueBlobs: unique.size, uniqueBlobBytes: bytes, includedBlobBytes: bytes },
+  };
 }

@@ -44,7 +44,9 @@ function parseSums(text: string): Map<string, string> {
 }
 
 function imagesNeeding(inventory: Inventory, payload: string, digest: string): string[] {
-  return inventory.images.filter((i) => i.payload === payload && [...i.blobs, ...i.manifests].some((b) => b.digest === digest)).map((i) => i.name);
+  return inventory.images
+    .filter((i) => i.payload === payload && [...i.blobs, ...i.manifests].some((b) => b.digest === digest))
+    .map((i) => i.name);
 }
 
 /** Blobs a payload must hold: configs and layers, plus manifests where the layout stores them as blobs. */
@@ -64,11 +66,14 @@ const registryPaths = new RegistryStorage('').paths;
 function blobPaths(inventory: Inventory, payload: string, format: ArchiveLayout): Map<string, string> {
   const paths = new Map<string, string>();
   if (format === 'docker-archive') {
-    const images = inventory.images.filter((i) => i.payload === payload).map((i) => ({ config: i.blobs[0]!, layers: i.blobs.slice(1), repoTags: [] }));
+    const images = inventory.images
+      .filter((i) => i.payload === payload)
+      .map((i) => ({ config: i.blobs[0]!, layers: i.blobs.slice(1), repoTags: [] }));
     for (const member of dockerArchiveMembers(images)) if (member.digest) paths.set(member.entry.path, member.digest);
     return paths;
   }
-  for (const digest of expectedBlobs(inventory, payload, format)) paths.set(format === 'oci' ? ociBlobPath(digest) : registryPaths.blobData(digest), digest);
+  for (const digest of expectedBlobs(inventory, payload, format))
+    paths.set(format === 'oci' ? ociBlobPath(digest) : registryPaths.blobData(digest), digest);
   return paths;
 }
 
@@ -83,7 +88,16 @@ export async function verifyBundle(file: string): Promise<VerifyReport> {
   let sums: Map<string, string> | undefined;
   const fileHashes = new Map<string, string>();
   const seenBlobs = new Map<string, Set<string>>();
-  const report: VerifyReport = { filesChecked: 0, blobsChecked: 0, corruptFiles: [], missingFiles: [], unlistedFiles: [], corruptBlobs: [], missingBlobs: [], ok: false };
+  const report: VerifyReport = {
+    filesChecked: 0,
+    blobsChecked: 0,
+    corruptFiles: [],
+    missingFiles: [],
+    unlistedFiles: [],
+    corruptBlobs: [],
+    missingBlobs: [],
+    ok: false,
+  };
 
   await forEachBundleEntry(file, async (entry: ArchiveEntry) => {
     if (top === undefined) top = entry.type === 'directory' ? entry.path.replace(/\/$/, '') : '';
@@ -122,7 +136,8 @@ export async function verifyBundle(file: string): Promise<VerifyReport> {
   });
 
   report.inventory = inventory;
-  if (!inventory) throw new Error(`${file}: no ${INVENTORY_FILE} at the start of the bundle; it was not written by dockyard bundle`);
+  if (!inventory)
+    throw new Error(`${file}: no ${INVENTORY_FILE} at the start of the bundle; it was not written by dockyard bundle`);
   if (!sums) report.missingFiles.push(SHA256SUMS_FILE);
   for (const [path, expected] of sums ?? []) {
     const actual = fileHashes.get(path);
@@ -135,9 +150,19 @@ export async function verifyBundle(file: string): Promise<VerifyReport> {
   for (const payload of inventory.payloads) {
     const seen = seenBlobs.get(payload.file) ?? new Set<string>();
     for (const digest of expectedBlobs(inventory, payload.file, payload.format)) {
-      if (!seen.has(digest) && !corrupt.has(digest)) report.missingBlobs.push({ digest, payload: payload.file, images: imagesNeeding(inventory, payload.file, digest) });
+      if (!seen.has(digest) && !corrupt.has(digest))
+        report.missingBlobs.push({
+          digest,
+          payload: payload.file,
+          images: imagesNeeding(inventory, payload.file, digest),
+        });
     }
   }
-  report.ok = !report.corruptFiles.length && !report.missingFiles.length && !report.unlistedFiles.length && !report.corruptBlobs.length && !report.missingBlobs.length;
+  report.ok =
+    !report.corruptFiles.length &&
+    !report.missingFiles.length &&
+    !report.unlistedFiles.length &&
+    !report.corruptBlobs.length &&
+    !report.missingBlobs.length;
   return report;
 }

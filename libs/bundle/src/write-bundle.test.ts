@@ -23,16 +23,44 @@ describe('writeBundle', () => {
       ],
     });
     const listing = execFileSync('tar', ['-tzf', written.file], { encoding: 'utf8' }).trim().split('\n');
-    expect(listing).toEqual(['b-v1/', 'b-v1/inventory.json', 'b-v1/a.txt', 'b-v1/image/', 'b-v1/image/payload.tar', 'b-v1/install.sh', 'b-v1/sha256sums.txt']);
+    expect(listing).toEqual([
+      'b-v1/',
+      'b-v1/inventory.json',
+      'b-v1/a.txt',
+      'b-v1/image/',
+      'b-v1/image/payload.tar',
+      'b-v1/install.sh',
+      'b-v1/sha256sums.txt',
+    ]);
     execFileSync('tar', ['-xzf', written.file, '-C', dir]);
-    expect(execFileSync('sha256sum', ['-c', 'sha256sums.txt'], { cwd: join(dir, 'b-v1'), encoding: 'utf8' })).toContain('image/payload.tar: OK');
+    expect(execFileSync('sha256sum', ['-c', 'sha256sums.txt'], { cwd: join(dir, 'b-v1'), encoding: 'utf8' })).toContain(
+      'image/payload.tar: OK',
+    );
     expect(readdirSync(join(dir, 'out')).sort()).toEqual(['b.tar.gz']);
   });
 
   it('leaves nothing at the final path (and no temp file) when a file cannot be read', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'write-bundle-'));
-    const failing = { path: 'p.tar', tar: [{ path: 'blob', type: 'file' as const, size: 10, content: () => Readable.from((async function* () { yield Buffer.alloc(4); throw new Error('disk went away'); })()) }] };
-    await expect(writeBundle({ output: join(dir, 'b.tar'), top: 't', mtime: 0, inventory: Buffer.from('{}'), items: [failing] })).rejects.toThrow(/disk went away/);
+    const failing = {
+      path: 'p.tar',
+      tar: [
+        {
+          path: 'blob',
+          type: 'file' as const,
+          size: 10,
+          content: () =>
+            Readable.from(
+              (async function* () {
+                yield Buffer.alloc(4);
+                throw new Error('disk went away');
+              })(),
+            ),
+        },
+      ],
+    };
+    await expect(
+      writeBundle({ output: join(dir, 'b.tar'), top: 't', mtime: 0, inventory: Buffer.from('{}'), items: [failing] }),
+    ).rejects.toThrow(/disk went away/);
     expect(existsSync(join(dir, 'b.tar'))).toBe(false);
     expect(readdirSync(dir)).toEqual([]);
   });

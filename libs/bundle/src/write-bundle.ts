@@ -76,14 +76,23 @@ async function planItem(item: BundleItem, workDir: string): Promise<Planned> {
   if ('bytes' in item) return { path: item.path, size: item.bytes.length, mode: item.mode, open: () => item.bytes };
   if ('file' in item) {
     const size = (await stat(item.file)).size;
-    return { path: item.path, size, mode: item.mode, open: () => createReadStream(item.file, { highWaterMark: 1 << 20 }) };
+    return {
+      path: item.path,
+      size,
+      mode: item.mode,
+      open: () => createReadStream(item.file, { highWaterMark: 1 << 20 }),
+    };
   }
   if (compressionOf(item.path) === 'none') {
     const entries = sortTarEntries(item.tar);
     return { path: item.path, size: planTar(entries).size, open: () => tarStream(entries) };
   }
   const file = await materialize(item.path, item.tar, workDir);
-  return { path: item.path, size: (await stat(file)).size, open: () => createReadStream(file, { highWaterMark: 1 << 20 }) };
+  return {
+    path: item.path,
+    size: (await stat(file)).size,
+    open: () => createReadStream(file, { highWaterMark: 1 << 20 }),
+  };
 }
 
 function byPath(a: { path: string }, b: { path: string }): number {
@@ -116,7 +125,13 @@ export async function writeBundle(layout: BundleLayout): Promise<WrittenBundle> 
     const hashes = new Map<string, string>();
     const hashed: Promise<void>[] = [];
     const sumsSize = planned.reduce((total, p) => total + 64 + 2 + Buffer.byteLength(p.path) + 1, 0);
-    const sums = () => Buffer.from(planned.map((p) => `${hashes.get(p.path)}  ${p.path}\n`).sort((a, b) => byPath({ path: a.slice(66) }, { path: b.slice(66) })).join(''));
+    const sums = () =>
+      Buffer.from(
+        planned
+          .map((p) => `${hashes.get(p.path)}  ${p.path}\n`)
+          .sort((a, b) => byPath({ path: a.slice(66) }, { path: b.slice(66) }))
+          .join(''),
+      );
 
     const prefix = layout.top ? `${layout.top}/` : '';
     const entries: TarEntry[] = layout.top ? [{ path: prefix, type: 'directory', mtime: layout.mtime }] : [];
@@ -150,7 +165,12 @@ export async function writeBundle(layout: BundleLayout): Promise<WrittenBundle> 
     }
     const topEntries = entries.filter((e) => e.path === prefix || e.path === `${prefix}${INVENTORY_FILE}`);
     const ordered = [...topEntries, ...sortTarEntries(entries.filter((e) => !topEntries.includes(e)))];
-    ordered.push({ path: `${prefix}${SHA256SUMS_FILE}`, type: 'file', size: sumsSize, mtime: layout.mtime, content: async () => {
+    ordered.push({
+      path: `${prefix}${SHA256SUMS_FILE}`,
+      type: 'file',
+      size: sumsSize,
+      mtime: layout.mtime,
+      content: async () => {
         await Promise.all(hashed);
         return new PassThrough().end(sums());
       },
@@ -158,7 +178,11 @@ export async function writeBundle(layout: BundleLayout): Promise<WrittenBundle> 
 
     // The archive as a whole is not hashed here: that would be a second sha256 pass over every byte, the
     // most expensive step on two cores; publish hashes the file it uploads.
-    await pipeline(tarStream(ordered), compressor(compressionOf(layout.output)), createWriteStream(temp, { highWaterMark: 1 << 20 }));
+    await pipeline(
+      tarStream(ordered),
+      compressor(compressionOf(layout.output)),
+      createWriteStream(temp, { highWaterMark: 1 << 20 }),
+    );
     const size = (await stat(temp)).size;
     await rename(temp, layout.output);
     const files = planned.map((p) => ({ path: p.path, sha256: hashes.get(p.path)!, size: p.size })).sort(byPath);

@@ -28,12 +28,18 @@ describe('meta.yml', () => {
   });
 
   it('names the file and the tag of a malformed entry', () => {
-    expect(() => parseMeta('v1:\n  path: Dockerfile\n', 'apps/x/meta.yml')).toThrow('apps/x/meta.yml: v1.path must be <app-version>/<os-version>/Dockerfile');
-    expect(() => parseMeta('v1:\n  path: 1/22.03-lts/Dockerfile\n  arch: sparc\n', 'm.yml')).toThrow('m.yml: v1.arch: arch "sparc"');
+    expect(() => parseMeta('v1:\n  path: Dockerfile\n', 'apps/x/meta.yml')).toThrow(
+      'apps/x/meta.yml: v1.path must be <app-version>/<os-version>/Dockerfile',
+    );
+    expect(() => parseMeta('v1:\n  path: 1/22.03-lts/Dockerfile\n  arch: sparc\n', 'm.yml')).toThrow(
+      'm.yml: v1.arch: arch "sparc"',
+    );
   });
 
   it('writes default tags for a tree of Dockerfiles', () => {
-    expect(metaForDockerfiles('/t/redis', ['/t/redis/7.2.4/24.03-lts/Dockerfile', '/t/redis/6.2/22.03-lts-sp3/Dockerfile'])).toEqual({
+    expect(
+      metaForDockerfiles('/t/redis', ['/t/redis/7.2.4/24.03-lts/Dockerfile', '/t/redis/6.2/22.03-lts-sp3/Dockerfile']),
+    ).toEqual({
       '7.2.4-oe2403lts': { path: '7.2.4/24.03-lts/Dockerfile' },
       '6.2-oe2203sp3': { path: '6.2/22.03-lts-sp3/Dockerfile' },
     });

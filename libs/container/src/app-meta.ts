@@ -21,7 +21,9 @@ export class MetaError extends Error {}
 /** `arch:` as openeuler-docker-images writes it (`x86_64`, `aarch64`) or as images do (`amd64`, `arm64`). */
 function entryArch(value: unknown, where: string): Arch | undefined {
   if (value === undefined || value === null) return undefined;
-  const arch = imageArch(String(value)) ?? (['amd64', 'arm64', 'loong64', 'riscv64'].includes(String(value)) ? (String(value) as Arch) : undefined);
+  const arch =
+    imageArch(String(value)) ??
+    (['amd64', 'arm64', 'loong64', 'riscv64'].includes(String(value)) ? (String(value) as Arch) : undefined);
   if (!arch) throw new MetaError(`${where}: arch "${String(value)}" is not one of x86_64, aarch64, amd64, arm64`);
   return arch;
 }
@@ -29,12 +31,20 @@ function entryArch(value: unknown, where: string): Arch | undefined {
 /** Parses a meta.yml text; `file` is what errors name. */
 export function parseMeta(text: string, file: string): AppImageEntry[] {
   const data = parse(text) as Record<string, { path?: unknown; arch?: unknown } | null> | null;
-  if (!data || typeof data !== 'object') throw new MetaError(`${file}: expected a mapping of tag → {path: <app-version>/<os-version>/Dockerfile}`);
+  if (!data || typeof data !== 'object')
+    throw new MetaError(`${file}: expected a mapping of tag → {path: <app-version>/<os-version>/Dockerfile}`);
   return Object.entries(data).map(([tag, value]) => {
     const path = value?.path;
     const parts = typeof path === 'string' ? path.split('/') : [];
-    if (typeof path !== 'string' || parts.length < 3) throw new MetaError(`${file}: ${tag}.path must be <app-version>/<os-version>/Dockerfile`);
-    return { tag: String(tag), path, appVersion: parts.at(-3)!, osVersion: parts.at(-2)!, arch: entryArch(value?.arch, `${file}: ${tag}.arch`) };
+    if (typeof path !== 'string' || parts.length < 3)
+      throw new MetaError(`${file}: ${tag}.path must be <app-version>/<os-version>/Dockerfile`);
+    return {
+      tag: String(tag),
+      path,
+      appVersion: parts.at(-3)!,
+      osVersion: parts.at(-2)!,
+      arch: entryArch(value?.arch, `${file}: ${tag}.arch`),
+    };
   });
 }
 
@@ -43,7 +53,9 @@ export async function readMeta(file: string): Promise<AppImageEntry[]> {
   try {
     text = await readFile(file, 'utf8');
   } catch (err) {
-    throw new MetaError(`${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file (app.meta names it)' : (err as Error).message}`);
+    throw new MetaError(
+      `${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file (app.meta names it)' : (err as Error).message}`,
+    );
   }
   return parseMeta(text, file);
 }
@@ -52,7 +64,9 @@ export async function readMeta(file: string): Promise<AppImageEntry[]> {
 export function appImageTags(entries: readonly AppImageEntry[], latest = true): Map<AppImageEntry, string[]> {
   const tags = new Map(entries.map((e) => [e, [e.tag]]));
   if (latest && entries.length && !entries.some((e) => e.tag === 'latest')) {
-    const highest = [...entries].sort((a, b) => compareVersions(b.appVersion, a.appVersion) || compareVersions(b.osVersion, a.osVersion))[0]!;
+    const highest = [...entries].sort(
+      (a, b) => compareVersions(b.appVersion, a.appVersion) || compareVersions(b.osVersion, a.osVersion),
+    )[0]!;
     tags.get(highest)!.push('latest');
   }
   return tags;

@@ -3,7 +3,17 @@ import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { streamToFileAtomic } from '../../files/src';
-import { digestHex, locationContext, openSource, parseLocation, readImage, RegistryPool, type ContentStore, type Descriptor, type Layer } from '../../oci/src';
+import {
+  digestHex,
+  locationContext,
+  openSource,
+  parseLocation,
+  readImage,
+  RegistryPool,
+  type ContentStore,
+  type Descriptor,
+  type Layer,
+} from '../../oci/src';
 
 /** The rootfs of an openEuler base archive: the single layer of the docker-save image inside the `.tar.xz`. */
 export interface BaseRootfs {
@@ -31,18 +41,28 @@ function xzDecompress(path: string): Readable {
  */
 export async function openBaseRootfs(store: ContentStore, xzDigest: string, where: string): Promise<BaseRootfs> {
   const archive = join(store.dir, 'unpacked', `sha256-${digestHex(xzDigest)}.tar`);
-  if (!(await access(archive).then(() => true, () => false))) {
+  if (
+    !(await access(archive).then(
+      () => true,
+      () => false,
+    ))
+  ) {
     await streamToFileAtomic(archive, xzDecompress(store.path(xzDigest)));
   }
   let layers: readonly Layer[];
   try {
-    const model = await readImage(openSource(parseLocation(`docker-archive:${archive}`), locationContext(new RegistryPool())));
+    const model = await readImage(
+      openSource(parseLocation(`docker-archive:${archive}`), locationContext(new RegistryPool())),
+    );
     if (model.kind !== 'image') throw new Error('it holds an index');
     layers = model.layers;
   } catch (err) {
     throw new Error(`${where}: not a docker-save image archive (${(err as Error).message})`);
   }
-  if (layers.length !== 1) throw new Error(`${where}: the image has ${layers.length} layers; an openEuler base archive has exactly one, its rootfs`);
+  if (layers.length !== 1)
+    throw new Error(
+      `${where}: the image has ${layers.length} layers; an openEuler base archive has exactly one, its rootfs`,
+    );
   const layer = layers[0]!;
   return { archive, layer: layer.descriptor, open: () => layer.open(0) };
 }

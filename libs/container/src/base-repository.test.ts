@@ -26,7 +26,9 @@ describe('a base.repo that is a folder', () => {
     const repository = openBaseRepository(root, '/elsewhere');
     const error = await repository.text('openEuler-9.9/docker_img/x.sha256sum').catch((e: Error) => e);
     expect(error).toBeInstanceOf(RepositoryError);
-    expect((error as Error).message).toBe(`${join(root, 'openEuler-9.9/docker_img/x.sha256sum')}: no such file (check base.repo, the version and base.index)`);
+    expect((error as Error).message).toBe(
+      `${join(root, 'openEuler-9.9/docker_img/x.sha256sum')}: no such file (check base.repo, the version and base.index)`,
+    );
   });
 
   it('takes an http(s) URL as a web server, naming the URL when it cannot be reached', async () => {

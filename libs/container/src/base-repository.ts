@@ -27,11 +27,15 @@ function httpRepository(root: string): BaseRepository {
     try {
       response = await fetch(where(path), { method, headers, redirect: 'follow' });
     } catch (err) {
-      throw new RepositoryError(`${where(path)}: ${(err as Error & { cause?: Error }).cause?.message ?? (err as Error).message}`);
+      throw new RepositoryError(
+        `${where(path)}: ${(err as Error & { cause?: Error }).cause?.message ?? (err as Error).message}`,
+      );
     }
     if (!response.ok) {
       await response.body?.cancel();
-      throw new RepositoryError(`${where(path)}: HTTP ${response.status}${response.status === 404 ? ' (no such file: check base.repo, the version and base.index)' : ''}`);
+      throw new RepositoryError(
+        `${where(path)}: HTTP ${response.status}${response.status === 404 ? ' (no such file: check base.repo, the version and base.index)' : ''}`,
+      );
     }
     return response;
   }
@@ -59,7 +63,9 @@ function folderRepository(root: string): BaseRepository {
       return await job();
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      throw new RepositoryError(`${where(path)}: ${code === 'ENOENT' ? 'no such file (check base.repo, the version and base.index)' : (err as Error).message}`);
+      throw new RepositoryError(
+        `${where(path)}: ${code === 'ENOENT' ? 'no such file (check base.repo, the version and base.index)' : (err as Error).message}`,
+      );
     }
   }
   return {

@@ -54,14 +54,18 @@ async function readDockerfile(path: string): Promise<string> {
   try {
     return await readFile(path, 'utf8');
   } catch (err) {
-    throw new Error(`${path}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such Dockerfile' : (err as Error).message}`);
+    throw new Error(
+      `${path}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such Dockerfile' : (err as Error).message}`,
+    );
   }
 }
 
 async function basePlans(project: ContainerProject, store: ContentStore, bases: PreparedBase[]): Promise<ImagePlan[]> {
   const { spec } = project;
   const custom = spec.dockerfile ? resolve(project.dir, spec.dockerfile) : undefined;
-  const dockerfile = custom ? { path: custom, text: await readDockerfile(custom) } : { path: 'the default base Dockerfile', text: DEFAULT_BASE_DOCKERFILE };
+  const dockerfile = custom
+    ? { path: custom, text: await readDockerfile(custom) }
+    : { path: 'the default base Dockerfile', text: DEFAULT_BASE_DOCKERFILE };
   const extras = custom ? (await contextEntries(dirname(custom))).filter((e) => e.path !== 'Dockerfile') : [];
   return Promise.all(
     (spec.versions ?? []).map(async (version) => ({
@@ -72,7 +76,12 @@ async function basePlans(project: ContainerProject, store: ContentStore, bases: 
         spec.arches.map(async (arch) => {
           const base = bases.find((b) => b.version === version && b.arch === arch)!;
           const rootfs = await openBaseRootfs(store, base.digest, base.url);
-          const entry: TarEntry = { path: rootfsContextName(arch), type: 'file', size: rootfs.layer.size, content: () => rootfs.open() };
+          const entry: TarEntry = {
+            path: rootfsContextName(arch),
+            type: 'file',
+            size: rootfs.layer.size,
+            content: () => rootfs.open(),
+          };
           return { arch, context: [...extras, entry] };
         }),
       ),
@@ -91,7 +100,12 @@ async function appPlans(project: ContainerProject): Promise<ImagePlan[]> {
       const path = join(dirname(metaFile), entry.path);
       const context = (await contextEntries(contextDir)).filter((e) => e.path !== 'Dockerfile');
       const arches = entry.arch ? [entry.arch] : project.spec.arches;
-      return { name: entry.tag, tags: tags.get(entry)!, dockerfile: { path, text: await readDockerfile(path) }, arches: arches.map((arch) => ({ arch, context })) };
+      return {
+        name: entry.tag,
+        tags: tags.get(entry)!,
+        dockerfile: { path, text: await readDockerfile(path) },
+        arches: arches.map((arch) => ({ arch, context })),
+      };
     }),
   );
 }
@@ -102,11 +116,23 @@ async function appPlans(project: ContainerProject): Promise<ImagePlan[]> {
  * Dockerfile with RUN is built by the Docker engine (foreign arches under qemu), one image per arch, exported and
  * joined by the OCI engine. The output is swapped in only when everything built, so a failure keeps the previous one.
  */
-export async function buildContainerImageProject(project: ContainerProject, options: BuildOptions = {}): Promise<BuildResult> {
+export async function buildContainerImageProject(
+  project: ContainerProject,
+  options: BuildOptions = {},
+): Promise<BuildResult> {
   const { spec } = project;
   const store = options.store ?? ContentStore.default();
   const log = options.log ?? (() => undefined);
-  const bases = spec.base ? await prepareBases({ repo: spec.base.repo, index: spec.base.index, versions: spec.versions ?? [], arches: spec.arches, projectDir: resolve(project.dir), store }) : [];
+  const bases = spec.base
+    ? await prepareBases({
+        repo: spec.base.repo,
+        index: spec.base.index,
+        versions: spec.versions ?? [],
+        arches: spec.arches,
+        projectDir: resolve(project.dir),
+        store,
+      })
+    : [];
   const plans = spec.base ? await basePlans(project, store, bases) : await appPlans(project);
   const runs = new Map(plans.map((plan) => [plan, dockerfileFacts(plan.dockerfile.text, plan.dockerfile.path).runs]));
   for (const plan of plans) if (runs.get(plan)) for (const { arch } of plan.arches) await assertCanRun(arch);
@@ -126,9 +152,17 @@ export async function buildContainerImageProject(project: ContainerProject, opti
       const index = await buildIndex(perArch);
       await writeImages(
         scheduler,
-        plan.tags.map((tag) => ({ model: index, target: openTarget(parseLocation(`oci:${join(temp, 'oci')}:${tag}`), context) })),
+        plan.tags.map((tag) => ({
+          model: index,
+          target: openTarget(parseLocation(`oci:${join(temp, 'oci')}:${tag}`), context),
+        })),
       );
-      images.push({ name: plan.name, tags: plan.tags, digest: index.manifest.digest, platforms: perArch.map((image, i) => ({ arch: plan.arches[i]!.arch, digest: image.manifest.digest })) });
+      images.push({
+        name: plan.name,
+        tags: plan.tags,
+        digest: index.manifest.digest,
+        platforms: perArch.map((image, i) => ({ arch: plan.arches[i]!.arch, digest: image.manifest.digest })),
+      });
     }
     await rm(work, { recursive: true, force: true });
     const result: BuildResult = { layout, images, bases };
@@ -141,12 +175,27 @@ export async function buildContainerImageProject(project: ContainerProject, opti
  * A Dockerfile with RUN: the Docker engine builds the arches side by side, `docker save` exports each, and the
  * archive is read as the image model.
  */
-async function engineImages(plan: ImagePlan, name: string, docker: Dockerode, work: string, context: LocationContext, log: (line: string) => void): Promise<Image[]> {
+async function engineImages(
+  plan: ImagePlan,
+  name: string,
+  docker: Dockerode,
+  work: string,
+  context: LocationContext,
+  log: (line: string) => void,
+): Promise<Image[]> {
   return Promise.all(
     plan.arches.map(async ({ arch, context: files }) => {
       log(`building ${name}:${plan.tags[0]} for linux/${arch}`);
       const archive = join(work, `${plan.tags[0]}-${arch}.tar`);
-      await engineBuild({ docker, dockerfile: plan.dockerfile.text, context: files, arch, tag: `dockyard-build/${name}:${plan.tags[0]}-${arch}`, archive, dockerfileName: plan.dockerfile.path });
+      await engineBuild({
+        docker,
+        dockerfile: plan.dockerfile.text,
+        context: files,
+        arch,
+        tag: `dockyard-build/${name}:${plan.tags[0]}-${arch}`,
+        archive,
+        dockerfileName: plan.dockerfile.path,
+      });
       const model = await readImage(openSource(parseLocation(`docker-archive:${archive}`), context));
       if (model.kind !== 'image') throw new Error(`${archive}: docker save wrote an index, expected one image`);
       return model;
@@ -158,7 +207,13 @@ async function engineImages(plan: ImagePlan, name: string, docker: Dockerode, wo
  * A Dockerfile without RUN: the daemonless builder (libs/build) builds every arch from one context folder holding
  * the Dockerfile, its neighbours and each arch's rootfs under the name the Dockerfile ADDs.
  */
-async function daemonlessImages(plan: ImagePlan, contextDir: string, store: ContentStore, context: LocationContext, log: (line: string) => void): Promise<Image[]> {
+async function daemonlessImages(
+  plan: ImagePlan,
+  contextDir: string,
+  store: ContentStore,
+  context: LocationContext,
+  log: (line: string) => void,
+): Promise<Image[]> {
   await mkdir(contextDir, { recursive: true });
   const dockerfile = join(contextDir, 'Dockerfile');
   await writeFile(dockerfile, plan.dockerfile.text);

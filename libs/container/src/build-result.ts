@@ -30,6 +30,8 @@ export async function readBuildResult(project: ContainerProject): Promise<BuildR
   try {
     return JSON.parse(await readFile(file, 'utf8')) as BuildResult;
   } catch {
-    throw new Error(`${file}: no build of ${project.spec.name} yet (run \`dockyard build --project ${project.file}\` first)`);
+    throw new Error(
+      `${file}: no build of ${project.spec.name} yet (run \`dockyard build --project ${project.file}\` first)`,
+    );
   }
 }

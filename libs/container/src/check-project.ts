@@ -4,7 +4,16 @@ import { join, resolve } from 'node:path';
 import type Dockerode from 'dockerode';
 import { answeringEngine } from './docker-engine';
 import { writeFileAtomic } from '../../files/src';
-import { CopyScheduler, locationContext, openSource, openTarget, parseLocation, readImage, RegistryPool, writeImages } from '../../oci/src';
+import {
+  CopyScheduler,
+  locationContext,
+  openSource,
+  openTarget,
+  parseLocation,
+  readImage,
+  RegistryPool,
+  writeImages,
+} from '../../oci/src';
 import type { Arch } from '../../spec/src';
 import { readBuildResult, type BuiltImage } from './build-result';
 import { junitXml, type CheckCase } from './junit';
@@ -28,7 +37,12 @@ const machineOf: Record<string, string> = { amd64: 'x86_64', arm64: 'aarch64', l
 
 /** Runs `cmd` in a new container of `image` without network; returns its output (a TTY: one stream) and exit code. */
 async function runIn(docker: Dockerode, image: string, cmd: string[]): Promise<{ exitCode: number; output: string }> {
-  const container = await docker.createContainer({ Image: image, Cmd: cmd, Tty: true, HostConfig: { NetworkMode: 'none' } });
+  const container = await docker.createContainer({
+    Image: image,
+    Cmd: cmd,
+    Tty: true,
+    HostConfig: { NetworkMode: 'none' },
+  });
   try {
     await container.start();
     const { StatusCode } = (await container.wait()) as { StatusCode: number };
@@ -51,13 +65,23 @@ function runScript(script: string, env: NodeJS.ProcessEnv): Promise<{ exitCode: 
 }
 
 /** Loads one platform image of the built layout into the engine as `ref` (a docker-archive, as `docker load` takes it). */
-async function loadPlatform(docker: Dockerode, layout: string, digest: string, ref: string, work: string): Promise<void> {
+async function loadPlatform(
+  docker: Dockerode,
+  layout: string,
+  digest: string,
+  ref: string,
+  work: string,
+): Promise<void> {
   const context = locationContext(new RegistryPool());
   const archive = join(work, `${digest.slice(7, 19)}.tar`);
   const model = await readImage(openSource(parseLocation(`oci:${layout}:${digest}`), context));
-  await writeImages(new CopyScheduler(), [{ model, target: openTarget(parseLocation(`docker-archive:${archive}:${ref}`), context) }]);
+  await writeImages(new CopyScheduler(), [
+    { model, target: openTarget(parseLocation(`docker-archive:${archive}:${ref}`), context) },
+  ]);
   const progress = await docker.loadImage(archive, { quiet: true });
-  await new Promise<void>((ok, fail) => docker.modem.followProgress(progress, (err: Error | null) => (err ? fail(err) : ok())));
+  await new Promise<void>((ok, fail) =>
+    docker.modem.followProgress(progress, (err: Error | null) => (err ? fail(err) : ok())),
+  );
   await rm(archive, { force: true });
 }
 
@@ -78,7 +102,10 @@ async function timed(suite: string, name: string, check: () => Promise<string | 
  * the tag; then the project's test script, with DOCKER_TAG (and DOCKER_IMAGE, the engine-local image) set.
  * Writes dist/<name>/check/junit.xml.
  */
-export async function checkContainerImageProject(project: ContainerProject, options: CheckOptions = {}): Promise<CheckResult> {
+export async function checkContainerImageProject(
+  project: ContainerProject,
+  options: CheckOptions = {},
+): Promise<CheckResult> {
   const { spec } = project;
   const build = await readBuildResult(project);
   const docker = await answeringEngine(options.docker);
@@ -97,38 +124,70 @@ export async function checkContainerImageProject(project: ContainerProject, opti
     await loadPlatform(docker, build.layout, digest, ref, work);
     try {
       const inspected = await docker.getImage(ref).inspect();
-      cases.push(await timed(suite, `${arch}: os is linux`, async () => (inspected.Os === 'linux' ? undefined : `the image's OS is ${inspected.Os}`)));
-      const probe = await runIn(docker, ref, ['sh', '-c', 'echo "machine=$(uname -m)"; echo "timezone=$(date +%Z)"; cat /etc/os-release 2>/dev/null || true']);
-      const facts = parseOsRelease(probe.output.replace(/^(machine|timezone)=/gm, (_, key: string) => key.toUpperCase() + '='));
+      cases.push(
+        await timed(suite, `${arch}: os is linux`, async () =>
+          inspected.Os === 'linux' ? undefined : `the image's OS is ${inspected.Os}`,
+        ),
+      );
+      const probe = await runIn(docker, ref, [
+        'sh',
+        '-c',
+        'echo "machine=$(uname -m)"; echo "timezone=$(date +%Z)"; cat /etc/os-release 2>/dev/null || true',
+      ]);
+      const facts = parseOsRelease(
+        probe.output.replace(/^(machine|timezone)=/gm, (_, key: string) => key.toUpperCase() + '='),
+      );
       cases.push(
         await timed(suite, `${arch}: arch is ${arch}`, async () => {
           if (inspected.Architecture !== arch) return `the image's config says ${inspected.Architecture}`;
-          if (probe.exitCode !== 0) return `the container did not run (exit ${probe.exitCode}): ${probe.output.trim().slice(-300)}`;
-          return facts.MACHINE === machineOf[arch] ? undefined : `uname -m in the container prints ${facts.MACHINE}, expected ${machineOf[arch]}`;
+          if (probe.exitCode !== 0)
+            return `the container did not run (exit ${probe.exitCode}): ${probe.output.trim().slice(-300)}`;
+          return facts.MACHINE === machineOf[arch]
+            ? undefined
+            : `uname -m in the container prints ${facts.MACHINE}, expected ${machineOf[arch]}`;
         }),
       );
-      cases.push(await timed(suite, `${arch}: timezone is ${timezone}`, async () => (facts.TIMEZONE === timezone ? undefined : `date +%Z prints ${facts.TIMEZONE ?? 'nothing'}, expected ${timezone}`)));
+      cases.push(
+        await timed(suite, `${arch}: timezone is ${timezone}`, async () =>
+          facts.TIMEZONE === timezone
+            ? undefined
+            : `date +%Z prints ${facts.TIMEZONE ?? 'nothing'}, expected ${timezone}`,
+        ),
+      );
       if (spec.base) {
         cases.push(
           await timed(suite, `${arch}: /etc/os-release VERSION is ${tag}`, async () =>
-            facts.VERSION !== undefined && versionAsTag(facts.VERSION) === tag ? undefined : `VERSION is ${facts.VERSION === undefined ? 'missing' : `"${facts.VERSION}" (${versionAsTag(facts.VERSION)})`}, expected ${tag}`,
+            facts.VERSION !== undefined && versionAsTag(facts.VERSION) === tag
+              ? undefined
+              : `VERSION is ${facts.VERSION === undefined ? 'missing' : `"${facts.VERSION}" (${versionAsTag(facts.VERSION)})`}, expected ${tag}`,
           ),
         );
       }
       if (script) {
         cases.push(
           await timed(suite, `${arch}: ${spec.check!.script}`, async () => {
-            const env = { ...(options.env ?? process.env), DOCKER_TAG: tag, DOCKER_IMAGE: ref, DOCKER_PLATFORM: `linux/${arch}` };
+            const env = {
+              ...(options.env ?? process.env),
+              DOCKER_TAG: tag,
+              DOCKER_IMAGE: ref,
+              DOCKER_PLATFORM: `linux/${arch}`,
+            };
             const result = await runScript(script, env);
-            return result.exitCode === 0 ? undefined : `exit ${result.exitCode}: ${result.output.trim().split('\n').slice(-5).join(' | ')}`;
+            return result.exitCode === 0
+              ? undefined
+              : `exit ${result.exitCode}: ${result.output.trim().split('\n').slice(-5).join(' | ')}`;
           }),
         );
       }
     } finally {
-      await docker.getImage(ref).remove({ force: true }).catch(() => undefined);
+      await docker
+        .getImage(ref)
+        .remove({ force: true })
+        .catch(() => undefined);
     }
   };
-  for (const image of build.images) for (const platform of image.platforms) await checkOne(image, platform.arch, platform.digest);
+  for (const image of build.images)
+    for (const platform of image.platforms) await checkOne(image, platform.arch, platform.digest);
   await rm(work, { recursive: true, force: true });
   const report = join(dir, 'junit.xml');
   await writeFileAtomic(report, junitXml(cases));

@@ -13,7 +13,8 @@ export class EngineUnreachableError extends Error {
 function endpointOf(docker: Dockerode): string {
   const modem = docker.modem as { socketPath?: unknown; host?: string; port?: string | number; protocol?: string };
   // docker-modem's default socket path is a function that looks for the socket, so it is named here as the default.
-  if (modem.socketPath !== undefined) return `unix://${typeof modem.socketPath === 'string' ? modem.socketPath : '/var/run/docker.sock'}`;
+  if (modem.socketPath !== undefined)
+    return `unix://${typeof modem.socketPath === 'string' ? modem.socketPath : '/var/run/docker.sock'}`;
   return `${modem.protocol ?? 'http'}://${modem.host}${modem.port ? `:${modem.port}` : ''}`;
 }
 

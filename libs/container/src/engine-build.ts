@@ -58,7 +58,10 @@ export async function engineBuild(request: EngineBuildRequest): Promise<void> {
   const { docker, arch } = request;
   const platform = `linux/${arch}`;
   const dockerfile = replaceScratch(request.dockerfile, await loadScratchImage(docker, arch));
-  const context = sortTarEntries([{ path: 'Dockerfile', type: 'file' as const, content: Buffer.from(dockerfile) }, ...request.context.filter((e) => e.path !== 'Dockerfile')]);
+  const context = sortTarEntries([
+    { path: 'Dockerfile', type: 'file' as const, content: Buffer.from(dockerfile) },
+    ...request.context.filter((e) => e.path !== 'Dockerfile'),
+  ]);
   const progress = await docker.buildImage(tarStream(context) as unknown as NodeJS.ReadableStream, {
     t: request.tag,
     platform,
@@ -73,14 +76,24 @@ export async function engineBuild(request: EngineBuildRequest): Promise<void> {
   );
   const failure = events.find((e) => e.error || e.errorDetail);
   if (failure) {
-    const log = events.map((e) => e.stream ?? '').join('').trim().split('\n').slice(-8).join('\n');
-    throw new EngineBuildError(`${request.dockerfileName} for ${platform}: ${failure.errorDetail?.message ?? failure.error}${log ? `\n${log}` : ''}`);
+    const log = events
+      .map((e) => e.stream ?? '')
+      .join('')
+      .trim()
+      .split('\n')
+      .slice(-8)
+      .join('\n');
+    throw new EngineBuildError(
+      `${request.dockerfileName} for ${platform}: ${failure.errorDetail?.message ?? failure.error}${log ? `\n${log}` : ''}`,
+    );
   }
   const image = docker.getImage(request.tag);
   try {
     const inspected = await image.inspect();
     if (inspected.Os !== 'linux' || inspected.Architecture !== arch) {
-      throw new EngineBuildError(`${request.dockerfileName}: the engine built ${inspected.Os}/${inspected.Architecture} when ${platform} was asked for (a Docker engine older than API 1.38 ignores the platform)`);
+      throw new EngineBuildError(
+        `${request.dockerfileName}: the engine built ${inspected.Os}/${inspected.Architecture} when ${platform} was asked for (a Docker engine older than API 1.38 ignores the platform)`,
+      );
     }
     await mkdir(dirname(request.archive), { recursive: true });
     await rm(request.archive, { force: true });

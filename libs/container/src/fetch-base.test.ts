@@ -66,7 +66,9 @@ describe('fetchBaseArchive', () => {
     const wrong = `sha256:${'0'.repeat(64)}`;
     const error = await fetchBaseArchive(fakeRepository([]), 'x/a.tar.xz', wrong, store).catch((e: Error) => e);
     expect(error).toBeInstanceOf(ChecksumError);
-    expect((error as Error).message).toMatch(/^http:\/\/repo\/x\/a.tar.xz: its sha256 is [0-9a-f]{64} but http:\/\/repo\/x\/a.tar.xz.sha256sum says 0{64}/);
+    expect((error as Error).message).toMatch(
+      /^http:\/\/repo\/x\/a.tar.xz: its sha256 is [0-9a-f]{64} but http:\/\/repo\/x\/a.tar.xz.sha256sum says 0{64}/,
+    );
     expect(await store.has(wrong)).toBe(false);
     expect((await readdir(join(store.dir, 'blobs', 'sha256'))).filter((n) => !n.includes('.partial.'))).toEqual([]);
   });

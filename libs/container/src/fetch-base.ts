@@ -32,7 +32,12 @@ function skipBytes(count: number): Transform {
  * when an earlier prepare stored it, resumed (HTTP Range) after an interrupted one, and refused — nothing stored —
  * when the bytes do not hash to the checksum.
  */
-export async function fetchBaseArchive(repository: BaseRepository, path: string, digest: string, store: ContentStore): Promise<StoredArchive> {
+export async function fetchBaseArchive(
+  repository: BaseRepository,
+  path: string,
+  digest: string,
+  store: ContentStore,
+): Promise<StoredArchive> {
   if (await store.has(digest)) return { path: store.path(digest), digest, fetched: false };
   const size = await repository.size(path);
   const blob = {
@@ -47,8 +52,13 @@ export async function fetchBaseArchive(repository: BaseRepository, path: string,
     await store.fetch(blob);
   } catch (err) {
     if (!(err instanceof DigestMismatchError) && !(err instanceof SizeMismatchError)) throw err;
-    const actual = err instanceof DigestMismatchError ? `its sha256 is ${digestHex(err.actual)}` : 'it changed size while downloading';
-    throw new ChecksumError(`${repository.where(path)}: ${actual} but ${repository.where(`${path}.sha256sum`)} says ${digestHex(digest)}; nothing was stored (a broken upload or a stale checksum: fix the repository, or pick another base.index)`);
+    const actual =
+      err instanceof DigestMismatchError
+        ? `its sha256 is ${digestHex(err.actual)}`
+        : 'it changed size while downloading';
+    throw new ChecksumError(
+      `${repository.where(path)}: ${actual} but ${repository.where(`${path}.sha256sum`)} says ${digestHex(digest)}; nothing was stored (a broken upload or a stale checksum: fix the repository, or pick another base.index)`,
+    );
   }
   return { path: store.path(digest), digest, fetched: true };
 }

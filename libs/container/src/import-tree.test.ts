@@ -24,15 +24,26 @@ describe('importImageTree', () => {
     await put('Database/mysql/project.yaml', 'kept as is\n');
     await put('Other/README.md', 'no image-list here\n');
     const result = await importImageTree(root, root, { registry: 'docker.io', namespace: 'openeuler' });
-    expect(result.map((r) => [r.name, r.status, r.metaGenerated])).toEqual([['redis', 'written', true], ['mysql', 'exists', false]]);
+    expect(result.map((r) => [r.name, r.status, r.metaGenerated])).toEqual([
+      ['redis', 'written', true],
+      ['mysql', 'exists', false],
+    ]);
     const meta = parseMeta(await readFile(join(root, 'Database/redis/meta.yml'), 'utf8'), 'meta.yml');
     expect(meta.map((e) => [e.tag, e.path])).toEqual([
       ['6.2.7-oe2203sp3', '6.2.7/22.03-lts-sp3/Dockerfile'],
       ['7.2.4-oe2403lts', '7.2.4/24.03-lts/Dockerfile'],
     ]);
-    const project = parseProject(await readFile(join(root, 'Database/redis/project.yaml'), 'utf8'), 'redis/project.yaml');
+    const project = parseProject(
+      await readFile(join(root, 'Database/redis/project.yaml'), 'utf8'),
+      'redis/project.yaml',
+    );
     expect(project.issues).toEqual([]);
-    expect(project.spec).toMatchObject({ kind: 'ContainerImage', name: 'redis', app: { meta: 'meta.yml' }, registries: [{ registry: 'docker.io', repository: 'openeuler/redis' }] });
+    expect(project.spec).toMatchObject({
+      kind: 'ContainerImage',
+      name: 'redis',
+      app: { meta: 'meta.yml' },
+      registries: [{ registry: 'docker.io', repository: 'openeuler/redis' }],
+    });
     expect(await readFile(join(root, 'Database/mysql/project.yaml'), 'utf8')).toBe('kept as is\n');
   });
 });

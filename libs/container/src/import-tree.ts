@@ -21,7 +21,11 @@ export interface ImportedImage {
   metaGenerated: boolean;
 }
 
-const exists = (path: string) => access(path).then(() => true, () => false);
+const exists = (path: string) =>
+  access(path).then(
+    () => true,
+    () => false,
+  );
 
 /** `image-list.yml`: `images: {name: folder}` (or the mapping itself), folders relative to the category folder. */
 function imageList(text: string, file: string): Record<string, string> {
@@ -49,9 +53,15 @@ async function dockerfilesIn(root: string): Promise<string[]> {
  * written beside its meta.yml (generated when missing, with the default `<version>-oe<os>` tags). Existing
  * project.yaml files are left alone; each written one is checked against the schema first.
  */
-export async function importImageTree(tree: string, workspaceRoot: string, options: ImportOptions): Promise<ImportedImage[]> {
+export async function importImageTree(
+  tree: string,
+  workspaceRoot: string,
+  options: ImportOptions,
+): Promise<ImportedImage[]> {
   const imported: ImportedImage[] = [];
-  for (const category of (await readdir(tree, { withFileTypes: true })).filter((d) => d.isDirectory()).sort((a, b) => a.name.localeCompare(b.name))) {
+  for (const category of (await readdir(tree, { withFileTypes: true }))
+    .filter((d) => d.isDirectory())
+    .sort((a, b) => a.name.localeCompare(b.name))) {
     const listFile = join(tree, category.name, 'image-list.yml');
     if (!(await exists(listFile))) continue;
     for (const [image, folder] of Object.entries(imageList(await readFile(listFile, 'utf8'), listFile))) {
@@ -66,10 +76,19 @@ export async function importImageTree(tree: string, workspaceRoot: string, optio
       }
       if (metaGenerated) {
         const meta = metaForDockerfiles(dir, await dockerfilesIn(dir));
-        if (!Object.keys(meta).length) throw new Error(`${dir}: no meta.yml and no <app-version>/<os-version>/Dockerfile folders (image ${image} of ${listFile})`);
+        if (!Object.keys(meta).length)
+          throw new Error(
+            `${dir}: no meta.yml and no <app-version>/<os-version>/Dockerfile folders (image ${image} of ${listFile})`,
+          );
         await writeFileAtomic(metaFile, stringify(meta));
       }
-      const spec = { kind: 'ContainerImage', name, arches: ['amd64', 'arm64'], app: { meta: 'meta.yml' }, registries: [{ registry: options.registry, repository: `${options.namespace}/${name}` }] };
+      const spec = {
+        kind: 'ContainerImage',
+        name,
+        arches: ['amd64', 'arm64'],
+        app: { meta: 'meta.yml' },
+        registries: [{ registry: options.registry, repository: `${options.namespace}/${name}` }],
+      };
       const schema = relative(dirname(project), join(SCHEMA_DIR, SCHEMA_FILE.ContainerImage));
       const text = `# yaml-language-server: $schema=${schema}\n# Imported from ${relative(workspaceRoot, listFile)}.\n${stringify(spec)}`;
       const checked = parseProject(text, relative(workspaceRoot, project));

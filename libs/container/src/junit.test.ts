@@ -5,7 +5,12 @@ describe('junitXml', () => {
   it('groups cases by suite, counts failures and escapes text', () => {
     const xml = junitXml([
       { suite: 'openeuler:22.03-lts-sp1', name: 'arm64: timezone', seconds: 0.5 },
-      { suite: 'openeuler:22.03-lts-sp1', name: 'arm64: os-release VERSION', failure: 'VERSION "22.03 <x>" is not 22.03-lts-sp1', seconds: 0.25 },
+      {
+        suite: 'openeuler:22.03-lts-sp1',
+        name: 'arm64: os-release VERSION',
+        failure: 'VERSION "22.03 <x>" is not 22.03-lts-sp1',
+        seconds: 0.25,
+      },
       { suite: 'openeuler:24.03-lts', name: 'amd64: os', seconds: 1 },
     ]);
     expect(xml).toContain('<testsuite name="openeuler:22.03-lts-sp1" tests="2" failures="1" time="0.750">');

@@ -7,7 +7,8 @@ export interface CheckCase {
   seconds: number;
 }
 
-const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const escape = (text: string) =>
+  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 /** A JUnit XML report: one testsuite per suite name, in first-seen order. */
 export function junitXml(cases: readonly CheckCase[]): string {
@@ -19,7 +20,9 @@ export function junitXml(cases: readonly CheckCase[]): string {
     const tests = own
       .map((c) => {
         const open = `    <testcase classname="${escape(suite)}" name="${escape(c.name)}" time="${c.seconds.toFixed(3)}"`;
-        return c.failure === undefined ? `${open}/>` : `${open}>\n      <failure message="${escape(c.failure)}"/>\n    </testcase>`;
+        return c.failure === undefined
+          ? `${open}/>`
+          : `${open}>\n      <failure message="${escape(c.failure)}"/>\n    </testcase>`;
       })
       .join('\n');
     return `  <testsuite name="${escape(suite)}" tests="${own.length}" failures="${failures}" time="${time}">\n${tests}\n  </testsuite>`;

@@ -3,7 +3,11 @@ import { parseOsRelease, versionAsTag } from './os-release';
 
 describe('os-release', () => {
   it('reads quoted and bare fields', () => {
-    expect(parseOsRelease('NAME="openEuler"\nVERSION="22.03 (LTS-SP1)"\nID=openEuler\n# c\n')).toEqual({ NAME: 'openEuler', VERSION: '22.03 (LTS-SP1)', ID: 'openEuler' });
+    expect(parseOsRelease('NAME="openEuler"\nVERSION="22.03 (LTS-SP1)"\nID=openEuler\n# c\n')).toEqual({
+      NAME: 'openEuler',
+      VERSION: '22.03 (LTS-SP1)',
+      ID: 'openEuler',
+    });
   });
 
   it('turns VERSION into the tag form', () => {

@@ -2,7 +2,13 @@ import type { ContentStore } from '../../oci/src';
 import type { Arch } from '../../spec/src';
 import { openBaseRepository, type BaseRepository } from './base-repository';
 import { fetchBaseArchive } from './fetch-base';
-import { baseArchiveLocation, datedFolders, needsListing, parseChecksumFile, updateListingPath } from './repository-layout';
+import {
+  baseArchiveLocation,
+  datedFolders,
+  needsListing,
+  parseChecksumFile,
+  updateListingPath,
+} from './repository-layout';
 
 export interface PrepareRequest {
   /** `base.repo`: URL or folder. */
@@ -32,7 +38,10 @@ async function resolveIndex(repository: BaseRepository, version: string, index: 
   if (!needsListing(index)) return index;
   const listingPath = updateListingPath(version);
   const newest = datedFolders(await repository.listing(listingPath))[0];
-  if (!newest) throw new Error(`${repository.where(listingPath)}: lists no dated update folder (YYYY-MM-DD/); use base.index: release`);
+  if (!newest)
+    throw new Error(
+      `${repository.where(listingPath)}: lists no dated update folder (YYYY-MM-DD/); use base.index: release`,
+    );
   return `update/${newest}`;
 }
 
@@ -45,9 +54,20 @@ export async function prepareBases(request: PrepareRequest): Promise<PreparedBas
     const stored = await Promise.all(
       request.arches.map(async (arch) => {
         const location = baseArchiveLocation(version, index, arch);
-        const digest = parseChecksumFile(await repository.text(location.checksumPath), repository.where(location.checksumPath));
+        const digest = parseChecksumFile(
+          await repository.text(location.checksumPath),
+          repository.where(location.checksumPath),
+        );
         const file = await fetchBaseArchive(repository, location.archivePath, digest, request.store);
-        return { version, arch, index, url: repository.where(location.archivePath), digest, path: file.path, fetched: file.fetched };
+        return {
+          version,
+          arch,
+          index,
+          url: repository.where(location.archivePath),
+          digest,
+          path: file.path,
+          fetched: file.fetched,
+        };
       }),
     );
     prepared.push(...stored);

@@ -29,7 +29,11 @@ async function project(): Promise<ContainerProject> {
     ].join('\n'),
   );
   await mkdir(join(root, 'dist/os/build'), { recursive: true });
-  const build = { layout: join(root, 'dist/os/build/oci'), bases: [], images: [{ name: '24.03-LTS', tags: ['24.03-lts', 'latest'], digest: `sha256:${'a'.repeat(64)}`, platforms: [] }] };
+  const build = {
+    layout: join(root, 'dist/os/build/oci'),
+    bases: [],
+    images: [{ name: '24.03-LTS', tags: ['24.03-lts', 'latest'], digest: `sha256:${'a'.repeat(64)}`, platforms: [] }],
+  };
   await writeFile(join(root, 'dist/os/build/build.json'), JSON.stringify(build));
   const loaded = await loadContainerProject(join(dir, 'project.yaml'));
   if ('errors' in loaded) throw new Error(loaded.errors.join('\n'));
@@ -43,13 +47,20 @@ describe('publishContainerImageProject before any push', () => {
     expect(error).toBeInstanceOf(PublishPreflightError);
     const problems = (error as PublishPreflightError).problems;
     expect(problems).toHaveLength(2);
-    expect(problems[0]).toMatch(/project.yaml:7:\d+: registries\[0\].credentials: credentials for a.example.com: A_PASSWORD \(the password\) is not set/);
-    expect(problems[1]).toMatch(/project.yaml:9:\d+: registries\[2\].credentials: credentials for c.example.com: C_USER \(the username\) and C_PASSWORD \(the password\) are not set/);
+    expect(problems[0]).toMatch(
+      /project.yaml:7:\d+: registries\[0\].credentials: credentials for a.example.com: A_PASSWORD \(the password\) is not set/,
+    );
+    expect(problems[1]).toMatch(
+      /project.yaml:9:\d+: registries\[2\].credentials: credentials for c.example.com: C_USER \(the username\) and C_PASSWORD \(the password\) are not set/,
+    );
   });
 
   it('dry-run plans every tag for every registry without contacting them', async () => {
     const p = await project();
-    const result = await publishContainerImageProject(p, { dryRun: true, env: { A_USER: 'u', A_PASSWORD: 'p', C_USER: 'u', C_PASSWORD: 'p' } });
+    const result = await publishContainerImageProject(p, {
+      dryRun: true,
+      env: { A_USER: 'u', A_PASSWORD: 'p', C_USER: 'u', C_PASSWORD: 'p' },
+    });
     expect(result.plan.map((e) => e.references)).toEqual([
       ['docker://a.example.com/os/os:24.03-lts', 'docker://a.example.com/os/os:latest'],
       ['docker://b.example.com/mirror/os:24.03-lts', 'docker://b.example.com/mirror/os:latest'],

@@ -78,17 +78,26 @@ async function preflight(project: ContainerProject, env: NodeJS.ProcessEnv): Pro
  * once per registry, HEAD-skipped when present, mounted across repositories of one registry), an unchanged tag
  * costing two HEADs. A registry that fails is reported and does not stop the others.
  */
-export async function publishContainerImageProject(project: ContainerProject, options: PublishOptions = {}): Promise<PublishResult> {
+export async function publishContainerImageProject(
+  project: ContainerProject,
+  options: PublishOptions = {},
+): Promise<PublishResult> {
   const { spec } = project;
   const env = options.env ?? process.env;
   const build = await readBuildResult(project);
   const tags = build.images.flatMap((image) => image.tags);
-  const plan = spec.registries.map((r) => ({ registry: r.registry, repository: r.repository, references: tags.map((tag) => `docker://${r.registry}/${r.repository}:${tag}`) }));
+  const plan = spec.registries.map((r) => ({
+    registry: r.registry,
+    repository: r.repository,
+    references: tags.map((tag) => `docker://${r.registry}/${r.repository}:${tag}`),
+  }));
   await preflight(project, env);
   const scheduler = new CopyScheduler({ concurrency: options.concurrency });
   if (options.dryRun) return { plan, outcomes: [], stats: scheduler.stats };
 
-  const specs = Object.fromEntries(spec.registries.filter((r) => r.credentials).map((r) => [r.registry, r.credentials as CredentialsSpec]));
+  const specs = Object.fromEntries(
+    spec.registries.filter((r) => r.credentials).map((r) => [r.registry, r.credentials as CredentialsSpec]),
+  );
   const pool = new RegistryPool({
     insecure: spec.registries.filter((r) => r.insecure).map((r) => r.registry),
     credentials: credentialProvider(specs, { baseDir: resolve(project.dir) }),
@@ -104,11 +113,16 @@ export async function publishContainerImageProject(project: ContainerProject, op
           const source = openSource(parseLocation(`oci:${build.layout}:${tag}`), context);
           const target = openTarget(parseLocation(`docker://${entry.registry}/${entry.repository}:${tag}`), context);
           const result = await copyImage(scheduler, source, target);
-          if (result.digest !== imageOfTag.get(tag)!.digest) throw new Error(`${target.name}: wrote ${result.digest}, the build made ${imageOfTag.get(tag)!.digest}`);
+          if (result.digest !== imageOfTag.get(tag)!.digest)
+            throw new Error(`${target.name}: wrote ${result.digest}, the build made ${imageOfTag.get(tag)!.digest}`);
           options.log?.(`${result.status} ${target.name} ${result.digest}`);
           results.push(result);
         }
-        return { ...entry, status: results.every((r) => r.status === 'unchanged') ? 'unchanged' : 'published', results };
+        return {
+          ...entry,
+          status: results.every((r) => r.status === 'unchanged') ? 'unchanged' : 'published',
+          results,
+        };
       } catch (err) {
         return { ...entry, status: 'failed', results, error: (err as Error).message };
       }

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { baseArchiveLocation, datedFolders, indexFolder, needsListing, parseChecksumFile, versionFolder } from './repository-layout';
+import {
+  baseArchiveLocation,
+  datedFolders,
+  indexFolder,
+  needsListing,
+  parseChecksumFile,
+  versionFolder,
+} from './repository-layout';
 
 describe('openEuler repository layout', () => {
   it('puts a release base image under docker_img/<arch> of the upper-cased version folder', () => {
@@ -25,7 +32,8 @@ describe('openEuler repository layout', () => {
   });
 
   it('finds dated folders in an HTTP listing, newest first, ignoring current and files', () => {
-    const html = '<a href="../">../</a><a href="2023-12-01/">2023-12-01/</a><a href="current/">current/</a><a href="2024-06-30/">2024-06-30/</a><a href="2024-01-15/">x</a><a href="notes.txt">';
+    const html =
+      '<a href="../">../</a><a href="2023-12-01/">2023-12-01/</a><a href="current/">current/</a><a href="2024-06-30/">2024-06-30/</a><a href="2024-01-15/">x</a><a href="notes.txt">';
     expect(datedFolders(html)).toEqual(['2024-06-30', '2024-01-15', '2023-12-01']);
     expect(datedFolders(['current', '2024-01-15', '2025-02-01'])).toEqual(['2025-02-01', '2024-01-15']);
   });
@@ -33,6 +41,8 @@ describe('openEuler repository layout', () => {
   it('reads the digest of a sha256sum file and names the file when it is not one', () => {
     const hex = 'ab'.repeat(32);
     expect(parseChecksumFile(`${hex.toUpperCase()}  openEuler-docker.x86_64.tar.xz\n`, 'x')).toBe(`sha256:${hex}`);
-    expect(() => parseChecksumFile('<html>404</html>', 'http://h/f.sha256sum')).toThrow(/http:\/\/h\/f.sha256sum: not a sha256sum file/);
+    expect(() => parseChecksumFile('<html>404</html>', 'http://h/f.sha256sum')).toThrow(
+      /http:\/\/h\/f.sha256sum: not a sha256sum file/,
+    );
   });
 });

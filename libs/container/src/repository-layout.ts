@@ -41,7 +41,10 @@ export function indexFolder(index: IndexSpec): string {
 
 /** The dated update folders an HTTP directory listing (or a folder's entries) names, newest first. */
 export function datedFolders(listing: string | string[]): string[] {
-  const names = typeof listing === 'string' ? [...listing.matchAll(/href="(?:\.\/)?(\d{4}-\d{2}-\d{2})\/?"/g)].map((m) => m[1]!) : listing.filter((name) => /^\d{4}-\d{2}-\d{2}$/.test(name));
+  const names =
+    typeof listing === 'string'
+      ? [...listing.matchAll(/href="(?:\.\/)?(\d{4}-\d{2}-\d{2})\/?"/g)].map((m) => m[1]!)
+      : listing.filter((name) => /^\d{4}-\d{2}-\d{2}$/.test(name));
   return [...new Set(names)].sort().reverse();
 }
 

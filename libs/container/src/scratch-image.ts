@@ -15,7 +15,9 @@ export function scratchName(arch: string): string {
  */
 export async function loadScratchImage(docker: Dockerode, arch: string): Promise<string> {
   const name = scratchName(arch);
-  const config = Buffer.from(JSON.stringify({ architecture: arch, os: 'linux', config: {}, rootfs: { type: 'layers', diff_ids: [] } }));
+  const config = Buffer.from(
+    JSON.stringify({ architecture: arch, os: 'linux', config: {}, rootfs: { type: 'layers', diff_ids: [] } }),
+  );
   const configName = `${sha256Digest(config).slice('sha256:'.length)}.json`;
   const manifest = Buffer.from(JSON.stringify([{ Config: configName, RepoTags: [name], Layers: [] }]));
   const archive = tarStream([
@@ -23,7 +25,11 @@ export async function loadScratchImage(docker: Dockerode, arch: string): Promise
     { path: 'manifest.json', type: 'file', content: manifest },
   ]);
   const progress = await docker.loadImage(archive as unknown as NodeJS.ReadableStream, { quiet: true });
-  await new Promise<void>((resolve, reject) => docker.modem.followProgress(progress, (err: Error | null, out: { error?: string }[]) => (err ? reject(err) : out.find((e) => e.error) ? reject(new Error(out.find((e) => e.error)!.error)) : resolve())));
+  await new Promise<void>((resolve, reject) =>
+    docker.modem.followProgress(progress, (err: Error | null, out: { error?: string }[]) =>
+      err ? reject(err) : out.find((e) => e.error) ? reject(new Error(out.find((e) => e.error)!.error)) : resolve(),
+    ),
+  );
   return name;
 }
 

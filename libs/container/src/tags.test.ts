@@ -4,7 +4,11 @@ import { appTag, baseTags, compareVersions, osCode, versionTag } from './tags';
 describe('tag rules', () => {
   it('lower-cases the version and adds the table extras of that version', () => {
     expect(versionTag('22.03-LTS-SP1')).toBe('22.03-lts-sp1');
-    expect(baseTags('22.03-LTS-SP1', { '22.03-LTS-SP1': ['latest', '22.03'], '24.03-LTS': ['24.03'] })).toEqual(['22.03-lts-sp1', 'latest', '22.03']);
+    expect(baseTags('22.03-LTS-SP1', { '22.03-LTS-SP1': ['latest', '22.03'], '24.03-LTS': ['24.03'] })).toEqual([
+      '22.03-lts-sp1',
+      'latest',
+      '22.03',
+    ]);
     expect(baseTags('24.03-LTS')).toEqual(['24.03-lts']);
   });
 

@@ -17,7 +17,12 @@ export function imagesInChart(chart: Chart, overrides?: Tree): Finding[] {
   return chartImages(chart, overrides, undefined, allDefines(chart));
 }
 
-function chartImages(chart: Chart, overrides: Tree | undefined, parentGlobal: Tree | undefined, defines: Map<string, string>): Finding[] {
+function chartImages(
+  chart: Chart,
+  overrides: Tree | undefined,
+  parentGlobal: Tree | undefined,
+  defines: Map<string, string>,
+): Finding[] {
   let values = mergeTrees(chart.values, overrides);
   if (parentGlobal !== undefined) {
     const global = mergeTrees(isTreeMap(values) ? values.global : undefined, parentGlobal);
@@ -25,11 +30,22 @@ function chartImages(chart: Chart, overrides: Tree | undefined, parentGlobal: Tr
   }
   const findings: Finding[] = [];
   if (chart.type !== 'library') {
-    const context: ChartContext = { values, chart: { name: chart.name, appVersion: chart.appVersion, version: chart.version }, defines };
+    const context: ChartContext = {
+      values,
+      chart: { name: chart.name, appVersion: chart.appVersion, version: chart.version },
+      defines,
+    };
     const testsFolder = `${chart.display}/templates/tests/`;
-    const fromTemplates = chart.templates.flatMap((t) => imagesInTemplate(t.file, t.text, { context, test: t.file.startsWith(testsFolder) }));
+    const fromTemplates = chart.templates.flatMap((t) =>
+      imagesInTemplate(t.file, t.text, { context, test: t.file.startsWith(testsFolder) }),
+    );
     const subchartKeys = chart.subcharts.flatMap((sub) => usesOf(chart, sub).map((use) => use.alias ?? use.name));
-    const fromValues = valuesReadByTemplates(chart, imagesInValues(values, { skipKeys: subchartKeys }), fromTemplates, defines);
+    const fromValues = valuesReadByTemplates(
+      chart,
+      imagesInValues(values, { skipKeys: subchartKeys }),
+      fromTemplates,
+      defines,
+    );
     const rendering = fromTemplates.filter((f) => !f.neverRendered);
     const fromLines = withFallbacksNamed(rendering, fromValues);
     const own = [...withoutReportedTwice(fromValues, fromLines), ...fromLines, ...imagesInAnnotations(chart)];
@@ -66,7 +82,8 @@ function usesOf(chart: Chart, subchart: Chart): { name: string; alias?: string; 
 
 /** Helm shares `define`s across a chart and all its subcharts. */
 function allDefines(chart: Chart, into = new Map<string, string>()): Map<string, string> {
-  for (const template of chart.templates) for (const [name, body] of definesIn(template.text)) if (!into.has(name)) into.set(name, body);
+  for (const template of chart.templates)
+    for (const [name, body] of definesIn(template.text)) if (!into.has(name)) into.set(name, body);
   for (const subchart of chart.subcharts) allDefines(subchart, into);
   return into;
 }
@@ -79,14 +96,21 @@ function allDefines(chart: Chart, into = new Map<string, string>()): Map<string,
  * chart without templates (a values-only sealos chart), or one that hands its whole context to
  * a helper it does not ship, may read any of them, so all are kept.
  */
-function valuesReadByTemplates(chart: Chart, fromValues: Finding[], fromTemplates: Finding[], defines: Map<string, string>): Finding[] {
-  const rendered = fromTemplates.flatMap((f) => (f.neverRendered ? f.mentions ?? [] : f.valuesRead ?? []));
+function valuesReadByTemplates(
+  chart: Chart,
+  fromValues: Finding[],
+  fromTemplates: Finding[],
+  defines: Map<string, string>,
+): Finding[] {
+  const rendered = fromTemplates.flatMap((f) => (f.neverRendered ? (f.mentions ?? []) : (f.valuesRead ?? [])));
   const mentioned = chart.templates.flatMap((t) => mentionedValuesPaths(t.text));
-  const readsAnything = chart.templates.length === 0 || chart.templates.some((t) => passesContextToMissingHelper(t.text, defines));
-  const unresolved = fromTemplates.flatMap((f) => (!f.neverRendered && f.unresolved ? f.mentions ?? [] : []));
+  const readsAnything =
+    chart.templates.length === 0 || chart.templates.some((t) => passesContextToMissingHelper(t.text, defines));
+  const unresolved = fromTemplates.flatMap((f) => (!f.neverRendered && f.unresolved ? (f.mentions ?? []) : []));
   const within = (paths: string[], path: string) => paths.some((read) => read === path || read.startsWith(`${path}.`));
   const renders = (path: string) => within(rendered, path) && !within(unresolved, path);
-  const mentions = (path: string) => readsAnything || mentioned.some((m) => m === path || path.startsWith(`${m}.`) || m.startsWith(`${path}.`));
+  const mentions = (path: string) =>
+    readsAnything || mentioned.some((m) => m === path || path.startsWith(`${m}.`) || m.startsWith(`${path}.`));
   return fromValues.filter((f) => f.valuesPath === undefined || (!renders(f.valuesPath) && mentions(f.valuesPath)));
 }
 
@@ -101,7 +125,11 @@ function passesContextToMissingHelper(text: string, defines: Map<string, string>
 function withFallbacksNamed(fromTemplates: Finding[], fromValues: Finding[]): Finding[] {
   const answered = fromValues.filter((f) => !f.unresolved && f.valuesPath !== undefined).map((f) => f.valuesPath!);
   return fromTemplates.map((f) => {
-    const fallback = f.unresolved ? answered.find((path) => (f.mentions ?? []).some((m) => m === path || m.startsWith(`${path}.`) || path.startsWith(`${m}.`))) : undefined;
+    const fallback = f.unresolved
+      ? answered.find((path) =>
+          (f.mentions ?? []).some((m) => m === path || m.startsWith(`${path}.`) || path.startsWith(`${m}.`)),
+        )
+      : undefined;
     return fallback === undefined ? f : { ...f, fallback };
   });
 }
@@ -109,14 +137,22 @@ function withFallbacksNamed(fromTemplates: Finding[], fromValues: Finding[]): Fi
 /** An unresolved values shape that an unresolved template line already reports (naming its values keys) is one warning, not two. */
 function withoutReportedTwice(fromValues: Finding[], fromTemplates: Finding[]): Finding[] {
   const reported = fromTemplates.filter((f) => f.unresolved).flatMap((f) => f.mentions ?? []);
-  return fromValues.filter((f) => !f.unresolved || f.valuesPath === undefined || !reported.some((m) => m === f.valuesPath || m.startsWith(`${f.valuesPath}.`)));
+  return fromValues.filter(
+    (f) =>
+      !f.unresolved ||
+      f.valuesPath === undefined ||
+      !reported.some((m) => m === f.valuesPath || m.startsWith(`${f.valuesPath}.`)),
+  );
 }
 
 /** The settings that switch on a subchart whose condition is false; undefined when it is on. */
 function conditionSwitch(values: Tree | undefined, condition: string | undefined): string[] | undefined {
   if (!condition) return undefined;
   // Helm evaluates the first condition path that exists; only an explicit false disables.
-  for (const path of condition.split(',').map((p) => p.trim()).filter(Boolean)) {
+  for (const path of condition
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const value = getPath(values, path.split('.'));
     if (value instanceof Leaf) return value.text.trim() === 'false' ? [`${path}=true`] : undefined;
   }
@@ -135,7 +171,11 @@ function imagesInAnnotations(chart: Chart): Finding[] {
     if (!Array.isArray(list)) continue;
     list.forEach((entry, i) => {
       const image = entry instanceof Leaf ? entry.text.trim() : isTreeMap(entry) ? leafText(entry, 'image') : undefined;
-      if (image) findings.push({ text: image, source: { file, keyPath: `annotations.${JSON.stringify(key)}[${i}]`, line: annotation.line } });
+      if (image)
+        findings.push({
+          text: image,
+          source: { file, keyPath: `annotations.${JSON.stringify(key)}[${i}]`, line: annotation.line },
+        });
     });
   }
   return findings;

@@ -33,22 +33,37 @@ export interface Chart {
 
 const TEMPLATE_FILE = /\.(ya?ml|tpl|txt|json)$/;
 
-export async function loadChartDirectory(dir: string, display: string, problems: DiscoveryProblem[]): Promise<Chart | undefined> {
+export async function loadChartDirectory(
+  dir: string,
+  display: string,
+  problems: DiscoveryProblem[],
+): Promise<Chart | undefined> {
   const files = new Map<string, Buffer>();
   await readTree(dir, '', files);
   return chartFromFiles(files, display, problems);
 }
 
-export async function loadChartArchive(path: string, display: string, problems: DiscoveryProblem[]): Promise<Chart | undefined> {
+export async function loadChartArchive(
+  path: string,
+  display: string,
+  problems: DiscoveryProblem[],
+): Promise<Chart | undefined> {
   return chartFromArchive(await readFile(path), display, problems);
 }
 
-async function chartFromArchive(archive: Buffer, display: string, problems: DiscoveryProblem[]): Promise<Chart | undefined> {
+async function chartFromArchive(
+  archive: Buffer,
+  display: string,
+  problems: DiscoveryProblem[],
+): Promise<Chart | undefined> {
   let entries: Map<string, Buffer>;
   try {
     entries = await readTarFiles(archive);
   } catch (err) {
-    problems.push({ file: display, message: `not a readable chart archive (${(err as Error).message}); re-package it with \`helm package\`` });
+    problems.push({
+      file: display,
+      message: `not a readable chart archive (${(err as Error).message}); re-package it with \`helm package\``,
+    });
     return undefined;
   }
   const chartYaml = [...entries.keys()].filter((p) => /^[^/]+\/Chart\.yaml$/.test(p)).sort()[0];
@@ -59,7 +74,11 @@ async function chartFromArchive(archive: Buffer, display: string, problems: Disc
   return chartFromFiles(files, `${display}!/${top.slice(0, -1)}`, problems);
 }
 
-async function chartFromFiles(files: Map<string, Buffer>, display: string, problems: DiscoveryProblem[]): Promise<Chart | undefined> {
+async function chartFromFiles(
+  files: Map<string, Buffer>,
+  display: string,
+  problems: DiscoveryProblem[],
+): Promise<Chart | undefined> {
   const metadata = yamlMap(files, 'Chart.yaml', display, problems);
   if (!metadata) return undefined;
   const name = leafText(metadata, 'name') ?? posix.basename(display);
@@ -107,7 +126,12 @@ async function chartFromFiles(files: Map<string, Buffer>, display: string, probl
   };
 }
 
-function yamlMap(files: Map<string, Buffer>, path: string, display: string, problems: DiscoveryProblem[]): TreeMap | undefined {
+function yamlMap(
+  files: Map<string, Buffer>,
+  path: string,
+  display: string,
+  problems: DiscoveryProblem[],
+): TreeMap | undefined {
   const content = files.get(path);
   if (!content) return undefined;
   const parsed = parseYamlTrees(content.toString('utf8'), `${display}/${path}`);

@@ -79,11 +79,15 @@ class Scan {
       await this.chart(await loadChartDirectory(dir, this.display(dir), this.problems), new Map(), basename(dir));
       return;
     }
-    const overrides = await this.valueOverrides(dir, entries.filter((e) => e.isFile()).map((e) => e.name));
+    const overrides = await this.valueOverrides(
+      dir,
+      entries.filter((e) => e.isFile()).map((e) => e.name),
+    );
     for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
       const full = join(dir, entry.name);
       if (entry.isDirectory() && !SKIPPED_DIRECTORIES.has(entry.name)) {
-        if (await isChartDirectory(full)) await this.chart(await loadChartDirectory(full, this.display(full), this.problems), overrides, entry.name);
+        if (await isChartDirectory(full))
+          await this.chart(await loadChartDirectory(full, this.display(full), this.problems), overrides, entry.name);
         else await this.directory(full);
       } else if (entry.isFile() && !VALUES_OVERRIDE.test(entry.name)) {
         await this.file(full, overrides);
@@ -128,7 +132,10 @@ class Scan {
 }
 
 async function isChartDirectory(dir: string): Promise<boolean> {
-  return stat(join(dir, 'Chart.yaml')).then((s) => s.isFile(), () => false);
+  return stat(join(dir, 'Chart.yaml')).then(
+    (s) => s.isFile(),
+    () => false,
+  );
 }
 
 function merge(scan: Scan, options: DiscoverOptions): DiscoveredImage[] {
@@ -149,8 +156,14 @@ function merge(scan: Scan, options: DiscoverOptions): DiscoveredImage[] {
     const text = digestInTagField(finding.text);
     const parsed = checkReference(text);
     if (!parsed.ok) {
-      const why = finding.chartFails ? `: the chart needs a value set, its default values fail its own validation: ${finding.chartFails.map((m) => JSON.stringify(m)).join('; ')}` : '; ignored';
-      scan.problems.push({ file: finding.source.file, line: finding.source.line, message: `${where ? `${where}: ` : ''}"${finding.text}" is not an image reference (${parsed.reason})${why}` });
+      const why = finding.chartFails
+        ? `: the chart needs a value set, its default values fail its own validation: ${finding.chartFails.map((m) => JSON.stringify(m)).join('; ')}`
+        : '; ignored';
+      scan.problems.push({
+        file: finding.source.file,
+        line: finding.source.line,
+        message: `${where ? `${where}: ` : ''}"${finding.text}" is not an image reference (${parsed.reason})${why}`,
+      });
       continue;
     }
     const ref = formatReference(parsed.ref);
@@ -167,7 +180,9 @@ function merge(scan: Scan, options: DiscoverOptions): DiscoveredImage[] {
 
 /** An image is optional or a test image only when every sighting of it is. */
 function markers(sightings: Finding[]): Pick<DiscoveredImage, 'enabledBy' | 'test'> {
-  const optional = sightings.every((f) => f.optional) ? { enabledBy: [...new Set(sightings.flatMap((f) => f.optional!))].sort() } : {};
+  const optional = sightings.every((f) => f.optional)
+    ? { enabledBy: [...new Set(sightings.flatMap((f) => f.optional!))].sort() }
+    : {};
   return { ...optional, ...(sightings.every((f) => f.test) ? { test: true } : {}) };
 }
 
@@ -177,19 +192,24 @@ function digestInTagField(text: string): string {
 }
 
 function unresolvedMessage(finding: Finding): string {
-  const keys = [...new Set([...(finding.mentions ?? []), ...(finding.valuesPath !== undefined ? [finding.valuesPath] : [])])];
+  const keys = [
+    ...new Set([...(finding.mentions ?? []), ...(finding.valuesPath !== undefined ? [finding.valuesPath] : [])]),
+  ];
   const where = finding.source.keyPath ? `${finding.source.keyPath}: ` : '';
   const values = keys.length > 0 ? ` (values key${keys.length === 1 ? '' : 's'} ${keys.join(', ')})` : '';
-  const instead = finding.fallback === undefined
-    ? 'not listed from here (set the value, or add the image to images.extra if nothing else lists it)'
-    : `the image of values key ${finding.fallback} is listed in its place, unchecked against what the chart renders (check it, or list the right one in images.extra and exclude the other)`;
+  const instead =
+    finding.fallback === undefined
+      ? 'not listed from here (set the value, or add the image to images.extra if nothing else lists it)'
+      : `the image of values key ${finding.fallback} is listed in its place, unchecked against what the chart renders (check it, or list the right one in images.extra and exclude the other)`;
   return `${where}image "${finding.text}" cannot be resolved: ${finding.unresolved}${values}; ${instead}`;
 }
 
 function uniqueSources(sources: ImageSource[]): ImageSource[] {
   const seen = new Map<string, ImageSource>();
   for (const source of sources) seen.set(`${source.file}\0${source.keyPath ?? ''}\0${source.line ?? ''}`, source);
-  return [...seen.values()].sort((a, b) => compare(a.file, b.file) || compare(a.keyPath ?? '', b.keyPath ?? '') || (a.line ?? 0) - (b.line ?? 0));
+  return [...seen.values()].sort(
+    (a, b) => compare(a.file, b.file) || compare(a.keyPath ?? '', b.keyPath ?? '') || (a.line ?? 0) - (b.line ?? 0),
+  );
 }
 
 function compare(a: string, b: string): number {

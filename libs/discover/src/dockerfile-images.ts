@@ -19,11 +19,14 @@ export function imagesInDockerfile(file: string, text: string): Finding[] {
   const findings: Finding[] = [];
   for (const from of dockerfile.getFROMs()) {
     const written = from.getImage() ?? '';
-    const image = written.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?([-+])([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g, (_, braced?: string, modifier?: string, word?: string, bare?: string) => {
-      const value = args.get((braced ?? bare)!);
-      if (modifier === '+') return value ? word ?? '' : '';
-      return value || (modifier === '-' ? word ?? '' : value ?? '');
-    });
+    const image = written.replace(
+      /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?([-+])([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g,
+      (_, braced?: string, modifier?: string, word?: string, bare?: string) => {
+        const value = args.get((braced ?? bare)!);
+        if (modifier === '+') return value ? (word ?? '') : '';
+        return value || (modifier === '-' ? (word ?? '') : (value ?? ''));
+      },
+    );
     const isEarlierStage = stages.has(image.toLowerCase());
     const stage = from.getBuildStage();
     if (stage) stages.add(stage.toLowerCase());

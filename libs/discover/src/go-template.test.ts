@@ -31,20 +31,45 @@ function context(values: string, templates: string[] = [], appVersion = '2.44.0'
 
 describe('renderTemplate', () => {
   it("evaluates bitnami's common.images.image with a digest, a global registry and the chart's appVersion", () => {
-    const values = 'global: {imageRegistry: ""}\nimage: {registry: docker.io, repository: bitnami/nginx, tag: 1.25.3, digest: ""}\nshell: {registry: docker.io, repository: bitnami/os-shell, tag: 12-debian-12-r16, digest: "sha256:abc"}';
+    const values =
+      'global: {imageRegistry: ""}\nimage: {registry: docker.io, repository: bitnami/nginx, tag: 1.25.3, digest: ""}\nshell: {registry: docker.io, repository: bitnami/os-shell, tag: 12-debian-12-r16, digest: "sha256:abc"}';
     const ctx = context(values, [BITNAMI_COMMON_IMAGE]);
-    expect(renderTemplate('{{ include "common.images.image" (dict "imageRoot" .Values.image "global" .Values.global) }}', rootScope(ctx))).toBe('docker.io/bitnami/nginx:1.25.3');
-    expect(renderTemplate('{{ include "common.images.image" (dict "imageRoot" .Values.shell "global" .Values.global) }}', rootScope(ctx))).toBe('docker.io/bitnami/os-shell@sha256:abc');
-    const mirrored = context(values.replace('imageRegistry: ""', 'imageRegistry: mirror.local'), [BITNAMI_COMMON_IMAGE]);
-    expect(renderTemplate('{{ include "common.images.image" (dict "imageRoot" .Values.image "global" .Values.global "chart" .Chart) }}', rootScope(mirrored))).toBe('mirror.local/bitnami/nginx:1.25.3');
+    expect(
+      renderTemplate(
+        '{{ include "common.images.image" (dict "imageRoot" .Values.image "global" .Values.global) }}',
+        rootScope(ctx),
+      ),
+    ).toBe('docker.io/bitnami/nginx:1.25.3');
+    expect(
+      renderTemplate(
+        '{{ include "common.images.image" (dict "imageRoot" .Values.shell "global" .Values.global) }}',
+        rootScope(ctx),
+      ),
+    ).toBe('docker.io/bitnami/os-shell@sha256:abc');
+    const mirrored = context(values.replace('imageRegistry: ""', 'imageRegistry: mirror.local'), [
+      BITNAMI_COMMON_IMAGE,
+    ]);
+    expect(
+      renderTemplate(
+        '{{ include "common.images.image" (dict "imageRoot" .Values.image "global" .Values.global "chart" .Chart) }}',
+        rootScope(mirrored),
+      ),
+    ).toBe('mirror.local/bitnami/nginx:1.25.3');
   });
 
   it('renders inline if blocks, default with printf of .Chart.AppVersion, trimPrefix and tpl of a values string', () => {
-    const ctx = context('image: {repository: ghcr.io/dexidp/dex, tag: "", digest: ""}\nedition: community\nsonar: {repository: sonarqube, tag: "10.6.0-{{ .Values.edition }}"}');
-    const dex = '{{ .Values.image.repository }}:{{ .Values.image.tag | default (printf "v%s" .Chart.AppVersion) }}{{ if .Values.image.digest }}@{{ .Values.image.digest }}{{ end }}';
+    const ctx = context(
+      'image: {repository: ghcr.io/dexidp/dex, tag: "", digest: ""}\nedition: community\nsonar: {repository: sonarqube, tag: "10.6.0-{{ .Values.edition }}"}',
+    );
+    const dex =
+      '{{ .Values.image.repository }}:{{ .Values.image.tag | default (printf "v%s" .Chart.AppVersion) }}{{ if .Values.image.digest }}@{{ .Values.image.digest }}{{ end }}';
     expect(renderTemplate(dex, rootScope(ctx))).toBe('ghcr.io/dexidp/dex:v2.44.0');
-    expect(renderTemplate('x:{{ trimPrefix "v" .Chart.AppVersion }}', rootScope(context('', [], 'v1.2.3')))).toBe('x:1.2.3');
-    expect(renderTemplate('{{ .Values.sonar.repository }}:{{ tpl .Values.sonar.tag . }}', rootScope(ctx))).toBe('sonarqube:10.6.0-community');
+    expect(renderTemplate('x:{{ trimPrefix "v" .Chart.AppVersion }}', rootScope(context('', [], 'v1.2.3')))).toBe(
+      'x:1.2.3',
+    );
+    expect(renderTemplate('{{ .Values.sonar.repository }}:{{ tpl .Values.sonar.tag . }}', rootScope(ctx))).toBe(
+      'sonarqube:10.6.0-community',
+    );
   });
 
   it("evaluates a chart's own tag helper, and records the values paths it read", () => {
@@ -55,17 +80,43 @@ describe('renderTemplate', () => {
 {{- .Chart.AppVersion -}}-{{- .Values.controller.image.tagLabel -}}
 {{- end -}}
 {{- end -}}`;
-    const ctx = context('controller: {image: {registry: docker.io, repository: jenkins/jenkins, tag: "", tagLabel: jdk17}}', [helpers], '2.452.2');
+    const ctx = context(
+      'controller: {image: {registry: docker.io, repository: jenkins/jenkins, tag: "", tagLabel: jdk17}}',
+      [helpers],
+      '2.452.2',
+    );
     const trace = newTrace();
-    expect(renderTemplate('{{ .Values.controller.image.registry }}/{{ .Values.controller.image.repository }}:{{- include "jenkins.controller.tag" . -}}', rootScope(ctx, trace))).toBe('docker.io/jenkins/jenkins:2.452.2-jdk17');
-    expect([...trace.read]).toEqual(expect.arrayContaining(['controller.image.repository', 'controller.image.tag', 'controller.image.tagLabel']));
+    expect(
+      renderTemplate(
+        '{{ .Values.controller.image.registry }}/{{ .Values.controller.image.repository }}:{{- include "jenkins.controller.tag" . -}}',
+        rootScope(ctx, trace),
+      ),
+    ).toBe('docker.io/jenkins/jenkins:2.452.2-jdk17');
+    expect([...trace.read]).toEqual(
+      expect.arrayContaining(['controller.image.repository', 'controller.image.tag', 'controller.image.tagLabel']),
+    );
   });
 
   it('evaluates Sprig string functions on known inputs, and names the construct it cannot evaluate', () => {
     const ctx = context('v: sha256:abc\nname: My-App-Name-That-Is-Long');
-    expect(renderTemplate('{{ substr 0 7 .Values.v }}|{{ trunc 6 .Values.name | lower }}|{{ trunc -4 .Values.name }}', rootScope(ctx))).toBe('sha256:|my-app|Long');
-    expect(renderTemplate('{{ regexReplaceAll "-(.)" .Values.name "_${1}" }}|{{ splitList "-" .Values.name | join "." }}|{{ (split "-" .Values.name)._1 }}', rootScope(ctx))).toBe('My_App_Name_That_Is_Long|My.App.Name.That.Is.Long|App');
-    expect(renderTemplate('{{ if semverCompare ">=1.28-0" "v1.29.1-eks-1" }}new{{ end }}{{ if semverCompare "^1.2.0" "1.9.0" }}+{{ end }}{{ if semverCompare ">=1.21" "v1.29.1-eks-1" }}!{{ end }}', rootScope(ctx))).toBe('new+');
+    expect(
+      renderTemplate(
+        '{{ substr 0 7 .Values.v }}|{{ trunc 6 .Values.name | lower }}|{{ trunc -4 .Values.name }}',
+        rootScope(ctx),
+      ),
+    ).toBe('sha256:|my-app|Long');
+    expect(
+      renderTemplate(
+        '{{ regexReplaceAll "-(.)" .Values.name "_${1}" }}|{{ splitList "-" .Values.name | join "." }}|{{ (split "-" .Values.name)._1 }}',
+        rootScope(ctx),
+      ),
+    ).toBe('My_App_Name_That_Is_Long|My.App.Name.That.Is.Long|App');
+    expect(
+      renderTemplate(
+        '{{ if semverCompare ">=1.28-0" "v1.29.1-eks-1" }}new{{ end }}{{ if semverCompare "^1.2.0" "1.9.0" }}+{{ end }}{{ if semverCompare ">=1.21" "v1.29.1-eks-1" }}!{{ end }}',
+        rootScope(ctx),
+      ),
+    ).toBe('new+');
     const trace = newTrace();
     expect(renderTemplate('{{ sha256sum .Values.name }}', rootScope(ctx, trace))).toBeUndefined();
     expect(trace.cannot).toBe('function sha256sum');
@@ -81,7 +132,10 @@ describe('renderTemplate', () => {
 
   it('records the switch of an enabled: false map a path passes through', () => {
     const trace = newTrace();
-    renderTemplate('{{ .Values.metrics.image.repository }}', rootScope(context('metrics: {enabled: false, image: {repository: x/m}}'), trace));
+    renderTemplate(
+      '{{ .Values.metrics.image.repository }}',
+      rootScope(context('metrics: {enabled: false, image: {repository: x/m}}'), trace),
+    );
     expect([...trace.switches]).toEqual(['metrics.enabled=true']);
   });
 });

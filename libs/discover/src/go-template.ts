@@ -81,7 +81,12 @@ function actions(text: string): { items: Action[]; tail: string } {
   const items: Action[] = [];
   let last = 0;
   for (const match of text.matchAll(ACTION)) {
-    items.push({ before: text.slice(last, match.index), expression: match[2], trimLeft: Boolean(match[1]), trimRight: Boolean(match[3]) });
+    items.push({
+      before: text.slice(last, match.index),
+      expression: match[2],
+      trimLeft: Boolean(match[1]),
+      trimRight: Boolean(match[3]),
+    });
     last = match.index! + match[0].length;
   }
   let tail = text.slice(last);
@@ -194,7 +199,9 @@ function renderNode(node: Node, scope: Scope): string | undefined {
         return '';
       }
       const value = evaluatePipeline(node.pipeline, scope);
-      return value === undefined ? undefined : textOf(value) ?? cannot(scope, `${node.pipeline} (prints a map or list)`);
+      return value === undefined
+        ? undefined
+        : (textOf(value) ?? cannot(scope, `${node.pipeline} (prints a map or list)`));
     }
     case 'if':
     case 'with': {
@@ -245,7 +252,8 @@ export function evaluatePipeline(expression: string, scope: Scope): Data | undef
 function evaluateCommand(tokens: string[], scope: Scope, piped: Data | undefined): Data | undefined {
   const [head, ...rest] = tokens;
   if (head === undefined) return undefined;
-  if (!FUNCTION_NAME.test(head)) return rest.length === 0 && piped === undefined ? evaluateTerm(head, scope) : undefined;
+  if (!FUNCTION_NAME.test(head))
+    return rest.length === 0 && piped === undefined ? evaluateTerm(head, scope) : undefined;
   const args: Data[] = [];
   for (const token of rest) {
     const value = evaluateTerm(token, scope);
@@ -257,7 +265,6 @@ function evaluateCommand(tokens: string[], scope: Scope, piped: Data | undefined
 }
 
 const FUNCTION_NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
-
 
 function callFunction(name: string, args: Data[], scope: Scope): Data | undefined {
   const texts = () => textsOf(args);
@@ -298,14 +305,25 @@ function callFunction(name: string, args: Data[], scope: Scope): Data | undefine
       const subject = args[args.length - 1];
       const text = subject === undefined ? undefined : textOf(subject);
       if (text === undefined) return undefined;
-      const changed = name === 'trim' ? text.trim() : name === 'lower' ? text.toLowerCase() : name === 'upper' ? text.toUpperCase() : text;
+      const changed =
+        name === 'trim'
+          ? text.trim()
+          : name === 'lower'
+            ? text.toLowerCase()
+            : name === 'upper'
+              ? text.toUpperCase()
+              : text;
       return { ...(subject.kind === 'scalar' ? subject : {}), kind: 'scalar', text: changed };
     }
     case 'printf': {
       const t = texts();
       if (!t || t.length === 0) return undefined;
       let i = 1;
-      return scalar(t[0].replace(/%%|%[sdvq]/g, (verb) => (verb === '%%' ? '%' : verb === '%q' ? JSON.stringify(t[i++] ?? '') : t[i++] ?? '')));
+      return scalar(
+        t[0].replace(/%%|%[sdvq]/g, (verb) =>
+          verb === '%%' ? '%' : verb === '%q' ? JSON.stringify(t[i++] ?? '') : (t[i++] ?? ''),
+        ),
+      );
     }
     case 'print': {
       const t = texts();
@@ -360,16 +378,27 @@ function callFunction(name: string, args: Data[], scope: Scope): Data | undefine
       const defineName = args[0] && textOf(args[0]);
       const body = defineName === undefined ? undefined : scope.context.defines.get(defineName);
       if (defineName === undefined) return cannot(scope, `${name} of a name not known statically`);
-      if (body === undefined) return cannot(scope, `${name} "${defineName}" (no such define in the chart or its subcharts)`);
+      if (body === undefined)
+        return cannot(scope, `${name} "${defineName}" (no such define in the chart or its subcharts)`);
       if (scope.depth >= MAX_INCLUDE_DEPTH) return cannot(scope, `${name} "${defineName}" (recursive)`);
-      const inner: Scope = { ...scope, dot: args[1] ?? { kind: 'missing' }, variables: new Map([['$', { kind: 'root' }]]), depth: scope.depth + 1 };
+      const inner: Scope = {
+        ...scope,
+        dot: args[1] ?? { kind: 'missing' },
+        variables: new Map([['$', { kind: 'root' }]]),
+        depth: scope.depth + 1,
+      };
       const text = renderTemplate(body, inner);
       return text === undefined ? undefined : scalar(text);
     }
     case 'tpl': {
       const source = args[0] && textOf(args[0]);
       if (source === undefined) return undefined;
-      const text = renderTemplate(source, { ...scope, dot: args[1] ?? { kind: 'root' }, variables: new Map([['$', { kind: 'root' }]]), depth: scope.depth + 1 });
+      const text = renderTemplate(source, {
+        ...scope,
+        dot: args[1] ?? { kind: 'root' },
+        variables: new Map([['$', { kind: 'root' }]]),
+        depth: scope.depth + 1,
+      });
       return text === undefined ? undefined : scalar(text);
     }
     default: {
@@ -446,7 +475,10 @@ function field(value: Data, name: string, scope: Scope): Data | undefined {
     case 'missing':
       return { kind: 'missing', path: value.path === undefined ? undefined : joinValuesPath(value.path, name) };
     case 'tree': {
-      if (Array.isArray(value.tree)) return /^\d+$/.test(name) ? fromTree(value.tree[Number(name)], value.path === undefined ? undefined : `${value.path}[${name}]`) : undefined;
+      if (Array.isArray(value.tree))
+        return /^\d+$/.test(name)
+          ? fromTree(value.tree[Number(name)], value.path === undefined ? undefined : `${value.path}[${name}]`)
+          : undefined;
       if (name !== 'enabled' && leafText(value.tree, 'enabled') === 'false' && value.path !== undefined) {
         scope.trace.switches.add(`${joinValuesPath(value.path, 'enabled')}=true`);
       }

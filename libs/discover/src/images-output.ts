@@ -36,7 +36,11 @@ export function toJson(image: DiscoveredImage): Record<string, unknown> {
   };
 }
 
-export async function writeImagesOutput(dir: string, images: DiscoveredImage[], options: ImagesOutputOptions = {}): Promise<void> {
+export async function writeImagesOutput(
+  dir: string,
+  images: DiscoveredImage[],
+  options: ImagesOutputOptions = {},
+): Promise<void> {
   await writeFileAtomic(join(dir, 'images.list'), formatImagesList(images, options));
   await writeFileAtomic(join(dir, 'images.json'), formatImagesJson(images));
 }

@@ -1,3 +1,9 @@
 export { discoverImages, type DiscoverOptions, type DiscoveryResult } from './discover';
 export type { DiscoveredImage, DiscoveryProblem, Finding, ImageSource } from './finding';
-export { formatImagesJson, formatImagesList, toJson, writeImagesOutput, type ImagesOutputOptions } from './images-output';
+export {
+  formatImagesJson,
+  formatImagesList,
+  toJson,
+  writeImagesOutput,
+  type ImagesOutputOptions,
+} from './images-output';

@@ -16,7 +16,8 @@ const NOT_A_WORKLOAD_GROUP = /^image\.toolkit\.fluxcd\.io\//;
  */
 export function imagesInManifest(file: string, text: string): Finding[] {
   const parsed = parseYamlTrees(text, file);
-  if (parsed.errors.length > 0) return imagesInTemplate(file, text, { context: { values: undefined, chart: { name: '' }, defines: new Map() } });
+  if (parsed.errors.length > 0)
+    return imagesInTemplate(file, text, { context: { values: undefined, chart: { name: '' }, defines: new Map() } });
   const findings: Finding[] = [];
   for (const doc of parsed.documents) {
     const apiVersion = isTreeMap(doc) ? leafText(doc, 'apiVersion') : undefined;
@@ -33,7 +34,14 @@ function collect(tree: Tree, out: Finding[]): void {
       if (key === 'image' && value instanceof Leaf) {
         const text = value.text.trim();
         const source = { file: value.file, keyPath: value.keyPath, line: value.line };
-        if (text !== '') out.push({ text, source, ...(isTemplated(text) ? { unresolved: 'it holds a placeholder or template expression that was not substituted' } : {}) });
+        if (text !== '')
+          out.push({
+            text,
+            source,
+            ...(isTemplated(text)
+              ? { unresolved: 'it holds a placeholder or template expression that was not substituted' }
+              : {}),
+          });
       } else {
         collect(value, out);
       }

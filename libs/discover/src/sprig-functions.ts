@@ -26,7 +26,9 @@ export function sprigFunction(name: string, args: Data[]): Data | undefined {
     case 'substr':
       return t.length === 3 && isInteger(a) && isInteger(b) ? scalar(substr(Number(a), Number(b), c)) : undefined;
     case 'trunc':
-      return t.length === 2 && isInteger(a) ? scalar(Number(a) >= 0 ? b.slice(0, Number(a)) : b.slice(Math.max(0, b.length + Number(a)))) : undefined;
+      return t.length === 2 && isInteger(a)
+        ? scalar(Number(a) >= 0 ? b.slice(0, Number(a)) : b.slice(Math.max(0, b.length + Number(a))))
+        : undefined;
     case 'regexReplaceAll':
     case 'regexReplaceAllLiteral':
       return t.length === 3 ? regexReplace(a, b, c, name === 'regexReplaceAllLiteral') : undefined;
@@ -37,7 +39,9 @@ export function sprigFunction(name: string, args: Data[]): Data | undefined {
     case 'splitList':
       return t.length === 2 ? { kind: 'list', items: b.split(a).map(scalar) } : undefined;
     case 'split':
-      return t.length === 2 ? { kind: 'dict', entries: new Map(b.split(a).map((part, i) => [`_${i}`, scalar(part)])) } : undefined;
+      return t.length === 2
+        ? { kind: 'dict', entries: new Map(b.split(a).map((part, i) => [`_${i}`, scalar(part)])) }
+        : undefined;
     case 'semverCompare': {
       const result = t.length === 2 ? semverSatisfies(a, b) : undefined;
       return result === undefined ? undefined : bool(result);
@@ -47,7 +51,23 @@ export function sprigFunction(name: string, args: Data[]): Data | undefined {
   }
 }
 
-const NAMES = new Set(['join', 'trimPrefix', 'trimSuffix', 'replace', 'hasPrefix', 'hasSuffix', 'contains', 'substr', 'trunc', 'regexReplaceAll', 'regexReplaceAllLiteral', 'regexMatch', 'splitList', 'split', 'semverCompare']);
+const NAMES = new Set([
+  'join',
+  'trimPrefix',
+  'trimSuffix',
+  'replace',
+  'hasPrefix',
+  'hasSuffix',
+  'contains',
+  'substr',
+  'trunc',
+  'regexReplaceAll',
+  'regexReplaceAllLiteral',
+  'regexMatch',
+  'splitList',
+  'split',
+  'semverCompare',
+]);
 
 export function isSprigFunction(name: string): boolean {
   return NAMES.has(name);
@@ -109,7 +129,13 @@ function compareVersions(a: Version, b: Version): number {
 export function semverSatisfies(constraint: string, version: string): boolean | undefined {
   const subject = parseVersion(version);
   if (!subject) return undefined;
-  const groups = constraint.split('||').map((group) => group.trim().replace(/([<>=!~^]+)\s+/g, '$1').split(/[\s,]+/).filter(Boolean));
+  const groups = constraint.split('||').map((group) =>
+    group
+      .trim()
+      .replace(/([<>=!~^]+)\s+/g, '$1')
+      .split(/[\s,]+/)
+      .filter(Boolean),
+  );
   const results = groups.map((group) => group.map((comparator) => satisfies(comparator, subject)));
   if (results.some((group) => group.some((r) => r === undefined))) return undefined;
   return results.some((group) => group.every(Boolean));

@@ -5,8 +5,17 @@ import { parseYamlTrees } from './yaml-tree';
 
 const scan = (template: string, values: string, helpers = '') =>
   imagesInTemplate('t.yaml', template, {
-    context: { values: parseYamlTrees(values, 'values.yaml').documents[0], chart: { name: 'c', appVersion: '2.0.0' }, defines: definesIn(helpers) },
-  }).filter((f) => !f.neverRendered).map((f) => `${f.text}${f.optional ? ` (${f.optional.join(' ')})` : ''}${f.unresolved ? ' (unresolved)' : ''}${f.test ? ' (test)' : ''}`);
+    context: {
+      values: parseYamlTrees(values, 'values.yaml').documents[0],
+      chart: { name: 'c', appVersion: '2.0.0' },
+      defines: definesIn(helpers),
+    },
+  })
+    .filter((f) => !f.neverRendered)
+    .map(
+      (f) =>
+        `${f.text}${f.optional ? ` (${f.optional.join(' ')})` : ''}${f.unresolved ? ' (unresolved)' : ''}${f.test ? ' (test)' : ''}`,
+    );
 
 describe('imagesInTemplate', () => {
   it('evaluates .Values paths, default, printf, quote, variables and helpers', () => {
@@ -19,8 +28,16 @@ describe('imagesInTemplate', () => {
       '- image: busybox:1.36 # literal',
       'image: {{ include "unknown" . }}',
     ].join('\n');
-    const values = 'a: {repository: x/a}\nb: {repo: x/b, version: v1}\nc: {registry: r.io, repository: x/c}\nglobal: {}';
-    expect(scan(template, values, '{{- define "helper" -}}x/h:{{ .Chart.AppVersion }}{{- end -}}')).toEqual(['x/a:2.0.0', 'x/b:v1', 'r.io/x/c:v9', 'x/h:2.0.0', 'busybox:1.36', '{{ include "unknown" . }} (unresolved)']);
+    const values =
+      'a: {repository: x/a}\nb: {repo: x/b, version: v1}\nc: {registry: r.io, repository: x/c}\nglobal: {}';
+    expect(scan(template, values, '{{- define "helper" -}}x/h:{{ .Chart.AppVersion }}{{- end -}}')).toEqual([
+      'x/a:2.0.0',
+      'x/b:v1',
+      'r.io/x/c:v9',
+      'x/h:2.0.0',
+      'busybox:1.36',
+      '{{ include "unknown" . }} (unresolved)',
+    ]);
   });
 
   it('marks images behind false value switches optional with the setting, and drops blocks off for other reasons', () => {
@@ -43,8 +60,14 @@ describe('imagesInTemplate', () => {
       'image: {{ .image }}',
       '{{- end }}',
     ].join('\n');
-    const values = 'persistence: {enabled: false}\ninit: {enabled: true}\nsha: ""\nsidecar: {repository: x/side, tag: "2"}\nexternal: {enabled: true}\nextraContainers: []';
-    expect(scan(template, values)).toEqual(['busybox:1.31 (persistence.enabled=true)', 'x/y:1', 'x/side:2', 'x/bundled:1 (external.enabled=false)']);
+    const values =
+      'persistence: {enabled: false}\ninit: {enabled: true}\nsha: ""\nsidecar: {repository: x/side, tag: "2"}\nexternal: {enabled: true}\nextraContainers: []';
+    expect(scan(template, values)).toEqual([
+      'busybox:1.31 (persistence.enabled=true)',
+      'x/y:1',
+      'x/side:2',
+      'x/bundled:1 (external.enabled=false)',
+    ]);
   });
 
   it('marks helm test hooks, and skips image fields of resources that only watch repositories', () => {
@@ -73,8 +96,17 @@ describe('imagesInTemplate', () => {
 
 describe('imagesInTemplate on lines it cannot evaluate', () => {
   it('names the values a line reads, through the variables it uses', () => {
-    const template = ['{{- $image := include "missing.helper" (dict "image" .Values.sidecar.image) }}', 'image: "{{ $image }}"'].join('\n');
-    const [finding] = imagesInTemplate('t.yaml', template, { context: { values: undefined, chart: { name: 'c' }, defines: new Map() } });
-    expect(finding).toMatchObject({ text: '{{ $image }}', unresolved: expect.any(String), mentions: ['sidecar.image'] });
+    const template = [
+      '{{- $image := include "missing.helper" (dict "image" .Values.sidecar.image) }}',
+      'image: "{{ $image }}"',
+    ].join('\n');
+    const [finding] = imagesInTemplate('t.yaml', template, {
+      context: { values: undefined, chart: { name: 'c' }, defines: new Map() },
+    });
+    expect(finding).toMatchObject({
+      text: '{{ $image }}',
+      unresolved: expect.any(String),
+      mentions: ['sidecar.image'],
+    });
   });
 });

@@ -64,7 +64,9 @@ export function imagesInTemplate(file: string, text: string, scope: TemplateScop
     const trace = newTrace();
     const rendered = renderTemplate(value, blocks.scope(trace));
     if (rendered === undefined) {
-      const why = trace.cannot ? `${trace.cannot} cannot be evaluated statically` : 'its template cannot be evaluated statically';
+      const why = trace.cannot
+        ? `${trace.cannot} cannot be evaluated statically`
+        : 'its template cannot be evaluated statically';
       findings.push({ text: unquote(value), source, ...test, unresolved: why, mentions: blocks.mentions(value) });
       return;
     }
@@ -133,7 +135,9 @@ class BlockTracker {
 
   /** The `.Values` paths a template text may read: its own, those of the `$vars` it uses, and what `.` stands for in `with`/`range`. */
   mentions(text: string): string[] {
-    const dots = this.stack.flatMap((frame) => (frame.dot && 'path' in frame.dot && frame.dot.path ? [frame.dot.path] : []));
+    const dots = this.stack.flatMap((frame) =>
+      frame.dot && 'path' in frame.dot && frame.dot.path ? [frame.dot.path] : [],
+    );
     const variables = [...text.matchAll(/\$[A-Za-z0-9_]+/g)].flatMap(([name]) => this.variableMentions.get(name) ?? []);
     return [...new Set([...mentionedValuesPaths(text), ...variables, ...dots])];
   }
@@ -143,7 +147,10 @@ class BlockTracker {
     if (keyword === 'if') this.stack.push(conditionOf(rest, scope));
     else if (keyword === 'with') this.stack.push(withFrame(rest, scope));
     else if (keyword === 'range') {
-      const collection = evaluatePipeline(rest.replace(/^\$[A-Za-z0-9_]+\s*(?:,\s*\$[A-Za-z0-9_]+\s*)?:=\s*/, ''), scope);
+      const collection = evaluatePipeline(
+        rest.replace(/^\$[A-Za-z0-9_]+\s*(?:,\s*\$[A-Za-z0-9_]+\s*)?:=\s*/, ''),
+        scope,
+      );
       const path = collection && 'path' in collection ? collection.path : undefined;
       this.stack.push({ truth: collection && !truthy(collection) ? false : undefined, dot: { kind: 'unknown', path } });
     } else if (keyword.startsWith('else')) {
@@ -209,14 +216,17 @@ function comparisonSetting(head: string, args: string[], scope: Scope): string[]
   if ((head !== 'eq' && head !== 'ne') || args.length !== 2) return undefined;
   const [a, b] = args.map((arg) => evaluatePipeline(arg, scope));
   const setting = (value: Data | undefined, other: Data | undefined) =>
-    value && 'path' in value && value.path && other?.kind === 'scalar' && other.path === undefined ? `${value.path}${head === 'eq' ? '=' : '!='}${other.text}` : undefined;
+    value && 'path' in value && value.path && other?.kind === 'scalar' && other.path === undefined
+      ? `${value.path}${head === 'eq' ? '=' : '!='}${other.text}`
+      : undefined;
   const found = setting(a, b) ?? setting(b, a);
   return found === undefined ? undefined : [found];
 }
 
 /** A boolean in values (or a missing `*enabled` key) is a feature switch; an empty string or a list is not. */
 function switchSetting(value: Data, truth: boolean): string[] | undefined {
-  if (value.kind === 'scalar' && value.path && /^(true|false)$/.test(value.text)) return [`${value.path}=${truth ? 'false' : 'true'}`];
+  if (value.kind === 'scalar' && value.path && /^(true|false)$/.test(value.text))
+    return [`${value.path}=${truth ? 'false' : 'true'}`];
   if (value.kind === 'missing' && value.path && !truth && /enabled$/i.test(value.path)) return [`${value.path}=true`];
   return undefined;
 }

@@ -27,13 +27,21 @@ export function imagesInValues(values: Tree | undefined, context: ValuesContext)
   return findings;
 }
 
-function walk(tree: Tree | undefined, key: string | undefined, path: string, switches: string[], context: ValuesContext, out: Finding[]): void {
+function walk(
+  tree: Tree | undefined,
+  key: string | undefined,
+  path: string,
+  switches: string[],
+  context: ValuesContext,
+  out: Finding[],
+): void {
   if (Array.isArray(tree)) {
     tree.forEach((item, i) => walk(item, key, `${path}[${i}]`, switches, context, out));
     return;
   }
   if (!isTreeMap(tree)) return;
-  const here = leafText(tree, 'enabled') === 'false' ? [...switches, `${joinValuesPath(path, 'enabled')}=true`] : switches;
+  const here =
+    leafText(tree, 'enabled') === 'false' ? [...switches, `${joinValuesPath(path, 'enabled')}=true`] : switches;
   const optional = here.length > 0 ? { optional: here } : {};
   const consumed = new Set<string>();
   const fromMap = imageFromMap(tree, key, context);
@@ -62,21 +70,29 @@ function imageFromScalar(parent: TreeMap, key: string, leaf: Leaf): Finding | un
   if (!IMAGE_KEY.test(key)) return undefined;
   const repo = leafText(parent, key);
   if (!repo || NOT_A_NAME.test(repo)) return undefined;
-  if (isTemplated(repo)) return { text: repo, source: sourceOf(leaf), unresolved: 'it holds a template expression or placeholder' };
+  if (isTemplated(repo))
+    return { text: repo, source: sourceOf(leaf), unresolved: 'it holds a template expression or placeholder' };
   const tag = hasTag(repo) ? undefined : leafText(parent, `${key}Tag`);
   return withTagKnown({ text: compose(undefined, repo, tag, undefined), source: sourceOf(leaf) });
 }
 
-function imageFromMap(map: TreeMap, key: string | undefined, context: ValuesContext): { finding: Finding; consumed: string[] } | undefined {
+function imageFromMap(
+  map: TreeMap,
+  key: string | undefined,
+  context: ValuesContext,
+): { finding: Finding; consumed: string[] } | undefined {
   const imageish = key !== undefined && IMAGE_KEY.test(key);
   const named = (k: string) => {
     const text = leafText(map, k);
     return text !== undefined && !NOT_A_NAME.test(text);
   };
-  const repoKey = named('repository') ? 'repository'
-    : named('image') && (leafText(map, 'registry') || leafText(map, 'tag')) ? 'image'
-    : imageish && named('name') && (leafText(map, 'tag') || leafText(map, 'registry')) ? 'name'
-    : undefined;
+  const repoKey = named('repository')
+    ? 'repository'
+    : named('image') && (leafText(map, 'registry') || leafText(map, 'tag'))
+      ? 'image'
+      : imageish && named('name') && (leafText(map, 'tag') || leafText(map, 'registry'))
+        ? 'name'
+        : undefined;
   if (!repoKey) return undefined;
   const repo = leafText(map, repoKey)!;
   if (repo.includes('://')) return undefined;
@@ -86,10 +102,19 @@ function imageFromMap(map: TreeMap, key: string | undefined, context: ValuesCont
   const registry = ownRegistry !== undefined && context.globalRegistry ? context.globalRegistry : ownRegistry;
   // sigstore's charts put the digest in `version:` (or `tag:`); it is a digest wherever it sits.
   const tagFields = [leafText(map, 'tag'), leafText(map, 'version')].filter((t): t is string => t !== undefined);
-  const digest = normaliseDigest(leafText(map, 'digest') ?? leafText(map, 'sha') ?? tagFields.find((t) => DIGEST.test(t)));
+  const digest = normaliseDigest(
+    leafText(map, 'digest') ?? leafText(map, 'sha') ?? tagFields.find((t) => DIGEST.test(t)),
+  );
   const tag = tagFields.find((t) => !DIGEST.test(t));
   if ([repo, registry, tag, digest].some((part) => part !== undefined && isTemplated(part))) {
-    return { finding: { text: compose(registry, repo, tag, digest), source, unresolved: 'it holds a template expression or placeholder' }, consumed };
+    return {
+      finding: {
+        text: compose(registry, repo, tag, digest),
+        source,
+        unresolved: 'it holds a template expression or placeholder',
+      },
+      consumed,
+    };
   }
   return { finding: withTagKnown({ text: compose(registry, repo, tag, digest), source }), consumed };
 }
@@ -97,10 +122,17 @@ function imageFromMap(map: TreeMap, key: string | undefined, context: ValuesCont
 /** Kubernetes would pull `:latest` for a bare name, but a chart's own templates usually add a tag: the scan does not guess which. */
 function withTagKnown(finding: Finding): Finding {
   const { text } = finding;
-  return hasTag(text) ? finding : { ...finding, unresolved: 'it has no tag here and no template that adds one could be evaluated' };
+  return hasTag(text)
+    ? finding
+    : { ...finding, unresolved: 'it has no tag here and no template that adds one could be evaluated' };
 }
 
-function compose(registry: string | undefined, repo: string, tag: string | undefined, digest: string | undefined): string {
+function compose(
+  registry: string | undefined,
+  repo: string,
+  tag: string | undefined,
+  digest: string | undefined,
+): string {
   const name = registry ? `${registry.replace(/\/+$/, '')}/${repo.replace(/^\/+/, '')}` : repo;
   const withTag = tag && !hasTag(name) ? `${name}:${tag.replace(/^:/, '')}` : name;
   return digest && !withTag.includes('@') ? `${withTag}@${digest}` : withTag;

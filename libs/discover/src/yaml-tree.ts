@@ -58,7 +58,9 @@ function toTree(node: Node, doc: Document, file: string, keyPath: string, lines:
         continue;
       }
       const childPath = joinKeyPath(keyPath, key);
-      map[key] = pair.value ? toTree(pair.value as Node, doc, file, childPath, lines, depth) : emptyLeaf(file, childPath);
+      map[key] = pair.value
+        ? toTree(pair.value as Node, doc, file, childPath, lines, depth)
+        : emptyLeaf(file, childPath);
     }
     return map;
   }

@@ -23,11 +23,20 @@ describe('confined paths', () => {
     ['./', 'names no file or folder'],
     ['a\0b', 'contains a NUL character'],
   ])('refuses %j as a relative path: %s', (value, reason) => {
-    expect(() => confinedPath('/ws', value, ['bundle', 'files', 0, 'to'], inBundle)).toThrow(new PathEscapeError(['bundle', 'files', 0, 'to'], value, reason, 'write a path relative to the bundle that stays inside it: no leading "/" and no ".." segment'));
+    expect(() => confinedPath('/ws', value, ['bundle', 'files', 0, 'to'], inBundle)).toThrow(
+      new PathEscapeError(
+        ['bundle', 'files', 0, 'to'],
+        value,
+        reason,
+        'write a path relative to the bundle that stays inside it: no leading "/" and no ".." segment',
+      ),
+    );
   });
 
   it('refuses separators, "." and ".." where a plain name is expected, naming the field', () => {
-    expect(() => checkedPath('sub/x.tar', ['bundle', 'file'], fileName)).toThrow('bundle.file: "sub/x.tar" has a path separator where a plain name is expected (write a plain name, as it becomes one file or folder name in dist/x/bundle: no "/", "\\" or "..")');
+    expect(() => checkedPath('sub/x.tar', ['bundle', 'file'], fileName)).toThrow(
+      'bundle.file: "sub/x.tar" has a path separator where a plain name is expected (write a plain name, as it becomes one file or folder name in dist/x/bundle: no "/", "\\" or "..")',
+    );
     expect(pathProblem('a\\b', fileName)?.reason).toBe('has a path separator where a plain name is expected');
     expect(pathProblem('..', fileName)?.reason).toBe('climbs out with ".."');
     expect(pathProblem('.', fileName)?.reason).toBe('names no file or folder');

@@ -16,15 +16,18 @@ export function fieldPath(segments: readonly (string | number)[]): string {
 
 /** Why `value` would leave `rule.within` (or name nothing), and what to write instead; undefined when it is fine. */
 export function pathProblem(value: string, rule: PathRule): { reason: string; hint: string } | undefined {
-  const hint = rule.form === 'name'
-    ? `write a plain name, as it becomes one file or folder name in ${rule.within}: no "/", "\\" or ".."`
-    : `write a path relative to ${rule.within} that stays inside it: no leading "/" and no ".." segment`;
+  const hint =
+    rule.form === 'name'
+      ? `write a plain name, as it becomes one file or folder name in ${rule.within}: no "/", "\\" or ".."`
+      : `write a path relative to ${rule.within} that stays inside it: no leading "/" and no ".." segment`;
   // Backslashes count as separators: the archive or folder may be unpacked on Windows.
   const segments = value.split(/[/\\]/);
   if (value.includes('\0')) return { reason: 'contains a NUL character', hint };
-  if (value.startsWith('/') || value.startsWith('\\') || /^[A-Za-z]:/.test(value)) return { reason: 'is an absolute path', hint };
+  if (value.startsWith('/') || value.startsWith('\\') || /^[A-Za-z]:/.test(value))
+    return { reason: 'is an absolute path', hint };
   if (segments.includes('..')) return { reason: 'climbs out with ".."', hint };
-  if (rule.form === 'name' && segments.length > 1) return { reason: 'has a path separator where a plain name is expected', hint };
+  if (rule.form === 'name' && segments.length > 1)
+    return { reason: 'has a path separator where a plain name is expected', hint };
   if (segments.every((s) => s === '' || s === '.')) return { reason: 'names no file or folder', hint };
   return undefined;
 }

@@ -41,7 +41,9 @@ describe('temp files', () => {
         const out = createWriteStream(temp);
         out.write(Buffer.alloc(65536), () => console.log(temp));
         setInterval(() => out.write('more'), 50);`;
-      const child = spawn(process.execPath, ['-r', registerTs, '-e', script, join(dir, 'archive.tar')], { stdio: ['ignore', 'pipe', 'inherit'] });
+      const child = spawn(process.execPath, ['-r', registerTs, '-e', script, join(dir, 'archive.tar')], {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
       const [line] = (await once(child.stdout!, 'data')) as [Buffer];
       const temp = line.toString().trim();
       expect(existsSync(temp)).toBe(true);

@@ -9,7 +9,8 @@ export function isDigest(value: string): boolean {
 
 /** Only sha256 is accepted: it is what every registry and OCI layout uses. */
 export function assertDigest(value: string, where: string): string {
-  if (!isDigest(value)) throw new Error(`${where}: unsupported or malformed digest "${value}" (expected sha256:<64 hex>)`);
+  if (!isDigest(value))
+    throw new Error(`${where}: unsupported or malformed digest "${value}" (expected sha256:<64 hex>)`);
   return value;
 }
 
@@ -22,13 +23,23 @@ export function sha256Digest(data: Buffer | string): string {
 }
 
 export class DigestMismatchError extends Error {
-  constructor(readonly expected: string, readonly actual: string, readonly what: string) {
-    super(`${what}: content digest ${actual} does not match the expected ${expected}; the data was corrupted in transit and was not stored`);
+  constructor(
+    readonly expected: string,
+    readonly actual: string,
+    readonly what: string,
+  ) {
+    super(
+      `${what}: content digest ${actual} does not match the expected ${expected}; the data was corrupted in transit and was not stored`,
+    );
   }
 }
 
 export class SizeMismatchError extends Error {
-  constructor(readonly expected: number, readonly actual: number, readonly what: string) {
+  constructor(
+    readonly expected: number,
+    readonly actual: number,
+    readonly what: string,
+  ) {
     super(`${what}: received ${actual} bytes, expected ${expected}; the data was not stored`);
   }
 }
@@ -43,7 +54,10 @@ export class VerifyingStream extends Transform {
   private received = 0;
   private held: Buffer | undefined;
 
-  constructor(private readonly expected: { digest: string; size: number }, private readonly what: string) {
+  constructor(
+    private readonly expected: { digest: string; size: number },
+    private readonly what: string,
+  ) {
     super();
   }
 

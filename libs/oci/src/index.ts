@@ -35,7 +35,12 @@ export * from './tarball/tar-image-store';
 export { BundleArchive, BUNDLE_INVENTORY, type BundleContents } from './tarball/bundle-archive';
 export { ArchiveReadError, archiveReadError, bundleFileCompression } from './tarball/damaged-archive';
 export { deterministicGzip } from './tarball/deterministic-gzip';
-export { DockerArchiveWriter, dockerArchiveMembers, type ArchiveImage, type ArchiveMember } from './tarball/docker-archive-writer';
+export {
+  DockerArchiveWriter,
+  dockerArchiveMembers,
+  type ArchiveImage,
+  type ArchiveMember,
+} from './tarball/docker-archive-writer';
 export { OciLayout, ociBlobPath } from './layout/oci-layout';
 export { RegistryStorage } from './registry-dir/registry-storage';
 export * from './sync/image-list';

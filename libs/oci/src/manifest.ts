@@ -63,7 +63,10 @@ export function indexChildren(blob: ManifestBlob): Descriptor[] {
 /** Config and layers of an image manifest; artifacts with any config media type are fine. */
 export function imageBlobs(blob: ManifestBlob): { config: Descriptor; layers: Descriptor[] } {
   const json = parseJson(blob);
-  if (json.schemaVersion === 1) throw new ManifestError(`manifest ${blob.digest} is Docker schema 1, which registries no longer serve; re-push the image with a current client`);
+  if (json.schemaVersion === 1)
+    throw new ManifestError(
+      `manifest ${blob.digest} is Docker schema 1, which registries no longer serve; re-push the image with a current client`,
+    );
   if (!json.config) throw new ManifestError(`manifest ${blob.digest} has no config descriptor`);
   return { config: json.config, layers: json.layers ?? [] };
 }

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { checkReference, formatReference, formatWithoutRegistry, namesRegistry, parseOptionalRegistryReference, parseReference, parseRepositoryReference } from './reference';
+import {
+  checkReference,
+  formatReference,
+  formatWithoutRegistry,
+  namesRegistry,
+  parseOptionalRegistryReference,
+  parseReference,
+  parseRepositoryReference,
+} from './reference';
 
 const normalise = (text: string) => {
   const checked = checkReference(text);
@@ -8,9 +16,22 @@ const normalise = (text: string) => {
 
 describe('parseReference', () => {
   it('normalises like docker', () => {
-    expect(parseReference('nginx')).toEqual({ registry: 'docker.io', repository: 'library/nginx', tag: 'latest', digest: undefined });
-    expect(parseReference('bitnami/nginx:1.25')).toMatchObject({ registry: 'docker.io', repository: 'bitnami/nginx', tag: '1.25' });
-    expect(parseReference('127.0.0.1:5000/release/app')).toMatchObject({ registry: '127.0.0.1:5000', repository: 'release/app', tag: 'latest' });
+    expect(parseReference('nginx')).toEqual({
+      registry: 'docker.io',
+      repository: 'library/nginx',
+      tag: 'latest',
+      digest: undefined,
+    });
+    expect(parseReference('bitnami/nginx:1.25')).toMatchObject({
+      registry: 'docker.io',
+      repository: 'bitnami/nginx',
+      tag: '1.25',
+    });
+    expect(parseReference('127.0.0.1:5000/release/app')).toMatchObject({
+      registry: '127.0.0.1:5000',
+      repository: 'release/app',
+      tag: 'latest',
+    });
     expect(parseReference('localhost/app:v1')).toMatchObject({ registry: 'localhost', repository: 'app', tag: 'v1' });
     expect(normalise('nginx')).toBe('docker.io/library/nginx:latest');
     expect(normalise('nginx:1.25')).toBe('docker.io/library/nginx:1.25');
@@ -33,7 +54,9 @@ describe('parseReference', () => {
   });
 
   it('refuses what docker refuses, and says why', () => {
-    expect(() => parseReference('Release/App:v1')).toThrow(/invalid image reference "Release\/App:v1": .*component "App" must be lower-case/);
+    expect(() => parseReference('Release/App:v1')).toThrow(
+      /invalid image reference "Release\/App:v1": .*component "App" must be lower-case/,
+    );
     expect(() => parseReference('app@sha256:zz')).toThrow(/invalid digest "sha256:zz"/);
     expect(() => parseReference('')).toThrow(/empty/);
     expect(normalise('')).toMatch(/invalid: empty/);
@@ -45,7 +68,9 @@ describe('parseReference', () => {
   });
 
   it('formats without the registry host for images_platform.list', () => {
-    expect(formatWithoutRegistry(parseReference('harbor.example.com/release/app-admin:v0.3.17'))).toBe('release/app-admin:v0.3.17');
+    expect(formatWithoutRegistry(parseReference('harbor.example.com/release/app-admin:v0.3.17'))).toBe(
+      'release/app-admin:v0.3.17',
+    );
   });
 });
 
@@ -62,9 +87,16 @@ describe('references that may leave the registry out', () => {
   });
 
   it('keeps a registry-less path as it is, with no Docker Hub default and no placeholder host', () => {
-    expect(parseOptionalRegistryReference('release/app:v1')).toEqual({ repository: 'release/app', tag: 'v1', digest: undefined });
+    expect(parseOptionalRegistryReference('release/app:v1')).toEqual({
+      repository: 'release/app',
+      tag: 'v1',
+      digest: undefined,
+    });
     expect(parseOptionalRegistryReference('app')).toEqual({ repository: 'app', tag: 'latest', digest: undefined });
-    expect(parseOptionalRegistryReference('Host.example/app:v1')).toMatchObject({ registry: 'Host.example', repository: 'app' });
+    expect(parseOptionalRegistryReference('Host.example/app:v1')).toMatchObject({
+      registry: 'Host.example',
+      repository: 'app',
+    });
   });
 
   it('reads a registry-storage name as a repository even when its first part looks like a host', () => {

@@ -16,14 +16,18 @@ export type ReferenceCheck = { ok: true; ref: ImageRef } | { ok: false; reason: 
 
 const DOCKER_HUB = 'docker.io';
 const DOCKER_HUB_ALIASES = new Set(['index.docker.io', 'registry-1.docker.io']);
-const DOMAIN = /^(?:(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])(?:\.(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9]))*|\[[a-fA-F0-9:]+\])(?::[0-9]+)?$/;
+const DOMAIN =
+  /^(?:(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])(?:\.(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9]))*|\[[a-fA-F0-9:]+\])(?::[0-9]+)?$/;
 const PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
 const TAG = /^[\w][\w.-]{0,127}$/;
 const DIGEST = /^[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}$/;
 const MAX_NAME_LENGTH = 255;
 
 export class ReferenceError extends Error {
-  constructor(readonly input: string, readonly reason: string) {
+  constructor(
+    readonly input: string,
+    readonly reason: string,
+  ) {
     super(`invalid image reference "${input}": ${reason}`);
   }
 }
@@ -37,21 +41,30 @@ export function checkReference(input: string, defaults: { tag?: string } = {}): 
   if (at >= 0) {
     digest = rest.slice(at + 1);
     rest = rest.slice(0, at);
-    if (!DIGEST.test(digest)) return { ok: false, reason: `invalid digest "${digest}" (write it as algorithm:hex, e.g. sha256:<64 hex digits>)` };
+    if (!DIGEST.test(digest))
+      return {
+        ok: false,
+        reason: `invalid digest "${digest}" (write it as algorithm:hex, e.g. sha256:<64 hex digits>)`,
+      };
   }
   let tag: string | undefined;
   const colon = rest.lastIndexOf(':');
   if (colon > rest.lastIndexOf('/')) {
     tag = rest.slice(colon + 1);
     rest = rest.slice(0, colon);
-    if (!TAG.test(tag)) return { ok: false, reason: `invalid tag "${tag}" (up to 128 letters, digits, _ . -, not starting with . or -)` };
+    if (!TAG.test(tag))
+      return { ok: false, reason: `invalid tag "${tag}" (up to 128 letters, digits, _ . -, not starting with . or -)` };
   }
   const { registry, repository } = splitRegistry(rest);
   if (!DOMAIN.test(registry)) return { ok: false, reason: `invalid registry "${registry}"` };
-  if (repository === '' || repository.length > MAX_NAME_LENGTH) return { ok: false, reason: `invalid repository "${repository}" (1 to ${MAX_NAME_LENGTH} characters)` };
+  if (repository === '' || repository.length > MAX_NAME_LENGTH)
+    return { ok: false, reason: `invalid repository "${repository}" (1 to ${MAX_NAME_LENGTH} characters)` };
   const badComponent = repository.split('/').find((component) => !PATH_COMPONENT.test(component));
   if (badComponent !== undefined) {
-    return { ok: false, reason: `invalid repository "${repository}": component "${badComponent}" must be lower-case letters, digits and separators (. _ __ -)` };
+    return {
+      ok: false,
+      reason: `invalid repository "${repository}": component "${badComponent}" must be lower-case letters, digits and separators (. _ __ -)`,
+    };
   }
   if (!tag && !digest) tag = defaults.tag ?? 'latest';
   return { ok: true, ref: { registry, repository, tag, digest } };

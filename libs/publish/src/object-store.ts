@@ -12,7 +12,10 @@ export interface ObjectStoreLocation {
 
 export function parseObjectStoreUrl(url: string): ObjectStoreLocation {
   const match = /^(s3|oss):\/\/([a-z0-9][a-z0-9.-]*[a-z0-9])(?:\/(.*))?$/.exec(url);
-  if (!match) throw new PublishConfigError(`"${url}" is not an object-store URL; write s3://BUCKET/PREFIX or oss://BUCKET/PREFIX`);
+  if (!match)
+    throw new PublishConfigError(
+      `"${url}" is not an object-store URL; write s3://BUCKET/PREFIX or oss://BUCKET/PREFIX`,
+    );
   return { scheme: match[1] as 's3' | 'oss', bucket: match[2]!, prefix: (match[3] ?? '').replace(/^\/+|\/+$/g, '') };
 }
 
@@ -34,15 +37,27 @@ export interface ResolvedObjectStore {
  * from the environment variables the project names; a variable that is not set is an error
  * here, before anything is uploaded (its name is printed, never a value).
  */
-export function resolveObjectStore(target: ObjectStoreTarget & { pathStyle?: boolean }, env: NodeJS.ProcessEnv, where: string): ResolvedObjectStore {
+export function resolveObjectStore(
+  target: ObjectStoreTarget & { pathStyle?: boolean },
+  env: NodeJS.ProcessEnv,
+  where: string,
+): ResolvedObjectStore {
   const location = parseObjectStoreUrl(target.url);
   const region = target.region ?? (location.scheme === 'oss' ? 'oss-cn-hangzhou' : 'us-east-1');
   const endpoint = target.endpoint ?? (location.scheme === 'oss' ? `https://${region}.aliyuncs.com` : undefined);
   let credentials: ResolvedObjectStore['credentials'];
   if (target.credentials) {
-    const missing = [target.credentials.accessKeyIdEnv, target.credentials.secretAccessKeyEnv].filter((name) => !env[name]);
-    if (missing.length) throw new PublishConfigError(`${where}: environment variable${missing.length > 1 ? 's' : ''} ${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} not set (credentials for ${target.url}); export ${missing.length > 1 ? 'them' : 'it'}`);
-    credentials = { accessKeyId: env[target.credentials.accessKeyIdEnv]!, secretAccessKey: env[target.credentials.secretAccessKeyEnv]! };
+    const missing = [target.credentials.accessKeyIdEnv, target.credentials.secretAccessKeyEnv].filter(
+      (name) => !env[name],
+    );
+    if (missing.length)
+      throw new PublishConfigError(
+        `${where}: environment variable${missing.length > 1 ? 's' : ''} ${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} not set (credentials for ${target.url}); export ${missing.length > 1 ? 'them' : 'it'}`,
+      );
+    credentials = {
+      accessKeyId: env[target.credentials.accessKeyIdEnv]!,
+      secretAccessKey: env[target.credentials.secretAccessKeyEnv]!,
+    };
   }
   return { location, url: target.url, endpoint, region, pathStyle: target.pathStyle ?? false, credentials };
 }

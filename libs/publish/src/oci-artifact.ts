@@ -3,7 +3,18 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { streamToFileAtomic } from '../../files/src';
-import { getManifest, headBlob, imageBlobs, manifestBlob, openBlob, putManifest, uploadBlob, VerifyingStream, type Descriptor, type RegistryConnection } from '../../oci/src';
+import {
+  getManifest,
+  headBlob,
+  imageBlobs,
+  manifestBlob,
+  openBlob,
+  putManifest,
+  uploadBlob,
+  VerifyingStream,
+  type Descriptor,
+  type RegistryConnection,
+} from '../../oci/src';
 
 export const BUNDLE_ARTIFACT_TYPE = 'application/vnd.dockyard.bundle.v1';
 const EMPTY_CONFIG = { mediaType: 'application/vnd.oci.empty.v1+json', bytes: Buffer.from('{}') };
@@ -18,7 +29,12 @@ function layerMediaType(file: string): string {
 async function fileDescriptor(file: string): Promise<Descriptor> {
   const hash = createHash('sha256');
   for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
-  return { mediaType: layerMediaType(file), digest: `sha256:${hash.digest('hex')}`, size: (await stat(file)).size, annotations: { [TITLE]: basename(file) } };
+  return {
+    mediaType: layerMediaType(file),
+    digest: `sha256:${hash.digest('hex')}`,
+    size: (await stat(file)).size,
+    annotations: { [TITLE]: basename(file) },
+  };
 }
 
 /**
@@ -27,7 +43,11 @@ async function fileDescriptor(file: string): Promise<Descriptor> {
  * manifest digest, however often it is published.
  */
 export function artifactManifest(layer: Descriptor, name: string, version: string): Buffer {
-  const config: Descriptor = { mediaType: EMPTY_CONFIG.mediaType, digest: `sha256:${createHash('sha256').update(EMPTY_CONFIG.bytes).digest('hex')}`, size: EMPTY_CONFIG.bytes.length };
+  const config: Descriptor = {
+    mediaType: EMPTY_CONFIG.mediaType,
+    digest: `sha256:${createHash('sha256').update(EMPTY_CONFIG.bytes).digest('hex')}`,
+    size: EMPTY_CONFIG.bytes.length,
+  };
   return Buffer.from(
     JSON.stringify({
       schemaVersion: 2,
@@ -44,12 +64,21 @@ export function artifactManifest(layer: Descriptor, name: string, version: strin
  * Pushes `file` as an OCI artifact to `repository:tag`; blobs the registry has are not sent again. `onBytes` is told
  * of the bundle's bytes as they are read for sending.
  */
-export async function pushBundleArtifact(conn: RegistryConnection, repository: string, tag: string, file: string, name: string, version: string, onBytes?: (count: number) => void): Promise<{ digest: string; uploaded: boolean }> {
+export async function pushBundleArtifact(
+  conn: RegistryConnection,
+  repository: string,
+  tag: string,
+  file: string,
+  name: string,
+  version: string,
+  onBytes?: (count: number) => void,
+): Promise<{ digest: string; uploaded: boolean }> {
   const layer = await fileDescriptor(file);
   const manifest = manifestBlob(artifactManifest(layer, name, version), 'application/vnd.oci.image.manifest.v1+json');
   const { config } = imageBlobs(manifest);
   let uploaded = false;
-  if ((await headBlob(conn, repository, config.digest)) === undefined) await uploadBlob(conn, repository, config, new VerifyingStream(config, 'empty config').end(EMPTY_CONFIG.bytes));
+  if ((await headBlob(conn, repository, config.digest)) === undefined)
+    await uploadBlob(conn, repository, config, new VerifyingStream(config, 'empty config').end(EMPTY_CONFIG.bytes));
   if ((await headBlob(conn, repository, layer.digest)) === undefined) {
     const body = createReadStream(file);
     if (onBytes) body.on('data', (chunk) => onBytes(chunk.length));
@@ -61,13 +90,24 @@ export async function pushBundleArtifact(conn: RegistryConnection, repository: s
 }
 
 /** Downloads the bundle an artifact carries into `dir` (named by its title annotation), verified against its digest. */
-export async function pullBundleArtifact(conn: RegistryConnection, repository: string, reference: string, dir: string): Promise<{ file: string; digest: string }> {
+export async function pullBundleArtifact(
+  conn: RegistryConnection,
+  repository: string,
+  reference: string,
+  dir: string,
+): Promise<{ file: string; digest: string }> {
   const manifest = await getManifest(conn, repository, reference);
   const json = JSON.parse(manifest.bytes.toString('utf8')) as { artifactType?: string; layers?: Descriptor[] };
   const layer = json.layers?.[0];
-  if (json.artifactType !== BUNDLE_ARTIFACT_TYPE || !layer) throw new Error(`${conn.registry}/${repository}:${reference} is not a dockyard bundle (artifactType ${json.artifactType ?? 'none'})`);
+  if (json.artifactType !== BUNDLE_ARTIFACT_TYPE || !layer)
+    throw new Error(
+      `${conn.registry}/${repository}:${reference} is not a dockyard bundle (artifactType ${json.artifactType ?? 'none'})`,
+    );
   const title = basename(layer.annotations?.[TITLE] ?? `${layer.digest.slice(7)}.tar`);
   const file = join(dir, title);
-  await streamToFileAtomic(file, (await openBlob(conn, repository, layer.digest)).pipe(new VerifyingStream(layer, `${repository}@${layer.digest}`)));
+  await streamToFileAtomic(
+    file,
+    (await openBlob(conn, repository, layer.digest)).pipe(new VerifyingStream(layer, `${repository}@${layer.digest}`)),
+  );
   return { file, digest: manifest.digest };
 }

@@ -13,7 +13,12 @@ export interface PublishTargets {
  * Resolves every destination's credentials before anything is uploaded, so that a missing one stops the run up
  * front and every missing one is named at once, not the first one met halfway through.
  */
-export async function resolvePublishTargets(publish: { objectStore?: ObjectStoreTarget[]; oci?: OciPublishTarget[] } | undefined, env: NodeJS.ProcessEnv, file: string, baseDir: string): Promise<PublishTargets> {
+export async function resolvePublishTargets(
+  publish: { objectStore?: ObjectStoreTarget[]; oci?: OciPublishTarget[] } | undefined,
+  env: NodeJS.ProcessEnv,
+  file: string,
+  baseDir: string,
+): Promise<PublishTargets> {
   const problems: string[] = [];
   const stores = (publish?.objectStore ?? []).map((target, i) => {
     const where = `${file}:publish.objectStore[${i}]`;
@@ -28,10 +33,12 @@ export async function resolvePublishTargets(publish: { objectStore?: ObjectStore
   });
   for (const [i, target] of (publish?.oci ?? []).entries()) {
     if (!target.credentials) continue;
-    await resolveCredentials(target.credentials, target.repository.split('/')[0]!, baseDir, env).catch((err: unknown) => {
-      if (!(err instanceof CredentialsError)) throw err;
-      problems.push(`${file}:publish.oci[${i}]: ${err.message}`);
-    });
+    await resolveCredentials(target.credentials, target.repository.split('/')[0]!, baseDir, env).catch(
+      (err: unknown) => {
+        if (!(err instanceof CredentialsError)) throw err;
+        problems.push(`${file}:publish.oci[${i}]: ${err.message}`);
+      },
+    );
   }
   return { stores, problems };
 }

@@ -46,7 +46,10 @@ function digests(bytes: Buffer): { md5: Buffer; sha256: Buffer } {
  */
 function checkEtag(etag: string | undefined, md5: Buffer, what: string): void {
   const stored = etag?.replace(/"/g, '');
-  if (stored !== md5.toString('hex')) throw new UploadError(`${what}: the server stored different bytes (ETag ${stored}, sent MD5 ${md5.toString('hex')})`);
+  if (stored !== md5.toString('hex'))
+    throw new UploadError(
+      `${what}: the server stored different bytes (ETag ${stored}, sent MD5 ${md5.toString('hex')})`,
+    );
 }
 
 async function readRange(file: string, start: number, length: number): Promise<Buffer> {
@@ -89,14 +92,23 @@ async function retrying<T>(attempts: number, job: () => Promise<T>, onRetry: () 
  * returns (a mismatching part is sent again); the object appears only when every part is in
  * (CompleteMultipartUpload), and any failure aborts the upload, so no partial object is ever visible.
  */
-export async function uploadFile(client: S3Client, bucket: string, key: string, file: string, options: UploadOptions = {}): Promise<UploadResult> {
+export async function uploadFile(
+  client: S3Client,
+  bucket: string,
+  key: string,
+  file: string,
+  options: UploadOptions = {},
+): Promise<UploadResult> {
   const size = (await stat(file)).size;
   const sha256 = await sha256OfFile(file);
-  const existing = await client.send(new HeadObjectCommand({ Bucket: bucket, Key: key })).catch((err: { name?: string; $metadata?: { httpStatusCode?: number } }) => {
-    if (err.name === 'NotFound' || err.$metadata?.httpStatusCode === 404) return undefined;
-    throw err;
-  });
-  if (existing && existing.ContentLength === size && existing.Metadata?.[SHA256_METADATA] === sha256) return { status: 'unchanged', key, size, sha256, parts: 0, partRetries: 0 };
+  const existing = await client
+    .send(new HeadObjectCommand({ Bucket: bucket, Key: key }))
+    .catch((err: { name?: string; $metadata?: { httpStatusCode?: number } }) => {
+      if (err.name === 'NotFound' || err.$metadata?.httpStatusCode === 404) return undefined;
+      throw err;
+    });
+  if (existing && existing.ContentLength === size && existing.Metadata?.[SHA256_METADATA] === sha256)
+    return { status: 'unchanged', key, size, sha256, parts: 0, partRetries: 0 };
 
   const partSize = Math.max(options.partSize ?? 16 << 20, 5 << 20);
   const attempts = options.attempts ?? 3;
@@ -105,15 +117,31 @@ export async function uploadFile(client: S3Client, bucket: string, key: string, 
   if (size <= partSize) {
     const bytes = await readRange(file, 0, size);
     const sums = digests(bytes);
-    await retrying(attempts, async () => {
-      const put = await client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: bytes, ContentLength: size, ContentMD5: sums.md5.toString('base64'), ChecksumSHA256: sums.sha256.toString('base64'), Metadata: metadata }));
-      checkEtag(put.ETag, sums.md5, `s3://${bucket}/${key}`);
-    }, () => partRetries++);
+    await retrying(
+      attempts,
+      async () => {
+        const put = await client.send(
+          new PutObjectCommand({
+            Bucket: bucket,
+            Key: key,
+            Body: bytes,
+            ContentLength: size,
+            ContentMD5: sums.md5.toString('base64'),
+            ChecksumSHA256: sums.sha256.toString('base64'),
+            Metadata: metadata,
+          }),
+        );
+        checkEtag(put.ETag, sums.md5, `s3://${bucket}/${key}`);
+      },
+      () => partRetries++,
+    );
     options.onBytes?.(size);
     return { status: 'uploaded', key, size, sha256, parts: 1, partRetries };
   }
 
-  const created = await client.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: key, Metadata: metadata, ChecksumAlgorithm: 'SHA256' }));
+  const created = await client.send(
+    new CreateMultipartUploadCommand({ Bucket: bucket, Key: key, Metadata: metadata, ChecksumAlgorithm: 'SHA256' }),
+  );
   const uploadId = created.UploadId!;
   const count = Math.ceil(size / partSize);
   const parts: { PartNumber: number; ETag: string; ChecksumSHA256: string }[] = new Array(count);
@@ -126,22 +154,46 @@ export async function uploadFile(client: S3Client, bucket: string, key: string, 
         const bytes = await readRange(file, start, Math.min(partSize, size - start));
         const sums = digests(bytes);
         const what = `s3://${bucket}/${key} part ${index + 1}/${count}`;
-        const etag = await retrying(attempts, async () => {
-          const answer = await client.send(
-            new UploadPartCommand({ Bucket: bucket, Key: key, UploadId: uploadId, PartNumber: index + 1, Body: bytes, ContentLength: bytes.length, ContentMD5: sums.md5.toString('base64'), ChecksumSHA256: sums.sha256.toString('base64') }),
-          );
-          checkEtag(answer.ETag, sums.md5, what);
-          return answer.ETag!;
-        }, () => partRetries++);
+        const etag = await retrying(
+          attempts,
+          async () => {
+            const answer = await client.send(
+              new UploadPartCommand({
+                Bucket: bucket,
+                Key: key,
+                UploadId: uploadId,
+                PartNumber: index + 1,
+                Body: bytes,
+                ContentLength: bytes.length,
+                ContentMD5: sums.md5.toString('base64'),
+                ChecksumSHA256: sums.sha256.toString('base64'),
+              }),
+            );
+            checkEtag(answer.ETag, sums.md5, what);
+            return answer.ETag!;
+          },
+          () => partRetries++,
+        );
         options.onBytes?.(bytes.length);
         parts[index] = { PartNumber: index + 1, ETag: etag, ChecksumSHA256: sums.sha256.toString('base64') };
       }
     };
     await Promise.all(Array.from({ length: Math.min(options.parallel ?? 4, count) }, worker));
-    await client.send(new CompleteMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: uploadId, MultipartUpload: { Parts: parts } }));
+    await client.send(
+      new CompleteMultipartUploadCommand({
+        Bucket: bucket,
+        Key: key,
+        UploadId: uploadId,
+        MultipartUpload: { Parts: parts },
+      }),
+    );
   } catch (err) {
-    await client.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: uploadId })).catch(() => undefined);
-    throw new UploadError(`upload of ${file} to s3://${bucket}/${key} was aborted, nothing was published: ${(err as Error).message}`);
+    await client
+      .send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: uploadId }))
+      .catch(() => undefined);
+    throw new UploadError(
+      `upload of ${file} to s3://${bucket}/${key} was aborted, nothing was published: ${(err as Error).message}`,
+    );
   }
   return { status: 'uploaded', key, size, sha256, parts: count, partRetries };
 }

@@ -21,12 +21,27 @@ export interface ChartsListOptions {
  */
 export function importChartsList(text: string, file: string, options: ChartsListOptions = {}): ChartsListImport {
   const doc = parseDocument(text);
-  if (doc.errors.length > 0) throw new SourceError(`${file}: ${doc.errors[0].message.split('\n')[0]}`, 'fix the YAML syntax');
+  if (doc.errors.length > 0)
+    throw new SourceError(`${file}: ${doc.errors[0].message.split('\n')[0]}`, 'fix the YAML syntax');
   const data = doc.toJS() as { metadata?: { name?: string; description?: string }; spec?: unknown };
-  if (!Array.isArray(data?.spec)) throw new SourceError(`${file} has no spec: list`, 'expected spec: [{repositoryFullName, resourcePaths, targetPath}]');
+  if (!Array.isArray(data?.spec))
+    throw new SourceError(
+      `${file} has no spec: list`,
+      'expected spec: [{repositoryFullName, resourcePaths, targetPath}]',
+    );
   const base = (options.gitBase ?? 'https://github.com').replace(/\/+$/, '');
-  const entries = data.spec as { repositoryFullName?: string; resourcePaths?: string[]; targetPath?: string; tag?: string }[];
-  const repoNames = entries.map((e) => String(e.repositoryFullName ?? '').split('/').pop() ?? '');
+  const entries = data.spec as {
+    repositoryFullName?: string;
+    resourcePaths?: string[];
+    targetPath?: string;
+    tag?: string;
+  }[];
+  const repoNames = entries.map(
+    (e) =>
+      String(e.repositoryFullName ?? '')
+        .split('/')
+        .pop() ?? '',
+  );
   const components = entries.map((entry, index): Component => {
     const full = entry.repositoryFullName;
     if (typeof full !== 'string' || !/^[^/\s]+\/[^/\s]+$/.test(full)) {

@@ -43,11 +43,20 @@ export async function collectComponents(input: CollectInput): Promise<CollectRes
   const placed = new Map<string, Placed>();
   try {
     for (const [index, component] of input.components.entries()) {
-      const place = (target: string, content: Buffer, origin: string) => placeFile(input, component, staging, placed, issues, target, content, origin);
+      const place = (target: string, content: Buffer, origin: string) =>
+        placeFile(input, component, staging, placed, issues, target, content, origin);
       try {
         await collectComponent(input, component, place);
       } catch (error) {
-        const issue = error instanceof PathEscapeError ? { component: component.name, field: [...error.field], message: `"${error.value}" ${error.reason}`, hint: error.hint } : issueFrom(error, component.name);
+        const issue =
+          error instanceof PathEscapeError
+            ? {
+                component: component.name,
+                field: [...error.field],
+                message: `"${error.value}" ${error.reason}`,
+                hint: error.hint,
+              }
+            : issueFrom(error, component.name);
         issues.push({ ...issue, field: ['components', index, ...(issue.field ?? [])] });
       }
     }
@@ -75,17 +84,30 @@ async function collectComponent(input: CollectInput, component: Component, place
         const from = join(checkout, path);
         for (const file of await filesUnder(from)) {
           const inside = file === '' ? basename(path) : posix.join(basename(path), file);
-          await place(posix.join(target, inside), await readFile(file === '' ? from : join(from, file)), `${component.name}@${entry.tag}:${posix.join(path, file)}`);
+          await place(
+            posix.join(target, inside),
+            await readFile(file === '' ? from : join(from, file)),
+            `${component.name}@${entry.tag}:${posix.join(path, file)}`,
+          );
         }
       }
     });
   } else if (component.local !== undefined) {
     const from = confinedPath(input.dir, component.local, ['local'], PATH_RULES.projectFile);
     const info = await stat(from).catch(() => undefined);
-    if (!info) throw new SourceError(`local folder ${component.local} does not exist`, 'create it or fix local (relative to the project folder)', ['local']);
+    if (!info)
+      throw new SourceError(
+        `local folder ${component.local} does not exist`,
+        'create it or fix local (relative to the project folder)',
+        ['local'],
+      );
     for (const file of await filesUnder(from)) {
       const inside = file === '' ? basename(from) : file;
-      await place(posix.join(target, inside), await readFile(file === '' ? from : join(from, file)), `${component.name}:${posix.join(component.local, file)}`);
+      await place(
+        posix.join(target, inside),
+        await readFile(file === '' ? from : join(from, file)),
+        `${component.name}:${posix.join(component.local, file)}`,
+      );
     }
   } else if (component.helm) {
     const entry = locked as Extract<LockedComponent, { helm: string }>;
@@ -136,9 +158,17 @@ async function placeFile(
   placed.set(target, { origin });
   let output = content;
   if (isText(target, content)) {
-    const result = substitutePlaceholders(content.toString('utf8'), (name, argument) => lookupPlaceholder(input, component, name, argument));
+    const result = substitutePlaceholders(content.toString('utf8'), (name, argument) =>
+      lookupPlaceholder(input, component, name, argument),
+    );
     for (const issue of result.issues) {
-      issues.push({ component: component.name, file: target, line: issue.line, message: `${issue.placeholder} (from ${origin}): ${issue.message}`, hint: issue.hint });
+      issues.push({
+        component: component.name,
+        file: target,
+        line: issue.line,
+        message: `${issue.placeholder} (from ${origin}): ${issue.message}`,
+        hint: issue.hint,
+      });
     }
     output = Buffer.from(result.text, 'utf8');
   }
@@ -150,25 +180,40 @@ function isText(path: string, content: Buffer): boolean {
   return !/\.(tgz|gz|tar|zip|xz|zst|png|jpe?g|gif|ico)$/i.test(path) && !content.subarray(0, 8000).includes(0);
 }
 
-function lookupPlaceholder(input: CollectInput, component: Component, name: string, argument: string | undefined): PlaceholderValue {
+function lookupPlaceholder(
+  input: CollectInput,
+  component: Component,
+  name: string,
+  argument: string | undefined,
+): PlaceholderValue {
   const settings = input.placeholders ?? {};
   if (argument === undefined && Object.hasOwn(settings, name)) return { value: settings[name] };
   if (name === 'imageTagFromGitTag' && argument === undefined) {
     const tag = lockedTag(input.lock?.components[component.name]);
     return tag !== undefined
       ? { value: tag }
-      : { error: `component ${component.name} has no locked tag (it is a local folder)`, hint: `use [[ TagOfRepo(<component>) ]] or set placeholders.imageTagFromGitTag in project.yaml` };
+      : {
+          error: `component ${component.name} has no locked tag (it is a local folder)`,
+          hint: `use [[ TagOfRepo(<component>) ]] or set placeholders.imageTagFromGitTag in project.yaml`,
+        };
   }
   if (name === 'TagOfRepo' && argument !== undefined) {
-    const named = input.components.find((c) => c.name === argument)
-      ?? input.components.find((c) => c.git && basename(c.git.url).replace(/\.git$/, '') === argument);
+    const named =
+      input.components.find((c) => c.name === argument) ??
+      input.components.find((c) => c.git && basename(c.git.url).replace(/\.git$/, '') === argument);
     const tag = named ? lockedTag(input.lock?.components[named.name]) : undefined;
     return tag !== undefined
       ? { value: tag }
-      : { error: `no component named ${argument} with a locked tag`, hint: `add a component named ${argument} with a git or image source to project.yaml and run \`dockyard resolve\`` };
+      : {
+          error: `no component named ${argument} with a locked tag`,
+          hint: `add a component named ${argument} with a git or image source to project.yaml and run \`dockyard resolve\``,
+        };
   }
   const known = ['imageTagFromGitTag', 'TagOfRepo(<component>)', ...Object.keys(settings)].join(', ');
-  return { error: `unknown placeholder`, hint: `define ${name} under placeholders: in project.yaml, or use one of: ${known}` };
+  return {
+    error: `unknown placeholder`,
+    hint: `define ${name} under placeholders: in project.yaml, or use one of: ${known}`,
+  };
 }
 
 function lockedTag(entry: LockedComponent | undefined): string | undefined {

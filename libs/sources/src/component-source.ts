@@ -16,14 +16,24 @@ export async function gitAccess(git: NonNullable<Component['git']>, projectDir: 
   const url = gitUrl(git.url, projectDir);
   if (git.tokenEnv) {
     const token = process.env[git.tokenEnv];
-    if (!token) throw new SourceError(`environment variable ${git.tokenEnv} is not set (token for ${redactUrl(git.url)})`, `export ${git.tokenEnv}, or remove git.tokenEnv for a public repository`, ['git', 'tokenEnv']);
+    if (!token)
+      throw new SourceError(
+        `environment variable ${git.tokenEnv} is not set (token for ${redactUrl(git.url)})`,
+        `export ${git.tokenEnv}, or remove git.tokenEnv for a public repository`,
+        ['git', 'tokenEnv'],
+      );
     return { url, token };
   }
   if (git.tokenFile) {
     const file = resolve(projectDir, git.tokenFile);
-    const token = (await readFile(file, 'utf8').catch(() => {
-      throw new SourceError(`cannot read token file ${file}`, 'create it (keep it out of git) or fix git.tokenFile', ['git', 'tokenFile']);
-    })).trim();
+    const token = (
+      await readFile(file, 'utf8').catch(() => {
+        throw new SourceError(`cannot read token file ${file}`, 'create it (keep it out of git) or fix git.tokenFile', [
+          'git',
+          'tokenFile',
+        ]);
+      })
+    ).trim();
     return { url, token };
   }
   return { url };

@@ -26,8 +26,22 @@ export async function withGitPaths<T>(request: GitPathsRequest, use: (dir: strin
   try {
     await git(['init', '--quiet'], 'git init');
     await git(['remote', 'add', 'origin', access.url], 'git remote add');
-    await git(['sparse-checkout', 'set', '--no-cone', '--', ...request.paths.map(sparsePattern)], 'git sparse-checkout');
-    await git(['fetch', '--quiet', '--depth=1', '--filter=blob:none', '--no-tags', 'origin', `+refs/tags/${tag}:refs/tags/${tag}`], `fetching tag ${tag} of ${shownUrl}`);
+    await git(
+      ['sparse-checkout', 'set', '--no-cone', '--', ...request.paths.map(sparsePattern)],
+      'git sparse-checkout',
+    );
+    await git(
+      [
+        'fetch',
+        '--quiet',
+        '--depth=1',
+        '--filter=blob:none',
+        '--no-tags',
+        'origin',
+        `+refs/tags/${tag}:refs/tags/${tag}`,
+      ],
+      `fetching tag ${tag} of ${shownUrl}`,
+    );
     const commit = (await git(['rev-parse', `refs/tags/${tag}^{commit}`], 'git rev-parse')).trim();
     if (commit !== request.commit) {
       throw new SourceError(
@@ -37,8 +51,15 @@ export async function withGitPaths<T>(request: GitPathsRequest, use: (dir: strin
     }
     await git(['-c', 'advice.detachedHead=false', 'checkout', '--quiet', commit], `checking out ${tag}`);
     for (const path of request.paths) {
-      const exists = await stat(join(dir, path)).then(() => true, () => false);
-      if (!exists) throw new SourceError(`${path} does not exist in ${shownUrl} at tag ${tag}`, 'fix the entry in paths, or pick a tag that has it');
+      const exists = await stat(join(dir, path)).then(
+        () => true,
+        () => false,
+      );
+      if (!exists)
+        throw new SourceError(
+          `${path} does not exist in ${shownUrl} at tag ${tag}`,
+          'fix the entry in paths, or pick a tag that has it',
+        );
     }
     return await use(dir);
   } finally {

@@ -3,7 +3,10 @@ import { redactUrl } from './redact-url';
 
 /** Tags of a repository and the commit each points at (annotated tags peeled), via `git ls-remote`. */
 export async function listGitTags(access: GitAccess): Promise<Map<string, string>> {
-  const output = await runGit(['ls-remote', '--tags', '--', access.url], { access, what: `listing tags of ${redactUrl(access.url)}` });
+  const output = await runGit(['ls-remote', '--tags', '--', access.url], {
+    access,
+    what: `listing tags of ${redactUrl(access.url)}`,
+  });
   const tags = new Map<string, string>();
   const peeled = new Map<string, string>();
   for (const line of output.split('\n')) {

@@ -26,7 +26,10 @@ export function gitEnvironment(access: GitAccess): Record<string, string> {
 }
 
 /** Runs git; a failure becomes a SourceError quoting git's own message, with the token and URL credentials removed. */
-export async function runGit(args: string[], options: { cwd?: string; access: GitAccess; what: string }): Promise<string> {
+export async function runGit(
+  args: string[],
+  options: { cwd?: string; access: GitAccess; what: string },
+): Promise<string> {
   const result = await execa('git', args, {
     cwd: options.cwd,
     env: { ...gitEnvironment(options.access), LC_ALL: 'C' },
@@ -41,8 +44,10 @@ export async function runGit(args: string[], options: { cwd?: string; access: Gi
 }
 
 function hintFor(message: string): string {
-  if (/Authentication failed|could not read Username|403|401/.test(message)) return 'set the token named by git.tokenEnv or git.tokenFile, with read access to the repository';
-  if (/does not appear to be a git repository|not found|Could not resolve host|unable to access/.test(message)) return 'check git.url (a relative path is relative to the project folder)';
+  if (/Authentication failed|could not read Username|403|401/.test(message))
+    return 'set the token named by git.tokenEnv or git.tokenFile, with read access to the repository';
+  if (/does not appear to be a git repository|not found|Could not resolve host|unable to access/.test(message))
+    return 'check git.url (a relative path is relative to the project folder)';
   return 'run the same git command by hand to see the full error';
 }
 

@@ -23,7 +23,11 @@ interface IndexEntry {
  * The newest version of `chart` in a Helm repository's `index.yaml` that satisfies `range`
  * (absent: the newest release; pre-releases only when the range names one, as Helm does).
  */
-export async function resolveHelmChart(repo: string, chart: string, range: string | undefined): Promise<HelmChartVersion> {
+export async function resolveHelmChart(
+  repo: string,
+  chart: string,
+  range: string | undefined,
+): Promise<HelmChartVersion> {
   const base = repo.endsWith('/') ? repo : `${repo}/`;
   const indexUrl = new URL('index.yaml', base).toString();
   const shownIndex = redactUrl(indexUrl);
@@ -32,27 +36,48 @@ export async function resolveHelmChart(repo: string, chart: string, range: strin
     index = parse((await httpGet(indexUrl)).toString('utf8')) ?? {};
   } catch (err) {
     if (err instanceof SourceError) throw err;
-    throw new SourceError(`${shownIndex} is not a valid Helm repository index: ${(err as Error).message}`, 'check helm.repo');
+    throw new SourceError(
+      `${shownIndex} is not a valid Helm repository index: ${(err as Error).message}`,
+      'check helm.repo',
+    );
   }
   const entries = index.entries?.[chart];
   if (!Array.isArray(entries) || entries.length === 0) {
-    const known = Object.keys(index.entries ?? {}).slice(0, 10).join(', ');
-    throw new SourceError(`chart ${chart} is not in ${shownIndex}`, known ? `charts there: ${known}` : 'check helm.repo and helm.chart');
+    const known = Object.keys(index.entries ?? {})
+      .slice(0, 10)
+      .join(', ');
+    throw new SourceError(
+      `chart ${chart} is not in ${shownIndex}`,
+      known ? `charts there: ${known}` : 'check helm.repo and helm.chart',
+    );
   }
   const wanted = range ?? '*';
-  if (!semver.validRange(wanted, { loose: true })) throw new SourceError(`"${wanted}" is not a semver range`, 'write a range such as "15.x" or "^15.2.0"');
+  if (!semver.validRange(wanted, { loose: true }))
+    throw new SourceError(`"${wanted}" is not a semver range`, 'write a range such as "15.x" or "^15.2.0"');
   const candidates = entries
     .filter((e) => typeof e.version === 'string' && semver.valid(e.version, { loose: true }))
     .filter((e) => semver.satisfies(e.version as string, wanted, { loose: true, includePrerelease: /-/.test(wanted) }))
     .sort((a, b) => semver.rcompare(a.version as string, b.version as string, true));
   const picked = candidates[0];
-  if (!picked) throw new SourceError(`no version of chart ${chart} in ${shownIndex} matches "${wanted}"`, `versions there: ${entries.slice(0, 8).map((e) => String(e.version)).join(', ')}`);
+  if (!picked)
+    throw new SourceError(
+      `no version of chart ${chart} in ${shownIndex} matches "${wanted}"`,
+      `versions there: ${entries
+        .slice(0, 8)
+        .map((e) => String(e.version))
+        .join(', ')}`,
+    );
   const first = Array.isArray(picked.urls) ? picked.urls[0] : undefined;
-  if (typeof first !== 'string') throw new SourceError(`${shownIndex} lists no download URL for ${chart} ${String(picked.version)}`, 'fix the repository index');
+  if (typeof first !== 'string')
+    throw new SourceError(
+      `${shownIndex} lists no download URL for ${chart} ${String(picked.version)}`,
+      'fix the repository index',
+    );
   const url = new URL(first, base).toString();
-  const digest = typeof picked.digest === 'string' && /^[0-9a-f]{64}$/.test(picked.digest)
-    ? `sha256:${picked.digest}`
-    : sha256Digest(await httpGet(url));
+  const digest =
+    typeof picked.digest === 'string' && /^[0-9a-f]{64}$/.test(picked.digest)
+      ? `sha256:${picked.digest}`
+      : sha256Digest(await httpGet(url));
   return { version: picked.version as string, url, digest };
 }
 

@@ -12,7 +12,10 @@ export async function httpGet(url: string, headers: Record<string, string> = {})
   }
   if (!response.ok) {
     await response.body?.cancel();
-    throw new SourceError(`GET ${redactUrl(url)} answered ${response.status} ${response.statusText}`, response.status === 404 ? 'check the URL' : 'check access to the server');
+    throw new SourceError(
+      `GET ${redactUrl(url)} answered ${response.status} ${response.statusText}`,
+      response.status === 404 ? 'check the URL' : 'check access to the server',
+    );
   }
   return Buffer.from(await response.arrayBuffer());
 }

@@ -37,8 +37,27 @@ export {
   type ShippedImages,
 } from './shipped-images';
 export { substitutePlaceholders } from './placeholders';
-export { listRegistryTags, manifestDigest, openImageRepository, parseRepository, type ImageRepository } from './registry-tags';
-export { lockedEntrySatisfies, resolveComponents, staleLockIssues, type LockCheckInput, type ResolveInput, type ResolveResult } from './resolve';
+export {
+  listRegistryTags,
+  manifestDigest,
+  openImageRepository,
+  parseRepository,
+  type ImageRepository,
+} from './registry-tags';
+export {
+  lockedEntrySatisfies,
+  resolveComponents,
+  staleLockIssues,
+  type LockCheckInput,
+  type ResolveInput,
+  type ResolveResult,
+} from './resolve';
 export { SourceError, type SourceIssue } from './source-error';
 export { newestFirst, selectTag } from './tag-policy';
-export { formatSourceIssue, loadLockedProject, loadReleaseProject, type LockedProject, type ReleaseProject } from './release-project';
+export {
+  formatSourceIssue,
+  loadLockedProject,
+  loadReleaseProject,
+  type LockedProject,
+  type ReleaseProject,
+} from './release-project';

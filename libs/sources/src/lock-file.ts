@@ -58,38 +58,67 @@ export function formatLockFile(lock: LockFile): string {
   const components: Record<string, Record<string, string>> = {};
   for (const name of Object.keys(lock.components).sort()) components[name] = orderedEntry(lock.components[name]);
   const images: Record<string, PinnedImage> = {};
-  for (const [name, pinned] of Object.entries(lock.images ?? {}).sort(([a], [b]) => (a < b ? -1 : 1))) images[name] = { source: pinned.source, digest: pinned.digest };
-  const sections = { ...(Object.keys(components).length ? { components } : {}), ...(Object.keys(images).length ? { images } : {}) };
+  for (const [name, pinned] of Object.entries(lock.images ?? {}).sort(([a], [b]) => (a < b ? -1 : 1)))
+    images[name] = { source: pinned.source, digest: pinned.digest };
+  const sections = {
+    ...(Object.keys(components).length ? { components } : {}),
+    ...(Object.keys(images).length ? { images } : {}),
+  };
   return HEADER + stringify({ lockVersion: LOCK_VERSION, project: lock.project, ...sections }, { lineWidth: 0 });
 }
 
 function orderedEntry(entry: LockedComponent): Record<string, string> {
   if ('git' in entry) return { git: entry.git, tag: entry.tag, commit: entry.commit };
-  if ('helm' in entry) return { helm: entry.helm, chart: entry.chart, version: entry.version, url: entry.url, digest: entry.digest };
+  if ('helm' in entry)
+    return { helm: entry.helm, chart: entry.chart, version: entry.version, url: entry.url, digest: entry.digest };
   return { image: entry.image, tag: entry.tag, ...(entry.digest ? { digest: entry.digest } : {}) };
 }
 
 export function parseLockFile(text: string, file: string): LockFile {
   const doc = parseDocument(text);
   if (doc.errors.length > 0 || !isMap(doc.contents)) {
-    throw new SourceError(`${file} is not a valid lock file${doc.errors[0] ? `: ${doc.errors[0].message.split('\n')[0]}` : ''}`, 'delete it and run `dockyard resolve` again');
+    throw new SourceError(
+      `${file} is not a valid lock file${doc.errors[0] ? `: ${doc.errors[0].message.split('\n')[0]}` : ''}`,
+      'delete it and run `dockyard resolve` again',
+    );
   }
-  const data = doc.toJS() as { lockVersion?: unknown; project?: unknown; components?: Record<string, Record<string, unknown>>; images?: Record<string, Record<string, unknown>> };
-  if (!READABLE_VERSIONS.includes(data.lockVersion as number)) throw new SourceError(`${file} has lockVersion ${String(data.lockVersion)}, this dockyard reads ${READABLE_VERSIONS.join(' and ')}`, 'delete it and run `dockyard resolve` again');
+  const data = doc.toJS() as {
+    lockVersion?: unknown;
+    project?: unknown;
+    components?: Record<string, Record<string, unknown>>;
+    images?: Record<string, Record<string, unknown>>;
+  };
+  if (!READABLE_VERSIONS.includes(data.lockVersion as number))
+    throw new SourceError(
+      `${file} has lockVersion ${String(data.lockVersion)}, this dockyard reads ${READABLE_VERSIONS.join(' and ')}`,
+      'delete it and run `dockyard resolve` again',
+    );
   const components: Record<string, LockedComponent> = {};
   for (const [name, entry] of Object.entries(data.components ?? {})) {
     const strings = Object.values(entry ?? {}).every((v) => typeof v === 'string');
-    const valid = strings && (
-      ('git' in entry && 'tag' in entry && 'commit' in entry) ||
-      ('helm' in entry && 'chart' in entry && 'version' in entry && 'url' in entry && 'digest' in entry) ||
-      ('image' in entry && 'tag' in entry));
-    if (!valid) throw new SourceError(`${file}: the entry for component ${name} is incomplete`, 'run `dockyard resolve` to rewrite it');
+    const valid =
+      strings &&
+      (('git' in entry && 'tag' in entry && 'commit' in entry) ||
+        ('helm' in entry && 'chart' in entry && 'version' in entry && 'url' in entry && 'digest' in entry) ||
+        ('image' in entry && 'tag' in entry));
+    if (!valid)
+      throw new SourceError(
+        `${file}: the entry for component ${name} is incomplete`,
+        'run `dockyard resolve` to rewrite it',
+      );
     components[name] = entry as unknown as LockedComponent;
   }
   const images: Record<string, PinnedImage> = {};
   for (const [name, entry] of Object.entries(data.images ?? {})) {
-    if (typeof entry?.source !== 'string' || typeof entry.digest !== 'string' || !/^sha256:[0-9a-f]{64}$/.test(entry.digest)) {
-      throw new SourceError(`${file}: the entry for image ${name} is incomplete (it needs source and a sha256 digest)`, 'run `dockyard resolve` to rewrite it');
+    if (
+      typeof entry?.source !== 'string' ||
+      typeof entry.digest !== 'string' ||
+      !/^sha256:[0-9a-f]{64}$/.test(entry.digest)
+    ) {
+      throw new SourceError(
+        `${file}: the entry for image ${name} is incomplete (it needs source and a sha256 digest)`,
+        'run `dockyard resolve` to rewrite it',
+      );
     }
     images[name] = { source: entry.source, digest: entry.digest };
   }

@@ -16,7 +16,9 @@ export interface PinImagesInput {
  * The digest each image's tag points to now (the index digest for a multi-arch image), read with one HEAD
  * request each, in parallel. A reference that already names a digest is pinned to it.
  */
-export async function pinImages(input: PinImagesInput): Promise<{ images: Record<string, PinnedImage>; issues: SourceIssue[] }> {
+export async function pinImages(
+  input: PinImagesInput,
+): Promise<{ images: Record<string, PinnedImage>; issues: SourceIssue[] }> {
   const images: Record<string, PinnedImage> = {};
   const issues: SourceIssue[] = [];
   await Promise.all(
@@ -30,7 +32,11 @@ export async function pinImages(input: PinImagesInput): Promise<{ images: Record
       try {
         images[shipped.image] = { source, digest: shipped.source.digest ?? (await readDigest(input.pool, shipped)) };
       } catch (error) {
-        issues.push({ file: describeEntry(shipped.entry), message: `${shipped.image}: cannot read its digest at ${source}: ${(error as Error).message}`, hint: 'check the image name and that the registry holds this tag' });
+        issues.push({
+          file: describeEntry(shipped.entry),
+          message: `${shipped.image}: cannot read its digest at ${source}: ${(error as Error).message}`,
+          hint: 'check the image name and that the registry holds this tag',
+        });
       }
     }),
   );

@@ -12,13 +12,18 @@ const RESOLVE_HINT = 'run `dockyard resolve` and commit the lock file';
  * The lock a cached target reads its digests from. One that no longer answers project.yaml's components is
  * refused with the reasons `collect` gives, so nothing is shipped from a lock `resolve --check` would reject.
  */
-export async function readPinnedLock(project: { name: string; dir: string; file: string }, components: Component[] = []): Promise<LockFile | undefined> {
+export async function readPinnedLock(
+  project: { name: string; dir: string; file: string },
+  components: Component[] = [],
+): Promise<LockFile | undefined> {
   const lock = await readLockFile(project.dir).catch((error: unknown) => {
     throw error instanceof SourceError ? new Error(`${error.message} (${error.hint})`) : error;
   });
   const issues = staleLockIssues({ project: project.name, components, lock });
   if (issues.length > 0) {
-    throw new Error(`${lockFilePath(project.dir)} no longer matches ${project.file}: ${issues.map((issue) => issue.message).join('; ')} (${RESOLVE_HINT})`);
+    throw new Error(
+      `${lockFilePath(project.dir)} no longer matches ${project.file}: ${issues.map((issue) => issue.message).join('; ')} (${RESOLVE_HINT})`,
+    );
   }
   return lock;
 }
@@ -30,7 +35,13 @@ export async function readPinnedLock(project: { name: string; dir: string; file:
 export function pinnedDigest(lock: LockFile | undefined, shipped: ShippedImage, lockFile: string): string {
   const pinned = lock?.images?.[shipped.image];
   const source = formatReference(shipped.source);
-  if (!pinned) throw new Error(`${lockFile}: image ${shipped.image} (${describeEntry(shipped.entry)}) is not locked${lock ? '' : `: there is no ${LOCK_FILE_NAME}`} (${RESOLVE_HINT})`);
-  if (pinned.source !== source) throw new Error(`${lockFile}: image ${shipped.image} was locked at ${pinned.source}, but project.yaml now reads it from ${source} (${RESOLVE_HINT})`);
+  if (!pinned)
+    throw new Error(
+      `${lockFile}: image ${shipped.image} (${describeEntry(shipped.entry)}) is not locked${lock ? '' : `: there is no ${LOCK_FILE_NAME}`} (${RESOLVE_HINT})`,
+    );
+  if (pinned.source !== source)
+    throw new Error(
+      `${lockFile}: image ${shipped.image} was locked at ${pinned.source}, but project.yaml now reads it from ${source} (${RESOLVE_HINT})`,
+    );
   return pinned.digest;
 }

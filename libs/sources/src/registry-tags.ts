@@ -20,7 +20,10 @@ export interface ImageRepository {
 export function parseRepository(text: string): { registry: string; repository: string } {
   const parsed = checkReference(text);
   if (!parsed.ok || parsed.ref.digest || text.lastIndexOf(':') > text.lastIndexOf('/')) {
-    throw new SourceError(`"${text}" is not an image repository${parsed.ok ? ' (leave out the tag and digest)' : ` (${parsed.reason})`}`, 'write it as host/path, e.g. 127.0.0.1:5000/release/app');
+    throw new SourceError(
+      `"${text}" is not an image repository${parsed.ok ? ' (leave out the tag and digest)' : ` (${parsed.reason})`}`,
+      'write it as host/path, e.g. 127.0.0.1:5000/release/app',
+    );
   }
   return { registry: parsed.ref.registry, repository: parsed.ref.repository };
 }
@@ -34,12 +37,18 @@ export async function openImageRepository(image: ImageComponent, dir: string): P
   const credentials = credentialProvider(image.credentials ? { [registry]: image.credentials } : {}, { baseDir: dir });
   const credential = await credentials(registry).catch((error: unknown) => {
     if (!(error instanceof CredentialsError)) throw error;
-    if (image.credentials) throw new SourceError(error.message, 'fix image.credentials in project.yaml', ['image', 'credentials']);
-    throw new SourceError(error.message, 'fix your docker config (DOCKER_CONFIG or ~/.docker/config.json), or name credentials in image.credentials');
+    if (image.credentials)
+      throw new SourceError(error.message, 'fix image.credentials in project.yaml', ['image', 'credentials']);
+    throw new SourceError(
+      error.message,
+      'fix your docker config (DOCKER_CONFIG or ~/.docker/config.json), or name credentials in image.credentials',
+    );
   });
-  const connection = await connectRegistry({ registry, insecure: image.insecure }, { credential }).catch((error: Error) => {
-    throw asSourceError(error);
-  });
+  const connection = await connectRegistry({ registry, insecure: image.insecure }, { credential }).catch(
+    (error: Error) => {
+      throw asSourceError(error);
+    },
+  );
   return { registry, repository, connection };
 }
 
@@ -56,14 +65,18 @@ export async function manifestDigest(repo: ImageRepository, tag: string): Promis
     throw asSourceError(error);
   });
   if (!head) {
-    throw new SourceError(`${repo.registry}/${repo.repository}:${tag}: the registry names no manifest digest for this tag (not found, or no Docker-Content-Digest header)`, 'check image.repository; the registry must implement the OCI distribution spec');
+    throw new SourceError(
+      `${repo.registry}/${repo.repository}:${tag}: the registry names no manifest digest for this tag (not found, or no Docker-Content-Digest header)`,
+      'check image.repository; the registry must implement the OCI distribution spec',
+    );
   }
   return head.digest;
 }
 
 function asSourceError(error: Error): SourceError {
   if (error instanceof RegistryError) {
-    if (error.status === 401 || error.status === 403) return new SourceError(error.message, 'set image.credentials to an account that can pull this repository');
+    if (error.status === 401 || error.status === 403)
+      return new SourceError(error.message, 'set image.credentials to an account that can pull this repository');
     if (error.status === 404) return new SourceError(error.message, 'check image.repository');
   }
   return new SourceError(error.message, 'check the registry address, and image.insecure for plain-HTTP registries');

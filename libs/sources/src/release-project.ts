@@ -1,4 +1,11 @@
-import { fieldPath, loadProjectOfKind, type AppImage, type Plugin, type ProjectOfKind, type Release } from '../../spec/src';
+import {
+  fieldPath,
+  loadProjectOfKind,
+  type AppImage,
+  type Plugin,
+  type ProjectOfKind,
+  type Release,
+} from '../../spec/src';
 import type { SourceIssue } from './source-error';
 
 export type ReleaseProject = ProjectOfKind<Release>;

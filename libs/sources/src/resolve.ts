@@ -41,7 +41,8 @@ export async function resolveComponents(input: ResolveInput): Promise<ResolveRes
   const results = await Promise.all(
     input.components.map(async (component, index) => {
       const locked = input.previous?.components[component.name];
-      if (!input.update && locked && lockedEntrySatisfies(component, locked)) return { name: component.name, entry: locked };
+      if (!input.update && locked && lockedEntrySatisfies(component, locked))
+        return { name: component.name, entry: locked };
       try {
         return { name: component.name, entry: await resolveComponent(component, input.dir) };
       } catch (error) {
@@ -73,20 +74,37 @@ async function resolveComponent(component: Component, dir: string): Promise<Lock
   if (component.image) {
     const repository = await openImageRepository(component.image, dir);
     const tag = selectTag(await listRegistryTags(repository), imageTagPolicy(component), component.image.repository);
-    return { image: component.image.repository, tag, ...(component.image.pinDigest ? { digest: await manifestDigest(repository, tag) } : {}) };
+    return {
+      image: component.image.repository,
+      tag,
+      ...(component.image.pinDigest ? { digest: await manifestDigest(repository, tag) } : {}),
+    };
   }
   return undefined;
 }
 
 /** Whether a locked entry still answers its component: same source, and a version the policy allows. */
 export function lockedEntrySatisfies(component: Component, locked: LockedComponent): boolean {
-  if (component.git) return 'git' in locked && locked.git === component.git.url && tagSatisfies(locked.tag, component.tag ?? DEFAULT_POLICY);
+  if (component.git)
+    return (
+      'git' in locked && locked.git === component.git.url && tagSatisfies(locked.tag, component.tag ?? DEFAULT_POLICY)
+    );
   if (component.helm) {
     const { repo, chart, version } = component.helm;
-    return 'helm' in locked && locked.helm === repo && locked.chart === chart && (!version || semver.satisfies(locked.version, version, { loose: true }));
+    return (
+      'helm' in locked &&
+      locked.helm === repo &&
+      locked.chart === chart &&
+      (!version || semver.satisfies(locked.version, version, { loose: true }))
+    );
   }
   if (component.image) {
-    return 'image' in locked && locked.image === component.image.repository && tagSatisfies(locked.tag, imageTagPolicy(component)) && Boolean(locked.digest) === Boolean(component.image.pinDigest);
+    return (
+      'image' in locked &&
+      locked.image === component.image.repository &&
+      tagSatisfies(locked.tag, imageTagPolicy(component)) &&
+      Boolean(locked.digest) === Boolean(component.image.pinDigest)
+    );
   }
   return false;
 }
@@ -105,30 +123,59 @@ const RESOLVE_HINT = 'run `dockyard resolve` and commit the lock file';
  * Empty when resolving would keep the lock as it is.
  */
 export function staleLockIssues(input: LockCheckInput): SourceIssue[] {
-  const lockable = input.components.map((component, index) => ({ component, index })).filter(({ component }) => lockSource(component));
+  const lockable = input.components
+    .map((component, index) => ({ component, index }))
+    .filter(({ component }) => lockSource(component));
   if (!input.lock) {
-    return lockable.length === 0 ? [] : [{ field: ['components'], message: `${LOCK_FILE_NAME} is missing`, hint: RESOLVE_HINT }];
+    return lockable.length === 0
+      ? []
+      : [{ field: ['components'], message: `${LOCK_FILE_NAME} is missing`, hint: RESOLVE_HINT }];
   }
   const lock = input.lock;
   const issues: SourceIssue[] = [];
   if (lock.project !== input.project) {
-    issues.push({ field: ['name'], message: `${LOCK_FILE_NAME} was written for project ${JSON.stringify(lock.project)}`, hint: RESOLVE_HINT });
+    issues.push({
+      field: ['name'],
+      message: `${LOCK_FILE_NAME} was written for project ${JSON.stringify(lock.project)}`,
+      hint: RESOLVE_HINT,
+    });
   }
   for (const { component, index } of lockable) {
     const [kind] = lockSource(component)!;
     const field = ['components', index, kind];
     const entry = lock.components[component.name];
     if (!entry) {
-      issues.push({ component: component.name, field, message: `component ${component.name} is not in ${LOCK_FILE_NAME}`, hint: RESOLVE_HINT });
+      issues.push({
+        component: component.name,
+        field,
+        message: `component ${component.name} is not in ${LOCK_FILE_NAME}`,
+        hint: RESOLVE_HINT,
+      });
     } else if (!sameSource(component, entry)) {
-      issues.push({ component: component.name, field, message: `the ${LOCK_FILE_NAME} entry for ${component.name} was resolved from a different source`, hint: RESOLVE_HINT });
+      issues.push({
+        component: component.name,
+        field,
+        message: `the ${LOCK_FILE_NAME} entry for ${component.name} was resolved from a different source`,
+        hint: RESOLVE_HINT,
+      });
     } else if (!lockedEntrySatisfies(component, entry)) {
-      issues.push({ component: component.name, field, message: `the ${LOCK_FILE_NAME} entry for ${component.name} (${lockedVersion(entry)}) no longer satisfies ${describeConstraint(component)}`, hint: RESOLVE_HINT });
+      issues.push({
+        component: component.name,
+        field,
+        message: `the ${LOCK_FILE_NAME} entry for ${component.name} (${lockedVersion(entry)}) no longer satisfies ${describeConstraint(component)}`,
+        hint: RESOLVE_HINT,
+      });
     }
   }
   const listed = new Set(lockable.map(({ component }) => component.name));
   for (const name of Object.keys(lock.components).sort()) {
-    if (!listed.has(name)) issues.push({ component: name, field: ['components'], message: `${LOCK_FILE_NAME} locks ${name}, which project.yaml no longer lists as a git, helm or image component`, hint: RESOLVE_HINT });
+    if (!listed.has(name))
+      issues.push({
+        component: name,
+        field: ['components'],
+        message: `${LOCK_FILE_NAME} locks ${name}, which project.yaml no longer lists as a git, helm or image component`,
+        hint: RESOLVE_HINT,
+      });
   }
   return issues;
 }
@@ -153,12 +200,16 @@ function lockedVersion(entry: LockedComponent): string {
 
 function describeConstraint(component: Component): string {
   if (component.helm) return `version "${component.helm.version}" in project.yaml`;
-  const policy = component.git ? component.tag ?? DEFAULT_POLICY : imageTagPolicy(component);
+  const policy = component.git ? (component.tag ?? DEFAULT_POLICY) : imageTagPolicy(component);
   const digest = component.image ? `, ${component.image.pinDigest ? 'with' : 'without'} a pinned digest` : '';
   switch (policy.policy) {
-    case 'pinned': return `the pinned tag ${policy.value}${digest} in project.yaml`;
-    case 'semver': return `the semver range "${policy.range}"${digest} in project.yaml`;
-    case 'regex': return `the tag pattern /${policy.pattern}/${digest} in project.yaml`;
-    case 'newest': return `the newest-tag policy${digest} in project.yaml`;
+    case 'pinned':
+      return `the pinned tag ${policy.value}${digest} in project.yaml`;
+    case 'semver':
+      return `the semver range "${policy.range}"${digest} in project.yaml`;
+    case 'regex':
+      return `the tag pattern /${policy.pattern}/${digest} in project.yaml`;
+    case 'newest':
+      return `the newest-tag policy${digest} in project.yaml`;
   }
 }

@@ -1,5 +1,13 @@
 import { join } from 'node:path';
-import { isReservedHost, parseReference, planSync, readImageLists, type ImageListEntry, type ImageRef, type Rewrite } from '../../oci/src';
+import {
+  isReservedHost,
+  parseReference,
+  planSync,
+  readImageLists,
+  type ImageListEntry,
+  type ImageRef,
+  type Rewrite,
+} from '../../oci/src';
 import type { Plugin, Release } from '../../spec/src';
 
 /** An image a cached target ships: the lock's key, and where `resolve` reads the digest its tag points to. */
@@ -21,11 +29,19 @@ export interface ShippedImages {
  * The images a Release's payload carries: the `images` target's list (just `images.extra` without components, as
  * nothing is collected then) and `bundle.images.extra`, in that order.
  */
-export async function releaseImageEntries(spec: Release, file: string, workspaceRoot: string): Promise<ImageListEntry[]> {
+export async function releaseImageEntries(
+  spec: Release,
+  file: string,
+  workspaceRoot: string,
+): Promise<ImageListEntry[]> {
   const listed: ImageListEntry[] = (spec.components ?? []).length
     ? await readImageLists([join(workspaceRoot, 'dist', spec.name, 'images', 'images.list')])
     : (spec.images?.extra ?? []).map((image, i) => ({ image, file: `${file}:images.extra[${i}]`, line: 0 }));
-  const extra = (spec.bundle?.images?.extra ?? []).map((image, i) => ({ image, file: `${file}:bundle.images.extra[${i}]`, line: 0 }));
+  const extra = (spec.bundle?.images?.extra ?? []).map((image, i) => ({
+    image,
+    file: `${file}:bundle.images.extra[${i}]`,
+    line: 0,
+  }));
   return [...listed, ...extra];
 }
 
@@ -52,7 +68,12 @@ export function listedImage(entry: ImageListEntry, origin: { from?: string; rewr
  * Every image a Release ships: its payload's images, the release image it names (a built one is pinned by its
  * build), the base that build starts from, and what its own `sync.lists` name.
  */
-export async function releaseShippedImages(spec: Release, file: string, workspaceRoot: string, syncListed: ImageListEntry[] = []): Promise<ShippedImages> {
+export async function releaseShippedImages(
+  spec: Release,
+  file: string,
+  workspaceRoot: string,
+  syncListed: ImageListEntry[] = [],
+): Promise<ShippedImages> {
   const origin = releaseImageOrigin(spec);
   const payload = readsPayloadImages(spec) ? await releaseImageEntries(spec, file, workspaceRoot) : [];
   const listed = [...payload, ...syncListed].map((entry) => listedImage(entry, origin));
@@ -91,7 +112,11 @@ export function pluginShippedImages(spec: Plugin, file: string, syncListed: Imag
     { image: spec.spec.service.image, file: `${file}:spec.service.image` },
     ...(spec.images ?? []).map((image, i) => ({ image, file: `${file}:images[${i}]` })),
   ];
-  return partition([...named.map((entry) => ({ ...entry, line: 0 })), ...syncListed].map((entry) => listedImage(entry, pluginImageOrigin(spec))));
+  return partition(
+    [...named.map((entry) => ({ ...entry, line: 0 })), ...syncListed].map((entry) =>
+      listedImage(entry, pluginImageOrigin(spec)),
+    ),
+  );
 }
 
 /** How an image `sync` copies is named in the lock: as the project ships it. */
@@ -104,8 +129,15 @@ function pluginImageOrigin(spec: Plugin): { from?: string; rewrites: Rewrite[] }
 }
 
 /** The images an AppImage's cluster images carry, as its init.sh and discovery find them per version and arch. */
-export function appShippedImages(listed: { version: string; arch: string; images: string[] }[], file: string): ShippedImages {
-  return partition(listed.flatMap(({ version, arch, images }) => images.map((image) => namedImage(image, appImageWhere(file, version, arch)))));
+export function appShippedImages(
+  listed: { version: string; arch: string; images: string[] }[],
+  file: string,
+): ShippedImages {
+  return partition(
+    listed.flatMap(({ version, arch, images }) =>
+      images.map((image) => namedImage(image, appImageWhere(file, version, arch))),
+    ),
+  );
 }
 
 /** Where an AppImage's discovered image is named, for messages. */

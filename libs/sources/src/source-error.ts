@@ -24,6 +24,7 @@ export class SourceError extends Error {
 }
 
 export function issueFrom(error: unknown, component: string, field?: (string | number)[]): SourceIssue {
-  if (error instanceof SourceError) return { component, field: error.field ?? field, message: error.message, hint: error.hint };
+  if (error instanceof SourceError)
+    return { component, field: error.field ?? field, message: error.message, hint: error.hint };
   return { component, field, message: (error as Error).message ?? String(error) };
 }

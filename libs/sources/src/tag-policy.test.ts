@@ -26,7 +26,9 @@ describe('selectTag', () => {
   });
 
   it('says what matched nothing', () => {
-    expect(() => selectTag(tags, { policy: 'semver', range: '^3' }, 'git.example/x')).toThrow(/no tag matches "\^3" \(pre-releases excluded.*in git.example\/x/);
+    expect(() => selectTag(tags, { policy: 'semver', range: '^3' }, 'git.example/x')).toThrow(
+      /no tag matches "\^3" \(pre-releases excluded.*in git.example\/x/,
+    );
     expect(() => selectTag(['main'], { policy: 'newest' }, 'x')).toThrow(/no semver tag in x/);
   });
 });

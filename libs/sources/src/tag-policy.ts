@@ -12,7 +12,10 @@ export function selectTag(tags: string[], policy: TagPolicy, where: string): str
     case 'pinned': {
       if (!policy.value) throw new SourceError('a pinned tag policy needs a value', 'add `value: v1.2.3`');
       if (!tags.includes(policy.value)) {
-        throw new SourceError(`tag ${policy.value} does not exist in ${where}`, `pick one of: ${newestFirst(tags, true).slice(0, 5).join(', ') || '(no tags)'}`);
+        throw new SourceError(
+          `tag ${policy.value} does not exist in ${where}`,
+          `pick one of: ${newestFirst(tags, true).slice(0, 5).join(', ') || '(no tags)'}`,
+        );
       }
       return policy.value;
     }
@@ -20,10 +23,17 @@ export function selectTag(tags: string[], policy: TagPolicy, where: string): str
       return first(newestFirst(tags, policy.prereleases ?? true), where, 'no semver tag');
     case 'semver': {
       const range = policy.range ?? '*';
-      if (!semver.validRange(range, { loose: true })) throw new SourceError(`"${range}" is not a semver range`, 'write a range such as "^1.2.0" or ">=1.0 <2"');
+      if (!semver.validRange(range, { loose: true }))
+        throw new SourceError(`"${range}" is not a semver range`, 'write a range such as "^1.2.0" or ">=1.0 <2"');
       const includePrerelease = policy.prereleases ?? false;
-      const matching = newestFirst(tags, includePrerelease).filter((t) => semver.satisfies(versionOf(t)!, range, { includePrerelease, loose: true }));
-      return first(matching, where, `no tag matches "${range}"${includePrerelease ? '' : ' (pre-releases excluded; set prereleases: true to count them)'}`);
+      const matching = newestFirst(tags, includePrerelease).filter((t) =>
+        semver.satisfies(versionOf(t)!, range, { includePrerelease, loose: true }),
+      );
+      return first(
+        matching,
+        where,
+        `no tag matches "${range}"${includePrerelease ? '' : ' (pre-releases excluded; set prereleases: true to count them)'}`,
+      );
     }
     case 'regex': {
       let pattern: RegExp;
@@ -65,6 +75,7 @@ function versionOf(tag: string): string | undefined {
 }
 
 function first(candidates: string[], where: string, what: string): string {
-  if (candidates.length === 0) throw new SourceError(`${what} in ${where}`, 'check the tag policy, or push a matching tag');
+  if (candidates.length === 0)
+    throw new SourceError(`${what} in ${where}`, 'check the tag policy, or push a matching tag');
   return candidates[0];
 }

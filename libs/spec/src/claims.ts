@@ -28,13 +28,33 @@ const byPlugin = (other: LoadedProject) => `plugin "${other.name}" (${other.file
 
 /** A broken file claims what can be read of it: its name always, a Plugin's port and slots when present. */
 export function projectClaims(project: LoadedProject): Claim[] {
-  const name: Claim = { key: nameKey(project.name), path: ['name'], subject: `project name "${project.name}"`, holder: byFile, hint: 'project names must be unique in the workspace: rename one' };
+  const name: Claim = {
+    key: nameKey(project.name),
+    path: ['name'],
+    subject: `project name "${project.name}"`,
+    holder: byFile,
+    hint: 'project names must be unique in the workspace: rename one',
+  };
   const plugin = pluginClaims([project])[0];
   if (!plugin) return [name];
   const port: Claim[] =
-    plugin.port === undefined ? [] : [{ key: `port:${plugin.port}`, path: ['spec', 'service', 'port'], subject: `port ${plugin.port}`, holder: byPlugin, hint: 'pick a free port' }];
-  const slots = plugin.slots.map(
-    ({ slot, module, index }): Claim => ({ key: `slot:${slot}`, path: ['spec', 'modules', module, 'slots', index], subject: `slot "${slot}"`, holder: byPlugin, hint: 'use a slot no other plugin takes' }),
-  );
+    plugin.port === undefined
+      ? []
+      : [
+          {
+            key: `port:${plugin.port}`,
+            path: ['spec', 'service', 'port'],
+            subject: `port ${plugin.port}`,
+            holder: byPlugin,
+            hint: 'pick a free port',
+          },
+        ];
+  const slots = plugin.slots.map(({ slot, module, index }): Claim => ({
+    key: `slot:${slot}`,
+    path: ['spec', 'modules', module, 'slots', index],
+    subject: `slot "${slot}"`,
+    holder: byPlugin,
+    hint: 'use a slot no other plugin takes',
+  }));
   return [name, ...port, ...slots];
 }

@@ -27,7 +27,10 @@ function pointerSegments(pointer: string, data: unknown): (string | number)[] {
 }
 
 function valueAt(data: unknown, path: readonly (string | number)[]): unknown {
-  return path.reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Record<string | number, unknown>)[k] : undefined), data);
+  return path.reduce<unknown>(
+    (v, k) => (v && typeof v === 'object' ? (v as Record<string | number, unknown>)[k] : undefined),
+    data,
+  );
 }
 
 /** Names only the kind of value: the value itself may be a secret typed into the wrong field. */
@@ -50,16 +53,29 @@ function explainOneOf(error: ErrorObject, path: (string | number)[], data: unkno
   const branches = (error.parentSchema?.oneOf ?? []) as { required?: string[]; properties?: object }[];
   const value = valueAt(data, path);
   const secret = inlineSecretKey(value);
-  if (secret) return [{ path: [...path, secret], atKey: true, message: `inline secret "${secret}" is not allowed`, hint: SECRET_HINT }];
+  if (secret)
+    return [
+      { path: [...path, secret], atKey: true, message: `inline secret "${secret}" is not allowed`, hint: SECRET_HINT },
+    ];
   const shapes = branches.map((b) => `{${(b.required ?? []).join(', ')}}`).join(' or ');
   const onlyRequired = branches.every((b) => !b.properties);
   if (onlyRequired && value && typeof value === 'object') {
     const keys = [...new Set(branches.flatMap((b) => b.required ?? []))];
     const present = keys.filter((k) => k in (value as object));
-    const message = present.length === 0 ? `sets none of ${keys.join(", ")}` : `sets ${present.join(' and ')}, which cannot be combined`;
+    const message =
+      present.length === 0
+        ? `sets none of ${keys.join(', ')}`
+        : `sets ${present.join(' and ')}, which cannot be combined`;
     return [{ path, atKey: false, message, hint: `set exactly one of ${shapes}` }];
   }
-  return [{ path, atKey: false, message: `must have one of these shapes: ${shapes}`, hint: 'use exactly the keys of one shape' }];
+  return [
+    {
+      path,
+      atKey: false,
+      message: `must have one of these shapes: ${shapes}`,
+      hint: 'use exactly the keys of one shape',
+    },
+  ];
 }
 
 function explainOne(error: ErrorObject, data: unknown): Explanation[] {
@@ -69,28 +85,71 @@ function explainOne(error: ErrorObject, data: unknown): Explanation[] {
     case 'additionalProperties': {
       const key = String(params.additionalProperty);
       const known = Object.keys((error.parentSchema?.properties ?? {}) as object);
-      if (SECRET_KEY.test(key)) return [{ path: [...path, key], atKey: true, message: `inline secret "${key}" is not allowed`, hint: SECRET_HINT }];
+      if (SECRET_KEY.test(key))
+        return [
+          { path: [...path, key], atKey: true, message: `inline secret "${key}" is not allowed`, hint: SECRET_HINT },
+        ];
       const guess = nearest(key, known);
-      const hint = guess ? `did you mean "${guess}"?` : known.length ? `allowed keys: ${known.join(', ')}` : 'remove it';
+      const hint = guess
+        ? `did you mean "${guess}"?`
+        : known.length
+          ? `allowed keys: ${known.join(', ')}`
+          : 'remove it';
       return [{ path: [...path, key], atKey: true, message: `unknown key "${key}"`, hint }];
     }
     case 'required':
-      return [{ path, field: [...path, String(params.missingProperty)], atKey: false, message: `missing required key "${params.missingProperty}"`, hint: 'add it' }];
+      return [
+        {
+          path,
+          field: [...path, String(params.missingProperty)],
+          atKey: false,
+          message: `missing required key "${params.missingProperty}"`,
+          hint: 'add it',
+        },
+      ];
     case 'minItems':
-      return [{ path, atKey: false, message: `needs at least ${params.limit} item${params.limit === 1 ? '' : 's'}`, hint: 'add entries or remove the key' }];
+      return [
+        {
+          path,
+          atKey: false,
+          message: `needs at least ${params.limit} item${params.limit === 1 ? '' : 's'}`,
+          hint: 'add entries or remove the key',
+        },
+      ];
     case 'type':
-      return [{ path, atKey: false, message: `must be ${params.type}, got ${describeType(valueAt(data, path))}`, hint: `write ${/^[aeiou]/.test(String(params.type)) ? 'an' : 'a'} ${params.type} here` }];
+      return [
+        {
+          path,
+          atKey: false,
+          message: `must be ${params.type}, got ${describeType(valueAt(data, path))}`,
+          hint: `write ${/^[aeiou]/.test(String(params.type)) ? 'an' : 'a'} ${params.type} here`,
+        },
+      ];
     case 'enum': {
       const allowed = (params.allowedValues as unknown[]).map(String);
       const got = String(valueAt(data, path));
       const guess = nearest(got, allowed);
-      return [{ path, atKey: false, message: `"${got}" is not one of ${allowed.join(', ')}`, hint: guess ? `did you mean "${guess}"?` : `use one of ${allowed.join(', ')}` }];
+      return [
+        {
+          path,
+          atKey: false,
+          message: `"${got}" is not one of ${allowed.join(', ')}`,
+          hint: guess ? `did you mean "${guess}"?` : `use one of ${allowed.join(', ')}`,
+        },
+      ];
     }
     case 'const':
       return [{ path, atKey: false, message: `must be ${JSON.stringify(params.allowedValue)}` }];
     case 'pattern': {
       const description = (error.parentSchema as { description?: string } | undefined)?.description;
-      return [{ path, atKey: false, message: 'does not match the expected form', hint: description ? `expected ${description}` : `must match ${params.pattern}` }];
+      return [
+        {
+          path,
+          atKey: false,
+          message: 'does not match the expected form',
+          hint: description ? `expected ${description}` : `must match ${params.pattern}`,
+        },
+      ];
     }
     case 'oneOf':
       return explainOneOf(error, path, data);
@@ -107,8 +166,10 @@ export function explainSchemaErrors(errors: readonly ErrorObject[], data: unknow
   const failedOneOfs = errors.filter((e) => e.keyword === 'oneOf').map((e) => e.schemaPath + '/');
   const relevant = errors.filter((e) => !failedOneOfs.some((prefix) => e.schemaPath.startsWith(prefix)));
   const seen = new Set<string>();
-  return relevant.flatMap((e) => explainOne(e, data)).filter((x) => {
-    const key = JSON.stringify([x.path, x.message]);
-    return seen.has(key) ? false : (seen.add(key), true);
-  });
+  return relevant
+    .flatMap((e) => explainOne(e, data))
+    .filter((x) => {
+      const key = JSON.stringify([x.path, x.message]);
+      return seen.has(key) ? false : (seen.add(key), true);
+    });
 }

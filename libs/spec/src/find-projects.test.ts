@@ -19,8 +19,22 @@ describe('findProjectFiles', () => {
   it('skips what the root .gitignore and .nxignore ignore, globs included, and lets .nxignore re-include', async () => {
     write('.gitignore', 'generated/\n*.bak/\nkept/\n');
     write('.nxignore', 'fixtures/**/deep\n!kept/\n');
-    for (const file of ['releases/a', 'generated/b', 'old.bak/c', 'kept/d', 'fixtures/x/deep/e', 'fixtures/x/f', 'dist/g']) write(`${file}/project.yaml`);
-    expect(await findProjectFiles(root)).toEqual(['dist/g/project.yaml', 'fixtures/x/f/project.yaml', 'kept/d/project.yaml', 'releases/a/project.yaml']);
+    for (const file of [
+      'releases/a',
+      'generated/b',
+      'old.bak/c',
+      'kept/d',
+      'fixtures/x/deep/e',
+      'fixtures/x/f',
+      'dist/g',
+    ])
+      write(`${file}/project.yaml`);
+    expect(await findProjectFiles(root)).toEqual([
+      'dist/g/project.yaml',
+      'fixtures/x/f/project.yaml',
+      'kept/d/project.yaml',
+      'releases/a/project.yaml',
+    ]);
   });
 
   it('applies nested .gitignore files relative to their own folder, nearest opinion first', async () => {
@@ -45,11 +59,20 @@ describe('findProjectFiles', () => {
   });
 
   it('lists any tree, so a generator sees files it has not written to disk yet', () => {
-    const files: Record<string, string> = { '.gitignore': 'tmp\n', 'a/project.yaml': '', 'tmp/b/project.yaml': '', 'a/project.yml': '' };
+    const files: Record<string, string> = {
+      '.gitignore': 'tmp\n',
+      'a/project.yaml': '',
+      'tmp/b/project.yaml': '',
+      'a/project.yml': '',
+    };
     const tree: WorkspaceTree = {
       entries: (dir) => {
         const prefix = dir ? `${dir}/` : '';
-        const names = new Set(Object.keys(files).filter((f) => f.startsWith(prefix)).map((f) => f.slice(prefix.length).split('/')[0]!));
+        const names = new Set(
+          Object.keys(files)
+            .filter((f) => f.startsWith(prefix))
+            .map((f) => f.slice(prefix.length).split('/')[0]!),
+        );
         return [...names].map((name) => ({ name, kind: `${prefix}${name}` in files ? 'file' : 'directory' }));
       },
       read: (file) => files[file],

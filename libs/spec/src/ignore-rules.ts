@@ -13,7 +13,13 @@ export interface IgnoreRules {
 }
 
 /** Nx's hard-coded walker exclusions (`getHardcodedIgnorePatterns()` of its native module). */
-const ALWAYS_IGNORED = ignore().add(['**/node_modules', '**/.git', '**/.nx/cache', '**/.nx/workspace-data', '**/.yarn/cache']);
+const ALWAYS_IGNORED = ignore().add([
+  '**/node_modules',
+  '**/.git',
+  '**/.nx/cache',
+  '**/.nx/workspace-data',
+  '**/.yarn/cache',
+]);
 
 const IGNORE_FILES = ['.gitignore', '.nxignore'];
 
@@ -53,7 +59,9 @@ export function ignoreRules(read: (path: string) => string | undefined): IgnoreR
     if (cached) return cached;
     const texts = IGNORE_FILES.map((name) => read(dir ? `${dir}/${name}` : name)).filter((t): t is string => !!t);
     const inherited = dir === '' ? [] : chainOf(parentOf(dir));
-    const chain = texts.length ? [{ dir, matcher: texts.reduce((m, t) => m.add(t), ignore()) }, ...inherited] : inherited;
+    const chain = texts.length
+      ? [{ dir, matcher: texts.reduce((m, t) => m.add(t), ignore()) }, ...inherited]
+      : inherited;
     chains.set(dir, chain);
     return chain;
   };

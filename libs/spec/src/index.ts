@@ -7,7 +7,15 @@ export { BaseRefError, validateWorkspace, type WorkspaceValidation } from './wor
 export { reportFor, summaryLine, type ValidationReport } from './report';
 export { SCHEMA_DIR, SCHEMA_FILE } from './schemas';
 export { nameKey, projectClaims, type Claim } from './claims';
-export { FIRST_PLUGIN_PORT, freePort, pluginClaims, pluginImage, portOwner, slotOwner, type PluginClaims } from './plugin-rules';
+export {
+  FIRST_PLUGIN_PORT,
+  freePort,
+  pluginClaims,
+  pluginImage,
+  portOwner,
+  slotOwner,
+  type PluginClaims,
+} from './plugin-rules';
 export { projectYaml, SCHEMA_FOLDER } from './project-yaml';
 export { builtReleaseImage, bundledReleaseImage } from './release-image';
 export { loadProjectOfKind, type ProjectOfKind } from './project-of-kind';

@@ -30,7 +30,14 @@ export function parseProject(text: string, file: string): LoadedProject {
   if (!read.ok) {
     const issues = read.problems.map((p): SpecIssue => {
       const pos = read.lines.linePos(p.offset);
-      return { file, line: pos.line, column: pos.col, field: p.field ? fieldPath(p.field) : '', message: p.message, hint: p.hint };
+      return {
+        file,
+        line: pos.line,
+        column: pos.col,
+        field: p.field ? fieldPath(p.field) : '',
+        message: p.message,
+        hint: p.hint,
+      };
     });
     return { file, dir, name: nameFromText(text) ?? fallbackName, issues };
   }
@@ -41,7 +48,12 @@ export function parseProject(text: string, file: string): LoadedProject {
     return { file, line, column, field: fieldPath(field), message, hint };
   };
   if (!data || typeof data !== 'object' || Array.isArray(data)) {
-    return { file, dir, name: fallbackName, issues: [at([], false, 'a project file must be a YAML mapping', 'start with "kind:" and "name:"')] };
+    return {
+      file,
+      dir,
+      name: fallbackName,
+      issues: [at([], false, 'a project file must be a YAML mapping', 'start with "kind:" and "name:"')],
+    };
   }
   const record = data as Record<string, unknown>;
   const name = typeof record.name === 'string' && record.name ? record.name : fallbackName;
@@ -59,7 +71,16 @@ export function parseProject(text: string, file: string): LoadedProject {
   if (schemaIssues.length > 0) return { file, dir, name, kind: kind as Kind, data, source, issues: schemaIssues };
   const spec = data as ProjectSpec;
   const ruleIssues = projectRules(spec).map((r: RuleIssue) => at(r.path, false, r.message, r.hint));
-  return { file, dir, name, kind: kind as Kind, data, source, spec: ruleIssues.length ? undefined : spec, issues: ruleIssues };
+  return {
+    file,
+    dir,
+    name,
+    kind: kind as Kind,
+    data,
+    source,
+    spec: ruleIssues.length ? undefined : spec,
+    issues: ruleIssues,
+  };
 }
 
 /** Best-effort `name:` of a file whose YAML does not parse, so it still shows up under its own name. */

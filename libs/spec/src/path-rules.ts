@@ -41,7 +41,9 @@ function releasePaths(r: Release): PathField[] {
     fields.push({ path: ['components', i, 'local'], value: c.local, rule: PATH_RULES.projectFile });
     fields.push({ path: ['components', i, 'targetPath'], value: c.targetPath, rule: PATH_RULES.collectPath });
     fields.push({ path: ['components', i, 'helm', 'chart'], value: c.helm?.chart, rule: PATH_RULES.chart });
-    (c.paths ?? []).forEach((p, j) => fields.push({ path: ['components', i, 'paths', j], value: p, rule: PATH_RULES.checkoutPath }));
+    (c.paths ?? []).forEach((p, j) =>
+      fields.push({ path: ['components', i, 'paths', j], value: p, rule: PATH_RULES.checkoutPath }),
+    );
   });
   const bundle = r.bundle ?? {};
   fields.push({ path: ['bundle', 'name'], value: bundle.name, rule: PATH_RULES.bundleTop });
@@ -52,7 +54,8 @@ function releasePaths(r: Release): PathField[] {
     fields.push({ path: ['bundle', 'files', i, 'to'], value: f.to, rule: PATH_RULES.bundleMember });
   });
   (r.build?.files ?? []).forEach((f, i) => {
-    if (!f.from.startsWith('@')) fields.push({ path: ['build', 'files', i, 'from'], value: f.from, rule: PATH_RULES.projectFile });
+    if (!f.from.startsWith('@'))
+      fields.push({ path: ['build', 'files', i, 'from'], value: f.from, rule: PATH_RULES.projectFile });
   });
   return fields;
 }
@@ -64,7 +67,11 @@ function specPaths(spec: ProjectSpec): PathField[] {
 }
 
 function kindPaths(spec: ProjectSpec): PathField[] {
-  const lists = (spec.kind === 'Release' || spec.kind === 'Plugin' ? (spec.sync?.lists ?? []) : []).map((value, i) => ({ path: ['sync', 'lists', i], value, rule: PATH_RULES.projectFile }));
+  const lists = (spec.kind === 'Release' || spec.kind === 'Plugin' ? (spec.sync?.lists ?? []) : []).map((value, i) => ({
+    path: ['sync', 'lists', i],
+    value,
+    rule: PATH_RULES.projectFile,
+  }));
   switch (spec.kind) {
     case 'Release':
       return [...releasePaths(spec), ...lists];

@@ -10,12 +10,25 @@ const plugin = (name: string, port: unknown, slots: unknown) =>
 
 describe('plugin rules', () => {
   it('names the service image <releaseRegistry>/release/compass-plugins-<name>:<version>', () => {
-    expect(pluginImage('harbor.example.com', 'alerts', 'v1.2.0')).toBe('harbor.example.com/release/compass-plugins-alerts:v1.2.0');
+    expect(pluginImage('harbor.example.com', 'alerts', 'v1.2.0')).toBe(
+      'harbor.example.com/release/compass-plugins-alerts:v1.2.0',
+    );
   });
 
   it('reads ports and slots of plugins whose files have other problems, skipping values of the wrong type', () => {
-    const claims = pluginClaims([plugin('a', 8080, ['s1', 's2']), plugin('b', '8081', ['s3', 7]), parseProject('kind: Release\nname: r\nversion: v1\n', 'r/project.yaml')]);
-    expect(claims.map((c) => [c.project.name, c.releaseRegistry, c.port, c.slots.map((s) => `${s.slot}@${s.module}.${s.index}`)])).toEqual([
+    const claims = pluginClaims([
+      plugin('a', 8080, ['s1', 's2']),
+      plugin('b', '8081', ['s3', 7]),
+      parseProject('kind: Release\nname: r\nversion: v1\n', 'r/project.yaml'),
+    ]);
+    expect(
+      claims.map((c) => [
+        c.project.name,
+        c.releaseRegistry,
+        c.port,
+        c.slots.map((s) => `${s.slot}@${s.module}.${s.index}`),
+      ]),
+    ).toEqual([
       ['a', 'r.example.com', 8080, ['s1@0.0', 's2@0.1']],
       ['b', 'r.example.com', undefined, ['s3@0.0']],
     ]);

@@ -26,11 +26,16 @@ export function pluginClaims(projects: readonly LoadedProject[]): PluginClaims[]
   return projects
     .filter((p) => p.kind === 'Plugin')
     .map((project) => {
-      const data = (project.data ?? {}) as { releaseRegistry?: unknown; spec?: { service?: { port?: unknown }; modules?: unknown } };
+      const data = (project.data ?? {}) as {
+        releaseRegistry?: unknown;
+        spec?: { service?: { port?: unknown }; modules?: unknown };
+      };
       const port = data.spec?.service?.port;
       const modules = Array.isArray(data.spec?.modules) ? (data.spec.modules as { slots?: unknown }[]) : [];
       const slots = modules.flatMap((m, module) =>
-        (Array.isArray(m?.slots) ? (m.slots as unknown[]) : []).flatMap((slot, index) => (typeof slot === 'string' ? [{ slot, module, index }] : [])),
+        (Array.isArray(m?.slots) ? (m.slots as unknown[]) : []).flatMap((slot, index) =>
+          typeof slot === 'string' ? [{ slot, module, index }] : [],
+        ),
       );
       return {
         project,

@@ -4,7 +4,12 @@ import { projectYaml } from './project-yaml';
 
 describe('projectYaml', () => {
   it('writes the schema line first and inline lists, quoting what YAML would read as a number', () => {
-    const text = projectYaml('releases/containers/x', 'ContainerImage', { name: 'x', versions: ['22.03', '24.03-LTS'] }, 'a note');
+    const text = projectYaml(
+      'releases/containers/x',
+      'ContainerImage',
+      { name: 'x', versions: ['22.03', '24.03-LTS'] },
+      'a note',
+    );
     expect(text).toBe(
       '# yaml-language-server: $schema=../../../libs/spec/schemas/container-image.schema.json\n# a note\nkind: ContainerImage\nname: x\nversions: ["22.03", 24.03-LTS]\n',
     );

@@ -24,6 +24,9 @@ export function projectYaml(root: string, kind: Kind, data: Record<string, unkno
     },
   });
   // On the first node rather than the document, so no blank line separates the header from `kind:`.
-  (doc.contents as YAMLMap).commentBefore = [` yaml-language-server: $schema=${schema}`, ...(comment ? comment.split('\n').map((l) => ` ${l}`) : [])].join('\n');
+  (doc.contents as YAMLMap).commentBefore = [
+    ` yaml-language-server: $schema=${schema}`,
+    ...(comment ? comment.split('\n').map((l) => ` ${l}`) : []),
+  ].join('\n');
   return doc.toString({ lineWidth: 0, flowCollectionPadding: false });
 }

@@ -79,33 +79,61 @@ export function readYaml(text: string): ReadResult {
   const binary = BINARY.exec(text);
   if (binary) {
     lines.addNewLine(0);
-    for (let nl = text.indexOf('\n'); nl >= 0 && nl < binary.index; nl = text.indexOf('\n', nl + 1)) lines.addNewLine(nl + 1);
-    return fail({ offset: binary.index, message: 'binary data, not YAML text', hint: 'a project.yaml is a UTF-8 text file' });
+    for (let nl = text.indexOf('\n'); nl >= 0 && nl < binary.index; nl = text.indexOf('\n', nl + 1))
+      lines.addNewLine(nl + 1);
+    return fail({
+      offset: binary.index,
+      message: 'binary data, not YAML text',
+      hint: 'a project.yaml is a UTF-8 text file',
+    });
   }
   const tokens = [...new Parser(lines.addNewLine).parse(text)];
   const deep = tooDeepAt(tokens, MAX_NESTING);
-  if (deep !== undefined) return fail({ offset: deep, message: `nested more than ${MAX_NESTING} levels deep`, hint: 'a project file never needs that much nesting' });
+  if (deep !== undefined)
+    return fail({
+      offset: deep,
+      message: `nested more than ${MAX_NESTING} levels deep`,
+      hint: 'a project file never needs that much nesting',
+    });
   const composer = new Composer({ uniqueKeys: true });
   const docs = [...composer.compose(tokens, true, text.length)];
   const doc = docs[0]!;
-  if (docs.length > 1) return fail({ offset: docs[1]!.range[0], message: 'a second YAML document ("---") in the file', hint: 'a project.yaml holds one document' });
+  if (docs.length > 1)
+    return fail({
+      offset: docs[1]!.range[0],
+      message: 'a second YAML document ("---") in the file',
+      hint: 'a project.yaml holds one document',
+    });
   if (doc.errors.length > 0) {
     return fail(
       ...doc.errors.map((e): ReadProblem => {
         const field = e.code === 'DUPLICATE_KEY' ? keyPathAt(doc, e.pos[0]) : undefined;
         return field
-          ? { offset: e.pos[0], field, message: `key "${field[field.length - 1]}" is written twice in this mapping`, hint: 'keep one' }
-          : { offset: e.pos[0], message: `YAML syntax error: ${e.message.split('\n')[0]!}`, hint: 'fix the YAML syntax (indentation, quoting, colons)' };
+          ? {
+              offset: e.pos[0],
+              field,
+              message: `key "${field[field.length - 1]}" is written twice in this mapping`,
+              hint: 'keep one',
+            }
+          : {
+              offset: e.pos[0],
+              message: `YAML syntax error: ${e.message.split('\n')[0]!}`,
+              hint: 'fix the YAML syntax (indentation, quoting, colons)',
+            };
       }),
     );
   }
-  if (doc.contents === null) return fail({ offset: 0, message: 'the file is empty', hint: 'start with "kind:" and "name:"' });
+  if (doc.contents === null)
+    return fail({ offset: 0, message: 'the file is empty', hint: 'start with "kind:" and "name:"' });
   try {
     return { ok: true, doc, data: doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }), lines };
   } catch (err) {
     const alias = firstAliasOffset(doc);
     if (!(err instanceof ReferenceError) || alias === undefined) throw err;
-    return fail({ offset: alias, message: `YAML aliases expand too far (more than ${MAX_ALIAS_COUNT} alias uses)`, hint: 'write the values out instead of nesting aliases' });
+    return fail({
+      offset: alias,
+      message: `YAML aliases expand too far (more than ${MAX_ALIAS_COUNT} alias uses)`,
+      hint: 'write the values out instead of nesting aliases',
+    });
   }
 }
-

@@ -28,16 +28,28 @@ function releaseRules(release: Release): RuleIssue[] {
   }));
   components.forEach((c, i) => {
     const tag = c.tag;
-    if (tag && !c.git) issues.push({ path: ['components', i, 'tag'], message: 'a tag policy only applies to git components', hint: 'remove tag, or use git:' });
+    if (tag && !c.git)
+      issues.push({
+        path: ['components', i, 'tag'],
+        message: 'a tag policy only applies to git components',
+        hint: 'remove tag, or use git:',
+      });
     const needs = { semver: 'range', regex: 'pattern', pinned: 'value' } as const;
     if (tag && tag.policy !== 'newest' && !tag[needs[tag.policy]]) {
-      issues.push({ path: ['components', i, 'tag'], message: `policy "${tag.policy}" needs "${needs[tag.policy]}"`, hint: `add ${needs[tag.policy]}:` });
+      issues.push({
+        path: ['components', i, 'tag'],
+        message: `policy "${tag.policy}" needs "${needs[tag.policy]}"`,
+        hint: `add ${needs[tag.policy]}:`,
+      });
     }
     if (tag?.policy === 'regex' && tag.pattern) {
       try {
         new RegExp(tag.pattern);
       } catch (err) {
-        issues.push({ path: ['components', i, 'tag', 'pattern'], message: `invalid regular expression: ${(err as Error).message}` });
+        issues.push({
+          path: ['components', i, 'tag', 'pattern'],
+          message: `invalid regular expression: ${(err as Error).message}`,
+        });
       }
     }
   });
@@ -48,24 +60,39 @@ function pluginRules(plugin: Plugin): RuleIssue[] {
   const expected = pluginImage(plugin.releaseRegistry, plugin.name, plugin.spec.version);
   const issues: RuleIssue[] = [];
   if (plugin.spec.service.image !== expected) {
-    issues.push({ path: ['spec', 'service', 'image'], message: `image "${plugin.spec.service.image}" does not follow the naming rule`, hint: `use ${expected}` });
+    issues.push({
+      path: ['spec', 'service', 'image'],
+      message: `image "${plugin.spec.service.image}" does not follow the naming rule`,
+      hint: `use ${expected}`,
+    });
   }
   const slots = (plugin.spec.modules ?? []).flatMap((m, mi) => (m.slots ?? []).map((slot, si) => ({ slot, mi, si })));
   for (const [i, slot] of duplicates(slots, (s) => s.slot)) {
-    issues.push({ path: ['spec', 'modules', slots[i].mi, 'slots', slots[i].si], message: `slot "${slot}" is used twice in this plugin`, hint: 'each slot belongs to one module' });
+    issues.push({
+      path: ['spec', 'modules', slots[i].mi, 'slots', slots[i].si],
+      message: `slot "${slot}" is used twice in this plugin`,
+      hint: 'each slot belongs to one module',
+    });
   }
   return issues;
 }
 
 function appImageRules(app: AppImage): RuleIssue[] {
-  return duplicates(app.arches ?? [], (a) => a).map(([i, a]) => ({ path: ['arches', i], message: `arch "${a}" listed twice` }));
+  return duplicates(app.arches ?? [], (a) => a).map(([i, a]) => ({
+    path: ['arches', i],
+    message: `arch "${a}" listed twice`,
+  }));
 }
 
 function containerImageRules(image: ContainerImage): RuleIssue[] {
   const versions = new Set(image.versions ?? []);
   return Object.keys(image.tags ?? {})
     .filter((v) => image.base && !versions.has(v))
-    .map((v) => ({ path: ['tags', v], message: `tags are given for version "${v}", which is not in versions`, hint: `add it to versions or remove these tags` }));
+    .map((v) => ({
+      path: ['tags', v],
+      message: `tags are given for version "${v}", which is not in versions`,
+      hint: `add it to versions or remove these tags`,
+    }));
 }
 
 export function projectRules(spec: ProjectSpec): RuleIssue[] {

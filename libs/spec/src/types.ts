@@ -6,9 +6,7 @@ export const KINDS: readonly Kind[] = ['Release', 'Plugin', 'AppImage', 'Contain
 export type Arch = 'amd64' | 'arm64' | 'loong64' | 'riscv64' | 'ppc64le' | 's390x';
 
 export type RegistryCredentials =
-  | { usernameEnv: string; passwordEnv: string }
-  | { username: string; passwordFile: string }
-  | { dockerConfig: string };
+  { usernameEnv: string; passwordEnv: string } | { username: string; passwordFile: string } | { dockerConfig: string };
 
 export interface ObjectStoreTarget {
   url: string;
@@ -50,7 +48,13 @@ export interface Component {
   git?: { url: string; tokenEnv?: string; tokenFile?: string };
   local?: string;
   helm?: { repo: string; chart: string; version?: string };
-  image?: { repository: string; version?: string; pinDigest?: boolean; insecure?: boolean; credentials?: RegistryCredentials };
+  image?: {
+    repository: string;
+    version?: string;
+    pinDigest?: boolean;
+    insecure?: boolean;
+    credentials?: RegistryCredentials;
+  };
   tag?: TagPolicy;
   paths?: string[];
   targetPath?: string;
@@ -63,14 +67,26 @@ export interface Release {
   description?: string;
   components?: Component[];
   placeholders?: Record<string, string>;
-  images?: { stripRegistry?: boolean; extra?: string[]; exclude?: string[]; optional?: 'include' | 'exclude'; tests?: 'include' | 'exclude' };
+  images?: {
+    stripRegistry?: boolean;
+    extra?: string[];
+    exclude?: string[];
+    optional?: 'include' | 'exclude';
+    tests?: 'include' | 'exclude';
+  };
   sync?: SyncSpec;
   ships?: { plugins?: string[]; appImages?: string[] };
   bundle?: {
     name?: string;
     file?: string;
     releaseImage?: string;
-    images?: { format?: 'registry-dir' | 'docker-archive' | 'oci'; file?: string; from?: string; platforms?: string[]; extra?: string[] };
+    images?: {
+      format?: 'registry-dir' | 'docker-archive' | 'oci';
+      file?: string;
+      from?: string;
+      platforms?: string[];
+      extra?: string[];
+    };
     files?: { from?: string; url?: string; sha256?: string; to?: string; mode?: string }[];
   };
   build?: {

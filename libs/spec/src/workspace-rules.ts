@@ -30,7 +30,9 @@ function clashes(projects: readonly LoadedProject[]): SpecIssue[] {
   return projects.flatMap((p, i) =>
     claims[i]!.flatMap((c) => {
       const others = [...holders.get(c.key)!].filter((o) => o !== p);
-      return others.length ? [issueAt(p, c.path, `${c.subject} is also used by ${others.map(c.holder).join(', ')}`, c.hint)] : [];
+      return others.length
+        ? [issueAt(p, c.path, `${c.subject} is also used by ${others.map(c.holder).join(', ')}`, c.hint)]
+        : [];
     }),
   );
 }
@@ -41,12 +43,17 @@ function references(projects: readonly LoadedProject[]): SpecIssue[] {
   const issues: SpecIssue[] = [];
   for (const p of projects) {
     if (p.spec?.kind !== 'Release') continue;
-    const wanted: [string, Kind][] = [['plugins', 'Plugin'], ['appImages', 'AppImage']];
+    const wanted: [string, Kind][] = [
+      ['plugins', 'Plugin'],
+      ['appImages', 'AppImage'],
+    ];
     for (const [field, kind] of wanted) {
       (p.spec.ships?.[field as 'plugins'] ?? []).forEach((ref, i) => {
         const found = kindOf.get(ref);
-        if (!kindOf.has(ref)) issues.push(issueAt(p, ['ships', field, i], `no project named "${ref}"`, `name an existing ${kind} project`));
-        else if (found && found !== kind) issues.push(issueAt(p, ['ships', field, i], `"${ref}" is a ${found}, not a ${kind}`));
+        if (!kindOf.has(ref))
+          issues.push(issueAt(p, ['ships', field, i], `no project named "${ref}"`, `name an existing ${kind} project`));
+        else if (found && found !== kind)
+          issues.push(issueAt(p, ['ships', field, i], `"${ref}" is a ${found}, not a ${kind}`));
       });
     }
   }
@@ -75,8 +82,11 @@ export class BaseRefError extends Error {
 
 /** The commit `baseRef` names in the repository holding `root`; a BaseRefError when there is none. */
 async function verifyBaseRef(root: string, baseRef: string): Promise<void> {
-  if ((await git(root, ['rev-parse', '--git-dir'])).exitCode !== 0) throw new BaseRefError(baseRef, `${root} is not in a git repository`);
-  const known = !baseRef.startsWith('-') && (await git(root, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${baseRef}^{commit}`])).exitCode === 0;
+  if ((await git(root, ['rev-parse', '--git-dir'])).exitCode !== 0)
+    throw new BaseRefError(baseRef, `${root} is not in a git repository`);
+  const known =
+    !baseRef.startsWith('-') &&
+    (await git(root, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${baseRef}^{commit}`])).exitCode === 0;
   if (!known) throw new BaseRefError(baseRef, 'git knows no commit of that name here');
 }
 
@@ -98,7 +108,14 @@ async function versionBumps(projects: readonly Valid[], root: string, baseRef: s
     const before = (parse(shown.stdout) as { spec?: { version?: string } } | null)?.spec?.version;
     const now = p.spec.spec.version;
     if (before && valid(before) && !gt(now, before)) {
-      issues.push(issueAt(p, ['spec', 'version'], `version ${now} does not increase on ${before} at ${baseRef}`, `raise spec.version above ${before}`));
+      issues.push(
+        issueAt(
+          p,
+          ['spec', 'version'],
+          `version ${now} does not increase on ${before} at ${baseRef}`,
+          `raise spec.version above ${before}`,
+        ),
+      );
     }
   }
   return issues;
@@ -112,14 +129,33 @@ function appImageFolders(projects: readonly Valid[], root: string): SpecIssue[] 
     const projectDir = join(root, p.file, '..');
     app.versions.forEach((version, i) => {
       if (existsSync(join(projectDir, version))) return;
-      if (app.latestFallback === false) issues.push(issueAt(p, ['versions', i], `no folder ${version}/ for this version`, `create ${version}/ or set latestFallback: true`));
-      else if (!existsSync(join(projectDir, 'latest'))) issues.push(issueAt(p, ['versions', i], `no folder ${version}/ and no latest/ to fall back to`, `create ${version}/ or latest/ with init.sh, Kubefile and entrypoint.sh`));
+      if (app.latestFallback === false)
+        issues.push(
+          issueAt(
+            p,
+            ['versions', i],
+            `no folder ${version}/ for this version`,
+            `create ${version}/ or set latestFallback: true`,
+          ),
+        );
+      else if (!existsSync(join(projectDir, 'latest')))
+        issues.push(
+          issueAt(
+            p,
+            ['versions', i],
+            `no folder ${version}/ and no latest/ to fall back to`,
+            `create ${version}/ or latest/ with init.sh, Kubefile and entrypoint.sh`,
+          ),
+        );
     });
   }
   return issues;
 }
 
-export async function workspaceRules(projects: readonly LoadedProject[], options: WorkspaceRuleOptions): Promise<SpecIssue[]> {
+export async function workspaceRules(
+  projects: readonly LoadedProject[],
+  options: WorkspaceRuleOptions,
+): Promise<SpecIssue[]> {
   const valid = projects.filter((p): p is Valid => p.spec !== undefined);
   return [
     ...clashes(projects),

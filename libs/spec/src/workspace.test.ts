@@ -46,7 +46,10 @@ describe('validateWorkspace', () => {
 
   it('checks that shipped projects exist and have the right kind', async () => {
     write('plugins/a/project.yaml', plugin('a', 'v0.1.0', 8080, ['x']));
-    write('releases/r/project.yaml', 'kind: Release\nname: r\nversion: v1\nships:\n  plugins: [a, ghost]\n  appImages: [a]\n');
+    write(
+      'releases/r/project.yaml',
+      'kind: Release\nname: r\nversion: v1\nships:\n  plugins: [a, ghost]\n  appImages: [a]\n',
+    );
     expect(await problems()).toEqual([
       'releases/r/project.yaml:5:16: ships.plugins[1]: no project named "ghost" (name an existing Plugin project)',
       'releases/r/project.yaml:6:15: ships.appImages[0]: "a" is a Plugin, not a AppImage',
@@ -71,7 +74,10 @@ describe('validateWorkspace', () => {
   });
 
   it('requires a version folder or latest/ for every app image version', async () => {
-    write('apps/nginx/project.yaml', 'kind: AppImage\nname: nginx\nversions: ["1.0.0", "2.0.0"]\nrepository: docker.io/labring/nginx\nlatestFallback: false\n');
+    write(
+      'apps/nginx/project.yaml',
+      'kind: AppImage\nname: nginx\nversions: ["1.0.0", "2.0.0"]\nrepository: docker.io/labring/nginx\nlatestFallback: false\n',
+    );
     write('apps/nginx/1.0.0/init.sh', '#!/bin/sh\n');
     expect(await problems()).toEqual([
       'apps/nginx/project.yaml:3:21: versions[1]: no folder 2.0.0/ for this version (create 2.0.0/ or set latestFallback: true)',
@@ -80,31 +86,50 @@ describe('validateWorkspace', () => {
 
   it('refuses a base ref git does not know, and a base ref outside a git repository, naming the ref', async () => {
     write('plugins/a/project.yaml', plugin('a', 'v0.2.0', 8080, ['x']));
-    await expect(validateWorkspace({ root, baseRef: 'main' })).rejects.toThrow(new BaseRefError('main', `${root} is not in a git repository`));
+    await expect(validateWorkspace({ root, baseRef: 'main' })).rejects.toThrow(
+      new BaseRefError('main', `${root} is not in a git repository`),
+    );
     git('init', '-q', '-b', 'main');
     git('add', '.');
     git('-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-qm', 'base');
-    await expect(validateWorkspace({ root, baseRef: 'nosuchref' })).rejects.toThrow(new BaseRefError('nosuchref', 'git knows no commit of that name here'));
+    await expect(validateWorkspace({ root, baseRef: 'nosuchref' })).rejects.toThrow(
+      new BaseRefError('nosuchref', 'git knows no commit of that name here'),
+    );
     await expect(validateWorkspace({ root, baseRef: '--output=/tmp/x' })).rejects.toThrow(BaseRefError);
     expect(await problems('main')).toEqual([]);
   });
 
   it('does not call a shipped project missing when it exists but has problems of its own', async () => {
-    write('plugins/a/project.yaml', plugin('a', 'v0.1.0', 8080, ['x']).replace(/^ {4}image: .*$/m, '    image: wrong/name:v0.1.0'));
-    write('apps/web/project.yaml', 'kind: AppImage\nname: web\nversions: ["1.0.0"]\nrepository: docker.io/labring/web\nbogus: 1\n');
-    write('releases/r/project.yaml', 'kind: Release\nname: r\nversion: v1\nships:\n  plugins: [a, web]\n  appImages: [web]\n');
-    expect((await problems()).filter((p) => p.startsWith('releases/'))).toEqual(['releases/r/project.yaml:5:16: ships.plugins[1]: "web" is a AppImage, not a Plugin']);
+    write(
+      'plugins/a/project.yaml',
+      plugin('a', 'v0.1.0', 8080, ['x']).replace(/^ {4}image: .*$/m, '    image: wrong/name:v0.1.0'),
+    );
+    write(
+      'apps/web/project.yaml',
+      'kind: AppImage\nname: web\nversions: ["1.0.0"]\nrepository: docker.io/labring/web\nbogus: 1\n',
+    );
+    write(
+      'releases/r/project.yaml',
+      'kind: Release\nname: r\nversion: v1\nships:\n  plugins: [a, web]\n  appImages: [web]\n',
+    );
+    expect((await problems()).filter((p) => p.startsWith('releases/'))).toEqual([
+      'releases/r/project.yaml:5:16: ships.plugins[1]: "web" is a AppImage, not a Plugin',
+    ]);
   });
 
   it('names every other holder when three plugins share a port', async () => {
-    for (const name of ['a', 'b', 'c']) write(`plugins/${name}/project.yaml`, plugin(name, 'v0.1.0', 8080, [`nav.${name}`]));
+    for (const name of ['a', 'b', 'c'])
+      write(`plugins/${name}/project.yaml`, plugin(name, 'v0.1.0', 8080, [`nav.${name}`]));
     expect((await problems()).filter((p) => p.startsWith('plugins/b/'))).toEqual([
       'plugins/b/project.yaml:7:11: spec.service.port: port 8080 is also used by plugin "a" (plugins/a/project.yaml), plugin "c" (plugins/c/project.yaml) (pick a free port)',
     ]);
   });
 
   it('counts the port and slots of a plugin with problems of its own as taken', async () => {
-    write('plugins/a/project.yaml', plugin('a', 'v0.1.0', 8080, ['nav.a']).replace(/^ {4}image: .*$/m, '    image: wrong/name:v0.1.0'));
+    write(
+      'plugins/a/project.yaml',
+      plugin('a', 'v0.1.0', 8080, ['nav.a']).replace(/^ {4}image: .*$/m, '    image: wrong/name:v0.1.0'),
+    );
     write('plugins/b/project.yaml', plugin('b', 'v0.1.0', 8080, ['nav.a']));
     expect((await problems()).filter((p) => p.startsWith('plugins/b/'))).toEqual([
       'plugins/b/project.yaml:7:11: spec.service.port: port 8080 is also used by plugin "a" (plugins/a/project.yaml) (pick a free port)',

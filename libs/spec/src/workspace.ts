@@ -17,7 +17,8 @@ export async function validateWorkspace(options: WorkspaceRuleOptions): Promise<
   const files = await findProjectFiles(options.root);
   const projects = await Promise.all(files.map((f) => loadProjectFile(join(options.root, f), f)));
   const crossFile = await workspaceRules(projects, options);
-  const issues = [...projects.flatMap((p) => p.issues), ...crossFile]
-    .sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column);
+  const issues = [...projects.flatMap((p) => p.issues), ...crossFile].sort(
+    (a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column,
+  );
   return { projects, issues };
 }

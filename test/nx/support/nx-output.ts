@@ -7,5 +7,7 @@ export function tasksRun(output: string): string[] {
 
 /** The tasks Nx restored from its cache without running them. */
 export function tasksFromCache(output: string): string[] {
-  return [...output.matchAll(/^> nx run (\S+)\s+\[(?:local cache|existing outputs match the cache, left as is)\]/gm)].map((m) => m[1]).sort();
+  return [...output.matchAll(/^> nx run (\S+)\s+\[(?:local cache|existing outputs match the cache, left as is)\]/gm)]
+    .map((m) => m[1])
+    .sort();
 }

@@ -8,7 +8,13 @@ export interface PluginFixture {
   description?: string;
 }
 
-export function pluginYaml({ name, port, slot, version = 'v0.1.0', description = `${name} plugin` }: PluginFixture): string {
+export function pluginYaml({
+  name,
+  port,
+  slot,
+  version = 'v0.1.0',
+  description = `${name} plugin`,
+}: PluginFixture): string {
   return [
     'kind: Plugin',
     `name: ${name}`,
@@ -35,7 +41,14 @@ export function releaseYaml(name: string, ships: { plugins?: string[]; appImages
 }
 
 export function appImageYaml(name: string): string {
-  return ['kind: AppImage', `name: ${name}`, 'versions: ["1.25.3"]', 'arches: [amd64]', `repository: docker.io/labring/${name}`, ''].join('\n');
+  return [
+    'kind: AppImage',
+    `name: ${name}`,
+    'versions: ["1.25.3"]',
+    'arches: [amd64]',
+    `repository: docker.io/labring/${name}`,
+    '',
+  ].join('\n');
 }
 
 /** The sealos version folder an AppImage needs to validate (its versions fall back to latest/). */
@@ -63,7 +76,15 @@ export function containerImageYaml(name: string): string {
 }
 
 export function cloudImageYaml(name: string): string {
-  return ['kind: CloudImage', `name: ${name}`, 'versions: ["24.03-LTS"]', 'arches: [x86_64]', 'source:', '  repo: https://repo.openeuler.org', ''].join('\n');
+  return [
+    'kind: CloudImage',
+    `name: ${name}`,
+    'versions: ["24.03-LTS"]',
+    'arches: [x86_64]',
+    'source:',
+    '  repo: https://repo.openeuler.org',
+    '',
+  ].join('\n');
 }
 
 /** One valid project of every kind; the Release ships the Plugin and the AppImage. */
@@ -78,4 +99,10 @@ export function everyKind(): Record<string, string> {
   };
 }
 
-export const EVERY_KIND_PROJECTS = { product: 'Release', alerts: 'Plugin', web: 'AppImage', base: 'ContainerImage', vm: 'CloudImage' } as const;
+export const EVERY_KIND_PROJECTS = {
+  product: 'Release',
+  alerts: 'Plugin',
+  web: 'AppImage',
+  base: 'ContainerImage',
+  vm: 'CloudImage',
+} as const;

@@ -3,7 +3,11 @@ import { tarEntryHeader } from '../../../libs/oci/src';
 import { paddingFor } from '../../../libs/oci/src/tarball/tar-header';
 
 function entry(path: string, data: Buffer, mode = 0o755): Buffer {
-  return Buffer.concat([tarEntryHeader({ path, type: 'file', mode, content: data }), data, Buffer.alloc(paddingFor(data.length))]);
+  return Buffer.concat([
+    tarEntryHeader({ path, type: 'file', mode, content: data }),
+    data,
+    Buffer.alloc(paddingFor(data.length)),
+  ]);
 }
 
 function symlinkEntry(path: string, linkpath: string): Buffer {

@@ -36,7 +36,11 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
   let decide: (request: ProxiedRequest, seen: number) => Fault | undefined = () => undefined;
 
   const server = http.createServer((req, res) => {
-    const record: ProxiedRequest = { method: req.method ?? 'GET', path: (req.url ?? '/').split('?')[0]!, range: req.headers.range };
+    const record: ProxiedRequest = {
+      method: req.method ?? 'GET',
+      path: (req.url ?? '/').split('?')[0]!,
+      range: req.headers.range,
+    };
     requests.push(record);
     const key = `${record.method} ${record.path}`;
     const seen = counts.get(key) ?? 0;
@@ -45,7 +49,10 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
     if (fault?.kind === 'status') {
       req.resume();
       record.status = fault.status;
-      res.writeHead(fault.status, { 'content-type': 'application/json', ...(fault.retryAfter ? { 'retry-after': fault.retryAfter } : {}) });
+      res.writeHead(fault.status, {
+        'content-type': 'application/json',
+        ...(fault.retryAfter ? { 'retry-after': fault.retryAfter } : {}),
+      });
       res.end(JSON.stringify({ errors: [{ code: 'UNAVAILABLE', message: 'injected fault' }] }));
       return;
     }

@@ -24,15 +24,30 @@ function sha256(data: Buffer): string {
 /** A gzipped tar holding one file of random bytes: a real layer `docker load` accepts. */
 export function randomLayer(size: number, fileName = `file-${randomBytes(4).toString('hex')}`, level = 1): Layer {
   const data = randomBytes(size);
-  const tar = Buffer.concat([tarEntryHeader({ path: fileName, type: 'file', content: data }), data, Buffer.alloc(paddingFor(data.length)), Buffer.alloc(1024)]);
+  const tar = Buffer.concat([
+    tarEntryHeader({ path: fileName, type: 'file', content: data }),
+    data,
+    Buffer.alloc(paddingFor(data.length)),
+    Buffer.alloc(1024),
+  ]);
   const bytes = gzipSync(tar, { level });
-  return { bytes, digest: sha256(bytes), diffId: sha256(tar), mediaType: 'application/vnd.docker.image.rootfs.diff.tar.gzip' };
+  return {
+    bytes,
+    digest: sha256(bytes),
+    diffId: sha256(tar),
+    mediaType: 'application/vnd.docker.image.rootfs.diff.tar.gzip',
+  };
 }
 
 /** A layer from an existing uncompressed tar (e.g. a busybox rootfs). */
 export function layerFromTar(tar: Buffer): Layer {
   const bytes = gzipSync(tar);
-  return { bytes, digest: sha256(bytes), diffId: sha256(tar), mediaType: 'application/vnd.docker.image.rootfs.diff.tar.gzip' };
+  return {
+    bytes,
+    digest: sha256(bytes),
+    diffId: sha256(tar),
+    mediaType: 'application/vnd.docker.image.rootfs.diff.tar.gzip',
+  };
 }
 
 export interface ImageSpec {
@@ -51,7 +66,11 @@ export interface BuiltImage {
 }
 
 export function buildImage(spec: ImageSpec): BuiltImage {
-  const platform = { os: spec.os ?? 'linux', architecture: spec.architecture ?? 'amd64', ...(spec.variant ? { variant: spec.variant } : {}) };
+  const platform = {
+    os: spec.os ?? 'linux',
+    architecture: spec.architecture ?? 'amd64',
+    ...(spec.variant ? { variant: spec.variant } : {}),
+  };
   const configJson = {
     ...platform,
     created: '2024-01-01T00:00:00Z',
@@ -60,7 +79,11 @@ export function buildImage(spec: ImageSpec): BuiltImage {
     history: spec.layers.map(() => ({ created: '2024-01-01T00:00:00Z', created_by: 'dockyard test' })),
   };
   const configBytes = Buffer.from(JSON.stringify(configJson));
-  const config = { bytes: configBytes, digest: sha256(configBytes), mediaType: 'application/vnd.docker.container.image.v1+json' };
+  const config = {
+    bytes: configBytes,
+    digest: sha256(configBytes),
+    mediaType: 'application/vnd.docker.container.image.v1+json',
+  };
   const manifestJson = {
     schemaVersion: 2,
     mediaType: 'application/vnd.docker.distribution.manifest.v2+json',
@@ -68,14 +91,24 @@ export function buildImage(spec: ImageSpec): BuiltImage {
     layers: spec.layers.map((l) => ({ mediaType: l.mediaType, size: l.bytes.length, digest: l.digest })),
   };
   const manifestBytes = Buffer.from(JSON.stringify(manifestJson, null, 3));
-  return { manifest: { bytes: manifestBytes, digest: sha256(manifestBytes), mediaType: manifestJson.mediaType }, config, layers: spec.layers, platform };
+  return {
+    manifest: { bytes: manifestBytes, digest: sha256(manifestBytes), mediaType: manifestJson.mediaType },
+    config,
+    layers: spec.layers,
+    platform,
+  };
 }
 
 export function buildIndex(images: BuiltImage[], mediaType = 'application/vnd.oci.image.index.v1+json'): Blob {
   const json = {
     schemaVersion: 2,
     mediaType,
-    manifests: images.map((i) => ({ mediaType: i.manifest.mediaType, size: i.manifest.bytes.length, digest: i.manifest.digest, platform: i.platform })),
+    manifests: images.map((i) => ({
+      mediaType: i.manifest.mediaType,
+      size: i.manifest.bytes.length,
+      digest: i.manifest.digest,
+      platform: i.platform,
+    })),
   };
   const bytes = Buffer.from(JSON.stringify(json, null, 2));
   return { bytes, digest: sha256(bytes), mediaType };
@@ -97,28 +130,61 @@ function headers(target: PushTarget, extra: Record<string, string> = {}): Record
 }
 
 export async function pushBlob(target: PushTarget, repository: string, blob: Blob): Promise<void> {
-  const head = await fetch(`${target.base}/v2/${repository}/blobs/${blob.digest}`, { method: 'HEAD', headers: headers(target) });
+  const head = await fetch(`${target.base}/v2/${repository}/blobs/${blob.digest}`, {
+    method: 'HEAD',
+    headers: headers(target),
+  });
   if (head.ok) return;
-  const start = await check(await fetch(`${target.base}/v2/${repository}/blobs/uploads/`, { method: 'POST', headers: headers(target) }), `start upload ${repository}`);
+  const start = await check(
+    await fetch(`${target.base}/v2/${repository}/blobs/uploads/`, { method: 'POST', headers: headers(target) }),
+    `start upload ${repository}`,
+  );
   const location = new URL(start.headers.get('location')!, target.base);
   location.searchParams.set('digest', blob.digest);
-  await check(await fetch(location, { method: 'PUT', headers: headers(target, { 'content-type': 'application/octet-stream' }), body: blob.bytes }), `upload ${blob.digest}`);
+  await check(
+    await fetch(location, {
+      method: 'PUT',
+      headers: headers(target, { 'content-type': 'application/octet-stream' }),
+      body: blob.bytes,
+    }),
+    `upload ${blob.digest}`,
+  );
 }
 
-export async function pushManifest(target: PushTarget, repository: string, reference: string, manifest: Blob): Promise<void> {
+export async function pushManifest(
+  target: PushTarget,
+  repository: string,
+  reference: string,
+  manifest: Blob,
+): Promise<void> {
   await check(
-    await fetch(`${target.base}/v2/${repository}/manifests/${reference}`, { method: 'PUT', headers: headers(target, { 'content-type': manifest.mediaType }), body: manifest.bytes }),
+    await fetch(`${target.base}/v2/${repository}/manifests/${reference}`, {
+      method: 'PUT',
+      headers: headers(target, { 'content-type': manifest.mediaType }),
+      body: manifest.bytes,
+    }),
     `put manifest ${repository}:${reference}`,
   );
 }
 
-export async function pushImage(target: PushTarget, repository: string, tag: string, image: BuiltImage): Promise<string> {
+export async function pushImage(
+  target: PushTarget,
+  repository: string,
+  tag: string,
+  image: BuiltImage,
+): Promise<string> {
   for (const blob of [image.config, ...image.layers]) await pushBlob(target, repository, blob);
   await pushManifest(target, repository, tag, image.manifest);
   return image.manifest.digest;
 }
 
-export async function pushIndex(target: PushTarget, repository: string, tag: string, images: BuiltImage[], mediaType?: string): Promise<Blob> {
+export async function pushIndex(
+  target: PushTarget,
+  repository: string,
+  tag: string,
+  images: BuiltImage[],
+  mediaType?: string,
+): Promise<Blob> {
   for (const image of images) await pushImage(target, repository, image.manifest.digest, image);
   const index = buildIndex(images, mediaType);
   await pushManifest(target, repository, tag, index);
@@ -126,9 +192,20 @@ export async function pushIndex(target: PushTarget, repository: string, tag: str
 }
 
 /** Reads what a registry serves for a manifest: digest header and exact bytes. */
-export async function fetchManifest(target: PushTarget, repository: string, reference: string): Promise<{ digest: string; bytes: Buffer } | undefined> {
-  const accept = ['application/vnd.oci.image.index.v1+json', 'application/vnd.docker.distribution.manifest.list.v2+json', 'application/vnd.oci.image.manifest.v1+json', 'application/vnd.docker.distribution.manifest.v2+json'].join(', ');
-  const response = await fetch(`${target.base}/v2/${repository}/manifests/${reference}`, { headers: headers(target, { accept }) });
+export async function fetchManifest(
+  target: PushTarget,
+  repository: string,
+  reference: string,
+): Promise<{ digest: string; bytes: Buffer } | undefined> {
+  const accept = [
+    'application/vnd.oci.image.index.v1+json',
+    'application/vnd.docker.distribution.manifest.list.v2+json',
+    'application/vnd.oci.image.manifest.v1+json',
+    'application/vnd.docker.distribution.manifest.v2+json',
+  ].join(', ');
+  const response = await fetch(`${target.base}/v2/${repository}/manifests/${reference}`, {
+    headers: headers(target, { accept }),
+  });
   if (response.status === 404) return undefined;
   await check(response, `get manifest ${repository}:${reference}`);
   const bytes = Buffer.from(await response.arrayBuffer());

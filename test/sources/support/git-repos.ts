@@ -2,7 +2,12 @@ import { execa } from 'execa';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 
-const identity = { GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com' };
+const identity = {
+  GIT_AUTHOR_NAME: 't',
+  GIT_AUTHOR_EMAIL: 't@example.com',
+  GIT_COMMITTER_NAME: 't',
+  GIT_COMMITTER_EMAIL: 't@example.com',
+};
 
 export async function git(cwd: string, ...args: string[]): Promise<string> {
   const { stdout } = await execa('git', args, { cwd, env: identity });
@@ -23,7 +28,12 @@ export async function makeRepo(root: string, name: string): Promise<{ work: stri
 }
 
 /** Writes files, commits, optionally tags (annotated when a message is given), pushes; returns the commit. */
-export async function commitAndTag(work: string, files: Record<string, string>, tag?: string, annotation?: string): Promise<string> {
+export async function commitAndTag(
+  work: string,
+  files: Record<string, string>,
+  tag?: string,
+  annotation?: string,
+): Promise<string> {
   for (const [path, content] of Object.entries(files)) {
     await mkdir(dirname(join(work, path)), { recursive: true });
     await writeFile(join(work, path), content);

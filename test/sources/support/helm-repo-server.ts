@@ -14,16 +14,25 @@ export interface HelmRepoServer {
 }
 
 /** Packages `name-version.tgz` charts with `tar` and serves them plus index.yaml over loopback HTTP. */
-export async function startHelmRepo(workDir: string, charts: { name: string; version: string; image: string }[]): Promise<HelmRepoServer> {
+export async function startHelmRepo(
+  workDir: string,
+  charts: { name: string; version: string; image: string }[],
+): Promise<HelmRepoServer> {
   const files = new Map<string, Buffer>();
   const entries: Record<string, unknown[]> = {};
   for (const chart of charts) {
     const dir = join(workDir, `${chart.name}-${chart.version}`, chart.name);
     await mkdir(join(dir, 'templates'), { recursive: true });
-    await writeFile(join(dir, 'Chart.yaml'), `apiVersion: v2\nname: ${chart.name}\nversion: ${chart.version}\nappVersion: "${chart.version}"\n`);
+    await writeFile(
+      join(dir, 'Chart.yaml'),
+      `apiVersion: v2\nname: ${chart.name}\nversion: ${chart.version}\nappVersion: "${chart.version}"\n`,
+    );
     await writeFile(join(dir, 'values.yaml'), `image:\n  repository: ${chart.image}\n  tag: ""\n`);
     // The tag comes from the template, as in `helm create` charts: discovery must evaluate it, not guess.
-    await writeFile(join(dir, 'templates/deployment.yaml'), 'kind: Deployment\nspec:\n  template:\n    spec:\n      containers:\n        - image: "{{ .Values.image.repository }}:{{ .Values.image.tag | default .Chart.AppVersion }}"\n');
+    await writeFile(
+      join(dir, 'templates/deployment.yaml'),
+      'kind: Deployment\nspec:\n  template:\n    spec:\n      containers:\n        - image: "{{ .Values.image.repository }}:{{ .Values.image.tag | default .Chart.AppVersion }}"\n',
+    );
     const archive = join(workDir, `${chart.name}-${chart.version}.tgz`);
     await execa('tar', ['-C', join(dir, '..'), '-czf', archive, chart.name]);
     const content = await readFile(archive);

@@ -3,5 +3,10 @@
 require('./register-ts.cjs');
 require('../src/main.ts')
   .main(process.argv.slice(2))
-  .then((code) => { process.exitCode = code; })
-  .catch((err) => { console.error(`dockyard: ${err && err.message ? err.message : err}`); process.exitCode = 1; });
+  .then((code) => {
+    process.exitCode = code;
+  })
+  .catch((err) => {
+    console.error(`dockyard: ${err && err.message ? err.message : err}`);
+    process.exitCode = 1;
+  });

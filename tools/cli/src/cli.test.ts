@@ -6,7 +6,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { verbs } from './commands';
 
 const bin = join(__dirname, '..', 'bin', 'dockyard.cjs');
-const run = (args: string[], cwd = process.cwd()) => spawnSync(process.execPath, [bin, ...args], { cwd, encoding: 'utf8' });
+const run = (args: string[], cwd = process.cwd()) =>
+  spawnSync(process.execPath, [bin, ...args], { cwd, encoding: 'utf8' });
 const workspaces: string[] = [];
 afterAll(() => workspaces.forEach((w) => rmSync(w, { recursive: true, force: true })));
 
@@ -34,17 +35,23 @@ describe('dockyard CLI', () => {
     for (const verb of verbs) expect(overview.stdout).toContain(`  ${verb.name}`);
   });
 
-  it('rejects unknown verbs and options with exit 2, naming the option and pointing at the verb\'s --help', () => {
+  it("rejects unknown verbs and options with exit 2, naming the option and pointing at the verb's --help", () => {
     expect(run(['frobnicate']).status).toBe(2);
     const bad = run(['validate', '--bogus-flag']);
     expect(bad.status).toBe(2);
-    expect(bad.stderr).toBe('dockyard validate: unknown option --bogus-flag\nRun `dockyard validate --help` for its usage.\n');
-    expect(run(['collect', '-x', 'releases/r']).stderr).toBe('dockyard collect: unknown option -x\nRun `dockyard collect --help` for its usage.\n');
+    expect(bad.stderr).toBe(
+      'dockyard validate: unknown option --bogus-flag\nRun `dockyard validate --help` for its usage.\n',
+    );
+    expect(run(['collect', '-x', 'releases/r']).stderr).toBe(
+      'dockyard collect: unknown option -x\nRun `dockyard collect --help` for its usage.\n',
+    );
   });
 
-  it('lists --platform once in build --help, with the build\'s meaning, and not at all for publish, which refuses it', () => {
+  it("lists --platform once in build --help, with the build's meaning, and not at all for publish, which refuses it", () => {
     const build = run(['build', '--help']).stdout;
-    expect(build.split('\n').filter((line) => line.trimStart().startsWith('--platform'))).toEqual(["  --platform P[,P...]   platforms to build, e.g. linux/amd64,linux/arm64 (default: this machine's)"]);
+    expect(build.split('\n').filter((line) => line.trimStart().startsWith('--platform'))).toEqual([
+      "  --platform P[,P...]   platforms to build, e.g. linux/amd64,linux/arm64 (default: this machine's)",
+    ]);
     expect(run(['publish', '--help']).stdout).not.toContain('--platform');
     const refused = run(['publish', '.', '--platform', 'linux/amd64']);
     expect(refused.status).toBe(2);
@@ -73,8 +80,10 @@ describe('dockyard CLI', () => {
     expect(result.stderr).toContain('no project.yaml found under empty');
   });
 
-  it('prints its version, and `help VERB` prints that verb\'s help', () => {
-    const { version } = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'package.json'), 'utf8')) as { version: string };
+  it("prints its version, and `help VERB` prints that verb's help", () => {
+    const { version } = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'package.json'), 'utf8')) as {
+      version: string;
+    };
     expect(run(['--version'])).toMatchObject({ status: 0, stdout: `dockyard ${version}\n` });
     const help = run(['help', 'copy']);
     expect(help.status).toBe(0);
@@ -84,24 +93,48 @@ describe('dockyard CLI', () => {
 
   it('advertises exactly the verbs it has', () => {
     const overview = run(['--help']).stdout;
-    const listed = overview.slice(overview.indexOf('Commands:')).split('\n').slice(1).filter((line) => /^  \S/.test(line)).map((line) => line.trim().split(/\s+/)[0]);
+    const listed = overview
+      .slice(overview.indexOf('Commands:'))
+      .split('\n')
+      .slice(1)
+      .filter((line) => /^  \S/.test(line))
+      .map((line) => line.trim().split(/\s+/)[0]);
     expect(listed).toEqual(verbs.map((v) => v.name));
     // The prose above the list names no verb of its own.
     expect(overview.slice(0, overview.indexOf('Commands:'))).not.toMatch(/validate|resolve|collect|sync|bundle/);
   });
   it('is runnable as npx dockyard from the workspace root', () => {
-    const out = execFileSync('npx', ['--no-install', 'dockyard', 'validate'], { cwd: join(__dirname, '..', '..', '..'), encoding: 'utf8' });
+    const out = execFileSync('npx', ['--no-install', 'dockyard', 'validate'], {
+      cwd: join(__dirname, '..', '..', '..'),
+      encoding: 'utf8',
+    });
     expect(out).toMatch(/\d+ projects checked, 0 problems/);
   });
 });
 
 describe('dockyard sync: mistakes a new user makes', () => {
-  const release = (sync: string) => `kind: Release\nname: shop\nversion: v1\ncomponents:\n  - { name: charts, local: charts, targetPath: charts }\nsync:\n${sync}`;
+  const release = (sync: string) =>
+    `kind: Release\nname: shop\nversion: v1\ncomponents:\n  - { name: charts, local: charts, targetPath: charts }\nsync:\n${sync}`;
   const syncSection = '  from: { registry: src.example.com }\n  to:\n    - registry: dst.example.com\n';
 
   it('takes a project folder as --project, like the other verbs, and a duplicated --to once', () => {
-    const root = workspace({ 'releases/shop/project.yaml': release(`${syncSection}  lists: [images.list]\n`), 'releases/shop/images.list': 'app/web:v1\n' });
-    const result = run(['sync', '--project', 'releases/shop', '--to', 'mirror.example.com', '--to', 'docker://mirror.example.com', '--dry-run'], root);
+    const root = workspace({
+      'releases/shop/project.yaml': release(`${syncSection}  lists: [images.list]\n`),
+      'releases/shop/images.list': 'app/web:v1\n',
+    });
+    const result = run(
+      [
+        'sync',
+        '--project',
+        'releases/shop',
+        '--to',
+        'mirror.example.com',
+        '--to',
+        'docker://mirror.example.com',
+        '--dry-run',
+      ],
+      root,
+    );
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
     expect(result.stdout.split('\n').filter((line) => line.includes(' -> '))).toEqual([
@@ -114,34 +147,54 @@ describe('dockyard sync: mistakes a new user makes', () => {
     const root = workspace({});
     const result = run(['sync', '--project', 'missing.yaml', '--to', 'h.example.com'], root);
     expect(result.status).toBe(2);
-    expect(result.stderr).toContain('dockyard sync: missing.yaml: no such file, and no project of that name in the workspace (PROJECT is a project.yaml, the folder holding it, or a project\'s name)');
+    expect(result.stderr).toContain(
+      "dockyard sync: missing.yaml: no such file, and no project of that name in the workspace (PROJECT is a project.yaml, the folder holding it, or a project's name)",
+    );
     const folder = run(['sync', '--project', '.', '--to', 'h.example.com'], root);
     expect(folder.stderr).toContain('dockyard sync: project.yaml: no such file');
   });
 
   it('takes the project as a positional among list files', () => {
-    const root = workspace({ 'releases/shop/project.yaml': release(`${syncSection}  lists: [images.list]\n`), 'releases/shop/images.list': 'app/web:v1\n', 'more.list': 'app/api:v2\n' });
+    const root = workspace({
+      'releases/shop/project.yaml': release(`${syncSection}  lists: [images.list]\n`),
+      'releases/shop/images.list': 'app/web:v1\n',
+      'more.list': 'app/api:v2\n',
+    });
     const result = run(['sync', 'releases/shop', 'more.list', '--dry-run'], root);
     expect(result.stderr).toBe('');
-    expect(result.stdout.split('\n').filter((line) => line.includes(' -> '))).toEqual(['src.example.com/app/web:v1 -> dst.example.com/app/web:v1', 'src.example.com/app/api:v2 -> dst.example.com/app/api:v2']);
+    expect(result.stdout.split('\n').filter((line) => line.includes(' -> '))).toEqual([
+      'src.example.com/app/web:v1 -> dst.example.com/app/web:v1',
+      'src.example.com/app/api:v2 -> dst.example.com/app/api:v2',
+    ]);
   });
 
   it('says to run the images target when a Release has no images.list yet', () => {
     const root = workspace({ 'releases/shop/project.yaml': release(syncSection) });
     const result = run(['sync', '--project', 'releases/shop/project.yaml'], root);
     expect(result.status).toBe(1);
-    expect(result.stderr).toContain('dist/shop/images/images.list: no image list yet; run the images target first (npx nx run shop:images');
+    expect(result.stderr).toContain(
+      'dist/shop/images/images.list: no image list yet; run the images target first (npx nx run shop:images',
+    );
   });
 
   it('checks options in a dry run too, and refuses an --authfile that does not exist', () => {
     const root = workspace({ 'a.list': 'app/web:v1\n' });
-    const dry = run(['sync', 'a.list', '--from', 's.example.com', '--to', 'd.example.com', '--dry-run', '--concurrency', 'zero'], root);
+    const dry = run(
+      ['sync', 'a.list', '--from', 's.example.com', '--to', 'd.example.com', '--dry-run', '--concurrency', 'zero'],
+      root,
+    );
     expect(dry.status).toBe(2);
     expect(dry.stderr).toContain('--concurrency must be a positive whole number, got "zero"');
-    const authfile = run(['sync', 'a.list', '--from', 's.example.com', '--to', 'd.example.com', '--authfile', 'missing.json'], root);
+    const authfile = run(
+      ['sync', 'a.list', '--from', 's.example.com', '--to', 'd.example.com', '--authfile', 'missing.json'],
+      root,
+    );
     expect(authfile.status).toBe(2);
     expect(authfile.stderr).toContain('--authfile missing.json: no such file');
-    const copy = run(['copy', 'docker://s.example.com/a:v1', 'docker://d.example.com/a:v1', '--authfile', 'missing.json'], root);
+    const copy = run(
+      ['copy', 'docker://s.example.com/a:v1', 'docker://d.example.com/a:v1', '--authfile', 'missing.json'],
+      root,
+    );
     expect(copy.status).toBe(2);
     expect(copy.stderr).toContain('--authfile missing.json: no such file');
   });
@@ -149,20 +202,37 @@ describe('dockyard sync: mistakes a new user makes', () => {
   it('refuses a --report folder it cannot create before copying anything, instead of spinning', () => {
     const root = workspace({ 'a.list': 'app/web:v1\n' });
     // Unroutable source: a run that got past the report check would try the network and fail differently.
-    const result = spawnSync(process.execPath, [bin, 'sync', 'a.list', '--from', '127.0.0.1:9', '--to', '127.0.0.1:9', '--report', '/proc/dockyard/report'], { cwd: root, encoding: 'utf8', timeout: 30_000 });
+    const result = spawnSync(
+      process.execPath,
+      [bin, 'sync', 'a.list', '--from', '127.0.0.1:9', '--to', '127.0.0.1:9', '--report', '/proc/dockyard/report'],
+      { cwd: root, encoding: 'utf8', timeout: 30_000 },
+    );
     expect(result.signal).toBeNull();
     expect(result.status).toBe(2);
-    expect(result.stderr).toContain('--report /proc/dockyard/report: cannot write the report there (ENOENT); choose a writable folder');
+    expect(result.stderr).toContain(
+      '--report /proc/dockyard/report: cannot write the report there (ENOENT); choose a writable folder',
+    );
   });
 });
 
 describe('one way to name a project, one exit-code table', () => {
-  const release = 'kind: Release\nname: r\nversion: v1\ncomponents:\n  - { name: charts, local: charts, targetPath: charts }\n';
-  const files = { 'releases/r/project.yaml': release, 'releases/r/charts/pod.yaml': 'kind: Pod\nspec:\n  containers:\n    - image: nginx:1.25\n', 'plugins/p/project.yaml': 'kind: Plugin\nname: p\n' };
+  const release =
+    'kind: Release\nname: r\nversion: v1\ncomponents:\n  - { name: charts, local: charts, targetPath: charts }\n';
+  const files = {
+    'releases/r/project.yaml': release,
+    'releases/r/charts/pod.yaml': 'kind: Pod\nspec:\n  containers:\n    - image: nginx:1.25\n',
+    'plugins/p/project.yaml': 'kind: Plugin\nname: p\n',
+  };
 
   it('takes PROJECT as a path, a folder, a name, or --project, and refuses two', () => {
     const root = workspace(files);
-    for (const args of [['releases/r'], ['releases/r/project.yaml'], ['r'], ['--project', 'releases/r'], ['--project', 'r']]) {
+    for (const args of [
+      ['releases/r'],
+      ['releases/r/project.yaml'],
+      ['r'],
+      ['--project', 'releases/r'],
+      ['--project', 'r'],
+    ]) {
       rmSync(join(root, 'dist'), { recursive: true, force: true });
       const result = run(['collect', ...args], root);
       expect(result.stderr, args.join(' ')).toBe('');
@@ -188,12 +258,14 @@ describe('one way to name a project, one exit-code table', () => {
     expect(context.stderr).not.toContain('project.yaml');
   });
 
-  it('exits 2 with the verb\'s prefix for a PROJECT that is not there, in every verb that takes one', () => {
+  it("exits 2 with the verb's prefix for a PROJECT that is not there, in every verb that takes one", () => {
     const root = workspace({});
     for (const verb of ['collect', 'resolve', 'publish', 'check', 'prepare', 'build', 'images', 'sync']) {
       const result = run([verb, '--project', 'releases/does-not-exist'], root);
       expect(result.status, verb).toBe(2);
-      expect(result.stderr, verb).toContain(`dockyard ${verb}: releases/does-not-exist: no such file, and no project of that name in the workspace`);
+      expect(result.stderr, verb).toContain(
+        `dockyard ${verb}: releases/does-not-exist: no such file, and no project of that name in the workspace`,
+      );
     }
   });
 

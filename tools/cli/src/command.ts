@@ -25,7 +25,11 @@ export interface ParsedArgs {
 export class UsageError extends Error {}
 
 function optionsOf(command: Command): NonNullable<ParseArgsConfig['options']> {
-  return { ...command.options, ...(command.project ? { project: { type: 'string' } } : {}), help: { type: 'boolean', short: 'h' } };
+  return {
+    ...command.options,
+    ...(command.project ? { project: { type: 'string' } } : {}),
+    help: { type: 'boolean', short: 'h' },
+  };
 }
 
 /** Node's own message for an unknown option suggests `-- "--flag"` (a positional), which no verb wants: name the flag. */

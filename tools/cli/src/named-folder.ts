@@ -11,6 +11,8 @@ export async function namedFolder(flag: string, path: string): Promise<string> {
     return path;
   } catch (err) {
     const { code, message } = err as NodeJS.ErrnoException;
-    throw new UsageError(`--${flag} ${path}: cannot create this folder (${code ?? message}); name a folder you can write to`);
+    throw new UsageError(
+      `--${flag} ${path}: cannot create this folder (${code ?? message}); name a folder you can write to`,
+    );
   }
 }

@@ -32,13 +32,18 @@ export async function projectFile(project: string): Promise<string> {
     const found = root ? await projectNamed(root, project) : undefined;
     if (root && found) return relative(process.cwd(), resolve(root, found));
   }
-  throw new UsageError(`${file}: no such file, and no project of that name in the workspace (PROJECT is a project.yaml, the folder holding it, or a project's name)`);
+  throw new UsageError(
+    `${file}: no such file, and no project of that name in the workspace (PROJECT is a project.yaml, the folder holding it, or a project's name)`,
+  );
 }
 
 /** The PROJECT of a verb that takes no other argument: the positional or `--project`, if given. */
 export function onlyProject(args: ParsedArgs): string | undefined {
   const given = [...(args.values.project === undefined ? [] : [args.values.project as string]), ...args.positionals];
-  if (given.length > 1) throw new UsageError(`one PROJECT at a time (got ${given.join(', ')}; --project PROJECT is the same argument as PROJECT)`);
+  if (given.length > 1)
+    throw new UsageError(
+      `one PROJECT at a time (got ${given.join(', ')}; --project PROJECT is the same argument as PROJECT)`,
+    );
   return given[0];
 }
 
@@ -46,6 +51,9 @@ export function onlyProject(args: ParsedArgs): string | undefined {
 export function projectAmong(args: ParsedArgs): { project?: string; rest: string[] } {
   const named = args.positionals.filter(namesProject);
   const project = [...(args.values.project === undefined ? [] : [args.values.project as string]), ...named];
-  if (project.length > 1) throw new UsageError(`one PROJECT at a time (got ${project.join(', ')}; --project PROJECT is the same argument as PROJECT)`);
+  if (project.length > 1)
+    throw new UsageError(
+      `one PROJECT at a time (got ${project.join(', ')}; --project PROJECT is the same argument as PROJECT)`,
+    );
   return { project: project[0], rest: args.positionals.filter((p) => !named.includes(p)) };
 }

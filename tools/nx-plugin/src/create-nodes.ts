@@ -33,8 +33,13 @@ export interface InferredProject {
 export function inferProject(workspaceRoot: string, file: string): InferredProject {
   const root = dirname(file);
   const loaded = readProject(workspaceRoot, file);
-  const facts: ProjectFacts = loaded ? { name: loaded.name, root, kind: loaded.kind, spec: loaded.spec } : { name: root.replace(/\//g, '-'), root };
-  const ships = facts.spec?.kind === 'Release' ? [...(facts.spec.ships?.plugins ?? []), ...(facts.spec.ships?.appImages ?? [])] : [];
+  const facts: ProjectFacts = loaded
+    ? { name: loaded.name, root, kind: loaded.kind, spec: loaded.spec }
+    : { name: root.replace(/\//g, '-'), root };
+  const ships =
+    facts.spec?.kind === 'Release'
+      ? [...(facts.spec.ships?.plugins ?? []), ...(facts.spec.ships?.appImages ?? [])]
+      : [];
   const holds = [...new Set(loaded ? projectClaims(loaded).map((c) => c.key) : [])];
   return {
     project: { name: facts.name, root, tags: [`kind:${facts.kind ?? 'unknown'}`], targets: inferTargets(facts) },

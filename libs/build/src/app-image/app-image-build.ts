@@ -5,7 +5,17 @@ import type { AppImage, Arch } from '../../../spec/src';
 import { replaceDirectory, writeFileAtomic } from '../../../files/src';
 import { baseImageOpener, urlDownloader } from '../base-images';
 import { buildImages } from '../build';
-import { buildIndex, CopyScheduler, openTarget, parseLocation, writeImages, type ContentStore, type Image, type ImageIndex, type LocationContext } from '../oci';
+import {
+  buildIndex,
+  CopyScheduler,
+  openTarget,
+  parseLocation,
+  writeImages,
+  type ContentStore,
+  type Image,
+  type ImageIndex,
+  type LocationContext,
+} from '../oci';
 import { sourceDateEpoch } from '../source-date-epoch';
 import { appVersions, AppImageError, type AppVersion } from './app-versions';
 import { runInitScript } from './init-script';
@@ -58,16 +68,33 @@ export const BUILD_RECORD = 'build.json';
 const DEFAULT_INIT_TIMEOUT_MS = 30 * 60_000;
 
 async function dockerfileIn(dir: string): Promise<string> {
-  for (const name of ['Kubefile', 'Dockerfile']) if (await stat(join(dir, name)).then((s) => s.isFile(), () => false)) return join(dir, name);
+  for (const name of ['Kubefile', 'Dockerfile'])
+    if (
+      await stat(join(dir, name)).then(
+        (s) => s.isFile(),
+        () => false,
+      )
+    )
+      return join(dir, name);
   throw new AppImageError(`${dir}: no Kubefile or Dockerfile (after init.sh ran)`);
 }
 
 /** A scratch copy of the version folder for one arch, init.sh run in it; the caller removes it. */
-async function preparedCopy(request: AppImageRequest, version: AppVersion, arch: Arch, logDir: string): Promise<string> {
+async function preparedCopy(
+  request: AppImageRequest,
+  version: AppVersion,
+  arch: Arch,
+  logDir: string,
+): Promise<string> {
   const work = await mkdtemp(join(tmpdir(), `dockyard-app-${request.spec.name}-${arch}-`));
   try {
     await cp(version.folder, work, { recursive: true, verbatimSymlinks: true });
-    const ran = await runInitScript(work, { arch, name: request.spec.name, version: version.version }, join(logDir, arch, 'init.log'), request.initTimeoutMs ?? DEFAULT_INIT_TIMEOUT_MS);
+    const ran = await runInitScript(
+      work,
+      { arch, name: request.spec.name, version: version.version },
+      join(logDir, arch, 'init.log'),
+      request.initTimeoutMs ?? DEFAULT_INIT_TIMEOUT_MS,
+    );
     request.log?.(`${request.spec.name} ${version.version} ${arch}: ${ran === 'ran' ? 'init.sh done' : 'no init.sh'}`);
     return work;
   } catch (err) {
@@ -77,7 +104,9 @@ async function preparedCopy(request: AppImageRequest, version: AppVersion, arch:
 }
 
 /** Runs init.sh per arch and lists the images each arch's image would carry, without building. */
-export async function listAppImages(request: AppImageRequest): Promise<{ version: string; arch: Arch; images: string[]; warnings: string[] }[]> {
+export async function listAppImages(
+  request: AppImageRequest,
+): Promise<{ version: string; arch: Arch; images: string[]; warnings: string[] }[]> {
   const out: { version: string; arch: Arch; images: string[]; warnings: string[] }[] = [];
   for (const version of await appVersions(request.spec, request.projectDir)) {
     for (const arch of version.arches) {
@@ -93,18 +122,40 @@ export async function listAppImages(request: AppImageRequest): Promise<{ version
   return out;
 }
 
-async function buildArch(request: AppImageRequest, pin: ImagePin, version: AppVersion, arch: Arch, epoch: number, logDir: string): Promise<{ image: Image; images: PayloadImage[] }> {
+async function buildArch(
+  request: AppImageRequest,
+  pin: ImagePin,
+  version: AppVersion,
+  arch: Arch,
+  epoch: number,
+  logDir: string,
+): Promise<{ image: Image; images: PayloadImage[] }> {
   const work = await preparedCopy(request, version, arch, logDir);
   try {
     const platform = { os: 'linux', architecture: arch };
     const { images: found, warnings } = await discoverAppImages(work);
     for (const warning of warnings) request.log?.(`warning: ${warning}`);
     const openImage = baseImageOpener(request.context);
-    const images = await fillRegistry(found, platform, join(work, 'registry'), { store: request.store, scheduler: request.scheduler, context: request.context, openImage, pin: (image) => pin(image, version.version, arch) });
+    const images = await fillRegistry(found, platform, join(work, 'registry'), {
+      store: request.store,
+      scheduler: request.scheduler,
+      context: request.context,
+      openImage,
+      pin: (image) => pin(image, version.version, arch),
+    });
     request.log?.(`${request.spec.name} ${version.version} ${arch}: ${images.length} image(s) in registry/`);
     const dockerfile = await dockerfileIn(work);
     const dockerfileName = relative(process.cwd(), join(version.folder, basename(dockerfile)));
-    const result = await buildImages({ dockerfile, dockerfileName, contextDir: work, platforms: [platform], store: request.store, epoch, openImage, download: urlDownloader(request.store) });
+    const result = await buildImages({
+      dockerfile,
+      dockerfileName,
+      contextDir: work,
+      platforms: [platform],
+      store: request.store,
+      epoch,
+      openImage,
+      download: urlDownloader(request.store),
+    });
     return { image: result.top as Image, images };
   } finally {
     await rm(work, { recursive: true, force: true });
@@ -131,23 +182,44 @@ export async function buildAppImage(request: AppImageRequest, pin: ImagePin): Pr
     const index = await replaceDirectory(dir, async (temp) => {
       for (const arch of version.arches) {
         const { image, images } = await buildArch(request, pin, version, arch, epoch, logDir);
-        arches.push({ arch, tag: `${spec.repository}:${version.version}-${arch}`, digest: image.manifest.digest, images, image });
+        arches.push({
+          arch,
+          tag: `${spec.repository}:${version.version}-${arch}`,
+          digest: image.manifest.digest,
+          images,
+          image,
+        });
       }
       const index: ImageIndex = await buildIndex(arches.map((a) => a.image));
       const layout = parseLocation(`oci:${temp}`);
       const items = [
-        ...arches.map((a) => ({ model: a.image, target: { ...openTarget(layout, request.context), at: { tag: `${version.version}-${a.arch}` } } })),
+        ...arches.map((a) => ({
+          model: a.image,
+          target: { ...openTarget(layout, request.context), at: { tag: `${version.version}-${a.arch}` } },
+        })),
         { model: index, target: { ...openTarget(layout, request.context), at: { tag: version.version } } },
       ];
       await writeImages(request.scheduler, items);
-      const record: AppImageRecord = { repository: spec.repository, version: version.version, digest: index.manifest.digest, arches: arches.map(({ arch, digest, images }) => ({ arch, digest, images })) };
+      const record: AppImageRecord = {
+        repository: spec.repository,
+        version: version.version,
+        digest: index.manifest.digest,
+        arches: arches.map(({ arch, digest, images }) => ({ arch, digest, images })),
+      };
       await writeFileAtomic(join(temp, BUILD_RECORD), JSON.stringify(record, null, 2) + '\n');
       for (const arch of await readdir(logDir).catch(() => [])) await rename(join(logDir, arch), join(temp, arch));
       return index;
     });
     await rm(logDir, { recursive: true, force: true });
     await rmdir(dirname(logDir)).catch(() => undefined);
-    built.push({ version: version.version, folder: version.folder, tag: `${spec.repository}:${version.version}`, digest: index.manifest.digest, arches: arches.map(({ image: _image, ...rest }) => rest), layout: dir });
+    built.push({
+      version: version.version,
+      folder: version.folder,
+      tag: `${spec.repository}:${version.version}`,
+      digest: index.manifest.digest,
+      arches: arches.map(({ image: _image, ...rest }) => rest),
+      layout: dir,
+    });
   }
   return built;
 }

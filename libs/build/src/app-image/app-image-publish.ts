@@ -1,7 +1,15 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AppImage } from '../../../spec/src';
-import { copyImages, openSource, openTarget, parseLocation, type CopyResult, type CopyScheduler, type LocationContext } from '../oci';
+import {
+  copyImages,
+  openSource,
+  openTarget,
+  parseLocation,
+  type CopyResult,
+  type CopyScheduler,
+  type LocationContext,
+} from '../oci';
 import { AppImageError } from './app-versions';
 import { BUILD_RECORD, type AppImageRecord } from './app-image-build';
 
@@ -20,10 +28,17 @@ export async function publishPlan(spec: AppImage, distDir: string): Promise<Publ
   const steps: PublishStep[] = [];
   for (const version of spec.versions) {
     const dir = join(distDir, version);
-    const record = await readFile(join(dir, BUILD_RECORD), 'utf8').then((t) => JSON.parse(t) as AppImageRecord, () => undefined);
-    if (!record) throw new AppImageError(`${join(dir, BUILD_RECORD)} is missing: build ${spec.name} ${version} first (dockyard build --project)`);
+    const record = await readFile(join(dir, BUILD_RECORD), 'utf8').then(
+      (t) => JSON.parse(t) as AppImageRecord,
+      () => undefined,
+    );
+    if (!record)
+      throw new AppImageError(
+        `${join(dir, BUILD_RECORD)} is missing: build ${spec.name} ${version} first (dockyard build --project)`,
+      );
     for (const repository of publishRepositories(spec)) {
-      for (const { arch } of record.arches) steps.push({ from: `oci:${dir}:${version}-${arch}`, to: `docker://${repository}:${version}-${arch}` });
+      for (const { arch } of record.arches)
+        steps.push({ from: `oci:${dir}:${version}-${arch}`, to: `docker://${repository}:${version}-${arch}` });
       steps.push({ from: `oci:${dir}:${version}`, to: `docker://${repository}:${version}` });
     }
   }
@@ -31,7 +46,11 @@ export async function publishPlan(spec: AppImage, distDir: string): Promise<Publ
 }
 
 /** Pushes the built images (idempotent: a tag already at the digest costs two HEADs). */
-export async function publishAppImage(steps: readonly PublishStep[], scheduler: CopyScheduler, context: LocationContext): Promise<CopyResult[]> {
+export async function publishAppImage(
+  steps: readonly PublishStep[],
+  scheduler: CopyScheduler,
+  context: LocationContext,
+): Promise<CopyResult[]> {
   const pairs = steps.map((step) => {
     const from = parseLocation(step.from);
     return { source: openSource(from, context), target: openTarget(parseLocation(step.to), context, from) };

@@ -12,7 +12,11 @@ export interface AppVersion {
 
 export class AppImageError extends Error {}
 
-const isDir = (path: string) => stat(path).then((s) => s.isDirectory(), () => false);
+const isDir = (path: string) =>
+  stat(path).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
 
 /** The arches a `build_arch` file allows (whitespace- or line-separated), or undefined without one. */
 async function buildArchFile(folder: string): Promise<string[] | undefined> {
@@ -26,12 +30,22 @@ export async function appVersions(spec: AppImage, projectDir: string): Promise<A
   for (const version of spec.versions) {
     const own = join(projectDir, version);
     const latest = join(projectDir, 'latest');
-    const folder = (await isDir(own)) ? own : spec.latestFallback !== false && (await isDir(latest)) ? latest : undefined;
-    if (!folder) throw new AppImageError(`${spec.name} ${version}: neither ${version}/ nor latest/ exists in ${projectDir}${spec.latestFallback === false ? ' (latestFallback is false)' : ''}`);
+    const folder = (await isDir(own))
+      ? own
+      : spec.latestFallback !== false && (await isDir(latest))
+        ? latest
+        : undefined;
+    if (!folder)
+      throw new AppImageError(
+        `${spec.name} ${version}: neither ${version}/ nor latest/ exists in ${projectDir}${spec.latestFallback === false ? ' (latestFallback is false)' : ''}`,
+      );
     const wanted: Arch[] = spec.arches ?? ['amd64', 'arm64'];
     const allowed = await buildArchFile(folder);
     const arches = allowed ? wanted.filter((a) => allowed.includes(a)) : wanted;
-    if (!arches.length) throw new AppImageError(`${join(folder, 'build_arch')}: allows ${allowed!.join(', ')}, none of ${wanted.join(', ')}; nothing to build`);
+    if (!arches.length)
+      throw new AppImageError(
+        `${join(folder, 'build_arch')}: allows ${allowed!.join(', ')}, none of ${wanted.join(', ')}; nothing to build`,
+      );
     out.push({ version, folder, arches });
   }
   return out;

@@ -7,18 +7,34 @@ const bin = join(__dirname, '..', '..', '..', '..', 'tools', 'cli', 'bin', 'dock
 
 describe('--creds-env', () => {
   it('takes upper-case names of environment variables', () => {
-    expect(parseCredentialsEnvFlag('127.0.0.1:5000=DST_USER:DST_PASS')).toEqual(['127.0.0.1:5000', { usernameEnv: 'DST_USER', passwordEnv: 'DST_PASS' }]);
+    expect(parseCredentialsEnvFlag('127.0.0.1:5000=DST_USER:DST_PASS')).toEqual([
+      '127.0.0.1:5000',
+      { usernameEnv: 'DST_USER', passwordEnv: 'DST_PASS' },
+    ]);
   });
 
   it('refuses a user and password in place of the names, naming only the host', () => {
     expect(() => parseCredentialsEnvFlag('reg.example.com=alice:hunter2')).toThrow(
-      new CredentialsError('--creds-env for reg.example.com is not HOST=USER_VAR:PASSWORD_VAR (upper-case names of environment variables, not the secrets)'),
+      new CredentialsError(
+        '--creds-env for reg.example.com is not HOST=USER_VAR:PASSWORD_VAR (upper-case names of environment variables, not the secrets)',
+      ),
     );
     expect(() => parseCredentialsEnvFlag('alice:hunter2')).toThrow(/^--creds-env is not HOST=USER_VAR:PASSWORD_VAR/);
   });
 
   it('keeps the secret out of the CLI error', () => {
-    const result = spawnSync(process.execPath, [bin, 'copy', 'docker://127.0.0.1:9/a:v1', 'docker://127.0.0.1:9/b:v1', '--creds-env', '127.0.0.1:9=alice:hunter2'], { encoding: 'utf8' });
+    const result = spawnSync(
+      process.execPath,
+      [
+        bin,
+        'copy',
+        'docker://127.0.0.1:9/a:v1',
+        'docker://127.0.0.1:9/b:v1',
+        '--creds-env',
+        '127.0.0.1:9=alice:hunter2',
+      ],
+      { encoding: 'utf8' },
+    );
     expect(result.status).toBe(2);
     expect(result.stderr).toContain('--creds-env for 127.0.0.1:9 is not HOST=USER_VAR:PASSWORD_VAR');
     expect(result.stderr).not.toContain('hunter2');

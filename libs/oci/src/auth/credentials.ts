@@ -7,13 +7,23 @@ export { CredentialsError, type Credential, type CredentialsSpec } from './crede
 export type CredentialProvider = (registry: string) => Promise<Credential | undefined>;
 
 /** Resolves a spec for one registry; `baseDir` anchors relative file paths (the project dir). */
-export async function resolveCredentials(spec: CredentialsSpec, registry: string, baseDir = process.cwd(), env = process.env): Promise<Credential | undefined> {
+export async function resolveCredentials(
+  spec: CredentialsSpec,
+  registry: string,
+  baseDir = process.cwd(),
+  env = process.env,
+): Promise<Credential | undefined> {
   if ('usernameEnv' in spec) {
     const username = env[spec.usernameEnv];
     const password = env[spec.passwordEnv];
-    const missing = [!username && describeVariable('username', spec.usernameEnv), !password && describeVariable('password', spec.passwordEnv)].filter(Boolean);
+    const missing = [
+      !username && describeVariable('username', spec.usernameEnv),
+      !password && describeVariable('password', spec.passwordEnv),
+    ].filter(Boolean);
     if (missing.length) {
-      throw new CredentialsError(`credentials for ${registry}: ${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} not set (export it, or fix usernameEnv/passwordEnv or --creds-env)`);
+      throw new CredentialsError(
+        `credentials for ${registry}: ${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} not set (export it, or fix usernameEnv/passwordEnv or --creds-env)`,
+      );
     }
     return { username: username!, password: password! };
   }
@@ -22,7 +32,9 @@ export async function resolveCredentials(spec: CredentialsSpec, registry: string
     try {
       return { username: spec.username, password: (await readFile(path, 'utf8')).replace(/\r?\n$/, '') };
     } catch (err) {
-      throw new CredentialsError(`credentials for ${registry}: cannot read password file ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+      throw new CredentialsError(
+        `credentials for ${registry}: cannot read password file ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+      );
     }
   }
   return lookupDockerConfig(resolvePath(baseDir, spec.dockerConfig), registry);
@@ -41,14 +53,21 @@ function resolvePath(baseDir: string, path: string): string {
 }
 
 /** Explicit per-registry specs first, then the user's docker config (DOCKER_CONFIG or ~/.docker). */
-export function credentialProvider(specs: Record<string, CredentialsSpec>, options: { baseDir?: string; defaultDockerConfig?: string | false } = {}): CredentialProvider {
+export function credentialProvider(
+  specs: Record<string, CredentialsSpec>,
+  options: { baseDir?: string; defaultDockerConfig?: string | false } = {},
+): CredentialProvider {
   return async (registry) => {
     const spec = specs[registry];
     if (spec) return resolveCredentials(spec, registry, options.baseDir);
     if (options.defaultDockerConfig === false) return undefined;
     // A config file someone named must exist; only the conventional place may be absent.
     if (options.defaultDockerConfig) return lookupDockerConfig(options.defaultDockerConfig, registry);
-    return lookupDockerConfig(`${process.env.DOCKER_CONFIG ?? `${process.env.HOME ?? ''}/.docker`}/config.json`, registry, { missingIsEmpty: true });
+    return lookupDockerConfig(
+      `${process.env.DOCKER_CONFIG ?? `${process.env.HOME ?? ''}/.docker`}/config.json`,
+      registry,
+      { missingIsEmpty: true },
+    );
   };
 }
 
@@ -60,7 +79,9 @@ export function parseCredentialsEnvFlag(value: string): [string, CredentialsSpec
   const match = /^([^=]+)=([A-Z_][A-Z0-9_]*):([A-Z_][A-Z0-9_]*)$/.exec(value);
   if (!match) {
     const host = /^[A-Za-z0-9.-]+(:[0-9]+)?(?==)/.exec(value)?.[0];
-    throw new CredentialsError(`--creds-env${host ? ` for ${host}` : ''} is not HOST=USER_VAR:PASSWORD_VAR (upper-case names of environment variables, not the secrets)`);
+    throw new CredentialsError(
+      `--creds-env${host ? ` for ${host}` : ''} is not HOST=USER_VAR:PASSWORD_VAR (upper-case names of environment variables, not the secrets)`,
+    );
   }
   return [match[1]!, { usernameEnv: match[2]!, passwordEnv: match[3]! }];
 }

@@ -9,7 +9,13 @@ interface DockerConfigFile {
 
 /** Keys docker writes for one registry: `host`, `https://host`, and the legacy Hub URL. */
 function candidateKeys(registry: string): string[] {
-  const keys = [registry, `https://${registry}`, `http://${registry}`, `https://${registry}/v1/`, `https://${registry}/v2/`];
+  const keys = [
+    registry,
+    `https://${registry}`,
+    `http://${registry}`,
+    `https://${registry}/v1/`,
+    `https://${registry}/v2/`,
+  ];
   if (registry === 'docker.io') keys.push('https://index.docker.io/v1/', 'index.docker.io', 'registry-1.docker.io');
   return keys;
 }
@@ -22,7 +28,11 @@ async function fromHelper(helper: string, registry: string): Promise<Credential 
     const child = execFile(program, ['get'], { timeout: 30_000 }, (err, stdout) => {
       if (err) {
         if (/credentials not found/i.test(stdout)) return resolve(undefined);
-        return reject(new CredentialsError(`credential helper ${program} failed for ${registry}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'program not found on PATH' : `exit ${err.code}`}`));
+        return reject(
+          new CredentialsError(
+            `credential helper ${program} failed for ${registry}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'program not found on PATH' : `exit ${err.code}`}`,
+          ),
+        );
       }
       try {
         const { Username, Secret } = JSON.parse(stdout) as { Username: string; Secret: string };
@@ -36,13 +46,19 @@ async function fromHelper(helper: string, registry: string): Promise<Credential 
 }
 
 /** Looks one registry up in a docker config.json: credHelpers, then auths, then credsStore. */
-export async function lookupDockerConfig(path: string, registry: string, options: { missingIsEmpty?: boolean } = {}): Promise<Credential | undefined> {
+export async function lookupDockerConfig(
+  path: string,
+  registry: string,
+  options: { missingIsEmpty?: boolean } = {},
+): Promise<Credential | undefined> {
   let config: DockerConfigFile;
   try {
     config = JSON.parse(await readFile(path, 'utf8')) as DockerConfigFile;
   } catch (err) {
     if (options.missingIsEmpty && (err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new CredentialsError(`cannot read docker config ${path}: ${(err as NodeJS.ErrnoException).code ?? 'not valid JSON'}`);
+    throw new CredentialsError(
+      `cannot read docker config ${path}: ${(err as NodeJS.ErrnoException).code ?? 'not valid JSON'}`,
+    );
   }
   const keys = candidateKeys(registry);
   const helper = keys.map((k) => config.credHelpers?.[k]).find(Boolean);
@@ -53,7 +69,10 @@ export async function lookupDockerConfig(path: string, registry: string, options
   if (entry?.auth) {
     const decoded = Buffer.from(entry.auth, 'base64').toString('utf8');
     const colon = decoded.indexOf(':');
-    if (colon < 0) throw new CredentialsError(`docker config ${path}: the "auth" entry for ${registry} is not base64 of user:password`);
+    if (colon < 0)
+      throw new CredentialsError(
+        `docker config ${path}: the "auth" entry for ${registry} is not base64 of user:password`,
+      );
     return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
   }
   if (config.credsStore) return fromHelper(config.credsStore, registry);

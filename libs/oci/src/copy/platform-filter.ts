@@ -5,28 +5,46 @@ import { indexChildren, manifestBlob, platformMatches, platformString } from '..
 export const SOURCE_INDEX_ANNOTATION = 'io.dockyard.source.index.digest';
 
 function filterIndex(index: ImageIndex, platforms: readonly string[]): ImageIndex {
-  const children = index.children.filter((child) => platforms.some((wanted) => platformMatches(child.descriptor.platform, wanted)));
+  const children = index.children.filter((child) =>
+    platforms.some((wanted) => platformMatches(child.descriptor.platform, wanted)),
+  );
   if (children.length === 0) {
-    const offered = indexChildren(index.manifest).map((c) => platformString(c.platform)).join(', ');
-    throw new Error(`index ${index.manifest.digest} has no manifest for ${platforms.join(', ')} (it offers ${offered})`);
+    const offered = indexChildren(index.manifest)
+      .map((c) => platformString(c.platform))
+      .join(', ');
+    throw new Error(
+      `index ${index.manifest.digest} has no manifest for ${platforms.join(', ')} (it offers ${offered})`,
+    );
   }
   if (children.length === index.children.length) return index;
-  const json = JSON.parse(index.manifest.bytes.toString('utf8')) as { manifests: unknown[]; annotations?: Record<string, string> };
+  const json = JSON.parse(index.manifest.bytes.toString('utf8')) as {
+    manifests: unknown[];
+    annotations?: Record<string, string>;
+  };
   json.manifests = children.map((c) => c.descriptor);
   json.annotations = { ...json.annotations, [SOURCE_INDEX_ANNOTATION]: index.manifest.digest };
-  return { kind: 'index', manifest: manifestBlob(Buffer.from(JSON.stringify(json, null, 2)), index.manifest.mediaType), children };
+  return {
+    kind: 'index',
+    manifest: manifestBlob(Buffer.from(JSON.stringify(json, null, 2)), index.manifest.mediaType),
+    children,
+  };
 }
 
 /**
  * Only the wanted platforms: an index keeps the matching children (a filtered index records the source index
  * digest as an annotation, since its own digest differs); a single image must be of a wanted platform.
  */
-export async function selectPlatforms(model: ImageOrIndex, platforms: readonly string[] | undefined): Promise<ImageOrIndex> {
+export async function selectPlatforms(
+  model: ImageOrIndex,
+  platforms: readonly string[] | undefined,
+): Promise<ImageOrIndex> {
   if (!platforms?.length) return model;
   if (model.kind === 'index') return filterIndex(model, platforms);
   const platform = configPlatform(await model.configJson());
   if (!platforms.some((wanted) => platformMatches(platform, wanted))) {
-    throw new Error(`image ${model.manifest.digest} is ${platformString(platform)} only; it has no ${platforms.join(', ')} image`);
+    throw new Error(
+      `image ${model.manifest.digest} is ${platformString(platform)} only; it has no ${platforms.join(', ')} image`,
+    );
   }
   return model;
 }
@@ -37,7 +55,9 @@ export async function onePlatform(model: ImageOrIndex, wanted: string): Promise<
   const child = model.children.find((c) => platformMatches(c.descriptor.platform, wanted));
   if (!child) {
     const offered = model.children.map((c) => platformString(c.descriptor.platform)).join(', ');
-    throw new Error(`index ${model.manifest.digest} has no ${wanted} image (it offers ${offered}); a docker archive holds one platform per image`);
+    throw new Error(
+      `index ${model.manifest.digest} has no ${wanted} image (it offers ${offered}); a docker archive holds one platform per image`,
+    );
   }
   return child.load();
 }

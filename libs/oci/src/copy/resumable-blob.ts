@@ -3,7 +3,10 @@ import { InterruptedBodyError } from '../transport/errors';
 import { isTemporary, type AttemptBudget } from '../transport/retry';
 
 export class SourceReadError extends Error {
-  constructor(message: string, override readonly cause: unknown) {
+  constructor(
+    message: string,
+    override readonly cause: unknown,
+  ) {
     super(message);
   }
 }
@@ -15,7 +18,12 @@ export class SourceReadError extends Error {
  * (404, 401, 403, a missing file) ends it at once. Bodies are piped, not async-iterated: a
  * promise per chunk cost a third of a copy's CPU (bench/sync).
  */
-export function resumableBlob(open: (offset: number) => Promise<Readable>, size: number, what: string, budget: AttemptBudget): Readable {
+export function resumableBlob(
+  open: (offset: number) => Promise<Readable>,
+  size: number,
+  what: string,
+  budget: AttemptBudget,
+): Readable {
   const out = new PassThrough();
   let offset = 0;
   let current: Readable | undefined;
@@ -23,7 +31,10 @@ export function resumableBlob(open: (offset: number) => Promise<Readable>, size:
 
   const fail = (err: unknown) => {
     if (!isTemporary(err)) return void out.destroy(new SourceReadError(`${what}: ${(err as Error).message}`, err));
-    if (budget.exhausted) return void out.destroy(new SourceReadError(`${what}: ${(err as Error).message} (gave up after ${budget.spent} attempts)`, err));
+    if (budget.exhausted)
+      return void out.destroy(
+        new SourceReadError(`${what}: ${(err as Error).message} (gave up after ${budget.spent} attempts)`, err),
+      );
     setTimeout(attempt, budget.backoff());
   };
 

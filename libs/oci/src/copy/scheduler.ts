@@ -22,7 +22,10 @@ export interface TransferStats {
 
 /** Which side of a copy failed: reading the source or writing the target. */
 export class CopyFailure extends Error {
-  constructor(readonly side: 'source' | 'target', message: string) {
+  constructor(
+    readonly side: 'source' | 'target',
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -71,7 +74,12 @@ export class CopyScheduler {
         if (placedAt.repository === at.repository) return;
         if (await this.request([store.key], () => store.hasBlob(at, desc))) return this.count('blobsSkipped');
         if (await this.link(target, desc)) return this.count('blobsMounted');
-        if (placedAt.repository && store.mountBlob && (await this.request([store.key], () => store.mountBlob!(at, desc, placedAt.repository!)))) return this.count('blobsMounted');
+        if (
+          placedAt.repository &&
+          store.mountBlob &&
+          (await this.request([store.key], () => store.mountBlob!(at, desc, placedAt.repository!)))
+        )
+          return this.count('blobsMounted');
         return this.transfer(blob, target);
       }
     }
@@ -95,7 +103,8 @@ export class CopyScheduler {
     if (await this.link(target, desc)) return this.count('blobsMounted');
     const from = blob.origin;
     if (from.repository && store.mountBlob && from.key === store.key && from.repository !== at.repository) {
-      if (await this.request([store.key], () => store.mountBlob!(at, desc, from.repository!)).catch(() => false)) return this.count('blobsMounted');
+      if (await this.request([store.key], () => store.mountBlob!(at, desc, from.repository!)).catch(() => false))
+        return this.count('blobsMounted');
     }
     await this.transfer(blob, target);
   }
@@ -113,7 +122,9 @@ export class CopyScheduler {
     const desc = blob.descriptor;
     const what = `blob ${desc.digest} from ${blob.origin.key}`;
     const budget = new AttemptBudget(this.retryPolicy);
-    const attempt = target.store.fetchBlob ? () => this.fetchOnce(blob, target, budget) : () => this.writeOnce(blob, target, what, budget);
+    const attempt = target.store.fetchBlob
+      ? () => this.fetchOnce(blob, target, budget)
+      : () => this.writeOnce(blob, target, what, budget);
     await this.limits.run([blob.origin.key, target.store.key], async () => {
       for (;;) {
         const failure = await attempt();
@@ -133,11 +144,22 @@ export class CopyScheduler {
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       const side = code && !isTemporary(err) && !(err instanceof SourceReadError) ? 'target' : 'source';
-      return { cause: err, error: new CopyFailure(side, `${side === 'target' ? `${target.name}: ` : ''}blob ${blob.descriptor.digest} from ${blob.origin.key}: ${(err as Error).message}`) };
+      return {
+        cause: err,
+        error: new CopyFailure(
+          side,
+          `${side === 'target' ? `${target.name}: ` : ''}blob ${blob.descriptor.digest} from ${blob.origin.key}: ${(err as Error).message}`,
+        ),
+      };
     }
   }
 
-  private async writeOnce(blob: Blob, target: ImageTarget, what: string, budget: AttemptBudget): Promise<Failure | undefined> {
+  private async writeOnce(
+    blob: Blob,
+    target: ImageTarget,
+    what: string,
+    budget: AttemptBudget,
+  ): Promise<Failure | undefined> {
     const desc = blob.descriptor;
     let sourceFailure: unknown;
     const body = resumableBlob((offset) => blob.open(offset), desc.size, what, budget);
@@ -158,8 +180,12 @@ export class CopyScheduler {
       return undefined;
     } catch (err) {
       body.destroy();
-      if (sourceFailure) return { cause: sourceFailure, error: new CopyFailure('source', (sourceFailure as Error).message) };
-      return { cause: err, error: new CopyFailure('target', `${target.name}: writing ${desc.digest} failed: ${(err as Error).message}`) };
+      if (sourceFailure)
+        return { cause: sourceFailure, error: new CopyFailure('source', (sourceFailure as Error).message) };
+      return {
+        cause: err,
+        error: new CopyFailure('target', `${target.name}: writing ${desc.digest} failed: ${(err as Error).message}`),
+      };
     }
   }
 }

@@ -32,28 +32,43 @@ function memorySource(top: string, blobs: Map<string, Buffer>): ImageSource & { 
 
 describe('mutate', () => {
   it('appends layers with their diffIDs and history, and derives new digests only from content', async () => {
-    const base = scratchImage({ os: 'linux', architecture: 'arm64', variant: 'v8' }, { created: '1970-01-01T00:00:00Z' });
+    const base = scratchImage(
+      { os: 'linux', architecture: 'arm64', variant: 'v8' },
+      { created: '1970-01-01T00:00:00Z' },
+    );
     const one = await appendLayers(base, [{ layer: memoryLayer('a'), history: { created_by: 'COPY a /' } }]);
     const two = await appendLayers(one, [{ layer: memoryLayer('b') }]);
     const config = await two.configJson();
-    expect(config).toMatchObject({ os: 'linux', architecture: 'arm64', variant: 'v8', created: '1970-01-01T00:00:00Z' });
+    expect(config).toMatchObject({
+      os: 'linux',
+      architecture: 'arm64',
+      variant: 'v8',
+      created: '1970-01-01T00:00:00Z',
+    });
     expect(config.rootfs.diff_ids).toEqual([sha256Digest('a'), sha256Digest('b')]);
     expect(config.history).toEqual([{ created_by: 'COPY a /' }, {}]);
     const manifest = JSON.parse(two.manifest.bytes.toString());
     expect(manifest.layers.map((l: { digest: string }) => l.digest)).toEqual([sha256Digest('a'), sha256Digest('b')]);
     expect(manifest.config.digest).toBe(sha256Digest(await readBlob(two.config)));
-    const again = await appendLayers(await appendLayers(base, [{ layer: memoryLayer('a'), history: { created_by: 'COPY a /' } }]), [{ layer: memoryLayer('b') }]);
+    const again = await appendLayers(
+      await appendLayers(base, [{ layer: memoryLayer('a'), history: { created_by: 'COPY a /' } }]),
+      [{ layer: memoryLayer('b') }],
+    );
     expect(again.manifest.digest).toBe(two.manifest.digest);
     expect(one.manifest.digest).not.toBe(two.manifest.digest);
   });
 
   it('refuses a layer whose diffID is unknown', async () => {
     const { diffId: _, ...layer } = memoryLayer('x');
-    await expect(appendLayers(scratchImage({ os: 'linux', architecture: 'amd64' }), [{ layer }])).rejects.toThrow(/has no diffID/);
+    await expect(appendLayers(scratchImage({ os: 'linux', architecture: 'amd64' }), [{ layer }])).rejects.toThrow(
+      /has no diffID/,
+    );
   });
 
   it('changes the config without touching the layers, keeping the manifest format', async () => {
-    const image = await appendLayers(scratchImage({ os: 'linux', architecture: 'amd64' }), [{ layer: memoryLayer('a') }]);
+    const image = await appendLayers(scratchImage({ os: 'linux', architecture: 'amd64' }), [
+      { layer: memoryLayer('a') },
+    ]);
     const changed = await withConfig(image, (config) => ({ ...config, config: { ...config.config, Cmd: ['bash'] } }));
     expect((await changed.configJson()).config?.Cmd).toEqual(['bash']);
     expect(changed.layers).toEqual(image.layers);
@@ -63,10 +78,17 @@ describe('mutate', () => {
   });
 
   it('builds an index whose children carry their platforms, and reads it back from a source byte for byte', async () => {
-    const amd = await appendLayers(scratchImage({ os: 'linux', architecture: 'amd64' }), [{ layer: memoryLayer('amd') }]);
-    const arm = await appendLayers(scratchImage({ os: 'linux', architecture: 'arm64', variant: 'v8' }), [{ layer: memoryLayer('arm') }]);
+    const amd = await appendLayers(scratchImage({ os: 'linux', architecture: 'amd64' }), [
+      { layer: memoryLayer('amd') },
+    ]);
+    const arm = await appendLayers(scratchImage({ os: 'linux', architecture: 'arm64', variant: 'v8' }), [
+      { layer: memoryLayer('arm') },
+    ]);
     const index = await buildIndex([amd, arm]);
-    expect(index.children.map((c) => c.descriptor.platform)).toEqual([{ os: 'linux', architecture: 'amd64' }, { os: 'linux', architecture: 'arm64', variant: 'v8' }]);
+    expect(index.children.map((c) => c.descriptor.platform)).toEqual([
+      { os: 'linux', architecture: 'amd64' },
+      { os: 'linux', architecture: 'arm64', variant: 'v8' },
+    ]);
 
     const blobs = new Map<string, Buffer>([[index.manifest.digest, index.manifest.bytes]]);
     for (const image of [amd, arm]) {

@@ -13,7 +13,11 @@ import type { Blob, Image, ImageIndex, Layer } from './model';
 /** A blob held in memory: configs and manifests made here, small files. */
 export function bufferBlob(bytes: Buffer, mediaType: string): Blob {
   const descriptor: Descriptor = { mediaType, digest: sha256Digest(bytes), size: bytes.length };
-  return { descriptor, origin: { key: 'memory:' }, open: async (offset = 0) => Readable.from([bytes.subarray(offset)]) };
+  return {
+    descriptor,
+    origin: { key: 'memory:' },
+    open: async (offset = 0) => Readable.from([bytes.subarray(offset)]),
+  };
 }
 
 interface ManifestJson {
@@ -29,7 +33,11 @@ function configTypeFor(manifestType: string): string {
 }
 
 /** An image made of `config` and `layers`, in the manifest format given (OCI unless told otherwise). */
-export function imageFrom(config: ImageConfig, layers: readonly Layer[], options: { mediaType?: string; annotations?: Record<string, string> } = {}): Image {
+export function imageFrom(
+  config: ImageConfig,
+  layers: readonly Layer[],
+  options: { mediaType?: string; annotations?: Record<string, string> } = {},
+): Image {
   const mediaType = options.mediaType ?? MediaType.ociManifest;
   if (!isImageManifestType(mediaType)) throw new Error(`${mediaType} is not an image manifest type`);
   const configBlob = bufferBlob(Buffer.from(JSON.stringify(config)), configTypeFor(mediaType));
@@ -51,15 +59,18 @@ export function imageFrom(config: ImageConfig, layers: readonly Layer[], options
 
 /** An image with no layers (Dockerfile's `FROM scratch`). */
 export function scratchImage(platform: Platform, options: { created?: string } = {}): Image {
-  return imageFrom({
-    ...(options.created ? { created: options.created } : {}),
-    architecture: platform.architecture,
-    os: platform.os,
-    ...(platform.variant ? { variant: platform.variant } : {}),
-    config: {},
-    rootfs: { type: 'layers', diff_ids: [] },
-    history: [],
-  }, []);
+  return imageFrom(
+    {
+      ...(options.created ? { created: options.created } : {}),
+      architecture: platform.architecture,
+      os: platform.os,
+      ...(platform.variant ? { variant: platform.variant } : {}),
+      config: {},
+      rootfs: { type: 'layers', diff_ids: [] },
+      history: [],
+    },
+    [],
+  );
 }
 
 export interface Addition {
@@ -77,19 +88,28 @@ export async function appendLayers(image: Image, additions: readonly Addition[])
   config.rootfs = { type: 'layers', diff_ids: [...config.rootfs.diff_ids, ...additions.map((a) => a.layer.diffId!)] };
   const history = additions.map((a) => a.history ?? {});
   if (config.history || additions.some((a) => a.history)) config.history = [...(config.history ?? []), ...history];
-  return imageFrom(config, [...image.layers, ...additions.map((a) => a.layer)], { mediaType: image.manifest.mediaType, annotations: manifestAnnotations(image) });
+  return imageFrom(config, [...image.layers, ...additions.map((a) => a.layer)], {
+    mediaType: image.manifest.mediaType,
+    annotations: manifestAnnotations(image),
+  });
 }
 
 /** `image` with its config changed by `change` (which receives a copy). */
 export async function withConfig(image: Image, change: (config: ImageConfig) => ImageConfig): Promise<Image> {
   const config = change(structuredClone(await image.configJson()));
-  return imageFrom(config, image.layers, { mediaType: image.manifest.mediaType, annotations: manifestAnnotations(image) });
+  return imageFrom(config, image.layers, {
+    mediaType: image.manifest.mediaType,
+    annotations: manifestAnnotations(image),
+  });
 }
 
 /** `image` with manifest annotations added (OCI manifests only carry them). */
 export async function withAnnotations(image: Image, annotations: Record<string, string>): Promise<Image> {
   const config = await image.configJson();
-  return imageFrom(config, image.layers, { mediaType: image.manifest.mediaType, annotations: { ...manifestAnnotations(image), ...annotations } });
+  return imageFrom(config, image.layers, {
+    mediaType: image.manifest.mediaType,
+    annotations: { ...manifestAnnotations(image), ...annotations },
+  });
 }
 
 function manifestAnnotations(image: Image): Record<string, string> | undefined {
@@ -100,7 +120,12 @@ function manifestAnnotations(image: Image): Record<string, string> | undefined {
 export async function buildIndex(images: readonly Image[], annotations?: Record<string, string>): Promise<ImageIndex> {
   const children = await Promise.all(
     images.map(async (image) => ({
-      descriptor: { mediaType: image.manifest.mediaType, digest: image.manifest.digest, size: image.manifest.bytes.length, platform: configPlatform(await image.configJson()) },
+      descriptor: {
+        mediaType: image.manifest.mediaType,
+        digest: image.manifest.digest,
+        size: image.manifest.bytes.length,
+        platform: configPlatform(await image.configJson()),
+      },
       image,
     })),
   );

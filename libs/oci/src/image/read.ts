@@ -12,7 +12,11 @@ export type RequestRunner = <T>(job: () => Promise<T>) => Promise<T>;
 const direct: RequestRunner = (job) => job();
 
 function sourceBlob(source: ImageSource, descriptor: Descriptor): Blob {
-  return { descriptor, origin: { key: source.key, repository: source.repository }, open: (offset = 0) => source.openBlob(descriptor, offset) };
+  return {
+    descriptor,
+    origin: { key: source.key, repository: source.repository },
+    open: (offset = 0) => source.openBlob(descriptor, offset),
+  };
 }
 
 /** Reads a small blob whole, verified against its descriptor. */
@@ -23,7 +27,11 @@ export async function readBlob(blob: Blob): Promise<Buffer> {
 }
 
 /** An image over `manifest`, whose config is read lazily; layers get their diffIDs when the config is read. */
-export function imageOf(manifest: ManifestBlob, blob: (descriptor: Descriptor) => Blob, diffIds?: readonly string[]): Image {
+export function imageOf(
+  manifest: ManifestBlob,
+  blob: (descriptor: Descriptor) => Blob,
+  diffIds?: readonly string[],
+): Image {
   const { config, layers } = imageBlobs(manifest);
   let parsed: Promise<ImageConfig> | undefined;
   const configBlob = blob(config);
@@ -40,7 +48,10 @@ export function imageOf(manifest: ManifestBlob, blob: (descriptor: Descriptor) =
 }
 
 /** The image or index `digest` (default: the source's own) names, read lazily: children load on demand. */
-export async function readImage(source: ImageSource, options: { digest?: string; run?: RequestRunner } = {}): Promise<ImageOrIndex> {
+export async function readImage(
+  source: ImageSource,
+  options: { digest?: string; run?: RequestRunner } = {},
+): Promise<ImageOrIndex> {
   const run = options.run ?? direct;
   const manifest = await run(() => source.manifest(options.digest));
   return modelOf(source, manifest, run);
@@ -54,7 +65,11 @@ function modelOf(source: ImageSource, manifest: ManifestBlob, run: RequestRunner
     children: indexChildren(manifest).map((descriptor) => {
       let loaded: Promise<ImageOrIndex> | undefined;
       // Once per child: a copy plans with it, writes it and describes it.
-      return { descriptor, load: () => (loaded ??= run(() => source.manifest(descriptor.digest)).then((child) => modelOf(source, child, run))) };
+      return {
+        descriptor,
+        load: () =>
+          (loaded ??= run(() => source.manifest(descriptor.digest)).then((child) => modelOf(source, child, run))),
+      };
     }),
   };
 }

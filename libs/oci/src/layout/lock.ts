@@ -18,9 +18,15 @@ export async function withFileLock<T>(path: string, job: () => Promise<T>, timeo
       break;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      const age = await stat(lockPath).then((s) => Date.now() - s.mtimeMs, () => 0);
+      const age = await stat(lockPath).then(
+        (s) => Date.now() - s.mtimeMs,
+        () => 0,
+      );
       if (age > STALE_MS) await rm(lockPath, { force: true });
-      else if (Date.now() > deadline) throw new Error(`${lockPath} is held by another writer for more than ${timeoutMs / 1000}s; remove it if no dockyard process is running`);
+      else if (Date.now() > deadline)
+        throw new Error(
+          `${lockPath} is held by another writer for more than ${timeoutMs / 1000}s; remove it if no dockyard process is running`,
+        );
       else await sleep(10 + Math.random() * 40);
     }
   }

@@ -37,7 +37,10 @@ export class OciLayout {
   }
 
   async hasBlob(digest: string): Promise<boolean> {
-    return access(this.blobPath(digest)).then(() => true, () => false);
+    return access(this.blobPath(digest)).then(
+      () => true,
+      () => false,
+    );
   }
 
   /** `body` must already be verified (a VerifyingStream); it is renamed into place only when it ends cleanly. */
@@ -63,7 +66,8 @@ export class OciLayout {
     try {
       return JSON.parse(await readFile(join(this.dir, OCI_INDEX_FILE), 'utf8')) as IndexJson;
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { schemaVersion: 2, mediaType: MediaType.ociIndex, manifests: [] };
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT')
+        return { schemaVersion: 2, mediaType: MediaType.ociIndex, manifests: [] };
       throw new Error(`${join(this.dir, OCI_INDEX_FILE)}: ${(err as Error).message}`);
     }
   }
@@ -77,7 +81,12 @@ export class OciLayout {
     const indexPath = join(this.dir, OCI_INDEX_FILE);
     await withFileLock(indexPath, async () => {
       const index = await this.readIndex();
-      const entry: Descriptor = { mediaType: blob.mediaType, digest: blob.digest, size: blob.bytes.length, annotations: { [REF_NAME]: name } };
+      const entry: Descriptor = {
+        mediaType: blob.mediaType,
+        digest: blob.digest,
+        size: blob.bytes.length,
+        annotations: { [REF_NAME]: name },
+      };
       index.manifests = [...index.manifests.filter((m) => m.annotations?.[REF_NAME] !== name), entry];
       await writeFileAtomic(indexPath, JSON.stringify(index, null, 2) + '\n');
     });
@@ -85,7 +94,13 @@ export class OciLayout {
 
   async ensureLayoutFile(): Promise<void> {
     const path = join(this.dir, OCI_LAYOUT_FILE);
-    if (await access(path).then(() => true, () => false)) return;
+    if (
+      await access(path).then(
+        () => true,
+        () => false,
+      )
+    )
+      return;
     await writeFileAtomic(path, OCI_LAYOUT_JSON);
   }
 }

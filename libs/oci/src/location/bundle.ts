@@ -17,7 +17,9 @@ export interface BundleLocation {
 /** `repository:tag` split at the tag's colon (a registry port comes before the last slash). */
 export function splitImageName(name: string): { repository: string; tag: string } {
   const colon = name.lastIndexOf(':');
-  return colon > name.lastIndexOf('/') ? { repository: name.slice(0, colon), tag: name.slice(colon + 1) } : { repository: name, tag: 'latest' };
+  return colon > name.lastIndexOf('/')
+    ? { repository: name.slice(0, colon), tag: name.slice(colon + 1) }
+    : { repository: name, tag: 'latest' };
 }
 
 /** One reader per bundle file within a run: every image of it shares the index (and a compressed bundle's plain copy). */
@@ -51,9 +53,13 @@ async function readMember(tar: TarFile, path: string, what: string): Promise<Buf
 async function taggedDigest(tar: TarFile, layout: ArchiveLayout, name: string): Promise<string> {
   if (layout === 'registry-dir') {
     const { repository, tag } = splitImageName(name);
-    return (await readMember(tar, registryPaths.tagCurrentLink(repository, tag), `the tag ${name}`)).toString('utf8').trim();
+    return (await readMember(tar, registryPaths.tagCurrentLink(repository, tag), `the tag ${name}`))
+      .toString('utf8')
+      .trim();
   }
-  const index = JSON.parse((await readMember(tar, OCI_INDEX_FILE, OCI_INDEX_FILE)).toString('utf8')) as { manifests: Descriptor[] };
+  const index = JSON.parse((await readMember(tar, OCI_INDEX_FILE, OCI_INDEX_FILE)).toString('utf8')) as {
+    manifests: Descriptor[];
+  };
   const entry = index.manifests.find((m) => m.annotations?.[REF_NAME] === name);
   if (!entry) throw new Error(`${OCI_INDEX_FILE} names no ${name}`);
   return entry.digest;
@@ -77,26 +83,34 @@ export const bundleTransport: Transport<BundleLocation> = {
     const archive = openBundle(context, file);
     const payload = async () => {
       const found = await archive.payloadOf(name);
-      if (found.layout === 'docker-archive') throw new Error(`${file}: ${name} is in ${found.file}, a docker archive made to be docker loaded, not read as a registry`);
+      if (found.layout === 'docker-archive')
+        throw new Error(
+          `${file}: ${name} is in ${found.file}, a docker archive made to be docker loaded, not read as a registry`,
+        );
       return found;
     };
-    return diskStoreSource(file, bundleTransport.format(location), {
-      async readBlob(digest) {
-        const { tar, layout, file: where } = await payload();
-        return readMember(tar, blobPath(layout, digest), `${where}: blob ${digest}`);
+    return diskStoreSource(
+      file,
+      bundleTransport.format(location),
+      {
+        async readBlob(digest) {
+          const { tar, layout, file: where } = await payload();
+          return readMember(tar, blobPath(layout, digest), `${where}: blob ${digest}`);
+        },
+        async openBlob(digest, offset) {
+          const { tar, layout, file: where } = await payload();
+          const member = tar.members.get(blobPath(layout, digest));
+          if (!member) throw new Error(`${file}: blob ${digest} is not in ${where}`);
+          return tar.read(member, offset);
+        },
       },
-      async openBlob(digest, offset) {
+      async () => {
         const { tar, layout, file: where } = await payload();
-        const member = tar.members.get(blobPath(layout, digest));
-        if (!member) throw new Error(`${file}: blob ${digest} is not in ${where}`);
-        return tar.read(member, offset);
+        return taggedDigest(tar, layout, name).catch((err: Error) => {
+          throw new Error(`${file}: ${where}: ${err.message}`);
+        });
       },
-    }, async () => {
-      const { tar, layout, file: where } = await payload();
-      return taggedDigest(tar, layout, name).catch((err: Error) => {
-        throw new Error(`${file}: ${where}: ${err.message}`);
-      });
-    });
+    );
   },
   targetName: (l, fallback) => (l.name ? splitImageName(l.name) : fallback),
 };

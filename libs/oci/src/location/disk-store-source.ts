@@ -9,7 +9,12 @@ export interface DiskBlobStore {
 }
 
 /** An ImageSource over a blob store on disk; every manifest read is checked against its digest. */
-export function diskStoreSource(dir: string, name: string, store: DiskBlobStore, topDigest: () => Promise<string>): ImageSource {
+export function diskStoreSource(
+  dir: string,
+  name: string,
+  store: DiskBlobStore,
+  topDigest: () => Promise<string>,
+): ImageSource {
   return {
     name,
     key: `dir:${dir}`,
@@ -20,7 +25,8 @@ export function diskStoreSource(dir: string, name: string, store: DiskBlobStore,
         throw new Error(`${name}: cannot read manifest ${wanted} from ${dir} (${err.code ?? err.message})`);
       });
       const blob = manifestBlob(bytes, manifestMediaType(bytes, undefined));
-      if (blob.digest !== wanted) throw new Error(`${name}: blob ${wanted} is corrupt on disk (content hashes to ${blob.digest})`);
+      if (blob.digest !== wanted)
+        throw new Error(`${name}: blob ${wanted} is corrupt on disk (content hashes to ${blob.digest})`);
       return blob;
     },
     async openBlob(desc, offset) {

@@ -26,7 +26,9 @@ export function repoTag(at: ImageName): string | undefined {
 /** A REF as given (`release/app:v1`), split at the tag colon: not normalised, the archive keeps it exactly. */
 function nameOf(ref: string): ImageName {
   const colon = ref.lastIndexOf(':');
-  return colon > ref.lastIndexOf('/') ? { repository: ref.slice(0, colon), tag: ref.slice(colon + 1) } : { repository: ref };
+  return colon > ref.lastIndexOf('/')
+    ? { repository: ref.slice(0, colon), tag: ref.slice(colon + 1) }
+    : { repository: ref };
 }
 
 export const dockerArchiveTransport: Transport<DockerArchiveLocation> = {
@@ -71,7 +73,11 @@ export const dockerArchiveTransport: Transport<DockerArchiveLocation> = {
       async prepare(images) {
         const tagged = images.map(({ image, at }) => {
           const tag = repoTag(at);
-          return { config: image.config.descriptor, layers: image.layers.map((l) => l.descriptor), repoTags: tag ? [tag] : [] };
+          return {
+            config: image.config.descriptor,
+            layers: image.layers.map((l) => l.descriptor),
+            repoTags: tag ? [tag] : [],
+          };
         });
         await writer.plan(tagged);
       },

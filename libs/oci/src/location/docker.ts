@@ -22,7 +22,10 @@ export const dockerTransport: Transport<DockerLocation> = {
   parse: (rest) => ({ transport: 'docker', ref: parseReference(rest) }),
   format: (location) => `docker://${formatReference(location.ref)}`,
   imageName: ({ ref }) => ({ registry: ref.registry, repository: ref.repository, tag: ref.tag }),
-  named: (location, name) => ({ transport: 'docker', ref: parseReference(`${location.ref.registry}/${name.repository}${name.tag ? `:${name.tag}` : ''}`) }),
+  named: (location, name) => ({
+    transport: 'docker',
+    ref: parseReference(`${location.ref.registry}/${name.repository}${name.tag ? `:${name.tag}` : ''}`),
+  }),
   openSource({ ref }, { pool }) {
     const conn = () => pool.connect(ref.registry);
     const top = manifestReference(ref);
@@ -50,19 +53,46 @@ export const dockerTransport: Transport<DockerLocation> = {
       name: `docker://${registry}`,
       key: registryStoreKey(registry),
       async manifestDigest(at, reference) {
-        return (await headManifest(await conn(), repositoryOf(at, `docker://${registry}: no repository named to write to`), reference))?.digest;
+        return (
+          await headManifest(
+            await conn(),
+            repositoryOf(at, `docker://${registry}: no repository named to write to`),
+            reference,
+          )
+        )?.digest;
       },
       async hasBlob(at, desc) {
-        return (await headBlob(await conn(), repositoryOf(at, `docker://${registry}: no repository named to write to`), desc.digest)) !== undefined;
+        return (
+          (await headBlob(
+            await conn(),
+            repositoryOf(at, `docker://${registry}: no repository named to write to`),
+            desc.digest,
+          )) !== undefined
+        );
       },
       async mountBlob(at, desc, fromRepository) {
-        return mountBlob(await conn(), repositoryOf(at, `docker://${registry}: no repository named to write to`), desc.digest, fromRepository);
+        return mountBlob(
+          await conn(),
+          repositoryOf(at, `docker://${registry}: no repository named to write to`),
+          desc.digest,
+          fromRepository,
+        );
       },
       async writeBlob(at, desc, body) {
-        await uploadBlob(await conn(), repositoryOf(at, `docker://${registry}: no repository named to write to`), desc, body);
+        await uploadBlob(
+          await conn(),
+          repositoryOf(at, `docker://${registry}: no repository named to write to`),
+          desc,
+          body,
+        );
       },
       async writeManifest(at, blob, reference) {
-        await putManifest(await conn(), repositoryOf(at, `docker://${registry}: no repository named to write to`), reference, blob);
+        await putManifest(
+          await conn(),
+          repositoryOf(at, `docker://${registry}: no repository named to write to`),
+          reference,
+          blob,
+        );
       },
     };
   },

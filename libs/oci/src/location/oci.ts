@@ -19,7 +19,10 @@ function refName(at: ImageName): string | undefined {
 export function splitPathAndRef(rest: string, transport: string, what: string): [string, string | undefined] {
   const colon = rest.indexOf(':');
   const [path, ref] = colon < 0 ? [rest, undefined] : [rest.slice(0, colon), rest.slice(colon + 1) || undefined];
-  if (!path) throw new LocationError(`${transport}: needs a ${what} (${transport}:${what.toUpperCase()}[:REF]); to use the current folder write ${transport}:.`);
+  if (!path)
+    throw new LocationError(
+      `${transport}: needs a ${what} (${transport}:${what.toUpperCase()}[:REF]); to use the current folder write ${transport}:.`,
+    );
   return [resolve(path), ref];
 }
 

@@ -30,7 +30,8 @@ export const registryDirTransport: Transport<RegistryDirLocation> = {
   named: (l, name) => ({ ...l, repository: name.repository, tag: name.tag }),
   openSource(location) {
     const { dir, repository, tag } = location;
-    if (!repository || !tag) throw new LocationError(`registry-dir:${dir} needs REPO:TAG to read (registry-dir:DIR:REPO:TAG)`);
+    if (!repository || !tag)
+      throw new LocationError(`registry-dir:${dir} needs REPO:TAG to read (registry-dir:DIR:REPO:TAG)`);
     const storage = new RegistryStorage(dir);
     const name = registryDirTransport.format(location);
     return diskStoreSource(dir, name, storage, async () => {
@@ -53,8 +54,12 @@ export const registryDirTransport: Transport<RegistryDirLocation> = {
         return true;
       },
       writeBlob: (at, desc, body) => storage.writeLayer(repositoryOf(at, noRepository(dir)), desc.digest, body),
-      writeManifest: (at, blob, reference) => storage.writeManifest(repositoryOf(at, noRepository(dir)), blob, reference),
+      writeManifest: (at, blob, reference) =>
+        storage.writeManifest(repositoryOf(at, noRepository(dir)), blob, reference),
     };
   },
-  targetName: (l, fallback) => ({ repository: l.repository ?? fallback.repository, tag: l.repository ? l.tag : fallback.tag }),
+  targetName: (l, fallback) => ({
+    repository: l.repository ?? fallback.repository,
+    tag: l.repository ? l.tag : fallback.tag,
+  }),
 };

@@ -9,7 +9,13 @@ import type { ImageName, ImageSource, ImageStore, ImageTarget } from './types';
 /** A location in skopeo's transport syntax (plus `registry-dir:` for registry storage): one line per transport here and below. */
 export type Location = DockerLocation | OciLocation | DockerArchiveLocation | RegistryDirLocation | BundleLocation;
 
-const TRANSPORTS: Transport<any>[] = [dockerTransport, ociTransport, dockerArchiveTransport, registryDirTransport, bundleTransport];
+const TRANSPORTS: Transport<any>[] = [
+  dockerTransport,
+  ociTransport,
+  dockerArchiveTransport,
+  registryDirTransport,
+  bundleTransport,
+];
 
 function transportOf<L extends Location>(location: L): Transport<L> {
   return TRANSPORTS.find((t) => t.transport === location.transport)!;
@@ -23,7 +29,8 @@ export function locationSyntaxHelp(indent = '  '): string {
 
 export function parseLocation(input: string): Location {
   const transport = TRANSPORTS.find((t) => input.startsWith(t.prefix));
-  if (!transport) throw new LocationError(`"${input}" is not a location; use one of ${TRANSPORTS.map((t) => t.syntax).join(', ')}`);
+  if (!transport)
+    throw new LocationError(`"${input}" is not a location; use one of ${TRANSPORTS.map((t) => t.syntax).join(', ')}`);
   return transport.parse(input.slice(transport.prefix.length));
 }
 
@@ -48,7 +55,8 @@ export function openSource(location: Location, context: LocationContext): ImageS
 /** The store holding `location`, shared within the context: images written to one archive go into one file. */
 export function openStore(location: Location, context: LocationContext): ImageStore {
   const transport = transportOf(location);
-  if (!transport.storeKey || !transport.openStore) throw new LocationError(`${formatLocation(location)}: ${transport.prefix} locations can only be read`);
+  if (!transport.storeKey || !transport.openStore)
+    throw new LocationError(`${formatLocation(location)}: ${transport.prefix} locations can only be read`);
   const key = transport.storeKey(location);
   let store = context.stores.get(key);
   if (!store) {

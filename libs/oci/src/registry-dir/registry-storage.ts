@@ -6,7 +6,11 @@ import { streamToFileAtomic, writeFileAtomic } from '../../../files/src';
 import type { ManifestBlob } from '../manifest';
 import { StoragePaths } from './storage-paths';
 
-const exists = (path: string) => access(path).then(() => true, () => false);
+const exists = (path: string) =>
+  access(path).then(
+    () => true,
+    () => false,
+  );
 
 /** Reads and writes a registry-storage directory (`docker/registry/v2/...`). */
 export class RegistryStorage {
@@ -51,7 +55,8 @@ export class RegistryStorage {
   }
 
   async resolve(repository: string, reference: string): Promise<string | undefined> {
-    if (isDigest(reference)) return (await exists(this.paths.revisionLink(repository, reference))) ? reference : undefined;
+    if (isDigest(reference))
+      return (await exists(this.paths.revisionLink(repository, reference))) ? reference : undefined;
     const link = await readFile(this.paths.tagCurrentLink(repository, reference), 'utf8').catch(() => undefined);
     return link?.trim();
   }

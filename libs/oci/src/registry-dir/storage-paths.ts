@@ -29,6 +29,17 @@ export class StoragePaths {
   }
 
   tagIndexLink(repository: string, tag: string, digest: string): string {
-    return join(this.root, 'repositories', repository, '_manifests', 'tags', tag, 'index', 'sha256', digestHex(digest), 'link');
+    return join(
+      this.root,
+      'repositories',
+      repository,
+      '_manifests',
+      'tags',
+      tag,
+      'index',
+      'sha256',
+      digestHex(digest),
+      'link',
+    );
   }
 }

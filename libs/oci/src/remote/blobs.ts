@@ -3,11 +3,20 @@ import { discardBody, header } from '../transport/types';
 import { registryError } from './errors';
 import { pullScope, repoUrl, type RegistryConnection } from './registry';
 
-export async function headBlob(conn: RegistryConnection, repository: string, digest: string): Promise<number | undefined> {
-  const response = await conn.transport({ method: 'HEAD', url: repoUrl(conn, repository, `blobs/${digest}`), scopes: [pullScope(repository)] });
+export async function headBlob(
+  conn: RegistryConnection,
+  repository: string,
+  digest: string,
+): Promise<number | undefined> {
+  const response = await conn.transport({
+    method: 'HEAD',
+    url: repoUrl(conn, repository, `blobs/${digest}`),
+    scopes: [pullScope(repository)],
+  });
   discardBody(response);
   if (response.status === 404) return undefined;
-  if (response.status !== 200 && response.status !== 307) throw await registryError(response, `HEAD blob ${repository}@${digest}`, conn.anonymous);
+  if (response.status !== 200 && response.status !== 307)
+    throw await registryError(response, `HEAD blob ${repository}@${digest}`, conn.anonymous);
   return Number(header(response, 'content-length') ?? 0);
 }
 
@@ -15,12 +24,23 @@ export async function headBlob(conn: RegistryConnection, repository: string, dig
  * Opens a blob body from `offset` (Range resume). Redirects to storage backends are followed
  * without the registry's credentials. Sent once: the caller retries (see `retriedByCaller`).
  */
-export async function openBlob(conn: RegistryConnection, repository: string, digest: string, offset = 0): Promise<Readable> {
+export async function openBlob(
+  conn: RegistryConnection,
+  repository: string,
+  digest: string,
+  offset = 0,
+): Promise<Readable> {
   const headers: Record<string, string> = offset > 0 ? { range: `bytes=${offset}-` } : {};
   let url = repoUrl(conn, repository, `blobs/${digest}`);
   for (let hop = 0; hop < 5; hop++) {
     // The copy scheduler retries blob reads (resuming by Range) within one attempt budget per blob.
-    const response = await conn.transport({ method: 'GET', url, headers, scopes: [pullScope(repository)], retriedByCaller: true });
+    const response = await conn.transport({
+      method: 'GET',
+      url,
+      headers,
+      scopes: [pullScope(repository)],
+      retriedByCaller: true,
+    });
     const location = header(response, 'location');
     if (response.status >= 300 && response.status < 400 && location) {
       discardBody(response);

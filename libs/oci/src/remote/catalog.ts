@@ -7,9 +7,15 @@ function nextPage(response: HttpResponse): URL | undefined {
   return link ? new URL(link[1]!, response.url) : undefined;
 }
 
-async function collectPages<T>(conn: RegistryConnection, first: URL, scopes: string[], pick: (body: unknown) => T[], action: string): Promise<T[]> {
+async function collectPages<T>(
+  conn: RegistryConnection,
+  first: URL,
+  scopes: string[],
+  pick: (body: unknown) => T[],
+  action: string,
+): Promise<T[]> {
   const items: T[] = [];
-  for (let url: URL | undefined = first; url; ) {
+  for (let url: URL | undefined = first; url;) {
     const response = await conn.transport({ method: 'GET', url, scopes });
     if (response.status !== 200) throw await registryError(response, action, conn.anonymous);
     items.push(...pick(JSON.parse((await readBody(response)).toString('utf8'))));
@@ -22,12 +28,24 @@ async function collectPages<T>(conn: RegistryConnection, first: URL, scopes: str
 export function listTags(conn: RegistryConnection, repository: string, pageSize = 1000): Promise<string[]> {
   const url = repoUrl(conn, repository, 'tags/list');
   url.searchParams.set('n', String(pageSize));
-  return collectPages(conn, url, [pullScope(repository)], (b) => (b as { tags?: string[] | null }).tags ?? [], `list tags of ${repository}`);
+  return collectPages(
+    conn,
+    url,
+    [pullScope(repository)],
+    (b) => (b as { tags?: string[] | null }).tags ?? [],
+    `list tags of ${repository}`,
+  );
 }
 
 /** Every repository in the registry catalog, following pagination. */
 export function listRepositories(conn: RegistryConnection, pageSize = 1000): Promise<string[]> {
   const url = new URL('_catalog', conn.base);
   url.searchParams.set('n', String(pageSize));
-  return collectPages(conn, url, ['registry:catalog:*'], (b) => (b as { repositories?: string[] }).repositories ?? [], 'list the catalog');
+  return collectPages(
+    conn,
+    url,
+    ['registry:catalog:*'],
+    (b) => (b as { repositories?: string[] }).repositories ?? [],
+    'list the catalog',
+  );
 }

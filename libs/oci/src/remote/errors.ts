@@ -4,7 +4,10 @@ import { readBody, type HttpResponse } from '../transport/types';
 export { RegistryError, type RegistryErrorInit } from '../transport/errors';
 
 function hintFor(status: number, host: string, anonymous: boolean): string | undefined {
-  if (status === 401) return anonymous ? noCredentialsHint(host) : `authentication failed for ${host}; check the username and password (or token) configured for it`;
+  if (status === 401)
+    return anonymous
+      ? noCredentialsHint(host)
+      : `authentication failed for ${host}; check the username and password (or token) configured for it`;
   if (status === 403) return `the credentials for ${host} lack permission for this repository`;
   if (status === 404) return 'not found in the registry (check the repository name and tag)';
   if (status === 429) return 'the registry is rate limiting; lower the concurrency or retry later';

@@ -38,7 +38,10 @@ function compose(inner: Transport, ...outerToInner: Middleware[]): Transport {
   return outerToInner.reduceRight((next, middleware) => middleware(next), inner);
 }
 
-export async function connectRegistry(endpoint: RegistryEndpoint, options: ConnectOptions = {}): Promise<RegistryConnection> {
+export async function connectRegistry(
+  endpoint: RegistryEndpoint,
+  options: ConnectOptions = {},
+): Promise<RegistryConnection> {
   const host = apiHost(endpoint.registry);
   const base = httpTransport({ ...options, skipTlsVerify: options.skipTlsVerify ?? endpoint.insecure });
   const allowHttp = Boolean(endpoint.insecure) || isLoopback(host);
@@ -50,8 +53,21 @@ export async function connectRegistry(endpoint: RegistryEndpoint, options: Conne
       : pinged.challenge?.scheme === 'basic'
         ? basicAuth(host, options.credential)
         : (next) => next;
-  const transport = compose(base, userAgent(options.userAgent ?? 'dockyard'), auth, retry(options.retry ?? DEFAULT_RETRY), logger(options.log), schemer(host, pinged.scheme));
-  return { registry: endpoint.registry, host, base: new URL(`${pinged.scheme}//${host}/v2/`), transport, anonymous: !options.credential };
+  const transport = compose(
+    base,
+    userAgent(options.userAgent ?? 'dockyard'),
+    auth,
+    retry(options.retry ?? DEFAULT_RETRY),
+    logger(options.log),
+    schemer(host, pinged.scheme),
+  );
+  return {
+    registry: endpoint.registry,
+    host,
+    base: new URL(`${pinged.scheme}//${host}/v2/`),
+    transport,
+    anonymous: !options.credential,
+  };
 }
 
 export function pullScope(repository: string): string {

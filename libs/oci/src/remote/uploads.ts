@@ -8,17 +8,30 @@ import { pullScope, pushScope, repoUrl, type RegistryConnection } from './regist
  * Cross-repository mount. True when the registry linked the blob; false when it started a
  * normal upload instead (the session is cancelled so it does not linger).
  */
-export async function mountBlob(conn: RegistryConnection, repository: string, digest: string, fromRepository: string): Promise<boolean> {
+export async function mountBlob(
+  conn: RegistryConnection,
+  repository: string,
+  digest: string,
+  fromRepository: string,
+): Promise<boolean> {
   const url = repoUrl(conn, repository, 'blobs/uploads/');
   url.searchParams.set('mount', digest);
   url.searchParams.set('from', fromRepository);
-  const response = await conn.transport({ method: 'POST', url, scopes: [pushScope(repository), pullScope(fromRepository)] });
+  const response = await conn.transport({
+    method: 'POST',
+    url,
+    scopes: [pushScope(repository), pullScope(fromRepository)],
+  });
   discardBody(response);
   if (response.status === 201) return true;
   if (response.status === 202) {
     const location = header(response, 'location');
     if (location) {
-      const cancel = await conn.transport({ method: 'DELETE', url: new URL(location, url), scopes: [pushScope(repository)] });
+      const cancel = await conn.transport({
+        method: 'DELETE',
+        url: new URL(location, url),
+        scopes: [pushScope(repository)],
+      });
       discardBody(cancel);
     }
     return false;
@@ -29,10 +42,16 @@ export async function mountBlob(conn: RegistryConnection, repository: string, di
 // Uploads are part of a blob transfer, which the copy scheduler retries as a whole: each request is sent once.
 async function startUpload(conn: RegistryConnection, repository: string): Promise<URL> {
   const url = repoUrl(conn, repository, 'blobs/uploads/');
-  const response = await conn.transport({ method: 'POST', url, scopes: [pushScope(repository)], retriedByCaller: true });
+  const response = await conn.transport({
+    method: 'POST',
+    url,
+    scopes: [pushScope(repository)],
+    retriedByCaller: true,
+  });
   discardBody(response);
   const location = header(response, 'location');
-  if (response.status !== 202 || !location) throw await registryError(response, `start upload to ${repository}`, conn.anonymous);
+  if (response.status !== 202 || !location)
+    throw await registryError(response, `start upload to ${repository}`, conn.anonymous);
   return new URL(location, url);
 }
 
@@ -43,7 +62,12 @@ function withDigest(location: URL, digest: string): URL {
 }
 
 /** Monolithic upload: POST, then one PUT streaming the body (the registry verifies the digest too). */
-export async function uploadBlob(conn: RegistryConnection, repository: string, desc: Descriptor, body: Readable): Promise<void> {
+export async function uploadBlob(
+  conn: RegistryConnection,
+  repository: string,
+  desc: Descriptor,
+  body: Readable,
+): Promise<void> {
   const location = await startUpload(conn, repository);
   const response = await conn.transport({
     method: 'PUT',
@@ -53,7 +77,8 @@ export async function uploadBlob(conn: RegistryConnection, repository: string, d
     scopes: [pushScope(repository)],
     retriedByCaller: true,
   });
-  if (response.status !== 201) throw await registryError(response, `upload ${desc.digest} to ${repository}`, conn.anonymous);
+  if (response.status !== 201)
+    throw await registryError(response, `upload ${desc.digest} to ${repository}`, conn.anonymous);
   discardBody(response);
 }
 
@@ -61,27 +86,49 @@ export async function uploadBlob(conn: RegistryConnection, repository: string, d
  * Chunked upload: PATCH each chunk with its Content-Range, following the offset the registry
  * reports in `Range`, then PUT the digest. `chunks` yields Buffers of at most a few MB.
  */
-export async function uploadBlobChunked(conn: RegistryConnection, repository: string, desc: Descriptor, chunks: AsyncIterable<Buffer>): Promise<void> {
+export async function uploadBlobChunked(
+  conn: RegistryConnection,
+  repository: string,
+  desc: Descriptor,
+  chunks: AsyncIterable<Buffer>,
+): Promise<void> {
   let location = await startUpload(conn, repository);
   let offset = 0;
   for await (const chunk of chunks) {
     const response = await conn.transport({
       method: 'PATCH',
       url: location,
-      headers: { 'content-type': 'application/octet-stream', 'content-range': `${offset}-${offset + chunk.length - 1}` },
+      headers: {
+        'content-type': 'application/octet-stream',
+        'content-range': `${offset}-${offset + chunk.length - 1}`,
+      },
       body: chunk,
       scopes: [pushScope(repository)],
       retriedByCaller: true,
     });
-    if (response.status !== 202) throw await registryError(response, `upload chunk at ${offset} of ${desc.digest} to ${repository}`, conn.anonymous);
+    if (response.status !== 202)
+      throw await registryError(
+        response,
+        `upload chunk at ${offset} of ${desc.digest} to ${repository}`,
+        conn.anonymous,
+      );
     discardBody(response);
     const range = /^(?:bytes=)?0-(\d+)$/.exec(header(response, 'range') ?? '');
     const confirmed = range ? Number(range[1]) + 1 : offset + chunk.length;
-    if (confirmed !== offset + chunk.length) throw new Error(`${conn.registry}/${repository}: registry confirmed ${confirmed} bytes of ${desc.digest}, sent ${offset + chunk.length}`);
+    if (confirmed !== offset + chunk.length)
+      throw new Error(
+        `${conn.registry}/${repository}: registry confirmed ${confirmed} bytes of ${desc.digest}, sent ${offset + chunk.length}`,
+      );
     offset = confirmed;
     location = new URL(header(response, 'location') ?? location.href, location);
   }
-  const response = await conn.transport({ method: 'PUT', url: withDigest(location, desc.digest), scopes: [pushScope(repository)], retriedByCaller: true });
-  if (response.status !== 201) throw await registryError(response, `finish upload of ${desc.digest} to ${repository}`, conn.anonymous);
+  const response = await conn.transport({
+    method: 'PUT',
+    url: withDigest(location, desc.digest),
+    scopes: [pushScope(repository)],
+    retriedByCaller: true,
+  });
+  if (response.status !== 201)
+    throw await registryError(response, `finish upload of ${desc.digest} to ${repository}`, conn.anonymous);
   discardBody(response);
 }

@@ -52,7 +52,11 @@ export class ContentStore {
   /** A blob of this store (it must be present). */
   blob(descriptor: Descriptor): Blob {
     const path = this.path(descriptor.digest);
-    return { descriptor, origin: { key: this.key }, open: async (offset = 0) => createReadStream(path, { start: offset }) };
+    return {
+      descriptor,
+      origin: { key: this.key },
+      open: async (offset = 0) => createReadStream(path, { start: offset }),
+    };
   }
 
   /** Makes `blob` present here, resuming a partial download of an earlier run; returns the stored blob. `onBytes` counts what arrives. */
@@ -73,9 +77,13 @@ export class ContentStore {
     const final = this.path(descriptor.digest);
     await this.prepareDir();
     const partial = await this.claimPartial(final);
-    const resumeAt = await stat(partial).then((s) => Math.min(s.size, descriptor.size), () => 0);
+    const resumeAt = await stat(partial).then(
+      (s) => Math.min(s.size, descriptor.size),
+      () => 0,
+    );
     const hash = createHash('sha256');
-    if (resumeAt > 0) for await (const chunk of createReadStream(partial, { end: resumeAt - 1 })) hash.update(chunk as Buffer);
+    if (resumeAt > 0)
+      for await (const chunk of createReadStream(partial, { end: resumeAt - 1 })) hash.update(chunk as Buffer);
     const digesting = new DigestingStream({ hash, size: resumeAt });
     const body = await blob.open(resumeAt);
     if (onBytes) body.on('data', (chunk: Buffer) => onBytes(chunk.length));
@@ -84,7 +92,9 @@ export class ContentStore {
     const actual = digesting.digest();
     if (digesting.size !== descriptor.size || actual !== descriptor.digest) {
       await rm(partial, { force: true });
-      throw digesting.size !== descriptor.size ? new SizeMismatchError(descriptor.size, digesting.size, what) : new DigestMismatchError(descriptor.digest, actual, what);
+      throw digesting.size !== descriptor.size
+        ? new SizeMismatchError(descriptor.size, digesting.size, what)
+        : new DigestMismatchError(descriptor.digest, actual, what);
     }
     await rename(partial, final);
     return this.blob(descriptor);
@@ -114,7 +124,9 @@ export class ContentStore {
   private async prepareDir(): Promise<void> {
     // makeDirectory, not mkdir's recursive mode, which spins at full CPU on a path like /proc/x.
     await makeDirectory(join(this.dir, 'blobs', 'sha256')).catch((err: NodeJS.ErrnoException) => {
-      throw new Error(`${this.dir}: cannot create the content store here (${err.code ?? err.message}); choose a folder you can write to`);
+      throw new Error(
+        `${this.dir}: cannot create the content store here (${err.code ?? err.message}); choose a folder you can write to`,
+      );
     });
     await this.layout.ensureLayoutFile();
   }
@@ -128,7 +140,13 @@ export class ContentStore {
       if (!name.startsWith(prefix)) continue;
       const pid = Number(name.slice(prefix.length));
       if (pid === process.pid || !Number.isInteger(pid) || alive(pid)) continue;
-      if (await rename(join(dirname(final), name), ours).then(() => true, () => false)) return ours;
+      if (
+        await rename(join(dirname(final), name), ours).then(
+          () => true,
+          () => false,
+        )
+      )
+        return ours;
     }
     return ours;
   }

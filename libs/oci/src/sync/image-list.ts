@@ -20,7 +20,9 @@ export async function readImageLists(files: string[]): Promise<ImageListEntry[]>
     try {
       text = await readFile(file, 'utf8');
     } catch (err) {
-      throw new Error(`cannot read image list ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+      throw new Error(
+        `cannot read image list ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+      );
     }
     all.push(...parseImageList(text, file));
   }

@@ -46,6 +46,10 @@ export function startProgressLines(stream: NodeJS.WriteStream, line: () => strin
 }
 
 /** Image-copy progress (`sync`, `bundle`, `bundle push`). */
-export function startProgress(stream: NodeJS.WriteStream, snapshot: () => ProgressSnapshot, intervalMs = 2000): () => void {
+export function startProgress(
+  stream: NodeJS.WriteStream,
+  snapshot: () => ProgressSnapshot,
+  intervalMs = 2000,
+): () => void {
   return startProgressLines(stream, () => formatProgress(snapshot()), intervalMs);
 }

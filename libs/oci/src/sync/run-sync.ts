@@ -20,9 +20,21 @@ export function describeTarget(location: Location): string {
   return location.transport === 'docker' ? formatReference(location.ref) : formatLocation(location);
 }
 
-async function runJob(job: SyncJob, scheduler: CopyScheduler, context: LocationContext, options: CopyOptions): Promise<ImageOutcome> {
+async function runJob(
+  job: SyncJob,
+  scheduler: CopyScheduler,
+  context: LocationContext,
+  options: CopyOptions,
+): Promise<ImageOutcome> {
   const sourceLocation: Location = { transport: 'docker', ref: job.source };
-  const outcome: ImageOutcome = { image: job.path, listFile: job.entry.file, line: job.entry.line, source: formatReference(job.source), sourceStatus: 'ok', targets: [] };
+  const outcome: ImageOutcome = {
+    image: job.path,
+    listFile: job.entry.file,
+    line: job.entry.line,
+    source: formatReference(job.source),
+    sourceStatus: 'ok',
+    targets: [],
+  };
   const source = openSource(sourceLocation, context);
   const results = await Promise.all(
     job.targets.map(async (location): Promise<TargetOutcome> => {

@@ -24,11 +24,17 @@ export function rewritePath(path: string, rewrites: Rewrite[]): string {
 }
 
 /** A `--to` value: a registry (`host[/prefix]` or `docker://host[/prefix]`), `oci:DIR` or `registry-dir:DIR`. */
-export function parseSyncTarget(value: string): Location | { transport: 'docker-prefix'; registry: string; prefix: string } {
+export function parseSyncTarget(
+  value: string,
+): Location | { transport: 'docker-prefix'; registry: string; prefix: string } {
   if (value.startsWith('oci:') || value.startsWith('registry-dir:')) return parseLocation(value);
   const bare = value.replace(/^docker:\/\//, '').replace(/\/+$/, '');
   const slash = bare.indexOf('/');
-  return { transport: 'docker-prefix', registry: slash < 0 ? bare : bare.slice(0, slash), prefix: slash < 0 ? '' : bare.slice(slash + 1) };
+  return {
+    transport: 'docker-prefix',
+    registry: slash < 0 ? bare : bare.slice(0, slash),
+    prefix: slash < 0 ? '' : bare.slice(slash + 1),
+  };
 }
 
 function joinPath(prefix: string, path: string): string {
@@ -40,9 +46,16 @@ function joinPath(prefix: string, path: string): string {
  * unchanged (under the target's prefix). Lines with a host use it as the source when no
  * `from` registry is given.
  */
-export function planSync(entries: ImageListEntry[], from: string | undefined, targets: string[], rewrites: Rewrite[]): SyncJob[] {
+export function planSync(
+  entries: ImageListEntry[],
+  from: string | undefined,
+  targets: string[],
+  rewrites: Rewrite[],
+): SyncJob[] {
   // `--to X --to X` (or a project target repeated on the command line) is one target, copied once.
-  const parsedTargets = [...new Map(targets.map(parseSyncTarget).map((target) => [JSON.stringify(target), target])).values()];
+  const parsedTargets = [
+    ...new Map(targets.map(parseSyncTarget).map((target) => [JSON.stringify(target), target])).values(),
+  ];
   const seen = new Set<string>();
   const jobs: SyncJob[] = [];
   for (const entry of entries) {
@@ -54,14 +67,18 @@ export function planSync(entries: ImageListEntry[], from: string | undefined, ta
       throw new SyncPlanError(`${where}: ${(err as Error).message}`);
     }
     const sourceRegistry = from ?? lineRef.registry;
-    if (!sourceRegistry) throw new SyncPlanError(`${where}: "${entry.image}" names no registry; pass --from HOST or write the host in the list`);
+    if (!sourceRegistry)
+      throw new SyncPlanError(
+        `${where}: "${entry.image}" names no registry; pass --from HOST or write the host in the list`,
+      );
     const suffix = `${lineRef.tag ? `:${lineRef.tag}` : ''}${lineRef.digest ? `@${lineRef.digest}` : ''}`;
     const path = `${lineRef.repository}${suffix}`;
     if (seen.has(path)) continue;
     seen.add(path);
     const source = parseReference(`${sourceRegistry}/${rewritePath(lineRef.repository, rewrites)}${suffix}`);
     const jobTargets: Location[] = parsedTargets.map((target) => {
-      if (target.transport === 'docker-prefix') return { transport: 'docker', ref: parseReference(`${target.registry}/${joinPath(target.prefix, path)}`) };
+      if (target.transport === 'docker-prefix')
+        return { transport: 'docker', ref: parseReference(`${target.registry}/${joinPath(target.prefix, path)}`) };
       return namedLocation(target, { repository: lineRef.repository, tag: lineRef.tag ?? lineRef.digest });
     });
     jobs.push({ entry, path, source, targets: jobTargets });

@@ -21,11 +21,18 @@ export interface BundleContents {
 
 /** A plain tar on disk, indexed: members are read at their offsets, never extracted. */
 export class TarFile {
-  constructor(readonly path: string, readonly members: Map<string, TarMember>) {}
+  constructor(
+    readonly path: string,
+    readonly members: Map<string, TarMember>,
+  ) {}
 
   read(member: TarMember, offset = 0): Readable {
     if (offset >= member.size) return createReadStream(this.path, { start: 0, end: -1 });
-    return createReadStream(this.path, { start: member.offset + offset, end: member.offset + member.size - 1, highWaterMark: 1 << 20 });
+    return createReadStream(this.path, {
+      start: member.offset + offset,
+      end: member.offset + member.size - 1,
+      highWaterMark: 1 << 20,
+    });
   }
 
   async readAll(member: TarMember): Promise<Buffer> {
@@ -70,14 +77,18 @@ export class BundleArchive {
   private open() {
     this.opened ??= (async () => {
       const compression = await bundleFileCompression(this.file);
-      const plain = compression === 'none' ? this.file : await plainCopy(decompressed(createReadStream(this.file), compression), basename(this.file));
+      const plain =
+        compression === 'none'
+          ? this.file
+          : await plainCopy(decompressed(createReadStream(this.file), compression), basename(this.file));
       const outer = await indexed(plain);
       const first = outer.members.values().next().value as TarMember | undefined;
       const top = first?.type === 'directory' ? first.name.replace(/\/?$/, '/') : '';
       const inventory = outer.members.get(`${top}${BUNDLE_INVENTORY}`);
       if (!inventory) throw new Error(`no ${BUNDLE_INVENTORY} at the start; it was not written by dockyard bundle`);
       const contents = JSON.parse((await outer.readAll(inventory)).toString('utf8')) as BundleContents;
-      if (!Array.isArray(contents.payloads) || !Array.isArray(contents.images)) throw new Error(`${BUNDLE_INVENTORY} lists no payloads and images`);
+      if (!Array.isArray(contents.payloads) || !Array.isArray(contents.images))
+        throw new Error(`${BUNDLE_INVENTORY} lists no payloads and images`);
       return { outer, top, contents };
     })().catch((err) => this.fail(err));
     return this.opened;
@@ -92,7 +103,10 @@ export class BundleArchive {
     const { contents } = await this.open();
     const image = contents.images.find((i) => i.name === name);
     const payload = image && contents.payloads.find((p) => p.file === image.payload);
-    if (!payload) throw new Error(`${this.file}: no image ${name} (it holds ${contents.images.map((i) => i.name).join(', ') || 'none'})`);
+    if (!payload)
+      throw new Error(
+        `${this.file}: no image ${name} (it holds ${contents.images.map((i) => i.name).join(', ') || 'none'})`,
+      );
     return { file: payload.file, layout: payload.format, tar: await this.payload(payload.file) };
   }
 

@@ -12,7 +12,9 @@ export function compressionOf(file: string): Compression {
   if (file.endsWith('.tar')) return 'none';
   if (file.endsWith('.tar.gz') || file.endsWith('.tgz')) return 'gzip';
   if (file.endsWith('.tar.zst') || file.endsWith('.tar.zstd')) return 'zstd';
-  throw new CompressionError(`${file}: a bundle file name ends in .tar, .tar.gz or .tar.zst (it chooses the compression)`);
+  throw new CompressionError(
+    `${file}: a bundle file name ends in .tar, .tar.gz or .tar.zst (it chooses the compression)`,
+  );
 }
 
 /**
@@ -26,7 +28,13 @@ function zstdProcess(args: string[]): Duplex {
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const duplex = Duplex.from({ writable: child.stdin, readable: child.stdout });
   child.on('error', (err: NodeJS.ErrnoException) => {
-    duplex.destroy(new CompressionError(err.code === 'ENOENT' ? 'zstd is not installed (apt-get install zstd) and a .tar.zst bundle needs it' : `zstd: ${err.message}`));
+    duplex.destroy(
+      new CompressionError(
+        err.code === 'ENOENT'
+          ? 'zstd is not installed (apt-get install zstd) and a .tar.zst bundle needs it'
+          : `zstd: ${err.message}`,
+      ),
+    );
   });
   child.on('exit', (code) => {
     if (code) duplex.destroy(new CompressionError(`zstd exited with ${code}: ${stderr.trim()}`));

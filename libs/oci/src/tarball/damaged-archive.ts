@@ -15,15 +15,25 @@ export class ArchiveReadError extends Error {}
  */
 export function archiveReadError(file: string, err: unknown): unknown {
   const { code, message } = err as NodeJS.ErrnoException;
-  if (code === 'ENOENT') return new ArchiveReadError(`${file}: no such file; name a bundle file (dockyard bundle writes them in dist/<project>/bundle/)`);
+  if (code === 'ENOENT')
+    return new ArchiveReadError(
+      `${file}: no such file; name a bundle file (dockyard bundle writes them in dist/<project>/bundle/)`,
+    );
   if (code === 'EISDIR') return new ArchiveReadError(`${file} is a folder; name the bundle file in it`);
-  if (code === 'EACCES') return new ArchiveReadError(`${file}: permission denied; make it readable, or copy it somewhere you can read it`);
+  if (code === 'EACCES')
+    return new ArchiveReadError(`${file}: permission denied; make it readable, or copy it somewhere you can read it`);
   // A CompressionError is also what a bundle name without a known ending gets; only zstd's own failure is damage.
   const zstdFailed = err instanceof CompressionError && message.startsWith('zstd exited');
-  const damaged = (code !== undefined && ZLIB_DAMAGE.has(code)) || code?.startsWith('TAR_') || zstdFailed || err instanceof TarFormatError;
+  const damaged =
+    (code !== undefined && ZLIB_DAMAGE.has(code)) ||
+    code?.startsWith('TAR_') ||
+    zstdFailed ||
+    err instanceof TarFormatError;
   if (!damaged) return err;
   const detail = message.replace(`${file}: `, '');
-  return new ArchiveReadError(`${file} is damaged (${detail}): it is cut short or corrupt; copy or download it again, and compare its sha256 with the one published beside it`);
+  return new ArchiveReadError(
+    `${file} is damaged (${detail}): it is cut short or corrupt; copy or download it again, and compare its sha256 with the one published beside it`,
+  );
 }
 
 /** The compression a bundle file's name says, once the file is known to be there: a mistyped path is named as missing. */

@@ -21,7 +21,10 @@ export class DockerArchiveReader {
   private entriesPromise: Promise<Map<string, TarMember>> | undefined;
   private imagePromise: Promise<{ manifest: ManifestBlob; files: Map<string, TarMember> }> | undefined;
 
-  constructor(readonly path: string, readonly ref: string | undefined) {}
+  constructor(
+    readonly path: string,
+    readonly ref: string | undefined,
+  ) {}
 
   private entries(): Promise<Map<string, TarMember>> {
     this.entriesPromise ??= indexTar(this.path);
@@ -76,7 +79,11 @@ export class DockerArchiveReader {
     };
     const configBytes = await this.readEntry(need(chosen.Config));
     const files = new Map<string, TarMember>();
-    const config: Descriptor = { mediaType: MediaType.dockerConfig, digest: sha256Digest(configBytes), size: configBytes.length };
+    const config: Descriptor = {
+      mediaType: MediaType.dockerConfig,
+      digest: sha256Digest(configBytes),
+      size: configBytes.length,
+    };
     files.set(config.digest, need(chosen.Config));
     const layers: Descriptor[] = [];
     for (const name of chosen.Layers) {

@@ -28,7 +28,8 @@ export interface ArchiveMember {
 export function dockerArchiveMembers(images: readonly ArchiveImage[]): ArchiveMember[] {
   const members = new Map<string, ArchiveMember>();
   const byConfig = new Map<string, { Config: string; RepoTags: string[]; Layers: string[] }>();
-  const blob = (path: string, desc: Descriptor) => members.set(path, { entry: { path, type: 'file', size: desc.size }, digest: desc.digest });
+  const blob = (path: string, desc: Descriptor) =>
+    members.set(path, { entry: { path, type: 'file', size: desc.size }, digest: desc.digest });
   for (const { config, layers, repoTags } of images) {
     const configPath = `${digestHex(config.digest)}.json`;
     blob(configPath, config);
@@ -42,8 +43,12 @@ export function dockerArchiveMembers(images: readonly ArchiveImage[]): ArchiveMe
     for (const tag of repoTags) if (!listed.RepoTags.includes(tag)) listed.RepoTags.push(tag);
     byConfig.set(config.digest, listed);
   }
-  const manifest = [...byConfig.values()].map((m) => ({ ...m, RepoTags: [...m.RepoTags].sort() })).sort((a, b) => (a.Config < b.Config ? -1 : 1));
-  members.set('manifest.json', { entry: { path: 'manifest.json', type: 'file', content: Buffer.from(JSON.stringify(manifest)) } });
+  const manifest = [...byConfig.values()]
+    .map((m) => ({ ...m, RepoTags: [...m.RepoTags].sort() }))
+    .sort((a, b) => (a.Config < b.Config ? -1 : 1));
+  members.set('manifest.json', {
+    entry: { path: 'manifest.json', type: 'file', content: Buffer.from(JSON.stringify(manifest)) },
+  });
   return sortTarEntries([...members.values()].map((m) => ({ ...m, path: m.entry.path })));
 }
 
@@ -62,8 +67,15 @@ export class DockerArchiveWriter {
   }
 
   async plan(images: readonly ArchiveImage[]): Promise<void> {
-    if (await stat(this.path).then((s) => s.isDirectory(), () => false)) {
-      throw new Error(`${this.path} is a folder; a docker archive is a file: name one inside it, e.g. ${this.path}/images.tar`);
+    if (
+      await stat(this.path).then(
+        (s) => s.isDirectory(),
+        () => false,
+      )
+    ) {
+      throw new Error(
+        `${this.path} is a folder; a docker archive is a file: name one inside it, e.g. ${this.path}/images.tar`,
+      );
     }
     const members = dockerArchiveMembers(images);
     const plan = planTar(members.map((m) => m.entry));
@@ -82,7 +94,8 @@ export class DockerArchiveWriter {
 
   async writeBlob(digest: string, body: Readable): Promise<void> {
     const offset = this.offsets.get(digest);
-    if (offset === undefined || !this.handle) throw new Error(`${this.path}: blob ${digest} is not part of the planned archive`);
+    if (offset === undefined || !this.handle)
+      throw new Error(`${this.path}: blob ${digest} is not part of the planned archive`);
     await pipeline(body, createWriteStream(this.temp, { flags: 'r+', start: offset }));
   }
 

@@ -15,7 +15,18 @@ async function images() {
   const own = await ingest('own layer', 'application/vnd.oci.image.layer.v1.tar+gzip');
   const config = await ingest('{}', 'application/vnd.oci.image.config.v1+json');
   const image = (name: string, layers: Descriptor[]) => {
-    const manifest = manifestBlob(Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json', config, layers, annotations: { name } })), 'application/vnd.oci.image.manifest.v1+json');
+    const manifest = manifestBlob(
+      Buffer.from(
+        JSON.stringify({
+          schemaVersion: 2,
+          mediaType: 'application/vnd.oci.image.manifest.v1+json',
+          config,
+          layers,
+          annotations: { name },
+        }),
+      ),
+      'application/vnd.oci.image.manifest.v1+json',
+    );
     const [repository, tag] = name.split(':') as [string, string];
     return { at: { repository, tag }, manifest, blobs: [config, ...layers] };
   };
@@ -47,19 +58,32 @@ describe('tarImageStore', () => {
 
   it('leaves out the blobs of a delta but keeps every manifest and link', async () => {
     const { layer, own, config, a, b, entries } = await written('oci', new Set([(await images()).layer.digest]));
-    const blobs = entries.filter((e) => e.path.startsWith('blobs/sha256/') && e.type === 'file').map((e) => `sha256:${e.path.slice(13)}`);
+    const blobs = entries
+      .filter((e) => e.path.startsWith('blobs/sha256/') && e.type === 'file')
+      .map((e) => `sha256:${e.path.slice(13)}`);
     expect(blobs).not.toContain(layer.digest);
     expect(blobs).toEqual(expect.arrayContaining([own.digest, config.digest, a.manifest.digest, b.manifest.digest]));
     const index = JSON.parse((entries.find((e) => e.path === 'index.json')!.content as Buffer).toString());
-    expect(index.manifests.map((m: { annotations: Record<string, string> }) => m.annotations['org.opencontainers.image.ref.name'])).toEqual(['app/a:v1', 'app/b:v1']);
+    expect(
+      index.manifests.map(
+        (m: { annotations: Record<string, string> }) => m.annotations['org.opencontainers.image.ref.name'],
+      ),
+    ).toEqual(['app/a:v1', 'app/b:v1']);
   });
 
   it('does not take a blob the content store lacks without a fetch', async () => {
     const store = tarImageStore('oci', 'p.tar', spool);
-    expect(await store.linkBlob!({ repository: 'x', tag: 'v1' }, { mediaType: 'x', digest: `sha256:${'0'.repeat(64)}`, size: 1 })).toBe(false);
+    expect(
+      await store.linkBlob!(
+        { repository: 'x', tag: 'v1' },
+        { mediaType: 'x', digest: `sha256:${'0'.repeat(64)}`, size: 1 },
+      ),
+    ).toBe(false);
   });
 
   it('refuses a delta as a docker archive, which cannot leave blobs out', () => {
-    expect(() => tarImageStore('docker-archive', 'p.tar', spool, new Set([`sha256:${'0'.repeat(64)}`]))).toThrow(/docker archive cannot leave blobs out/);
+    expect(() => tarImageStore('docker-archive', 'p.tar', spool, new Set([`sha256:${'0'.repeat(64)}`]))).toThrow(
+      /docker archive cannot leave blobs out/,
+    );
   });
 });

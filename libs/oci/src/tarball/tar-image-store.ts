@@ -58,8 +58,16 @@ const text = (value: string) => ({ content: Buffer.from(value) });
  * stream, each blob once. Blobs are fetched into (or found in) `spool`, the shared content store, and named in
  * the tar; `omit` blobs (a delta's: the reader has them) are named, linked and counted present, but carry no data.
  */
-export function tarImageStore(layout: ArchiveLayout, name: string, spool: ContentStore, omit: ReadonlySet<string> = new Set()): TarImageStore {
-  if (layout === 'docker-archive' && omit.size) throw new Error(`${name}: a docker archive cannot leave blobs out; a delta needs registry storage or an OCI layout`);
+export function tarImageStore(
+  layout: ArchiveLayout,
+  name: string,
+  spool: ContentStore,
+  omit: ReadonlySet<string> = new Set(),
+): TarImageStore {
+  if (layout === 'docker-archive' && omit.size)
+    throw new Error(
+      `${name}: a docker archive cannot leave blobs out; a delta needs registry storage or an OCI layout`,
+    );
   const blobs = new Map<string, Descriptor>();
   const manifests = new Map<string, ManifestBlob>();
   /** Per repository for registry storage (its links); one shared set ('') for the other layouts. */
@@ -67,12 +75,16 @@ export function tarImageStore(layout: ArchiveLayout, name: string, spool: Conten
   const revisions = new Map<string, Set<string>>();
   const tags = new Map<string, { at: ImageName; tag: string; manifest: ManifestBlob }>();
   const archived: ArchiveImage[] = [];
-  const scope = (at: ImageName) => (layout === 'registry-dir' ? repositoryOf(at, `${name}: registry storage needs a repository for every image`) : '');
+  const scope = (at: ImageName) =>
+    layout === 'registry-dir' ? repositoryOf(at, `${name}: registry storage needs a repository for every image`) : '';
   const hold = (at: ImageName, desc: Descriptor) => {
     blobs.set(desc.digest, desc);
     addTo(links, scope(at), desc.digest);
   };
-  const stored = (desc: Descriptor) => (omit.has(desc.digest) ? undefined : { size: desc.size, content: () => createReadStream(spool.path(desc.digest), { highWaterMark: 1 << 20 }) });
+  const stored = (desc: Descriptor) =>
+    omit.has(desc.digest)
+      ? undefined
+      : { size: desc.size, content: () => createReadStream(spool.path(desc.digest), { highWaterMark: 1 << 20 }) };
 
   function registryDirEntries(mtime: number): TarEntry[] {
     const paths = new StoragePaths('');
@@ -82,8 +94,10 @@ export function tarImageStore(layout: ArchiveLayout, name: string, spool: Conten
       if (data) set.add(paths.blobData(desc.digest), data);
     }
     for (const manifest of manifests.values()) set.add(paths.blobData(manifest.digest), { content: manifest.bytes });
-    for (const [repository, digests] of links) for (const digest of digests) set.add(paths.layerLink(repository, digest), text(digest));
-    for (const [repository, digests] of revisions) for (const digest of digests) set.add(paths.revisionLink(repository, digest), text(digest));
+    for (const [repository, digests] of links)
+      for (const digest of digests) set.add(paths.layerLink(repository, digest), text(digest));
+    for (const [repository, digests] of revisions)
+      for (const digest of digests) set.add(paths.revisionLink(repository, digest), text(digest));
     for (const { at, tag, manifest } of tags.values()) {
       set.add(paths.tagCurrentLink(at.repository!, tag), text(manifest.digest));
       set.add(paths.tagIndexLink(at.repository!, tag, manifest.digest), text(manifest.digest));
@@ -99,17 +113,32 @@ export function tarImageStore(layout: ArchiveLayout, name: string, spool: Conten
       if (data) set.add(ociBlobPath(desc.digest), data);
     }
     for (const manifest of manifests.values()) set.add(ociBlobPath(manifest.digest), { content: manifest.bytes });
-    const named = [...tags.values()].map(({ at, tag, manifest }) => ({ ref: at.repository ? `${at.repository}:${tag}` : tag, manifest }));
+    const named = [...tags.values()].map(({ at, tag, manifest }) => ({
+      ref: at.repository ? `${at.repository}:${tag}` : tag,
+      manifest,
+    }));
     const index = named
       .sort((a, b) => (a.ref < b.ref ? -1 : a.ref > b.ref ? 1 : 0))
-      .map(({ ref, manifest }) => ({ mediaType: manifest.mediaType, digest: manifest.digest, size: manifest.bytes.length, annotations: { [REF_NAME]: ref } }));
+      .map(({ ref, manifest }) => ({
+        mediaType: manifest.mediaType,
+        digest: manifest.digest,
+        size: manifest.bytes.length,
+        annotations: { [REF_NAME]: ref },
+      }));
     set.add(OCI_LAYOUT_FILE, text(OCI_LAYOUT_JSON));
-    set.add(OCI_INDEX_FILE, text(JSON.stringify({ schemaVersion: 2, mediaType: MediaType.ociIndex, manifests: index })));
+    set.add(
+      OCI_INDEX_FILE,
+      text(JSON.stringify({ schemaVersion: 2, mediaType: MediaType.ociIndex, manifests: index })),
+    );
     return set.list();
   }
 
   function dockerArchiveEntries(mtime: number): TarEntry[] {
-    return dockerArchiveMembers(archived).map(({ entry, digest }) => ({ ...entry, mtime, ...(digest ? stored(blobs.get(digest)!) : {}) }));
+    return dockerArchiveMembers(archived).map(({ entry, digest }) => ({
+      ...entry,
+      mtime,
+      ...(digest ? stored(blobs.get(digest)!) : {}),
+    }));
   }
 
   return {
@@ -140,11 +169,20 @@ export function tarImageStore(layout: ArchiveLayout, name: string, spool: Conten
           async prepare(images) {
             for (const { image, at } of images) {
               const tag = repoTag(at);
-              archived.push({ config: image.config.descriptor, layers: image.layers.map((l) => l.descriptor), repoTags: tag ? [tag] : [] });
+              archived.push({
+                config: image.config.descriptor,
+                layers: image.layers.map((l) => l.descriptor),
+                repoTags: tag ? [tag] : [],
+              });
             }
           },
         }
       : {}),
-    entries: (mtime) => (layout === 'registry-dir' ? registryDirEntries(mtime) : layout === 'oci' ? ociEntries(mtime) : dockerArchiveEntries(mtime)),
+    entries: (mtime) =>
+      layout === 'registry-dir'
+        ? registryDirEntries(mtime)
+        : layout === 'oci'
+          ? ociEntries(mtime)
+          : dockerArchiveEntries(mtime),
   };
 }

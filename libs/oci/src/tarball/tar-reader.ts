@@ -21,7 +21,14 @@ export interface TarMember {
 /** PAX and GNU long-name bodies larger than this are refused: no real name or link target needs a megabyte. */
 const MAX_EXTENDED_HEADER = 1 << 20;
 
-const TYPES: Record<string, TarMemberType> = { File: 'file', OldFile: 'file', ContiguousFile: 'file', Directory: 'directory', SymbolicLink: 'symlink', Link: 'hardlink' };
+const TYPES: Record<string, TarMemberType> = {
+  File: 'file',
+  OldFile: 'file',
+  ContiguousFile: 'file',
+  Directory: 'directory',
+  SymbolicLink: 'symlink',
+  Link: 'hardlink',
+};
 
 export class TarFormatError extends Error {}
 
@@ -38,16 +45,25 @@ export async function indexTar(path: string, start = 0, end = Infinity): Promise
     const block = Buffer.alloc(BLOCK);
     let extended: HeaderData | undefined;
     let global: HeaderData | undefined;
-    for (let offset = start; ; ) {
+    for (let offset = start; ;) {
       const { bytesRead } = offset + BLOCK <= end ? await handle.read(block, 0, BLOCK, offset) : { bytesRead: 0 };
       if (bytesRead < BLOCK || block.every((b) => b === 0)) break;
       const header = new Header(block, 0, extended, global);
-      if (!header.cksumValid) throw new TarFormatError(`${path}: header at byte ${offset} is damaged (checksum mismatch)`);
+      if (!header.cksumValid)
+        throw new TarFormatError(`${path}: header at byte ${offset} is damaged (checksum mismatch)`);
       const size = header.size ?? 0;
       const dataOffset = offset + BLOCK;
       offset = dataOffset + size + paddingFor(size);
-      if (header.type === 'ExtendedHeader' || header.type === 'GlobalExtendedHeader' || header.type === 'NextFileHasLongPath' || header.type === 'NextFileHasLongLinkpath') {
-        if (size > MAX_EXTENDED_HEADER) throw new TarFormatError(`${path}: extended header at byte ${dataOffset - BLOCK} is ${size} bytes, more than any name needs`);
+      if (
+        header.type === 'ExtendedHeader' ||
+        header.type === 'GlobalExtendedHeader' ||
+        header.type === 'NextFileHasLongPath' ||
+        header.type === 'NextFileHasLongLinkpath'
+      ) {
+        if (size > MAX_EXTENDED_HEADER)
+          throw new TarFormatError(
+            `${path}: extended header at byte ${dataOffset - BLOCK} is ${size} bytes, more than any name needs`,
+          );
         const body = Buffer.alloc(size);
         await handle.read(body, 0, size, dataOffset);
         const text = body.toString('utf8');
@@ -76,7 +92,9 @@ export async function indexTar(path: string, start = 0, end = Infinity): Promise
 }
 
 /** Why a member must not be extracted or trusted (absolute, `..`, an escaping link, a device), or undefined when it is safe. */
-export function unsafeMemberReason(member: Pick<TarMember, 'name' | 'type' | 'rawType' | 'linkpath'>): string | undefined {
+export function unsafeMemberReason(
+  member: Pick<TarMember, 'name' | 'type' | 'rawType' | 'linkpath'>,
+): string | undefined {
   const { name } = member;
   if (name.startsWith('/') || /^[A-Za-z]:/.test(name)) return 'has an absolute path';
   if (name.split('/').includes('..')) return 'has a ".." path component';
@@ -84,7 +102,8 @@ export function unsafeMemberReason(member: Pick<TarMember, 'name' | 'type' | 'ra
   if (member.type === 'symlink' || member.type === 'hardlink') {
     const target = member.linkpath ?? '';
     if (target.startsWith('/')) return `links to the absolute path ${target}`;
-    const resolved = member.type === 'symlink' ? posix.normalize(posix.join(posix.dirname(name), target)) : posix.normalize(target);
+    const resolved =
+      member.type === 'symlink' ? posix.normalize(posix.join(posix.dirname(name), target)) : posix.normalize(target);
     if (resolved === '..' || resolved.startsWith('../')) return `links outside the archive (${target})`;
   }
   return undefined;

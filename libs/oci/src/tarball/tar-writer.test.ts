@@ -28,7 +28,15 @@ function sample(): TarEntry[] {
     { path: longName, type: 'file', content: () => Readable.from([Buffer.from('sha256:abc')]), size: 10 },
     { path: 'a/link', type: 'symlink', linkpath: '../b.txt' },
     { path: 'a/hard', type: 'hardlink', linkpath: 'b.txt' },
-    { path: 'bin/tool', type: 'file', mode: 0o755, uid: 1000, gid: 1000, mtime: 1_700_000_000, content: Buffer.from('#!/bin/sh\n') },
+    {
+      path: 'bin/tool',
+      type: 'file',
+      mode: 0o755,
+      uid: 1000,
+      gid: 1000,
+      mtime: 1_700_000_000,
+      content: Buffer.from('#!/bin/sh\n'),
+    },
   ];
 }
 
@@ -43,8 +51,22 @@ describe('tar writer', () => {
   it('writes long names with PAX, links, modes and owners that GNU-compatible readers restore', async () => {
     const file = join(dir, 'sample.tar');
     await writeFile(file, await collect(tarStream(sortTarEntries(sample()))));
-    const seen: Record<string, { type: string; mode?: number; uid?: number; linkpath?: string; uname?: string; mtime?: number }> = {};
-    await tar.t({ file, onReadEntry: (e) => void (seen[e.path] = { type: e.type, mode: e.mode, uid: e.uid, linkpath: e.linkpath, uname: e.uname, mtime: e.mtime?.getTime() }) });
+    const seen: Record<
+      string,
+      { type: string; mode?: number; uid?: number; linkpath?: string; uname?: string; mtime?: number }
+    > = {};
+    await tar.t({
+      file,
+      onReadEntry: (e) =>
+        void (seen[e.path] = {
+          type: e.type,
+          mode: e.mode,
+          uid: e.uid,
+          linkpath: e.linkpath,
+          uname: e.uname,
+          mtime: e.mtime?.getTime(),
+        }),
+    });
     expect(Object.keys(seen)).toEqual(['a/', 'a/hard', 'a/link', 'b.txt', 'bin/tool', longName]);
     expect(seen['a/link']).toMatchObject({ type: 'SymbolicLink', linkpath: '../b.txt' });
     expect(seen['a/hard']).toMatchObject({ type: 'Link', linkpath: 'b.txt' });
@@ -68,7 +90,9 @@ describe('tar writer', () => {
   });
 
   it('refuses a streamed file whose content does not match its size', async () => {
-    const entries: TarEntry[] = [{ path: 'short', type: 'file', size: 5, content: () => Readable.from([Buffer.from('abc')]) }];
+    const entries: TarEntry[] = [
+      { path: 'short', type: 'file', size: 5, content: () => Readable.from([Buffer.from('abc')]) },
+    ];
     await expect(collect(tarStream(entries))).rejects.toThrow(/3 bytes, its size says 5/);
   });
 });

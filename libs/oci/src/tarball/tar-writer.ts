@@ -116,7 +116,8 @@ async function* tarChunks(entries: Iterable<TarEntry> | AsyncIterable<TarEntry>)
         if (written > size) throw new Error(`tar entry ${entry.path}: content is longer than its size ${size}`);
         yield chunk as Buffer;
       }
-      if (written !== size) throw new Error(`tar entry ${entry.path}: content is ${written} bytes, its size says ${size}`);
+      if (written !== size)
+        throw new Error(`tar entry ${entry.path}: content is ${written} bytes, its size says ${size}`);
     }
     const padding = paddingFor(size);
     if (padding) yield Buffer.alloc(padding);

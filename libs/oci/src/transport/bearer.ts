@@ -2,7 +2,15 @@ import type { Credential } from '../auth/credential';
 import { basicAuthorization } from './basic';
 import { parseChallenge, type Challenge } from './challenge';
 import { noCredentialsHint, RegistryError } from './errors';
-import { discardBody, header, isReplayable, readBody, type HttpRequest, type Middleware, type Transport } from './types';
+import {
+  discardBody,
+  header,
+  isReplayable,
+  readBody,
+  type HttpRequest,
+  type Middleware,
+  type Transport,
+} from './types';
 
 interface CachedToken {
   value: string;
@@ -43,7 +51,12 @@ function normalizeScopes(scopes: string[]): string[] {
  * one when the registry answers 401 (an expired token, or a wider challenge). Requests that
  * need a new token at the same moment share one token request.
  */
-export function bearerAuth(host: string, initial: Challenge, credential: Credential | undefined, tokenTransport: Transport): Middleware {
+export function bearerAuth(
+  host: string,
+  initial: Challenge,
+  credential: Credential | undefined,
+  tokenTransport: Transport,
+): Middleware {
   const tokens = new Map<string, Promise<CachedToken>>();
   let challenge = initial;
 
@@ -68,7 +81,12 @@ export function bearerAuth(host: string, initial: Challenge, credential: Credent
         status: response.status,
         url: new URL(url.origin + url.pathname),
         message: `token service refused the request (HTTP ${response.status})`,
-        hint: response.status === 401 ? (credential ? `check the credentials configured for ${host}` : noCredentialsHint(host)) : undefined,
+        hint:
+          response.status === 401
+            ? credential
+              ? `check the credentials configured for ${host}`
+              : noCredentialsHint(host)
+            : undefined,
       });
     }
     const body = JSON.parse((await readBody(response)).toString('utf8')) as TokenResponse;
@@ -98,7 +116,10 @@ export function bearerAuth(host: string, initial: Challenge, credential: Credent
     return pending;
   }
 
-  const withToken = (request: HttpRequest, token: CachedToken): HttpRequest => ({ ...request, headers: { ...request.headers, authorization: `Bearer ${token.value}` } });
+  const withToken = (request: HttpRequest, token: CachedToken): HttpRequest => ({
+    ...request,
+    headers: { ...request.headers, authorization: `Bearer ${token.value}` },
+  });
 
   return (next) => async (request) => {
     if (request.url.host !== host) return next(request);

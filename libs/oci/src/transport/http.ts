@@ -14,7 +14,10 @@ export interface HttpOptions {
 }
 
 export class NetworkError extends Error {
-  constructor(readonly url: URL, override readonly cause: Error) {
+  constructor(
+    readonly url: URL,
+    override readonly cause: Error,
+  ) {
     super(`${url.origin}: ${cause.message}`);
   }
 }
@@ -41,7 +44,9 @@ export function httpTransport(options: HttpOptions = {}): Transport {
         // resume (by Range), so this server is timed only once the whole body is sent.
         timeout: streamed ? undefined : stall,
       });
-      req.on('timeout', () => req.destroy(new InterruptedBodyError(`no data for ${Math.round(stall / 1000)}s (stalled connection)`)));
+      req.on('timeout', () =>
+        req.destroy(new InterruptedBodyError(`no data for ${Math.round(stall / 1000)}s (stalled connection)`)),
+      );
       req.on('error', (err) => reject(new NetworkError(request.url, err)));
       req.on('response', (res) => {
         // The request's timeout keeps covering the body, so a stall mid-body fails the stream.

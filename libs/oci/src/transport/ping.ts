@@ -13,7 +13,12 @@ export function isLoopback(host: string): boolean {
 }
 
 /** One GET /v2/ over one scheme: the registry's answer, or why there was none. */
-async function pingOnce(host: string, scheme: 'https:' | 'http:', transport: Transport, signal?: AbortSignal): Promise<PingResult> {
+async function pingOnce(
+  host: string,
+  scheme: 'https:' | 'http:',
+  transport: Transport,
+  signal?: AbortSignal,
+): Promise<PingResult> {
   const response = await transport({ method: 'GET', url: new URL(`${scheme}//${host}/v2/`), signal });
   discardBody(response);
   if (response.status === 200) return { scheme };

@@ -23,7 +23,11 @@ describe('retry timing', () => {
 
   it('backs off exponentially inside [ceiling/2, ceiling]', () => {
     const policy = { attempts: 6, baseDelayMs: 100, maxDelayMs: 1000 };
-    for (const [attempt, ceiling] of [[0, 100], [2, 400], [5, 1000]] as const) {
+    for (const [attempt, ceiling] of [
+      [0, 100],
+      [2, 400],
+      [5, 1000],
+    ] as const) {
       for (let i = 0; i < 50; i++) {
         const delay = backoffMs(attempt, policy);
         expect(delay).toBeGreaterThanOrEqual(ceiling / 2);
@@ -44,7 +48,8 @@ describe('retry timing', () => {
 });
 
 describe('isTemporary', () => {
-  const answer = (status: number, codes: string[] = []) => new RegistryError({ status, url: new URL('http://r.example/v2/x'), message: 'm', codes });
+  const answer = (status: number, codes: string[] = []) =>
+    new RegistryError({ status, url: new URL('http://r.example/v2/x'), message: 'm', codes });
 
   it('retries what can change: 5xx, 408, 429, network errors, damaged uploads', () => {
     for (const status of [408, 429, 500, 502, 503, 504]) expect(isTemporary(answer(status)), String(status)).toBe(true);
@@ -61,7 +66,7 @@ describe('isTemporary', () => {
 });
 
 describe('AttemptBudget', () => {
-  it('hands out exactly the policy\'s attempts, however many layers ask', () => {
+  it("hands out exactly the policy's attempts, however many layers ask", () => {
     const budget = new AttemptBudget({ attempts: 3, baseDelayMs: 1, maxDelayMs: 1 });
     expect([budget.take(), budget.take(), budget.take(), budget.take()]).toEqual([true, true, true, false]);
     expect(budget.spent).toBe(3);

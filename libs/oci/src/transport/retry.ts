@@ -16,7 +16,14 @@ export const DEFAULT_RETRY: RetryPolicy = { attempts: 6, baseDelayMs: 250, maxDe
 const TEMPORARY_STATUS = new Set([408, 429, 500, 502, 503, 504]);
 /** A registry refusing an upload because the bytes arrived damaged: sending them again can succeed. */
 const TEMPORARY_CODES = new Set(['DIGEST_INVALID', 'BLOB_UPLOAD_INVALID']);
-const TEMPORARY_SOCKET_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'ERR_STREAM_PREMATURE_CLOSE']);
+const TEMPORARY_SOCKET_CODES = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EAI_AGAIN',
+  'ERR_STREAM_PREMATURE_CLOSE',
+]);
 
 export function isTemporaryStatus(status: number): boolean {
   return TEMPORARY_STATUS.has(status);
@@ -29,7 +36,8 @@ export function isTemporaryStatus(status: number): boolean {
  */
 export function isTemporary(err: unknown): boolean {
   if (err instanceof NetworkError || err instanceof InterruptedBodyError) return true;
-  if (err instanceof RegistryError) return isTemporaryStatus(err.status) || err.codes.some((code) => TEMPORARY_CODES.has(code));
+  if (err instanceof RegistryError)
+    return isTemporaryStatus(err.status) || err.codes.some((code) => TEMPORARY_CODES.has(code));
   // Bytes damaged in transit: a fresh read can be whole.
   if (err instanceof DigestMismatchError || err instanceof SizeMismatchError) return true;
   const code = (err as NodeJS.ErrnoException | undefined)?.code;

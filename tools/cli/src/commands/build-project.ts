@@ -1,14 +1,39 @@
 import { dirname, join, relative, resolve } from 'node:path';
-import { buildAppImage, listAppImages, publishAppImage, publishPlan, type AppImageRequest, type ImagePin } from '../../../../libs/build/src/projects';
-import { ContentStore, CopyScheduler, locationContext, parseReference, type CredentialsSpec } from '../../../../libs/oci/src';
-import { findWorkspaceRoot, formatIssue, loadProjectFile, type AppImage, type Kind, type LoadedProject, type RegistryCredentials } from '../../../../libs/spec/src';
+import {
+  buildAppImage,
+  listAppImages,
+  publishAppImage,
+  publishPlan,
+  type AppImageRequest,
+  type ImagePin,
+} from '../../../../libs/build/src/projects';
+import {
+  ContentStore,
+  CopyScheduler,
+  locationContext,
+  parseReference,
+  type CredentialsSpec,
+} from '../../../../libs/oci/src';
+import {
+  findWorkspaceRoot,
+  formatIssue,
+  loadProjectFile,
+  type AppImage,
+  type Kind,
+  type LoadedProject,
+  type RegistryCredentials,
+} from '../../../../libs/spec/src';
 import { writeFileAtomic } from '../../../../libs/files/src';
 import type { ParsedArgs } from '../command';
 import { registrySettings } from './copy.ts';
 import { buildReleaseImageCommand } from './build-release.ts';
 import { containerBuildCommand } from './container-build.ts';
 
-type ProjectBuilder = (project: LoadedProject & { spec: NonNullable<LoadedProject['spec']> }, workspaceRoot: string, values: ParsedArgs['values']) => Promise<number>;
+type ProjectBuilder = (
+  project: LoadedProject & { spec: NonNullable<LoadedProject['spec']> },
+  workspaceRoot: string,
+  values: ParsedArgs['values'],
+) => Promise<number>;
 
 /** `dockyard build PROJECT`, one builder per kind; a kind without one is named as not buildable by this verb. */
 const projectBuilders: Partial<Record<Kind, ProjectBuilder>> = {
@@ -26,10 +51,16 @@ export async function buildProject(file: string, values: ParsedArgs['values']): 
   }
   const builder = projectBuilders[loaded.spec.kind];
   if (!builder) {
-    console.error(`${loaded.file}: dockyard build PROJECT builds ${Object.keys(projectBuilders).join(', ')} projects; ${loaded.name} is a ${loaded.spec.kind}`);
+    console.error(
+      `${loaded.file}: dockyard build PROJECT builds ${Object.keys(projectBuilders).join(', ')} projects; ${loaded.name} is a ${loaded.spec.kind}`,
+    );
     return 1;
   }
-  return builder(loaded as LoadedProject & { spec: NonNullable<LoadedProject['spec']> }, findWorkspaceRoot(dirname(resolve(file))), values);
+  return builder(
+    loaded as LoadedProject & { spec: NonNullable<LoadedProject['spec']> },
+    findWorkspaceRoot(dirname(resolve(file))),
+    values,
+  );
 }
 
 function hostOf(repository: string): string {
@@ -50,7 +81,12 @@ function pushSettings(spec: AppImage): { credentials: Record<string, Credentials
 }
 
 /** What the AppImage engine needs for `spec`, its registries reached with the credentials project.yaml names. */
-export function appImageRequest(spec: AppImage, projectDir: string, workspaceRoot: string, values: ParsedArgs['values']): AppImageRequest {
+export function appImageRequest(
+  spec: AppImage,
+  projectDir: string,
+  workspaceRoot: string,
+  values: ParsedArgs['values'],
+): AppImageRequest {
   const settings = registrySettings(values, { ...pushSettings(spec), baseDir: projectDir });
   return {
     spec,
@@ -69,10 +105,17 @@ async function lockedImagePin(spec: AppImage, file: string, projectDir: string):
   const sources = await import('../../../../libs/sources/src/index.ts');
   const lock = await sources.readPinnedLock({ name: spec.name, dir: projectDir, file });
   const lockFile = sources.lockFilePath(projectDir);
-  return (image, version, arch) => sources.pinnedDigest(lock, sources.namedImage(image.ref, sources.appImageWhere(file, version, arch)), lockFile);
+  return (image, version, arch) =>
+    sources.pinnedDigest(lock, sources.namedImage(image.ref, sources.appImageWhere(file, version, arch)), lockFile);
 }
 
-async function appImage(spec: AppImage, file: string, projectDir: string, workspaceRoot: string, values: ParsedArgs['values']): Promise<number> {
+async function appImage(
+  spec: AppImage,
+  file: string,
+  projectDir: string,
+  workspaceRoot: string,
+  values: ParsedArgs['values'],
+): Promise<number> {
   const request = appImageRequest(spec, projectDir, workspaceRoot, values);
   const { distDir, context, scheduler } = request;
   const shown = (p: string) => relative(process.cwd(), p) || p;
@@ -92,11 +135,13 @@ async function appImage(spec: AppImage, file: string, projectDir: string, worksp
         for (const step of steps) console.log(`would push ${step.from} → ${step.to}`);
         return 0;
       }
-      for (const result of await publishAppImage(steps, scheduler, context)) console.log(`${result.status} ${result.target} ${result.digest}`);
+      for (const result of await publishAppImage(steps, scheduler, context))
+        console.log(`${result.status} ${result.target} ${result.digest}`);
       return 0;
     }
     for (const version of await buildAppImage(request, await lockedImagePin(spec, file, projectDir))) {
-      for (const arch of version.arches) console.log(`${arch.tag} ${arch.digest} (${arch.images.length} image(s) in registry/)`);
+      for (const arch of version.arches)
+        console.log(`${arch.tag} ${arch.digest} (${arch.images.length} image(s) in registry/)`);
       console.log(`${version.tag} ${version.digest} → ${shown(version.layout)}`);
     }
     return 0;

@@ -1,6 +1,12 @@
 import { relative } from 'node:path';
 import { buildReleaseImage } from '../../../../libs/build/src/projects';
-import { ContentStore, CopyScheduler, formatReference, locationContext, parseReference } from '../../../../libs/oci/src';
+import {
+  ContentStore,
+  CopyScheduler,
+  formatReference,
+  locationContext,
+  parseReference,
+} from '../../../../libs/oci/src';
 import type { LoadedProject, Release } from '../../../../libs/spec/src';
 import type { ParsedArgs } from '../command';
 import { registrySettings } from './copy.ts';
@@ -10,14 +16,22 @@ async function pinnedBase(spec: Release, project: LoadedProject): Promise<string
   const sources = await import('../../../../libs/sources/src/index.ts');
   const lock = await sources.readPinnedLock({ name: spec.name, dir: project.dir, file: project.file }, spec.components);
   const base = sources.releaseBaseImage(spec, project.file);
-  return base ? formatReference({ ...base.source, digest: sources.pinnedDigest(lock, base, sources.lockFilePath(project.dir)) }) : 'scratch';
+  return base
+    ? formatReference({ ...base.source, digest: sources.pinnedDigest(lock, base, sources.lockFilePath(project.dir)) })
+    : 'scratch';
 }
 
 /** `dockyard build --project` on a Release: its release image, from the `build:` section. */
-export async function buildReleaseImageCommand(project: LoadedProject, workspaceRoot: string, values: ParsedArgs['values']): Promise<number> {
+export async function buildReleaseImageCommand(
+  project: LoadedProject,
+  workspaceRoot: string,
+  values: ParsedArgs['values'],
+): Promise<number> {
   const spec = project.spec as Release;
   if (!spec.build) {
-    console.error(`${project.file}: ${spec.name} has no build: section, so there is no release image to build (add build.image and, if needed, build.from and build.files)`);
+    console.error(
+      `${project.file}: ${spec.name} has no build: section, so there is no release image to build (add build.image and, if needed, build.from and build.files)`,
+    );
     return 1;
   }
   const host = parseReference(spec.build.image.replaceAll('{version}', spec.version)).registry;
@@ -37,7 +51,9 @@ export async function buildReleaseImageCommand(project: LoadedProject, workspace
       from: await pinnedBase(spec, project),
       dryRun: Boolean(values['dry-run']),
     });
-    console.log(`${built.reference} ${built.result.top.manifest.digest} (${built.result.layersBuilt} layers built, ${built.result.layersCached} from cache) → ${relative(process.cwd(), built.layout)}${built.pushed ? ', pushed' : ', not pushed (--dry-run)'}`);
+    console.log(
+      `${built.reference} ${built.result.top.manifest.digest} (${built.result.layersBuilt} layers built, ${built.result.layersCached} from cache) → ${relative(process.cwd(), built.layout)}${built.pushed ? ', pushed' : ', not pushed (--dry-run)'}`,
+    );
     return 0;
   } catch (err) {
     console.error(`dockyard build: ${(err as Error).message}`);

@@ -2,7 +2,14 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 // The builder's own modules, not libs/build's index: a plain build should not load the AppImage engine (discovery).
 import { baseImageOpener, buildImages, hostPlatform, urlDownloader, writeBuild } from '../../../../libs/build/src';
-import { ContentStore, CopyScheduler, locationContext, parsePlatform, platformString, type Platform } from '../../../../libs/oci/src';
+import {
+  ContentStore,
+  CopyScheduler,
+  locationContext,
+  parsePlatform,
+  platformString,
+  type Platform,
+} from '../../../../libs/oci/src';
 import { UsageError, withoutOptionHelp, type Command, type ParsedArgs } from '../command';
 import { projectAmong, projectFile } from '../project-arg';
 import { registryOptions, registryOptionsHelp, registrySettings } from './copy.ts';
@@ -41,7 +48,10 @@ Example:
   dockyard build releases/apps/nginx/latest --platform linux/amd64,linux/arm64 -t oci:dist/nginx:1.25.3`;
 
 function platformsOf(values: ParsedArgs['values']): Platform[] {
-  const given = ((values.platform as string[] | undefined) ?? []).flatMap((p) => p.split(',')).map((p) => p.trim()).filter(Boolean);
+  const given = ((values.platform as string[] | undefined) ?? [])
+    .flatMap((p) => p.split(','))
+    .map((p) => p.trim())
+    .filter(Boolean);
   try {
     return given.length ? given.map(parsePlatform) : [hostPlatform()];
   } catch (err) {
@@ -55,7 +65,8 @@ function buildArgsOf(values: ParsedArgs['values']): Record<string, string> {
     const eq = pair.indexOf('=');
     if (eq <= 0) {
       // Docker's `--build-arg NAME` takes the value from the environment.
-      if (process.env[pair] === undefined) throw new UsageError(`--build-arg ${pair}: write NAME=VALUE, or set ${pair} in the environment`);
+      if (process.env[pair] === undefined)
+        throw new UsageError(`--build-arg ${pair}: write NAME=VALUE, or set ${pair} in the environment`);
       args[pair] = process.env[pair]!;
     } else args[pair.slice(0, eq)] = pair.slice(eq + 1);
   }
@@ -84,7 +95,10 @@ export const buildCommand: Command = {
   async run(args) {
     const { values } = args;
     // With -f the positional is always the context, so a folder that holds a project.yaml can still be built as one.
-    const { project, rest } = values.file === undefined ? projectAmong(args) : { project: values.project as string | undefined, rest: args.positionals };
+    const { project, rest } =
+      values.file === undefined
+        ? projectAmong(args)
+        : { project: values.project as string | undefined, rest: args.positionals };
     if (project !== undefined) {
       if (rest.length) throw new UsageError(`give either CONTEXT or PROJECT, not both (${project} names a project)`);
       return (await import('./build-project.ts')).buildProject(await projectFile(project), values);
@@ -107,13 +121,18 @@ export const buildCommand: Command = {
         openImage: baseImageOpener(context),
         download: urlDownloader(store),
       });
-      for (const name of result.unusedBuildArgs) console.error(`warning: --build-arg ${name} is not declared by any ARG`);
-      for (const { platform, image } of result.images) console.log(`${platformString(platform)} ${image.manifest.digest}`);
-      console.log(`built ${result.top.manifest.digest} (${result.layersBuilt} layers built, ${result.layersCached} from cache; epoch ${result.epoch})`);
+      for (const name of result.unusedBuildArgs)
+        console.error(`warning: --build-arg ${name} is not declared by any ARG`);
+      for (const { platform, image } of result.images)
+        console.log(`${platformString(platform)} ${image.manifest.digest}`);
+      console.log(
+        `built ${result.top.manifest.digest} (${result.layersBuilt} layers built, ${result.layersCached} from cache; epoch ${result.epoch})`,
+      );
       const locations = (values.tag as string[] | undefined) ?? [];
       if (locations.length) {
         const scheduler = new CopyScheduler({ concurrency: settings.concurrency, retry: settings.retry });
-        for (const written of await writeBuild(scheduler, context, result.top, locations)) console.log(`wrote ${written.location} ${written.digest}`);
+        for (const written of await writeBuild(scheduler, context, result.top, locations))
+          console.log(`wrote ${written.location} ${written.digest}`);
       }
       return 0;
     } catch (err) {

@@ -23,7 +23,13 @@ import {
   type ShippedApp,
 } from '../../../../libs/bundle/src';
 import { PathEscapeError, writeFileAtomic } from '../../../../libs/files/src';
-import { ContentStore, CopyScheduler, parseReference, startProgress, type CredentialsSpec } from '../../../../libs/oci/src';
+import {
+  ContentStore,
+  CopyScheduler,
+  parseReference,
+  startProgress,
+  type CredentialsSpec,
+} from '../../../../libs/oci/src';
 import type { LoadedProject, ProjectSpec, RegistryEndpoint } from '../../../../libs/spec/src';
 import { namedFolder } from '../named-folder';
 import { UsageError, type Command, type ParsedArgs } from '../command';
@@ -62,7 +68,10 @@ of other versions left in that folder are removed, so it holds the current bundl
 ${registryOptionsHelp}`;
 
 async function exists(path: string): Promise<boolean> {
-  return access(path).then(() => true, () => false);
+  return access(path).then(
+    () => true,
+    () => false,
+  );
 }
 
 interface LoadedSpec {
@@ -76,14 +85,25 @@ interface LoadedSpec {
 async function loadProject(path: string): Promise<LoadedSpec> {
   const { findWorkspaceRoot, formatIssue, loadProjectFile } = await import('../../../../libs/spec/src/index.ts');
   const file = path.endsWith('.yaml') ? resolve(path) : resolve(path, 'project.yaml');
-  if (!(await exists(file))) throw new UsageError(`${file}: no project.yaml there; name a Release or Plugin project folder`);
+  if (!(await exists(file)))
+    throw new UsageError(`${file}: no project.yaml there; name a Release or Plugin project folder`);
   const project = await loadProjectFile(file, relative(process.cwd(), file) || file);
-  if (!project.spec) throw new UsageError(`${project.file} is not valid:\n${project.issues.map(formatIssue).join('\n')}`);
-  return { file: project.file, dir: project.dir, root: findWorkspaceRoot(project.dir), spec: project.spec, source: project.source };
+  if (!project.spec)
+    throw new UsageError(`${project.file} is not valid:\n${project.issues.map(formatIssue).join('\n')}`);
+  return {
+    file: project.file,
+    dir: project.dir,
+    root: findWorkspaceRoot(project.dir),
+    spec: project.spec,
+    source: project.source,
+  };
 }
 
 /** The workspace's valid projects of one kind, by name (read only when a Release ships something). */
-async function projectsOfKind<K extends ProjectSpec['kind']>(root: string, kind: K): Promise<Map<string, Extract<ProjectSpec, { kind: K }>>> {
+async function projectsOfKind<K extends ProjectSpec['kind']>(
+  root: string,
+  kind: K,
+): Promise<Map<string, Extract<ProjectSpec, { kind: K }>>> {
   const { findProjectFiles, loadProjectFile } = await import('../../../../libs/spec/src/index.ts');
   const found = new Map<string, Extract<ProjectSpec, { kind: K }>>();
   for (const file of await findProjectFiles(root)) {
@@ -100,9 +120,13 @@ async function shippedPlugins(root: string, names: string[]): Promise<{ name: st
   const plugins = await projectsOfKind(root, 'Plugin');
   for (const name of names) {
     const plugin = plugins.get(name);
-    if (!plugin) throw new UsageError(`ships.plugins names ${name}, which is not a valid Plugin project in the workspace`);
+    if (!plugin)
+      throw new UsageError(`ships.plugins names ${name}, which is not a valid Plugin project in the workspace`);
     const file = join(bundleDir(root, name), pluginBundleFile(plugin));
-    if (!(await exists(file))) throw new UsageError(`${relative(process.cwd(), file)} is missing: bundle the plugin first (nx run ${name}:bundle, or dockyard bundle on its folder)`);
+    if (!(await exists(file)))
+      throw new UsageError(
+        `${relative(process.cwd(), file)} is missing: bundle the plugin first (nx run ${name}:bundle, or dockyard bundle on its folder)`,
+      );
     found.push({ name, file });
   }
   return found;
@@ -118,7 +142,10 @@ async function shippedApps(root: string, names: string[]): Promise<ShippedApp[]>
     if (!app) throw new Error(`ships.appImages names ${name}, which is not a valid AppImage project in the workspace`);
     for (const version of app.versions) {
       const built = join(root, 'dist', name, version, 'index.json');
-      if (!(await exists(built))) throw new Error(`${relative(process.cwd(), built)} is missing: build ${name} first (nx run ${name}:build, or dockyard build --project on its folder)`);
+      if (!(await exists(built)))
+        throw new Error(
+          `${relative(process.cwd(), built)} is missing: build ${name} first (nx run ${name}:build, or dockyard build --project on its folder)`,
+        );
     }
     found.push({ name, index, repository: app.repository, versions: app.versions });
   }
@@ -147,13 +174,22 @@ async function make(values: ParsedArgs['values'], path: string): Promise<number>
   let plan: BundlePlan;
   const files = { name: spec.name, dir: project.dir, file: project.file, workspaceRoot: project.root };
   try {
-    if (spec.kind === 'Release') plan = await planReleaseBundle(files, spec, await shippedPlugins(project.root, spec.ships?.plugins ?? []), await shippedApps(project.root, spec.ships?.appImages ?? []));
+    if (spec.kind === 'Release')
+      plan = await planReleaseBundle(
+        files,
+        spec,
+        await shippedPlugins(project.root, spec.ships?.plugins ?? []),
+        await shippedApps(project.root, spec.ships?.appImages ?? []),
+      );
     else if (spec.kind === 'Plugin') plan = await planPluginBundle(files, spec);
     else throw new UsageError(`${project.file}: a ${spec.kind} has no bundle (Release and Plugin projects do)`);
   } catch (err) {
     throw pointedAt(err, project);
   }
-  if (plan.skipped) console.log(`skipped ${plural(plan.skipped.images, 'image')}: ${plan.skipped.registry} is a documentation-only host (RFC 2606) that never resolves, so the bundle carries no images from it; point bundle.images.from (or the image references) at a real registry`);
+  if (plan.skipped)
+    console.log(
+      `skipped ${plural(plan.skipped.images, 'image')}: ${plan.skipped.registry} is a documentation-only host (RFC 2606) that never resolves, so the bundle carries no images from it; point bundle.images.from (or the image references) at a real registry`,
+    );
   const since = values.since ? await readInventory(resolve(values.since as string)) : undefined;
   if (since) {
     const held = heldBlobs(since);
@@ -163,46 +199,86 @@ async function make(values: ParsedArgs['values'], path: string): Promise<number>
   const credentials: Record<string, CredentialsSpec> = {};
   const endpoints = endpointsOf(spec);
   for (const e of endpoints) if (e.credentials) credentials[e.registry] = e.credentials;
-  const settings = registrySettings(values, { insecure: endpoints.filter((e) => e.insecure).map((e) => e.registry), credentials, baseDir: project.dir });
-  const store = values.store ? new ContentStore(await namedFolder('store', resolve(values.store as string))) : ContentStore.default();
+  const settings = registrySettings(values, {
+    insecure: endpoints.filter((e) => e.insecure).map((e) => e.registry),
+    credentials,
+    baseDir: project.dir,
+  });
+  const store = values.store
+    ? new ContentStore(await namedFolder('store', resolve(values.store as string)))
+    : ContentStore.default();
   const inventoryFile = besideInventory(plan.output, since !== undefined);
-  const previous: Inventory | undefined = since ?? ((await exists(inventoryFile)) ? await readInventory(inventoryFile).catch(() => undefined) : undefined);
+  const previous: Inventory | undefined =
+    since ?? ((await exists(inventoryFile)) ? await readInventory(inventoryFile).catch(() => undefined) : undefined);
   if (settings.platforms) for (const payload of plan.payloads) payload.platforms = settings.platforms;
   const scheduler = new CopyScheduler({ concurrency: settings.concurrency, retry: settings.retry });
   const progress = { imagesTotal: 0, imagesDone: 0, archiveBytes: 0 };
   const started = Date.now();
-  const stopProgress = startProgress(process.stdout, () => ({ imagesDone: progress.imagesDone, imagesTotal: progress.imagesTotal, stats: scheduler.stats, elapsedMs: Date.now() - started }));
+  const stopProgress = startProgress(process.stdout, () => ({
+    imagesDone: progress.imagesDone,
+    imagesTotal: progress.imagesTotal,
+    stats: scheduler.stats,
+    elapsedMs: Date.now() - started,
+  }));
   let result;
   try {
-    result = await makeBundle({ ...plan, mtime: await sourceDateEpoch(project.dir), store, pool: settings.pool, scheduler, progress });
+    result = await makeBundle({
+      ...plan,
+      mtime: await sourceDateEpoch(project.dir),
+      store,
+      pool: settings.pool,
+      scheduler,
+      progress,
+    });
   } catch (err) {
     if (!(err instanceof MissingImagesError)) throw err;
     const sync = `nx run ${spec.name}:sync, or dockyard sync --project ${relative(process.cwd(), project.file) || project.file}`;
-    throw new Error(err.missing.map((m) => `${m.image} is missing from ${m.registry}, the registry the bundle reads it from; sync fills it (${sync})`).join('\n'));
+    throw new Error(
+      err.missing
+        .map(
+          (m) =>
+            `${m.image} is missing from ${m.registry}, the registry the bundle reads it from; sync fills it (${sync})`,
+        )
+        .join('\n'),
+    );
   } finally {
     stopProgress();
   }
   await writeFileAtomic(inventoryFile, formatInventory(result.inventory));
   const cleared = since ? [] : await clearOtherBundles(plan.output);
-  if (cleared.length) console.log(`removed ${cleared.join(', ')} from ${relative(process.cwd(), dirname(plan.output)) || '.'}: bundles of other versions`);
+  if (cleared.length)
+    console.log(
+      `removed ${cleared.join(', ')} from ${relative(process.cwd(), dirname(plan.output)) || '.'}: bundles of other versions`,
+    );
   const { totals } = result.inventory;
   const where = relative(process.cwd(), plan.output) || plan.output;
-  for (const left of result.leftOut) console.log(`left out ${left.platforms.join(', ')} of ${left.image} in ${left.payload} (kept ${left.kept.join(', ')})`);
+  for (const left of result.leftOut)
+    console.log(
+      `left out ${left.platforms.join(', ')} of ${left.image} in ${left.payload} (kept ${left.kept.join(', ')})`,
+    );
   console.log(`bundled ${where} (${result.written.size} bytes)`);
   const omitted = result.inventory.omittedBlobs?.length ?? 0;
   const present = totals.uniqueBlobs - omitted - result.transfer.blobsCopied;
-  console.log(`${plural(totals.images, 'image')}, ${plural(totals.uniqueBlobs, 'unique blob')} (${totals.uniqueBlobBytes} bytes${omitted ? `, ${omitted} left out as the far side has them` : ''}); downloaded ${plural(result.transfer.blobsCopied, 'blob')} (${result.transfer.bytes} bytes), ${present} already in the store`);
-  for (const change of previous ? changedTags(previous, result.inventory) : []) console.log(`changed ${change.name}: ${change.from} -> ${change.to}`);
+  console.log(
+    `${plural(totals.images, 'image')}, ${plural(totals.uniqueBlobs, 'unique blob')} (${totals.uniqueBlobBytes} bytes${omitted ? `, ${omitted} left out as the far side has them` : ''}); downloaded ${plural(result.transfer.blobsCopied, 'blob')} (${result.transfer.bytes} bytes), ${present} already in the store`,
+  );
+  for (const change of previous ? changedTags(previous, result.inventory) : [])
+    console.log(`changed ${change.name}: ${change.from} -> ${change.to}`);
   return 0;
 }
 
 async function verify(file: string): Promise<number> {
   const report = await verifyBundle(resolve(file));
   for (const f of report.missingFiles) console.error(`missing file ${f} (listed in sha256sums.txt)`);
-  for (const f of report.corruptFiles) console.error(`corrupt file ${f.path}: sha256 ${f.actual}, expected ${f.expected}`);
+  for (const f of report.corruptFiles)
+    console.error(`corrupt file ${f.path}: sha256 ${f.actual}, expected ${f.expected}`);
   for (const f of report.unlistedFiles) console.error(`unlisted file ${f}: not in sha256sums.txt`);
-  for (const b of report.corruptBlobs) console.error(`corrupt blob ${b.digest} in ${b.payload} (content hashes to ${b.actual}); breaks ${b.images.join(', ') || 'no listed image'}`);
-  for (const b of report.missingBlobs) console.error(`missing blob ${b.digest} in ${b.payload}; breaks ${b.images.join(', ')}`);
+  for (const b of report.corruptBlobs)
+    console.error(
+      `corrupt blob ${b.digest} in ${b.payload} (content hashes to ${b.actual}); breaks ${b.images.join(', ') || 'no listed image'}`,
+    );
+  for (const b of report.missingBlobs)
+    console.error(`missing blob ${b.digest} in ${b.payload}; breaks ${b.images.join(', ')}`);
   const summary = `${plural(report.filesChecked, 'file')} and ${plural(report.blobsChecked, 'blob')} checked`;
   if (!report.ok) {
     console.error(`${file}: NOT OK (${summary})`);
@@ -219,17 +295,30 @@ async function push(values: ParsedArgs['values'], file: string): Promise<number>
   const scheduler = new CopyScheduler({ concurrency: settings.concurrency, retry: settings.retry });
   let done = 0;
   const started = Date.now();
-  const stopProgress = startProgress(process.stdout, () => ({ imagesDone: done, imagesTotal: total, stats: scheduler.stats, elapsedMs: Date.now() - started }));
+  const stopProgress = startProgress(process.stdout, () => ({
+    imagesDone: done,
+    imagesTotal: total,
+    stats: scheduler.stats,
+    elapsedMs: Date.now() - started,
+  }));
   let total = 0;
   let results;
   try {
-    results = await pushBundle(resolve(file), to, { pool: settings.pool, scheduler, onImages: (n) => (total = n), onImageDone: () => done++ });
+    results = await pushBundle(resolve(file), to, {
+      pool: settings.pool,
+      scheduler,
+      onImages: (n) => (total = n),
+      onImageDone: () => done++,
+    });
   } finally {
     stopProgress();
   }
-  for (const result of results) console.log(`${result.status === 'copied' ? 'pushed' : 'unchanged'} ${result.target} ${result.digest}`);
+  for (const result of results)
+    console.log(`${result.status === 'copied' ? 'pushed' : 'unchanged'} ${result.target} ${result.digest}`);
   const { blobsCopied, bytes, blobsSkipped, blobsMounted } = scheduler.stats;
-  console.log(`${plural(results.length, 'image')}: ${blobsCopied} blobs uploaded (${bytes} bytes), ${blobsSkipped} already there, ${blobsMounted} mounted`);
+  console.log(
+    `${plural(results.length, 'image')}: ${blobsCopied} blobs uploaded (${bytes} bytes), ${blobsSkipped} already there, ${blobsMounted} mounted`,
+  );
   return 0;
 }
 
@@ -238,7 +327,12 @@ async function pull(values: ParsedArgs['values'], ref: string): Promise<number> 
   const settings = registrySettings(values);
   // Loaded here: libs/publish pulls in the AWS SDK, a second of start-up every other bundle verb would pay.
   const { pullBundleArtifact } = await import('../../../../libs/publish/src/index.ts');
-  const pulled = await pullBundleArtifact(await settings.pool.connect(parsed.registry), parsed.repository, parsed.digest ?? parsed.tag ?? 'latest', values.out ? await namedFolder('out', resolve(values.out as string)) : resolve('.'));
+  const pulled = await pullBundleArtifact(
+    await settings.pool.connect(parsed.registry),
+    parsed.repository,
+    parsed.digest ?? parsed.tag ?? 'latest',
+    values.out ? await namedFolder('out', resolve(values.out as string)) : resolve('.'),
+  );
   console.log(`pulled ${relative(process.cwd(), pulled.file) || pulled.file} from ${ref} (${pulled.digest})`);
   return 0;
 }
@@ -246,12 +340,19 @@ async function pull(values: ParsedArgs['values'], ref: string): Promise<number> 
 export const bundleCommand: Command = {
   name: 'bundle',
   usage,
-  options: { ...registryOptions, since: { type: 'string' }, store: { type: 'string' }, to: { type: 'string' }, out: { type: 'string' } },
+  options: {
+    ...registryOptions,
+    since: { type: 'string' },
+    store: { type: 'string' },
+    to: { type: 'string' },
+    out: { type: 'string' },
+  },
   async run({ values, positionals }) {
     const [first, second, ...rest] = positionals;
     try {
       if (first === 'verify' || first === 'push' || first === 'pull') {
-        if (!second || rest.length) throw new UsageError(`bundle ${first} takes one ${first === 'pull' ? 'REF' : 'bundle FILE'}\n\n${usage}`);
+        if (!second || rest.length)
+          throw new UsageError(`bundle ${first} takes one ${first === 'pull' ? 'REF' : 'bundle FILE'}\n\n${usage}`);
         if (first === 'pull') return await pull(values, second);
         return first === 'verify' ? await verify(second) : await push(values, second);
       }

@@ -29,7 +29,10 @@ export const checkCommand: Command = {
     if (!project) return 1;
     try {
       const result = await checkContainerImageProject(project, { log: (line) => console.error(line) });
-      for (const c of result.cases) console.log(`${c.failure === undefined ? 'ok  ' : 'FAIL'} ${c.suite} ${c.name}${c.failure === undefined ? '' : `: ${c.failure}`}`);
+      for (const c of result.cases)
+        console.log(
+          `${c.failure === undefined ? 'ok  ' : 'FAIL'} ${c.suite} ${c.name}${c.failure === undefined ? '' : `: ${c.failure}`}`,
+        );
       console.log(`${result.cases.length - result.failed} passed, ${result.failed} failed; report ${result.report}`);
       return result.failed ? 1 : 0;
     } catch (err) {

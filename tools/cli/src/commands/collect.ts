@@ -35,7 +35,9 @@ export const collectCommand: Command = {
       console.error(`${e.message}${e.hint ? ` (${e.hint})` : ''}`);
       return 1;
     }
-    const outDir = values.out ? await namedFolder('out', resolve(values.out as string)) : join(project.workspaceRoot, 'dist', project.spec.name, 'collect');
+    const outDir = values.out
+      ? await namedFolder('out', resolve(values.out as string))
+      : join(project.workspaceRoot, 'dist', project.spec.name, 'collect');
     const { files, issues } = await collectComponents({
       project: project.spec.name,
       dir: project.dir,
@@ -46,10 +48,14 @@ export const collectCommand: Command = {
     });
     if (issues.length > 0) {
       for (const issue of issues) console.error(formatSourceIssue(issue, project));
-      console.error(`collect: ${issues.length} problem${issues.length === 1 ? '' : 's'}; ${relative(process.cwd(), outDir) || outDir} left unchanged`);
+      console.error(
+        `collect: ${issues.length} problem${issues.length === 1 ? '' : 's'}; ${relative(process.cwd(), outDir) || outDir} left unchanged`,
+      );
       return 1;
     }
-    console.log(`collected ${files.length} file${files.length === 1 ? '' : 's'} into ${relative(process.cwd(), outDir) || outDir}`);
+    console.log(
+      `collected ${files.length} file${files.length === 1 ? '' : 's'} into ${relative(process.cwd(), outDir) || outDir}`,
+    );
     return 0;
   },
 };

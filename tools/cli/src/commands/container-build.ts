@@ -16,7 +16,9 @@ export async function containerBuildCommand(file: string, _values: ParsedArgs['v
   try {
     const result = await buildContainerImageProject(loaded.project, { log: (line) => console.error(line) });
     for (const image of result.images) {
-      console.log(`built ${image.tags.join(', ')} ${image.digest} (${image.platforms.map((p) => `${p.arch} ${p.digest}`).join('; ')})`);
+      console.log(
+        `built ${image.tags.join(', ')} ${image.digest} (${image.platforms.map((p) => `${p.arch} ${p.digest}`).join('; ')})`,
+      );
     }
     console.log(`wrote ${result.layout}`);
     return 0;

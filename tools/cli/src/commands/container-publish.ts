@@ -21,16 +21,24 @@ export async function containerPublishCommand(path: string, values: ParsedArgs['
   const project = await containerProjectOrReport(path);
   if (!project) return 1;
   try {
-    const result = await publishContainerImageProject(project, { dryRun: Boolean(values['dry-run']), concurrency, log: (line) => console.error(line) });
+    const result = await publishContainerImageProject(project, {
+      dryRun: Boolean(values['dry-run']),
+      concurrency,
+      log: (line) => console.error(line),
+    });
     if (values['dry-run']) {
       for (const entry of result.plan) for (const reference of entry.references) console.log(`would push ${reference}`);
       return 0;
     }
     for (const outcome of result.outcomes) {
-      console.log(`${outcome.status} ${outcome.registry}/${outcome.repository} (${outcome.results.length}/${outcome.references.length} tags)${outcome.error ? `: ${outcome.error}` : ''}`);
+      console.log(
+        `${outcome.status} ${outcome.registry}/${outcome.repository} (${outcome.results.length}/${outcome.references.length} tags)${outcome.error ? `: ${outcome.error}` : ''}`,
+      );
     }
     const { bytes, blobsCopied, blobsSkipped, blobsMounted } = result.stats;
-    console.log(`${blobsCopied} blobs copied (${bytes} bytes), ${blobsSkipped} present, ${blobsMounted} mounted; report ${result.report}`);
+    console.log(
+      `${blobsCopied} blobs copied (${bytes} bytes), ${blobsSkipped} present, ${blobsMounted} mounted; report ${result.report}`,
+    );
     return result.outcomes.some((o) => o.status === 'failed') ? 1 : 0;
   } catch (err) {
     if (err instanceof PublishPreflightError) {

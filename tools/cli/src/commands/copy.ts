@@ -55,7 +55,10 @@ export interface RegistrySettings {
 }
 
 /** Builds the shared registry pool from flags plus extra insecure hosts and credential specs (from a project). */
-export function registrySettings(values: ParsedArgs['values'], extra: { insecure?: string[]; credentials?: Record<string, CredentialsSpec>; baseDir?: string } = {}): RegistrySettings {
+export function registrySettings(
+  values: ParsedArgs['values'],
+  extra: { insecure?: string[]; credentials?: Record<string, CredentialsSpec>; baseDir?: string } = {},
+): RegistrySettings {
   const specs: Record<string, CredentialsSpec> = { ...extra.credentials };
   for (const flag of (values['creds-env'] as string[] | undefined) ?? []) {
     try {
@@ -66,7 +69,8 @@ export function registrySettings(values: ParsedArgs['values'], extra: { insecure
     }
   }
   const authfile = values.authfile as string | undefined;
-  if (authfile && !statSync(authfile, { throwIfNoEntry: false })?.isFile()) throw new UsageError(`--authfile ${authfile}: no such file (a docker config.json, as \`docker login\` writes it)`);
+  if (authfile && !statSync(authfile, { throwIfNoEntry: false })?.isFile())
+    throw new UsageError(`--authfile ${authfile}: no such file (a docker config.json, as \`docker login\` writes it)`);
   const attempts = positiveInt(values.retries, 'retries') ?? DEFAULT_RETRY.attempts;
   const stall = positiveInt(values['stall-timeout'], 'stall-timeout');
   const retry = { ...DEFAULT_RETRY, attempts };
@@ -78,7 +82,12 @@ export function registrySettings(values: ParsedArgs['values'], extra: { insecure
     log: values.debug ? (line) => process.stderr.write(`debug: ${line}\n`) : undefined,
     userAgent: 'dockyard',
   });
-  return { pool, concurrency: positiveInt(values.concurrency, 'concurrency'), platforms: values.platform as string[] | undefined, retry };
+  return {
+    pool,
+    concurrency: positiveInt(values.concurrency, 'concurrency'),
+    platforms: values.platform as string[] | undefined,
+    retry,
+  };
 }
 
 const usage = `Usage: dockyard copy SOURCE... DESTINATION [options]
@@ -104,7 +113,8 @@ export const copyCommand: Command = {
   usage,
   options: { ...registryOptions },
   async run({ values, positionals }) {
-    if (positionals.length < 2) throw new UsageError(`expected SOURCE... and DESTINATION, got ${positionals.length} argument(s)\n\n${usage}`);
+    if (positionals.length < 2)
+      throw new UsageError(`expected SOURCE... and DESTINATION, got ${positionals.length} argument(s)\n\n${usage}`);
     let sources, to;
     try {
       sources = positionals.slice(0, -1).map(parseLocation);
@@ -113,15 +123,21 @@ export const copyCommand: Command = {
       throw new UsageError((err as Error).message);
     }
     if (sources.length > 1 && Object.values(locationName(to)).some(Boolean)) {
-      throw new UsageError(`${positionals[positionals.length - 1]} names one image, but ${sources.length} sources were given; name none and each image keeps its source's name`);
+      throw new UsageError(
+        `${positionals[positionals.length - 1]} names one image, but ${sources.length} sources were given; name none and each image keeps its source's name`,
+      );
     }
     const settings = registrySettings(values);
     const scheduler = new CopyScheduler({ concurrency: settings.concurrency, retry: settings.retry });
     try {
       const context = locationContext(settings.pool);
-      const pairs = sources.map((from) => ({ source: openSource(from, context), target: openTarget(to, context, from) }));
+      const pairs = sources.map((from) => ({
+        source: openSource(from, context),
+        target: openTarget(to, context, from),
+      }));
       const results = await copyImages(scheduler, pairs, { platforms: settings.platforms });
-      for (const result of results) console.log(`${result.status} ${result.source} → ${result.target} ${result.digest}`);
+      for (const result of results)
+        console.log(`${result.status} ${result.source} → ${result.target} ${result.digest}`);
       const { bytes, blobsCopied, blobsSkipped, blobsMounted } = scheduler.stats;
       console.log(`${blobsCopied} blobs copied, ${bytes} bytes; ${blobsSkipped} present; ${blobsMounted} mounted`);
       return 0;

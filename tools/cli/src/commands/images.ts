@@ -56,17 +56,23 @@ export const imagesCommand: Command = {
     const { values } = args;
     const { project, rest: paths } = projectAmong(args);
     if (project !== undefined) {
-      if (paths.length > 0) throw new UsageError(`give either PATHs or a PROJECT, not both (${project} names a project)`);
+      if (paths.length > 0)
+        throw new UsageError(`give either PATHs or a PROJECT, not both (${project} names a project)`);
       return projectImages(await projectFile(project), values.out as string | undefined);
     }
     if (paths.length === 0) throw new UsageError('name at least one chart, manifest or folder, or a PROJECT');
-    const result = await discoverImages(paths.map((p) => resolve(p)), { optional: values['exclude-optional'] ? 'exclude' : 'include' });
+    const result = await discoverImages(
+      paths.map((p) => resolve(p)),
+      { optional: values['exclude-optional'] ? 'exclude' : 'include' },
+    );
     if (!reportProblems(result)) return 1;
     const { images } = result;
     const output = { stripRegistry: Boolean(values['strip-registry']), includeTests: Boolean(values['include-tests']) };
     if (values.out !== undefined) {
       await writeImagesOutput(resolve(values.out as string), images, output);
-      console.log(`${images.length} image${images.length === 1 ? '' : 's'} written to ${values.out as string}/images.list and images.json`);
+      console.log(
+        `${images.length} image${images.length === 1 ? '' : 's'} written to ${values.out as string}/images.list and images.json`,
+      );
     } else if (values.json) {
       console.log(JSON.stringify(images.map(toJson), null, 2));
     } else {
@@ -79,7 +85,8 @@ export const imagesCommand: Command = {
 /** Prints warnings; false (after saying which) when an input does not exist, since the list would be incomplete. */
 function reportProblems(result: DiscoveryResult): boolean {
   for (const problem of result.problems) console.error(`warning: ${where(problem)}: ${problem.message}`);
-  for (const path of result.missing) console.error(`dockyard images: ${relative(process.cwd(), path) || path}: no such file or folder; check the path`);
+  for (const path of result.missing)
+    console.error(`dockyard images: ${relative(process.cwd(), path) || path}: no such file or folder; check the path`);
   return result.missing.length === 0;
 }
 
@@ -93,8 +100,16 @@ export async function projectImages(path: string, out: string | undefined): Prom
   const dist = join(project.workspaceRoot, 'dist', project.spec.name);
   const collected = join(dist, 'collect');
   const settings = project.spec.images ?? {};
-  const extra: Finding[] = (settings.extra ?? []).map((text, i) => ({ text, source: { file: project.file, keyPath: `images.extra[${i}]` } }));
-  const options: DiscoverOptions = { relativeTo: collected, optional: settings.optional ?? 'include', extra, exclude: settings.exclude };
+  const extra: Finding[] = (settings.extra ?? []).map((text, i) => ({
+    text,
+    source: { file: project.file, keyPath: `images.extra[${i}]` },
+  }));
+  const options: DiscoverOptions = {
+    relativeTo: collected,
+    optional: settings.optional ?? 'include',
+    extra,
+    exclude: settings.exclude,
+  };
   if (!existsSync(collected)) {
     console.error(`${relative(process.cwd(), collected)} does not exist; run \`dockyard collect ${path}\` first`);
     return 1;
@@ -102,7 +117,12 @@ export async function projectImages(path: string, out: string | undefined): Prom
   const result = await discoverImages([collected], options);
   if (!reportProblems(result)) return 1;
   const outDir = resolve(out ?? join(dist, 'images'));
-  await writeImagesOutput(outDir, result.images, { stripRegistry: settings.stripRegistry, includeTests: settings.tests === 'include' });
-  console.log(`${result.images.length} image${result.images.length === 1 ? '' : 's'} written to ${relative(process.cwd(), outDir) || outDir}/images.list and images.json`);
+  await writeImagesOutput(outDir, result.images, {
+    stripRegistry: settings.stripRegistry,
+    includeTests: settings.tests === 'include',
+  });
+  console.log(
+    `${result.images.length} image${result.images.length === 1 ? '' : 's'} written to ${relative(process.cwd(), outDir) || outDir}/images.list and images.json`,
+  );
   return 0;
 }

@@ -18,7 +18,8 @@ export const inventoryCommand: Command = {
   usage,
   options: { ...registryOptions, out: { type: 'string' } },
   async run({ values, positionals }) {
-    if (positionals.length !== 1 || !positionals[0]!.startsWith('docker://')) throw new UsageError(`name one registry as docker://HOST\n\n${usage}`);
+    if (positionals.length !== 1 || !positionals[0]!.startsWith('docker://'))
+      throw new UsageError(`name one registry as docker://HOST\n\n${usage}`);
     const registry = positionals[0]!.slice('docker://'.length).replace(/\/+$/, '');
     const settings = registrySettings(values);
     try {
@@ -26,7 +27,9 @@ export const inventoryCommand: Command = {
       const bytes = formatInventory(inventory);
       if (values.out) {
         await writeFileAtomic(resolve(values.out as string), bytes);
-        console.log(`${inventory.images.length} image(s), ${inventory.totals.uniqueBlobs} blob(s) at ${registry}: ${values.out}`);
+        console.log(
+          `${inventory.images.length} image(s), ${inventory.totals.uniqueBlobs} blob(s) at ${registry}: ${values.out}`,
+        );
       } else {
         process.stdout.write(bytes);
       }

@@ -38,11 +38,17 @@ export const prepareCommand: Command = {
     const { values } = args;
     const given = onlyProject(args);
     if (values.import !== undefined) {
-      if (given !== undefined || !values.registry || !values.namespace) throw new UsageError('--import takes TREE with --registry HOST and --namespace NS, and no PROJECT');
+      if (given !== undefined || !values.registry || !values.namespace)
+        throw new UsageError('--import takes TREE with --registry HOST and --namespace NS, and no PROJECT');
       try {
         const tree = resolve(values.import as string);
-        for (const image of await importImageTree(tree, findWorkspaceRoot(tree), { registry: values.registry as string, namespace: values.namespace as string })) {
-          console.log(`${image.status === 'written' ? 'wrote' : 'kept '} ${image.project}${image.metaGenerated ? ' (and meta.yml)' : ''}`);
+        for (const image of await importImageTree(tree, findWorkspaceRoot(tree), {
+          registry: values.registry as string,
+          namespace: values.namespace as string,
+        })) {
+          console.log(
+            `${image.status === 'written' ? 'wrote' : 'kept '} ${image.project}${image.metaGenerated ? ' (and meta.yml)' : ''}`,
+          );
         }
         return 0;
       } catch (err) {
@@ -59,9 +65,21 @@ export const prepareCommand: Command = {
     }
     try {
       const store = ContentStore.default();
-      const prepared = await prepareBases({ repo: spec.base.repo, index: spec.base.index, versions: spec.versions ?? [], arches: spec.arches, projectDir: resolve(project.dir), store });
-      for (const base of prepared) console.log(`${base.fetched ? 'fetched' : 'present'} ${base.version} ${base.arch} ${base.index} ${base.digest} ${base.url}`);
-      console.log(`${prepared.filter((b) => b.fetched).length} fetched, ${prepared.filter((b) => !b.fetched).length} already in ${store.dir}`);
+      const prepared = await prepareBases({
+        repo: spec.base.repo,
+        index: spec.base.index,
+        versions: spec.versions ?? [],
+        arches: spec.arches,
+        projectDir: resolve(project.dir),
+        store,
+      });
+      for (const base of prepared)
+        console.log(
+          `${base.fetched ? 'fetched' : 'present'} ${base.version} ${base.arch} ${base.index} ${base.digest} ${base.url}`,
+        );
+      console.log(
+        `${prepared.filter((b) => b.fetched).length} fetched, ${prepared.filter((b) => !b.fetched).length} already in ${store.dir}`,
+      );
       return 0;
     } catch (err) {
       return reportFailure('prepare', err);

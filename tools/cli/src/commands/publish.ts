@@ -28,14 +28,20 @@ ${withoutOptionHelp(registryOptionsHelp, 'platform')}`;
 /** `12.0 MB of 54.0 MB sent (3.1 MB/s)`: what the destinations have accepted of the bundle, all together. */
 function uploadProgress(total: number, sent: { bytes: number }): () => string {
   const started = Date.now();
-  return () => `${formatBytes(sent.bytes)} of ${formatBytes(total)} sent (${formatRate(sent.bytes, Date.now() - started)})`;
+  return () =>
+    `${formatBytes(sent.bytes)} of ${formatBytes(total)} sent (${formatRate(sent.bytes, Date.now() - started)})`;
 }
 
 export const publishCommand: Command = {
   name: 'publish',
   usage,
   // A bundle is one file, not an image: there are no platforms to choose.
-  options: { ...withoutOption(registryOptions, 'platform'), 'dry-run': { type: 'boolean' }, 'part-size': { type: 'string' }, parallel: { type: 'string' } },
+  options: {
+    ...withoutOption(registryOptions, 'platform'),
+    'dry-run': { type: 'boolean' },
+    'part-size': { type: 'string' },
+    parallel: { type: 'string' },
+  },
   project: true,
   async run(args) {
     const { values } = args;
@@ -49,17 +55,29 @@ export const publishCommand: Command = {
       return 1;
     }
     const spec = project.spec;
-    if (spec.kind === 'ContainerImage') return (await import('./container-publish.ts')).containerPublishCommand(project.file, values);
+    if (spec.kind === 'ContainerImage')
+      return (await import('./container-publish.ts')).containerPublishCommand(project.file, values);
     // Loaded only for bundles: the S3 SDK alone is most of a container re-publish's start-up.
     const { bundleOutput } = await import('../../../../libs/bundle/src/index.ts');
-    const { objectKey, pushBundleArtifact, resolvePublishTargets, s3Client, uploadFile } = await import('../../../../libs/publish/src/index.ts');
-    if (spec.kind !== 'Release' && spec.kind !== 'Plugin') throw new UsageError(`${project.file}: a ${spec.kind} has nothing to publish`);
+    const { objectKey, pushBundleArtifact, resolvePublishTargets, s3Client, uploadFile } =
+      await import('../../../../libs/publish/src/index.ts');
+    if (spec.kind !== 'Release' && spec.kind !== 'Plugin')
+      throw new UsageError(`${project.file}: a ${spec.kind} has nothing to publish`);
     const typed = spec as Release | Plugin;
     const bundle = bundleOutput(findWorkspaceRoot(project.dir), typed);
     const version = typed.kind === 'Plugin' ? typed.spec.version : typed.version;
     const dryRun = Boolean(values['dry-run']);
     try {
-      if (!dryRun && !(await access(bundle).then(() => true, () => false))) throw new Error(`${relative(process.cwd(), bundle)} is missing: run the bundle target first (nx run ${typed.name}:bundle)`);
+      if (
+        !dryRun &&
+        !(await access(bundle).then(
+          () => true,
+          () => false,
+        ))
+      )
+        throw new Error(
+          `${relative(process.cwd(), bundle)} is missing: run the bundle target first (nx run ${typed.name}:bundle)`,
+        );
       const { stores, problems } = await resolvePublishTargets(typed.publish, process.env, project.file, project.dir);
       if (problems.length && !dryRun) {
         for (const problem of problems) console.error(`dockyard publish: ${problem}`);
@@ -67,33 +85,65 @@ export const publishCommand: Command = {
         return 1;
       }
       for (const problem of problems) console.log(`warning: ${problem}`);
-      const keyFor = (store: ResolvedObjectStore) => (typed.kind === 'Plugin' ? objectKey(store.location, `compass-plugins-${typed.name}`, basename(bundle)) : objectKey(store.location, basename(bundle)));
+      const keyFor = (store: ResolvedObjectStore) =>
+        typed.kind === 'Plugin'
+          ? objectKey(store.location, `compass-plugins-${typed.name}`, basename(bundle))
+          : objectKey(store.location, basename(bundle));
       const ociTargets = typed.publish?.oci ?? [];
       if (dryRun) {
-        for (const store of stores) console.log(`${relative(process.cwd(), bundle)} -> ${store.location.scheme}://${store.location.bucket}/${keyFor(store)}${store.endpoint ? ` (${store.endpoint})` : ''}`);
-        for (const target of ociTargets) console.log(`${relative(process.cwd(), bundle)} -> oci ${target.repository}:${version}`);
+        for (const store of stores)
+          console.log(
+            `${relative(process.cwd(), bundle)} -> ${store.location.scheme}://${store.location.bucket}/${keyFor(store)}${store.endpoint ? ` (${store.endpoint})` : ''}`,
+          );
+        for (const target of ociTargets)
+          console.log(`${relative(process.cwd(), bundle)} -> oci ${target.repository}:${version}`);
         console.log(`dry run: ${stores.length + ociTargets.length} destination(s); nothing was uploaded`);
         return 0;
       }
       const partSize = (positiveInt(values['part-size'], 'part-size') ?? 16) << 20;
       const sent = { bytes: 0 };
       const onBytes = (count: number) => (sent.bytes += count);
-      const stopProgress = startProgressLines(process.stdout, uploadProgress((await stat(bundle)).size * (stores.length + ociTargets.length), sent));
+      const stopProgress = startProgressLines(
+        process.stdout,
+        uploadProgress((await stat(bundle)).size * (stores.length + ociTargets.length), sent),
+      );
       try {
         for (const store of stores) {
-          const result = await uploadFile(s3Client(store), store.location.bucket, keyFor(store), bundle, { partSize, parallel: positiveInt(values.parallel, 'parallel'), onBytes });
+          const result = await uploadFile(s3Client(store), store.location.bucket, keyFor(store), bundle, {
+            partSize,
+            parallel: positiveInt(values.parallel, 'parallel'),
+            onBytes,
+          });
           const url = `${store.location.scheme}://${store.location.bucket}/${result.key}`;
-          console.log(result.status === 'unchanged' ? `unchanged ${url} (same size and sha256 ${result.sha256})` : `uploaded ${url} (${result.size} bytes in ${result.parts} part(s)${result.partRetries ? `, ${result.partRetries} resent after a mismatch` : ''}, sha256 ${result.sha256})`);
+          console.log(
+            result.status === 'unchanged'
+              ? `unchanged ${url} (same size and sha256 ${result.sha256})`
+              : `uploaded ${url} (${result.size} bytes in ${result.parts} part(s)${result.partRetries ? `, ${result.partRetries} resent after a mismatch` : ''}, sha256 ${result.sha256})`,
+          );
         }
         if (ociTargets.length) {
           const credentials: Record<string, CredentialsSpec> = {};
           for (const t of ociTargets) if (t.credentials) credentials[t.repository.split('/')[0]!] = t.credentials;
-          const settings = registrySettings(values, { insecure: ociTargets.filter((t) => t.insecure).map((t) => t.repository.split('/')[0]!), credentials, baseDir: project.dir });
+          const settings = registrySettings(values, {
+            insecure: ociTargets.filter((t) => t.insecure).map((t) => t.repository.split('/')[0]!),
+            credentials,
+            baseDir: project.dir,
+          });
           for (const target of ociTargets) {
             const host = target.repository.split('/')[0]!;
             const repository = target.repository.slice(host.length + 1);
-            const pushed = await pushBundleArtifact(await settings.pool.connect(host), repository, version, bundle, typed.name, version, onBytes);
-            console.log(`pushed ${target.repository}:${version}@${pushed.digest}${pushed.uploaded ? '' : ' (bundle blob already there)'}`);
+            const pushed = await pushBundleArtifact(
+              await settings.pool.connect(host),
+              repository,
+              version,
+              bundle,
+              typed.name,
+              version,
+              onBytes,
+            );
+            console.log(
+              `pushed ${target.repository}:${version}@${pushed.digest}${pushed.uploaded ? '' : ' (bundle blob already there)'}`,
+            );
           }
         }
       } finally {

@@ -86,34 +86,61 @@ export const resolveCommand: Command = {
       console.error(`${err.message}${err.hint ? ` (${err.hint})` : ''}`);
     }
     const update = Boolean(values.update);
-    const command = ['dockyard resolve', ...(given === undefined ? [] : [given]), ...(update ? ['--update'] : [])].join(' ');
+    const command = ['dockyard resolve', ...(given === undefined ? [] : [given]), ...(update ? ['--update'] : [])].join(
+      ' ',
+    );
     const components = project.spec.kind === 'Release' ? (project.spec.components ?? []) : [];
-    const refused = values.check && !update ? staleLockIssues({ project: project.spec.name, components, lock: before }) : [];
+    const refused =
+      values.check && !update ? staleLockIssues({ project: project.spec.name, components, lock: before }) : [];
     if (refused.length > 0) {
       for (const issue of refused) console.error(formatSourceIssue(issue, project));
       console.error(`${lockFile} is ${current === undefined ? 'missing' : 'stale'}; run \`${command}\` and commit it`);
       return 1;
     }
-    const { lock, issues } = await resolveComponents({ project: project.spec.name, dir: project.dir, components, previous: before, update });
+    const { lock, issues } = await resolveComponents({
+      project: project.spec.name,
+      dir: project.dir,
+      components,
+      previous: before,
+      update,
+    });
     if (issues.length > 0) {
       for (const issue of issues) console.error(formatSourceIssue(issue, project));
-      console.error(`resolve: ${issues.length} component${issues.length === 1 ? '' : 's'} failed; ${lockFile} left unchanged`);
+      console.error(
+        `resolve: ${issues.length} component${issues.length === 1 ? '' : 's'} failed; ${lockFile} left unchanged`,
+      );
       return 1;
     }
     const shipped = await shippedImagesOf(project, lock);
     if (typeof shipped === 'number') return shipped;
-    if (shipped.skipped.length) console.log(`not locked: ${shipped.skipped.map((s) => formatReference(s.source)).join(', ')} (documentation-only hosts, RFC 2606, that never resolve)`);
+    if (shipped.skipped.length)
+      console.log(
+        `not locked: ${shipped.skipped.map((s) => formatReference(s.source)).join(', ')} (documentation-only hosts, RFC 2606, that never resolve)`,
+      );
     // A check reads every digest again: a tag that moved since the lock was written is what it exists to catch.
-    const pinned = await pinImages({ images: shipped.images, previous: before?.images, reread: update || Boolean(values.check), pool: registryPool(project) });
+    const pinned = await pinImages({
+      images: shipped.images,
+      previous: before?.images,
+      reread: update || Boolean(values.check),
+      pool: registryPool(project),
+    });
     if (pinned.issues.length > 0) {
       for (const issue of pinned.issues) console.error(formatSourceIssue(issue, project));
-      console.error(`resolve: ${pinned.issues.length} image${pinned.issues.length === 1 ? '' : 's'} failed; ${lockFile} left unchanged`);
+      console.error(
+        `resolve: ${pinned.issues.length} image${pinned.issues.length === 1 ? '' : 's'} failed; ${lockFile} left unchanged`,
+      );
       return 1;
     }
     lock.images = pinned.images;
     const changes = describeLockChanges(before, lock);
-    if (current === undefined && Object.keys(lock.components).length === 0 && Object.keys(lock.images ?? {}).length === 0) {
-      console.log(`nothing to resolve: ${project.file} has no git, helm or image component and ships no image a registry can name, so it needs no lock file`);
+    if (
+      current === undefined &&
+      Object.keys(lock.components).length === 0 &&
+      Object.keys(lock.images ?? {}).length === 0
+    ) {
+      console.log(
+        `nothing to resolve: ${project.file} has no git, helm or image component and ships no image a registry can name, so it needs no lock file`,
+      );
       return 0;
     }
     const stale = current !== formatLockFile(lock);
@@ -128,7 +155,11 @@ export const resolveCommand: Command = {
     }
     if (stale) await writeLockFile(project.dir, lock);
     for (const line of changes) console.log(line);
-    console.log(stale ? `wrote ${lockFile} (${changes.length} change${changes.length === 1 ? '' : 's'})` : `${lockFile} is up to date`);
+    console.log(
+      stale
+        ? `wrote ${lockFile} (${changes.length} change${changes.length === 1 ? '' : 's'})`
+        : `${lockFile} is up to date`,
+    );
     return 0;
   },
 };
@@ -151,16 +182,23 @@ async function importCommand(values: Record<string, unknown>): Promise<number> {
     const root = workspaceRootOf(dirname(target));
     const namesake = root ? await projectNamed(root, imported.name) : undefined;
     if (namesake) {
-      console.error(`a project named "${imported.name}" already exists (${namesake}); project names are unique in the workspace, so pass --name with another name`);
+      console.error(
+        `a project named "${imported.name}" already exists (${namesake}); project names are unique in the workspace, so pass --name with another name`,
+      );
       return 1;
     }
     const projectRoot = root ? relative(root, dirname(target)) || '.' : dirname(target);
-    await writeFileAtomic(target, formatImportedRelease(imported, (values.version as string | undefined) ?? 'v0.0.0', projectRoot));
+    await writeFileAtomic(
+      target,
+      formatImportedRelease(imported, (values.version as string | undefined) ?? 'v0.0.0', projectRoot),
+    );
     console.log(`wrote ${out} with ${imported.components.length} components; run \`dockyard resolve ${out}\` next`);
     return 0;
   } catch (err) {
     if (!(err instanceof SourceError) && (err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-    console.error(err instanceof SourceError ? `${err.message}${err.hint ? ` (${err.hint})` : ''}` : `cannot read ${from}`);
+    console.error(
+      err instanceof SourceError ? `${err.message}${err.hint ? ` (${err.hint})` : ''}` : `cannot read ${from}`,
+    );
     return 1;
   }
 }

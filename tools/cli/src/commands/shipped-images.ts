@@ -36,20 +36,38 @@ export async function shippedImagesOf(project: LockedProject, lock: LockFile): P
 
 async function listedImagesOf(project: LockedProject, lock: LockFile): Promise<ShippedImages | number> {
   const { spec } = project;
-  const syncListed = spec.kind !== 'AppImage' && spec.sync?.lists?.length ? await readImageLists(await expandLists(spec.sync.lists, project.dir)) : [];
+  const syncListed =
+    spec.kind !== 'AppImage' && spec.sync?.lists?.length
+      ? await readImageLists(await expandLists(spec.sync.lists, project.dir))
+      : [];
   if (spec.kind === 'Plugin') return pluginShippedImages(spec, project.file, syncListed);
   if (spec.kind === 'AppImage') {
     const app = project as ProjectOfKind<AppImage>;
-    return appShippedImages(await listAppImages(appImageRequest(app.spec, app.dir, app.workspaceRoot, {})), project.file);
+    return appShippedImages(
+      await listAppImages(appImageRequest(app.spec, app.dir, app.workspaceRoot, {})),
+      project.file,
+    );
   }
   const { from } = releaseImageOrigin(spec);
-  if (from && isReservedHost(from)) console.log(`not locked: the images ${spec.name} lists, read at ${from} (a documentation-only host, RFC 2606, that never resolves)`);
+  if (from && isReservedHost(from))
+    console.log(
+      `not locked: the images ${spec.name} lists, read at ${from} (a documentation-only host, RFC 2606, that never resolves)`,
+    );
   if ((spec.components ?? []).length && readsPayloadImages(spec)) {
     const outDir = join(project.workspaceRoot, 'dist', spec.name, 'collect');
-    const collected = await collectComponents({ project: spec.name, dir: project.dir, components: spec.components ?? [], placeholders: spec.placeholders, lock, outDir });
+    const collected = await collectComponents({
+      project: spec.name,
+      dir: project.dir,
+      components: spec.components ?? [],
+      placeholders: spec.placeholders,
+      lock,
+      outDir,
+    });
     if (collected.issues.length > 0) {
       for (const issue of collected.issues) console.error(formatSourceIssue(issue, project));
-      console.error(`resolve: collecting ${spec.name} to list its images failed; ${lockFilePath(project.dir)} left unchanged`);
+      console.error(
+        `resolve: collecting ${spec.name} to list its images failed; ${lockFilePath(project.dir)} left unchanged`,
+      );
       return 1;
     }
     const listed = await projectImages(project.file, undefined);
@@ -63,5 +81,8 @@ export function registryPool(project: LockedProject): RegistryPool {
   const endpoints = endpointsOf(project.spec);
   const credentials: Record<string, CredentialsSpec> = {};
   for (const e of endpoints) if (e.credentials) credentials[e.registry] = e.credentials;
-  return registrySettings({}, { insecure: endpoints.filter((e) => e.insecure).map((e) => e.registry), credentials, baseDir: project.dir }).pool;
+  return registrySettings(
+    {},
+    { insecure: endpoints.filter((e) => e.insecure).map((e) => e.registry), credentials, baseDir: project.dir },
+  ).pool;
 }

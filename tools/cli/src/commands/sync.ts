@@ -81,7 +81,12 @@ export async function expandLists(patterns: string[], baseDir: string): Promise<
     }
     // Wildcards in the file name only (images/*.list): Node 20 has no fs.glob.
     const dir = resolve(baseDir, dirname(pattern));
-    const name = new RegExp(`^${basename(pattern).replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+    const name = new RegExp(
+      `^${basename(pattern)
+        .replace(/[.+^${}()|\\]/g, '\\$&')
+        .replace(/\*/g, '.*')
+        .replace(/\?/g, '.')}$`,
+    );
     const entries = await readdir(dir).catch(() => [] as string[]);
     const matched = entries.filter((entry) => name.test(entry)).map((entry) => join(dir, entry));
     if (matched.length === 0) throw new UsageError(`no image list matches ${pattern} in ${baseDir}`);
@@ -90,7 +95,14 @@ export async function expandLists(patterns: string[], baseDir: string): Promise<
   return files;
 }
 
-type ProjectSync = Omit<SyncInputs, 'reportDir'> & { name: string; root: string; file: string; dir: string; spec: Release | Plugin; imagesOutput?: string };
+type ProjectSync = Omit<SyncInputs, 'reportDir'> & {
+  name: string;
+  root: string;
+  file: string;
+  dir: string;
+  spec: Release | Plugin;
+  imagesOutput?: string;
+};
 
 async function fromProject(arg: string): Promise<ProjectSync> {
   const file = await projectFile(arg);
@@ -101,10 +113,12 @@ async function fromProject(arg: string): Promise<ProjectSync> {
   const sync = (project.spec as { sync?: SyncSpec }).sync;
   if (!sync) throw new UsageError(`${file}: project "${project.name}" has no sync: section`);
   const root = findWorkspaceRoot(project.dir);
-  const ownImages = project.spec.kind === 'Plugin' ? [project.spec.spec.service.image, ...(project.spec.images ?? [])] : [];
+  const ownImages =
+    project.spec.kind === 'Plugin' ? [project.spec.spec.service.image, ...(project.spec.images ?? [])] : [];
   const entries = ownImages.map((image) => ({ image, file, line: 0 }));
   // Without lists of its own a Release syncs what its images target wrote.
-  const imagesOutput = sync.lists?.length || entries.length ? undefined : join(root, 'dist', project.name, 'images', 'images.list');
+  const imagesOutput =
+    sync.lists?.length || entries.length ? undefined : join(root, 'dist', project.name, 'images', 'images.list');
   const lists = sync.lists?.length ? await expandLists(sync.lists, project.dir) : imagesOutput ? [imagesOutput] : [];
   const endpoints = [sync.from, ...sync.to];
   const credentials: Record<string, CredentialsSpec> = {};
@@ -134,11 +148,16 @@ async function fromProject(arg: string): Promise<ProjectSync> {
  */
 async function pinnedToLock(project: ProjectSync, jobs: SyncJob[]): Promise<SyncJob[]> {
   const sources = await import('../../../../libs/sources/src/index.ts');
-  const lock = await sources.readPinnedLock({ name: project.name, dir: project.dir, file: project.file }, project.spec.kind === 'Release' ? project.spec.components : []);
+  const lock = await sources.readPinnedLock(
+    { name: project.name, dir: project.dir, file: project.file },
+    project.spec.kind === 'Release' ? project.spec.components : [],
+  );
   const lockFile = sources.lockFilePath(project.dir);
   return jobs.map((job) => {
     const shipped = sources.syncedImage(project.spec, job.entry);
-    return isReservedHost(shipped.source.registry) ? job : pinnedJob(job, sources.pinnedDigest(lock, shipped, lockFile));
+    return isReservedHost(shipped.source.registry)
+      ? job
+      : pinnedJob(job, sources.pinnedDigest(lock, shipped, lockFile));
   });
 }
 
@@ -148,7 +167,9 @@ async function prepareReportDir(dir: string): Promise<void> {
     await makeDirectory(dir);
     await access(dir, constants.W_OK);
   } catch (err) {
-    throw new UsageError(`--report ${dir}: cannot write the report there (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); choose a writable folder`);
+    throw new UsageError(
+      `--report ${dir}: cannot write the report there (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); choose a writable folder`,
+    );
   }
 }
 
@@ -178,13 +199,20 @@ export const syncCommand: Command = {
       insecure: project?.insecure ?? [],
       credentials: project?.credentials ?? {},
       concurrency: project?.concurrency,
-      reportDir: resolve((values.report as string | undefined) ?? (project ? join(project.root, 'dist', project.name, 'sync') : '.')),
+      reportDir: resolve(
+        (values.report as string | undefined) ?? (project ? join(project.root, 'dist', project.name, 'sync') : '.'),
+      ),
       baseDir: project?.baseDir,
     };
-    if (inputs.lists.length === 0 && inputs.entries.length === 0) throw new UsageError('name at least one image list file, or a PROJECT');
+    if (inputs.lists.length === 0 && inputs.entries.length === 0)
+      throw new UsageError('name at least one image list file, or a PROJECT');
     if (inputs.targets.length === 0) throw new UsageError('name at least one --to target');
     // Every option is checked before anything happens, a dry run included.
-    const settings = registrySettings(values, { insecure: inputs.insecure, credentials: inputs.credentials, baseDir: inputs.baseDir });
+    const settings = registrySettings(values, {
+      insecure: inputs.insecure,
+      credentials: inputs.credentials,
+      baseDir: inputs.baseDir,
+    });
     const imageConcurrency = positiveInt(values['image-concurrency'], 'image-concurrency');
     if (project?.imagesOutput && !existsSync(project.imagesOutput)) {
       console.error(
@@ -194,7 +222,12 @@ export const syncCommand: Command = {
     }
     let jobs;
     try {
-      jobs = planSync([...inputs.entries, ...(await readImageLists(inputs.lists))], inputs.from, inputs.targets, inputs.rewrites);
+      jobs = planSync(
+        [...inputs.entries, ...(await readImageLists(inputs.lists))],
+        inputs.from,
+        inputs.targets,
+        inputs.rewrites,
+      );
       if (project) jobs = await pinnedToLock(project, jobs);
     } catch (err) {
       console.error(`dockyard sync: ${(err as Error).message}`);
@@ -202,15 +235,24 @@ export const syncCommand: Command = {
     }
     const dryRun = Boolean(values['dry-run']);
     if (dryRun) {
-      for (const job of jobs) for (const target of job.targets) console.log(`${formatReference(job.source)} -> ${describeTarget(target)}`);
+      for (const job of jobs)
+        for (const target of job.targets) console.log(`${formatReference(job.source)} -> ${describeTarget(target)}`);
       console.log(`dry run: ${jobs.length} image(s) to ${inputs.targets.length} target(s); nothing was copied`);
       return 0;
     }
     await prepareReportDir(inputs.reportDir);
-    const scheduler = new CopyScheduler({ concurrency: settings.concurrency ?? inputs.concurrency, retry: settings.retry });
+    const scheduler = new CopyScheduler({
+      concurrency: settings.concurrency ?? inputs.concurrency,
+      retry: settings.retry,
+    });
     const started = Date.now();
     let done = 0;
-    const stopProgress = startProgress(process.stderr, () => ({ imagesDone: done, imagesTotal: jobs.length, stats: scheduler.stats, elapsedMs: Date.now() - started }));
+    const stopProgress = startProgress(process.stderr, () => ({
+      imagesDone: done,
+      imagesTotal: jobs.length,
+      stats: scheduler.stats,
+      elapsedMs: Date.now() - started,
+    }));
     const report = await runSync(jobs, {
       pool: settings.pool,
       scheduler,
@@ -227,7 +269,9 @@ export const syncCommand: Command = {
     const copied = report.images.flatMap((i) => i.targets).filter((t) => t.status === 'copied').length;
     const unchanged = report.images.flatMap((i) => i.targets).filter((t) => t.status === 'unchanged').length;
     const where = relative(process.cwd(), inputs.reportDir) || '.';
-    console.log(`${jobs.length} image(s): ${copied} copied, ${unchanged} unchanged, ${report.missingSources.length} unreadable, ${report.missingTargets.length} failed writes; report in ${where}/${REPORT_FILE}`);
+    console.log(
+      `${jobs.length} image(s): ${copied} copied, ${unchanged} unchanged, ${report.missingSources.length} unreadable, ${report.missingTargets.length} failed writes; report in ${where}/${REPORT_FILE}`,
+    );
     if (report.missingSources.length) console.log(`see ${where}/${MISS_IMAGE_FILE}`);
     if (report.missingTargets.length) console.log(`see ${where}/${MISS_PUSH_IMAGE_FILE}`);
     return report.missingSources.length || report.missingTargets.length ? 1 : 0;

@@ -1,6 +1,14 @@
 import { statSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
-import { BaseRefError, formatIssue, loadProjectFile, reportFor, summaryLine, validateWorkspace, workspaceRootOf } from '../../../../libs/spec/src';
+import {
+  BaseRefError,
+  formatIssue,
+  loadProjectFile,
+  reportFor,
+  summaryLine,
+  validateWorkspace,
+  workspaceRootOf,
+} from '../../../../libs/spec/src';
 import type { Command } from '../command';
 
 const usage = `Usage: dockyard validate [PATH...] [--root DIR] [--base REF]
@@ -28,7 +36,8 @@ function plan(paths: readonly string[], root: string | undefined): Plan | string
   const alone: string[] = [];
   if (paths.length === 0) {
     const found = root ?? workspaceRootOf(process.cwd());
-    if (!found) return `no Nx workspace (nx.json) in ${process.cwd()} or above; run it inside a workspace, pass --root DIR, or name the project.yaml files to check`;
+    if (!found)
+      return `no Nx workspace (nx.json) in ${process.cwd()} or above; run it inside a workspace, pass --root DIR, or name the project.yaml files to check`;
     workspaces.set(found, []);
   }
   for (const path of paths) {
@@ -37,7 +46,8 @@ function plan(paths: readonly string[], root: string | undefined): Plan | string
     const workspace = root ?? workspaceRootOf(stat.isDirectory() ? path : dirname(resolve(path)));
     if (workspace) workspaces.set(workspace, [...(workspaces.get(workspace) ?? []), path]);
     else if (stat.isFile()) alone.push(path);
-    else return `${path}: no Nx workspace (nx.json) in this folder or above; name its project.yaml files to check them alone, or pass --root DIR`;
+    else
+      return `${path}: no Nx workspace (nx.json) in this folder or above; name its project.yaml files to check them alone, or pass --root DIR`;
   }
   return { workspaces, alone };
 }
@@ -64,15 +74,23 @@ export const validateCommand: Command = {
       } catch (err) {
         if (!(err instanceof BaseRefError)) throw err;
         const source = flagRef !== undefined ? `--base ${err.ref}` : `DOCKYARD_BASE_REF=${err.ref}`;
-        console.error(`dockyard validate: ${source}: ${err.reason} (name a branch, tag or commit of the repository; in a shallow CI clone, fetch it first)`);
+        console.error(
+          `dockyard validate: ${source}: ${err.reason} (name a branch, tag or commit of the repository; in a shallow CI clone, fetch it first)`,
+        );
         return 1;
       }
-      const scopes = paths.map((p) => ({ path: p, rel: relative(root, resolve(p)), directory: statSync(p).isDirectory() }));
-      const covers = (s: (typeof scopes)[number], file: string) => s.rel === file || (s.directory && (s.rel === '' || file.startsWith(`${s.rel}/`)));
+      const scopes = paths.map((p) => ({
+        path: p,
+        rel: relative(root, resolve(p)),
+        directory: statSync(p).isDirectory(),
+      }));
+      const covers = (s: (typeof scopes)[number], file: string) =>
+        s.rel === file || (s.directory && (s.rel === '' || file.startsWith(`${s.rel}/`)));
       const report = reportFor(validation, (file) => scopes.length === 0 || scopes.some((s) => covers(s, file)));
       for (const scope of scopes) {
         if (validation.projects.some((p) => covers(scope, p.file))) continue;
-        if (!scope.directory) alone.push(scope.path); // a file the workspace leaves out (.gitignore, .nxignore, another name)
+        if (!scope.directory)
+          alone.push(scope.path); // a file the workspace leaves out (.gitignore, .nxignore, another name)
         else {
           console.error(`dockyard validate: no project.yaml found under ${scope.path}`);
           return 1;

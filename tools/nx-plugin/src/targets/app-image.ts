@@ -11,7 +11,9 @@ export const appImageImagesTarget: TargetInference = (project) => {
     cache: true,
     inputs: APP_INPUTS,
     outputs: [`{workspaceRoot}/dist/${project.name}/images`],
-    metadata: { description: `Run init.sh for each arch of ${project.name} and list the images its cluster image carries (dist/${project.name}/images/)` },
+    metadata: {
+      description: `Run init.sh for each arch of ${project.name} and list the images its cluster image carries (dist/${project.name}/images/)`,
+    },
   };
 };
 
@@ -28,7 +30,9 @@ export const appImageBuildTarget: TargetInference = (project) => {
     dependsOn: ['resolve'],
     inputs: [...APP_INPUTS, { dependentTasksOutputFiles: '**/project.lock.yaml' }],
     outputs: spec.versions.map((version) => `{workspaceRoot}/dist/${project.name}/${version}`),
-    metadata: { description: `Build ${project.name} ${spec.versions.join(', ')} for ${(spec.arches ?? ['amd64', 'arm64']).join(', ')}: init.sh, images into registry/, per-arch images and the index in dist/${project.name}/<version>/` },
+    metadata: {
+      description: `Build ${project.name} ${spec.versions.join(', ')} for ${(spec.arches ?? ['amd64', 'arm64']).join(', ')}: init.sh, images into registry/, per-arch images and the index in dist/${project.name}/<version>/`,
+    },
   };
 };
 
@@ -43,6 +47,8 @@ export const appImagePublishTarget: TargetInference = (project) => {
     cache: false,
     dependsOn: ['build'],
     configurations: { 'dry-run': { command: `${command} --dry-run` } },
-    metadata: { description: `Push ${project.name}'s per-arch images and index to ${targets.join(', ')} (use -c dry-run to preview)` },
+    metadata: {
+      description: `Push ${project.name}'s per-arch images and index to ${targets.join(', ')} (use -c dry-run to preview)`,
+    },
   };
 };

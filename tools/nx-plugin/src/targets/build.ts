@@ -19,6 +19,8 @@ export const releaseImageBuildTarget: TargetInference = (project) => {
     inputs: ['{projectRoot}/**/*', ...ENGINE_INPUTS],
     outputs: [`{workspaceRoot}/dist/${project.name}/release-image`],
     configurations: { 'dry-run': { command: `${command} --dry-run` } },
-    metadata: { description: `Build ${project.name}'s release image and push it to ${builtReleaseImage(spec)} (a copy lands in dist/${project.name}/release-image/; -c dry-run pushes nothing)` },
+    metadata: {
+      description: `Build ${project.name}'s release image and push it to ${builtReleaseImage(spec)} (a copy lands in dist/${project.name}/release-image/; -c dry-run pushes nothing)`,
+    },
   };
 };

@@ -12,23 +12,48 @@ const release: Release = {
   bundle: { files: [{ from: 'install.sh' }, { url: 'https://example.com/cadm', sha256: 'a'.repeat(64) }] },
   publish: { objectStore: [{ url: 's3://bkt/releases' }] },
 };
-const plugin: Plugin = { kind: 'Plugin', name: 'alerts', releaseRegistry: 'r.example.com', spec: { version: 'v0.1.0', service: { port: 1, image: 'r.example.com/release/compass-plugins-alerts:v0.1.0' } } };
+const plugin: Plugin = {
+  kind: 'Plugin',
+  name: 'alerts',
+  releaseRegistry: 'r.example.com',
+  spec: { version: 'v0.1.0', service: { port: 1, image: 'r.example.com/release/compass-plugins-alerts:v0.1.0' } },
+};
 
 describe('bundle and publish targets', () => {
   it('caches a Release bundle on its inputs, after its images and the bundles of the plugins it ships', () => {
     const target = bundleTarget({ name: 'oem', root: 'releases/oem', kind: 'Release', spec: release })!;
-    expect(target).toMatchObject({ command: 'node tools/cli/bin/dockyard.cjs bundle releases/oem', cache: true, dependsOn: ['images', '^bundle'], outputs: ['{workspaceRoot}/dist/oem/bundle'] });
-    expect(target.inputs).toEqual(expect.arrayContaining(['{projectRoot}/project.yaml', '{workspaceRoot}/releases/oem/install.sh', { dependentTasksOutputFiles: '**/*' }, { env: 'SOURCE_DATE_EPOCH' }]));
+    expect(target).toMatchObject({
+      command: 'node tools/cli/bin/dockyard.cjs bundle releases/oem',
+      cache: true,
+      dependsOn: ['images', '^bundle'],
+      outputs: ['{workspaceRoot}/dist/oem/bundle'],
+    });
+    expect(target.inputs).toEqual(
+      expect.arrayContaining([
+        '{projectRoot}/project.yaml',
+        '{workspaceRoot}/releases/oem/install.sh',
+        { dependentTasksOutputFiles: '**/*' },
+        { env: 'SOURCE_DATE_EPOCH' },
+      ]),
+    );
   });
 
   it('builds the AppImages a Release ships before bundling it, their outputs among its inputs', () => {
-    const target = bundleTarget({ name: 'oem', root: 'releases/oem', kind: 'Release', spec: { kind: 'Release', name: 'oem', version: 'v1', ships: { appImages: ['nginx'] } } })!;
+    const target = bundleTarget({
+      name: 'oem',
+      root: 'releases/oem',
+      kind: 'Release',
+      spec: { kind: 'Release', name: 'oem', version: 'v1', ships: { appImages: ['nginx'] } },
+    })!;
     expect(target.dependsOn).toEqual(['^build']);
     expect(target.inputs).toContainEqual({ dependentTasksOutputFiles: '**/*' });
   });
 
   it('bundles a Plugin after resolving its image digests, and publishes only what has a publish section, never cached, with a dry run', () => {
-    expect(bundleTarget({ name: 'alerts', root: 'plugins/alerts', kind: 'Plugin', spec: plugin })).toMatchObject({ dependsOn: ['resolve'], inputs: expect.arrayContaining([{ dependentTasksOutputFiles: '**/*' }]) });
+    expect(bundleTarget({ name: 'alerts', root: 'plugins/alerts', kind: 'Plugin', spec: plugin })).toMatchObject({
+      dependsOn: ['resolve'],
+      inputs: expect.arrayContaining([{ dependentTasksOutputFiles: '**/*' }]),
+    });
     expect(publishTarget({ name: 'alerts', root: 'plugins/alerts', kind: 'Plugin', spec: plugin })).toBeUndefined();
     expect(publishTarget({ name: 'oem', root: 'releases/oem', kind: 'Release', spec: release })).toMatchObject({
       cache: false,

@@ -16,8 +16,16 @@ export const bundleTarget: TargetInference = (project) => {
   if (spec?.kind !== 'Release' && spec?.kind !== 'Plugin') return undefined;
   const release = spec.kind === 'Release' ? spec : undefined;
   const buildsItsImage = Boolean(release?.build && !release.bundle?.releaseImage);
-  const dependsOn = [...(usesLock(spec) ? ['resolve'] : []), ...((release?.components ?? []).length ? ['images'] : []), ...(buildsItsImage ? ['build'] : []), ...((release?.ships?.plugins ?? []).length ? ['^bundle'] : []), ...((release?.ships?.appImages ?? []).length ? ['^build'] : [])];
-  const files = (release?.bundle?.files ?? []).filter((f) => f.from).map((f) => `{workspaceRoot}/${posix.normalize(posix.join(project.root, f.from!))}`);
+  const dependsOn = [
+    ...(usesLock(spec) ? ['resolve'] : []),
+    ...((release?.components ?? []).length ? ['images'] : []),
+    ...(buildsItsImage ? ['build'] : []),
+    ...((release?.ships?.plugins ?? []).length ? ['^bundle'] : []),
+    ...((release?.ships?.appImages ?? []).length ? ['^build'] : []),
+  ];
+  const files = (release?.bundle?.files ?? [])
+    .filter((f) => f.from)
+    .map((f) => `{workspaceRoot}/${posix.normalize(posix.join(project.root, f.from!))}`);
   return {
     command: `${CLI} bundle ${project.root}`,
     cache: true,

@@ -11,14 +11,18 @@ import { CLI, ENGINE_INPUTS, type TargetInference } from './shared';
 export const containerBuildTarget: TargetInference = (project) => {
   const spec = project.spec;
   if (spec?.kind !== 'ContainerImage') return undefined;
-  const own = spec.dockerfile ? [`{workspaceRoot}/${posix.join(project.root, posix.dirname(spec.dockerfile))}/**/*`] : [];
+  const own = spec.dockerfile
+    ? [`{workspaceRoot}/${posix.join(project.root, posix.dirname(spec.dockerfile))}/**/*`]
+    : [];
   const app = spec.app ? [`{workspaceRoot}/${posix.join(project.root, posix.dirname(spec.app.meta))}/**/*`] : [];
   return {
     command: `${CLI} build --project ${project.root}`,
     cache: true,
     inputs: ['{projectRoot}/project.yaml', ...own, ...app, ...ENGINE_INPUTS],
     outputs: [`{workspaceRoot}/dist/${project.name}/build`],
-    metadata: { description: `Build ${project.name} for ${spec.arches.join(', ')} into one multi-arch index per ${spec.app ? 'meta.yml image' : 'version'} (dist/${project.name}/build; RUN steps need the Docker engine at DOCKER_HOST)` },
+    metadata: {
+      description: `Build ${project.name} for ${spec.arches.join(', ')} into one multi-arch index per ${spec.app ? 'meta.yml image' : 'version'} (dist/${project.name}/build; RUN steps need the Docker engine at DOCKER_HOST)`,
+    },
   };
 };
 
@@ -36,9 +40,16 @@ export const containerCheckTarget: TargetInference = (project) => {
     command: `${CLI} check ${project.root}`,
     cache: true,
     dependsOn: ['build'],
-    inputs: ['{projectRoot}/project.yaml', ...script, { dependentTasksOutputFiles: `**/${BUILD_SUMMARY}` }, ...ENGINE_INPUTS],
+    inputs: [
+      '{projectRoot}/project.yaml',
+      ...script,
+      { dependentTasksOutputFiles: `**/${BUILD_SUMMARY}` },
+      ...ENGINE_INPUTS,
+    ],
     outputs: [`{workspaceRoot}/dist/${project.name}/check`],
-    metadata: { description: `Run ${project.name} on every arch (OS, arch, timezone${spec.base ? ', os-release VERSION' : ''}${spec.check?.script ? `, ${spec.check.script}` : ''}); JUnit report in dist/${project.name}/check/junit.xml` },
+    metadata: {
+      description: `Run ${project.name} on every arch (OS, arch, timezone${spec.base ? ', os-release VERSION' : ''}${spec.check?.script ? `, ${spec.check.script}` : ''}); JUnit report in dist/${project.name}/check/junit.xml`,
+    },
   };
 };
 
@@ -53,6 +64,8 @@ export const containerPublishTarget: TargetInference = (project) => {
     dependsOn: ['check'],
     outputs: [`{workspaceRoot}/dist/${project.name}/publish`],
     configurations: { 'dry-run': { command: `${command} --dry-run` } },
-    metadata: { description: `Push ${project.name}, every tag, to ${spec.registries.map((r) => `${r.registry}/${r.repository}`).join(', ')} (use -c dry-run to preview)` },
+    metadata: {
+      description: `Push ${project.name}, every tag, to ${spec.registries.map((r) => `${r.registry}/${r.repository}`).join(', ')} (use -c dry-run to preview)`,
+    },
   };
 };

@@ -7,13 +7,19 @@ import { CLI, type TargetInference } from './shared';
  */
 export const publishTarget: TargetInference = (project) => {
   const spec = project.spec;
-  if ((spec?.kind !== 'Release' && spec?.kind !== 'Plugin') || !(spec.publish?.objectStore?.length || spec.publish?.oci?.length)) return undefined;
+  if (
+    (spec?.kind !== 'Release' && spec?.kind !== 'Plugin') ||
+    !(spec.publish?.objectStore?.length || spec.publish?.oci?.length)
+  )
+    return undefined;
   const command = `${CLI} publish ${project.root}`;
   return {
     command,
     cache: false,
     dependsOn: ['bundle'],
     configurations: { 'dry-run': { command: `${command} --dry-run` } },
-    metadata: { description: `Upload ${project.name}'s bundle to its object stores and registries (use -c dry-run to preview)` },
+    metadata: {
+      description: `Upload ${project.name}'s bundle to its object stores and registries (use -c dry-run to preview)`,
+    },
   };
 };

@@ -4,8 +4,14 @@ import { collectTarget } from './collect';
 import { resolveTarget } from './resolve';
 import { syncTarget } from './sync';
 
-const release = (extra: Partial<Release>): Release => ({ kind: 'Release', name: 'oem', version: 'v1', ...extra }) as Release;
-const facts = (spec: Release | Plugin | AppImage) => ({ name: spec.name, root: `projects/${spec.name}`, kind: spec.kind, spec });
+const release = (extra: Partial<Release>): Release =>
+  ({ kind: 'Release', name: 'oem', version: 'v1', ...extra }) as Release;
+const facts = (spec: Release | Plugin | AppImage) => ({
+  name: spec.name,
+  root: `projects/${spec.name}`,
+  kind: spec.kind,
+  spec,
+});
 const sync = { from: { registry: 'build.local' }, to: [{ registry: 'release.local' }] };
 
 describe('resolve target', () => {
@@ -15,20 +21,45 @@ describe('resolve target', () => {
     expect(resolveTarget(facts({ ...local, sync }))).toMatchObject({
       cache: false,
       outputs: ['{projectRoot}/project.lock.yaml'],
-      configurations: { update: { command: 'node tools/cli/bin/dockyard.cjs resolve projects/oem --update' }, check: { command: 'node tools/cli/bin/dockyard.cjs resolve projects/oem --check' } },
+      configurations: {
+        update: { command: 'node tools/cli/bin/dockyard.cjs resolve projects/oem --update' },
+        check: { command: 'node tools/cli/bin/dockyard.cjs resolve projects/oem --check' },
+      },
     });
     expect(resolveTarget(facts(release({ bundle: { releaseImage: 'r.local/release/oem:v1' } })))).toBeDefined();
-    expect(resolveTarget(facts(release({ build: { image: 'r.local/oem:{version}', from: 'r.local/base:1' } })))).toBeDefined();
-    expect(resolveTarget(facts(release({ build: { image: 'r.local/oem:{version}', from: 'scratch' } })))).toBeUndefined();
-    const plugin = { kind: 'Plugin', name: 'alerts', releaseRegistry: 'r.local', spec: { version: 'v1', service: { port: 1, image: 'r.local/release/compass-plugins-alerts:v1' } } } as Plugin;
+    expect(
+      resolveTarget(facts(release({ build: { image: 'r.local/oem:{version}', from: 'r.local/base:1' } }))),
+    ).toBeDefined();
+    expect(
+      resolveTarget(facts(release({ build: { image: 'r.local/oem:{version}', from: 'scratch' } }))),
+    ).toBeUndefined();
+    const plugin = {
+      kind: 'Plugin',
+      name: 'alerts',
+      releaseRegistry: 'r.local',
+      spec: { version: 'v1', service: { port: 1, image: 'r.local/release/compass-plugins-alerts:v1' } },
+    } as Plugin;
     expect(resolveTarget(facts(plugin))).toBeDefined();
-    expect(resolveTarget(facts({ kind: 'AppImage', name: 'nginx', versions: ['1'], repository: 'r.local/apps/nginx' } as AppImage))).toBeDefined();
+    expect(
+      resolveTarget(
+        facts({ kind: 'AppImage', name: 'nginx', versions: ['1'], repository: 'r.local/apps/nginx' } as AppImage),
+      ),
+    ).toBeDefined();
   });
 
   it('orders collect and a Plugin sync after it, so neither runs on a lock being written', () => {
     const local = release({ components: [{ name: 'addons', local: 'addons' }], sync });
-    expect(collectTarget(facts(local))).toMatchObject({ dependsOn: ['resolve'], inputs: expect.arrayContaining([{ dependentTasksOutputFiles: '**/project.lock.yaml' }]) });
-    const plugin = { kind: 'Plugin', name: 'alerts', releaseRegistry: 'r.local', spec: { version: 'v1', service: { port: 1, image: 'r.local/release/compass-plugins-alerts:v1' } }, sync } as Plugin;
+    expect(collectTarget(facts(local))).toMatchObject({
+      dependsOn: ['resolve'],
+      inputs: expect.arrayContaining([{ dependentTasksOutputFiles: '**/project.lock.yaml' }]),
+    });
+    const plugin = {
+      kind: 'Plugin',
+      name: 'alerts',
+      releaseRegistry: 'r.local',
+      spec: { version: 'v1', service: { port: 1, image: 'r.local/release/compass-plugins-alerts:v1' } },
+      sync,
+    } as Plugin;
     expect(syncTarget(facts(plugin))).toMatchObject({ dependsOn: ['resolve'] });
   });
 });

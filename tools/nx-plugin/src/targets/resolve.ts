@@ -10,9 +10,15 @@ export const hasLockedComponents = (spec: Release) => (spec.components ?? []).so
  * its sync lists.
  */
 function shipsImages(spec: Release): boolean {
-  const listsImages = (spec.components ?? []).length || spec.images?.extra?.length || spec.bundle?.images?.extra?.length || spec.sync?.lists?.length;
+  const listsImages =
+    (spec.components ?? []).length ||
+    spec.images?.extra?.length ||
+    spec.bundle?.images?.extra?.length ||
+    spec.sync?.lists?.length;
   const buildsFromImage = spec.build?.from && spec.build.from !== 'scratch';
-  return Boolean(spec.bundle?.releaseImage || buildsFromImage || ((spec.bundle?.images?.from || spec.sync) && listsImages));
+  return Boolean(
+    spec.bundle?.releaseImage || buildsFromImage || ((spec.bundle?.images?.from || spec.sync) && listsImages),
+  );
 }
 
 /** Whether a project has a project.lock.yaml to keep: locked components, or images a cached target ships (every Plugin and AppImage). */

@@ -29,7 +29,9 @@ export const ENGINE_INPUTS = [
 
 /** The engines' npm packages are the workspace's runtime dependencies: read from package.json, so the list cannot go stale. */
 function runtimeDependencies(): string[] {
-  const manifest = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', '..', 'package.json'), 'utf8')) as { dependencies?: Record<string, string> };
+  const manifest = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', '..', 'package.json'), 'utf8')) as {
+    dependencies?: Record<string, string>;
+  };
   return Object.keys(manifest.dependencies ?? {}).sort();
 }
 

@@ -1,7 +1,8 @@
 import { ENGINE_INPUTS, type TargetInference } from './shared';
 
 /** The commit the base ref points at, so a moved ref re-validates plugins; empty when no base is set. */
-const BASE_COMMIT = '[ -z "$DOCKYARD_BASE_REF" ] || git rev-parse --verify --quiet "$DOCKYARD_BASE_REF^{commit}" || true';
+const BASE_COMMIT =
+  '[ -z "$DOCKYARD_BASE_REF" ] || git rev-parse --verify --quiet "$DOCKYARD_BASE_REF^{commit}" || true';
 
 /**
  * `validate` exists for every project, broken ones included: it is where a broken file's exact

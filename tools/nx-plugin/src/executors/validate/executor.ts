@@ -23,11 +23,17 @@ async function validation(root: string): Promise<WorkspaceValidation | string> {
 function resultFor(workspace: WorkspaceValidation | string, file: string): TaskResult {
   if (typeof workspace === 'string') return { success: false, terminalOutput: `${workspace}\n` };
   const report = reportFor(workspace, (f) => f === file);
-  return { success: report.problems.length === 0, terminalOutput: [...report.problems, report.summary].join('\n') + '\n' };
+  return {
+    success: report.problems.length === 0,
+    terminalOutput: [...report.problems, report.summary].join('\n') + '\n',
+  };
 }
 
 /** One project's `validate`, as `dockyard validate FILE` prints it. */
-export default async function validateExecutor(options: ValidateOptions, context: ExecutorContext): Promise<{ success: boolean }> {
+export default async function validateExecutor(
+  options: ValidateOptions,
+  context: ExecutorContext,
+): Promise<{ success: boolean }> {
   const result = resultFor(await validation(context.root), options.file);
   (result.success ? process.stdout : process.stderr).write(result.terminalOutput);
   return { success: result.success };

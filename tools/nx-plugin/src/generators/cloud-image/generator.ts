@@ -42,7 +42,13 @@ export default async function cloudImageGenerator(tree: Tree, options: CloudImag
             targets: [
               {
                 type: 'generic',
-                upload: { url: options.uploadUrl, credentials: { accessKeyIdEnv: `${prefix}_ACCESS_KEY_ID`, secretAccessKeyEnv: `${prefix}_SECRET_ACCESS_KEY` } },
+                upload: {
+                  url: options.uploadUrl,
+                  credentials: {
+                    accessKeyIdEnv: `${prefix}_ACCESS_KEY_ID`,
+                    secretAccessKeyEnv: `${prefix}_SECRET_ACCESS_KEY`,
+                  },
+                },
               },
             ],
           }

@@ -22,7 +22,10 @@ export interface ContainerImageGeneratorOptions {
  * An openEuler base image built from the per-arch rootfs and published to one registry (add more under
  * registries:). Credentials are names of environment variables, derived from the registry host by default.
  */
-export default async function containerImageGenerator(tree: Tree, options: ContainerImageGeneratorOptions): Promise<void> {
+export default async function containerImageGenerator(
+  tree: Tree,
+  options: ContainerImageGeneratorOptions,
+): Promise<void> {
   const projects = readWorkspaceProjects(tree);
   const root = newProjectRoot(tree, options, 'releases/containers', projects);
   const prefix = envPrefix(options.registry);
@@ -39,7 +42,10 @@ export default async function containerImageGenerator(tree: Tree, options: Conta
         {
           registry: options.registry,
           repository: options.repository ?? `openeuler/${options.name}`,
-          credentials: { usernameEnv: options.usernameEnv ?? `${prefix}_USERNAME`, passwordEnv: options.passwordEnv ?? `${prefix}_PASSWORD` },
+          credentials: {
+            usernameEnv: options.usernameEnv ?? `${prefix}_USERNAME`,
+            passwordEnv: options.passwordEnv ?? `${prefix}_PASSWORD`,
+          },
         },
       ],
       check: { timezone: 'UTC' },

@@ -30,7 +30,9 @@ export default async function pluginGenerator(tree: Tree, options: PluginGenerat
   const plugins = pluginClaims(projects);
   const releaseRegistry = options.releaseRegistry ?? usualReleaseRegistry(plugins);
   if (!releaseRegistry) {
-    throw new Error('no other plugin names a release registry to follow: pass --releaseRegistry (the registry plugin images are released to, e.g. harbor.example.com)');
+    throw new Error(
+      'no other plugin names a release registry to follow: pass --releaseRegistry (the registry plugin images are released to, e.g. harbor.example.com)',
+    );
   }
   const port = choosePort(plugins, options.port);
   const slots = listOption(options.slots, [`sidebar.${options.name}`]);

@@ -12,18 +12,31 @@ export interface LocationOptions {
  * Refuses a folder that already holds a project.yaml and a name another project already has, because a
  * generator that overwrites or shadows a project loses someone's work.
  */
-export function newProjectRoot(tree: Tree, options: LocationOptions, defaultParent: string, projects: readonly LoadedProject[]): string {
-  const root = posix.normalize((options.directory ?? `${defaultParent}/${options.name}`).replace(/\\/g, '/')).replace(/\/+$/, '');
+export function newProjectRoot(
+  tree: Tree,
+  options: LocationOptions,
+  defaultParent: string,
+  projects: readonly LoadedProject[],
+): string {
+  const root = posix
+    .normalize((options.directory ?? `${defaultParent}/${options.name}`).replace(/\\/g, '/'))
+    .replace(/\/+$/, '');
   if (posix.isAbsolute(root) || root === '.' || root === '..' || root.startsWith('../')) {
-    throw new Error(`--directory "${options.directory}" must be a folder inside the workspace, relative to its root (e.g. ${defaultParent}/${options.name})`);
+    throw new Error(
+      `--directory "${options.directory}" must be a folder inside the workspace, relative to its root (e.g. ${defaultParent}/${options.name})`,
+    );
   }
   const file = `${root}/project.yaml`;
   if (tree.exists(file)) {
-    throw new Error(`${file} already exists; generators never overwrite a project. Choose another --directory, or delete that file first.`);
+    throw new Error(
+      `${file} already exists; generators never overwrite a project. Choose another --directory, or delete that file first.`,
+    );
   }
   const namesake = projects.find((p) => p.name === options.name);
   if (namesake) {
-    throw new Error(`a project named "${options.name}" already exists (${namesake.file}); project names are unique in the workspace, so choose another --name.`);
+    throw new Error(
+      `a project named "${options.name}" already exists (${namesake.file}); project names are unique in the workspace, so choose another --name.`,
+    );
   }
   return root;
 }
