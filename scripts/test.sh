@@ -59,6 +59,10 @@ typecheck_status=0
 echo "scripts/test.sh: type-checking (tsc -p tsconfig.json)"
 npx --no-install tsc -p tsconfig.json || typecheck_status=$?
 
+format_status=0
+echo "scripts/test.sh: checking formatting (npm run format:check; npm run format fixes it)"
+npm run --silent format:check || format_status=$?
+
 mkdir -p tmp
 results=tmp/vitest-results.json
 rm -f "$results"
@@ -75,7 +79,8 @@ console.log(r.numPassedTests, r.numFailedTests + brokenFiles);
 read -r passed failed <<<"$summary"
 
 [ "$typecheck_status" -eq 0 ] || echo "scripts/test.sh: type check failed (tsc exit code $typecheck_status)"
+[ "$format_status" -eq 0 ] || echo "scripts/test.sh: formatting differs from prettier's (run npm run format and commit)"
 echo "$passed passed, $failed failed"
-if [ "$failed" -gt 0 ] || [ "$passed" -eq 0 ] || [ "$vitest_status" -ne 0 ] || [ "$typecheck_status" -ne 0 ]; then
+if [ "$failed" -gt 0 ] || [ "$passed" -eq 0 ] || [ "$vitest_status" -ne 0 ] || [ "$typecheck_status" -ne 0 ] || [ "$format_status" -ne 0 ]; then
   exit 1
 fi
