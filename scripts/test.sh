@@ -41,7 +41,7 @@ if ! node_modules_current; then
   npm install --no-audit --no-fund || fail "npm install failed (see above)"
 fi
 
-mapfile -t debian_packages < <(grep -v '^\s*$' test/harness/debian-packages.txt)
+mapfile -t debian_packages < <(grep -v '^\s*$' test/support/debian-packages.txt)
 missing=()
 for package in "${debian_packages[@]}"; do
   status=$(dpkg-query -W -f='${db:Status-Status}' "$package" 2>/dev/null || true)

@@ -4,10 +4,10 @@ import { spawnSync } from 'node:child_process';
 import { appendFile, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { buildImages } from '../../libs/build/src';
-import { ContentStore } from '../../libs/oci/src';
-import { ensurePackages } from '../../test/harness/require-tool';
-import { removeTempDir, tempDir } from '../../test/harness/tmp';
+import { buildImages } from '@dockyard/builder';
+import { ContentStore } from '@dockyard/oci';
+import { ensurePackages } from '../../test/support/require-tool';
+import { removeTempDir, tempDir } from '../../test/support/tmp';
 import { writeBenchContext } from './context';
 
 const root = join(__dirname, '..', '..');

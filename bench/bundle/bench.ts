@@ -6,10 +6,10 @@ import { pipeline } from 'node:stream/promises';
 import { Writable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { stringify } from 'yaml';
-import { deterministicGzip } from '../../libs/oci/src';
-import { startRegistry } from '../../test/harness/registry';
-import { removeTempDir, tempDir } from '../../test/harness/tmp';
-import { buildImage, pushImage, randomLayer, type Layer } from '../../test/oci/support/test-images';
+import { deterministicGzip } from '@dockyard/oci';
+import { startRegistry } from '../../test/support/registry';
+import { removeTempDir, tempDir } from '../../test/support/tmp';
+import { buildImage, pushImage, randomLayer, type Layer } from '../../test/support/test-images';
 
 const root = join(__dirname, '..', '..');
 const dockyardBin = join(root, 'tools', 'cli', 'bin', 'dockyard.cjs');

@@ -8,13 +8,13 @@ import {
   loadScratchImage,
   publishContainerImageProject,
   replaceScratch,
-} from '../../libs/container/src';
-import { startDockerEngine, type RunningDocker } from '../../test/harness/docker';
-import { enableArm64Emulation } from '../../test/harness/foreign-arch';
-import { writeRepositoryTree } from '../../test/harness/openeuler-repository';
-import { startRegistry, type RunningRegistry } from '../../test/harness/registry';
-import { serveFolder, type StaticServer } from '../../test/harness/static-http-server';
-import { removeTempDir, tempDir } from '../../test/harness/tmp';
+} from '@dockyard/container';
+import { startDockerEngine, type RunningDocker } from '../../test/support/docker';
+import { enableArm64Emulation } from '../../test/support/foreign-arch';
+import { writeRepositoryTree } from '../../test/support/openeuler-repository';
+import { startRegistry, type RunningRegistry } from '../../test/support/registry';
+import { serveFolder, type StaticServer } from '../../test/support/static-http-server';
+import { removeTempDir, tempDir } from '../../test/support/tmp';
 
 const run = promisify(execFile);
 const root = join(__dirname, '..', '..');

@@ -16,8 +16,8 @@
 import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseLineList } from '../../libs/files/src';
-import { discoverImages, type DiscoveredImage } from '../../libs/discover/src';
+import { parseLineList } from '@dockyard/files';
+import { discoverImages, type DiscoveredImage } from '@dockyard/discover';
 
 export interface Score {
   expected: number;

@@ -14,7 +14,7 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } 
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { parse, parseDocument } from 'yaml';
-import { checkReference, formatReference } from '../../libs/oci/src';
+import { checkReference, formatReference } from '@dockyard/oci';
 
 /** Bitnami's source tree keeps the list as `images`; its published charts carry it as `artifacthub.io/images`. */
 const ANNOTATIONS = ['artifacthub.io/images', 'images'];

@@ -12,9 +12,9 @@ import {
   readImageLists,
   RegistryPool,
   runSync,
-} from '../../libs/oci/src';
-import { startRegistry, type RunningRegistry } from '../../test/harness/registry';
-import { removeTempDir, tempDir } from '../../test/harness/tmp';
+} from '@dockyard/oci';
+import { startRegistry, type RunningRegistry } from '../../test/support/registry';
+import { removeTempDir, tempDir } from '../../test/support/tmp';
 import { pushImageSet, writeSyncInputs } from './image-set';
 
 const root = join(__dirname, '..', '..');

@@ -2,8 +2,8 @@
 // `skopeo sync` fill an empty registry. Usage: node -r @swc-node/register bench/sync/cpu.ts [ROUNDS]
 import { execFileSync, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { startRegistry } from '../../test/harness/registry';
-import { removeTempDir, tempDir } from '../../test/harness/tmp';
+import { startRegistry } from '../../test/support/registry';
+import { removeTempDir, tempDir } from '../../test/support/tmp';
 import { pushImageSet, writeSyncInputs } from './image-set';
 
 /** Seconds of CPU used so far by every docker-registry process (the source and the target). */

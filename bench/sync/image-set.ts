@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { buildImage, pushImage, pushIndex, randomLayer, type Layer } from '../../test/oci/support/test-images';
+import { buildImage, pushImage, pushIndex, randomLayer, type Layer } from '../../test/support/test-images';
 
 export interface ImageSet {
   /** `bench/img-NN:v1` lines, host-less like images_platform.list. */

@@ -4,18 +4,11 @@ import { gunzipSync } from 'node:zlib';
 import { execa } from 'execa';
 import { create as createTar } from 'tar';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRegistry, type RunningRegistry } from '../harness/registry';
-import { serveFolder, type StaticServer } from '../harness/static-http-server';
-import { removeTempDir, tempDir } from '../harness/tmp';
-import { dockyard } from '../oci/support/cli';
-import {
-  buildImage,
-  fetchBlob,
-  fetchManifest,
-  pushIndex,
-  randomLayer,
-  type BuiltImage,
-} from '../oci/support/test-images';
+import { startRegistry, type RunningRegistry } from '../support/registry';
+import { serveFolder, type StaticServer } from '../support/static-http-server';
+import { removeTempDir, tempDir } from '../support/tmp';
+import { dockyard } from '../support/cli';
+import { buildImage, fetchBlob, fetchManifest, pushIndex, randomLayer, type BuiltImage } from '../support/test-images';
 
 const ARCHES = ['amd64', 'arm64'] as const;
 

@@ -4,11 +4,11 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRegistry, type RunningRegistry } from '../harness/registry';
-import { serveFolder, type StaticServer } from '../harness/static-http-server';
-import { removeTempDir, tempDir } from '../harness/tmp';
-import { dockyard } from '../oci/support/cli';
-import { buildImage, fetchBlob, fetchManifest, pushIndex, randomLayer } from '../oci/support/test-images';
+import { startRegistry, type RunningRegistry } from '../support/registry';
+import { serveFolder, type StaticServer } from '../support/static-http-server';
+import { removeTempDir, tempDir } from '../support/tmp';
+import { dockyard } from '../support/cli';
+import { buildImage, fetchBlob, fetchManifest, pushIndex, randomLayer } from '../support/test-images';
 
 async function files(dir: string, content: Record<string, string>): Promise<void> {
   for (const [path, text] of Object.entries(content)) {

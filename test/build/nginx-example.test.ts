@@ -2,11 +2,11 @@ import { cp, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { create as createTar } from 'tar';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRegistry, type RunningRegistry } from '../harness/registry';
-import { serveFolder, type StaticServer } from '../harness/static-http-server';
-import { removeTempDir, tempDir } from '../harness/tmp';
-import { dockyard } from '../oci/support/cli';
-import { buildImage, pushIndex, randomLayer } from '../oci/support/test-images';
+import { startRegistry, type RunningRegistry } from '../support/registry';
+import { serveFolder, type StaticServer } from '../support/static-http-server';
+import { removeTempDir, tempDir } from '../support/tmp';
+import { dockyard } from '../support/cli';
+import { buildImage, pushIndex, randomLayer } from '../support/test-images';
 
 const EXAMPLE = join(__dirname, '..', '..', 'releases', 'apps', 'nginx');
 

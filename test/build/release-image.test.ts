@@ -2,12 +2,12 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import * as tar from 'tar';
-import { indexTar } from '../../libs/oci/src';
+import { indexTar } from '@dockyard/oci';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRegistry, type RunningRegistry } from '../harness/registry';
-import { removeTempDir, tempDir } from '../harness/tmp';
-import { dockyard } from '../oci/support/cli';
-import { buildImage, fetchBlob, fetchManifest, pushImage, randomLayer } from '../oci/support/test-images';
+import { startRegistry, type RunningRegistry } from '../support/registry';
+import { removeTempDir, tempDir } from '../support/tmp';
+import { dockyard } from '../support/cli';
+import { buildImage, fetchBlob, fetchManifest, pushImage, randomLayer } from '../support/test-images';
 
 async function files(dir: string, content: Record<string, string>): Promise<void> {
   for (const [path, text] of Object.entries(content)) {

@@ -4,11 +4,11 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { startRegistry, type RunningRegistry } from '../harness/registry';
-import { tempDirFor } from '../harness/tmp';
-import { dockyard } from '../oci/support/cli';
-import { buildImage, fetchManifest, pushImage, randomLayer } from '../oci/support/test-images';
-import { seedImages, type SeededImages } from '../oci/support/seed';
+import { startRegistry, type RunningRegistry } from '../support/registry';
+import { tempDirFor } from '../support/tmp';
+import { dockyard } from '../support/cli';
+import { buildImage, fetchManifest, pushImage, randomLayer } from '../support/test-images';
+import { seedImages, type SeededImages } from '../support/seed';
 import { projectWorkspace, releaseWorkspace } from './workspace';
 
 const run = promisify(execFile);

@@ -4,12 +4,12 @@ import { copyFile, mkdir, open, readdir, readFile, stat } from 'node:fs/promises
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { indexTar, tarEntryHeader } from '../../libs/oci/src';
-import { startRegistry, type RunningRegistry } from '../harness/registry';
-import { removeTempDir, tempDir } from '../harness/tmp';
-import { dockyard } from '../oci/support/cli';
-import { seedImages, type SeededImages } from '../oci/support/seed';
-import { buildImage, fetchBlob, fetchManifest, pushImage, pushIndex, randomLayer } from '../oci/support/test-images';
+import { indexTar, tarEntryHeader } from '@dockyard/oci';
+import { startRegistry, type RunningRegistry } from '../support/registry';
+import { removeTempDir, tempDir } from '../support/tmp';
+import { dockyard } from '../support/cli';
+import { seedImages, type SeededImages } from '../support/seed';
+import { buildImage, fetchBlob, fetchManifest, pushImage, pushIndex, randomLayer } from '../support/test-images';
 import { cloneWorkspace, projectWorkspace, releaseWorkspace } from './workspace';
 
 const run = promisify(execFile);

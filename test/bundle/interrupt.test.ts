@@ -4,11 +4,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { execa, type ResultPromise } from 'execa';
 import { stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NxWorkspace } from '../helpers/nx-workspace';
-import { startRegistry, type RunningRegistry } from '../harness/registry';
-import { removeTempDir, tempDir } from '../harness/tmp';
-import { dockyard } from '../oci/support/cli';
-import { buildImage, pushImage, randomLayer } from '../oci/support/test-images';
+import { NxWorkspace } from '../support/nx-workspace';
+import { startRegistry, type RunningRegistry } from '../support/registry';
+import { removeTempDir, tempDir } from '../support/tmp';
+import { dockyard } from '../support/cli';
+import { buildImage, pushImage, randomLayer } from '../support/test-images';
 import { releaseWorkspace } from './workspace';
 
 const cli = join(__dirname, '..', '..', 'tools', 'cli', 'bin', 'dockyard.cjs');

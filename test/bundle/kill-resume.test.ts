@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRegistry, type RunningRegistry } from '../harness/registry';
-import { removeTempDir, tempDir } from '../harness/tmp';
-import { dockyard } from '../oci/support/cli';
-import { buildImage, pushImage, randomLayer, type BuiltImage } from '../oci/support/test-images';
+import { startRegistry, type RunningRegistry } from '../support/registry';
+import { removeTempDir, tempDir } from '../support/tmp';
+import { dockyard } from '../support/cli';
+import { buildImage, pushImage, randomLayer, type BuiltImage } from '../support/test-images';
 import { releaseWorkspace } from './workspace';
 
 const cli = join(__dirname, '..', '..', 'tools', 'cli', 'bin', 'dockyard.cjs');

@@ -1,9 +1,9 @@
 import { execa } from 'execa';
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NxWorkspace } from '../helpers/nx-workspace';
-import { tasksFromCache, tasksRun } from '../nx/support/nx-output';
-import { appImageLayout, appImageYaml, releaseYaml } from '../nx/support/projects';
+import { NxWorkspace } from '../support/nx-workspace';
+import { tasksFromCache, tasksRun } from '../support/nx-output';
+import { appImageLayout, appImageYaml, releaseYaml } from '../support/projects';
 
 /** Through Nx: the AppImage a Release ships is built before the Release is bundled, and its build is a bundle input. */
 describe('nx run <release>:bundle with ships.appImages', () => {

@@ -3,7 +3,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { stringify } from 'yaml';
-import { dockyard } from '../oci/support/cli';
+import { dockyard } from '../support/cli';
 
 const run = promisify(execFile);
 

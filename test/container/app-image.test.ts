@@ -2,8 +2,8 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { importBusyboxImage, startDockerEngine, type RunningDocker } from '../harness/docker';
-import { tempDirFor } from '../harness/tmp';
+import { importBusyboxImage, startDockerEngine, type RunningDocker } from '../support/docker';
+import { tempDirFor } from '../support/tmp';
 
 const CLI = join(__dirname, '..', '..', 'tools', 'cli', 'bin', 'dockyard.cjs');
 let engine: RunningDocker;

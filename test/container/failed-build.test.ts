@@ -2,8 +2,8 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { StaticServer } from '../harness/static-http-server';
-import { tempDirFor } from '../harness/tmp';
+import type { StaticServer } from '../support/static-http-server';
+import { tempDirFor } from '../support/tmp';
 import { exampleWorkspace, serveExampleRepository } from './workspace';
 
 const CLI = join(__dirname, '..', '..', 'tools', 'cli', 'bin', 'dockyard.cjs');

@@ -1,11 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NxWorkspace } from '../helpers/nx-workspace';
-import { startDockerEngine, type RunningDocker } from '../harness/docker';
-import { enableArm64Emulation } from '../harness/foreign-arch';
-import { startRegistry, type RunningRegistry } from '../harness/registry';
-import type { StaticServer } from '../harness/static-http-server';
-import { tempDirFor } from '../harness/tmp';
+import { NxWorkspace } from '../support/nx-workspace';
+import { startDockerEngine, type RunningDocker } from '../support/docker';
+import { enableArm64Emulation } from '../support/foreign-arch';
+import { startRegistry, type RunningRegistry } from '../support/registry';
+import type { StaticServer } from '../support/static-http-server';
+import { tempDirFor } from '../support/tmp';
 import { exampleWorkspace, serveExampleRepository } from './workspace';
 
 let engine: RunningDocker;

@@ -2,12 +2,12 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDockerEngine, type RunningDocker } from '../harness/docker';
-import { enableArm64Emulation } from '../harness/foreign-arch';
-import { writeRepositoryTree } from '../harness/openeuler-repository';
-import { startRegistry, type RunningRegistry } from '../harness/registry';
-import { serveFolder, type StaticServer } from '../harness/static-http-server';
-import { tempDirFor } from '../harness/tmp';
+import { startDockerEngine, type RunningDocker } from '../support/docker';
+import { enableArm64Emulation } from '../support/foreign-arch';
+import { writeRepositoryTree } from '../support/openeuler-repository';
+import { startRegistry, type RunningRegistry } from '../support/registry';
+import { serveFolder, type StaticServer } from '../support/static-http-server';
+import { tempDirFor } from '../support/tmp';
 import { exampleWorkspace, serveExampleRepository } from './workspace';
 
 const CLI = join(__dirname, '..', '..', 'tools', 'cli', 'bin', 'dockyard.cjs');

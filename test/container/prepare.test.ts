@@ -2,11 +2,11 @@ import { writeFile } from 'node:fs/promises';
 import { execa } from 'execa';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openBaseRootfs, prepareBases } from '../../libs/container/src';
-import { ContentStore } from '../../libs/oci/src';
-import { serveFolder, type StaticServer } from '../harness/static-http-server';
-import { writeRepositoryTree } from '../harness/openeuler-repository';
-import { tempDirFor } from '../harness/tmp';
+import { openBaseRootfs, prepareBases } from '@dockyard/container';
+import { ContentStore } from '@dockyard/oci';
+import { serveFolder, type StaticServer } from '../support/static-http-server';
+import { writeRepositoryTree } from '../support/openeuler-repository';
+import { tempDirFor } from '../support/tmp';
 import { exampleWorkspace } from './workspace';
 
 let repoRoot: string;

@@ -1,9 +1,9 @@
 import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseDocument } from 'yaml';
-import { writeRepositoryTree } from '../harness/openeuler-repository';
-import { serveFolder, type StaticServer } from '../harness/static-http-server';
-import { tempDirFor } from '../harness/tmp';
+import { writeRepositoryTree } from '../support/openeuler-repository';
+import { serveFolder, type StaticServer } from '../support/static-http-server';
+import { tempDirFor } from '../support/tmp';
 
 const example = join(__dirname, '..', '..', 'releases', 'containers', 'openeuler', 'project.yaml');
 

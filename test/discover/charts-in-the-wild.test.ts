@@ -2,8 +2,8 @@ import { cp, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { scoreFixtures, totals } from '../../bench/discover/score';
-import { tempDirFor } from '../harness/tmp';
-import { dockyard } from '../sources/support/cli';
+import { tempDirFor } from '../support/tmp';
+import { dockyard } from '../support/cli';
 
 const FIXTURES = join(__dirname, '../fixtures/charts');
 
@@ -15,9 +15,13 @@ interface JsonImage {
   sources: { file: string; line?: number }[];
 }
 
-async function json(args: string[]): Promise<{ images: JsonImage[]; stderr: string; code: number }> {
-  const run = await dockyard(FIXTURES, ['images', ...args, '--json']);
-  return { images: run.code === 0 ? (JSON.parse(run.stdout) as JsonImage[]) : [], stderr: run.stderr, code: run.code };
+async function json(args: string[]): Promise<{ images: JsonImage[]; stderr: string; exitCode: number }> {
+  const run = await dockyard(['images', ...args, '--json'], {}, FIXTURES);
+  return {
+    images: run.exitCode === 0 ? (JSON.parse(run.stdout) as JsonImage[]) : [],
+    stderr: run.stderr,
+    exitCode: run.exitCode,
+  };
 }
 
 /** Issue 8: the shapes of public charts (reconstructed fixtures, see each SOURCE.md) through the real CLI. */
@@ -37,10 +41,10 @@ describe('dockyard images on charts in the wild', () => {
       optional: true,
       enabledBy: ['useExternalDNS.enabled=true'],
     });
-    const excluded = await dockyard(FIXTURES, ['images', 'wild-bitnami-optional/input', '--exclude-optional']);
+    const excluded = await dockyard(['images', 'wild-bitnami-optional/input', '--exclude-optional'], {}, FIXTURES);
     expect(excluded.stdout.trim().split('\n')).toEqual(['docker.io/bitnami/redis:7.2.4-debian-12-r9']);
-    const old = await dockyard(FIXTURES, ['images', 'wild-bitnami-optional/input', '--include-disabled']);
-    expect(old.code).toBe(2);
+    const old = await dockyard(['images', 'wild-bitnami-optional/input', '--include-disabled'], {}, FIXTURES);
+    expect(old.exitCode).toBe(2);
   });
 
   it('keeps a digest written in a tag or version field', async () => {
@@ -53,8 +57,8 @@ describe('dockyard images on charts in the wild', () => {
   });
 
   it('evaluates tag helpers instead of inventing appVersion tags, and warns with file:line and values keys where it cannot', async () => {
-    const { images, stderr, code } = await json(['wild-helper-tags/input']);
-    expect(code).toBe(0);
+    const { images, stderr, exitCode } = await json(['wild-helper-tags/input']);
+    expect(exitCode).toBe(0);
     const refs = images.map((i) => i.ref);
     expect(refs).toEqual(
       expect.arrayContaining([
@@ -136,14 +140,14 @@ describe('dockyard images on charts in the wild', () => {
 
   it('marks helm test pods test: true in images.json and leaves them out of images.list unless asked', async () => {
     const out = await tempDirFor(onTestFinished, 'images-tests');
-    expect((await dockyard(FIXTURES, ['images', 'wild-helm-test/input', '--out', out])).code).toBe(0);
+    expect((await dockyard(['images', 'wild-helm-test/input', '--out', out], {}, FIXTURES)).exitCode).toBe(0);
     expect(await readFile(join(out, 'images.list'), 'utf8')).toBe('docker.io/library/nginx:1.16.0\n');
     const written = JSON.parse(await readFile(join(out, 'images.json'), 'utf8')) as JsonImage[];
     expect(written.filter((i) => i.test).map((i) => i.ref)).toEqual([
       'docker.io/curlimages/curl:8.7.1',
       'docker.io/library/busybox:latest',
     ]);
-    const asked = await dockyard(FIXTURES, ['images', 'wild-helm-test/input', '--include-tests']);
+    const asked = await dockyard(['images', 'wild-helm-test/input', '--include-tests'], {}, FIXTURES);
     expect(asked.stdout.trim().split('\n')).toEqual([
       'docker.io/curlimages/curl:8.7.1',
       'docker.io/library/busybox:latest',
@@ -164,9 +168,9 @@ describe('dockyard images on charts in the wild', () => {
     const project = (images: string) =>
       `kind: Release\nname: r\nversion: v1.0.0\ncomponents:\n  - name: charts\n    local: ./charts\n    targetPath: charts\n${images}`;
     await writeFile(join(ws, 'releases/r/project.yaml'), project('images:\n  optional: exclude\n  tests: include\n'));
-    expect((await dockyard(ws, ['validate', 'releases/r'])).code).toBe(0);
-    expect((await dockyard(ws, ['collect', 'releases/r'])).code).toBe(0);
-    expect((await dockyard(ws, ['images', '--project', 'releases/r'])).code).toBe(0);
+    expect((await dockyard(['validate', 'releases/r'], {}, ws)).exitCode).toBe(0);
+    expect((await dockyard(['collect', 'releases/r'], {}, ws)).exitCode).toBe(0);
+    expect((await dockyard(['images', '--project', 'releases/r'], {}, ws)).exitCode).toBe(0);
     expect((await readFile(join(ws, 'dist/r/images/images.list'), 'utf8')).trim().split('\n')).toEqual([
       'docker.io/bitnami/redis:7.2.4-debian-12-r9',
       'docker.io/curlimages/curl:8.7.1',
@@ -174,12 +178,12 @@ describe('dockyard images on charts in the wild', () => {
       'docker.io/library/nginx:1.16.0',
     ]);
     await writeFile(join(ws, 'releases/r/project.yaml'), project(''));
-    expect((await dockyard(ws, ['images', '--project', 'releases/r'])).code).toBe(0);
+    expect((await dockyard(['images', '--project', 'releases/r'], {}, ws)).exitCode).toBe(0);
     const list = (await readFile(join(ws, 'dist/r/images/images.list'), 'utf8')).trim().split('\n');
     expect(list).toContain('docker.io/bitnami/os-shell:12-debian-12-r16');
     expect(list).not.toContain('docker.io/library/busybox:latest');
     await writeFile(join(ws, 'releases/r/project.yaml'), project('images:\n  optional: sometimes\n'));
-    expect((await dockyard(ws, ['validate', 'releases/r'])).code).toBe(1);
+    expect((await dockyard(['validate', 'releases/r'], {}, ws)).exitCode).toBe(1);
   });
 
   it('scores the real-world shapes at the goal (recall >= 95% default, precision >= 98%), optional marks and test pods right', async () => {
@@ -196,8 +200,8 @@ describe('dockyard images on charts in the wild', () => {
 /** Issue 7, defects 10 and 7: missing inputs, unresolvable images, .sealignore comments. */
 describe('dockyard images inputs', () => {
   it('a missing input is an error (exit 1), naming it', async () => {
-    const run = await dockyard(FIXTURES, ['images', 'manifests/input', 'no/such/dir']);
-    expect(run.code).toBe(1);
+    const run = await dockyard(['images', 'manifests/input', 'no/such/dir'], {}, FIXTURES);
+    expect(run.exitCode).toBe(1);
     expect(run.stderr).toContain('dockyard images: no/such/dir: no such file or folder; check the path');
     expect(run.stdout).toBe('');
   });
@@ -215,8 +219,8 @@ describe('dockyard images inputs', () => {
       join(dir, 'chart/templates/deploy.yaml'),
       'kind: Deployment\nspec:\n  containers:\n    - image: {{ .Values.image }}\n',
     );
-    const run = await dockyard(dir, ['images', '.']);
-    expect(run.code).toBe(0);
+    const run = await dockyard(['images', '.'], {}, dir);
+    expect(run.exitCode).toBe(0);
     expect(run.stdout).toBe('docker.io/library/nginx:1.25');
     expect(run.stderr).toContain(
       'warning: job.yaml:6: spec.template.spec.containers[0].image: image "[[ registry_release ]]/db:v1" cannot be resolved: it holds a placeholder or template expression that was not substituted',
@@ -233,7 +237,7 @@ describe('dockyard images inputs', () => {
       'kind: Pod\nspec:\n  containers:\n    - image: busybox:1.36\n    - image: nginx:1.25\n',
     );
     await writeFile(join(dir, '.sealignore'), '# not shipped\nbusybox:1.36   # pulled by the site itself\n');
-    const run = await dockyard(dir, ['images', '.']);
+    const run = await dockyard(['images', '.'], {}, dir);
     expect(run.stdout).toBe('docker.io/library/nginx:1.25');
   });
 });

@@ -2,15 +2,15 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { scoreFixtures, totals } from '../../bench/discover/score';
-import { tempDirFor } from '../harness/tmp';
-import { dockyard } from '../sources/support/cli';
+import { tempDirFor } from '../support/tmp';
+import { dockyard } from '../support/cli';
 
 const FIXTURES = join(__dirname, '../fixtures/charts');
 
 describe('dockyard images', () => {
   it('prints a JSON array with normalised refs, tag and digest kept, and sources', async () => {
-    const run = await dockyard(FIXTURES, ['images', 'ingress-style/input', 'manifests/input/jobs.yml', '--json']);
-    expect(run.code).toBe(0);
+    const run = await dockyard(['images', 'ingress-style/input', 'manifests/input/jobs.yml', '--json'], {}, FIXTURES);
+    expect(run.exitCode).toBe(0);
     const images = JSON.parse(run.stdout) as { ref: string; tag?: string; digest?: string; sources: unknown[] }[];
     expect(images.map((i) => i.ref)).toEqual([
       'docker.io/bitnami/kubectl:1.29',
@@ -35,7 +35,7 @@ describe('dockyard images', () => {
   });
 
   it('reads packaged charts and subcharts inside them, with the archive path in sources', async () => {
-    const run = await dockyard(FIXTURES, ['images', 'packaged/input', '--json']);
+    const run = await dockyard(['images', 'packaged/input', '--json'], {}, FIXTURES);
     const images = JSON.parse(run.stdout) as { ref: string; sources: { file: string }[] }[];
     const trivy = images.find((i) => i.ref === 'docker.io/goharbor/trivy-adapter-photon:v2.9.1');
     expect(trivy?.sources).toEqual([
@@ -48,8 +48,8 @@ describe('dockyard images', () => {
 
   it('writes images.list (registry stripped on request) and images.json, removing .sealignore lines', async () => {
     const out = await tempDirFor(onTestFinished, 'images-out');
-    const run = await dockyard(FIXTURES, ['images', 'sealos-app/input', '--strip-registry', '--out', out]);
-    expect(run.code).toBe(0);
+    const run = await dockyard(['images', 'sealos-app/input', '--strip-registry', '--out', out], {}, FIXTURES);
+    expect(run.exitCode).toBe(0);
     const list = await readFile(join(out, 'images.list'), 'utf8');
     expect(list.split('\n')).toContain('openebs/provisioner-localpv:3.5.0');
     expect(list).not.toContain('busybox');
@@ -62,8 +62,8 @@ describe('dockyard images', () => {
     await mkdir(join(dir, 'm'));
     await writeFile(join(dir, 'm/ok.yaml'), 'kind: Pod\nspec:\n  containers:\n    - image: nginx:1.25\n');
     await writeFile(join(dir, 'm/bad.yaml'), 'kind: Pod\nspec:\n  containers:\n    - image: Not/Valid:1\n');
-    const run = await dockyard(dir, ['images', 'm']);
-    expect(run.code).toBe(0);
+    const run = await dockyard(['images', 'm'], {}, dir);
+    expect(run.exitCode).toBe(0);
     expect(run.stdout).toBe('docker.io/library/nginx:1.25');
     expect(run.stderr).toContain(
       'warning: m/bad.yaml:4: spec.containers[0].image: "Not/Valid:1" is not an image reference',

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NxWorkspace } from '../helpers/nx-workspace';
-import { tasksRun } from './support/nx-output';
-import { appImageYaml, everyKind, pluginYaml } from './support/projects';
+import { NxWorkspace } from '../support/nx-workspace';
+import { tasksRun } from '../support/nx-output';
+import { appImageYaml, everyKind, pluginYaml } from '../support/projects';
 
 /**
  * What `nx affected` selects in a real git repository. Nx 24 selects tasks, not projects: a task is affected

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NxWorkspace } from '../helpers/nx-workspace';
-import { tasksRun } from './support/nx-output';
-import { cloudImageYaml, everyKind } from './support/projects';
+import { NxWorkspace } from '../support/nx-workspace';
+import { tasksRun } from '../support/nx-output';
+import { cloudImageYaml, everyKind } from '../support/projects';
 
 /** Three broken files, one mistake each, next to the valid projects of every kind. */
 const broken = {

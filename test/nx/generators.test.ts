@@ -4,9 +4,9 @@ import { readFile, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { NxWorkspace } from '../helpers/nx-workspace';
-import { tasksRun } from './support/nx-output';
-import { pluginYaml } from './support/projects';
+import { NxWorkspace } from '../support/nx-workspace';
+import { tasksRun } from '../support/nx-output';
+import { pluginYaml } from '../support/projects';
 
 /** The generator collection by path: the plugin is no npm package or Nx project, so Nx finds it this way. */
 const COLLECTION = './tools/nx-plugin';
@@ -66,7 +66,7 @@ describe('nx g generators of the Dockyard plugin', () => {
       const text = await readFile(workspace.path(file), 'utf8');
       const header = /^# yaml-language-server: \$schema=(\S+)\n/.exec(text);
       expect(header, text).not.toBeNull();
-      expect(join(dirname(file), header![1])).toBe(`libs/spec/schemas/${schema}.schema.json`);
+      expect(join(dirname(file), header![1])).toBe(`libs/project-spec/schemas/${schema}.schema.json`);
       expect(existsSync(join(dirname(workspace.path(file)), header![1]))).toBe(true);
       expect((await readYaml(file)).name).toBe(name);
     }

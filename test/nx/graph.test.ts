@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NxWorkspace } from '../helpers/nx-workspace';
-import { tasksFromCache, tasksRun } from './support/nx-output';
-import { EVERY_KIND_PROJECTS, everyKind } from './support/projects';
+import { NxWorkspace } from '../support/nx-workspace';
+import { tasksFromCache, tasksRun } from '../support/nx-output';
+import { EVERY_KIND_PROJECTS, everyKind } from '../support/projects';
 
 const names = Object.keys(EVERY_KIND_PROJECTS).sort();
 

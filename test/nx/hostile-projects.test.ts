@@ -1,9 +1,9 @@
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NxWorkspace } from '../helpers/nx-workspace';
-import { HOSTILE } from './support/hostile-projects';
-import { tasksRun } from './support/nx-output';
-import { everyKind } from './support/projects';
+import { NxWorkspace } from '../support/nx-workspace';
+import { HOSTILE } from '../support/hostile-projects';
+import { tasksRun } from '../support/nx-output';
+import { everyKind } from '../support/projects';
 
 const VALID = ['alerts', 'base', 'product', 'vm', 'web'];
 

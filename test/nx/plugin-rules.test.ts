@@ -1,8 +1,8 @@
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NxWorkspace } from '../helpers/nx-workspace';
-import { tasksFromCache } from './support/nx-output';
-import { pluginYaml } from './support/projects';
+import { NxWorkspace } from '../support/nx-workspace';
+import { tasksFromCache } from '../support/nx-output';
+import { pluginYaml } from '../support/projects';
 
 describe('workspace-wide Plugin rules through nx', () => {
   describe('ports and slots', () => {

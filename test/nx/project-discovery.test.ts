@@ -2,8 +2,8 @@ import { execa } from 'execa';
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { NxWorkspace } from '../helpers/nx-workspace';
-import { pluginYaml, releaseYaml } from './support/projects';
+import { NxWorkspace } from '../support/nx-workspace';
+import { pluginYaml, releaseYaml } from '../support/projects';
 
 /**
  * Ignore files Nx honours the git way: a gitignored folder, a nested .gitignore, a nested negation

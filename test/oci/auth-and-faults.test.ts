@@ -1,12 +1,12 @@
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRegistry, type RunningRegistry } from '../harness/registry';
-import { removeTempDir, tempDir } from '../harness/tmp';
-import { dockyard } from './support/cli';
-import { startFaultProxy, type FaultProxy } from './support/fault-proxy';
-import { seedImages, type SeededImages } from './support/seed';
-import { fetchBlob, fetchManifest } from './support/test-images';
+import { startRegistry, type RunningRegistry } from '../support/registry';
+import { removeTempDir, tempDir } from '../support/tmp';
+import { dockyard } from '../support/cli';
+import { startFaultProxy, type FaultProxy } from '../support/fault-proxy';
+import { seedImages, type SeededImages } from '../support/seed';
+import { fetchBlob, fetchManifest } from '../support/test-images';
 
 async function allFileText(dir: string): Promise<string> {
   const parts: string[] = [];

@@ -9,10 +9,10 @@ import {
   sha256Digest,
   uploadBlobChunked,
   type RegistryConnection,
-} from '../../libs/oci/src';
-import { startRegistry, type RunningRegistry } from '../harness/registry';
-import { startFaultProxy, type FaultProxy } from './support/fault-proxy';
-import { buildImage, fetchBlob, pushImage, randomLayer } from './support/test-images';
+} from '@dockyard/oci';
+import { startRegistry, type RunningRegistry } from '../support/registry';
+import { startFaultProxy, type FaultProxy } from '../support/fault-proxy';
+import { buildImage, fetchBlob, pushImage, randomLayer } from '../support/test-images';
 
 describe('registry client', () => {
   let registry: RunningRegistry;

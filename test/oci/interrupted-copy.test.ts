@@ -4,11 +4,11 @@ import { readdir, writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRegistry, type RunningRegistry } from '../harness/registry';
-import { removeTempDir, tempDir } from '../harness/tmp';
-import { dockyard } from './support/cli';
-import { startFaultProxy, type FaultProxy } from './support/fault-proxy';
-import { seedImages, type SeededImages } from './support/seed';
+import { startRegistry, type RunningRegistry } from '../support/registry';
+import { removeTempDir, tempDir } from '../support/tmp';
+import { dockyard } from '../support/cli';
+import { startFaultProxy, type FaultProxy } from '../support/fault-proxy';
+import { seedImages, type SeededImages } from '../support/seed';
 
 const bin = join(__dirname, '..', '..', 'tools', 'cli', 'bin', 'dockyard.cjs');
 const TEMP = /\.tmp-\d+-[0-9a-f]{8}$/;

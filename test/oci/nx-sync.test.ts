@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRegistry, type RunningRegistry } from '../harness/registry';
-import { NxWorkspace } from '../helpers/nx-workspace';
-import { seedImages, type SeededImages } from './support/seed';
-import { buildImage, fetchManifest, pushImage, randomLayer } from './support/test-images';
+import { startRegistry, type RunningRegistry } from '../support/registry';
+import { NxWorkspace } from '../support/nx-workspace';
+import { seedImages, type SeededImages } from '../support/seed';
+import { buildImage, fetchManifest, pushImage, randomLayer } from '../support/test-images';
 
 describe('the sync target', () => {
   let source: RunningRegistry;

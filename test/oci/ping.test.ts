@@ -1,8 +1,8 @@
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectRegistry, headManifest } from '../../libs/oci/src';
-import { startRegistry, type RunningRegistry } from '../harness/registry';
-import { seedImages, type SeededImages } from './support/seed';
+import { connectRegistry, headManifest } from '@dockyard/oci';
+import { startRegistry, type RunningRegistry } from '../support/registry';
+import { seedImages, type SeededImages } from '../support/seed';
 
 /**
  * A port in front of a real registry that swallows TLS handshakes (accepts, never answers) and passes

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRegistry, type RunningRegistry } from '../harness/registry';
-import { SOURCE_INDEX_ANNOTATION } from '../../libs/oci/src';
-import { dockyard } from './support/cli';
-import { startFaultProxy, type FaultProxy } from './support/fault-proxy';
-import { seedImages, type SeededImages } from './support/seed';
-import { fetchBlob, fetchManifest } from './support/test-images';
+import { startRegistry, type RunningRegistry } from '../support/registry';
+import { SOURCE_INDEX_ANNOTATION } from '@dockyard/oci';
+import { dockyard } from '../support/cli';
+import { startFaultProxy, type FaultProxy } from '../support/fault-proxy';
+import { seedImages, type SeededImages } from '../support/seed';
+import { fetchBlob, fetchManifest } from '../support/test-images';
 
 describe('registry → registry', () => {
   let source: RunningRegistry;

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRegistry, type RunningRegistry } from '../harness/registry';
-import { dockyard } from './support/cli';
-import { startFaultProxy, type FaultProxy } from './support/fault-proxy';
-import { seedImages, type SeededImages } from './support/seed';
+import { startRegistry, type RunningRegistry } from '../support/registry';
+import { dockyard } from '../support/cli';
+import { startFaultProxy, type FaultProxy } from '../support/fault-proxy';
+import { seedImages, type SeededImages } from '../support/seed';
 
 /** Retries are counted where they land: the requests a real registry behind the fault proxy receives. */
 describe('retry budget per blob', () => {

@@ -3,9 +3,9 @@ import { existsSync } from 'node:fs';
 import { mkdir, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { sweepAbandonedRunDirs } from '../harness/abandoned-run-dirs';
-import { unmountAllUnder } from '../harness/mounts';
-import { removeTempDir, tempDir } from '../harness/tmp';
+import { sweepAbandonedRunDirs } from '../support/abandoned-run-dirs';
+import { unmountAllUnder } from '../support/mounts';
+import { removeTempDir, tempDir } from '../support/tmp';
 
 async function serviceDir(
   kind: 'docker' | 'registry',

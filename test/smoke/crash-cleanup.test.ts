@@ -4,8 +4,8 @@ import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import Dockerode from 'dockerode';
 import { describe, expect, it } from 'vitest';
-import { unmountAllUnder } from '../harness/mounts';
-import { removeTempDir } from '../harness/tmp';
+import { unmountAllUnder } from '../support/mounts';
+import { removeTempDir } from '../support/tmp';
 
 interface HeldServices {
   registryUrl: string;

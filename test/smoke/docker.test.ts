@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { importBusyboxImage, startDockerEngine, type RunningDocker } from '../harness/docker';
-import { startRegistry } from '../harness/registry';
-import { runContainer } from '../harness/run-container';
+import { importBusyboxImage, startDockerEngine, type RunningDocker } from '../support/docker';
+import { startRegistry } from '../support/registry';
+import { runContainer } from '../support/run-container';
 
 describe('startDockerEngine', () => {
   let engine: RunningDocker;

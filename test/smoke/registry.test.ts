@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
-import { startRegistry, type RunningRegistry } from '../harness/registry';
-import { tempDirFor } from '../harness/tmp';
+import { startRegistry, type RunningRegistry } from '../support/registry';
+import { tempDirFor } from '../support/tmp';
 import { basicAuth, pullBlob, pushBlob, sha256Digest } from './blob-api';
 
 const started: RunningRegistry[] = [];

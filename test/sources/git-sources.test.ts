@@ -4,9 +4,9 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
-import { listGitTags, resolveComponents, withGitPaths } from '../../libs/sources/src';
-import { removeTempDir, tempDir } from '../harness/tmp';
-import { commitAndTag, git, makeRepo } from './support/git-repos';
+import { listGitTags, resolveComponents, withGitPaths } from '@dockyard/sources';
+import { removeTempDir, tempDir } from '../support/tmp';
+import { commitAndTag, git, makeRepo } from '../support/git-repos';
 
 describe('git sources', () => {
   let root: string;

@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { removeTempDir, tempDir } from '../harness/tmp';
-import { NxWorkspace } from '../helpers/nx-workspace';
-import { commitAndTag, makeRepo } from './support/git-repos';
+import { removeTempDir, tempDir } from '../support/tmp';
+import { NxWorkspace } from '../support/nx-workspace';
+import { commitAndTag, makeRepo } from '../support/git-repos';
 
 const release = (name: string, components: string) => `kind: Release
 name: ${name}

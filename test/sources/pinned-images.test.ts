@@ -1,11 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { parse, stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRegistry, type RunningRegistry } from '../harness/registry';
-import { removeTempDir, tempDir } from '../harness/tmp';
-import { NxWorkspace } from '../helpers/nx-workspace';
-import { dockyard } from '../oci/support/cli';
-import { buildImage, pushImage, pushIndex, randomLayer, type PushTarget } from '../oci/support/test-images';
+import { startRegistry, type RunningRegistry } from '../support/registry';
+import { removeTempDir, tempDir } from '../support/tmp';
+import { NxWorkspace } from '../support/nx-workspace';
+import { dockyard } from '../support/cli';
+import { buildImage, pushImage, pushIndex, randomLayer, type PushTarget } from '../support/test-images';
 
 /** Ran tasks vs cache hits, from Nx's per-task lines (`[local cache]` marks a hit). */
 function ranAndCached(output: string): { ran: string[]; cached: string[] } {

@@ -1,10 +1,10 @@
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resolveComponents } from '../../libs/sources/src';
-import { startRegistry, type RunningRegistry } from '../harness/registry';
-import { removeTempDir, tempDir } from '../harness/tmp';
-import { pushImage } from './support/push-image';
+import { resolveComponents } from '@dockyard/sources';
+import { startRegistry, type RunningRegistry } from '../support/registry';
+import { removeTempDir, tempDir } from '../support/tmp';
+import { pushImage } from '../support/push-image';
 
 describe('image components: tag lists from a real registry', () => {
   const auth = { username: 'release', password: 'pw-for-tests' };

@@ -3,10 +3,10 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { removeTempDir, tempDir } from '../harness/tmp';
-import { dockyard } from './support/cli';
-import { commitAndTag, git, makeRepo } from './support/git-repos';
-import { startHelmRepo, type HelmRepoServer } from './support/helm-repo-server';
+import { removeTempDir, tempDir } from '../support/tmp';
+import { dockyard } from '../support/cli';
+import { commitAndTag, git, makeRepo } from '../support/git-repos';
+import { startHelmRepo, type HelmRepoServer } from '../support/helm-repo-server';
 
 /**
  * resolve → collect → images through the CLI, on real git repositories (tags, pre-releases,
@@ -95,9 +95,9 @@ images:
   });
 
   it('resolve writes a reviewed lock: newest tag counting pre-releases, ranges, chart digests', async () => {
-    const run = await dockyard(ws, ['resolve', 'releases/demo']);
+    const run = await dockyard(['resolve', 'releases/demo'], {}, ws);
     expect(run.stderr).toBe('');
-    expect(run.code).toBe(0);
+    expect(run.exitCode).toBe(0);
     expect(run.stdout).toContain('+ charts: v1.3.0-alpha.6');
     expect(run.stdout).toContain('+ tools: v0.2.0');
     const lock = parse(await readFile(join(project(), 'project.lock.yaml'), 'utf8'));
@@ -117,27 +117,27 @@ images:
   });
 
   it('resolve keeps a reviewed lock; --update moves it to a newer tag, --check --update spots one', async () => {
-    expect((await dockyard(ws, ['resolve', 'releases/demo', '--check'])).code).toBe(0);
+    expect((await dockyard(['resolve', 'releases/demo', '--check'], {}, ws)).exitCode).toBe(0);
     await commitAndTag(
       charts.work,
       { 'release/app.yaml': 'image: [[ registry_release ]]/app-admin:[[ imageTagFromGitTag ]]\n' },
       'v1.3.0',
     );
-    expect((await dockyard(ws, ['resolve', 'releases/demo', '--check'])).code).toBe(0);
-    expect((await dockyard(ws, ['resolve', 'releases/demo'])).stdout).toContain('is up to date');
-    const check = await dockyard(ws, ['resolve', 'releases/demo', '--check', '--update']);
-    expect(check.code).toBe(1);
+    expect((await dockyard(['resolve', 'releases/demo', '--check'], {}, ws)).exitCode).toBe(0);
+    expect((await dockyard(['resolve', 'releases/demo'], {}, ws)).stdout).toContain('is up to date');
+    const check = await dockyard(['resolve', 'releases/demo', '--check', '--update'], {}, ws);
+    expect(check.exitCode).toBe(1);
     expect(check.stderr).toContain('~ charts: v1.3.0-alpha.6');
     expect(check.stderr).toContain('is stale; run `dockyard resolve releases/demo --update`');
-    const run = await dockyard(ws, ['resolve', 'releases/demo', '--update']);
+    const run = await dockyard(['resolve', 'releases/demo', '--update'], {}, ws);
     expect(run.stdout).toMatch(/~ charts: v1\.3\.0-alpha\.6 \([0-9a-f]{12}\) -> v1\.3\.0/);
-    expect((await dockyard(ws, ['resolve', 'releases/demo', '--update'])).stdout).toContain('is up to date');
+    expect((await dockyard(['resolve', 'releases/demo', '--update'], {}, ws)).stdout).toContain('is up to date');
   });
 
   it('collect fetches exactly the locked files and substitutes placeholders', async () => {
-    const run = await dockyard(ws, ['collect', 'releases/demo']);
+    const run = await dockyard(['collect', 'releases/demo'], {}, ws);
     expect(run.stderr).toBe('');
-    expect(run.code).toBe(0);
+    expect(run.exitCode).toBe(0);
     const out = join(ws, 'dist/demo/collect');
     expect(await readFile(join(out, 'platform/app.yaml'), 'utf8')).toBe(
       'image: harbor.example.com/release/app-admin:v1.3.0\n',
@@ -153,8 +153,8 @@ images:
   });
 
   it('images lists what the collected content runs, with sources', async () => {
-    const run = await dockyard(ws, ['images', '--project', 'releases/demo']);
-    expect(run.code).toBe(0);
+    const run = await dockyard(['images', '--project', 'releases/demo'], {}, ws);
+    expect(run.exitCode).toBe(0);
     const list = await readFile(join(ws, 'dist/demo/images/images.list'), 'utf8');
     expect(list).toBe(
       [
@@ -179,8 +179,8 @@ images:
       await git(charts.work, 'push', '--quiet', '--force', 'origin', 'refs/tags/v1.3.0');
     };
     await moveTag('v1.0.0');
-    const run = await dockyard(ws, ['collect', 'releases/demo']);
-    expect(run.code).toBe(1);
+    const run = await dockyard(['collect', 'releases/demo'], {}, ws);
+    expect(run.exitCode).toBe(1);
     expect(run.stderr).toMatch(
       /releases\/demo\/project\.yaml:\d+:\d+: components\[0\]: tag v1\.3\.0 of .*charts\.git now points at [0-9a-f]{12}, but the lock file recorded [0-9a-f]{12} \(the tag was moved\) \(run `dockyard resolve`/,
     );
@@ -190,9 +190,9 @@ images:
 
   it('collect refuses a chart whose bytes no longer match the locked digest', async () => {
     helm.replaceArchive('nginx-15.2.1.tgz', Buffer.from('tampered'));
-    const run = await dockyard(ws, ['collect', 'releases/demo']);
+    const run = await dockyard(['collect', 'releases/demo'], {}, ws);
     helm.replaceArchive('nginx-15.2.1.tgz', nginxArchive);
-    expect(run.code).toBe(1);
+    expect(run.exitCode).toBe(1);
     expect(run.stderr).toMatch(
       /components\[3\]: .*nginx-15\.2\.1\.tgz has digest sha256:[0-9a-f]{64}, but the lock file expects sha256:/,
     );
@@ -206,9 +206,9 @@ images:
       join(project(), 'project.yaml'),
       text.replace('  - name: addons', '  - name: more\n    local: ./more\n    targetPath: platform\n  - name: addons'),
     );
-    const run = await dockyard(ws, ['collect', 'releases/demo']);
+    const run = await dockyard(['collect', 'releases/demo'], {}, ws);
     await writeFile(join(project(), 'project.yaml'), text);
-    expect(run.code).toBe(1);
+    expect(run.exitCode).toBe(1);
     expect(run.stderr).toContain(
       'platform/app.yaml: two files land on collect/platform/app.yaml: charts@v1.3.0:release/app.yaml and more:more/app.yaml (give one of the components a different targetPath',
     );
@@ -218,9 +218,9 @@ images:
 
   it('an unknown placeholder is an error naming file:line and the fix', async () => {
     await writeFile(join(project(), 'addons/manifests/extra.yaml'), 'a: 1\nimage: [[ registry_mirror ]]/x:1\n');
-    const run = await dockyard(ws, ['collect', 'releases/demo']);
+    const run = await dockyard(['collect', 'releases/demo'], {}, ws);
     await writeFile(join(project(), 'addons/manifests/extra.yaml'), 'a: 1\n');
-    expect(run.code).toBe(1);
+    expect(run.exitCode).toBe(1);
     expect(run.stderr).toContain(
       'addons/manifests/extra.yaml:2: [[ registry_mirror ]] (from addons:addons/manifests/extra.yaml): unknown placeholder (define registry_mirror under placeholders: in project.yaml',
     );

@@ -3,14 +3,14 @@ import { existsSync } from 'node:fs';
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { planPluginBundle, planReleaseBundle, writeBundle } from '../../libs/bundle/src';
-import { PathEscapeError } from '../../libs/files/src';
-import { collectComponents } from '../../libs/sources/src';
-import type { Component, Plugin, Release } from '../../libs/spec/src';
-import { serveFolder } from '../harness/static-http-server';
-import { tempDirFor } from '../harness/tmp';
+import { planPluginBundle, planReleaseBundle, writeBundle } from '@dockyard/bundle';
+import { PathEscapeError } from '@dockyard/files';
+import { collectComponents } from '@dockyard/sources';
+import type { Component, Plugin, Release } from '@dockyard/project-spec';
+import { serveFolder } from '../support/static-http-server';
+import { tempDirFor } from '../support/tmp';
 import { releaseWorkspace } from '../bundle/workspace';
-import { dockyard } from '../oci/support/cli';
+import { dockyard } from '../support/cli';
 
 /**
  * The engines refuse an escaping path themselves, where they write or read, for a project.yaml that never

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tempDirFor } from '../harness/tmp';
+import { tempDirFor } from '../support/tmp';
 
 const REPO = join(__dirname, '..', '..');
 const dockyard = (cwd: string, ...args: string[]) =>
@@ -56,12 +56,12 @@ describe('dockyard resolve --import', () => {
     expect(run.exitCode, run.stderr).toBe(0);
     const text = await readFile(join(ws, 'releases/oem-next/project.yaml'), 'utf8');
     expect(text.split('\n').slice(0, 4)).toEqual([
-      '# yaml-language-server: $schema=../../libs/spec/schemas/release.schema.json',
+      '# yaml-language-server: $schema=../../libs/project-spec/schemas/release.schema.json',
       '# Imported from charts_list.yaml by `dockyard resolve --import`.',
       'kind: Release',
       'name: oem-next',
     ]);
-    expect(existsSync(join(ws, 'releases/oem-next', '../../libs/spec/schemas/release.schema.json'))).toBe(true);
+    expect(existsSync(join(ws, 'releases/oem-next', '../../libs/project-spec/schemas/release.schema.json'))).toBe(true);
     const validate = await dockyard(ws, 'validate');
     expect(validate.stdout, validate.stderr).toBe('2 projects checked, 0 problems');
   });

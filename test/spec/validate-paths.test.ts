@@ -2,7 +2,7 @@ import { execa } from 'execa';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tempDirFor } from '../harness/tmp';
+import { tempDirFor } from '../support/tmp';
 
 const BIN = join(__dirname, '../../tools/cli/bin/dockyard.cjs');
 const validate = (cwd: string, ...args: string[]) =>

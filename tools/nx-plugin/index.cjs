@@ -6,11 +6,11 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { hashMultiGlobWithWorkspaceContext } = require('nx/src/utils/workspace-context');
 
-// Nx walks this glob with its .gitignore/.nxignore rules; libs/spec's listProjectFiles (PROJECT_FILE) reproduces
+// Nx walks this glob with its .gitignore/.nxignore rules; libs/project-spec's listProjectFiles (PROJECT_FILE) reproduces
 // that walk for `dockyard validate`, the validate executor and the generators, so all see the same projects.
 const PROJECT_FILE_GLOB = '**/project.yaml';
 const PROJECT_FILE_INPUT = `{workspaceRoot}/${PROJECT_FILE_GLOB}`;
-const CODE_ROOTS = [path.join(__dirname, 'src'), path.resolve(__dirname, '..', '..', 'libs', 'spec')];
+const CODE_ROOTS = [path.join(__dirname, 'src'), path.resolve(__dirname, '..', '..', 'libs', 'project-spec')];
 
 /**
  * Hash of the code that infers projects, so editing the plugin or a schema invalidates the cache. Walked
@@ -103,7 +103,7 @@ async function createProjectNodes(files, _options, context) {
 
 /**
  * File → the inputs its `validate` has beyond its own files: the other project.yaml files holding a claim it holds
- * (a name, a plugin port or slot; libs/spec/src/claims.ts) or a name it ships. Which files these are depends on
+ * (a name, a plugin port or slot; libs/project-spec/src/claims.ts) or a name it ships. Which files these are depends on
  * every file, and only here do all of them pass at once, so they join the task's inputs here rather than in the
  * per-file inference. A new clash, or a shipped project appearing, changes the inputs and so the hash and what
  * `nx affected` selects; an edit that touches no claim re-validates no other project. A shipped name nobody holds

@@ -1,8 +1,8 @@
 import { readdir } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
-import { confinedPath } from '../../files/src';
-import { indexChildren, OciLayout, platformString } from '../../oci/src';
-import { PATH_RULES } from '../../spec/src';
+import { confinedPath } from '@dockyard/files';
+import { indexChildren, OciLayout, platformString } from '@dockyard/oci';
+import { PATH_RULES } from '@dockyard/project-spec';
 
 /** An AppImage a Release ships (`ships.appImages[index]`), whose `build` target wrote each version to dist/<name>/<version>/. */
 export interface ShippedApp {

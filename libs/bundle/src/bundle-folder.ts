@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { readdir, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { pathProblem } from '../../files/src';
-import { PATH_RULES } from '../../spec/src';
+import { pathProblem } from '@dockyard/files';
+import { PATH_RULES } from '@dockyard/project-spec';
 import { INVENTORY_FILE, type Inventory } from './inventory';
 
 /** The endings a bundle file may have (they choose the compression). */

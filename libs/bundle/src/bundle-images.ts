@@ -8,7 +8,7 @@ import {
   type ImageOrIndex,
   type ImageRef,
   type LocationContext,
-} from '../../oci/src';
+} from '@dockyard/oci';
 
 /** An image a bundle carries. */
 export interface ImageRequest {

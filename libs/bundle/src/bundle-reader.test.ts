@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { Header } from 'tar';
-import { tarEntryHeader, type TarEntry } from '../../oci/src';
+import { tarEntryHeader, type TarEntry } from '@dockyard/oci';
 import { forEachEntry, MAX_HEADER_BYTES } from './bundle-reader';
 
 function rawTar(entries: TarEntry[]): Buffer {

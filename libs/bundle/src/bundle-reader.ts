@@ -7,7 +7,7 @@ import {
   compressionOf,
   decompressed,
   unsafeMemberReason,
-} from '../../oci/src';
+} from '@dockyard/oci';
 
 /** PAX and GNU long-name records larger than this are refused: no real path or link needs 64 KiB. */
 export const MAX_HEADER_BYTES = 64 << 10;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sha256Digest } from '../../oci/src';
+import { sha256Digest } from '@dockyard/oci';
 import { buildInventory, changedTags, heldBlobs, type DescribedImage } from './inventory';
 
 const layer = {

@@ -6,7 +6,7 @@ import {
   type ArchiveLayout,
   type BundleContents,
   type ImageOrIndex,
-} from '../../oci/src';
+} from '@dockyard/oci';
 import type { ShippedAppImage } from './app-images';
 
 export const INVENTORY_FILE = BUNDLE_INVENTORY;

@@ -9,7 +9,7 @@ import {
   type ImageOrIndex,
   type RegistryPool,
   type TransferStats,
-} from '../../oci/src';
+} from '@dockyard/oci';
 import { offeredPlatforms, readRequestedImages, type ImageRequest } from './bundle-images';
 import {
   buildInventory,

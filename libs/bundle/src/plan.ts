@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { isReservedHost, parseReference, planSync, type ImageRef } from '../../oci/src';
+import { isReservedHost, parseReference, planSync, type ImageRef } from '@dockyard/oci';
 import {
   listedImage,
   lockFilePath,
@@ -11,9 +11,9 @@ import {
   readPinnedLock,
   releaseImageEntries,
   releaseImageOrigin,
-} from '../../sources/src';
-import { checkedPath, confinedPath } from '../../files/src';
-import { bundledReleaseImage, PATH_RULES, type Plugin, type Release } from '../../spec/src';
+} from '@dockyard/sources';
+import { checkedPath, confinedPath } from '@dockyard/files';
+import { bundledReleaseImage, PATH_RULES, type Plugin, type Release } from '@dockyard/project-spec';
 import type { ImageRequest } from './bundle-images';
 import { shippedAppImages, type ShippedApp, type ShippedAppImage } from './app-images';
 import type { Provenance } from './inventory';

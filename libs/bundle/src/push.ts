@@ -12,7 +12,7 @@ import {
   type CopyScheduler,
   type Location,
   type RegistryPool,
-} from '../../oci/src';
+} from '@dockyard/oci';
 import type { Inventory } from './inventory';
 
 export class PushError extends Error {}

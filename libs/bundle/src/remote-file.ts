@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../../files/src';
+import { writeFileAtomic } from '@dockyard/files';
 
 /**
  * A bundle file named by URL is downloaded once into the content store under its sha256 and

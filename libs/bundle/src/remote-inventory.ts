@@ -7,7 +7,7 @@ import {
   listTags,
   platformString,
   type RegistryConnection,
-} from '../../oci/src';
+} from '@dockyard/oci';
 import type { Inventory, InventoryImage } from './inventory';
 
 /**

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Transform } from 'node:stream';
 import { buffer } from 'node:stream/consumers';
 import { forEachBundleEntry, forEachNestedEntry, type ArchiveEntry } from './bundle-reader';
-import { dockerArchiveMembers, ociBlobPath, RegistryStorage, type ArchiveLayout } from '../../oci/src';
+import { dockerArchiveMembers, ociBlobPath, RegistryStorage, type ArchiveLayout } from '@dockyard/oci';
 import { INVENTORY_FILE, type Inventory } from './inventory';
 import { SHA256SUMS_FILE } from './write-bundle';
 

@@ -4,9 +4,9 @@ import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, posix } from 'node:path';
 import { PassThrough, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { checkedPath, forgetTemp, tempPathFor, trackTemp } from '../../files/src';
-import { PATH_RULES } from '../../spec/src';
-import { compressionOf, compressor, planTar, sortTarEntries, tarStream, type TarEntry } from '../../oci/src';
+import { checkedPath, forgetTemp, tempPathFor, trackTemp } from '@dockyard/files';
+import { PATH_RULES } from '@dockyard/project-spec';
+import { compressionOf, compressor, planTar, sortTarEntries, tarStream, type TarEntry } from '@dockyard/oci';
 import { INVENTORY_FILE } from './inventory';
 import { OffThreadSha256 } from './off-thread-hash';
 

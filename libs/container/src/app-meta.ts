@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { parse } from 'yaml';
-import type { Arch } from '../../spec/src';
+import type { Arch } from '@dockyard/project-spec';
 import { imageArch } from './arch';
 import { appTag, compareVersions } from './tags';
 

@@ -1,4 +1,4 @@
-import type { Arch } from '../../spec/src';
+import type { Arch } from '@dockyard/project-spec';
 
 /** openEuler's folder and file names use the kernel's arch names; images use Go's. */
 const REPO_ARCH: Partial<Record<Arch, string>> = { amd64: 'x86_64', arm64: 'aarch64', loong64: 'loongarch64' };

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
-import { streamToFileAtomic } from '../../files/src';
+import { streamToFileAtomic } from '@dockyard/files';
 import {
   digestHex,
   locationContext,
@@ -13,7 +13,7 @@ import {
   type ContentStore,
   type Descriptor,
   type Layer,
-} from '../../oci/src';
+} from '@dockyard/oci';
 
 /** The rootfs of an openEuler base archive: the single layer of the docker-save image inside the `.tar.xz`. */
 export interface BaseRootfs {

@@ -3,7 +3,7 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import { dirname, join, resolve } from 'node:path';
 import type Dockerode from 'dockerode';
-import { replaceDirectory, writeFileAtomic } from '../../files/src';
+import { replaceDirectory, writeFileAtomic } from '@dockyard/files';
 import {
   buildIndex,
   ContentStore,
@@ -18,8 +18,8 @@ import {
   type Image,
   type LocationContext,
   type TarEntry,
-} from '../../oci/src';
-import type { Arch } from '../../spec/src';
+} from '@dockyard/oci';
+import type { Arch } from '@dockyard/project-spec';
 import { appImageTags, entryContextDir, readMeta } from './app-meta';
 import { openBaseRootfs } from './base-archive';
 import { contextEntries } from './context-files';
@@ -204,7 +204,7 @@ async function engineImages(
 }
 
 /**
- * A Dockerfile without RUN: the daemonless builder (libs/build) builds every arch from one context folder holding
+ * A Dockerfile without RUN: the daemonless builder (libs/builder) builds every arch from one context folder holding
  * the Dockerfile, its neighbours and each arch's rootfs under the name the Dockerfile ADDs.
  */
 async function daemonlessImages(
@@ -232,7 +232,7 @@ async function daemonlessImages(
     }
   }
   // Loaded here: the daemonless builder is heavy, and a CLI verb that only reads build.json should not pay for it.
-  const { baseImageOpener, buildImages, urlDownloader } = await import('../../build/src/index.ts');
+  const { baseImageOpener, buildImages, urlDownloader } = await import('@dockyard/builder');
   log(`building ${plan.tags[0]} daemonless for ${plan.arches.map((a) => `linux/${a.arch}`).join(', ')}`);
   const result = await buildImages({
     dockerfile,

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Arch } from '../../spec/src';
+import type { Arch } from '@dockyard/project-spec';
 import type { PreparedBase } from './prepare';
 import { outputDir, type ContainerProject } from './project';
 

@@ -3,7 +3,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type Dockerode from 'dockerode';
 import { answeringEngine } from './docker-engine';
-import { writeFileAtomic } from '../../files/src';
+import { writeFileAtomic } from '@dockyard/files';
 import {
   CopyScheduler,
   locationContext,
@@ -13,8 +13,8 @@ import {
   readImage,
   RegistryPool,
   writeImages,
-} from '../../oci/src';
-import type { Arch } from '../../spec/src';
+} from '@dockyard/oci';
+import type { Arch } from '@dockyard/project-spec';
 import { readBuildResult, type BuiltImage } from './build-result';
 import { junitXml, type CheckCase } from './junit';
 import { parseOsRelease, versionAsTag } from './os-release';

@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { lstat, readdir, readlink } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import type { TarEntry } from '../../oci/src';
+import type { TarEntry } from '@dockyard/oci';
 
 /** A build-context folder as tar entries (files streamed when the context is sent), paths relative to `root`. */
 export async function contextEntries(root: string): Promise<TarEntry[]> {

@@ -3,8 +3,8 @@ import { mkdir, readFile, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type Dockerode from 'dockerode';
-import { sortTarEntries, tarStream, type TarEntry } from '../../oci/src';
-import type { Arch } from '../../spec/src';
+import { sortTarEntries, tarStream, type TarEntry } from '@dockyard/oci';
+import type { Arch } from '@dockyard/project-spec';
 import { hostArch, repositoryArch } from './arch';
 import { loadScratchImage, replaceScratch } from './scratch-image';
 

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ContentStore } from '../../oci/src';
+import { ContentStore } from '@dockyard/oci';
 import type { BaseRepository } from './base-repository';
 import { ChecksumError, fetchBaseArchive } from './fetch-base';
 

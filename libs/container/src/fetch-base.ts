@@ -1,5 +1,5 @@
 import { Transform, type Readable } from 'node:stream';
-import { ContentStore, DigestMismatchError, SizeMismatchError, digestHex } from '../../oci/src';
+import { ContentStore, DigestMismatchError, SizeMismatchError, digestHex } from '@dockyard/oci';
 import type { BaseRepository } from './base-repository';
 
 export class ChecksumError extends Error {}

@@ -2,7 +2,7 @@ import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseProject } from '../../spec/src';
+import { parseProject } from '@dockyard/project-spec';
 import { parseMeta } from './app-meta';
 import { importImageTree } from './import-tree';
 

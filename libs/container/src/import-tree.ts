@@ -1,8 +1,8 @@
 import { access, readdir, readFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { parse, stringify } from 'yaml';
-import { writeFileAtomic } from '../../files/src';
-import { formatIssue, parseProject, SCHEMA_DIR, SCHEMA_FILE } from '../../spec/src';
+import { writeFileAtomic } from '@dockyard/files';
+import { formatIssue, parseProject, SCHEMA_DIR, SCHEMA_FILE } from '@dockyard/project-spec';
 import { metaForDockerfiles } from './app-meta';
 
 export interface ImportOptions {

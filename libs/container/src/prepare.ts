@@ -1,5 +1,5 @@
-import type { ContentStore } from '../../oci/src';
-import type { Arch } from '../../spec/src';
+import type { ContentStore } from '@dockyard/oci';
+import type { Arch } from '@dockyard/project-spec';
 import { openBaseRepository, type BaseRepository } from './base-repository';
 import { fetchBaseArchive } from './fetch-base';
 import {

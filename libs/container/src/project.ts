@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { fieldPath, loadProjectOfKind, type ContainerImage, type ProjectOfKind } from '../../spec/src';
+import { fieldPath, loadProjectOfKind, type ContainerImage, type ProjectOfKind } from '@dockyard/project-spec';
 
 export type ContainerProject = ProjectOfKind<ContainerImage>;
 

@@ -1,5 +1,5 @@
 import { join, resolve } from 'node:path';
-import { writeFileAtomic } from '../../files/src';
+import { writeFileAtomic } from '@dockyard/files';
 import {
   copyImage,
   CopyScheduler,
@@ -13,7 +13,7 @@ import {
   resolveCredentials,
   type CopyResult,
   type CredentialsSpec,
-} from '../../oci/src';
+} from '@dockyard/oci';
 import { readBuildResult } from './build-result';
 import { fieldLocation, outputDir, type ContainerProject } from './project';
 

@@ -1,4 +1,4 @@
-import type { Arch } from '../../spec/src';
+import type { Arch } from '@dockyard/project-spec';
 import { repositoryArch } from './arch';
 
 /** Where one arch's base image lives in an openEuler repository. */

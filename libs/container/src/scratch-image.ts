@@ -1,6 +1,6 @@
 import type Dockerode from 'dockerode';
 import { DockerfileParser } from 'dockerfile-ast';
-import { sha256Digest, tarStream } from '../../oci/src';
+import { sha256Digest, tarStream } from '@dockyard/oci';
 
 /** The engine-local name of the empty image standing in for `scratch` on one platform. */
 export function scratchName(arch: string): string {

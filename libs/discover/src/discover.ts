@@ -1,11 +1,11 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, join, relative, sep } from 'node:path';
-import { checkReference, formatReference } from '../../oci/src';
+import { checkReference, formatReference } from '@dockyard/oci';
 import { loadChartArchive, loadChartDirectory, type Chart } from './chart';
 import { imagesInChart } from './chart-images';
 import { imagesInDockerfile } from './dockerfile-images';
 import type { DiscoveredImage, DiscoveryProblem, Finding, ImageSource } from './finding';
-import { parseLineList } from '../../files/src';
+import { parseLineList } from '@dockyard/files';
 import { imagesInShimList } from './line-lists';
 import { imagesInManifest } from './manifest-images';
 import { parseYamlTrees, type Tree } from './yaml-tree';

@@ -1,4 +1,4 @@
-import type { ImageRef } from '../../oci/src';
+import type { ImageRef } from '@dockyard/oci';
 
 /** Where an image was found: the file (relative to the scan root) and the YAML key path or line. */
 export interface ImageSource {

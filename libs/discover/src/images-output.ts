@@ -1,6 +1,6 @@
 import { join } from 'node:path';
-import { formatWithoutRegistry } from '../../oci/src';
-import { writeFileAtomic } from '../../files/src';
+import { formatWithoutRegistry } from '@dockyard/oci';
+import { writeFileAtomic } from '@dockyard/files';
 import type { DiscoveredImage } from './finding';
 
 export interface ImagesOutputOptions {

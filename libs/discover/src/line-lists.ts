@@ -1,4 +1,4 @@
-import { parseLineList } from '../../files/src';
+import { parseLineList } from '@dockyard/files';
 import type { Finding } from './finding';
 
 /** Sealos `images/shim/*` files: one image per line. */

@@ -29,6 +29,7 @@ export * from './copy/scheduler';
 export * from './copy/copy-image';
 export * from './copy/platform-filter';
 export * from './tarball/tar-writer';
+export { paddingFor } from './tarball/tar-header';
 export * from './tarball/tar-reader';
 export * from './tarball/compression';
 export * from './tarball/tar-image-store';

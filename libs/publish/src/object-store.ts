@@ -1,5 +1,5 @@
 import { S3Client } from '@aws-sdk/client-s3';
-import type { ObjectStoreTarget } from '../../spec/src';
+import type { ObjectStoreTarget } from '@dockyard/project-spec';
 
 export class PublishConfigError extends Error {}
 

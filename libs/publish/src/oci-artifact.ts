@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { streamToFileAtomic } from '../../files/src';
+import { streamToFileAtomic } from '@dockyard/files';
 import {
   getManifest,
   headBlob,
@@ -14,7 +14,7 @@ import {
   VerifyingStream,
   type Descriptor,
   type RegistryConnection,
-} from '../../oci/src';
+} from '@dockyard/oci';
 
 export const BUNDLE_ARTIFACT_TYPE = 'application/vnd.dockyard.bundle.v1';
 const EMPTY_CONFIG = { mediaType: 'application/vnd.oci.empty.v1+json', bytes: Buffer.from('{}') };

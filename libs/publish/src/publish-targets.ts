@@ -1,5 +1,5 @@
-import { CredentialsError, resolveCredentials } from '../../oci/src';
-import type { ObjectStoreTarget, OciPublishTarget } from '../../spec/src';
+import { CredentialsError, resolveCredentials } from '@dockyard/oci';
+import type { ObjectStoreTarget, OciPublishTarget } from '@dockyard/project-spec';
 import { resolveObjectStore, type ResolvedObjectStore } from './object-store';
 
 export interface PublishTargets {

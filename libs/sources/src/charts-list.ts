@@ -1,5 +1,5 @@
 import { parseDocument } from 'yaml';
-import { projectYaml, type Component } from '../../spec/src';
+import { projectYaml, type Component } from '@dockyard/project-spec';
 import { SourceError } from './source-error';
 
 export interface ChartsListImport {

@@ -1,7 +1,7 @@
 import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, posix, relative, sep } from 'node:path';
-import { checkedPath, confinedPath, PathEscapeError, swapDirectory, tempPathFor } from '../../files/src';
-import { PATH_RULES, type Component } from '../../spec/src';
+import { checkedPath, confinedPath, PathEscapeError, swapDirectory, tempPathFor } from '@dockyard/files';
+import { PATH_RULES, type Component } from '@dockyard/project-spec';
 import { gitAccess } from './component-source';
 import { withGitPaths } from './git-fetch';
 import { downloadHelmChart } from './helm-repository';

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
-import type { Component } from '../../spec/src';
+import type { Component } from '@dockyard/project-spec';
 import type { GitAccess } from './git';
 import { redactUrl } from './redact-url';
 import { SourceError } from './source-error';

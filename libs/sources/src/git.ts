@@ -1,5 +1,5 @@
 import { execa } from 'execa';
-import { basicAuthorization } from '../../oci/src';
+import { basicAuthorization } from '@dockyard/oci';
 import { redactUrl } from './redact-url';
 import { SourceError } from './source-error';
 

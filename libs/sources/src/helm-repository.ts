@@ -1,6 +1,6 @@
 import semver from 'semver';
 import { parse } from 'yaml';
-import { sha256Digest } from '../../oci/src';
+import { sha256Digest } from '@dockyard/oci';
 import { httpGet } from './http-fetch';
 import { redactUrl } from './redact-url';
 import { SourceError } from './source-error';

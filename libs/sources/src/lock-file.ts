@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isMap, parseDocument, stringify } from 'yaml';
-import { writeFileAtomic } from '../../files/src';
+import { writeFileAtomic } from '@dockyard/files';
 import { SourceError } from './source-error';
 
 export const LOCK_FILE_NAME = 'project.lock.yaml';

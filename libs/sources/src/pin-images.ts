@@ -1,4 +1,4 @@
-import { formatReference, headManifest, type RegistryPool } from '../../oci/src';
+import { formatReference, headManifest, type RegistryPool } from '@dockyard/oci';
 import type { PinnedImage } from './lock-file';
 import { describeEntry, type ShippedImage } from './shipped-images';
 import type { SourceIssue } from './source-error';

@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Plugin } from '../../spec/src';
+import type { Plugin } from '@dockyard/project-spec';
 import { formatLockFile, type LockFile } from './lock-file';
 import { pinnedDigest, readPinnedLock } from './pinned-lock';
 import { pluginShippedImages } from './shipped-images';

@@ -1,5 +1,5 @@
-import { formatReference } from '../../oci/src';
-import type { Component } from '../../spec/src';
+import { formatReference } from '@dockyard/oci';
+import type { Component } from '@dockyard/project-spec';
 import { LOCK_FILE_NAME, lockFilePath, readLockFile, type LockFile } from './lock-file';
 import { staleLockIssues } from './resolve';
 import { describeEntry, type ShippedImage } from './shipped-images';

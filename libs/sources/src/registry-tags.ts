@@ -1,10 +1,10 @@
-import { credentialProvider, CredentialsError } from '../../oci/src';
-import { checkReference } from '../../oci/src';
-import { listTags } from '../../oci/src';
-import { RegistryError } from '../../oci/src';
-import { headManifest } from '../../oci/src';
-import { connectRegistry, type RegistryConnection } from '../../oci/src';
-import type { Component } from '../../spec/src';
+import { credentialProvider, CredentialsError } from '@dockyard/oci';
+import { checkReference } from '@dockyard/oci';
+import { listTags } from '@dockyard/oci';
+import { RegistryError } from '@dockyard/oci';
+import { headManifest } from '@dockyard/oci';
+import { connectRegistry, type RegistryConnection } from '@dockyard/oci';
+import type { Component } from '@dockyard/project-spec';
 import { SourceError } from './source-error';
 
 type ImageComponent = NonNullable<Component['image']>;

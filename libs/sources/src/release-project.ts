@@ -5,7 +5,7 @@ import {
   type Plugin,
   type ProjectOfKind,
   type Release,
-} from '../../spec/src';
+} from '@dockyard/project-spec';
 import type { SourceIssue } from './source-error';
 
 export type ReleaseProject = ProjectOfKind<Release>;

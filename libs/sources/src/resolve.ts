@@ -1,4 +1,4 @@
-import type { Component, TagPolicy } from '../../spec/src';
+import type { Component, TagPolicy } from '@dockyard/project-spec';
 import { gitAccess } from './component-source';
 import { listGitTags } from './git-tags';
 import { resolveHelmChart } from './helm-repository';

@@ -7,8 +7,8 @@ import {
   type ImageListEntry,
   type ImageRef,
   type Rewrite,
-} from '../../oci/src';
-import type { Plugin, Release } from '../../spec/src';
+} from '@dockyard/oci';
+import type { Plugin, Release } from '@dockyard/project-spec';
 
 /** An image a cached target ships: the lock's key, and where `resolve` reads the digest its tag points to. */
 export interface ShippedImage {

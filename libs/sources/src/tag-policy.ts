@@ -1,5 +1,5 @@
 import semver from 'semver';
-import type { TagPolicy } from '../../spec/src';
+import type { TagPolicy } from '@dockyard/project-spec';
 import { SourceError } from './source-error';
 
 /**

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { onStopSignal } from '../../../libs/files/src';
+import { onStopSignal } from '@dockyard/files';
 import { verbs } from './commands';
 import { ExitCode, parseCommandArgs, UsageError } from './command';
 

@@ -1,4 +1,4 @@
-import { makeDirectory } from '../../../libs/files/src';
+import { makeDirectory } from '@dockyard/files';
 import { UsageError } from './command';
 
 /**

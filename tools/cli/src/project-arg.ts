@@ -15,7 +15,7 @@ export function namesProject(path: string): boolean {
 
 /** The workspace-relative project.yaml of the project called `name` in the workspace at `root`, if any. */
 export async function projectNamed(root: string, name: string): Promise<string | undefined> {
-  const { findProjectFiles, loadProjectFile } = await import('../../../libs/spec/src/index.ts');
+  const { findProjectFiles, loadProjectFile } = await import('@dockyard/project-spec');
   for (const file of await findProjectFiles(root)) {
     if ((await loadProjectFile(resolve(root, file), file)).name === name) return file;
   }
@@ -27,7 +27,7 @@ export async function projectFile(project: string): Promise<string> {
   const file = isFolder(project) ? join(project, 'project.yaml') : project;
   if (isFile(file)) return file;
   if (!isFolder(project) && !project.includes('/') && !project.includes(sep)) {
-    const { workspaceRootOf } = await import('../../../libs/spec/src/index.ts');
+    const { workspaceRootOf } = await import('@dockyard/project-spec');
     const root = workspaceRootOf(process.cwd());
     const found = root ? await projectNamed(root, project) : undefined;
     if (root && found) return relative(process.cwd(), resolve(root, found));

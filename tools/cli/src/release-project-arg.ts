@@ -1,4 +1,4 @@
-import { loadReleaseProject, type ReleaseProject } from '../../../libs/sources/src';
+import { loadReleaseProject, type ReleaseProject } from '@dockyard/sources';
 
 /** The Release project a verb was pointed at, or undefined once what is wrong with it is printed. */
 export async function releaseProjectOrReport(path: string): Promise<ReleaseProject | undefined> {

@@ -1,7 +1,7 @@
 import type { ProjectConfiguration } from '@nx/devkit';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { nameKey, parseProject, projectClaims, type LoadedProject } from '../../../libs/spec/src';
+import { nameKey, parseProject, projectClaims, type LoadedProject } from '@dockyard/project-spec';
 import { inferTargets } from './targets';
 import type { ProjectFacts } from './targets/shared';
 
@@ -19,7 +19,7 @@ export interface InferredProject {
   project: ProjectConfiguration;
   /** Names a Release ships (for createDependencies). */
   ships: string[];
-  /** Keys of the claims this file holds (libs/spec/src/claims.ts). */
+  /** Keys of the claims this file holds (libs/project-spec/src/claims.ts). */
   holds: string[];
   /** Keys whose holders' project.yaml files this project's `validate` reads: its own claims and the names it ships. */
   reads: string[];

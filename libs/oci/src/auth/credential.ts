@@ -1,11 +1,11 @@
-import type { RegistryCredentials } from '../../../spec/src';
+import type { RegistryCredentials } from '@dockyard/project-spec';
 
 /** A secret resolved for one registry: what the Basic header or the token service receives. */
 export type Credential = { username: string; password: string } | { identityToken: string };
 
 /**
  * How a project names credentials (env var names, a password file, or a docker config.json — never the
- * secret itself). project.yaml's shape, so libs/spec's schema types own it; a type-only import, no runtime edge.
+ * secret itself). project.yaml's shape, so libs/project-spec's schema types own it; a type-only import, no runtime edge.
  */
 export type CredentialsSpec = RegistryCredentials;
 

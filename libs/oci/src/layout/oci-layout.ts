@@ -3,7 +3,7 @@ import { access, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { assertDigest, digestHex } from '../digest';
-import { streamToFileAtomic, writeFileAtomic } from '../../../files/src';
+import { streamToFileAtomic, writeFileAtomic } from '@dockyard/files';
 import type { Descriptor, ManifestBlob } from '../manifest';
 import { MediaType } from '../media-types';
 import { withFileLock } from './lock';

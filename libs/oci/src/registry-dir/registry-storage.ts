@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { access, readFile } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { isDigest } from '../digest';
-import { streamToFileAtomic, writeFileAtomic } from '../../../files/src';
+import { streamToFileAtomic, writeFileAtomic } from '@dockyard/files';
 import type { ManifestBlob } from '../manifest';
 import { StoragePaths } from './storage-paths';
 

@@ -9,7 +9,7 @@ import { DigestingStream, DigestMismatchError, SizeMismatchError } from '../dige
 import type { Blob } from '../image/model';
 import { OciLayout } from '../layout/oci-layout';
 import type { Descriptor } from '../manifest';
-import { forgetTemp, makeDirectory, tempPathFor } from '../../../files/src';
+import { forgetTemp, makeDirectory, tempPathFor } from '@dockyard/files';
 
 const alive = (pid: number) => {
   try {

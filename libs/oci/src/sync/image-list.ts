@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { parseLineList } from '../../../files/src';
+import { parseLineList } from '@dockyard/files';
 
 export interface ImageListEntry {
   /** `project/name:tag` as written (registry host optional). */

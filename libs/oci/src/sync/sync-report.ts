@@ -1,6 +1,6 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../../../files/src';
+import { writeFileAtomic } from '@dockyard/files';
 import type { TransferStats } from '../copy/scheduler';
 
 export interface TargetOutcome {

@@ -4,7 +4,7 @@ import { basename, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { buffer } from 'node:stream/consumers';
 import { pipeline } from 'node:stream/promises';
-import { tempPathFor } from '../../../files/src';
+import { tempPathFor } from '@dockyard/files';
 import { compressionOf, decompressed } from './compression';
 import { archiveReadError, bundleFileCompression } from './damaged-archive';
 import type { ArchiveLayout } from './tar-image-store';

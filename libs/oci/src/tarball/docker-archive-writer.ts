@@ -2,7 +2,7 @@ import { createWriteStream } from 'node:fs';
 import { open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { forgetTemp, tempPathFor } from '../../../files/src';
+import { forgetTemp, tempPathFor } from '@dockyard/files';
 import { digestHex } from '../digest';
 import type { Descriptor } from '../manifest';
 import { planTar, sortTarEntries, type TarEntry } from './tar-writer';

@@ -6,14 +6,8 @@ import {
   publishPlan,
   type AppImageRequest,
   type ImagePin,
-} from '../../../../libs/build/src/projects';
-import {
-  ContentStore,
-  CopyScheduler,
-  locationContext,
-  parseReference,
-  type CredentialsSpec,
-} from '../../../../libs/oci/src';
+} from '@dockyard/builder/projects';
+import { ContentStore, CopyScheduler, locationContext, parseReference, type CredentialsSpec } from '@dockyard/oci';
 import {
   findWorkspaceRoot,
   formatIssue,
@@ -22,8 +16,8 @@ import {
   type Kind,
   type LoadedProject,
   type RegistryCredentials,
-} from '../../../../libs/spec/src';
-import { writeFileAtomic } from '../../../../libs/files/src';
+} from '@dockyard/project-spec';
+import { writeFileAtomic } from '@dockyard/files';
 import type { ParsedArgs } from '../command';
 import { registrySettings } from './copy.ts';
 import { buildReleaseImageCommand } from './build-release.ts';
@@ -102,7 +96,7 @@ export function appImageRequest(
 
 /** The lock's digest for each image an AppImage carries: a build ships exactly what `resolve` pinned. */
 async function lockedImagePin(spec: AppImage, file: string, projectDir: string): Promise<ImagePin> {
-  const sources = await import('../../../../libs/sources/src/index.ts');
+  const sources = await import('@dockyard/sources');
   const lock = await sources.readPinnedLock({ name: spec.name, dir: projectDir, file });
   const lockFile = sources.lockFilePath(projectDir);
   return (image, version, arch) =>

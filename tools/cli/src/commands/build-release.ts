@@ -1,19 +1,13 @@
 import { relative } from 'node:path';
-import { buildReleaseImage } from '../../../../libs/build/src/projects';
-import {
-  ContentStore,
-  CopyScheduler,
-  formatReference,
-  locationContext,
-  parseReference,
-} from '../../../../libs/oci/src';
-import type { LoadedProject, Release } from '../../../../libs/spec/src';
+import { buildReleaseImage } from '@dockyard/builder/projects';
+import { ContentStore, CopyScheduler, formatReference, locationContext, parseReference } from '@dockyard/oci';
+import type { LoadedProject, Release } from '@dockyard/project-spec';
 import type { ParsedArgs } from '../command';
 import { registrySettings } from './copy.ts';
 
 /** `build.from` at the digest the lock pins, so the release image starts from what `resolve` recorded. */
 async function pinnedBase(spec: Release, project: LoadedProject): Promise<string> {
-  const sources = await import('../../../../libs/sources/src/index.ts');
+  const sources = await import('@dockyard/sources');
   const lock = await sources.readPinnedLock({ name: spec.name, dir: project.dir, file: project.file }, spec.components);
   const base = sources.releaseBaseImage(spec, project.file);
   return base

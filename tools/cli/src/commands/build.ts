@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-// The builder's own modules, not libs/build's index: a plain build should not load the AppImage engine (discovery).
-import { baseImageOpener, buildImages, hostPlatform, urlDownloader, writeBuild } from '../../../../libs/build/src';
+// The builder's own modules, not libs/builder's index: a plain build should not load the AppImage engine (discovery).
+import { baseImageOpener, buildImages, hostPlatform, urlDownloader, writeBuild } from '@dockyard/builder';
 import {
   ContentStore,
   CopyScheduler,
@@ -9,7 +9,7 @@ import {
   parsePlatform,
   platformString,
   type Platform,
-} from '../../../../libs/oci/src';
+} from '@dockyard/oci';
 import { UsageError, withoutOptionHelp, type Command, type ParsedArgs } from '../command';
 import { projectAmong, projectFile } from '../project-arg';
 import { registryOptions, registryOptionsHelp, registrySettings } from './copy.ts';

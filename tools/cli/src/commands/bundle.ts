@@ -21,16 +21,10 @@ import {
   type BundlePlan,
   type Inventory,
   type ShippedApp,
-} from '../../../../libs/bundle/src';
-import { PathEscapeError, writeFileAtomic } from '../../../../libs/files/src';
-import {
-  ContentStore,
-  CopyScheduler,
-  parseReference,
-  startProgress,
-  type CredentialsSpec,
-} from '../../../../libs/oci/src';
-import type { LoadedProject, ProjectSpec, RegistryEndpoint } from '../../../../libs/spec/src';
+} from '@dockyard/bundle';
+import { PathEscapeError, writeFileAtomic } from '@dockyard/files';
+import { ContentStore, CopyScheduler, parseReference, startProgress, type CredentialsSpec } from '@dockyard/oci';
+import type { LoadedProject, ProjectSpec, RegistryEndpoint } from '@dockyard/project-spec';
 import { namedFolder } from '../named-folder';
 import { UsageError, type Command, type ParsedArgs } from '../command';
 import { registryOptions, registryOptionsHelp, registrySettings } from './copy';
@@ -83,7 +77,7 @@ interface LoadedSpec {
 }
 
 async function loadProject(path: string): Promise<LoadedSpec> {
-  const { findWorkspaceRoot, formatIssue, loadProjectFile } = await import('../../../../libs/spec/src/index.ts');
+  const { findWorkspaceRoot, formatIssue, loadProjectFile } = await import('@dockyard/project-spec');
   const file = path.endsWith('.yaml') ? resolve(path) : resolve(path, 'project.yaml');
   if (!(await exists(file)))
     throw new UsageError(`${file}: no project.yaml there; name a Release or Plugin project folder`);
@@ -104,7 +98,7 @@ async function projectsOfKind<K extends ProjectSpec['kind']>(
   root: string,
   kind: K,
 ): Promise<Map<string, Extract<ProjectSpec, { kind: K }>>> {
-  const { findProjectFiles, loadProjectFile } = await import('../../../../libs/spec/src/index.ts');
+  const { findProjectFiles, loadProjectFile } = await import('@dockyard/project-spec');
   const found = new Map<string, Extract<ProjectSpec, { kind: K }>>();
   for (const file of await findProjectFiles(root)) {
     const loaded = await loadProjectFile(resolve(root, file));
@@ -326,7 +320,7 @@ async function pull(values: ParsedArgs['values'], ref: string): Promise<number> 
   const parsed = parseReference(ref.replace(/^docker:\/\//, ''));
   const settings = registrySettings(values);
   // Loaded here: libs/publish pulls in the AWS SDK, a second of start-up every other bundle verb would pay.
-  const { pullBundleArtifact } = await import('../../../../libs/publish/src/index.ts');
+  const { pullBundleArtifact } = await import('@dockyard/publish');
   const pulled = await pullBundleArtifact(
     await settings.pool.connect(parsed.registry),
     parsed.repository,

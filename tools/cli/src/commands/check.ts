@@ -1,4 +1,4 @@
-import { checkContainerImageProject } from '../../../../libs/container/src';
+import { checkContainerImageProject } from '@dockyard/container';
 import { UsageError, type Command } from '../command';
 import { onlyProject, projectFile } from '../project-arg';
 import { containerProjectOrReport, reportFailure } from './container-project-arg';

@@ -1,6 +1,6 @@
 import { join, relative, resolve } from 'node:path';
-import { collectComponents, readLockFile, SourceError } from '../../../../libs/sources/src';
-import { formatSourceIssue } from '../../../../libs/sources/src';
+import { collectComponents, readLockFile, SourceError } from '@dockyard/sources';
+import { formatSourceIssue } from '@dockyard/sources';
 import type { Command } from '../command';
 import { namedFolder } from '../named-folder';
 import { onlyProject, projectFile } from '../project-arg';

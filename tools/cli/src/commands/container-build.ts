@@ -1,4 +1,4 @@
-import { buildContainerImageProject, loadContainerProject } from '../../../../libs/container/src';
+import { buildContainerImageProject, loadContainerProject } from '@dockyard/container';
 import type { ParsedArgs } from '../command';
 import { reportFailure } from './container-project-arg';
 

@@ -1,4 +1,4 @@
-import { EngineUnreachableError, loadContainerProject, type ContainerProject } from '../../../../libs/container/src';
+import { EngineUnreachableError, loadContainerProject, type ContainerProject } from '@dockyard/container';
 
 /** The ContainerImage project a verb was pointed at, or undefined once what is wrong with it is printed. */
 export async function containerProjectOrReport(path: string): Promise<ContainerProject | undefined> {

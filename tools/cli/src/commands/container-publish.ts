@@ -1,4 +1,4 @@
-import { publishContainerImageProject, PublishPreflightError } from '../../../../libs/container/src';
+import { publishContainerImageProject, PublishPreflightError } from '@dockyard/container';
 import type { ParsedArgs } from '../command';
 import { positiveInt } from './copy';
 import { containerProjectOrReport, reportFailure } from './container-project-arg';

@@ -13,7 +13,7 @@ import {
   parseLocation,
   RegistryPool,
   type CredentialsSpec,
-} from '../../../../libs/oci/src';
+} from '@dockyard/oci';
 import { UsageError, type Command, type ParsedArgs } from '../command';
 
 /** Flags shared by `copy` and `sync`: where plain HTTP is allowed, credentials, limits, retries. */

@@ -9,7 +9,7 @@ import {
   type DiscoveryProblem,
   type DiscoveryResult,
   type Finding,
-} from '../../../../libs/discover/src';
+} from '@dockyard/discover';
 import { UsageError, type Command } from '../command';
 import { projectAmong, projectFile } from '../project-arg';
 import { releaseProjectOrReport } from '../release-project-arg';

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
-import { formatInventory, registryInventory } from '../../../../libs/bundle/src';
-import { writeFileAtomic } from '../../../../libs/files/src';
+import { formatInventory, registryInventory } from '@dockyard/bundle';
+import { writeFileAtomic } from '@dockyard/files';
 import { UsageError, type Command } from '../command';
 import { registryOptions, registryOptionsHelp, registrySettings } from './copy';
 

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
-import { importImageTree, prepareBases } from '../../../../libs/container/src';
-import { ContentStore } from '../../../../libs/oci/src';
-import { findWorkspaceRoot } from '../../../../libs/spec/src';
+import { importImageTree, prepareBases } from '@dockyard/container';
+import { ContentStore } from '@dockyard/oci';
+import { findWorkspaceRoot } from '@dockyard/project-spec';
 import { UsageError, type Command } from '../command';
 import { onlyProject, projectFile } from '../project-arg';
 import { containerProjectOrReport, reportFailure } from './container-project-arg';

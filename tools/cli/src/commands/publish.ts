@@ -1,8 +1,8 @@
 import { access, stat } from 'node:fs/promises';
 import { basename, relative, resolve } from 'node:path';
-import type { ResolvedObjectStore } from '../../../../libs/publish/src';
-import { formatBytes, formatRate, startProgressLines, type CredentialsSpec } from '../../../../libs/oci/src';
-import type { Plugin, Release } from '../../../../libs/spec/src';
+import type { ResolvedObjectStore } from '@dockyard/publish';
+import { formatBytes, formatRate, startProgressLines, type CredentialsSpec } from '@dockyard/oci';
+import type { Plugin, Release } from '@dockyard/project-spec';
 import { UsageError, withoutOption, withoutOptionHelp, type Command } from '../command';
 import { onlyProject, projectFile } from '../project-arg';
 import { positiveInt, registryOptions, registryOptionsHelp, registrySettings } from './copy';
@@ -48,7 +48,7 @@ export const publishCommand: Command = {
     const file = resolve(await projectFile(onlyProject(args) ?? '.'));
     // The SDK warns on every run that its 2027 releases will need Node 22; this workspace pins a release that supports Node 20.
     process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-    const { findWorkspaceRoot, formatIssue, loadProjectFile } = await import('../../../../libs/spec/src/index.ts');
+    const { findWorkspaceRoot, formatIssue, loadProjectFile } = await import('@dockyard/project-spec');
     const project = await loadProjectFile(file, relative(process.cwd(), file) || file);
     if (!project.spec) {
       for (const issue of project.issues) console.error(formatIssue(issue));
@@ -58,9 +58,9 @@ export const publishCommand: Command = {
     if (spec.kind === 'ContainerImage')
       return (await import('./container-publish.ts')).containerPublishCommand(project.file, values);
     // Loaded only for bundles: the S3 SDK alone is most of a container re-publish's start-up.
-    const { bundleOutput } = await import('../../../../libs/bundle/src/index.ts');
+    const { bundleOutput } = await import('@dockyard/bundle');
     const { objectKey, pushBundleArtifact, resolvePublishTargets, s3Client, uploadFile } =
-      await import('../../../../libs/publish/src/index.ts');
+      await import('@dockyard/publish');
     if (spec.kind !== 'Release' && spec.kind !== 'Plugin')
       throw new UsageError(`${project.file}: a ${spec.kind} has nothing to publish`);
     const typed = spec as Release | Plugin;

@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, relative, resolve as resolvePath } from 'node:path';
-import { formatReference } from '../../../../libs/oci/src';
-import { workspaceRootOf } from '../../../../libs/spec/src';
+import { formatReference } from '@dockyard/oci';
+import { workspaceRootOf } from '@dockyard/project-spec';
 import {
   describeLockChanges,
   formatImportedRelease,
@@ -17,9 +17,9 @@ import {
   SourceError,
   staleLockIssues,
   writeLockFile,
-} from '../../../../libs/sources/src';
-import { writeFileAtomic } from '../../../../libs/files/src';
-import { formatSourceIssue } from '../../../../libs/sources/src';
+} from '@dockyard/sources';
+import { writeFileAtomic } from '@dockyard/files';
+import { formatSourceIssue } from '@dockyard/sources';
 import { UsageError, type Command } from '../command';
 import { onlyProject, projectFile, projectNamed } from '../project-arg';
 import { registryPool, shippedImagesOf } from './shipped-images';

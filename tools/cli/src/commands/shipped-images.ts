@@ -1,7 +1,7 @@
 import { join } from 'node:path';
-import { listAppImages } from '../../../../libs/build/src/projects';
-import { isReservedHost, readImageLists, type CredentialsSpec, type RegistryPool } from '../../../../libs/oci/src';
-import type { AppImage, ProjectOfKind } from '../../../../libs/spec/src';
+import { listAppImages } from '@dockyard/builder/projects';
+import { isReservedHost, readImageLists, type CredentialsSpec, type RegistryPool } from '@dockyard/oci';
+import type { AppImage, ProjectOfKind } from '@dockyard/project-spec';
 import {
   appShippedImages,
   collectComponents,
@@ -14,7 +14,7 @@ import {
   type LockedProject,
   type LockFile,
   type ShippedImages,
-} from '../../../../libs/sources/src';
+} from '@dockyard/sources';
 import { appImageRequest } from './build-project';
 import { endpointsOf } from './bundle';
 import { registrySettings } from './copy';

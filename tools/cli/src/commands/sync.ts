@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { access, constants, readdir } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve } from 'node:path';
-import { makeDirectory } from '../../../../libs/files/src';
+import { makeDirectory } from '@dockyard/files';
 import {
   CopyScheduler,
   describeTarget,
@@ -20,8 +20,8 @@ import {
   type ImageListEntry,
   type Rewrite,
   type SyncJob,
-} from '../../../../libs/oci/src';
-import type { Plugin, Release, SyncSpec } from '../../../../libs/spec/src';
+} from '@dockyard/oci';
+import type { Plugin, Release, SyncSpec } from '@dockyard/project-spec';
 import { UsageError, type Command } from '../command';
 import { projectAmong, projectFile } from '../project-arg';
 import { positiveInt, registryOptions, registryOptionsHelp, registrySettings } from './copy';
@@ -107,7 +107,7 @@ type ProjectSync = Omit<SyncInputs, 'reportDir'> & {
 async function fromProject(arg: string): Promise<ProjectSync> {
   const file = await projectFile(arg);
   // Loaded here, not at the top: YAML and ajv are a third of a list-file sync's start-up.
-  const { findWorkspaceRoot, formatIssue, loadProjectFile } = await import('../../../../libs/spec/src/index.ts');
+  const { findWorkspaceRoot, formatIssue, loadProjectFile } = await import('@dockyard/project-spec');
   const project = await loadProjectFile(resolve(file), file);
   if (!project.spec) throw new Error(`${file} is not valid:\n${project.issues.map(formatIssue).join('\n')}`);
   const sync = (project.spec as { sync?: SyncSpec }).sync;
@@ -147,7 +147,7 @@ async function fromProject(arg: string): Promise<ProjectSync> {
  * name written at every target. Images on documentation-only hosts are never locked and stay as named.
  */
 async function pinnedToLock(project: ProjectSync, jobs: SyncJob[]): Promise<SyncJob[]> {
-  const sources = await import('../../../../libs/sources/src/index.ts');
+  const sources = await import('@dockyard/sources');
   const lock = await sources.readPinnedLock(
     { name: project.name, dir: project.dir, file: project.file },
     project.spec.kind === 'Release' ? project.spec.components : [],

@@ -8,7 +8,7 @@ import {
   summaryLine,
   validateWorkspace,
   workspaceRootOf,
-} from '../../../../libs/spec/src';
+} from '@dockyard/project-spec';
 import type { Command } from '../command';
 
 const usage = `Usage: dockyard validate [PATH...] [--root DIR] [--base REF]

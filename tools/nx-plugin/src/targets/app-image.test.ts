@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { AppImage, Release } from '../../../../libs/spec/src';
+import type { AppImage, Release } from '@dockyard/project-spec';
 import { appImageBuildTarget, appImageImagesTarget, appImagePublishTarget } from './app-image';
 import { releaseImageBuildTarget } from './build';
 import { inferTargets } from './index';

@@ -1,4 +1,4 @@
-import { builtReleaseImage } from '../../../../libs/spec/src';
+import { builtReleaseImage } from '@dockyard/project-spec';
 import { usesLock } from './resolve';
 import { CLI, ENGINE_INPUTS, type TargetInference } from './shared';
 

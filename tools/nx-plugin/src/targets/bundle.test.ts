@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Plugin, Release } from '../../../../libs/spec/src';
+import type { Plugin, Release } from '@dockyard/project-spec';
 import { bundleTarget } from './bundle';
 import { publishTarget } from './publish';
 

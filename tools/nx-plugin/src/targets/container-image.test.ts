@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ContainerImage } from '../../../../libs/spec/src';
+import type { ContainerImage } from '@dockyard/project-spec';
 import { containerBuildTarget, containerCheckTarget, containerPublishTarget } from './container-image';
 import { inferTargets } from './index';
 import { ENGINE_INPUTS } from './shared';

@@ -1,5 +1,5 @@
 import { posix } from 'node:path';
-import { BUILD_SUMMARY } from '../../../../libs/container/src/build-result';
+import { BUILD_SUMMARY } from '@dockyard/container/build-result';
 import { CLI, ENGINE_INPUTS, type TargetInference } from './shared';
 
 /**

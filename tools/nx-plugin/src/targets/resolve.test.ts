@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { AppImage, Plugin, Release } from '../../../../libs/spec/src';
+import type { AppImage, Plugin, Release } from '@dockyard/project-spec';
 import { collectTarget } from './collect';
 import { resolveTarget } from './resolve';
 import { syncTarget } from './sync';

@@ -1,4 +1,4 @@
-import type { ProjectSpec, Release } from '../../../../libs/spec/src';
+import type { ProjectSpec, Release } from '@dockyard/project-spec';
 import { CLI, type TargetInference } from './shared';
 
 /** Components whose exact version lives in project.lock.yaml: git tags, chart versions, image tags. */

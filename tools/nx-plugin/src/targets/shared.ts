@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TargetConfiguration } from '@nx/devkit';
-import type { Kind } from '../../../../libs/spec/src';
+import type { Kind } from '@dockyard/project-spec';
 
 /** What target inference knows of one project.yaml: its spec when valid, only name and kind when broken. */
 export interface ProjectFacts {
@@ -9,7 +9,7 @@ export interface ProjectFacts {
   root: string;
   kind?: Kind;
   /** Parsed and valid spec; absent when the file has problems (only `validate` is inferred then). */
-  spec?: import('../../../../libs/spec/src').ProjectSpec;
+  spec?: import('@dockyard/project-spec').ProjectSpec;
 }
 
 /** Targets run the CLI, so Nx and a person at a shell take the same path through the engines. */

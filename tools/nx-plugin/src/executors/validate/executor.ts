@@ -1,5 +1,5 @@
 import type { ExecutorContext, TaskGraph } from '@nx/devkit';
-import { BaseRefError, reportFor, validateWorkspace, type WorkspaceValidation } from '../../../../../libs/spec/src';
+import { BaseRefError, reportFor, validateWorkspace, type WorkspaceValidation } from '@dockyard/project-spec';
 
 interface ValidateOptions {
   file: string;

@@ -1,5 +1,5 @@
 import type { Tree } from '@nx/devkit';
-import { pluginClaims, pluginImage } from '../../../../../libs/spec/src';
+import { pluginClaims, pluginImage } from '@dockyard/project-spec';
 import { listOption } from '../shared/list-option';
 import { writeProjectFile } from '../shared/project-file';
 import { newProjectRoot } from '../shared/project-location';

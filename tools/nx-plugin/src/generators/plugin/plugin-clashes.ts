@@ -1,4 +1,4 @@
-import { freePort, portOwner, slotOwner, type PluginClaims } from '../../../../../libs/spec/src';
+import { freePort, portOwner, slotOwner, type PluginClaims } from '@dockyard/project-spec';
 
 /** The requested port if no other plugin has it, else an error naming the owner; without a request, the lowest free one. */
 export function choosePort(plugins: readonly PluginClaims[], requested?: number): number {

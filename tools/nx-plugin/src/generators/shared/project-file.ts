@@ -1,5 +1,5 @@
 import type { Tree } from '@nx/devkit';
-import { formatIssue, parseProject, projectYaml, type Kind } from '../../../../../libs/spec/src';
+import { formatIssue, parseProject, projectYaml, type Kind } from '@dockyard/project-spec';
 import { writeNewFile } from './write-new-file';
 
 /**

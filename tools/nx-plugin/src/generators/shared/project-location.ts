@@ -1,6 +1,6 @@
 import type { Tree } from '@nx/devkit';
 import { posix } from 'node:path';
-import type { LoadedProject } from '../../../../../libs/spec/src';
+import type { LoadedProject } from '@dockyard/project-spec';
 
 export interface LocationOptions {
   name: string;

@@ -1,4 +1,4 @@
-import type { Kind, LoadedProject } from '../../../../../libs/spec/src';
+import type { Kind, LoadedProject } from '@dockyard/project-spec';
 
 /** Checks that every name given to an option names an existing project of the expected kind. */
 export function requireProjects(

@@ -1,7 +1,7 @@
 import type { Tree } from '@nx/devkit';
-import { listProjectFiles, parseProject, type LoadedProject, type WorkspaceTree } from '../../../../../libs/spec/src';
+import { listProjectFiles, parseProject, type LoadedProject, type WorkspaceTree } from '@dockyard/project-spec';
 
-/** The generator's tree as libs/spec lists projects from it, so files written earlier in the same run count. */
+/** The generator's tree as libs/project-spec lists projects from it, so files written earlier in the same run count. */
 function specTree(tree: Tree): WorkspaceTree {
   return {
     entries: (dir) =>

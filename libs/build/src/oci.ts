@@ -1,2 +1,0 @@
-// The builder's one doorway into libs/oci: everything it uses from the engine comes through its index.
-export * from '../../oci/src';
