@@ -1,0 +1,1 @@
+export { DockyardError, errorChain, hasCode, type DockyardErrorOptions } from './dockyard-error';
