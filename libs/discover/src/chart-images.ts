@@ -1,6 +1,7 @@
 import type { Chart } from './chart';
 import type { Finding } from './finding';
-import { definesIn, mentionedValuesPaths, newTrace, renderTemplate, rootScope, type ChartContext } from './go-template';
+import { newTrace, renderTemplate, rootScope, type ChartContext } from './template-evaluator';
+import { definesIn, mentionedValuesPaths } from './template-parser';
 import { imagesInTemplate } from './template-images';
 import { imagesInValues } from './values-images';
 import { getPath, isTreeMap, Leaf, leafText, mergeTrees, parseYamlTrees, type Tree, type TreeMap } from './yaml-tree';

@@ -4,7 +4,7 @@ import { checkReference, formatReference } from '@dockyard/oci';
 import { loadChartArchive, loadChartDirectory, type Chart } from './chart';
 import { imagesInChart } from './chart-images';
 import { imagesInDockerfile } from './dockerfile-images';
-import type { DiscoveredImage, DiscoveryProblem, Finding, ImageSource } from './finding';
+import type { DiscoveredImage, DiscoveryProblem, Finding, SourcePosition } from './finding';
 import { parseLineList } from '@dockyard/files';
 import { imagesInShimList } from './line-lists';
 import { imagesInManifest } from './manifest-images';
@@ -204,8 +204,8 @@ function unresolvedMessage(finding: Finding): string {
   return `${where}image "${finding.text}" cannot be resolved: ${finding.unresolved}${values}; ${instead}`;
 }
 
-function uniqueSources(sources: ImageSource[]): ImageSource[] {
-  const seen = new Map<string, ImageSource>();
+function uniqueSources(sources: SourcePosition[]): SourcePosition[] {
+  const seen = new Map<string, SourcePosition>();
   for (const source of sources) seen.set(`${source.file}\0${source.keyPath ?? ''}\0${source.line ?? ''}`, source);
   return [...seen.values()].sort(
     (a, b) => compare(a.file, b.file) || compare(a.keyPath ?? '', b.keyPath ?? '') || (a.line ?? 0) - (b.line ?? 0),

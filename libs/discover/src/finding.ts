@@ -1,7 +1,7 @@
 import type { ImageRef } from '@dockyard/oci';
 
 /** Where an image was found: the file (relative to the scan root) and the YAML key path or line. */
-export interface ImageSource {
+export interface SourcePosition {
   file: string;
   keyPath?: string;
   line?: number;
@@ -11,7 +11,7 @@ export interface ImageSource {
 export interface Finding {
   /** The reference as it would be rendered, before normalisation. */
   text: string;
-  source: ImageSource;
+  source: SourcePosition;
   /**
    * Not rendered with the default values: the settings (in `--set` form, from the top chart's
    * values, e.g. `metrics.enabled=true`) that switch it on. Absent when the defaults render it.
@@ -41,7 +41,7 @@ export interface Finding {
 export interface DiscoveredImage extends ImageRef {
   /** Normalised reference, e.g. `docker.io/library/nginx:1.25`. */
   ref: string;
-  sources: ImageSource[];
+  sources: SourcePosition[];
   /** Present when no sighting renders with default values: the settings that switch the image on. */
   enabledBy?: string[];
   /** Every sighting is a `helm test` pod: listed in images.json, left out of images.list and bundles unless asked. */

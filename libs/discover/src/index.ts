@@ -1,5 +1,5 @@
 export { discoverImages, type DiscoverOptions, type DiscoveryResult } from './discover';
-export type { DiscoveredImage, DiscoveryProblem, Finding, ImageSource } from './finding';
+export type { DiscoveredImage, DiscoveryProblem, Finding, SourcePosition } from './finding';
 export {
   formatImagesJson,
   formatImagesList,

@@ -27,3 +27,23 @@ export function textsOf(args: Data[]): string[] | undefined {
   const out = args.map(textOf);
   return out.every((t) => t !== undefined) ? (out as string[]) : undefined;
 }
+
+const FALSY = new Set(['', 'false', '0', 'null', '~']);
+
+/** Go template truth, with YAML's `false`/`0`/`null` read as written (values are kept as text). */
+export function truthy(value: Data): boolean {
+  switch (value.kind) {
+    case 'scalar':
+      return !FALSY.has(value.text.trim());
+    case 'missing':
+      return false;
+    case 'tree':
+      return Array.isArray(value.tree) ? value.tree.length > 0 : Object.keys(value.tree).length > 0;
+    case 'dict':
+      return value.entries.size > 0;
+    case 'list':
+      return value.items.length > 0;
+    default:
+      return true;
+  }
+}

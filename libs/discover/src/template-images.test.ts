@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { definesIn } from './go-template';
+import { definesIn } from './template-parser';
 import { imagesInTemplate } from './template-images';
 import { parseYamlTrees } from './yaml-tree';
 

@@ -1,17 +1,15 @@
 import type { Finding } from './finding';
+import { truthy, type Data } from './template-data';
 import {
-  ASSIGNMENT,
   evaluatePipeline,
-  mentionedValuesPaths,
   newTrace,
   renderTemplate,
   rootScope,
-  tokenize,
-  truthy,
   type ChartContext,
-  type Data,
   type Scope,
-} from './go-template';
+} from './template-evaluator';
+import { tokenize } from './template-lexer';
+import { ASSIGNMENT, controlKeyword, mentionedValuesPaths } from './template-parser';
 import { isTemplated } from './values-images';
 
 export interface TemplateScope {
@@ -108,9 +106,9 @@ class BlockTracker {
   follow(line: string): void {
     for (const [, raw] of line.matchAll(ACTION)) {
       const action = raw.trim();
-      const keyword = /^(if|else if|else with|else|with|range|define|block|end)\b\s*([\s\S]*)$/.exec(action);
+      const keyword = controlKeyword(action);
       const assignment = ASSIGNMENT.exec(action);
-      if (keyword) this.control(keyword[1], keyword[2]);
+      if (keyword) this.control(keyword.word, keyword.rest);
       else if (assignment) {
         this.variableMentions.set(assignment[1], this.mentions(assignment[2]));
         const value = evaluatePipeline(assignment[2], this.scope(newTrace()));

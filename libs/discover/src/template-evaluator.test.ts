@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { definesIn, newTrace, renderTemplate, rootScope, type ChartContext } from './go-template';
+import { newTrace, renderTemplate, rootScope, type ChartContext } from './template-evaluator';
+import { definesIn } from './template-parser';
 import { parseYamlTrees } from './yaml-tree';
 
 const BITNAMI_COMMON_IMAGE = `{{- define "common.images.image" -}}
