@@ -9,7 +9,7 @@ import { imageFiles } from './image-files';
 import { LayerBuilder } from './layer-builder';
 import { buildIndex, type ContentStore, type Image, type ImageIndex, type Platform } from './oci';
 import { keyValues } from './config-instructions';
-import { sourceDateEpoch } from './source-date-epoch';
+import { sourceDateEpoch } from '@dockyard/files';
 import { buildStage } from './stage-builder';
 import { automaticArgs, type StageEnvironment, type StageResult } from './stage-environment';
 import { contextTree, type SourceTree } from './source-tree';

@@ -2,11 +2,10 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, posix, relative } from 'node:path';
 import { builtReleaseImage, type Release } from '@dockyard/project-spec';
-import { replaceDirectory, writeFileAtomic } from '@dockyard/files';
+import { replaceDirectory, sourceDateEpoch, writeFileAtomic } from '@dockyard/files';
 import { baseImageOpener, urlDownloader } from './base-images';
 import { buildImages, type BuildResult } from './build';
 import { parsePlatform, type ContentStore, type CopyScheduler, type LocationContext } from './oci';
-import { sourceDateEpoch } from './source-date-epoch';
 import { writeBuild } from './write-build';
 
 export interface ReleaseImageRequest {

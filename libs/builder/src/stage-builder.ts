@@ -13,7 +13,7 @@ import {
   type Platform,
 } from './oci';
 import { processWords, type Variables } from './shell-words';
-import { epochIso } from './source-date-epoch';
+import { epochIso } from '@dockyard/files';
 import { automaticArgs, type StageEnvironment, type StageResult } from './stage-environment';
 import { emptyTree, nodeOfFile, stageTree } from './stage-tree';
 import { mapTree, type SourceNode, type SourceTree } from './source-tree';

@@ -8,7 +8,7 @@ export interface WrittenBuild {
 /**
  * Writes a built image or index to every location (`docker://`, `oci:`, `docker-archive:`, `registry-dir:`)
  * through the copy engine: each blob once per store, present ones skipped, mounts within a registry, retries.
- * A docker archive, which holds single-platform images, takes the host's platform image of an index.
+ * A docker archive, which holds single-platform images, takes an index's DOCKER_ARCHIVE_PLATFORM (linux/amd64) image.
  */
 export async function writeBuild(
   scheduler: CopyScheduler,

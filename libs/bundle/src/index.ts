@@ -1,4 +1,3 @@
-export * from './source-date';
 export * from './bundle-images';
 export * from './inventory';
 export * from './write-bundle';

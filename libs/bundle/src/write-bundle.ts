@@ -4,7 +4,7 @@ import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, posix } from 'node:path';
 import { PassThrough, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { checkedPath, forgetTemp, tempPathFor, trackTemp } from '@dockyard/files';
+import { checkedPath, forgetTemp, processIsAlive, tempPathFor, trackTemp } from '@dockyard/files';
 import { PATH_RULES } from '@dockyard/project-spec';
 import { compressionOf, compressor, planTar, sortTarEntries, tarStream, type TarEntry } from '@dockyard/oci';
 import { INVENTORY_FILE } from './inventory';
@@ -35,21 +35,12 @@ export interface WrittenBundle {
   files: { path: string; sha256: string; size: number }[];
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** Work folders of killed runs (`.work-<pid>`) are removed; a running bundle's are left alone. */
 async function freshWorkDir(outputDir: string): Promise<string> {
   await mkdir(outputDir, { recursive: true });
   for (const name of await readdir(outputDir)) {
     const pid = /^\.work-(\d+)$/.exec(name)?.[1];
-    if (pid && !alive(Number(pid))) await rm(join(outputDir, name), { recursive: true, force: true });
+    if (pid && !processIsAlive(Number(pid))) await rm(join(outputDir, name), { recursive: true, force: true });
   }
   const dir = join(outputDir, `.work-${process.pid}`);
   await mkdir(dir, { recursive: true });

@@ -5,3 +5,5 @@ export { parseLineList, type ListLine } from './line-list';
 export { makeDirectory } from './make-directory';
 export { onStopSignal } from './stop-signals';
 export { forgetTemp, sweepStaleTemps, trackTemp } from './temp-files';
+export { processIsAlive } from './process-alive';
+export { epochIso, sourceDateEpoch } from './source-date-epoch';

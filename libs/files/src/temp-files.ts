@@ -1,5 +1,6 @@
 import { readdirSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { processIsAlive } from './process-alive';
 import { onStopSignal } from './stop-signals';
 
 /**
@@ -31,16 +32,6 @@ export function forgetTemp(path: string): void {
   live.delete(path);
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    // EPERM: the process exists but belongs to someone else.
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /**
  * Removes temp files (or folders) in `dir` left by processes that no longer run — killed with SIGKILL,
  * or by a power cut, before they could clean up. Temps of running processes are left alone.
@@ -55,7 +46,7 @@ export function sweepStaleTemps(dir: string): string[] {
   const removed: string[] = [];
   for (const name of names) {
     const pid = TEMP_NAME.exec(name)?.[1];
-    if (!pid || Number(pid) === process.pid || isAlive(Number(pid))) continue;
+    if (!pid || Number(pid) === process.pid || processIsAlive(Number(pid))) continue;
     rmSync(join(dir, name), { recursive: true, force: true });
     removed.push(name);
   }

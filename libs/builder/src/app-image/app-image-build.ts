@@ -2,7 +2,7 @@ import { cp, mkdtemp, readdir, rename, rm, rmdir, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative } from 'node:path';
 import type { AppImage, Arch } from '@dockyard/project-spec';
-import { replaceDirectory, writeFileAtomic } from '@dockyard/files';
+import { replaceDirectory, sourceDateEpoch, writeFileAtomic } from '@dockyard/files';
 import { baseImageOpener, urlDownloader } from '../base-images';
 import { buildImages } from '../build';
 import {
@@ -16,7 +16,6 @@ import {
   type ImageIndex,
   type LocationContext,
 } from '../oci';
-import { sourceDateEpoch } from '../source-date-epoch';
 import { appVersions, AppImageError, type AppVersion } from './app-versions';
 import { runInitScript } from './init-script';
 import type { DiscoveredImage } from '@dockyard/discover';

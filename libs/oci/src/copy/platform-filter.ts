@@ -49,9 +49,19 @@ export async function selectPlatforms(
   return model;
 }
 
-/** The one image of `model` a store of single-platform images (a docker archive) holds: the `wanted` platform of an index. */
-export async function onePlatform(model: ImageOrIndex, wanted: string): Promise<ImageOrIndex> {
+/**
+ * The platform a store of single-platform images (a docker archive) keeps of an index when none is asked for.
+ * Not the host's: the same images give the same archive on any machine.
+ */
+export const DOCKER_ARCHIVE_PLATFORM = 'linux/amd64';
+
+/** The one image of `model` a store of single-platform images holds: the first `platforms` entry of an index. */
+export async function onePlatform(
+  model: ImageOrIndex,
+  platforms: readonly string[] | undefined,
+): Promise<ImageOrIndex> {
   if (model.kind === 'image') return model;
+  const wanted = platforms?.[0] ?? DOCKER_ARCHIVE_PLATFORM;
   const child = model.children.find((c) => platformMatches(c.descriptor.platform, wanted));
   if (!child) {
     const offered = model.children.map((c) => platformString(c.descriptor.platform)).join(', ');

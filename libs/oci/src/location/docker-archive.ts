@@ -1,4 +1,3 @@
-import { arch } from 'node:process';
 import { onePlatform } from '../copy/platform-filter';
 import { DockerArchiveReader } from '../tarball/docker-archive-reader';
 import { DockerArchiveWriter } from '../tarball/docker-archive-writer';
@@ -10,10 +9,6 @@ export interface DockerArchiveLocation {
   transport: 'docker-archive';
   file: string;
   ref?: string;
-}
-
-function hostPlatform(): string {
-  return `linux/${arch === 'x64' ? 'amd64' : arch}`;
 }
 
 /** `repo:tag` (with the registry when known), as `docker load` will tag the image. */
@@ -69,7 +64,7 @@ export const dockerArchiveTransport: Transport<DockerArchiveLocation> = {
       hasBlob: async () => false,
       writeBlob: (_at, desc, body) => writer.writeBlob(desc.digest, body),
       async writeManifest() {},
-      accept: (model, platforms) => onePlatform(model, platforms?.[0] ?? hostPlatform()),
+      accept: (model, platforms) => onePlatform(model, platforms),
       async prepare(images) {
         const tagged = images.map(({ image, at }) => {
           const tag = repoTag(at);

@@ -9,16 +9,7 @@ import { DigestingStream, DigestMismatchError, SizeMismatchError } from '../dige
 import type { Blob } from '../image/model';
 import { OciLayout } from '../layout/oci-layout';
 import type { Descriptor } from '../manifest';
-import { forgetTemp, makeDirectory, tempPathFor } from '@dockyard/files';
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-};
+import { forgetTemp, makeDirectory, processIsAlive, tempPathFor } from '@dockyard/files';
 
 /**
  * The one content-addressed store on disk that bundles, builds and downloads share: an OCI image layout
@@ -139,7 +130,7 @@ export class ContentStore {
     for (const name of names) {
       if (!name.startsWith(prefix)) continue;
       const pid = Number(name.slice(prefix.length));
-      if (pid === process.pid || !Number.isInteger(pid) || alive(pid)) continue;
+      if (pid === process.pid || !Number.isInteger(pid) || processIsAlive(pid)) continue;
       if (
         await rename(join(dirname(final), name), ours).then(
           () => true,

@@ -17,9 +17,6 @@ import { sortTarEntries, type TarEntry } from './tar-writer';
 export type ArchiveLayout = 'registry-dir' | 'oci' | 'docker-archive';
 export const ARCHIVE_LAYOUTS: readonly ArchiveLayout[] = ['registry-dir', 'oci', 'docker-archive'];
 
-/** Not the host's platform: the same images give the same archive on any machine. */
-const DEFAULT_ARCHIVE_PLATFORM = 'linux/amd64';
-
 /** A store whose images become the members of one tar (MultiRefWrite's role): blobs wait in the content store until the tar streams them. */
 export interface TarImageStore extends ImageStore {
   /** Every member, sorted by path: the same images give the same entries. Blob data is read from the content store when written. */
@@ -165,7 +162,7 @@ export function tarImageStore(
     },
     ...(layout === 'docker-archive'
       ? {
-          accept: (model, platforms) => onePlatform(model, platforms?.[0] ?? DEFAULT_ARCHIVE_PLATFORM),
+          accept: (model, platforms) => onePlatform(model, platforms),
           async prepare(images) {
             for (const { image, at } of images) {
               const tag = repoTag(at);

@@ -15,14 +15,13 @@ import {
   pluginBundleFile,
   pushBundle,
   readInventory,
-  sourceDateEpoch,
   verifyBundle,
   formatInventory,
   type BundlePlan,
   type Inventory,
   type ShippedApp,
 } from '@dockyard/bundle';
-import { PathEscapeError, writeFileAtomic } from '@dockyard/files';
+import { PathEscapeError, sourceDateEpoch, writeFileAtomic } from '@dockyard/files';
 import { ContentStore, CopyScheduler, parseReference, startProgress, type CredentialsSpec } from '@dockyard/oci';
 import type { LoadedProject, ProjectSpec, RegistryEndpoint } from '@dockyard/project-spec';
 import { namedFolder } from '../named-folder';
