@@ -63,6 +63,7 @@ describe('dockyard bundle (Release, against a real registry)', () => {
       'demo-v1.0.0/inventory.json',
       'demo-v1.0.0/images.tar.gz',
       'demo-v1.0.0/install.sh',
+      'demo-v1.0.0/sbom.cdx.json',
       'demo-v1.0.0/sha256sums.txt',
     ]);
     const inventory = JSON.parse(await readFile(join(ws, 'dist', 'demo', 'bundle', 'inventory.json'), 'utf8'));
@@ -129,7 +130,7 @@ describe('dockyard bundle (Release, against a real registry)', () => {
     expect(await sha256File(file)).toBe(await sha256File(join(clone, 'dist', 'demo', 'bundle', 'demo-v1.0.0.tar.gz')));
 
     const verified = await dockyard(['bundle', 'verify', file]);
-    expect(verified.stdout).toMatch(/OK \(3 files and \d+ blobs checked, 2 images\)/);
+    expect(verified.stdout).toMatch(/OK \(4 files and \d+ blobs checked, 2 images\)/);
     expect(verified.exitCode).toBe(0);
   });
 

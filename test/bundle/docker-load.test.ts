@@ -89,6 +89,7 @@ describe('bundles docker loads (Plugin package, Release with a docker-archive pa
       'inventory.json',
       'compass-plugins-demo-service-v0.1.0-image.tar.gz',
       'compass-plugins-demo.yaml',
+      'sbom.cdx.json',
       'sha256sums.txt',
     ]);
     const unpacked = join(work, 'pkg');

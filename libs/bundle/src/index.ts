@@ -9,3 +9,4 @@ export * from './push';
 export * from './remote-inventory';
 export * from './bundle-folder';
 export * from './app-images';
+export * from './bundle-sbom';

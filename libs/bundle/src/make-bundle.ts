@@ -1,3 +1,5 @@
+import { basename } from 'node:path';
+import { SBOM_FILE } from '@dockyard/attest';
 import {
   CopyScheduler,
   locationContext,
@@ -21,6 +23,7 @@ import {
 } from './inventory';
 import type { ShippedAppImage } from './app-images';
 import { fetchFileToStore } from './remote-file';
+import { bundleSbom, type SbomFacts } from './bundle-sbom';
 import { writeBundle, type BundleItem, type WrittenBundle } from './write-bundle';
 
 export type PayloadFormat = ArchiveLayout;
@@ -61,6 +64,8 @@ export interface BundleInput {
   generated: { path: string; bytes: Buffer }[];
   provenance: Provenance;
   appImages?: ShippedAppImage[];
+  /** The release's version and the lock's sources, for the bundle's SBOM. */
+  sbom?: SbomFacts;
   store: ContentStore;
   pool: RegistryPool;
   /** The run's one scheduler (its retry policy and limits); its stats count what was downloaded. */
@@ -145,6 +150,17 @@ export async function makeBundle(input: BundleInput): Promise<BundleResult> {
     ...buildInventory(input.top, groups, input.provenance, omitted),
     ...(input.appImages ? { appImages: input.appImages } : {}),
   };
+  const sbomFiles = input.files.map((f) => ('url' in f ? { ...f, path: f.to } : { path: f.to, file: f.file }));
+  items.push({
+    path: SBOM_FILE,
+    bytes: await bundleSbom({
+      name: input.top || basename(input.output),
+      facts: input.sbom,
+      inventory,
+      appImages: input.appImages,
+      files: [...sbomFiles, ...input.nested, ...input.generated],
+    }),
+  });
   const written = await writeBundle({
     output: input.output,
     top: input.top,

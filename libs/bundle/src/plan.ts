@@ -17,6 +17,7 @@ import { bundledReleaseImage, PATH_RULES, type Plugin, type Release } from '@doc
 import type { ImageRequest } from './bundle-images';
 import { shippedAppImages, type ShippedApp, type ShippedAppImage } from './app-images';
 import type { Provenance } from './inventory';
+import { lockSources, type SbomFacts } from './bundle-sbom';
 import type { BundleFileSource, ImagePayload, PayloadFormat } from './make-bundle';
 
 /** What a bundle is made of, before anything is fetched. */
@@ -30,6 +31,8 @@ export interface BundlePlan {
   provenance: Provenance;
   /** The shipped AppImage builds carried under apps/, for the inventory. */
   appImages?: ShippedAppImage[];
+  /** The release's version and the lock's sources, for the SBOM. */
+  sbom: SbomFacts;
   /** Set when images were left out because they live on a documentation-only host (the offline examples). */
   skipped?: { registry: string; images: number };
 }
@@ -223,6 +226,7 @@ export async function planReleaseBundle(
     ],
     generated: [],
     provenance: await readProvenance(join(imagesDir, 'images.json')),
+    sbom: { version: spec.version, sources: lockSources(lock) },
     ...(apps.listed.length ? { appImages: apps.listed } : {}),
     ...(skip || skipRelease
       ? {
@@ -288,6 +292,7 @@ export async function planPluginBundle(project: ProjectFiles, spec: Plugin): Pro
     nested: [],
     generated: [{ path: `compass-plugins-${spec.name}.yaml`, bytes: pluginCenterYaml(spec) }],
     provenance: new Map(),
+    sbom: { version: spec.spec.version, sources: lockSources(lock) },
     ...(skipped.length ? { skipped: { registry: skipped[0]!.registry, images: skipped.length } } : {}),
   };
 }
