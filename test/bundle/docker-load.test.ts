@@ -124,6 +124,6 @@ describe('bundles docker loads (Plugin package, Release with a docker-archive pa
     );
     const verified = await dockyard(['bundle', 'verify', bundle]);
     expect(verified.stderr).toBe('');
-    expect(verified.stdout).toMatch(/OK \(5 files/);
+    expect(verified.stdout).toMatch(/OK \(6 files/);
   }, 180_000);
 });
