@@ -97,6 +97,46 @@ describe('dockyard images on charts in the wild', () => {
     ]);
   });
 
+  it('finds the containers of manifests built in helpers (gotohelm), and warns naming file:line and the construct where one cannot be evaluated', async () => {
+    const { images, stderr } = await json(['wild-gotohelm/input']);
+    expect(
+      images.map((i) => [
+        i.ref,
+        i.test,
+        i.sources.map((s) => `${s.file}:${s.line} ${(s as { keyPath?: string }).keyPath}`),
+      ]),
+    ).toEqual([
+      [
+        'docker.io/library/busybox:1.36',
+        undefined,
+        [
+          'wild-gotohelm/input/console/templates/entry-point.yaml:2 Deployment spec.template.spec.initContainers[0].image',
+        ],
+      ],
+      [
+        'docker.redpanda.com/redpandadata/connectors:v1.0.31',
+        undefined,
+        [
+          'wild-gotohelm/input/connectors/templates/entry-point.yaml:1 Deployment spec.template.spec.containers[0].image',
+        ],
+      ],
+      [
+        'docker.redpanda.com/redpandadata/console:v3.9.0',
+        undefined,
+        ['wild-gotohelm/input/console/templates/entry-point.yaml:2 Deployment spec.template.spec.containers[0].image'],
+      ],
+      [
+        'docker.redpanda.com/redpandadata/redpanda:latest',
+        true,
+        ['wild-gotohelm/input/connectors/templates/tests/01-mm2-values.yaml:1 Pod spec.containers[0].image'],
+      ],
+    ]);
+    expect(stderr.trim().split('\n')).toEqual([
+      'warning: wild-gotohelm/input/connectors/templates/entry-point.yaml:1: Deployment spec.template.spec.containers[1].image: image "<image of container "metrics">" cannot be resolved: function lookup (wild-gotohelm/input/connectors/templates/_connectors.tpl:27) cannot be evaluated statically; not listed from here (set the value, or add the image to images.extra if nothing else lists it)',
+      'warning: wild-gotohelm/input/connectors/templates/entry-point.yaml:1: image "<the manifests of helper "connectors.CronJob">" cannot be resolved: .Capabilities (wild-gotohelm/input/connectors/templates/_connectors.tpl:39) cannot be evaluated statically; not listed from here (set the value, or add the image to images.extra if nothing else lists it)',
+    ]);
+  });
+
   it('falls back to the values image, with a warning, when the lines that run it cannot be resolved (an unvendored common library)', async () => {
     const { images, stderr } = await json(['wild-unvendored-common/input']);
     expect(images.map((i) => [i.ref, i.enabledBy])).toEqual([

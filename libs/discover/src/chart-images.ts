@@ -1,8 +1,9 @@
 import type { Chart } from './chart';
 import type { Finding } from './finding';
 import { newTrace, renderTemplate, rootScope, type ChartContext } from './template-evaluator';
-import { definesIn, mentionedValuesPaths } from './template-parser';
-import { imagesInTemplate } from './template-images';
+import { defineSitesIn, mentionedValuesPaths } from './template-parser';
+import { imagesInProgram } from './program-images';
+import { hasImageLine, imagesInTemplate } from './template-images';
 import { imagesInValues } from './values-images';
 import { getPath, isTreeMap, Leaf, leafText, mergeTrees, parseYamlTrees, type Tree, type TreeMap } from './yaml-tree';
 
@@ -18,11 +19,20 @@ export function imagesInChart(chart: Chart, overrides?: Tree): Finding[] {
   return chartImages(chart, overrides, undefined, allDefines(chart));
 }
 
+/**
+ * A template file no `image:` line is in, that is not a helpers file: what it prints may be
+ * manifests built in helpers (gotohelm's `entry-point.yaml`), so it is also run as a program.
+ */
+function isProgram(template: { file: string; text: string }): boolean {
+  const name = template.file.slice(template.file.lastIndexOf('/') + 1);
+  return !name.startsWith('_') && /\.(ya?ml|tpl)$/.test(name) && !hasImageLine(template.text);
+}
+
 function chartImages(
   chart: Chart,
   overrides: Tree | undefined,
   parentGlobal: Tree | undefined,
-  defines: Map<string, string>,
+  defines: Defines,
 ): Finding[] {
   let values = mergeTrees(chart.values, overrides);
   if (parentGlobal !== undefined) {
@@ -34,12 +44,15 @@ function chartImages(
     const context: ChartContext = {
       values,
       chart: { name: chart.name, appVersion: chart.appVersion, version: chart.version },
-      defines,
+      defines: defines.bodies,
+      defineSites: defines.sites,
     };
     const testsFolder = `${chart.display}/templates/tests/`;
-    const fromTemplates = chart.templates.flatMap((t) =>
-      imagesInTemplate(t.file, t.text, { context, test: t.file.startsWith(testsFolder) }),
-    );
+    const fromTemplates = chart.templates.flatMap((t) => {
+      const scope = { context, test: t.file.startsWith(testsFolder) };
+      const lines = imagesInTemplate(t.file, t.text, scope);
+      return isProgram(t) ? [...lines, ...imagesInProgram(t.file, t.text, scope)] : lines;
+    });
     const subchartKeys = chart.subcharts.flatMap((sub) => usesOf(chart, sub).map((use) => use.alias ?? use.name));
     const fromValues = valuesReadByTemplates(
       chart,
@@ -81,10 +94,19 @@ function usesOf(chart: Chart, subchart: Chart): { name: string; alias?: string; 
   return dependencies.length > 0 ? dependencies : [{ name: subchart.name }];
 }
 
+interface Defines {
+  bodies: Map<string, string>;
+  sites: Map<string, { file: string; line: number }>;
+}
+
 /** Helm shares `define`s across a chart and all its subcharts. */
-function allDefines(chart: Chart, into = new Map<string, string>()): Map<string, string> {
+function allDefines(chart: Chart, into: Defines = { bodies: new Map(), sites: new Map() }): Defines {
   for (const template of chart.templates)
-    for (const [name, body] of definesIn(template.text)) if (!into.has(name)) into.set(name, body);
+    for (const [name, { body, line }] of defineSitesIn(template.text)) {
+      if (into.bodies.has(name)) continue;
+      into.bodies.set(name, body);
+      into.sites.set(name, { file: template.file, line });
+    }
   for (const subchart of chart.subcharts) allDefines(subchart, into);
   return into;
 }
@@ -101,12 +123,12 @@ function valuesReadByTemplates(
   chart: Chart,
   fromValues: Finding[],
   fromTemplates: Finding[],
-  defines: Map<string, string>,
+  defines: Defines,
 ): Finding[] {
   const rendered = fromTemplates.flatMap((f) => (f.neverRendered ? (f.mentions ?? []) : (f.valuesRead ?? [])));
   const mentioned = chart.templates.flatMap((t) => mentionedValuesPaths(t.text));
   const readsAnything =
-    chart.templates.length === 0 || chart.templates.some((t) => passesContextToMissingHelper(t.text, defines));
+    chart.templates.length === 0 || chart.templates.some((t) => passesContextToMissingHelper(t.text, defines.bodies));
   const unresolved = fromTemplates.flatMap((f) => (!f.neverRendered && f.unresolved ? (f.mentions ?? []) : []));
   const within = (paths: string[], path: string) => paths.some((read) => read === path || read.startsWith(`${path}.`));
   const renders = (path: string) => within(rendered, path) && !within(unresolved, path);

@@ -2,15 +2,39 @@ import type { Tree, TreeMap } from './yaml-tree';
 
 /** A value during evaluation; `path` is its `.Values` path when it came from values. */
 export type Data =
-  | { kind: 'scalar'; text: string; path?: string }
+  /** `json`: the map or list a `toJson`/`toYaml` text stands for, so `fromJson` gets it back as it was. */
+  | { kind: 'scalar'; text: string; path?: string; json?: Data; pieces?: Piece[] }
   | { kind: 'tree'; tree: TreeMap | Tree[]; path?: string }
   | { kind: 'missing'; path?: string }
-  | { kind: 'dict'; entries: Map<string, Data> }
-  | { kind: 'list'; items: Data[] }
+  | { kind: 'dict'; entries: Map<string, Data>; path?: string }
+  | { kind: 'list'; items: Data[]; path?: string }
   | { kind: 'root' }
   | { kind: 'chart' }
-  /** The element of a `range`: unknown, but known to come from `path`. */
-  | { kind: 'unknown'; path?: string };
+  | Unknown;
+
+/**
+ * A value that cannot be known statically (the element of a `range` over values, `.Release`, a
+ * `lookup`): `why` names the construct, `at` where it stands (`file:line`), `from` the last helper
+ * that returned it.
+ */
+export interface Unknown {
+  kind: 'unknown';
+  path?: string;
+  why?: string;
+  at?: string;
+  from?: string;
+  /** An `include` whose output is partly unknown: what it printed, for printing it on. */
+  pieces?: Piece[];
+}
+
+export const unknown = (why: string): Unknown => ({ kind: 'unknown', why });
+
+/**
+ * What rendering printed, in order: text, a `toJson`/`toYaml` text that stands for a structure
+ * (a scalar with `json`), or an unknown. Kept apart so a helper's returned structure survives
+ * `include` and a chart's printed manifests can be read as structures.
+ */
+export type Piece = string | Data;
 
 export const scalar = (text: string): Data => ({ kind: 'scalar', text });
 export const bool = (value: boolean): Data => scalar(value ? 'true' : 'false');

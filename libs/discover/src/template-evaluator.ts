@@ -1,17 +1,23 @@
 import { isSprigFunction } from './sprig-functions';
-import { scalar, textOf, truthy, type Data } from './template-data';
+import { scalar, textOf, truthy, unknown, type Data, type Piece, type Unknown } from './template-data';
 import { isPureFunction, pureFunction } from './template-functions';
-import { splitOutside, matchingParen, tokenize } from './template-lexer';
+import { matchingParen, splitOutside, tokenize } from './template-lexer';
 import { ASSIGNMENT, parse, type Node } from './template-parser';
+import { fromTreeDeep } from './template-structures';
 import { joinValuesPath, Leaf, leafText, type Tree, type TreeMap } from './yaml-tree';
 
 export type { Data } from './template-data';
 
 /**
- * A static evaluator for the subset of Helm's Go templates that image references are built
- * with: `.Values`/`.Chart` paths, variables, `if`/`with`, `include`/`template` of the chart's own
- * `define`s, `tpl` of a values string, and the functions of template-functions.ts. Whatever it
- * cannot know (`.Release`, `range`, `lookup`) makes the result `undefined`, never a guess.
+ * A static evaluator for Helm's Go templates. By default it evaluates the subset image references
+ * are built with (`.Values`/`.Chart` paths, variables, `if`/`with`, `include` of the chart's own
+ * `define`s, `tpl`, the functions of template-functions.ts), and whatever it cannot know
+ * (`.Release`, `range` over values, `lookup`) makes the result `undefined`, never a guess.
+ *
+ * With a `Session` (`partial`), it runs a chart's templates as programs, the way charts generated
+ * by gotohelm build whole manifests in helpers: `range` iterates, `break`/`continue` work, `set`
+ * and the merges change maps in place, and what it cannot know becomes an `Unknown` value that
+ * names the construct and where it stands, so the rest of the program still runs.
  */
 
 export interface ChartContext {
@@ -19,6 +25,8 @@ export interface ChartContext {
   chart: { name: string; appVersion?: string; version?: string };
   /** Every `define` of the chart and its subcharts, by name (Helm shares them across the tree). */
   defines: Map<string, string>;
+  /** Where each define's body starts, for naming the file and line of what cannot be evaluated. */
+  defineSites?: Map<string, { file: string; line: number }>;
 }
 
 /**
@@ -39,6 +47,11 @@ export function newTrace(): Trace {
   return { read: new Set(), switches: new Set(), falses: new Set() };
 }
 
+/** One run of a chart's templates as programs: the values as maps the run may change. */
+export interface Session {
+  values?: Data;
+}
+
 export interface Scope {
   context: ChartContext;
   dot: Data;
@@ -46,73 +59,256 @@ export interface Scope {
   trace: Trace;
   /** `include` nesting, to stop recursive defines. */
   depth: number;
+  partial?: Session;
+  /** The file being rendered, the line its text starts on, and the line of the action being evaluated. */
+  file?: string;
+  firstLine?: number;
+  cursor?: { line: number };
 }
 
 export function rootScope(context: ChartContext, trace: Trace = newTrace()): Scope {
   return { context, dot: { kind: 'root' }, variables: new Map([['$', { kind: 'root' }]]), trace, depth: 0 };
 }
 
-const MAX_INCLUDE_DEPTH = 20;
+/** A scope that runs a template file as a program (see `Session`). */
+export function programScope(context: ChartContext, file: string, trace: Trace = newTrace()): Scope {
+  return { ...rootScope(context, trace), partial: {}, file, firstLine: 1, cursor: { line: 1 } };
+}
 
-/** Records what made an evaluation unknown; the first one is the cause, later ones follow from it. */
-function cannot(scope: Scope, construct: string): undefined {
+const MAX_INCLUDE_DEPTH = 60;
+const MAX_RANGE = 10000;
+
+/** What cannot be evaluated: unknown in a program, else the end of the evaluation (the first one is the cause). */
+function cannot(scope: Scope, construct: string): Unknown | undefined {
+  if (scope.partial) return unknownHere(scope, construct);
   scope.trace.cannot ??= construct;
   return undefined;
+}
+
+class Stop {
+  constructor(readonly keyword: 'break' | 'continue') {}
 }
 
 // ---- text: nodes rendered in order ---------------------------------------------------------
 
 /** Renders template text; undefined when any part of it cannot be known statically. */
 export function renderTemplate(text: string, scope: Scope): string | undefined {
-  const nodes = parse(text);
-  return nodes ? renderNodes(nodes, scope) : undefined;
+  const pieces = renderPieces(text, scope);
+  if (pieces === undefined) return undefined;
+  const joined = joinPieces(pieces);
+  return joined.kind === 'scalar' ? joined.text : undefined;
 }
 
-function renderNodes(nodes: Node[], scope: Scope): string | undefined {
-  let out = '';
+/** Renders template text into what it prints, piece by piece; undefined when its blocks do not balance or (outside a program) when any part cannot be known. */
+export function renderPieces(text: string, scope: Scope): Piece[] | undefined {
+  const nodes = parsed(text);
+  if (!nodes) return scope.partial ? [unknown('a template whose blocks do not balance')] : undefined;
+  const out: Piece[] = [];
+  return stopped(() => renderNodes(nodes, scope, out)) && out;
+}
+
+/** Runs a render; a `break` or `continue` outside any `range` (an error in Go) ends it. */
+function stopped(render: () => Piece[] | undefined): Piece[] | undefined {
+  try {
+    return render();
+  } catch (stop) {
+    if (stop instanceof Stop) return [];
+    throw stop;
+  }
+}
+
+/** The top-level nodes of a template file with what each printed (in a program). */
+export function renderProgram(text: string, scope: Scope): { line: number; pieces: Piece[] }[] {
+  const nodes = parsed(text) ?? [];
+  return nodes.map((node) => {
+    const out: Piece[] = [];
+    const pieces = stopped(() => renderNode(node, scope, out));
+    return { line: 'line' in node ? node.line : 0, pieces: [...out, ...(pieces ?? [])] };
+  });
+}
+
+const parseCache = new Map<string, Node[] | undefined>();
+
+function parsed(text: string): Node[] | undefined {
+  if (!parseCache.has(text)) {
+    if (parseCache.size > 5000) parseCache.clear();
+    parseCache.set(text, parse(text));
+  }
+  return parseCache.get(text);
+}
+
+/** Renders nodes into `out`, which keeps what was printed before a `break` or `continue` ends them. */
+function renderNodes(nodes: Node[], scope: Scope, out: Piece[] = []): Piece[] | undefined {
   for (const node of nodes) {
-    const text = renderNode(node, scope);
-    if (text === undefined) return undefined;
-    out += text;
+    const pieces = renderNode(node, scope, out);
+    if (pieces === undefined) return undefined;
+    out.push(...pieces);
   }
   return out;
 }
 
-function renderNode(node: Node, scope: Scope): string | undefined {
+/** What a node prints; `if`/`with`/`range` bodies print into `out` directly (see `renderNodes`). */
+function renderNode(node: Node, scope: Scope, out: Piece[] = []): Piece[] | undefined {
+  if (scope.cursor && 'line' in node) scope.cursor.line = node.line;
   switch (node.type) {
     case 'text':
-      return node.text;
+      return [node.text];
     case 'define':
-      return '';
-    case 'range': {
-      const collection = evaluatePipeline(node.pipeline, scope);
-      return collection !== undefined && !truthy(collection) ? '' : cannot(scope, `range ${node.pipeline}`);
-    }
+      return [];
+    case 'range':
+      return scope.partial ? rangeInProgram(node, scope, out) : rangeInText(node, scope);
     case 'output':
-      return renderOutput(node.pipeline, scope);
+      return renderOutput(node.pipeline, node.line, scope);
     case 'if':
-    case 'with': {
-      for (const branch of node.branches) {
-        if (branch.condition === undefined) return renderNodes(branch.body, scope);
-        const value = evaluatePipeline(branch.condition, scope);
-        if (value === undefined) return undefined;
-        if (truthy(value)) return renderNodes(branch.body, node.type === 'with' ? { ...scope, dot: value } : scope);
-      }
-      return '';
-    }
+    case 'with':
+      return renderBranches(node, scope, out);
   }
 }
 
-function renderOutput(pipeline: string, scope: Scope): string | undefined {
+function renderBranches(node: Node & { type: 'if' | 'with' }, scope: Scope, out: Piece[]): Piece[] | undefined {
+  for (const [i, branch] of node.branches.entries()) {
+    if (branch.condition === undefined) return renderNodes(branch.body, scope, out) && [];
+    const value = evaluatePipeline(branch.condition, scope);
+    if (value === undefined) return undefined;
+    if (value.kind === 'unknown')
+      return skipped(
+        node.branches.slice(i).flatMap((b) => b.body),
+        located(value, scope, node.line),
+        scope,
+      );
+    if (truthy(value))
+      return renderNodes(branch.body, node.type === 'with' ? { ...scope, dot: value } : scope, out) && [];
+  }
+  return [];
+}
+
+function rangeInText(node: Node & { type: 'range' }, scope: Scope): Piece[] | undefined {
+  const collection = evaluatePipeline(node.pipeline, scope);
+  if (collection !== undefined && !truthy(collection)) return [];
+  cannot(scope, `range ${node.pipeline}`);
+  return undefined;
+}
+
+const RANGE_VARIABLES = /^(\$[A-Za-z0-9_]*)\s*(?:,\s*(\$[A-Za-z0-9_]*)\s*)?:=\s*([\s\S]+)$/;
+
+/** `range` in a program: iterates a known list or map with `break`/`continue`; an unknown one makes its effects unknown. */
+function rangeInProgram(node: Node & { type: 'range' }, scope: Scope, out: Piece[]): Piece[] | undefined {
+  const declared = RANGE_VARIABLES.exec(node.pipeline);
+  const collection = evaluatePipeline(declared ? declared[3] : node.pipeline, scope);
+  if (collection === undefined) return undefined;
+  const entries = rangeEntries(collection);
+  if (entries === undefined) {
+    const why = collection.kind === 'unknown' ? collection : unknown(`range over ${node.pipeline.trim()}`);
+    return skipped(node.body, located(why, scope, node.line), scope);
+  }
+  for (const [key, value] of entries.slice(0, MAX_RANGE)) {
+    if (declared && declared[2]) {
+      scope.variables.set(declared[1], key);
+      scope.variables.set(declared[2], value);
+    } else if (declared) scope.variables.set(declared[1], value);
+    try {
+      renderNodes(node.body, { ...scope, dot: value }, out);
+    } catch (stop) {
+      if (!(stop instanceof Stop)) throw stop;
+      if (stop.keyword === 'break') break;
+    }
+  }
+  return [];
+}
+
+function rangeEntries(collection: Data): [Data, Data][] | undefined {
+  if (collection.kind === 'missing') return [];
+  if (collection.kind === 'list') return collection.items.map((item, i) => [scalar(String(i)), item]);
+  if (collection.kind === 'dict')
+    return [...collection.entries.keys()].sort().map((key) => [scalar(key), collection.entries.get(key)!]);
+  if (collection.kind === 'scalar' && /^\d+$/.test(collection.text))
+    return [...Array(Math.min(Number(collection.text), MAX_RANGE)).keys()].map((i) => [
+      scalar(String(i)),
+      scalar(String(i)),
+    ]);
+  return undefined;
+}
+
+/**
+ * Blocks a program cannot decide on: not run, their assignments and `set`s made unknown, and
+ * what they would print (or a `break` they hold) printed as the unknown.
+ */
+function skipped(nodes: Node[], why: Unknown, scope: Scope): Piece[] {
+  let prints = false;
+  const visit = (list: Node[]) => {
+    for (const node of list) {
+      if (node.type === 'text') prints ||= node.text.trim() !== '';
+      else if (node.type === 'output') prints = forgetEffects(node.pipeline, why, scope) || prints;
+      else if (node.type === 'range') visit(node.body);
+      else if (node.type === 'if' || node.type === 'with') node.branches.forEach((b) => visit(b.body));
+    }
+  };
+  visit(nodes);
+  return prints ? [why] : [];
+}
+
+const SET_CALL = /\(set\s+(\$[A-Za-z0-9_.]*)\s+("[^"]*"|\$[A-Za-z0-9_.]+)/g;
+
+/** An action of a skipped block: its assignment or `set` made unknown. Whether it prints (or stops a range). */
+function forgetEffects(pipeline: string, why: Unknown, scope: Scope): boolean {
+  for (const [, target, key] of pipeline.matchAll(SET_CALL)) {
+    const map = evaluateTerm(target, { ...scope, trace: newTrace() });
+    const name = evaluateTerm(key, { ...scope, trace: newTrace() });
+    const k = name && textOf(name);
+    if (map?.kind === 'dict' && k !== undefined) map.entries.set(k, why);
+    else if (/^\$[A-Za-z0-9_]*$/.test(target)) scope.variables.set(target, why);
+  }
+  const assignment = ASSIGNMENT.exec(pipeline);
+  if (assignment) {
+    if (!assignment[1].startsWith('$_') || assignment[1] === '$_is_returning') scope.variables.set(assignment[1], why);
+    return false;
+  }
+  return true;
+}
+
+/** An unknown that names the file and line of the action being evaluated. */
+function unknownHere(scope: Scope, why: string): Unknown {
+  return scope.cursor ? located(unknown(why), scope, scope.cursor.line) : unknown(why);
+}
+
+function located(value: Unknown, scope: Scope, line: number): Unknown {
+  return value.at || !scope.file ? value : { ...value, at: `${scope.file}:${(scope.firstLine ?? 1) + line - 1}` };
+}
+
+function renderOutput(pipeline: string, line: number, scope: Scope): Piece[] | undefined {
+  if (scope.partial && (pipeline === 'break' || pipeline === 'continue')) throw new Stop(pipeline);
   const assignment = ASSIGNMENT.exec(pipeline);
   if (assignment) {
     const value = evaluatePipeline(assignment[2], scope);
     if (value === undefined) return undefined;
-    scope.variables.set(assignment[1], value);
-    return '';
+    scope.variables.set(assignment[1], value.kind === 'unknown' ? located(value, scope, line) : value);
+    return [];
   }
   const value = evaluatePipeline(pipeline, scope);
-  return value === undefined ? undefined : (textOf(value) ?? cannot(scope, `${pipeline} (prints a map or list)`));
+  if (value === undefined) return undefined;
+  if ((value.kind === 'unknown' || value.kind === 'scalar') && value.pieces) return value.pieces;
+  if (value.kind === 'unknown') return [located(value, scope, line)];
+  if (value.kind === 'scalar' && value.json) {
+    if (scope.depth > 0 || scope.partial) return [value];
+    cannot(scope, `${pipeline} (prints a map or list)`);
+    return undefined;
+  }
+  const text = textOf(value);
+  if (text !== undefined) return [text];
+  const why = cannot(scope, `${pipeline} (prints a map or list)`);
+  return why ? [located(why, scope, line)] : undefined;
+}
+
+/** What pieces print as one value: unknown if any is; a structure if exactly one is and the rest is blank. */
+export function joinPieces(pieces: Piece[]): Data {
+  const unknownPiece = pieces.find((p): p is Unknown => typeof p !== 'string' && p.kind === 'unknown');
+  if (unknownPiece) return pieces.length === 1 ? unknownPiece : { ...unknownPiece, pieces };
+  const text = pieces.map((p) => (typeof p === 'string' ? p : (textOf(p) ?? ''))).join('');
+  const structures = pieces.filter((p): p is Data => typeof p !== 'string');
+  if (structures.length === 0) return scalar(text);
+  const blank = pieces.every((p) => typeof p !== 'string' || p.trim() === '');
+  if (structures.length === 1 && blank) return { ...structures[0], pieces } as Data;
+  return { kind: 'scalar', text, pieces };
 }
 
 // ---- pipelines and commands ---------------------------------------------------------------
@@ -121,18 +317,33 @@ export function evaluatePipeline(expression: string, scope: Scope): Data | undef
   let current: Data | undefined;
   for (const stage of splitOutside(expression, '|')) {
     current = evaluateCommand(tokenize(stage.trim()), scope, current);
-    if (current === undefined) return undefined;
+    if (current === undefined || (current.kind === 'unknown' && scope.partial)) return current;
   }
   return current;
 }
 
 const FUNCTION_NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
+/** Functions that take unknown arguments in their stride: they build structures, choose, or call a helper. */
+const TAKES_UNKNOWNS = new Set([
+  'dict',
+  'list',
+  'tuple',
+  'set',
+  'append',
+  'mustAppend',
+  'concat',
+  'include',
+  'template',
+]);
+const CHOOSES = new Set(['and', 'or', 'default', 'coalesce', 'ternary']);
 
 function evaluateCommand(tokens: string[], scope: Scope, piped: Data | undefined): Data | undefined {
   const [head, ...rest] = tokens;
   if (head === undefined) return undefined;
-  if (!FUNCTION_NAME.test(head))
-    return rest.length === 0 && piped === undefined ? evaluateTerm(head, scope) : undefined;
+  if (!FUNCTION_NAME.test(head) || head === 'true' || head === 'false' || head === 'nil') {
+    if (rest.length === 0 && piped === undefined) return evaluateTerm(head, scope);
+    return scope.partial ? unknownHere(scope, `calling ${head}`) : undefined;
+  }
   const args: Data[] = [];
   for (const token of rest) {
     const value = evaluateTerm(token, scope);
@@ -140,7 +351,35 @@ function evaluateCommand(tokens: string[], scope: Scope, piped: Data | undefined
     args.push(value);
   }
   if (piped) args.push(piped);
-  return callFunction(head, args, scope);
+  if (scope.partial && !TAKES_UNKNOWNS.has(head)) {
+    const decided = CHOOSES.has(head) ? chooseAmongUnknowns(head, args) : args.find((a) => a.kind === 'unknown');
+    if (decided) return decided;
+  }
+  const result = callFunction(head, args, scope);
+  return (
+    result ??
+    (scope.partial ? unknownHere(scope, `${head} of ${rest.join(' ') || 'its input'}`.slice(0, 120)) : undefined)
+  );
+}
+
+/** `and`/`or`/`default`/`coalesce`/`ternary` with unknown arguments: the unknown that decides, if one does. */
+function chooseAmongUnknowns(name: string, args: Data[]): Data | undefined {
+  const isUnknown = (a: Data | undefined) => a?.kind === 'unknown';
+  if (name === 'and' || name === 'or' || name === 'coalesce') {
+    for (const arg of args) {
+      if (isUnknown(arg)) return arg;
+      if (name === 'and' ? !truthy(arg) : truthy(arg)) return undefined;
+    }
+    return undefined;
+  }
+  if (name === 'default')
+    return isUnknown(args[1]) ? args[1] : truthy(args[1] ?? scalar('')) ? undefined : args.find(isUnknown);
+  const condition = args[2];
+  return isUnknown(condition)
+    ? condition
+    : condition && isUnknown(args[truthy(condition) ? 0 : 1])
+      ? args[truthy(condition) ? 0 : 1]
+      : undefined;
 }
 
 function callFunction(name: string, args: Data[], scope: Scope): Data | undefined {
@@ -154,12 +393,12 @@ function callFunction(name: string, args: Data[], scope: Scope): Data | undefine
     }
     case 'get':
     case 'index':
-      return indexOf(args, scope);
+      return indexOf(name, args, scope);
     case 'hasKey': {
       const key = args[1] && textOf(args[1]);
       if (key === undefined || !args[0]) return undefined;
       const value = field(args[0], key, scope);
-      return value === undefined ? undefined : { kind: 'scalar', text: String(value.kind !== 'missing') };
+      return value === undefined || value.kind === 'unknown' ? value : scalar(String(value.kind !== 'missing'));
     }
     case 'include':
     case 'template':
@@ -185,8 +424,13 @@ function fail(args: Data[], scope: Scope): Data | undefined {
   return scalar('');
 }
 
-function indexOf(args: Data[], scope: Scope): Data | undefined {
+/** `index` of maps and lists, and Sprig's `get`, which gives "" for a key a map does not have. */
+function indexOf(name: string, args: Data[], scope: Scope): Data | undefined {
   const [subject, ...keys] = args;
+  if (name === 'get' && scope.partial && subject?.kind === 'dict' && keys.length === 1) {
+    const key = textOf(keys[0]);
+    return key === undefined ? undefined : (subject.entries.get(key) ?? scalar(''));
+  }
   let current: Data | undefined = subject;
   for (const key of keys) {
     const k = textOf(key);
@@ -202,26 +446,33 @@ function include(name: string, args: Data[], scope: Scope): Data | undefined {
   if (body === undefined)
     return cannot(scope, `${name} "${defineName}" (no such define in the chart or its subcharts)`);
   if (scope.depth >= MAX_INCLUDE_DEPTH) return cannot(scope, `${name} "${defineName}" (recursive)`);
+  const site = scope.context.defineSites?.get(defineName);
   const inner: Scope = {
     ...scope,
     dot: args[1] ?? { kind: 'missing' },
-    variables: new Map([['$', { kind: 'root' }]]),
+    variables: new Map([['$', args[1] ?? { kind: 'root' }]]),
     depth: scope.depth + 1,
+    file: site?.file,
+    firstLine: site?.line,
+    cursor: scope.partial ? { line: 1 } : undefined,
   };
-  const text = renderTemplate(body, inner);
-  return text === undefined ? undefined : scalar(text);
+  if (!scope.partial) inner.variables.set('$', { kind: 'root' });
+  const pieces = renderPieces(body, inner);
+  if (pieces === undefined) return undefined;
+  const value = joinPieces(pieces);
+  return value.kind === 'unknown' ? { ...value, from: defineName } : value;
 }
 
 function tpl(args: Data[], scope: Scope): Data | undefined {
   const source = args[0] && textOf(args[0]);
   if (source === undefined) return undefined;
-  const text = renderTemplate(source, {
+  const pieces = renderPieces(source, {
     ...scope,
     dot: args[1] ?? { kind: 'root' },
-    variables: new Map([['$', { kind: 'root' }]]),
+    variables: new Map([['$', args[1] ?? { kind: 'root' }]]),
     depth: scope.depth + 1,
   });
-  return text === undefined ? undefined : scalar(text);
+  return pieces === undefined ? undefined : joinPieces(pieces);
 }
 
 // ---- terms and field access ---------------------------------------------------------------
@@ -250,7 +501,8 @@ function evaluateTerm(token: string, scope: Scope): Data | undefined {
   if (token.startsWith('$')) {
     const variable = /^\$[A-Za-z0-9_]*/.exec(token)![0];
     const value = scope.variables.get(variable);
-    return value === undefined ? undefined : followFields(value, token.slice(variable.length), scope);
+    if (value === undefined) return scope.partial ? unknownHere(scope, `${variable} (not set)`) : undefined;
+    return followFields(value, token.slice(variable.length), scope);
   }
   if (FUNCTION_NAME.test(token)) return callFunction(token, [], scope);
   return undefined;
@@ -264,7 +516,7 @@ function followFields(start: Data, fields: string, scope: Scope): Data | undefin
     if (current === undefined) return undefined;
     current = field(current, name, scope);
   }
-  if (current && 'path' in current && current.path !== undefined && current.kind !== 'unknown') {
+  if (current && 'path' in current && current.path && current.kind !== 'unknown') {
     scope.trace.read.add(current.path);
     if (current.kind === 'scalar' && current.text === 'false') scope.trace.falses.add(current.path);
   }
@@ -274,27 +526,44 @@ function followFields(start: Data, fields: string, scope: Scope): Data | undefin
 function field(value: Data, name: string, scope: Scope): Data | undefined {
   switch (value.kind) {
     case 'root':
-      if (name === 'Values') return fromTree(scope.context.values, '');
-      if (name === 'Chart') return { kind: 'chart' };
-      return cannot(scope, `.${name}`);
+      return rootField(name, scope);
     case 'chart': {
       const { chart } = scope.context;
       if (name === 'AppVersion') return scalar(chart.appVersion ?? '');
       if (name === 'Name') return scalar(chart.name);
       if (name === 'Version' && chart.version !== undefined) return scalar(chart.version);
-      return undefined;
+      return scope.partial ? unknownHere(scope, `.Chart.${name}`) : undefined;
     }
     case 'dict':
-      return value.entries.get(name) ?? { kind: 'missing' };
+      // Helm's `.Values.AsMap` is the values themselves.
+      if (name === 'AsMap' && value.path === '' && !value.entries.has('AsMap')) return value;
+      return (
+        value.entries.get(name) ?? {
+          kind: 'missing',
+          path: value.path === undefined ? undefined : joinValuesPath(value.path, name),
+        }
+      );
     case 'list':
       return /^\d+$/.test(name) ? value.items[Number(name)] : undefined;
     case 'missing':
       return { kind: 'missing', path: value.path === undefined ? undefined : joinValuesPath(value.path, name) };
     case 'tree':
       return treeField(value, name, scope);
+    case 'unknown':
+      return scope.partial ? value : undefined;
     default:
       return undefined;
   }
+}
+
+function rootField(name: string, scope: Scope): Data | undefined {
+  if (name === 'Values') {
+    if (!scope.partial) return fromTree(scope.context.values, '');
+    scope.partial.values ??= fromTreeDeep(scope.context.values ?? {}, '');
+    return scope.partial.values;
+  }
+  if (name === 'Chart') return { kind: 'chart' };
+  return cannot(scope, `.${name}`);
 }
 
 function treeField(value: Data & { kind: 'tree' }, name: string, scope: Scope): Data | undefined {

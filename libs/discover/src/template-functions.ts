@@ -1,10 +1,11 @@
 import { isSprigFunction, sprigFunction } from './sprig-functions';
 import { bool, scalar, textOf, textsOf, truthy, type Data } from './template-data';
+import { isStructureFunction, structureFunction } from './template-structures';
 
 /**
  * The functions of Go templates and Sprig that only compute on their arguments (`printf`,
  * `default`, `eq`, `dict`, the string functions, ...). `undefined` when an input is not known
- * or has the wrong shape. Functions that read the chart or the evaluation's state (`include`,
+ * or has the wrong shape. Maps and lists: template-structures.ts. Functions that read the chart or the evaluation's state (`include`,
  * `tpl`, `index`, `fail`, ...) are the evaluator's.
  */
 export function pureFunction(name: string, args: Data[]): Data | undefined {
@@ -42,13 +43,15 @@ export function pureFunction(name: string, args: Data[]): Data | undefined {
     case 'list':
       return { kind: 'list', items: args };
     default:
-      return isTextFunction(name) ? textFunction(name, args) : sprigFunction(name, args);
+      if (isTextFunction(name) && !(isStructureFunction(name) && args[args.length - 1]?.kind !== 'scalar'))
+        return textFunction(name, args);
+      return isStructureFunction(name) ? structureFunction(name, args) : sprigFunction(name, args);
   }
 }
 
 /** Whether `pureFunction` knows `name` (it may still return undefined for unknown inputs). */
 export function isPureFunction(name: string): boolean {
-  return PURE.has(name) || isTextFunction(name) || isSprigFunction(name);
+  return PURE.has(name) || isTextFunction(name) || isStructureFunction(name) || isSprigFunction(name);
 }
 
 const PURE = new Set([

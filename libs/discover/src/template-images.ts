@@ -229,6 +229,11 @@ function switchSetting(value: Data, truth: boolean): string[] | undefined {
   return undefined;
 }
 
+/** Whether any line of a template says `image:` (or passes an image as a flag). */
+export function hasImageLine(text: string): boolean {
+  return text.split('\n').some((line) => IMAGE_LINE.test(line) || IMAGE_FLAG.test(line));
+}
+
 function stripComment(value: string): string {
   return value.includes('{{') ? value : value.replace(/\s+#.*$/, '');
 }

@@ -23,6 +23,11 @@ describe('tokenize', () => {
       '$v.b',
     ]);
     expect(tokenize('eq "a \\" b" .x')).toEqual(['eq', '"a \\" b"', '.x']);
+    expect(tokenize('list `trap "exit 0" TERM; (x` (printf "\\\\" `)`)')).toEqual([
+      'list',
+      '`trap "exit 0" TERM; (x`',
+      '(printf "\\\\" `)`)',
+    ]);
   });
 });
 

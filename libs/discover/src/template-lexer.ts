@@ -10,21 +10,28 @@ export interface Action {
   trimRight: boolean;
   /** 1-based line of the action's `{{` in the text it was cut from. */
   line: number;
+  /** Where the action (`{{` to `}}`) starts and ends in that text. */
+  start: number;
+  end: number;
 }
-
-const ACTION = /\{\{(-\s)?\s*([\s\S]*?)\s*(\s-)?\}\}/g;
 
 /** Splits template text into actions with the text before each, applying `{{-` / `-}}` trimming. */
 export function actions(text: string): { items: Action[]; tail: string } {
   const items: Action[] = [];
   let last = 0;
   let line = 1;
-  for (const match of text.matchAll(ACTION)) {
-    const before = text.slice(last, match.index);
+  for (let open = text.indexOf('{{'); open >= 0; open = text.indexOf('{{', last)) {
+    const close = closingBraces(text, open + 2);
+    if (close < 0) break;
+    const before = text.slice(last, open);
     line += countNewlines(before);
-    items.push({ before, expression: match[2], trimLeft: Boolean(match[1]), trimRight: Boolean(match[3]), line });
-    line += countNewlines(match[0]);
-    last = match.index! + match[0].length;
+    const inner = text.slice(open + 2, close);
+    const trimLeft = /^-\s/.test(inner);
+    const trimRight = /\s-$/.test(inner);
+    const expression = inner.slice(trimLeft ? 1 : 0, trimRight ? -1 : undefined).trim();
+    items.push({ before, expression, trimLeft, trimRight, line, start: open, end: close + 2 });
+    line += countNewlines(text.slice(open, close + 2));
+    last = close + 2;
   }
   let tail = text.slice(last);
   items.forEach((item, i) => {
@@ -37,6 +44,19 @@ export function actions(text: string): { items: Action[]; tail: string } {
   return { items, tail };
 }
 
+/** The index of the `}}` that ends an action whose inside starts at `from`: strings and comments in it may hold braces. */
+function closingBraces(text: string, from: number): number {
+  const comment = /^(-\s+)?\s*\/\*/.exec(text.slice(from, from + 40));
+  if (comment) {
+    const end = text.indexOf('*/', from + comment[0].length);
+    return end < 0 ? -1 : text.indexOf('}}', end + 2);
+  }
+  for (let i = from; i < text.length; i = afterString(text, i) ?? i + 1) {
+    if (text[i] === '}' && text[i + 1] === '}') return i;
+  }
+  return -1;
+}
+
 function countNewlines(text: string): number {
   let n = 0;
   for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) n++;
@@ -46,14 +66,24 @@ function countNewlines(text: string): number {
 /** The index of the `)` closing the `(` at the start of `token`, or -1. */
 export function matchingParen(token: string): number {
   let depth = 0;
-  let quoted = false;
-  for (let i = 0; i < token.length; i++) {
+  for (let i = 0; i < token.length; i = afterString(token, i) ?? i + 1) {
     const c = token[i];
-    if (c === '"' && token[i - 1] !== '\\') quoted = !quoted;
-    else if (!quoted && c === '(') depth++;
-    else if (!quoted && c === ')' && --depth === 0) return i;
+    if (c === '(') depth++;
+    else if (c === ')' && --depth === 0) return i;
   }
   return -1;
+}
+
+/** At a `"` or `` ` ``, the index just after the string it opens (escapes read in `"` strings); else undefined. */
+function afterString(text: string, i: number): number | undefined {
+  if (text[i] === '`') {
+    const close = text.indexOf('`', i + 1);
+    return close < 0 ? text.length : close + 1;
+  }
+  if (text[i] !== '"') return undefined;
+  let j = i + 1;
+  while (j < text.length && text[j] !== '"') j += text[j] === '\\' ? 2 : 1;
+  return j + 1;
 }
 
 /** Command words: quoted strings, parenthesised pipelines (with any `.field` after them), the rest split on spaces. */
@@ -66,12 +96,9 @@ export function tokenize(command: string): string[] {
       continue;
     }
     let j = i;
-    if (command[i] === '"') {
-      j++;
-      while (j < command.length && command[j] !== '"') j += command[j] === '\\' ? 2 : 1;
-      j++;
-    } else if (command[i] === '`') {
-      j = command.indexOf('`', i + 1) + 1 || command.length;
+    const string = afterString(command, i);
+    if (string !== undefined) {
+      j = string;
     } else if (command[i] === '(') {
       const close = matchingParen(command.slice(i));
       j = close < 0 ? command.length : i + close + 1;
@@ -89,14 +116,12 @@ export function tokenize(command: string): string[] {
 export function splitOutside(text: string, separator: string): string[] {
   const parts: string[] = [];
   let depth = 0;
-  let quoted = false;
   let start = 0;
-  for (let i = 0; i < text.length; i++) {
+  for (let i = 0; i < text.length; i = afterString(text, i) ?? i + 1) {
     const c = text[i];
-    if (c === '"' && text[i - 1] !== '\\') quoted = !quoted;
-    else if (!quoted && c === '(') depth++;
-    else if (!quoted && c === ')') depth--;
-    else if (!quoted && depth === 0 && c === separator) {
+    if (c === '(') depth++;
+    else if (c === ')') depth--;
+    else if (depth === 0 && c === separator) {
       parts.push(text.slice(start, i));
       start = i + 1;
     }

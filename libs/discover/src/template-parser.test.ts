@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { definesIn, mentionedValuesPaths, parse } from './template-parser';
+import { defineSitesIn, definesIn, mentionedValuesPaths, parse } from './template-parser';
 
 describe('parse', () => {
   it('nests if/else if/else, with and range blocks, and keeps define bodies out of the tree', () => {
@@ -16,7 +16,7 @@ describe('parse', () => {
           { condition: undefined, body: [{ type: 'text', text: 'C' }] },
         ],
       },
-      { type: 'range', pipeline: '.l', line: 1 },
+      { type: 'range', pipeline: '.l', body: [{ type: 'text', text: 'x' }], line: 1 },
       { type: 'define' },
       { type: 'output', pipeline: '$v := 1', line: 1 },
     ]);
@@ -35,6 +35,9 @@ describe('definesIn', () => {
     expect([...defines]).toEqual([
       ['a', '{{ if .x }}y{{ end }}'],
       ['b', 'B'],
+    ]);
+    expect([...defineSitesIn('\n{{- define "a" -}}\n\n  {{ .x }}\n{{- end -}}')]).toEqual([
+      ['a', { body: '{{ .x }}', line: 4 }],
     ]);
   });
 });

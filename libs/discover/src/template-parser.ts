@@ -9,7 +9,7 @@ export type Node =
   | { type: 'text'; text: string }
   | { type: 'output'; pipeline: string; line: number }
   | { type: 'if' | 'with'; branches: { condition?: string; body: Node[] }[]; line: number }
-  | { type: 'range'; pipeline: string; line: number }
+  | { type: 'range'; pipeline: string; body: Node[]; line: number }
   | { type: 'define' };
 
 const KEYWORD = /^(if|else if|else with|else|with|range|define|block|end)\b\s*([\s\S]*)$/;
@@ -49,10 +49,13 @@ export function parse(text: string): Node[] | undefined {
       const branch = { condition: word === 'else' ? undefined : rest, body: [] as Node[] };
       open.branches.push(branch);
       top().body = branch.body;
-    } else if (word === 'range' || word === 'define' || word === 'block') {
-      const node: Node = word === 'range' ? { type: 'range', pipeline: rest, line: item.line } : { type: 'define' };
+    } else if (word === 'range') {
+      const node: Node = { type: 'range', pipeline: rest, body: [], line: item.line };
       top().body.push(node);
-      stack.push({ node, body: [] });
+      stack.push({ node, body: node.body });
+    } else if (word === 'define' || word === 'block') {
+      top().body.push({ type: 'define' });
+      stack.push({ node: { type: 'define' }, body: [] });
     } else {
       if (stack.length === 1) return undefined;
       stack.pop();
@@ -64,23 +67,34 @@ export function parse(text: string): Node[] | undefined {
 
 /** The `define`s of a template file, by name. */
 export function definesIn(text: string): Map<string, string> {
-  const defines = new Map<string, string>();
-  const opening = /\{\{-?\s*define\s+"([^"]+)"\s*-?\}\}/g;
-  for (const match of text.matchAll(opening)) {
-    const start = match.index! + match[0].length;
-    let depth = 1;
-    const blocks = /\{\{-?\s*(if|with|range|define|block|end)\b[^}]*\}\}/g;
-    blocks.lastIndex = start;
-    for (let m = blocks.exec(text); m; m = blocks.exec(text)) {
-      depth += m[1] === 'end' ? -1 : 1;
-      if (depth === 0) {
-        let body = text.slice(start, m.index);
-        if (/-\s*\}\}$/.test(match[0])) body = body.replace(/^\s+/, '');
-        if (m[0].startsWith('{{-')) body = body.replace(/\s+$/, '');
-        defines.set(match[1], body);
-        break;
+  return new Map([...defineSitesIn(text)].map(([name, site]) => [name, site.body]));
+}
+
+/** The `define`s of a template file, by name, each with the line its body starts on. */
+export function defineSitesIn(text: string): Map<string, { body: string; line: number }> {
+  const defines = new Map<string, { body: string; line: number }>();
+  let open: { name: string; from: number; trimStart: boolean } | undefined;
+  let depth = 0;
+  for (const action of actions(text).items) {
+    const keyword = controlKeyword(action.expression.trim());
+    if (!keyword || keyword.word.startsWith('else')) continue;
+    if (keyword.word !== 'end') {
+      const name = /^"([^"]+)"/.exec(keyword.rest)?.[1];
+      if (depth === 0 && keyword.word === 'define' && name)
+        open = { name, from: action.end, trimStart: action.trimRight };
+      depth++;
+    } else if (--depth === 0 && open) {
+      let from = open.from;
+      let body = text.slice(from, action.start);
+      if (open.trimStart) {
+        from += body.length - body.trimStart().length;
+        body = body.trimStart();
       }
+      if (action.trimLeft) body = body.trimEnd();
+      if (!defines.has(open.name)) defines.set(open.name, { body, line: lineAt(text, from) });
+      open = undefined;
     }
+    depth = Math.max(depth, 0);
   }
   return defines;
 }
@@ -88,4 +102,10 @@ export function definesIn(text: string): Map<string, string> {
 /** `.Values.a.b` / `$.Values.a.b` paths a template text mentions (for `with`/`range` dots, the path of the dot). */
 export function mentionedValuesPaths(text: string): string[] {
   return [...text.matchAll(/\$?\.Values((?:\.[A-Za-z0-9_-]+)+)/g)].map((m) => m[1].slice(1));
+}
+
+function lineAt(text: string, index: number): number {
+  let line = 1;
+  for (let i = text.indexOf('\n'); i >= 0 && i < index; i = text.indexOf('\n', i + 1)) line++;
+  return line;
 }
