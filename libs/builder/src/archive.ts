@@ -6,6 +6,7 @@ import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { spawn } from 'node:child_process';
 import { indexTar } from './oci';
+import { DockyardError } from '@dockyard/errors';
 
 export type Compression = 'gzip' | 'xz' | 'bzip2' | 'zstd' | 'none';
 
@@ -61,8 +62,9 @@ async function decompress(path: string, compression: Compression, out: string): 
   await pipeline(child.stdout, createWriteStream(out)).catch(() => undefined);
   const status = await exit;
   if (status !== 0)
-    throw new Error(
+    throw new DockyardError(
       `${path}: ${tool} -dc failed: ${stderr.trim() || status} (install ${tool === 'xz' ? 'xz-utils' : tool})`,
+      { code: 'DECOMPRESS_FAILED' },
     );
 }
 
@@ -78,7 +80,10 @@ export async function tarOf(path: string, scratchDir: string, name: string): Pro
   return isTarHeader(await head(out, 512)) ? out : undefined;
 }
 
-export class ArchiveError extends Error {}
+/** A tar member ADD or an image layer may not unpack: outside the root, or not a file, folder or link. */
+function archiveError(message: string, cause?: unknown): DockyardError {
+  return new DockyardError(message, { code: 'ARCHIVE_UNSAFE', cause });
+}
 
 /** The members of a plain tar, the later of two same-named members winning as on extraction. */
 export async function archiveMembers(tarPath: string, what: string): Promise<ArchiveMember[]> {
@@ -87,11 +92,11 @@ export async function archiveMembers(tarPath: string, what: string): Promise<Arc
     const name = member.name.replace(/\/+$/, '');
     if (!name || name === '.') continue;
     if (name.startsWith('/') || name.split('/').includes('..'))
-      throw new ArchiveError(
+      throw archiveError(
         `${what}: member "${member.name}" escapes the destination; repack the archive with relative paths`,
       );
     if (member.type === 'other')
-      throw new ArchiveError(
+      throw archiveError(
         `${what}: member "${member.name}" is a device or FIFO (tar type ${member.rawType}), which a daemonless build cannot carry; leave it out of the archive`,
       );
     const { offset, size } = member;

@@ -13,6 +13,7 @@ import {
   type LocationContext,
   type Platform,
 } from './oci';
+import { DockyardError } from '@dockyard/errors';
 
 /** A base reference as a location: `oci:`, `docker-archive:` and `docker://` as written, anything else a registry reference. */
 function locationOf(reference: string) {
@@ -32,23 +33,30 @@ export function baseImageOpener(context: LocationContext): (reference: string, p
     if (model.kind === 'image') {
       const has = configPlatform(await model.configJson());
       if (!platformMatches(has, wanted))
-        throw new Error(
+        throw new DockyardError(
           `${reference} is a ${platformString(has)} image; it has no ${wanted} image (build only the platforms it has, or use a multi-arch base)`,
+          { code: 'BASE_PLATFORM_MISSING' },
         );
       return model;
     }
     const child = model.children.find((c) => platformMatches(c.descriptor.platform, wanted));
     if (!child)
-      throw new Error(
+      throw new DockyardError(
         `${reference} has no ${wanted} image (it has ${model.children.map((c) => platformString(c.descriptor.platform)).join(', ')})`,
+        { code: 'BASE_PLATFORM_MISSING' },
       );
     const image = await child.load();
-    if (image.kind !== 'image') throw new Error(`${reference}: the ${wanted} entry is itself an index`);
+    if (image.kind !== 'image')
+      throw new DockyardError(`${reference}: the ${wanted} entry is itself an index`, {
+        code: 'BASE_PLATFORM_MISSING',
+      });
     return image;
   };
 }
 
-export class DownloadError extends Error {}
+function downloadError(message: string, cause?: unknown): DockyardError {
+  return new DockyardError(message, { code: 'DOWNLOAD_FAILED', cause });
+}
 
 /**
  * `ADD URL` into the content store, verified: with `--checksum` a file already stored under that digest is not
@@ -62,16 +70,16 @@ export function urlDownloader(
       return { digest: checksum, size: (await stat(store.path(checksum))).size, path: store.path(checksum) };
     }
     const response = await fetch(url, { redirect: 'follow' }).catch((err: Error) => {
-      throw new DownloadError(`${url}: ${(err.cause as Error | undefined)?.message ?? err.message}`);
+      throw downloadError(`${url}: ${(err.cause as Error | undefined)?.message ?? err.message}`, err);
     });
     if (!response.ok || !response.body)
-      throw new DownloadError(`${url}: the server answered ${response.status} ${response.statusText}`);
+      throw downloadError(`${url}: the server answered ${response.status} ${response.statusText}`);
     const descriptor = await store.ingest(
       Readable.fromWeb(response.body as ReadableStream),
       'application/octet-stream',
     );
     if (checksum && descriptor.digest !== checksum) {
-      throw new DownloadError(
+      throw downloadError(
         `${url}: the download has digest ${descriptor.digest}, not the --checksum ${checksum}; the file changed upstream or the checksum is wrong`,
       );
     }

@@ -2,6 +2,7 @@ import ignore, { type Ignore } from '@balena/dockerignore';
 import { lstat, readdir, readFile, readlink } from 'node:fs/promises';
 import { basename, dirname, join, posix } from 'node:path';
 import { compileGlob, hasGlob, type SegmentMatcher } from './glob';
+import { DockyardError } from '@dockyard/errors';
 
 /** A file, folder or symlink of the build context, by its '/'-separated path relative to the context root. */
 export interface ContextEntry {
@@ -15,7 +16,10 @@ export interface ContextEntry {
   stamp: string;
 }
 
-export class ContextError extends Error {}
+/** A COPY source the build context cannot give: missing, excluded, or not a file, folder or symlink. */
+export function contextError(message: string, cause?: unknown): DockyardError {
+  return new DockyardError(message, { code: 'BUILD_CONTEXT', cause });
+}
 
 async function readIgnoreFile(path: string): Promise<string[] | undefined> {
   try {
@@ -71,7 +75,7 @@ export class BuildContext {
         : info.isFile()
           ? 'file'
           : undefined;
-    if (!type) throw new ContextError(`${abs}: only files, folders and symlinks can be copied into an image`);
+    if (!type) throw contextError(`${abs}: only files, folders and symlinks can be copied into an image`);
     return {
       path,
       abs,
@@ -112,15 +116,15 @@ export class BuildContext {
       const found = await this.match(compileGlob(cleaned), '');
       const kept = found.filter((p) => !this.ignores(p));
       if (!kept.length)
-        throw new ContextError(
+        throw contextError(
           `no file in the build context matches "${source}"${found.length ? ' (every match is excluded by .dockerignore)' : ''}`,
         );
       return kept;
     }
     const entry = await this.entry(cleaned);
-    if (!entry) throw new ContextError(`"${source}" does not exist in the build context ${this.dir}`);
+    if (!entry) throw contextError(`"${source}" does not exist in the build context ${this.dir}`);
     if (this.ignores(cleaned) && !(entry.type === 'directory' && this.reincludes))
-      throw new ContextError(`"${source}" is excluded by .dockerignore; remove the pattern or copy something else`);
+      throw contextError(`"${source}" is excluded by .dockerignore; remove the pattern or copy something else`);
     return [cleaned];
   }
 

@@ -1,6 +1,7 @@
 import { posix } from 'node:path';
 import type { LayerFile } from './layer-builder';
 import type { SourceNode, SourceTree } from './source-tree';
+import { DockyardError } from '@dockyard/errors';
 
 export interface CopyOptions {
   /** Absolute destination in the image (WORKDIR already applied); a trailing '/' makes it a folder. */
@@ -12,7 +13,9 @@ export interface CopyOptions {
   mtime: number;
 }
 
-export class CopyError extends Error {}
+function copyError(message: string, cause?: unknown): DockyardError {
+  return new DockyardError(message, { code: 'COPY_CONFLICT', cause });
+}
 
 function tarPath(absolute: string): string {
   return posix.normalize(absolute).replace(/^\/+/, '').replace(/\/+$/, '');
@@ -63,7 +66,7 @@ export async function copyFromTree(tree: SourceTree, sources: string[], options:
   const resolved = (await Promise.all(sources.map((s) => tree.resolve(s)))).flat();
   const destIsDir = options.dest.endsWith('/') || resolved.length > 1;
   if (sources.length > 1 && !options.dest.endsWith('/'))
-    throw new CopyError(
+    throw copyError(
       `with more than one source the destination must be a folder ending in "/" (write ${options.dest}/)`,
     );
   const dest = tarPath(options.dest);

@@ -1,13 +1,15 @@
 import { DockerfileParser, type Instruction } from 'dockerfile-ast';
+import { DockyardError } from '@dockyard/errors';
 
 /** A user mistake in a Dockerfile or Kubefile, positioned as `file:line: what is wrong (what to do)`. */
-export class DockerfileError extends Error {
+export class DockerfileError extends DockyardError {
   constructor(
     readonly file: string,
     readonly line: number,
     message: string,
+    cause?: unknown,
   ) {
-    super(`${file}:${line}: ${message}`);
+    super(`${file}:${line}: ${message}`, { code: 'DOCKERFILE_INVALID', cause });
   }
 }
 

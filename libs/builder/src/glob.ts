@@ -1,3 +1,5 @@
+import { DockyardError } from '@dockyard/errors';
+
 /**
  * Go's `filepath.Match` for one path segment (`*`, `?`, `[a-z]`, `[^x]`, `\` escapes), which Docker applies to
  * COPY/ADD sources segment by segment; a whole `**` segment matches any number of segments, as in BuildKit.
@@ -11,7 +13,7 @@ function segmentRegExp(segment: string): RegExp {
     else if (ch === '\\' && i + 1 < segment.length) out += escapeRegExp(segment[++i]!);
     else if (ch === '[') {
       const close = segment.indexOf(']', i + 2);
-      if (close < 0) throw new Error(`"${segment}": unterminated [ in a pattern`);
+      if (close < 0) throw new DockyardError(`"${segment}": unterminated [ in a pattern`, { code: 'GLOB_INVALID' });
       let body = segment.slice(i + 1, close);
       if (body.startsWith('^') || body.startsWith('!')) body = `^${body.slice(1)}`;
       out += `[${body.replace(/\\(.)/g, '\\$1')}]`;

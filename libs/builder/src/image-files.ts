@@ -2,6 +2,7 @@ import { posix } from 'node:path';
 import { archiveMembers, tarOf } from './archive';
 import type { ContentStore, Image } from './oci';
 import type { SourceNode } from './source-tree';
+import { DockyardError } from '@dockyard/errors';
 
 /**
  * The filesystem an image's layers make (whiteouts applied), for `COPY --from=<image or stage with a base>`.
@@ -20,7 +21,8 @@ export async function imageFiles(
       scratchDir,
       `layer-${i}-${layer.descriptor.digest.slice(7, 19)}`,
     );
-    if (!tar) throw new Error(`layer ${layer.descriptor.digest} is not a tar archive`);
+    if (!tar)
+      throw new DockyardError(`layer ${layer.descriptor.digest} is not a tar archive`, { code: 'LAYER_NOT_TAR' });
     for (const member of await archiveMembers(tar, `layer ${layer.descriptor.digest}`)) {
       const base = posix.basename(member.name);
       const dir = posix.dirname(member.name);

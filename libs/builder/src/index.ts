@@ -1,5 +1,5 @@
 export { buildImages, hostPlatform, type BuildRequest, type BuildResult } from './build';
-export { baseImageOpener, urlDownloader, DownloadError } from './base-images';
+export { baseImageOpener, urlDownloader } from './base-images';
 export {
   DockerfileError,
   dockerfileNeedsRun,

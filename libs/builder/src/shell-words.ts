@@ -1,3 +1,5 @@
+import { DockyardError } from '@dockyard/errors';
+
 /**
  * Docker's word processing for instruction arguments (buildkit's shell lexer, without command substitution):
  * quotes group words and are removed, the escape character escapes, `$VAR`, `${VAR}`, `${VAR:-default}` and
@@ -13,15 +15,13 @@ function expandVariable(text: string, at: number, vars: Variables, escape: strin
     const close = findClose(text, at + 2, escape);
     const body = text.slice(at + 2, close);
     const name = NAME.exec(body)?.[0];
-    if (!name) throw new ShellWordError(`bad substitution "\${${body}}"`);
+    if (!name) throw shellWordError(`bad substitution "\${${body}}"`);
     const rest = body.slice(name.length);
     const value = vars.get(name);
     if (rest === '') return { value: value ?? '', end: close + 1 };
     const modifier = /^(:?[-+])(.*)$/s.exec(rest);
     if (!modifier)
-      throw new ShellWordError(
-        `unsupported modifier in "\${${body}}" (use \${NAME:-default} or \${NAME:+alternative})`,
-      );
+      throw shellWordError(`unsupported modifier in "\${${body}}" (use \${NAME:-default} or \${NAME:+alternative})`);
     const [, op, word] = modifier;
     const set = op!.startsWith(':') ? value !== undefined && value !== '' : value !== undefined;
     const alternative = processWord(word!, vars, escape);
@@ -40,10 +40,13 @@ function findClose(text: string, from: number, escape: string): number {
     else if (text[i] === '{') depth++;
     else if (text[i] === '}' && --depth === 0) return i;
   }
-  throw new ShellWordError(`missing "}" in "${text}"`);
+  throw shellWordError(`missing "}" in "${text}"`);
 }
 
-export class ShellWordError extends Error {}
+/** A word of a Dockerfile instruction that does not parse (unterminated quote, bad ${substitution}). */
+function shellWordError(message: string, cause?: unknown): DockyardError {
+  return new DockyardError(message, { code: 'SHELL_WORDS', cause });
+}
 
 function lex(text: string, vars: Variables, escape: string, split: boolean, quotes = true): string[] {
   const words: string[] = [];
@@ -91,7 +94,7 @@ function lex(text: string, vars: Variables, escape: string, split: boolean, quot
     word += ch;
     inWord = true;
   }
-  if (quote) throw new ShellWordError(`unterminated ${quote} quote in "${text}"`);
+  if (quote) throw shellWordError(`unterminated ${quote} quote in "${text}"`);
   if (inWord || !split) words.push(word);
   return words;
 }

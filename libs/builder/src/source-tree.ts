@@ -1,6 +1,6 @@
 import { posix } from 'node:path';
 import type { Readable } from 'node:stream';
-import { BuildContext, ContextError } from './build-context';
+import { BuildContext, contextError } from './build-context';
 import type { ContentDigests } from './content-digests';
 import { compileGlob, hasGlob, type SegmentMatcher } from './glob';
 
@@ -80,7 +80,7 @@ export function mapTree(name: string, nodes: ReadonlyMap<string, SourceNode>): S
       const cleaned = cleanSourcePath(source);
       if (cleaned === '') return [''];
       const found = hasGlob(cleaned) ? matchPaths(sorted(), compileGlob(cleaned)) : nodes.has(cleaned) ? [cleaned] : [];
-      if (!found.length) throw new ContextError(`"${source}" does not exist in ${name}`);
+      if (!found.length) throw contextError(`"${source}" does not exist in ${name}`);
       return found;
     },
     async walk(path) {

@@ -96,7 +96,7 @@ class StageRun {
       this.record(at, true);
     } catch (err) {
       if (err instanceof DockerfileError) throw err;
-      throw new DockerfileError(file, at.line, `${at.keyword}: ${(err as Error).message}`);
+      throw new DockerfileError(file, at.line, `${at.keyword}: ${(err as Error).message}`, err);
     }
   }
 
@@ -172,7 +172,7 @@ export async function buildStage(
     try {
       base = await env.openImage(reference, basePlatform);
     } catch (err) {
-      throw new DockerfileError(env.file, stage.from.line, `FROM ${reference}: ${(err as Error).message}`);
+      throw new DockerfileError(env.file, stage.from.line, `FROM ${reference}: ${(err as Error).message}`, err);
     }
     let tree: Promise<SourceTree> | undefined;
     baseTree = () => (tree ??= env.imageFiles(base).then((files) => mapTree(`image ${reference}`, files)));

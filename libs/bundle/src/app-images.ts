@@ -3,6 +3,7 @@ import { join, relative, sep } from 'node:path';
 import { confinedPath } from '@dockyard/files';
 import { indexChildren, OciLayout, platformString } from '@dockyard/oci';
 import { PATH_RULES } from '@dockyard/project-spec';
+import { DockyardError } from '@dockyard/errors';
 
 /** An AppImage a Release ships (`ships.appImages[index]`), whose `build` target wrote each version to dist/<name>/<version>/. */
 export interface ShippedApp {
@@ -51,8 +52,9 @@ export async function shippedAppImages(
       const layout = new OciLayout(dir);
       const top = await layout.findRef(version);
       if (!top)
-        throw new Error(
+        throw new DockyardError(
           `${dir}/index.json names no image ${version}: build ${app.name} first so the installer carries what it built`,
+          { code: 'APP_IMAGE_NOT_BUILT' },
         );
       const platforms = indexChildren({
         mediaType: top.mediaType,

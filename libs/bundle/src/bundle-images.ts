@@ -9,6 +9,7 @@ import {
   type ImageRef,
   type LocationContext,
 } from '@dockyard/oci';
+import { DockyardError } from '@dockyard/errors';
 
 /** An image a bundle carries. */
 export interface ImageRequest {
@@ -27,9 +28,11 @@ export interface RequestedImage {
 }
 
 /** Images a bundle needs that their registry does not hold (a release bundled before it was synced). */
-export class MissingImagesError extends Error {
+export class MissingImagesError extends DockyardError {
   constructor(readonly missing: { image: string; registry: string }[]) {
-    super(missing.map((m) => `${m.image} is not in ${m.registry}, the registry the bundle reads it from`).join('\n'));
+    super(missing.map((m) => `${m.image} is not in ${m.registry}, the registry the bundle reads it from`).join('\n'), {
+      code: 'IMAGES_MISSING',
+    });
   }
 }
 

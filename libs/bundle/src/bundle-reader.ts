@@ -8,11 +8,15 @@ import {
   decompressed,
   unsafeMemberReason,
 } from '@dockyard/oci';
+import { DockyardError } from '@dockyard/errors';
 
 /** PAX and GNU long-name records larger than this are refused: no real path or link needs 64 KiB. */
 export const MAX_HEADER_BYTES = 64 << 10;
 
-export class UnsafeArchiveError extends Error {}
+/** A member that would write outside the extraction folder, or is no plain file, folder or link. */
+function unsafeArchive(message: string): DockyardError {
+  return new DockyardError(message, { code: 'ARCHIVE_UNSAFE' });
+}
 
 export interface ArchiveEntry {
   /** The path as stored, without a leading `./`. */
@@ -39,9 +43,7 @@ function checkEntry(where: string, path: string, typeName: string, linkpath: str
   const type = TYPES[typeName];
   const reason = unsafeMemberReason({ name, type: type ?? 'other', rawType: typeName, linkpath });
   if (reason || !type)
-    throw new UnsafeArchiveError(
-      `${where}: entry ${path} ${reason ?? `is a ${typeName}`}; refusing to read this archive`,
-    );
+    throw unsafeArchive(`${where}: entry ${path} ${reason ?? `is a ${typeName}`}; refusing to read this archive`);
   return type;
 }
 
@@ -67,7 +69,7 @@ export async function forEachEntry(
     };
     parser.on('ignoredEntry', (entry: ReadEntry) =>
       fail(
-        new UnsafeArchiveError(
+        unsafeArchive(
           `${where}: a ${entry.type} header of ${entry.size} bytes is larger than the ${MAX_HEADER_BYTES} allowed`,
         ),
       ),

@@ -8,6 +8,7 @@ import {
   type ImageOrIndex,
 } from '@dockyard/oci';
 import type { ShippedAppImage } from './app-images';
+import { DockyardError } from '@dockyard/errors';
 
 export const INVENTORY_FILE = BUNDLE_INVENTORY;
 
@@ -162,13 +163,16 @@ export async function readInventory(file: string): Promise<Inventory> {
   try {
     json = JSON.parse(await readFile(file, 'utf8'));
   } catch (err) {
-    throw new Error(
+    throw new DockyardError(
       `${file}: cannot read the inventory (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
+      { code: 'INVENTORY_UNREADABLE', cause: err },
     );
   }
   const inventory = json as Inventory;
   if (inventory?.schemaVersion !== 1 || !Array.isArray(inventory.images))
-    throw new Error(`${file}: not a dockyard inventory (expected schemaVersion 1 and an images list)`);
+    throw new DockyardError(`${file}: not a dockyard inventory (expected schemaVersion 1 and an images list)`, {
+      code: 'INVENTORY_INVALID',
+    });
   return inventory;
 }
 

@@ -19,6 +19,7 @@ import { shippedAppImages, type ShippedApp, type ShippedAppImage } from './app-i
 import type { Provenance } from './inventory';
 import { lockSources, type SbomFacts } from './bundle-sbom';
 import type { BundleFileSource, ImagePayload, PayloadFormat } from './make-bundle';
+import { DockyardError } from '@dockyard/errors';
 
 /** What a bundle is made of, before anything is fetched. */
 export interface BundlePlan {
@@ -76,8 +77,9 @@ async function builtReleaseDigest(workspaceRoot: string, spec: Release): Promise
   const record = join(workspaceRoot, 'dist', spec.name, 'release-image', 'release-image.json');
   const text = await readFile(record, 'utf8').catch(() => undefined);
   if (!text)
-    throw new Error(
+    throw new DockyardError(
       `${record} is missing: build the release image first (the build target) so the bundle carries exactly what it built`,
+      { code: 'RELEASE_IMAGE_NOT_BUILT' },
     );
   return (JSON.parse(text) as { digest: string }).digest;
 }
@@ -154,8 +156,9 @@ export async function planReleaseBundle(
   const rewrites = explicitFrom ? (spec.sync?.from.rewrites ?? []) : [];
   const entries = await releaseImageEntries(spec, project.file, project.workspaceRoot);
   if (entries.length && !from)
-    throw new Error(
+    throw new DockyardError(
       `${project.file}: bundle.images.from is not set and there is no sync.to registry to read the images from`,
+      { code: 'BUNDLE_IMAGES_SOURCE_MISSING' },
     );
   const format: PayloadFormat = bundle.images?.format ?? 'registry-dir';
   const payloadFile = checkedPath(

@@ -14,8 +14,11 @@ import {
   type RegistryPool,
 } from '@dockyard/oci';
 import type { Inventory } from './inventory';
+import { DockyardError } from '@dockyard/errors';
 
-export class PushError extends Error {}
+function pushError(message: string): DockyardError {
+  return new DockyardError(message, { code: 'BUNDLE_PUSH_FAILED' });
+}
 
 export interface PushOptions {
   pool: RegistryPool;
@@ -51,9 +54,7 @@ export async function pushBundle(file: string, to: string, options: PushOptions)
   const pushed = new Set(inventory.payloads.filter((p) => p.format !== 'docker-archive').map((p) => p.file));
   const images = inventory.images.filter((i) => pushed.has(i.payload));
   if (!images.length)
-    throw new PushError(
-      `${file}: no registry-dir or oci payload to push (docker archives are installed with docker load)`,
-    );
+    throw pushError(`${file}: no registry-dir or oci payload to push (docker archives are installed with docker load)`);
   options.onImages?.(images.length);
   const omitted = new Map((inventory.omittedBlobs ?? []).map((o) => [o.digest, o.repository]));
   const pairs = images.map((image) => {
@@ -74,7 +75,7 @@ export async function pushBundle(file: string, to: string, options: PushOptions)
           const origin = { key: target.store.key, repository: far && repositoryAt(to, far) };
           const leftOut = () =>
             Promise.reject(
-              new PushError(
+              pushError(
                 `${target.name}: blob ${b.digest} of ${image.name} is missing (this delta bundle left it out, and the registry does not have it: push the bundle it was made against first)`,
               ),
             );

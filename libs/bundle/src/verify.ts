@@ -5,6 +5,7 @@ import { forEachBundleEntry, forEachNestedEntry, type ArchiveEntry } from './bun
 import { dockerArchiveMembers, ociBlobPath, RegistryStorage, type ArchiveLayout } from '@dockyard/oci';
 import { INVENTORY_FILE, type Inventory } from './inventory';
 import { SHA256SUMS_FILE } from './write-bundle';
+import { DockyardError } from '@dockyard/errors';
 
 export interface BlobProblem {
   digest: string;
@@ -137,7 +138,10 @@ export async function verifyBundle(file: string): Promise<VerifyReport> {
 
   report.inventory = inventory;
   if (!inventory)
-    throw new Error(`${file}: no ${INVENTORY_FILE} at the start of the bundle; it was not written by dockyard bundle`);
+    throw new DockyardError(
+      `${file}: no ${INVENTORY_FILE} at the start of the bundle; it was not written by dockyard bundle`,
+      { code: 'BUNDLE_INVENTORY_MISSING' },
+    );
   if (!sums) report.missingFiles.push(SHA256SUMS_FILE);
   for (const [path, expected] of sums ?? []) {
     const actual = fileHashes.get(path);

@@ -9,6 +9,7 @@ import { PATH_RULES } from '@dockyard/project-spec';
 import { compressionOf, compressor, planTar, sortTarEntries, tarStream, type TarEntry } from '@dockyard/oci';
 import { INVENTORY_FILE } from './inventory';
 import { OffThreadSha256 } from './off-thread-hash';
+import { DockyardError } from '@dockyard/errors';
 
 export const SHA256SUMS_FILE = 'sha256sums.txt';
 
@@ -110,7 +111,8 @@ export async function writeBundle(layout: BundleLayout): Promise<WrittenBundle> 
     }
     const paths = new Set<string>();
     for (const p of [...planned, { path: SHA256SUMS_FILE }]) {
-      if (paths.has(p.path)) throw new Error(`two bundle files have the same path ${p.path}`);
+      if (paths.has(p.path))
+        throw new DockyardError(`two bundle files have the same path ${p.path}`, { code: 'BUNDLE_PATH_CLASH' });
       paths.add(p.path);
     }
     const hashes = new Map<string, string>();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DockyardError, errorChain, hasCode } from './dockyard-error';
+import { DockyardError, errorChain, hasCode, systemErrorCode } from './dockyard-error';
 
 describe('DockyardError', () => {
   it('keeps code, hint and the wrapped cause with its type', () => {
@@ -18,6 +18,14 @@ describe('DockyardError', () => {
     expect(hasCode(outer, 'PUSH_REFUSED')).toBe(true);
     expect(hasCode(outer, 'OTHER')).toBe(false);
     expect(hasCode(new Error('plain'), 'PUSH_REFUSED')).toBe(false);
+  });
+
+  it('reads system codes, never a DockyardError code', () => {
+    const enoent = Object.assign(new Error('no such file'), { code: 'ENOENT' });
+    expect(systemErrorCode(enoent)).toBe('ENOENT');
+    expect(systemErrorCode(new DockyardError('x', { code: 'ENOENT', cause: enoent }))).toBeUndefined();
+    expect(systemErrorCode(new Error('plain'))).toBeUndefined();
+    expect(systemErrorCode({ code: 'ENOENT' })).toBeUndefined();
   });
 
   it('stops at a cycle of causes', () => {

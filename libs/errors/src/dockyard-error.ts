@@ -37,3 +37,13 @@ export function errorChain(err: unknown): unknown[] {
   }
   return chain;
 }
+
+/**
+ * The code Node or a library put on `err` (ENOENT, ECONNRESET, Z_DATA_ERROR, TAR_BAD_ARCHIVE), never a
+ * DockyardError's own: code that branches on system failures must not mistake a wrapped one for them.
+ */
+export function systemErrorCode(err: unknown): string | undefined {
+  if (err instanceof DockyardError || !(err instanceof Error)) return undefined;
+  const code = (err as NodeJS.ErrnoException).code;
+  return typeof code === 'string' ? code : undefined;
+}

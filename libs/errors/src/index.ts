@@ -1,1 +1,1 @@
-export { DockyardError, errorChain, hasCode, type DockyardErrorOptions } from './dockyard-error';
+export { DockyardError, errorChain, hasCode, systemErrorCode, type DockyardErrorOptions } from './dockyard-error';

@@ -1,5 +1,6 @@
 import { createHash, type Hash } from 'node:crypto';
 import { Transform, type TransformCallback } from 'node:stream';
+import { DockyardError } from '@dockyard/errors';
 
 const SHA256 = /^sha256:[a-f0-9]{64}$/;
 
@@ -10,7 +11,9 @@ export function isDigest(value: string): boolean {
 /** Only sha256 is accepted: it is what every registry and OCI layout uses. */
 export function assertDigest(value: string, where: string): string {
   if (!isDigest(value))
-    throw new Error(`${where}: unsupported or malformed digest "${value}" (expected sha256:<64 hex>)`);
+    throw new DockyardError(`${where}: unsupported or malformed digest "${value}" (expected sha256:<64 hex>)`, {
+      code: 'DIGEST_MALFORMED',
+    });
   return value;
 }
 
@@ -22,7 +25,7 @@ export function sha256Digest(data: Buffer | string): string {
   return `sha256:${createHash('sha256').update(data).digest('hex')}`;
 }
 
-export class DigestMismatchError extends Error {
+export class DigestMismatchError extends DockyardError {
   constructor(
     readonly expected: string,
     readonly actual: string,
@@ -30,17 +33,20 @@ export class DigestMismatchError extends Error {
   ) {
     super(
       `${what}: content digest ${actual} does not match the expected ${expected}; the data was corrupted in transit and was not stored`,
+      { code: 'DIGEST_MISMATCH' },
     );
   }
 }
 
-export class SizeMismatchError extends Error {
+export class SizeMismatchError extends DockyardError {
   constructor(
     readonly expected: number,
     readonly actual: number,
     readonly what: string,
   ) {
-    super(`${what}: received ${actual} bytes, expected ${expected}; the data was not stored`);
+    super(`${what}: received ${actual} bytes, expected ${expected}; the data was not stored`, {
+      code: 'SIZE_MISMATCH',
+    });
   }
 }
 

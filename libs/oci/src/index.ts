@@ -34,7 +34,7 @@ export * from './tarball/tar-reader';
 export * from './tarball/compression';
 export * from './tarball/tar-image-store';
 export { BundleArchive, BUNDLE_INVENTORY, type BundleContents } from './tarball/bundle-archive';
-export { ArchiveReadError, archiveReadError, bundleFileCompression } from './tarball/damaged-archive';
+export { archiveReadError, bundleFileCompression } from './tarball/damaged-archive';
 export { deterministicGzip } from './tarball/deterministic-gzip';
 export {
   DockerArchiveWriter,

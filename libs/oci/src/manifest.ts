@@ -1,3 +1,4 @@
+import { DockyardError } from '@dockyard/errors';
 import { sha256Digest } from './digest';
 import { isImageManifestType, isIndexType } from './media-types';
 
@@ -31,13 +32,15 @@ interface ParsedManifestJson {
   manifests?: Descriptor[];
 }
 
-export class ManifestError extends Error {}
+function manifestError(message: string): DockyardError {
+  return new DockyardError(message, { code: 'MANIFEST_INVALID' });
+}
 
 function parseJson(blob: Pick<ManifestBlob, 'bytes' | 'digest'>): ParsedManifestJson {
   try {
     return JSON.parse(blob.bytes.toString('utf8')) as ParsedManifestJson;
   } catch {
-    throw new ManifestError(`manifest ${blob.digest} is not valid JSON`);
+    throw manifestError(`manifest ${blob.digest} is not valid JSON`);
   }
 }
 
@@ -64,10 +67,10 @@ export function indexChildren(blob: ManifestBlob): Descriptor[] {
 export function imageBlobs(blob: ManifestBlob): { config: Descriptor; layers: Descriptor[] } {
   const json = parseJson(blob);
   if (json.schemaVersion === 1)
-    throw new ManifestError(
+    throw manifestError(
       `manifest ${blob.digest} is Docker schema 1, which registries no longer serve; re-push the image with a current client`,
     );
-  if (!json.config) throw new ManifestError(`manifest ${blob.digest} has no config descriptor`);
+  if (!json.config) throw manifestError(`manifest ${blob.digest} has no config descriptor`);
   return { config: json.config, layers: json.layers ?? [] };
 }
 

@@ -1,3 +1,5 @@
+import { DockyardError } from '@dockyard/errors';
+
 /**
  * Docker-style image references, parsed and normalised the way `docker pull` reads them
  * (`nginx` → `docker.io/library/nginx:latest`), following the grammar of
@@ -22,15 +24,6 @@ const PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
 const TAG = /^[\w][\w.-]{0,127}$/;
 const DIGEST = /^[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}$/;
 const MAX_NAME_LENGTH = 255;
-
-export class ReferenceError extends Error {
-  constructor(
-    readonly input: string,
-    readonly reason: string,
-  ) {
-    super(`invalid image reference "${input}": ${reason}`);
-  }
-}
 
 /** Parses `[host[:port]/]path[:tag][@digest]`, or says why it is not a reference; tag and digest are both kept when both are given. */
 export function checkReference(input: string, defaults: { tag?: string } = {}): ReferenceCheck {
@@ -70,10 +63,11 @@ export function checkReference(input: string, defaults: { tag?: string } = {}): 
   return { ok: true, ref: { registry, repository, tag, digest } };
 }
 
-/** Like checkReference, but throws a ReferenceError for text that is not a reference. */
+/** Like checkReference, but throws (code REFERENCE_INVALID) for text that is not a reference. */
 export function parseReference(input: string, defaults: { tag?: string } = {}): ImageRef {
   const checked = checkReference(input, defaults);
-  if (!checked.ok) throw new ReferenceError(input, checked.reason);
+  if (!checked.ok)
+    throw new DockyardError(`invalid image reference "${input}": ${checked.reason}`, { code: 'REFERENCE_INVALID' });
   return checked.ref;
 }
 

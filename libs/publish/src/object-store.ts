@@ -1,7 +1,11 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import type { ObjectStoreTarget } from '@dockyard/project-spec';
+import { DockyardError } from '@dockyard/errors';
 
-export class PublishConfigError extends Error {}
+/** An object-store target project.yaml names that cannot be used as written. */
+function publishConfigError(message: string): DockyardError {
+  return new DockyardError(message, { code: 'PUBLISH_TARGET_INVALID' });
+}
 
 export interface ObjectStoreLocation {
   scheme: 's3' | 'oss';
@@ -13,9 +17,7 @@ export interface ObjectStoreLocation {
 export function parseObjectStoreUrl(url: string): ObjectStoreLocation {
   const match = /^(s3|oss):\/\/([a-z0-9][a-z0-9.-]*[a-z0-9])(?:\/(.*))?$/.exec(url);
   if (!match)
-    throw new PublishConfigError(
-      `"${url}" is not an object-store URL; write s3://BUCKET/PREFIX or oss://BUCKET/PREFIX`,
-    );
+    throw publishConfigError(`"${url}" is not an object-store URL; write s3://BUCKET/PREFIX or oss://BUCKET/PREFIX`);
   return { scheme: match[1] as 's3' | 'oss', bucket: match[2]!, prefix: (match[3] ?? '').replace(/^\/+|\/+$/g, '') };
 }
 
@@ -51,7 +53,7 @@ export function resolveObjectStore(
       (name) => !env[name],
     );
     if (missing.length)
-      throw new PublishConfigError(
+      throw publishConfigError(
         `${where}: environment variable${missing.length > 1 ? 's' : ''} ${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} not set (credentials for ${target.url}); export ${missing.length > 1 ? 'them' : 'it'}`,
       );
     credentials = {

@@ -15,6 +15,7 @@ import {
   type Descriptor,
   type RegistryConnection,
 } from '@dockyard/oci';
+import { DockyardError } from '@dockyard/errors';
 
 export const BUNDLE_ARTIFACT_TYPE = 'application/vnd.dockyard.bundle.v1';
 const EMPTY_CONFIG = { mediaType: 'application/vnd.oci.empty.v1+json', bytes: Buffer.from('{}') };
@@ -100,8 +101,9 @@ export async function pullBundleArtifact(
   const json = JSON.parse(manifest.bytes.toString('utf8')) as { artifactType?: string; layers?: Descriptor[] };
   const layer = json.layers?.[0];
   if (json.artifactType !== BUNDLE_ARTIFACT_TYPE || !layer)
-    throw new Error(
+    throw new DockyardError(
       `${conn.registry}/${repository}:${reference} is not a dockyard bundle (artifactType ${json.artifactType ?? 'none'})`,
+      { code: 'NOT_A_BUNDLE_ARTIFACT' },
     );
   const title = basename(layer.annotations?.[TITLE] ?? `${layer.digest.slice(7)}.tar`);
   const file = join(dir, title);

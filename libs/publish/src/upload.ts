@@ -9,6 +9,7 @@ import {
   UploadPartCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
+import { DockyardError } from '@dockyard/errors';
 
 export const SHA256_METADATA = 'sha256';
 
@@ -33,7 +34,9 @@ export interface UploadResult {
   partRetries: number;
 }
 
-export class UploadError extends Error {}
+function uploadError(message: string, cause?: unknown): DockyardError {
+  return new DockyardError(message, { code: 'UPLOAD_FAILED', cause });
+}
 
 function digests(bytes: Buffer): { md5: Buffer; sha256: Buffer } {
   return { md5: createHash('md5').update(bytes).digest(), sha256: createHash('sha256').update(bytes).digest() };
@@ -47,9 +50,7 @@ function digests(bytes: Buffer): { md5: Buffer; sha256: Buffer } {
 function checkEtag(etag: string | undefined, md5: Buffer, what: string): void {
   const stored = etag?.replace(/"/g, '');
   if (stored !== md5.toString('hex'))
-    throw new UploadError(
-      `${what}: the server stored different bytes (ETag ${stored}, sent MD5 ${md5.toString('hex')})`,
-    );
+    throw uploadError(`${what}: the server stored different bytes (ETag ${stored}, sent MD5 ${md5.toString('hex')})`);
 }
 
 async function readRange(file: string, start: number, length: number): Promise<Buffer> {
@@ -191,8 +192,9 @@ export async function uploadFile(
     await client
       .send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: uploadId }))
       .catch(() => undefined);
-    throw new UploadError(
+    throw uploadError(
       `upload of ${file} to s3://${bucket}/${key} was aborted, nothing was published: ${(err as Error).message}`,
+      err,
     );
   }
   return { status: 'uploaded', key, size, sha256, parts: count, partRetries };

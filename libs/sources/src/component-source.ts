@@ -27,11 +27,13 @@ export async function gitAccess(git: NonNullable<Component['git']>, projectDir: 
   if (git.tokenFile) {
     const file = resolve(projectDir, git.tokenFile);
     const token = (
-      await readFile(file, 'utf8').catch(() => {
-        throw new SourceError(`cannot read token file ${file}`, 'create it (keep it out of git) or fix git.tokenFile', [
-          'git',
-          'tokenFile',
-        ]);
+      await readFile(file, 'utf8').catch((err: unknown) => {
+        throw new SourceError(
+          `cannot read token file ${file}`,
+          'create it (keep it out of git) or fix git.tokenFile',
+          ['git', 'tokenFile'],
+          err,
+        );
       })
     ).trim();
     return { url, token };

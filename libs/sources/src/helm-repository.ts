@@ -39,6 +39,8 @@ export async function resolveHelmChart(
     throw new SourceError(
       `${shownIndex} is not a valid Helm repository index: ${(err as Error).message}`,
       'check helm.repo',
+      undefined,
+      err,
     );
   }
   const entries = index.entries?.[chart];

@@ -8,7 +8,12 @@ export async function httpGet(url: string, headers: Record<string, string> = {})
     response = await fetch(url, { headers, redirect: 'follow' });
   } catch (err) {
     const cause = (err as { cause?: { message?: string } }).cause?.message ?? (err as Error).message;
-    throw new SourceError(redactUrl(`cannot reach ${url}: ${cause}`), 'check the URL and that the server is up');
+    throw new SourceError(
+      redactUrl(`cannot reach ${url}: ${cause}`),
+      'check the URL and that the server is up',
+      undefined,
+      err,
+    );
   }
   if (!response.ok) {
     await response.body?.cancel();

@@ -1,3 +1,4 @@
+import { DockyardError } from '@dockyard/errors';
 import { formatReference, headManifest, type RegistryPool } from '@dockyard/oci';
 import type { PinnedImage } from './lock-file';
 import { describeEntry, type ShippedImage } from './shipped-images';
@@ -47,6 +48,6 @@ export async function pinImages(
 async function readDigest(pool: RegistryPool, shipped: ShippedImage): Promise<string> {
   const { registry, repository, tag } = shipped.source;
   const head = await headManifest(await pool.connect(registry), repository, tag ?? 'latest');
-  if (!head) throw new Error('the registry has no manifest for this tag');
+  if (!head) throw new DockyardError('the registry has no manifest for this tag', { code: 'MANIFEST_NOT_FOUND' });
   return head.digest;
 }

@@ -1,9 +1,12 @@
+import { DockyardError } from '@dockyard/errors';
 import { formatReference } from '@dockyard/oci';
 import type { Component } from '@dockyard/project-spec';
 import { LOCK_FILE_NAME, lockFilePath, readLockFile, type LockFile } from './lock-file';
 import { staleLockIssues } from './resolve';
 import { describeEntry, type ShippedImage } from './shipped-images';
 import { SourceError } from './source-error';
+
+const LOCK_STALE = 'LOCK_STALE';
 
 /** Part of each message, not a separate hint: bundle and build print a thrown error's message only. */
 const RESOLVE_HINT = 'run `dockyard resolve` and commit the lock file';
@@ -17,12 +20,15 @@ export async function readPinnedLock(
   components: Component[] = [],
 ): Promise<LockFile | undefined> {
   const lock = await readLockFile(project.dir).catch((error: unknown) => {
-    throw error instanceof SourceError ? new Error(`${error.message} (${error.hint})`) : error;
+    throw error instanceof SourceError
+      ? new DockyardError(`${error.message} (${error.hint})`, { code: error.code, cause: error })
+      : error;
   });
   const issues = staleLockIssues({ project: project.name, components, lock });
   if (issues.length > 0) {
-    throw new Error(
+    throw new DockyardError(
       `${lockFilePath(project.dir)} no longer matches ${project.file}: ${issues.map((issue) => issue.message).join('; ')} (${RESOLVE_HINT})`,
+      { code: LOCK_STALE },
     );
   }
   return lock;
@@ -36,12 +42,14 @@ export function pinnedDigest(lock: LockFile | undefined, shipped: ShippedImage, 
   const pinned = lock?.images?.[shipped.image];
   const source = formatReference(shipped.source);
   if (!pinned)
-    throw new Error(
+    throw new DockyardError(
       `${lockFile}: image ${shipped.image} (${describeEntry(shipped.entry)}) is not locked${lock ? '' : `: there is no ${LOCK_FILE_NAME}`} (${RESOLVE_HINT})`,
+      { code: 'IMAGE_NOT_LOCKED' },
     );
   if (pinned.source !== source)
-    throw new Error(
+    throw new DockyardError(
       `${lockFile}: image ${shipped.image} was locked at ${pinned.source}, but project.yaml now reads it from ${source} (${RESOLVE_HINT})`,
+      { code: LOCK_STALE },
     );
   return pinned.digest;
 }

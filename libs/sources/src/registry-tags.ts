@@ -38,10 +38,12 @@ export async function openImageRepository(image: ImageComponent, dir: string): P
   const credential = await credentials(registry).catch((error: unknown) => {
     if (!(error instanceof CredentialsError)) throw error;
     if (image.credentials)
-      throw new SourceError(error.message, 'fix image.credentials in project.yaml', ['image', 'credentials']);
+      throw new SourceError(error.message, 'fix image.credentials in project.yaml', ['image', 'credentials'], error);
     throw new SourceError(
       error.message,
       'fix your docker config (DOCKER_CONFIG or ~/.docker/config.json), or name credentials in image.credentials',
+      undefined,
+      error,
     );
   });
   const connection = await connectRegistry({ registry, insecure: image.insecure }, { credential }).catch(
@@ -76,8 +78,18 @@ export async function manifestDigest(repo: ImageRepository, tag: string): Promis
 function asSourceError(error: Error): SourceError {
   if (error instanceof RegistryError) {
     if (error.status === 401 || error.status === 403)
-      return new SourceError(error.message, 'set image.credentials to an account that can pull this repository');
-    if (error.status === 404) return new SourceError(error.message, 'check image.repository');
+      return new SourceError(
+        error.message,
+        'set image.credentials to an account that can pull this repository',
+        undefined,
+        error,
+      );
+    if (error.status === 404) return new SourceError(error.message, 'check image.repository', undefined, error);
   }
-  return new SourceError(error.message, 'check the registry address, and image.insecure for plain-HTTP registries');
+  return new SourceError(
+    error.message,
+    'check the registry address, and image.insecure for plain-HTTP registries',
+    undefined,
+    error,
+  );
 }

@@ -1,3 +1,5 @@
+import { DockyardError } from '@dockyard/errors';
+
 /**
  * A problem resolving or collecting one component, as a value a person can act on.
  * `field` points into project.yaml (e.g. ['components', 2, 'git', 'url']) so the CLI can print
@@ -13,13 +15,14 @@ export interface SourceIssue {
 }
 
 /** Thrown inside the engine and turned into a SourceIssue at the component boundary. */
-export class SourceError extends Error {
+export class SourceError extends DockyardError {
   constructor(
     message: string,
-    readonly hint?: string,
+    hint?: string,
     readonly field?: (string | number)[],
+    cause?: unknown,
   ) {
-    super(message);
+    super(message, { code: 'SOURCE_FAILED', hint, cause });
   }
 }
 

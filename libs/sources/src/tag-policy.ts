@@ -40,7 +40,12 @@ export function selectTag(tags: string[], policy: TagPolicy, where: string): str
       try {
         pattern = new RegExp(policy.pattern ?? '');
       } catch (err) {
-        throw new SourceError(`invalid tag pattern: ${(err as Error).message}`, 'fix the regular expression');
+        throw new SourceError(
+          `invalid tag pattern: ${(err as Error).message}`,
+          'fix the regular expression',
+          undefined,
+          err,
+        );
       }
       const matching = tags.filter((t) => pattern.test(t));
       const bySemver = newestFirst(matching, policy.prereleases ?? true);

@@ -1,3 +1,4 @@
+import { DockyardError } from '@dockyard/errors';
 import type { RegistryCredentials } from '@dockyard/project-spec';
 
 /** A secret resolved for one registry: what the Basic header or the token service receives. */
@@ -9,4 +10,9 @@ export type Credential = { username: string; password: string } | { identityToke
  */
 export type CredentialsSpec = RegistryCredentials;
 
-export class CredentialsError extends Error {}
+/** Credentials a project names cannot be had (a variable unset, a file or helper failing): callers word where to fix them. */
+export class CredentialsError extends DockyardError {
+  constructor(message: string, options: { hint?: string; cause?: unknown } = {}) {
+    super(message, { code: 'CREDENTIALS_UNAVAILABLE', ...options });
+  }
+}

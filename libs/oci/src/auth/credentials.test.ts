@@ -5,7 +5,7 @@ import { CredentialsError, parseCredentialsEnvFlag, resolveCredentials } from '.
 
 const bin = join(__dirname, '..', '..', '..', '..', 'tools', 'cli', 'bin', 'dockyard.cjs');
 
-describe('--creds-env', () => {
+describe('parseCredentialsEnvFlag', () => {
   it('takes upper-case names of environment variables', () => {
     expect(parseCredentialsEnvFlag('127.0.0.1:5000=DST_USER:DST_PASS')).toEqual([
       '127.0.0.1:5000',
@@ -16,10 +16,12 @@ describe('--creds-env', () => {
   it('refuses a user and password in place of the names, naming only the host', () => {
     expect(() => parseCredentialsEnvFlag('reg.example.com=alice:hunter2')).toThrow(
       new CredentialsError(
-        '--creds-env for reg.example.com is not HOST=USER_VAR:PASSWORD_VAR (upper-case names of environment variables, not the secrets)',
+        'credentials for reg.example.com are not written HOST=USER_VAR:PASSWORD_VAR (upper-case names of environment variables, not the secrets)',
       ),
     );
-    expect(() => parseCredentialsEnvFlag('alice:hunter2')).toThrow(/^--creds-env is not HOST=USER_VAR:PASSWORD_VAR/);
+    expect(() => parseCredentialsEnvFlag('alice:hunter2')).toThrow(
+      /^credentials are not written HOST=USER_VAR:PASSWORD_VAR/,
+    );
   });
 
   it('keeps the secret out of the CLI error', () => {
@@ -36,7 +38,9 @@ describe('--creds-env', () => {
       { encoding: 'utf8' },
     );
     expect(result.status).toBe(2);
-    expect(result.stderr).toContain('--creds-env for 127.0.0.1:9 is not HOST=USER_VAR:PASSWORD_VAR');
+    expect(result.stderr).toContain(
+      '--creds-env: credentials for 127.0.0.1:9 are not written HOST=USER_VAR:PASSWORD_VAR',
+    );
     expect(result.stderr).not.toContain('hunter2');
     expect(result.stderr).not.toContain('alice');
   });
@@ -47,7 +51,10 @@ describe('resolveCredentials', () => {
     const spec = { usernameEnv: 'DOCKYARD_TEST_USER', passwordEnv: 'hunter2' };
     const failure = resolveCredentials(spec, 'reg.example.com', '/', { DOCKYARD_TEST_USER: 'ci' });
     await expect(failure).rejects.toThrow(
-      'credentials for reg.example.com: the environment variable named for the password is not set (export it, or fix usernameEnv/passwordEnv or --creds-env)',
+      expect.objectContaining({
+        message: 'credentials for reg.example.com: the environment variable named for the password is not set',
+        hint: 'export it, or fix usernameEnv/passwordEnv',
+      }),
     );
     await expect(failure).rejects.not.toThrow(/hunter2/);
   });
@@ -55,7 +62,7 @@ describe('resolveCredentials', () => {
   it('names a conventional variable so the user knows what to export', async () => {
     const spec = { usernameEnv: 'HARBOR_USER', passwordEnv: 'HARBOR_PASSWORD' };
     await expect(resolveCredentials(spec, 'reg.example.com', '/', { HARBOR_USER: 'ci' })).rejects.toThrow(
-      'credentials for reg.example.com: HARBOR_PASSWORD (the password) is not set (export it, or fix usernameEnv/passwordEnv or --creds-env)',
+      'credentials for reg.example.com: HARBOR_PASSWORD (the password) is not set',
     );
   });
 });

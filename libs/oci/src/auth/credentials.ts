@@ -22,7 +22,8 @@ export async function resolveCredentials(
     ].filter(Boolean);
     if (missing.length) {
       throw new CredentialsError(
-        `credentials for ${registry}: ${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} not set (export it, or fix usernameEnv/passwordEnv or --creds-env)`,
+        `credentials for ${registry}: ${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} not set`,
+        { hint: 'export it, or fix usernameEnv/passwordEnv' },
       );
     }
     return { username: username!, password: password! };
@@ -34,6 +35,7 @@ export async function resolveCredentials(
     } catch (err) {
       throw new CredentialsError(
         `credentials for ${registry}: cannot read password file ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+        { cause: err },
       );
     }
   }
@@ -72,15 +74,15 @@ export function credentialProvider(
 }
 
 /**
- * `HOST=USER_VAR:PASSWORD_VAR` (a command-line flag) → a spec naming two environment variables. Names must be
- * upper case, so `host=alice:hunter2` is refused; a refusal names only the host, since the rest may be the secret.
+ * `HOST=USER_VAR:PASSWORD_VAR` → a spec naming two environment variables. Names must be upper case, so
+ * `host=alice:hunter2` is refused; a refusal names only the host, since the rest may be the secret.
  */
 export function parseCredentialsEnvFlag(value: string): [string, CredentialsSpec] {
   const match = /^([^=]+)=([A-Z_][A-Z0-9_]*):([A-Z_][A-Z0-9_]*)$/.exec(value);
   if (!match) {
     const host = /^[A-Za-z0-9.-]+(:[0-9]+)?(?==)/.exec(value)?.[0];
     throw new CredentialsError(
-      `--creds-env${host ? ` for ${host}` : ''} is not HOST=USER_VAR:PASSWORD_VAR (upper-case names of environment variables, not the secrets)`,
+      `credentials${host ? ` for ${host}` : ''} are not written HOST=USER_VAR:PASSWORD_VAR (upper-case names of environment variables, not the secrets)`,
     );
   }
   return [match[1]!, { usernameEnv: match[2]!, passwordEnv: match[3]! }];

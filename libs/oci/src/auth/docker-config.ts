@@ -31,14 +31,19 @@ async function fromHelper(helper: string, registry: string): Promise<Credential 
         return reject(
           new CredentialsError(
             `credential helper ${program} failed for ${registry}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'program not found on PATH' : `exit ${err.code}`}`,
+            { cause: err },
           ),
         );
       }
       try {
         const { Username, Secret } = JSON.parse(stdout) as { Username: string; Secret: string };
         resolve(Username === '<token>' ? { identityToken: Secret } : { username: Username, password: Secret });
-      } catch {
-        reject(new CredentialsError(`credential helper ${program} printed something that is not JSON for ${registry}`));
+      } catch (err) {
+        reject(
+          new CredentialsError(`credential helper ${program} printed something that is not JSON for ${registry}`, {
+            cause: err,
+          }),
+        );
       }
     });
     child.stdin?.end(registry);
@@ -58,6 +63,7 @@ export async function lookupDockerConfig(
     if (options.missingIsEmpty && (err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw new CredentialsError(
       `cannot read docker config ${path}: ${(err as NodeJS.ErrnoException).code ?? 'not valid JSON'}`,
+      { cause: err },
     );
   }
   const keys = candidateKeys(registry);

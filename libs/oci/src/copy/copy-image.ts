@@ -27,7 +27,7 @@ async function onSide<T>(side: 'source' | 'target', name: string, job: () => Pro
   try {
     return await job();
   } catch (err) {
-    throw err instanceof CopyFailure ? err : new CopyFailure(side, `${name}: ${(err as Error).message}`);
+    throw err instanceof CopyFailure ? err : new CopyFailure(side, `${name}: ${(err as Error).message}`, err);
   }
 }
 
@@ -97,7 +97,7 @@ export async function writeImages(
     for (const store of stores.values()) await onSide('target', store.name, async () => store.commit?.());
   } catch (err) {
     for (const store of stores.values()) await store.abort?.().catch(() => undefined);
-    throw err instanceof CopyFailure ? err : new CopyFailure(sideOf(err), (err as Error).message);
+    throw err instanceof CopyFailure ? err : new CopyFailure(sideOf(err), (err as Error).message, err);
   }
   return planned.map((p) => p.chosen);
 }

@@ -1,6 +1,7 @@
 import type { ImageIndex, ImageOrIndex } from '../image/model';
 import { configPlatform } from '../image/config';
 import { indexChildren, manifestBlob, platformMatches, platformString } from '../manifest';
+import { DockyardError } from '@dockyard/errors';
 
 export const SOURCE_INDEX_ANNOTATION = 'io.dockyard.source.index.digest';
 
@@ -12,8 +13,9 @@ function filterIndex(index: ImageIndex, platforms: readonly string[]): ImageInde
     const offered = indexChildren(index.manifest)
       .map((c) => platformString(c.platform))
       .join(', ');
-    throw new Error(
+    throw new DockyardError(
       `index ${index.manifest.digest} has no manifest for ${platforms.join(', ')} (it offers ${offered})`,
+      { code: 'PLATFORM_NOT_FOUND' },
     );
   }
   if (children.length === index.children.length) return index;
@@ -42,8 +44,9 @@ export async function selectPlatforms(
   if (model.kind === 'index') return filterIndex(model, platforms);
   const platform = configPlatform(await model.configJson());
   if (!platforms.some((wanted) => platformMatches(platform, wanted))) {
-    throw new Error(
+    throw new DockyardError(
       `image ${model.manifest.digest} is ${platformString(platform)} only; it has no ${platforms.join(', ')} image`,
+      { code: 'PLATFORM_NOT_FOUND' },
     );
   }
   return model;
@@ -65,8 +68,9 @@ export async function onePlatform(
   const child = model.children.find((c) => platformMatches(c.descriptor.platform, wanted));
   if (!child) {
     const offered = model.children.map((c) => platformString(c.descriptor.platform)).join(', ');
-    throw new Error(
+    throw new DockyardError(
       `index ${model.manifest.digest} has no ${wanted} image (it offers ${offered}); a docker archive holds one platform per image`,
+      { code: 'PLATFORM_NOT_FOUND' },
     );
   }
   return child.load();

@@ -1,13 +1,12 @@
 import { PassThrough, type Readable } from 'node:stream';
+import { DockyardError, systemErrorCode } from '@dockyard/errors';
 import { InterruptedBodyError } from '../transport/errors';
 import { isTemporary, type AttemptBudget } from '../transport/retry';
 
-export class SourceReadError extends Error {
-  constructor(
-    message: string,
-    override readonly cause: unknown,
-  ) {
-    super(message);
+/** A blob read that failed for good or ran out of attempts: the copy's source side failed, not the target. */
+export class SourceReadError extends DockyardError {
+  constructor(message: string, cause: unknown) {
+    super(message, { code: 'SOURCE_READ', cause });
   }
 }
 
@@ -50,7 +49,11 @@ export function resumableBlob(
         if (settled) return;
         settled = true;
         body.unpipe(out);
-        if (err) return fail(isTemporary(err) || !('code' in err) ? new InterruptedBodyError(err.message) : err);
+        // A stream error without a system code (a premature close, a parser's complaint) is an interruption too.
+        if (err)
+          return fail(
+            isTemporary(err) || systemErrorCode(err) === undefined ? new InterruptedBodyError(err.message, err) : err,
+          );
         if (offset >= size) return void out.end();
         fail(interrupted());
       };

@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { DockyardError, systemErrorCode } from '@dockyard/errors';
 import { VerifyingStream } from '../digest';
 import type { Descriptor } from '../manifest';
 import type { Blob } from '../image/model';
@@ -21,12 +22,13 @@ export interface TransferStats {
 }
 
 /** Which side of a copy failed: reading the source or writing the target. */
-export class CopyFailure extends Error {
+export class CopyFailure extends DockyardError {
   constructor(
     readonly side: 'source' | 'target',
     message: string,
+    cause?: unknown,
   ) {
-    super(message);
+    super(message, { code: side === 'source' ? 'COPY_SOURCE_FAILED' : 'COPY_TARGET_FAILED', cause });
   }
 }
 
@@ -97,7 +99,7 @@ export class CopyScheduler {
     const { store, at } = target;
     const desc = blob.descriptor;
     const exists = await this.request([store.key], () => store.hasBlob(at, desc)).catch((err: unknown) => {
-      throw new CopyFailure('target', (err as Error).message);
+      throw new CopyFailure('target', (err as Error).message, err);
     });
     if (exists) return this.count('blobsSkipped');
     if (await this.link(target, desc)) return this.count('blobsMounted');
@@ -142,13 +144,14 @@ export class CopyScheduler {
       await target.store.fetchBlob!(target.at, blob, (count) => (this.stats.bytes += count));
       return undefined;
     } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      const side = code && !isTemporary(err) && !(err instanceof SourceReadError) ? 'target' : 'source';
+      // A system error (ENOSPC, EACCES) that trying again cannot mend is the target's disk; anything else the source.
+      const side = systemErrorCode(err) !== undefined && !isTemporary(err) ? 'target' : 'source';
       return {
         cause: err,
         error: new CopyFailure(
           side,
           `${side === 'target' ? `${target.name}: ` : ''}blob ${blob.descriptor.digest} from ${blob.origin.key}: ${(err as Error).message}`,
+          err,
         ),
       };
     }
@@ -181,10 +184,17 @@ export class CopyScheduler {
     } catch (err) {
       body.destroy();
       if (sourceFailure)
-        return { cause: sourceFailure, error: new CopyFailure('source', (sourceFailure as Error).message) };
+        return {
+          cause: sourceFailure,
+          error: new CopyFailure('source', (sourceFailure as Error).message, sourceFailure),
+        };
       return {
         cause: err,
-        error: new CopyFailure('target', `${target.name}: writing ${desc.digest} failed: ${(err as Error).message}`),
+        error: new CopyFailure(
+          'target',
+          `${target.name}: writing ${desc.digest} failed: ${(err as Error).message}`,
+          err,
+        ),
       };
     }
   }

@@ -1,4 +1,5 @@
 import type { Platform } from '../manifest';
+import { DockyardError } from '@dockyard/errors';
 
 /** The image configuration (OCI image-spec config.md; Docker's is a superset with the same names). */
 export interface ImageConfig {
@@ -46,6 +47,9 @@ export function configPlatform(config: Pick<ImageConfig, 'os' | 'architecture' |
 /** `linux/amd64` → a platform; `linux/arm64/v8` keeps the variant. */
 export function parsePlatform(text: string): Platform {
   const [os, architecture, variant] = text.split('/');
-  if (!os || !architecture) throw new Error(`"${text}" is not a platform; write OS/ARCH[/VARIANT], e.g. linux/amd64`);
+  if (!os || !architecture)
+    throw new DockyardError(`"${text}" is not a platform; write OS/ARCH[/VARIANT], e.g. linux/amd64`, {
+      code: 'PLATFORM_INVALID',
+    });
   return { os, architecture, ...(variant ? { variant } : {}) };
 }

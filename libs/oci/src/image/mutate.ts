@@ -4,6 +4,7 @@ import { manifestBlob, type Descriptor, type Platform } from '../manifest';
 import { isImageManifestType, MediaType } from '../media-types';
 import { configPlatform, type HistoryEntry, type ImageConfig } from './config';
 import type { Blob, Image, ImageIndex, Layer } from './model';
+import { DockyardError } from '@dockyard/errors';
 
 /**
  * Deriving images from images, as go-containerregistry's `mutate` does: every function returns a new value with
@@ -39,7 +40,8 @@ export function imageFrom(
   options: { mediaType?: string; annotations?: Record<string, string> } = {},
 ): Image {
   const mediaType = options.mediaType ?? MediaType.ociManifest;
-  if (!isImageManifestType(mediaType)) throw new Error(`${mediaType} is not an image manifest type`);
+  if (!isImageManifestType(mediaType))
+    throw new DockyardError(`${mediaType} is not an image manifest type`, { code: 'MEDIA_TYPE_INVALID' });
   const configBlob = bufferBlob(Buffer.from(JSON.stringify(config)), configTypeFor(mediaType));
   const json: ManifestJson = {
     schemaVersion: 2,
@@ -83,7 +85,10 @@ export interface Addition {
 export async function appendLayers(image: Image, additions: readonly Addition[]): Promise<Image> {
   const config = structuredClone(await image.configJson());
   for (const { layer } of additions) {
-    if (!layer.diffId) throw new Error(`layer ${layer.descriptor.digest} has no diffID; an image config must list it`);
+    if (!layer.diffId)
+      throw new DockyardError(`layer ${layer.descriptor.digest} has no diffID; an image config must list it`, {
+        code: 'LAYER_DIFFID_MISSING',
+      });
   }
   config.rootfs = { type: 'layers', diff_ids: [...config.rootfs.diff_ids, ...additions.map((a) => a.layer.diffId!)] };
   const history = additions.map((a) => a.history ?? {});

@@ -1,5 +1,6 @@
 import { open, rm, stat } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { DockyardError } from '@dockyard/errors';
 
 const STALE_MS = 120_000;
 
@@ -24,8 +25,9 @@ export async function withFileLock<T>(path: string, job: () => Promise<T>, timeo
       );
       if (age > STALE_MS) await rm(lockPath, { force: true });
       else if (Date.now() > deadline)
-        throw new Error(
+        throw new DockyardError(
           `${lockPath} is held by another writer for more than ${timeoutMs / 1000}s; remove it if no dockyard process is running`,
+          { code: 'LOCK_TIMEOUT' },
         );
       else await sleep(10 + Math.random() * 40);
     }

@@ -7,6 +7,7 @@ import { streamToFileAtomic, writeFileAtomic } from '@dockyard/files';
 import type { Descriptor, ManifestBlob } from '../manifest';
 import { MediaType } from '../media-types';
 import { withFileLock } from './lock';
+import { DockyardError } from '@dockyard/errors';
 
 export const REF_NAME = 'org.opencontainers.image.ref.name';
 export const OCI_LAYOUT_FILE = 'oci-layout';
@@ -68,7 +69,10 @@ export class OciLayout {
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT')
         return { schemaVersion: 2, mediaType: MediaType.ociIndex, manifests: [] };
-      throw new Error(`${join(this.dir, OCI_INDEX_FILE)}: ${(err as Error).message}`);
+      throw new DockyardError(`${join(this.dir, OCI_INDEX_FILE)}: ${(err as Error).message}`, {
+        code: 'OCI_INDEX_UNREADABLE',
+        cause: err,
+      });
     }
   }
 

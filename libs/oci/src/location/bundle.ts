@@ -5,7 +5,8 @@ import { BundleArchive, type TarFile } from '../tarball/bundle-archive';
 import type { ArchiveLayout } from '../tarball/tar-image-store';
 import { diskStoreSource } from './disk-store-source';
 import { splitPathAndRef } from './oci';
-import { LocationError, type LocationContext, type Transport } from './transport';
+import { locationError, type LocationContext, type Transport } from './transport';
+import { DockyardError } from '@dockyard/errors';
 
 export interface BundleLocation {
   transport: 'bundle';
@@ -45,7 +46,7 @@ function blobPath(layout: ArchiveLayout, digest: string): string {
 
 async function readMember(tar: TarFile, path: string, what: string): Promise<Buffer> {
   const member = tar.members.get(path);
-  if (!member) throw new Error(`${what} is not in the payload`);
+  if (!member) throw new DockyardError(`${what} is not in the payload`, { code: 'BLOB_NOT_FOUND' });
   return tar.readAll(member);
 }
 
@@ -61,7 +62,7 @@ async function taggedDigest(tar: TarFile, layout: ArchiveLayout, name: string): 
     manifests: Descriptor[];
   };
   const entry = index.manifests.find((m) => m.annotations?.[REF_NAME] === name);
-  if (!entry) throw new Error(`${OCI_INDEX_FILE} names no ${name}`);
+  if (!entry) throw new DockyardError(`${OCI_INDEX_FILE} names no ${name}`, { code: 'IMAGE_NOT_FOUND' });
   return entry.digest;
 }
 
@@ -79,13 +80,14 @@ export const bundleTransport: Transport<BundleLocation> = {
   named: (l, name) => ({ ...l, name: `${name.repository}:${name.tag ?? 'latest'}` }),
   openSource(location, context) {
     const { file, name } = location;
-    if (!name) throw new LocationError(`bundle:${file} needs the image's name to read (bundle:FILE:REPO:TAG)`);
+    if (!name) throw locationError(`bundle:${file} needs the image's name to read (bundle:FILE:REPO:TAG)`);
     const archive = openBundle(context, file);
     const payload = async () => {
       const found = await archive.payloadOf(name);
       if (found.layout === 'docker-archive')
-        throw new Error(
+        throw new DockyardError(
           `${file}: ${name} is in ${found.file}, a docker archive made to be docker loaded, not read as a registry`,
+          { code: 'BUNDLE_PAYLOAD_NOT_READABLE' },
         );
       return found;
     };
@@ -100,14 +102,15 @@ export const bundleTransport: Transport<BundleLocation> = {
         async openBlob(digest, offset) {
           const { tar, layout, file: where } = await payload();
           const member = tar.members.get(blobPath(layout, digest));
-          if (!member) throw new Error(`${file}: blob ${digest} is not in ${where}`);
+          if (!member)
+            throw new DockyardError(`${file}: blob ${digest} is not in ${where}`, { code: 'BLOB_NOT_FOUND' });
           return tar.read(member, offset);
         },
       },
       async () => {
         const { tar, layout, file: where } = await payload();
         return taggedDigest(tar, layout, name).catch((err: Error) => {
-          throw new Error(`${file}: ${where}: ${err.message}`);
+          throw new DockyardError(`${file}: ${where}: ${err.message}`, { code: 'BUNDLE_IMAGE_UNREADABLE', cause: err });
         });
       },
     );

@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import { manifestBlob, manifestMediaType } from '../manifest';
 import type { ImageSource } from './types';
+import { DockyardError } from '@dockyard/errors';
 
 /** Content addressed by digest on disk: an OCI layout or distribution's registry storage, in a folder or a tar. */
 export interface DiskBlobStore {
@@ -22,11 +23,16 @@ export function diskStoreSource(
     async manifest(digest) {
       const wanted = digest ?? (await topDigest());
       const bytes = await store.readBlob(wanted).catch((err: NodeJS.ErrnoException) => {
-        throw new Error(`${name}: cannot read manifest ${wanted} from ${dir} (${err.code ?? err.message})`);
+        throw new DockyardError(`${name}: cannot read manifest ${wanted} from ${dir} (${err.code ?? err.message})`, {
+          code: 'MANIFEST_UNREADABLE',
+          cause: err,
+        });
       });
       const blob = manifestBlob(bytes, manifestMediaType(bytes, undefined));
       if (blob.digest !== wanted)
-        throw new Error(`${name}: blob ${wanted} is corrupt on disk (content hashes to ${blob.digest})`);
+        throw new DockyardError(`${name}: blob ${wanted} is corrupt on disk (content hashes to ${blob.digest})`, {
+          code: 'BLOB_CORRUPT',
+        });
       return blob;
     },
     async openBlob(desc, offset) {

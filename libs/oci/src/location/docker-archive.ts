@@ -4,6 +4,7 @@ import { DockerArchiveWriter } from '../tarball/docker-archive-writer';
 import { splitPathAndRef } from './oci';
 import type { Transport } from './transport';
 import type { ImageName, ImageStore } from './types';
+import { DockyardError } from '@dockyard/errors';
 
 export interface DockerArchiveLocation {
   transport: 'docker-archive';
@@ -48,7 +49,8 @@ export const dockerArchiveTransport: Transport<DockerArchiveLocation> = {
       },
       async manifest(digest) {
         const { manifest } = await reader.image();
-        if (digest && digest !== manifest.digest) throw new Error(`${location.file}: no manifest ${digest}`);
+        if (digest && digest !== manifest.digest)
+          throw new DockyardError(`${location.file}: no manifest ${digest}`, { code: 'MANIFEST_NOT_FOUND' });
         return manifest;
       },
       openBlob: (desc, offset) => reader.openBlob(desc.digest, offset),

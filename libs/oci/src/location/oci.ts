@@ -2,8 +2,9 @@ import { resolve } from 'node:path';
 import { isDigest } from '../digest';
 import { OciLayout } from '../layout/oci-layout';
 import { diskStoreSource } from './disk-store-source';
-import { LocationError, type Transport } from './transport';
+import { locationError, type Transport } from './transport';
 import type { ImageName, ImageStore } from './types';
+import { DockyardError } from '@dockyard/errors';
 
 export interface OciLocation {
   transport: 'oci';
@@ -20,7 +21,7 @@ export function splitPathAndRef(rest: string, transport: string, what: string): 
   const colon = rest.indexOf(':');
   const [path, ref] = colon < 0 ? [rest, undefined] : [rest.slice(0, colon), rest.slice(colon + 1) || undefined];
   if (!path)
-    throw new LocationError(
+    throw locationError(
       `${transport}: needs a ${what} (${transport}:${what.toUpperCase()}[:REF]); to use the current folder write ${transport}:.`,
     );
   return [resolve(path), ref];
@@ -41,12 +42,13 @@ export const ociTransport: Transport<OciLocation> = {
   openSource(location) {
     const { dir, ref } = location;
     const name = ociTransport.format(location);
-    if (!ref) throw new LocationError(`${name} needs a reference to read (oci:DIR:REF)`);
+    if (!ref) throw locationError(`${name} needs a reference to read (oci:DIR:REF)`);
     const layout = new OciLayout(dir);
     return diskStoreSource(dir, name, layout, async () => {
       if (isDigest(ref)) return ref;
       const entry = await layout.findRef(ref);
-      if (!entry) throw new Error(`${name}: no image named "${ref}" in ${dir}/index.json`);
+      if (!entry)
+        throw new DockyardError(`${name}: no image named "${ref}" in ${dir}/index.json`, { code: 'IMAGE_NOT_FOUND' });
       return entry.digest;
     });
   },

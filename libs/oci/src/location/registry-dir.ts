@@ -2,8 +2,9 @@ import { parseRepositoryReference } from '../reference';
 import { RegistryStorage } from '../registry-dir/registry-storage';
 import { diskStoreSource } from './disk-store-source';
 import { splitPathAndRef } from './oci';
-import { LocationError, repositoryOf, type Transport } from './transport';
+import { locationError, repositoryOf, type Transport } from './transport';
 import type { ImageStore } from './types';
+import { DockyardError } from '@dockyard/errors';
 
 export interface RegistryDirLocation {
   transport: 'registry-dir';
@@ -31,12 +32,15 @@ export const registryDirTransport: Transport<RegistryDirLocation> = {
   openSource(location) {
     const { dir, repository, tag } = location;
     if (!repository || !tag)
-      throw new LocationError(`registry-dir:${dir} needs REPO:TAG to read (registry-dir:DIR:REPO:TAG)`);
+      throw locationError(`registry-dir:${dir} needs REPO:TAG to read (registry-dir:DIR:REPO:TAG)`);
     const storage = new RegistryStorage(dir);
     const name = registryDirTransport.format(location);
     return diskStoreSource(dir, name, storage, async () => {
       const digest = await storage.resolve(repository, tag);
-      if (!digest) throw new Error(`${name}: ${repository}:${tag} is not in ${storage.paths.root}`);
+      if (!digest)
+        throw new DockyardError(`${name}: ${repository}:${tag} is not in ${storage.paths.root}`, {
+          code: 'IMAGE_NOT_FOUND',
+        });
       return digest;
     });
   },

@@ -1,13 +1,17 @@
+import { DockyardError } from '@dockyard/errors';
 import type { RegistryPool } from './registry-pool';
 import type { ImageName, ImageSource, ImageStore } from './types';
 
 /** The repository a registry-shaped store writes to; `missing` says what to do when the name has none. */
 export function repositoryOf(at: ImageName, missing: string): string {
-  if (!at.repository) throw new LocationError(missing);
+  if (!at.repository) throw locationError(missing);
   return at.repository;
 }
 
-export class LocationError extends Error {}
+/** A location that does not parse or cannot be used the way it is asked to be. */
+export function locationError(message: string): DockyardError {
+  return new DockyardError(message, { code: 'LOCATION_INVALID' });
+}
 
 /** What opening a location needs: the run's registry connections, and its stores (so two targets of one archive share it). */
 export interface LocationContext {

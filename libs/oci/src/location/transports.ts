@@ -3,7 +3,7 @@ import { dockerArchiveTransport, type DockerArchiveLocation } from './docker-arc
 import { dockerTransport, type DockerLocation } from './docker';
 import { ociTransport, type OciLocation } from './oci';
 import { registryDirTransport, type RegistryDirLocation } from './registry-dir';
-import { LocationError, type LocationContext, type Transport } from './transport';
+import { locationError, type LocationContext, type Transport } from './transport';
 import type { ImageName, ImageSource, ImageStore, ImageTarget } from './types';
 
 /** A location in skopeo's transport syntax (plus `registry-dir:` for registry storage): one line per transport here and below. */
@@ -30,7 +30,7 @@ export function locationSyntaxHelp(indent = '  '): string {
 export function parseLocation(input: string): Location {
   const transport = TRANSPORTS.find((t) => input.startsWith(t.prefix));
   if (!transport)
-    throw new LocationError(`"${input}" is not a location; use one of ${TRANSPORTS.map((t) => t.syntax).join(', ')}`);
+    throw locationError(`"${input}" is not a location; use one of ${TRANSPORTS.map((t) => t.syntax).join(', ')}`);
   return transport.parse(input.slice(transport.prefix.length));
 }
 
@@ -56,7 +56,7 @@ export function openSource(location: Location, context: LocationContext): ImageS
 export function openStore(location: Location, context: LocationContext): ImageStore {
   const transport = transportOf(location);
   if (!transport.storeKey || !transport.openStore)
-    throw new LocationError(`${formatLocation(location)}: ${transport.prefix} locations can only be read`);
+    throw locationError(`${formatLocation(location)}: ${transport.prefix} locations can only be read`);
   const key = transport.storeKey(location);
   let store = context.stores.get(key);
   if (!store) {

@@ -2,6 +2,7 @@ import { PassThrough, type Readable } from 'node:stream';
 import { discardBody, header } from '../transport/types';
 import { registryError } from './errors';
 import { pullScope, repoUrl, type RegistryConnection } from './registry';
+import { DockyardError } from '@dockyard/errors';
 
 export async function headBlob(
   conn: RegistryConnection,
@@ -57,7 +58,9 @@ export async function openBlob(
     }
     throw await registryError(response, `GET blob ${repository}@${digest}`, conn.anonymous);
   }
-  throw new Error(`${conn.registry}/${repository}@${digest}: too many redirects`);
+  throw new DockyardError(`${conn.registry}/${repository}@${digest}: too many redirects`, {
+    code: 'TOO_MANY_REDIRECTS',
+  });
 }
 
 function skipBytes(body: Readable, count: number): Readable {

@@ -3,6 +3,7 @@ import type { Descriptor } from '../manifest';
 import { discardBody, header } from '../transport/types';
 import { registryError } from './errors';
 import { pullScope, pushScope, repoUrl, type RegistryConnection } from './registry';
+import { DockyardError } from '@dockyard/errors';
 
 /**
  * Cross-repository mount. True when the registry linked the blob; false when it started a
@@ -116,8 +117,9 @@ export async function uploadBlobChunked(
     const range = /^(?:bytes=)?0-(\d+)$/.exec(header(response, 'range') ?? '');
     const confirmed = range ? Number(range[1]) + 1 : offset + chunk.length;
     if (confirmed !== offset + chunk.length)
-      throw new Error(
+      throw new DockyardError(
         `${conn.registry}/${repository}: registry confirmed ${confirmed} bytes of ${desc.digest}, sent ${offset + chunk.length}`,
+        { code: 'UPLOAD_OFFSET_MISMATCH' },
       );
     offset = confirmed;
     location = new URL(header(response, 'location') ?? location.href, location);

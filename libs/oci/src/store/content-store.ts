@@ -10,6 +10,7 @@ import type { Blob } from '../image/model';
 import { OciLayout } from '../layout/oci-layout';
 import type { Descriptor } from '../manifest';
 import { forgetTemp, makeDirectory, processIsAlive, tempPathFor } from '@dockyard/files';
+import { DockyardError } from '@dockyard/errors';
 
 /**
  * The one content-addressed store on disk that bundles, builds and downloads share: an OCI image layout
@@ -115,8 +116,9 @@ export class ContentStore {
   private async prepareDir(): Promise<void> {
     // makeDirectory, not mkdir's recursive mode, which spins at full CPU on a path like /proc/x.
     await makeDirectory(join(this.dir, 'blobs', 'sha256')).catch((err: NodeJS.ErrnoException) => {
-      throw new Error(
+      throw new DockyardError(
         `${this.dir}: cannot create the content store here (${err.code ?? err.message}); choose a folder you can write to`,
+        { code: 'STORE_NOT_WRITABLE', cause: err },
       );
     });
     await this.layout.ensureLayoutFile();

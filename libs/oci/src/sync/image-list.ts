@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { parseLineList } from '@dockyard/files';
+import { DockyardError } from '@dockyard/errors';
 
 export interface ImageListEntry {
   /** `project/name:tag` as written (registry host optional). */
@@ -20,8 +21,9 @@ export async function readImageLists(files: string[]): Promise<ImageListEntry[]>
     try {
       text = await readFile(file, 'utf8');
     } catch (err) {
-      throw new Error(
+      throw new DockyardError(
         `cannot read image list ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+        { code: 'IMAGE_LIST_UNREADABLE', cause: err },
       );
     }
     all.push(...parseImageList(text, file));

@@ -60,7 +60,11 @@ describe('planSync', () => {
         .source.registry,
     ).toBe('cargo.example.com');
     expect(() => planSync(parseImageList('release/x:v1\n', 'a.list'), undefined, ['h.example.com'], [])).toThrow(
-      /a.list:1: .*pass --from/,
+      expect.objectContaining({
+        message: 'a.list:1: "release/x:v1" names no registry',
+        code: 'SYNC_SOURCE_REGISTRY_MISSING',
+        hint: 'write the host in the list, or name the registry to read from',
+      }),
     );
   });
 });

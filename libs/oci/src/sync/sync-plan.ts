@@ -1,3 +1,4 @@
+import { DockyardError } from '@dockyard/errors';
 import { namedLocation, parseLocation, type Location } from '../location/transports';
 import { parseOptionalRegistryReference, parseReference, type ImageRef } from '../reference';
 import type { ImageListEntry } from './image-list';
@@ -14,8 +15,6 @@ export interface SyncJob {
   source: ImageRef;
   targets: Location[];
 }
-
-export class SyncPlanError extends Error {}
 
 /** Applies the first matching prefix rewrite (`release/` → `devops_release/`) to a source path. */
 export function rewritePath(path: string, rewrites: Rewrite[]): string {
@@ -64,13 +63,14 @@ export function planSync(
     try {
       lineRef = parseOptionalRegistryReference(entry.image);
     } catch (err) {
-      throw new SyncPlanError(`${where}: ${(err as Error).message}`);
+      throw new DockyardError(`${where}: ${(err as Error).message}`, { code: 'SYNC_LIST_LINE', cause: err });
     }
     const sourceRegistry = from ?? lineRef.registry;
     if (!sourceRegistry)
-      throw new SyncPlanError(
-        `${where}: "${entry.image}" names no registry; pass --from HOST or write the host in the list`,
-      );
+      throw new DockyardError(`${where}: "${entry.image}" names no registry`, {
+        code: 'SYNC_SOURCE_REGISTRY_MISSING',
+        hint: 'write the host in the list, or name the registry to read from',
+      });
     const suffix = `${lineRef.tag ? `:${lineRef.tag}` : ''}${lineRef.digest ? `@${lineRef.digest}` : ''}`;
     const path = `${lineRef.repository}${suffix}`;
     if (seen.has(path)) continue;

@@ -9,6 +9,7 @@ import { compressionOf, decompressed } from './compression';
 import { archiveReadError, bundleFileCompression } from './damaged-archive';
 import type { ArchiveLayout } from './tar-image-store';
 import { indexTar, unsafeMemberReason, type TarMember } from './tar-reader';
+import { DockyardError } from '@dockyard/errors';
 
 /** The file at the top of every bundle that lists its payloads and images (libs/bundle writes the rest of it). */
 export const BUNDLE_INVENTORY = 'inventory.json';
@@ -53,7 +54,10 @@ async function indexed(path: string, start?: number, end?: number): Promise<TarF
   const members = await indexTar(path, start, end);
   for (const member of members.values()) {
     const reason = unsafeMemberReason(member);
-    if (reason) throw new Error(`entry ${member.name} ${reason}; refusing to read this archive`);
+    if (reason)
+      throw new DockyardError(`entry ${member.name} ${reason}; refusing to read this archive`, {
+        code: 'ARCHIVE_UNSAFE',
+      });
   }
   return new TarFile(path, members);
 }
@@ -71,7 +75,10 @@ export class BundleArchive {
   private fail(err: unknown): never {
     const problem = archiveReadError(this.file, err);
     if (problem !== err) throw problem;
-    throw new Error(`${this.file}: ${(err as Error).message.replace(`${this.file}: `, '')}`);
+    throw new DockyardError(`${this.file}: ${(err as Error).message.replace(`${this.file}: `, '')}`, {
+      code: 'BUNDLE_UNREADABLE',
+      cause: err,
+    });
   }
 
   private open() {
@@ -85,10 +92,15 @@ export class BundleArchive {
       const first = outer.members.values().next().value as TarMember | undefined;
       const top = first?.type === 'directory' ? first.name.replace(/\/?$/, '/') : '';
       const inventory = outer.members.get(`${top}${BUNDLE_INVENTORY}`);
-      if (!inventory) throw new Error(`no ${BUNDLE_INVENTORY} at the start; it was not written by dockyard bundle`);
+      if (!inventory)
+        throw new DockyardError(`no ${BUNDLE_INVENTORY} at the start; it was not written by dockyard bundle`, {
+          code: 'BUNDLE_INVENTORY_MISSING',
+        });
       const contents = JSON.parse((await outer.readAll(inventory)).toString('utf8')) as BundleContents;
       if (!Array.isArray(contents.payloads) || !Array.isArray(contents.images))
-        throw new Error(`${BUNDLE_INVENTORY} lists no payloads and images`);
+        throw new DockyardError(`${BUNDLE_INVENTORY} lists no payloads and images`, {
+          code: 'BUNDLE_INVENTORY_INVALID',
+        });
       return { outer, top, contents };
     })().catch((err) => this.fail(err));
     return this.opened;
@@ -104,8 +116,9 @@ export class BundleArchive {
     const image = contents.images.find((i) => i.name === name);
     const payload = image && contents.payloads.find((p) => p.file === image.payload);
     if (!payload)
-      throw new Error(
+      throw new DockyardError(
         `${this.file}: no image ${name} (it holds ${contents.images.map((i) => i.name).join(', ') || 'none'})`,
+        { code: 'IMAGE_NOT_FOUND' },
       );
     return { file: payload.file, layout: payload.format, tar: await this.payload(payload.file) };
   }
@@ -116,7 +129,10 @@ export class BundleArchive {
       tar = (async () => {
         const { outer, top } = await this.open();
         const member = outer.members.get(`${top}${file}`);
-        if (!member) throw new Error(`${file} is listed in ${BUNDLE_INVENTORY} but missing from the bundle`);
+        if (!member)
+          throw new DockyardError(`${file} is listed in ${BUNDLE_INVENTORY} but missing from the bundle`, {
+            code: 'BUNDLE_PAYLOAD_MISSING',
+          });
         if (compressionOf(file) === 'none') return indexed(outer.path, member.offset, member.offset + member.size);
         return indexed(await plainCopy(decompressed(outer.read(member), compressionOf(file)), basename(file)));
       })().catch((err) => this.fail(err));

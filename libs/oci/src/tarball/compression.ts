@@ -1,11 +1,17 @@
 import { spawn } from 'node:child_process';
 import { Duplex, PassThrough, type Readable, type Transform } from 'node:stream';
 import { createGunzip } from 'node:zlib';
+import { DockyardError } from '@dockyard/errors';
 import { deterministicGzip } from './deterministic-gzip';
 
 export type Compression = 'none' | 'gzip' | 'zstd';
 
-export class CompressionError extends Error {}
+/** A bundle name with no known compression ending, or the zstd program missing or failing. */
+export class CompressionError extends DockyardError {
+  constructor(message: string, cause?: unknown) {
+    super(message, { code: 'COMPRESSION', cause });
+  }
+}
 
 /** Compression follows the file name, as tar's own `-a` does. */
 export function compressionOf(file: string): Compression {
@@ -33,6 +39,7 @@ function zstdProcess(args: string[]): Duplex {
         err.code === 'ENOENT'
           ? 'zstd is not installed (apt-get install zstd) and a .tar.zst bundle needs it'
           : `zstd: ${err.message}`,
+        err,
       ),
     );
   });

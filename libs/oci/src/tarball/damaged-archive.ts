@@ -1,4 +1,5 @@
 import { access } from 'node:fs/promises';
+import { DockyardError } from '@dockyard/errors';
 import { compressionOf, CompressionError, type Compression } from './compression';
 import { TarFormatError } from './tar-reader';
 
@@ -6,7 +7,9 @@ import { TarFormatError } from './tar-reader';
 const ZLIB_DAMAGE = new Set(['Z_DATA_ERROR', 'Z_BUF_ERROR']);
 
 /** The archive file could not be read as one: it is missing, not a file, or its bytes are damaged. */
-export class ArchiveReadError extends Error {}
+function unreadable(message: string, cause: unknown): DockyardError {
+  return new DockyardError(message, { code: 'ARCHIVE_UNREADABLE', cause });
+}
 
 /**
  * `err`, met while reading the archive `file`, as an error that names the file and says what to do when the cause is
@@ -16,12 +19,13 @@ export class ArchiveReadError extends Error {}
 export function archiveReadError(file: string, err: unknown): unknown {
   const { code, message } = err as NodeJS.ErrnoException;
   if (code === 'ENOENT')
-    return new ArchiveReadError(
+    return unreadable(
       `${file}: no such file; name a bundle file (dockyard bundle writes them in dist/<project>/bundle/)`,
+      err,
     );
-  if (code === 'EISDIR') return new ArchiveReadError(`${file} is a folder; name the bundle file in it`);
+  if (code === 'EISDIR') return unreadable(`${file} is a folder; name the bundle file in it`, err);
   if (code === 'EACCES')
-    return new ArchiveReadError(`${file}: permission denied; make it readable, or copy it somewhere you can read it`);
+    return unreadable(`${file}: permission denied; make it readable, or copy it somewhere you can read it`, err);
   // A CompressionError is also what a bundle name without a known ending gets; only zstd's own failure is damage.
   const zstdFailed = err instanceof CompressionError && message.startsWith('zstd exited');
   const damaged =
@@ -31,8 +35,9 @@ export function archiveReadError(file: string, err: unknown): unknown {
     err instanceof TarFormatError;
   if (!damaged) return err;
   const detail = message.replace(`${file}: `, '');
-  return new ArchiveReadError(
+  return unreadable(
     `${file} is damaged (${detail}): it is cut short or corrupt; copy or download it again, and compare its sha256 with the one published beside it`,
+    err,
   );
 }
 

@@ -6,6 +6,7 @@ import { sha256Digest } from '../digest';
 import { manifestBlob, type Descriptor, type ManifestBlob } from '../manifest';
 import { MediaType } from '../media-types';
 import { indexTar, type TarMember } from './tar-reader';
+import { DockyardError } from '@dockyard/errors';
 
 interface ArchiveManifestEntry {
   Config: string;
@@ -65,16 +66,25 @@ export class DockerArchiveReader {
   private async load(): Promise<{ manifest: ManifestBlob; files: Map<string, TarMember> }> {
     const entries = await this.entries();
     const manifestEntry = entries.get('manifest.json');
-    if (!manifestEntry) throw new Error(`${this.path}: no manifest.json; is this a docker save archive?`);
+    if (!manifestEntry)
+      throw new DockyardError(`${this.path}: no manifest.json; is this a docker save archive?`, {
+        code: 'DOCKER_ARCHIVE_INVALID',
+      });
     const list = JSON.parse((await this.readEntry(manifestEntry)).toString('utf8')) as ArchiveManifestEntry[];
     const chosen = this.ref ? list.find((m) => m.RepoTags?.includes(this.ref!)) : list[0];
     if (!chosen) {
       const tags = list.flatMap((m) => m.RepoTags ?? []);
-      throw new Error(`${this.path}: no image tagged "${this.ref}" (the archive has ${tags.join(', ') || 'no tags'})`);
+      throw new DockyardError(
+        `${this.path}: no image tagged "${this.ref}" (the archive has ${tags.join(', ') || 'no tags'})`,
+        { code: 'IMAGE_NOT_FOUND' },
+      );
     }
     const need = (name: string) => {
       const entry = entries.get(name);
-      if (!entry) throw new Error(`${this.path}: manifest.json names ${name}, which is not in the archive`);
+      if (!entry)
+        throw new DockyardError(`${this.path}: manifest.json names ${name}, which is not in the archive`, {
+          code: 'DOCKER_ARCHIVE_INVALID',
+        });
       return entry;
     };
     const configBytes = await this.readEntry(need(chosen.Config));
@@ -99,7 +109,8 @@ export class DockerArchiveReader {
   async openBlob(digest: string, offset: number): Promise<Readable> {
     const { files } = await this.image();
     const entry = files.get(digest);
-    if (!entry) throw new Error(`${this.path}: blob ${digest} is not in the archive`);
+    if (!entry)
+      throw new DockyardError(`${this.path}: blob ${digest} is not in the archive`, { code: 'BLOB_NOT_FOUND' });
     return this.openEntry(entry, offset);
   }
 }

@@ -6,6 +6,7 @@ import { forgetTemp, tempPathFor } from '@dockyard/files';
 import { digestHex } from '../digest';
 import type { Descriptor } from '../manifest';
 import { planTar, sortTarEntries, type TarEntry } from './tar-writer';
+import { DockyardError } from '@dockyard/errors';
 
 export interface ArchiveImage {
   config: Descriptor;
@@ -73,8 +74,9 @@ export class DockerArchiveWriter {
         () => false,
       )
     ) {
-      throw new Error(
+      throw new DockyardError(
         `${this.path} is a folder; a docker archive is a file: name one inside it, e.g. ${this.path}/images.tar`,
+        { code: 'DOCKER_ARCHIVE_IS_FOLDER' },
       );
     }
     const members = dockerArchiveMembers(images);
@@ -95,7 +97,9 @@ export class DockerArchiveWriter {
   async writeBlob(digest: string, body: Readable): Promise<void> {
     const offset = this.offsets.get(digest);
     if (offset === undefined || !this.handle)
-      throw new Error(`${this.path}: blob ${digest} is not part of the planned archive`);
+      throw new DockyardError(`${this.path}: blob ${digest} is not part of the planned archive`, {
+        code: 'BLOB_NOT_PLANNED',
+      });
     await pipeline(body, createWriteStream(this.temp, { flags: 'r+', start: offset }));
   }
 

@@ -12,6 +12,7 @@ import { StoragePaths } from '../registry-dir/storage-paths';
 import type { ContentStore } from '../store/content-store';
 import { dockerArchiveMembers, type ArchiveImage } from './docker-archive-writer';
 import { sortTarEntries, type TarEntry } from './tar-writer';
+import { DockyardError } from '@dockyard/errors';
 
 /** How images are laid out inside a tar: registry storage, one OCI layout, or one `docker load` archive. */
 export type ArchiveLayout = 'registry-dir' | 'oci' | 'docker-archive';
@@ -62,8 +63,9 @@ export function tarImageStore(
   omit: ReadonlySet<string> = new Set(),
 ): TarImageStore {
   if (layout === 'docker-archive' && omit.size)
-    throw new Error(
+    throw new DockyardError(
       `${name}: a docker archive cannot leave blobs out; a delta needs registry storage or an OCI layout`,
+      { code: 'DELTA_NEEDS_REGISTRY_LAYOUT' },
     );
   const blobs = new Map<string, Descriptor>();
   const manifests = new Map<string, ManifestBlob>();

@@ -1,6 +1,7 @@
 import { open } from 'node:fs/promises';
 import { posix } from 'node:path';
 import type { HeaderData } from 'tar';
+import { DockyardError } from '@dockyard/errors';
 import { BLOCK, paddingFor, tarCodec } from './tar-header';
 
 export type TarMemberType = 'file' | 'directory' | 'symlink' | 'hardlink' | 'other';
@@ -30,7 +31,12 @@ const TYPES: Record<string, TarMemberType> = {
   Link: 'hardlink',
 };
 
-export class TarFormatError extends Error {}
+/** A tar whose headers are damaged or cut short. */
+export class TarFormatError extends DockyardError {
+  constructor(message: string) {
+    super(message, { code: 'TAR_DAMAGED' });
+  }
+}
 
 /**
  * Member names → where their data sits, read header by header (PAX extended headers and GNU long names

@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
 import { BLOCK, paddingFor, tarCodec } from './tar-header';
+import { DockyardError } from '@dockyard/errors';
 
 export type TarEntryType = 'file' | 'directory' | 'symlink' | 'hardlink';
 
@@ -34,7 +35,7 @@ function dataSize(entry: TarEntry): number {
   if (entry.type !== 'file') return 0;
   if (entry.size !== undefined) return entry.size;
   if (Buffer.isBuffer(entry.content)) return entry.content.length;
-  throw new Error(`tar entry ${entry.path}: a streamed file needs its size`);
+  throw new DockyardError(`tar entry ${entry.path}: a streamed file needs its size`, { code: 'ARCHIVE_ENTRY_INVALID' });
 }
 
 function memberPath(entry: TarEntry): string {
@@ -109,15 +110,23 @@ async function* tarChunks(entries: Iterable<TarEntry> | AsyncIterable<TarEntry>)
     if (Buffer.isBuffer(entry.content)) {
       yield entry.content;
     } else {
-      if (!entry.content) throw new Error(`tar entry ${entry.path}: no content for ${size} bytes`);
+      if (!entry.content)
+        throw new DockyardError(`tar entry ${entry.path}: no content for ${size} bytes`, {
+          code: 'ARCHIVE_ENTRY_INVALID',
+        });
       let written = 0;
       for await (const chunk of await entry.content()) {
         written += (chunk as Buffer).length;
-        if (written > size) throw new Error(`tar entry ${entry.path}: content is longer than its size ${size}`);
+        if (written > size)
+          throw new DockyardError(`tar entry ${entry.path}: content is longer than its size ${size}`, {
+            code: 'ARCHIVE_ENTRY_INVALID',
+          });
         yield chunk as Buffer;
       }
       if (written !== size)
-        throw new Error(`tar entry ${entry.path}: content is ${written} bytes, its size says ${size}`);
+        throw new DockyardError(`tar entry ${entry.path}: content is ${written} bytes, its size says ${size}`, {
+          code: 'ARCHIVE_ENTRY_INVALID',
+        });
     }
     const padding = paddingFor(size);
     if (padding) yield Buffer.alloc(padding);

@@ -11,6 +11,7 @@ import {
   type Middleware,
   type Transport,
 } from './types';
+import { DockyardError } from '@dockyard/errors';
 
 interface CachedToken {
   value: string;
@@ -62,7 +63,10 @@ export function bearerAuth(
 
   async function fetchToken(scopes: string[]): Promise<CachedToken> {
     const realm = challenge.params.realm;
-    if (!realm) throw new Error(`${host}: the registry asked for a bearer token but named no realm`);
+    if (!realm)
+      throw new DockyardError(`${host}: the registry asked for a bearer token but named no realm`, {
+        code: 'AUTH_CHALLENGE_INVALID',
+      });
     const url = new URL(realm);
     if (challenge.params.service) url.searchParams.set('service', challenge.params.service);
     for (const scope of scopes) url.searchParams.append('scope', scope);
@@ -91,7 +95,10 @@ export function bearerAuth(
     }
     const body = JSON.parse((await readBody(response)).toString('utf8')) as TokenResponse;
     const value = body.token ?? body.access_token;
-    if (!value) throw new Error(`${host}: token service answered without "token" or "access_token"`);
+    if (!value)
+      throw new DockyardError(`${host}: token service answered without "token" or "access_token"`, {
+        code: 'TOKEN_RESPONSE_INVALID',
+      });
     const lifetime = Math.max(body.expires_in ?? 60, 60) * 1000;
     return { value, expiresAt: Date.now() + lifetime - 10_000 };
   }

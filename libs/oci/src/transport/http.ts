@@ -1,5 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
+import { DockyardError } from '@dockyard/errors';
 import { InterruptedBodyError } from './errors';
 import type { Transport } from './types';
 
@@ -13,12 +14,13 @@ export interface HttpOptions {
   maxSocketsPerHost?: number;
 }
 
-export class NetworkError extends Error {
+/** A request that got no answer (refused, reset, DNS, TLS): asking again can succeed. */
+export class NetworkError extends DockyardError {
   constructor(
     readonly url: URL,
-    override readonly cause: Error,
+    cause: Error,
   ) {
-    super(`${url.origin}: ${cause.message}`);
+    super(`${url.origin}: ${cause.message}`, { code: 'NETWORK', cause });
   }
 }
 

@@ -1,5 +1,6 @@
 import { parseChallenge, type Challenge } from './challenge';
 import { discardBody, header, type Transport } from './types';
+import { DockyardError } from '@dockyard/errors';
 
 export interface PingResult {
   scheme: 'http:' | 'https:';
@@ -23,7 +24,9 @@ async function pingOnce(
   discardBody(response);
   if (response.status === 200) return { scheme };
   if (response.status === 401) return { scheme, challenge: parseChallenge(header(response, 'www-authenticate')) };
-  throw new Error(`${scheme}//${host}/v2/ answered HTTP ${response.status}; is this an OCI registry?`);
+  throw new DockyardError(`${scheme}//${host}/v2/ answered HTTP ${response.status}; is this an OCI registry?`, {
+    code: 'NOT_A_REGISTRY',
+  });
 }
 
 /**
@@ -33,7 +36,11 @@ async function pingOnce(
  */
 export async function ping(host: string, transport: Transport, allowHttp: boolean): Promise<PingResult> {
   const advice = allowHttp ? '' : ' (if it serves plain HTTP, mark it insecure)';
-  const unreachable = (err: unknown) => new Error(`cannot reach registry ${host}: ${(err as Error).message}${advice}`);
+  const unreachable = (err: unknown) =>
+    new DockyardError(`cannot reach registry ${host}: ${(err as Error).message}${advice}`, {
+      code: 'REGISTRY_UNREACHABLE',
+      cause: err,
+    });
   if (!allowHttp) return pingOnce(host, 'https:', transport).catch((err: unknown) => Promise.reject(unreachable(err)));
   const abort = new AbortController();
   const schemes = ['https:', 'http:'] as const;

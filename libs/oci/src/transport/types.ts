@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Readable } from 'node:stream';
+import { DockyardError } from '@dockyard/errors';
 
 export type HttpMethod = 'GET' | 'HEAD' | 'PUT' | 'POST' | 'PATCH' | 'DELETE';
 
@@ -48,7 +49,9 @@ export async function readBody(response: HttpResponse, limit = 16 * 1024 * 1024)
     total += (chunk as Buffer).length;
     if (total > limit) {
       response.body.destroy();
-      throw new Error(`${response.url.origin}${response.url.pathname}: response larger than ${limit} bytes`);
+      throw new DockyardError(`${response.url.origin}${response.url.pathname}: response larger than ${limit} bytes`, {
+        code: 'RESPONSE_TOO_LARGE',
+      });
     }
     chunks.push(chunk as Buffer);
   }

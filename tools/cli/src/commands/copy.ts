@@ -65,7 +65,7 @@ export function registrySettings(
       const [host, spec] = parseCredentialsEnvFlag(flag);
       specs[host] = spec;
     } catch (err) {
-      throw new UsageError((err as Error).message);
+      throw new UsageError(`--creds-env: ${(err as Error).message}`);
     }
   }
   const authfile = values.authfile as string | undefined;
