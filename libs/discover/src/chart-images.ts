@@ -34,19 +34,10 @@ function chartImages(
   parentGlobal: Tree | undefined,
   defines: Defines,
 ): Finding[] {
-  let values = mergeTrees(chart.values, overrides);
-  if (parentGlobal !== undefined) {
-    const global = mergeTrees(isTreeMap(values) ? values.global : undefined, parentGlobal);
-    values = mergeTrees(values, { global } as TreeMap);
-  }
+  const context = contextOf(chart, overrides, parentGlobal, defines);
+  const values = context.values;
   const findings: Finding[] = [];
   if (chart.type !== 'library') {
-    const context: ChartContext = {
-      values,
-      chart: { name: chart.name, appVersion: chart.appVersion, version: chart.version },
-      defines: defines.bodies,
-      defineSites: defines.sites,
-    };
     const testsFolder = `${chart.display}/templates/tests/`;
     const fromTemplates = chart.templates.flatMap((t) => {
       const scope = { context, test: t.file.startsWith(testsFolder) };
@@ -78,6 +69,34 @@ function chartImages(
     }
   }
   return findings;
+}
+
+/** A chart's values as Helm coalesces them (its defaults, the parent's, the parent's globals), with its subcharts' contexts. */
+function contextOf(
+  chart: Chart,
+  overrides: Tree | undefined,
+  parentGlobal: Tree | undefined,
+  defines: Defines,
+): ChartContext {
+  let values = mergeTrees(chart.values, overrides);
+  if (parentGlobal !== undefined) {
+    const global = mergeTrees(isTreeMap(values) ? values.global : undefined, parentGlobal);
+    values = mergeTrees(values, { global } as TreeMap);
+  }
+  const global = isTreeMap(values) ? values.global : undefined;
+  const subcharts = new Map<string, ChartContext>();
+  for (const subchart of chart.subcharts)
+    for (const use of usesOf(chart, subchart)) {
+      const key = use.alias ?? use.name;
+      subcharts.set(key, contextOf(subchart, getPath(values, [key]), global, defines));
+    }
+  return {
+    values,
+    chart: { name: chart.name, appVersion: chart.appVersion, version: chart.version },
+    defines: defines.bodies,
+    defineSites: defines.sites,
+    subcharts,
+  };
 }
 
 /** The `fail` messages a chart's templates reach with these values: its own validation rejecting them. */

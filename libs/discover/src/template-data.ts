@@ -1,3 +1,4 @@
+import type { ChartContext } from './template-evaluator';
 import type { Tree, TreeMap } from './yaml-tree';
 
 /** A value during evaluation; `path` is its `.Values` path when it came from values. */
@@ -8,8 +9,9 @@ export type Data =
   | { kind: 'missing'; path?: string }
   | { kind: 'dict'; entries: Map<string, Data>; path?: string }
   | { kind: 'list'; items: Data[]; path?: string }
-  | { kind: 'root' }
-  | { kind: 'chart' }
+  /** Helm's top-level object (`$` of a template); `context` when it is a subchart's, from `.Subcharts`. */
+  | { kind: 'root'; context?: ChartContext }
+  | { kind: 'chart'; context?: ChartContext }
   | Unknown;
 
 /**

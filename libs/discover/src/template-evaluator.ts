@@ -27,6 +27,8 @@ export interface ChartContext {
   defines: Map<string, string>;
   /** Where each define's body starts, for naming the file and line of what cannot be evaluated. */
   defineSites?: Map<string, { file: string; line: number }>;
+  /** Each subchart's own context, by name or alias, for `.Subcharts` (Helm 3.13+). */
+  subcharts?: Map<string, ChartContext>;
 }
 
 /**
@@ -49,7 +51,7 @@ export function newTrace(): Trace {
 
 /** One run of a chart's templates as programs: the values as maps the run may change. */
 export interface Session {
-  values?: Data;
+  values: Map<ChartContext, Data>;
 }
 
 export interface Scope {
@@ -72,7 +74,7 @@ export function rootScope(context: ChartContext, trace: Trace = newTrace()): Sco
 
 /** A scope that runs a template file as a program (see `Session`). */
 export function programScope(context: ChartContext, file: string, trace: Trace = newTrace()): Scope {
-  return { ...rootScope(context, trace), partial: {}, file, firstLine: 1, cursor: { line: 1 } };
+  return { ...rootScope(context, trace), partial: { values: new Map() }, file, firstLine: 1, cursor: { line: 1 } };
 }
 
 const MAX_INCLUDE_DEPTH = 60;
@@ -526,9 +528,9 @@ function followFields(start: Data, fields: string, scope: Scope): Data | undefin
 function field(value: Data, name: string, scope: Scope): Data | undefined {
   switch (value.kind) {
     case 'root':
-      return rootField(name, scope);
+      return rootField(name, value.context ?? scope.context, scope);
     case 'chart': {
-      const { chart } = scope.context;
+      const { chart } = value.context ?? scope.context;
       if (name === 'AppVersion') return scalar(chart.appVersion ?? '');
       if (name === 'Name') return scalar(chart.name);
       if (name === 'Version' && chart.version !== undefined) return scalar(chart.version);
@@ -556,13 +558,18 @@ function field(value: Data, name: string, scope: Scope): Data | undefined {
   }
 }
 
-function rootField(name: string, scope: Scope): Data | undefined {
+function rootField(name: string, context: ChartContext, scope: Scope): Data | undefined {
   if (name === 'Values') {
-    if (!scope.partial) return fromTree(scope.context.values, '');
-    scope.partial.values ??= fromTreeDeep(scope.context.values ?? {}, '');
-    return scope.partial.values;
+    if (!scope.partial) return fromTree(context.values, '');
+    const values = scope.partial.values.get(context) ?? fromTreeDeep(context.values ?? {}, '');
+    scope.partial.values.set(context, values);
+    return values;
   }
-  if (name === 'Chart') return { kind: 'chart' };
+  if (name === 'Chart') return { kind: 'chart', context };
+  if (name === 'Subcharts' && scope.partial && context.subcharts) {
+    const entries = [...context.subcharts].map(([key, sub]): [string, Data] => [key, { kind: 'root', context: sub }]);
+    return { kind: 'dict', entries: new Map(entries) };
+  }
   return cannot(scope, `.${name}`);
 }
 
