@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdir, readFile } from 'node:fs/promises';
+import { copyFile, mkdir, open, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,7 +9,7 @@ import { commitAndTag, makeRepo } from '../support/git-repos';
 import { startHelmRepo, type HelmRepoServer } from '../support/helm-repo-server';
 import { startRegistry, type RunningRegistry } from '../support/registry';
 import { seedImages, type SeededImages } from '../support/seed';
-import { pushImage } from '../support/test-images';
+import { fetchManifest, pushImage } from '../support/test-images';
 import { removeTempDir, tempDir } from '../support/tmp';
 import { cloneWorkspace, releaseWorkspace } from '../bundle/workspace';
 
@@ -39,6 +39,10 @@ describe('signed, described releases', () => {
   const bundleFile = () => join(ws, 'dist', 'shop', 'bundle', 'shop-v1.0.0.tar.gz');
   const env = () => ({ DOCKYARD_STORE: join(work, 'store') });
 
+  async function openssl(...args: string[]): Promise<void> {
+    await run('openssl', args, { cwd: work });
+  }
+
   async function member(file: string, path: string): Promise<Buffer> {
     const { stdout } = await run('tar', ['-xzOf', file, path], { encoding: 'buffer', maxBuffer: 1 << 26 });
     return stdout as unknown as Buffer;
@@ -67,6 +71,7 @@ describe('signed, described releases', () => {
         images: { extra: ['app/multi:v1'] },
         sync: { from: { registry: registry.host }, to: [{ registry: registry.host }] },
         bundle: { files: [{ from: 'install.sh', mode: '0755' }] },
+        sign: { keyEnv: 'SHOP_SIGNING_KEY' },
       },
       { 'install.sh': '#!/bin/sh\necho install\n' },
     );
@@ -125,5 +130,146 @@ describe('signed, described releases', () => {
       ),
     ).toBe(true);
     expect((await readFile(other)).equals(await readFile(bundleFile()))).toBe(true);
+  });
+
+  describe('signed with a key pair, verified offline', () => {
+    let signingPem: string;
+    beforeAll(async () => {
+      await openssl('ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-out', 'ec.key');
+      await openssl('pkcs8', '-topk8', '-nocrypt', '-in', 'ec.key', '-out', 'release.key');
+      await openssl('pkey', '-in', 'release.key', '-pubout', '-out', 'release.pub');
+      await openssl('genpkey', '-algorithm', 'ed25519', '-out', 'other.key');
+      await openssl('pkey', '-in', 'other.key', '-pubout', '-out', 'other.pub');
+      signingPem = await readFile(join(work, 'release.key'), 'utf8');
+    });
+
+    it('dockyard sign PROJECT uses the key its sign: section names, and never prints it', async () => {
+      const unset = await dockyard(['sign', join(ws, 'releases', 'shop')]);
+      expect(unset.exitCode).toBe(1);
+      expect(unset.stderr).toContain('the environment variable SHOP_SIGNING_KEY (sign.keyEnv of');
+      const signed = await dockyard(['sign', join(ws, 'releases', 'shop')], { SHOP_SIGNING_KEY: signingPem });
+      expect(signed.stderr).toBe('');
+      expect(signed.exitCode).toBe(0);
+      expect(signed.stdout).toMatch(
+        /^signed .*shop-v1\.0\.0\.tar\.gz \(sha256 [0-9a-f]{64}\) with ecdsa-p256 key [0-9a-f]{16}: /,
+      );
+      const body = signingPem.split('\n')[1]!;
+      expect(signed.stdout + signed.stderr).not.toContain(body);
+      const signature = JSON.parse(await readFile(`${bundleFile()}.sigstore.json`, 'utf8'));
+      expect(signature.mediaType).toBe('application/vnd.dev.sigstore.bundle.v0.3+json');
+      expect(JSON.stringify(signature)).not.toContain(body);
+      const statement = JSON.parse(Buffer.from(signature.dsseEnvelope.payload, 'base64').toString());
+      expect(statement.predicateType).toBe('https://slsa.dev/provenance/v1');
+    });
+
+    it('dockyard verify checks it with the public key and prints the provenance: builder, project, tags, charts, digests', async () => {
+      const verified = await dockyard(['verify', '--key', join(work, 'release.pub'), bundleFile()]);
+      expect(verified.stderr).toBe('');
+      expect(verified.exitCode).toBe(0);
+      const { createHash } = await import('node:crypto');
+      const sha = createHash('sha256')
+        .update(await readFile(bundleFile()))
+        .digest('hex');
+      expect(verified.stdout).toContain(`signature OK (key `);
+      expect(verified.stdout).toContain(`sha256 ${sha})`);
+      expect(verified.stdout).toMatch(/provenance: built by dockyard \d+\.\d+\.\d+/);
+      const projectYaml = await readFile(join(ws, 'releases', 'shop', 'project.yaml'));
+      expect(verified.stdout).toContain(
+        `  releases/shop/project.yaml sha256:${createHash('sha256').update(projectYaml).digest('hex')}`,
+      );
+      expect(verified.stdout).toContain(`  tools git+${tools.bare}@refs/tags/v0.2.0 gitCommit:${toolsCommit}`);
+      expect(verified.stdout).toContain(`  web ${helm.url}/web-1.0.0.tgz sha256:`);
+      expect(verified.stdout).toContain(`  app/multi:v1 pkg:oci/multi@${seeded.index.digest}`);
+    });
+
+    it('refuses a signature by another key, a flipped byte and a missing signature, each naming the file', async () => {
+      const other = await dockyard(['verify', '--key', join(work, 'other.pub'), bundleFile()]);
+      expect(other.exitCode).toBe(1);
+      expect(other.stderr).toContain(`${bundleFile()} was not signed with ${join(work, 'other.pub')}`);
+
+      const flipped = join(work, 'flipped.tar.gz');
+      await copyFile(bundleFile(), flipped);
+      await copyFile(`${bundleFile()}.sigstore.json`, `${flipped}.sigstore.json`);
+      const handle = await open(flipped, 'r+');
+      const at = 4096;
+      const one = Buffer.alloc(1);
+      await handle.read(one, 0, 1, at);
+      one[0] = one[0]! ^ 0x01;
+      await handle.write(one, 0, 1, at);
+      await handle.close();
+      const changed = await dockyard(['verify', '--key', join(work, 'release.pub'), flipped]);
+      expect(changed.exitCode).toBe(1);
+      expect(changed.stderr).toContain(`${flipped} is not what was signed: its sha256 is`);
+
+      await rm(`${flipped}.sigstore.json`);
+      const unsigned = await dockyard(['verify', '--key', join(work, 'release.pub'), flipped]);
+      expect(unsigned.exitCode).toBe(1);
+      expect(unsigned.stderr).toContain(`${flipped} is not signed: there is no flipped.tar.gz.sigstore.json beside it`);
+    });
+
+    it('bundle push --require-signature pushes a correctly signed bundle and nothing of one that is not', async () => {
+      const unsigned = join(work, 'unsigned.tar.gz');
+      await copyFile(bundleFile(), unsigned);
+      const refusedUnsigned = await dockyard(
+        [
+          'bundle',
+          'push',
+          unsigned,
+          '--to',
+          `${registry.host}/site-a`,
+          '--require-signature',
+          '--key',
+          join(work, 'release.pub'),
+        ],
+        env(),
+      );
+      expect(refusedUnsigned.exitCode).toBe(1);
+      expect(refusedUnsigned.stderr).toContain(`${unsigned} is not signed`);
+      expect(refusedUnsigned.stderr).toContain('nothing was pushed');
+      const refusedKey = await dockyard(
+        [
+          'bundle',
+          'push',
+          bundleFile(),
+          '--to',
+          `${registry.host}/site-a`,
+          '--require-signature',
+          '--key',
+          join(work, 'other.pub'),
+        ],
+        env(),
+      );
+      expect(refusedKey.exitCode).toBe(1);
+      expect(refusedKey.stderr).toContain('was not signed with');
+      expect(await fetchManifest({ base: registry.url }, 'site-a/app/multi', 'v1')).toBeUndefined();
+
+      const pushed = await dockyard(
+        [
+          'bundle',
+          'push',
+          bundleFile(),
+          '--to',
+          `${registry.host}/site-a`,
+          '--require-signature',
+          '--key',
+          join(work, 'release.pub'),
+        ],
+        env(),
+      );
+      expect(pushed.stderr).toBe('');
+      expect(pushed.exitCode).toBe(0);
+      expect(pushed.stdout).toContain('signature OK');
+      expect((await fetchManifest({ base: registry.url }, 'site-a/app/multi', 'v1'))?.digest).toBe(seeded.index.digest);
+    });
+
+    it('dockyard sign FILE --key signs any bundle with an Ed25519 key file', async () => {
+      const copy = join(work, 'copy.tar.gz');
+      await copyFile(bundleFile(), copy);
+      const signed = await dockyard(['sign', copy, '--key', join(work, 'other.key')]);
+      expect(signed.exitCode, signed.stderr).toBe(0);
+      expect(signed.stdout).toContain('with ed25519 key');
+      expect((await dockyard(['verify', '--key', join(work, 'other.pub'), copy])).exitCode).toBe(0);
+      expect((await dockyard(['verify', '--key', join(work, 'release.pub'), copy])).exitCode).toBe(1);
+    });
   });
 });

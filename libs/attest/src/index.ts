@@ -2,3 +2,8 @@ export * from './tool';
 export * from './file-digest';
 export * from './subject';
 export * from './sbom';
+export * from './sbom-read';
+export * from './keys';
+export * from './provenance';
+export * from './sign';
+export * from './verify';

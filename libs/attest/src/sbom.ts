@@ -8,6 +8,8 @@ export const SBOM_FILE = 'sbom.cdx.json';
 export const SBOM_MEDIA_TYPE = 'application/vnd.cyclonedx+json';
 
 const { ComponentType, ExternalReferenceType } = Enums;
+/** A metadata property per file defining the release: `sha256:HEX PATH`. */
+export const DEFINITION_PROPERTY = 'dockyard:definition';
 const SHA256 = Enums.HashAlgorithm['SHA-256'];
 
 /** `host/repo/name:tag` → its repository and tag (a registry port is not a tag). */
@@ -120,6 +122,9 @@ export function releaseSbom(contents: ReleaseContents): Buffer {
   const bom = new Models.Bom({
     metadata: new Models.Metadata({
       component: root,
+      properties: properties(
+        (contents.definition ?? []).map((d): [string, string] => [DEFINITION_PROPERTY, `sha256:${d.sha256} ${d.path}`]),
+      ),
       tools: new Models.Tools({
         components: new Models.ComponentRepository([
           new Models.Component(ComponentType.Application, tool.name, { version: tool.version }),

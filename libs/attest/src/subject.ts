@@ -11,6 +11,8 @@ export interface ReleaseContents {
   sources: SourceComponent[];
   /** Plain files of the bundle (project files, downloads, nested bundles), each with its sha256 (hex). */
   files: ContainedFile[];
+  /** The files that define the release (project.yaml, its lock), workspace-relative, each with its sha256 (hex). */
+  definition?: ContainedFile[];
 }
 
 export interface ContainedImage {

@@ -1,19 +1,44 @@
 import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { basename, join, relative, sep } from 'node:path';
+import { buffer } from 'node:stream/consumers';
 import {
   releaseSbom,
+  SBOM_FILE,
   sha256File,
   type ContainedFile,
   type ContainedImage,
   type SourceComponent,
 } from '@dockyard/attest';
-import type { LockFile } from '@dockyard/sources';
+import { lockFilePath, type LockFile } from '@dockyard/sources';
 import type { ShippedAppImage } from './app-images';
+import { forEachBundleEntry } from './bundle-reader';
 import type { Inventory } from './inventory';
 
 /** What the SBOM says beyond the inventory: the release's version and the pinned sources it was collected from. */
 export interface SbomFacts {
   version?: string;
   sources: SourceComponent[];
+  /** project.yaml and its lock, workspace-relative, with their sha256. */
+  definition?: ContainedFile[];
+}
+
+/** The files defining a project's release: its project.yaml and, when there is one, its lock. */
+export async function definitionFiles(project: {
+  dir: string;
+  file: string;
+  workspaceRoot: string;
+}): Promise<ContainedFile[]> {
+  const found: ContainedFile[] = [];
+  for (const file of [join(project.dir, basename(project.file)), lockFilePath(project.dir)]) {
+    const bytes = await readFile(file).catch(() => undefined);
+    if (bytes)
+      found.push({
+        path: relative(project.workspaceRoot, file).split(sep).join('/'),
+        sha256: createHash('sha256').update(bytes).digest('hex'),
+      });
+  }
+  return found;
 }
 
 /** The lock's components as SBOM sources (local folders are not locked: their files are the bundle's own). */
@@ -77,5 +102,17 @@ export async function bundleSbom(input: SbomInput): Promise<Buffer> {
     images,
     sources: input.facts?.sources ?? [],
     files,
+    ...(input.facts?.definition?.length ? { definition: input.facts.definition } : {}),
   });
+}
+
+/** The `sbom.cdx.json` a bundle carries (in its top folder, or at the root of a plugin package), or undefined. */
+export async function readBundleSbom(file: string): Promise<Buffer | undefined> {
+  let found: Buffer | undefined;
+  await forEachBundleEntry(file, async (entry) => {
+    const path = entry.path.split('/');
+    if (entry.type === 'file' && path.at(-1) === SBOM_FILE && path.length <= 2) found = await buffer(entry.body);
+    else entry.body.resume();
+  });
+  return found;
 }

@@ -17,7 +17,7 @@ import { bundledReleaseImage, PATH_RULES, type Plugin, type Release } from '@doc
 import type { ImageRequest } from './bundle-images';
 import { shippedAppImages, type ShippedApp, type ShippedAppImage } from './app-images';
 import type { Provenance } from './inventory';
-import { lockSources, type SbomFacts } from './bundle-sbom';
+import { definitionFiles, lockSources, type SbomFacts } from './bundle-sbom';
 import type { BundleFileSource, ImagePayload, PayloadFormat } from './make-bundle';
 import { DockyardError } from '@dockyard/errors';
 
@@ -229,7 +229,7 @@ export async function planReleaseBundle(
     ],
     generated: [],
     provenance: await readProvenance(join(imagesDir, 'images.json')),
-    sbom: { version: spec.version, sources: lockSources(lock) },
+    sbom: { version: spec.version, sources: lockSources(lock), definition: await definitionFiles(project) },
     ...(apps.listed.length ? { appImages: apps.listed } : {}),
     ...(skip || skipRelease
       ? {
@@ -295,7 +295,7 @@ export async function planPluginBundle(project: ProjectFiles, spec: Plugin): Pro
     nested: [],
     generated: [{ path: `compass-plugins-${spec.name}.yaml`, bytes: pluginCenterYaml(spec) }],
     provenance: new Map(),
-    sbom: { version: spec.spec.version, sources: lockSources(lock) },
+    sbom: { version: spec.spec.version, sources: lockSources(lock), definition: await definitionFiles(project) },
     ...(skipped.length ? { skipped: { registry: skipped[0]!.registry, images: skipped.length } } : {}),
   };
 }

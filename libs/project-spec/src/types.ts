@@ -16,6 +16,11 @@ export interface ObjectStoreTarget {
   credentials?: { accessKeyIdEnv: string; secretAccessKeyEnv: string };
 }
 
+/** Where a project's signing key is: a file or an environment variable (never the key), and its passphrase's variable. */
+export type SigningSpec = ({ keyFile: string; keyEnv?: never } | { keyEnv: string; keyFile?: never }) & {
+  passphraseEnv?: string;
+};
+
 export interface OciPublishTarget {
   repository: string;
   insecure?: boolean;
@@ -97,6 +102,7 @@ export interface Release {
     credentials?: RegistryCredentials;
     files?: { from: string; to: string }[];
   };
+  sign?: SigningSpec;
   publish?: { objectStore?: ObjectStoreTarget[]; oci?: OciPublishTarget[] };
 }
 
@@ -131,6 +137,7 @@ export interface Plugin {
   };
   images?: string[];
   sync?: SyncSpec;
+  sign?: SigningSpec;
   publish?: { objectStore?: ObjectStoreTarget[]; oci?: OciPublishTarget[] };
 }
 

@@ -30,7 +30,7 @@ import { registryOptions, registryOptionsHelp, registrySettings } from './copy';
 
 const usage = `Usage: dockyard bundle [PROJECT] [--since INVENTORY] [options]
        dockyard bundle verify FILE
-       dockyard bundle push FILE --to HOST[/PREFIX] [options]
+       dockyard bundle push FILE --to HOST[/PREFIX] [--require-signature --key PUB] [options]
        dockyard bundle pull HOST/REPO:TAG [--out DIR] [options]
 
 Writes a Release's offline installer or a Plugin's package into dist/<project>/bundle/, byte for
@@ -55,7 +55,9 @@ of other versions left in that folder are removed, so it holds the current bundl
                        push every image of a registry-dir or oci payload into HOST (under PREFIX, as
                        sync places them; or into oci:DIR / registry-dir:DIR), reading the archive in
                        place: unchanged tags are skipped, each blob goes up once, other repositories
-                       mount it; a delta's left-out blobs must already be there
+                       mount it; a delta's left-out blobs must already be there;
+                       --require-signature --key PUB: push nothing unless FILE.sigstore.json
+                       verifies with the public key PUB (as dockyard verify checks it)
   pull REF [--out DIR] download a bundle published as an OCI artifact (dockyard publish), digest
                        checked, into DIR (default: the current folder)
 ${registryOptionsHelp}`;
@@ -284,6 +286,17 @@ async function verify(file: string): Promise<number> {
 async function push(values: ParsedArgs['values'], file: string): Promise<number> {
   const to = values.to as string | undefined;
   if (!to) throw new UsageError(`bundle push needs --to HOST[/PREFIX]\n\n${usage}`);
+  if (values['require-signature']) {
+    const { described, verifyFileSignature } = await import('./verify.ts');
+    try {
+      const verified = await verifyFileSignature(file, values.key as string | undefined);
+      console.log(`${file}: signature OK (key ${verified.keyId.slice(0, 16)})`);
+    } catch (err) {
+      if (err instanceof UsageError) throw err;
+      console.error(`dockyard bundle: ${described(err)}\nnothing was pushed`);
+      return 1;
+    }
+  } else if (values.key) throw new UsageError('--key is the public key --require-signature checks with; give both');
   const settings = registrySettings(values);
   const scheduler = new CopyScheduler({ concurrency: settings.concurrency, retry: settings.retry });
   let done = 0;
@@ -339,6 +352,8 @@ export const bundleCommand: Command = {
     store: { type: 'string' },
     to: { type: 'string' },
     out: { type: 'string' },
+    'require-signature': { type: 'boolean' },
+    key: { type: 'string' },
   },
   async run({ values, positionals }) {
     const [first, second, ...rest] = positionals;

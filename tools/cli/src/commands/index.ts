@@ -50,6 +50,16 @@ export const verbs: Verb[] = [
     load: async () => (await import('./bundle.ts')).bundleCommand,
   },
   {
+    name: 'sign',
+    summary: 'sign a bundle: <bundle>.sigstore.json with its SLSA provenance (Sigstore bundle, key pair, offline)',
+    load: async () => (await import('./sign.ts')).signCommand,
+  },
+  {
+    name: 'verify',
+    summary: 'check a signed bundle offline with a public key, and print the provenance it was signed with',
+    load: async () => (await import('./verify.ts')).verifyCommand,
+  },
+  {
     name: 'inventory',
     summary: 'list what a registry holds as a bundle inventory (for bundle --since)',
     load: async () => (await import('./inventory.ts')).inventoryCommand,

@@ -1,0 +1,78 @@
+import { statSync } from 'node:fs';
+import { basename, relative, resolve } from 'node:path';
+import { readReleaseContents, releaseProvenance, sha256File, signatureFileOf, signStatement } from '@dockyard/attest';
+import { bundleOutput, readBundleSbom } from '@dockyard/bundle';
+import { writeFileAtomic } from '@dockyard/files';
+import type { Plugin, Release, SigningSpec } from '@dockyard/project-spec';
+import { UsageError, type Command } from '../command';
+import { onlyProject, projectFile } from '../project-arg';
+import { signingKey, signingKeyHelp, signingKeyOptions } from './signing-key';
+
+const usage = `Usage: dockyard sign [PROJECT] [--key FILE | --key-env NAME] [--passphrase-env NAME]
+       dockyard sign FILE --key FILE | --key-env NAME
+
+Signs a bundle: writes <bundle>.sigstore.json beside it, a Sigstore bundle holding a DSSE envelope of an
+in-toto statement whose subject is the bundle's sha256 and whose predicate is its SLSA v1 provenance
+(built by this dockyard, from the project.yaml and lock digests, git tags and commits, chart versions
+and image digests its sbom.cdx.json lists). No network: no certificate, no transparency log.
+\`dockyard verify --key PUB FILE\` checks it where the bundle is installed.
+
+  PROJECT                a Release or Plugin (default: the current folder): signs the bundle its bundle
+                         target wrote in dist/<project>/bundle/, with the key its sign: section names
+  FILE                   a bundle file (.tar, .tar.gz, .tar.zst), signed with --key or --key-env
+${signingKeyHelp}`;
+
+const ARCHIVE = /\.(tar|tar\.gz|tgz|tar\.zst|tar\.zstd)$/;
+
+interface Target {
+  file: string;
+  project?: { dir: string; file: string; sign?: SigningSpec };
+}
+
+async function target(arg: string | undefined): Promise<Target> {
+  if (arg && ARCHIVE.test(arg) && statSync(arg, { throwIfNoEntry: false })?.isFile()) return { file: resolve(arg) };
+  const { findWorkspaceRoot, formatIssue, loadProjectFile } = await import('@dockyard/project-spec');
+  const file = resolve(await projectFile(arg ?? '.'));
+  const project = await loadProjectFile(file, relative(process.cwd(), file) || file);
+  if (!project.spec) throw new Error(`${project.file} is not valid:\n${project.issues.map(formatIssue).join('\n')}`);
+  const spec = project.spec;
+  if (spec.kind !== 'Release' && spec.kind !== 'Plugin')
+    throw new UsageError(`${project.file}: a ${spec.kind} has no bundle to sign (Release and Plugin projects do)`);
+  const output = bundleOutput(findWorkspaceRoot(project.dir), spec as Release | Plugin);
+  if (!statSync(output, { throwIfNoEntry: false })?.isFile())
+    throw new Error(
+      `${relative(process.cwd(), output)} is missing: bundle the project first (dockyard bundle ${arg ?? '.'})`,
+    );
+  return { file: output, project: { dir: project.dir, file: project.file, sign: spec.sign } };
+}
+
+export const signCommand: Command = {
+  name: 'sign',
+  usage,
+  project: true,
+  options: { ...signingKeyOptions },
+  async run(args) {
+    const { file, project } = await target(onlyProject(args));
+    const key = await signingKey(args.values, project);
+    const where = relative(process.cwd(), file) || file;
+    const sbom = await readBundleSbom(file);
+    if (!sbom)
+      throw new Error(
+        `${where} carries no sbom.cdx.json, which the provenance is stated from: bundle it again with this dockyard`,
+      );
+    const sha256 = await sha256File(file);
+    const statement = releaseProvenance(
+      { name: basename(file), sha256 },
+      readReleaseContents(sbom, `${where}: sbom.cdx.json`),
+    );
+    const signature = signatureFileOf(file);
+    await writeFileAtomic(signature, `${JSON.stringify(await signStatement(statement, key), null, 2)}\n`);
+    console.log(
+      `signed ${where} (sha256 ${sha256}) with ${key.algorithm} key ${key.keyId.slice(0, 16)}: ${relative(process.cwd(), signature) || signature}`,
+    );
+    console.log(
+      `provenance: SLSA v1, ${statement.predicate.buildDefinition.resolvedDependencies.length} materials (project files, pinned sources, image digests)`,
+    );
+    return 0;
+  },
+};

@@ -1,0 +1,67 @@
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { loadSigningKey, loadVerificationKey, type SigningKey, type VerificationKey } from '@dockyard/attest';
+import type { SigningSpec } from '@dockyard/project-spec';
+import { UsageError, type ParsedArgs } from '../command';
+
+export const signingKeyOptions = {
+  key: { type: 'string' },
+  'key-env': { type: 'string' },
+  'passphrase-env': { type: 'string' },
+} as const;
+
+export const signingKeyHelp = `  --key FILE             the private key (PEM: ECDSA P-256 or Ed25519), instead of project.yaml's sign:
+  --key-env NAME         the environment variable holding it
+  --passphrase-env NAME  the environment variable holding an encrypted key's passphrase`;
+
+function fromEnv(name: string, what: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`the environment variable ${name} (${what}) is not set`);
+  return value;
+}
+
+async function readKeyFile(file: string, what: string): Promise<Buffer> {
+  return readFile(file).catch((err: NodeJS.ErrnoException) => {
+    throw new Error(`cannot read ${what} ${file} (${err.code ?? err.message})`);
+  });
+}
+
+/**
+ * The signing key the command line names, else the project's `sign:` section (its keyFile relative to the project
+ * folder). Messages name where the key is, never what it holds.
+ */
+export async function signingKey(
+  values: ParsedArgs['values'],
+  project?: { dir: string; file: string; sign?: SigningSpec },
+): Promise<SigningKey> {
+  const file = values.key as string | undefined;
+  const env = values['key-env'] as string | undefined;
+  if (file && env) throw new UsageError('--key and --key-env name the same key; give one');
+  const passphraseEnv =
+    (values['passphrase-env'] as string | undefined) ?? (file || env ? undefined : project?.sign?.passphraseEnv);
+  const passphrase = passphraseEnv ? fromEnv(passphraseEnv, 'the key passphrase') : undefined;
+  if (file) return loadSigningKey(await readKeyFile(resolve(file), 'the key file'), file, passphrase);
+  if (env) return loadSigningKey(fromEnv(env, '--key-env'), `the environment variable ${env}`, passphrase);
+  const spec = project?.sign;
+  if (spec?.keyFile) {
+    const path = resolve(project!.dir, spec.keyFile);
+    return loadSigningKey(await readKeyFile(path, `sign.keyFile of ${project!.file}`), path, passphrase);
+  }
+  if (spec?.keyEnv)
+    return loadSigningKey(
+      fromEnv(spec.keyEnv, `sign.keyEnv of ${project!.file}`),
+      `the environment variable ${spec.keyEnv}`,
+      passphrase,
+    );
+  throw new UsageError(
+    project
+      ? `${project.file} has no sign: section; give the key with --key FILE or --key-env NAME`
+      : 'give the signing key with --key FILE or --key-env NAME',
+  );
+}
+
+/** The public key a verifying verb is given with --key FILE. */
+export async function verificationKey(file: string | undefined): Promise<VerificationKey> {
+  if (!file) throw new UsageError('give the public key to verify with: --key FILE (PEM)');
+  return loadVerificationKey(await readKeyFile(resolve(file), 'the public key'), file);
+}
