@@ -1,6 +1,7 @@
 import type { Chart } from './chart';
 import type { Finding } from './finding';
-import { newTrace, renderTemplate, rootScope, type ChartContext } from './template-evaluator';
+import { renderTemplate, rootScope } from './template-evaluator';
+import { newTrace, type ChartContext } from './template-scope';
 import { defineSitesIn, mentionedValuesPaths } from './template-parser';
 import { imagesInProgram } from './program-images';
 import { hasImageLine, imagesInTemplate } from './template-images';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { imagesInProgram } from './program-images';
-import type { ChartContext } from './template-evaluator';
+import type { ChartContext } from './template-scope';
 import { defineSitesIn } from './template-parser';
 import { parseYamlTrees } from './yaml-tree';
 

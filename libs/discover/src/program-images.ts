@@ -1,6 +1,7 @@
 import type { Finding } from './finding';
 import type { Data, Piece, Unknown } from './template-data';
-import { newTrace, programScope, renderProgram, type ChartContext } from './template-evaluator';
+import { programScope, renderProgram } from './template-evaluator';
+import { newTrace, type ChartContext } from './template-scope';
 import type { TemplateScope } from './template-images';
 
 const CONTAINER_LISTS = ['containers', 'initContainers', 'ephemeralContainers'];

@@ -1,4 +1,4 @@
-import type { ChartContext } from './template-evaluator';
+import type { ChartContext } from './template-scope';
 import type { Tree, TreeMap } from './yaml-tree';
 
 /** A value during evaluation; `path` is its `.Values` path when it came from values. */
@@ -72,4 +72,16 @@ export function truthy(value: Data): boolean {
     default:
       return true;
   }
+}
+
+/** What pieces print as one value: unknown if any is; a structure if exactly one is and the rest is blank. */
+export function joinPieces(pieces: Piece[]): Data {
+  const unknownPiece = pieces.find((p): p is Unknown => typeof p !== 'string' && p.kind === 'unknown');
+  if (unknownPiece) return pieces.length === 1 ? unknownPiece : { ...unknownPiece, pieces };
+  const text = pieces.map((p) => (typeof p === 'string' ? p : (textOf(p) ?? ''))).join('');
+  const structures = pieces.filter((p): p is Data => typeof p !== 'string');
+  if (structures.length === 0) return scalar(text);
+  const blank = pieces.every((p) => typeof p !== 'string' || p.trim() === '');
+  if (structures.length === 1 && blank) return { ...structures[0], pieces } as Data;
+  return { kind: 'scalar', text, pieces };
 }

@@ -1,12 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  newTrace,
-  programScope,
-  renderPieces,
-  renderTemplate,
-  rootScope,
-  type ChartContext,
-} from './template-evaluator';
+import { programScope, renderPieces, renderTemplate, rootScope } from './template-evaluator';
+import { newTrace, type ChartContext } from './template-scope';
 import { defineSitesIn, definesIn } from './template-parser';
 import { parseYamlTrees } from './yaml-tree';
 

@@ -1,13 +1,8 @@
 import type { Finding } from './finding';
 import { truthy, type Data } from './template-data';
-import {
-  evaluatePipeline,
-  newTrace,
-  renderTemplate,
-  rootScope,
-  type ChartContext,
-  type Scope,
-} from './template-evaluator';
+import { renderTemplate, rootScope } from './template-evaluator';
+import { evaluatePipeline } from './template-expressions';
+import { newTrace, type ChartContext, type Scope } from './template-scope';
 import { tokenize } from './template-lexer';
 import { ASSIGNMENT, controlKeyword, mentionedValuesPaths } from './template-parser';
 import { isTemplated } from './values-images';
