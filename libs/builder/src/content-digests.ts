@@ -15,11 +15,11 @@ const COMPRESSED_MAGIC = [
   [0x50, 0x4b, 0x03, 0x04],
 ];
 
-export function looksCompressed(head: Buffer): boolean {
+function looksCompressed(head: Buffer): boolean {
   return COMPRESSED_MAGIC.some((magic) => magic.every((byte, i) => head[i] === byte));
 }
 
-export function readBufferSize(size: number): number {
+function readBufferSize(size: number): number {
   return Math.min(1 << 20, Math.max(1 << 12, size));
 }
 

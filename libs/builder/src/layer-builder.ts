@@ -14,7 +14,7 @@ import { MediaType, sortTarEntries, tarStream, type ContentStore, type Layer, ty
  */
 export const GZIP_LEVEL = 6;
 /** Share of a layer's file bytes that must be compressed already for it to be stored rather than deflated. */
-export const STORED_SHARE = 0.9;
+const STORED_SHARE = 0.9;
 
 export type LayerCompression = { level: number } | 'stored';
 

@@ -32,7 +32,7 @@ export interface SourceTree {
   walk(path: string): Promise<SourceNode[]>;
 }
 
-export function cleanSourcePath(source: string): string {
+function cleanSourcePath(source: string): string {
   return posix.normalize(`/${source}`).slice(1).replace(/\/$/, '');
 }
 

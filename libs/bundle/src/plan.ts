@@ -255,7 +255,7 @@ function imagePart(spec: Plugin, repository: string): string {
 }
 
 /** The plugin-center document: `metadata{name, alias}` and the project's `spec`. */
-export function pluginCenterYaml(spec: Plugin): Buffer {
+function pluginCenterYaml(spec: Plugin): Buffer {
   return Buffer.from(
     stringify(
       { metadata: { name: spec.name, ...(spec.alias ? { alias: spec.alias } : {}) }, spec: spec.spec },

@@ -17,7 +17,6 @@ export * from './location/types';
 export * from './location/registry-pool';
 export * from './location/transport';
 export * from './location/transports';
-export { registryStoreKey } from './location/docker';
 export { repoTag } from './location/docker-archive';
 export { openBundle, splitImageName } from './location/bundle';
 export * from './image/model';

@@ -11,7 +11,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { DockyardError } from '@dockyard/errors';
 
-export const SHA256_METADATA = 'sha256';
+const SHA256_METADATA = 'sha256';
 
 export interface UploadOptions {
   /** Bytes per part; files up to this size go in one PUT. */

@@ -6,7 +6,7 @@ import { redactUrl } from './redact-url';
 import { SourceError } from './source-error';
 
 /** A git URL as git should see it: relative paths resolved against the project folder. */
-export function gitUrl(url: string, projectDir: string): string {
+function gitUrl(url: string, projectDir: string): string {
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(url) || /^[^/]+@[^/]+:/.test(url) || isAbsolute(url)) return url;
   return resolve(projectDir, url);
 }

@@ -14,7 +14,7 @@ export interface GitAccess {
  * Environment for git: no prompts, and a token as an `http.<origin>.extraHeader` passed through
  * GIT_CONFIG_* variables, scoped to the repository's origin so redirects to other hosts do not get it.
  */
-export function gitEnvironment(access: GitAccess): Record<string, string> {
+function gitEnvironment(access: GitAccess): Record<string, string> {
   const env: Record<string, string> = { GIT_TERMINAL_PROMPT: '0', GIT_ASKPASS: '', SSH_ASKPASS: '' };
   if (access.token && /^https?:\/\//.test(access.url)) {
     const origin = new URL(access.url).origin;

@@ -1,7 +1,6 @@
 export { formatImportedRelease, importChartsList, type ChartsListImport, type ChartsListOptions } from './charts-list';
 export { collectComponents, type CollectInput, type CollectResult } from './collect';
-export { gitUrl } from './component-source';
-export { gitEnvironment, type GitAccess } from './git';
+export type { GitAccess } from './git';
 export { withGitPaths } from './git-fetch';
 export { listGitTags } from './git-tags';
 export { downloadHelmChart, resolveHelmChart, type HelmChartVersion } from './helm-repository';
@@ -37,15 +36,8 @@ export {
   type ShippedImages,
 } from './shipped-images';
 export { substitutePlaceholders } from './placeholders';
+export { listRegistryTags, manifestDigest, openImageRepository, type ImageRepository } from './registry-tags';
 export {
-  listRegistryTags,
-  manifestDigest,
-  openImageRepository,
-  parseRepository,
-  type ImageRepository,
-} from './registry-tags';
-export {
-  lockedEntrySatisfies,
   resolveComponents,
   staleLockIssues,
   type LockCheckInput,
@@ -53,7 +45,7 @@ export {
   type ResolveResult,
 } from './resolve';
 export { SourceError, type SourceIssue } from './source-error';
-export { newestFirst, selectTag } from './tag-policy';
+export { selectTag } from './tag-policy';
 export {
   formatSourceIssue,
   loadLockedProject,

@@ -17,7 +17,7 @@ export interface ImageRepository {
 }
 
 /** `host/path` → registry and repository, normalised like Docker (`nginx` → docker.io/library/nginx). */
-export function parseRepository(text: string): { registry: string; repository: string } {
+function parseRepository(text: string): { registry: string; repository: string } {
   const parsed = checkReference(text);
   if (!parsed.ok || parsed.ref.digest || text.lastIndexOf(':') > text.lastIndexOf('/')) {
     throw new SourceError(

@@ -84,7 +84,7 @@ async function resolveComponent(component: Component, dir: string): Promise<Lock
 }
 
 /** Whether a locked entry still answers its component: same source, and a version the policy allows. */
-export function lockedEntrySatisfies(component: Component, locked: LockedComponent): boolean {
+function lockedEntrySatisfies(component: Component, locked: LockedComponent): boolean {
   if (component.git)
     return (
       'git' in locked && locked.git === component.git.url && tagSatisfies(locked.tag, component.tag ?? DEFAULT_POLICY)

@@ -66,7 +66,7 @@ export function tagSatisfies(tag: string, policy: TagPolicy): boolean {
 }
 
 /** Semver tags (a leading `v` allowed), highest first; ties keep a stable order. */
-export function newestFirst(tags: string[], includePrerelease: boolean): string[] {
+function newestFirst(tags: string[], includePrerelease: boolean): string[] {
   return tags
     .filter((t) => {
       const v = versionOf(t);

@@ -1,5 +1,5 @@
 /** A counting semaphore. */
-export class Semaphore {
+class Semaphore {
   private waiting: (() => void)[] = [];
   private active = 0;
   constructor(private readonly capacity: number) {}

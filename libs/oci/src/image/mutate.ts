@@ -108,15 +108,6 @@ export async function withConfig(image: Image, change: (config: ImageConfig) => 
   });
 }
 
-/** `image` with manifest annotations added (OCI manifests only carry them). */
-export async function withAnnotations(image: Image, annotations: Record<string, string>): Promise<Image> {
-  const config = await image.configJson();
-  return imageFrom(config, image.layers, {
-    mediaType: image.manifest.mediaType,
-    annotations: { ...manifestAnnotations(image), ...annotations },
-  });
-}
-
 function manifestAnnotations(image: Image): Record<string, string> | undefined {
   return (JSON.parse(image.manifest.bytes.toString('utf8')) as { annotations?: Record<string, string> }).annotations;
 }

@@ -27,11 +27,7 @@ export async function readBlob(blob: Blob): Promise<Buffer> {
 }
 
 /** An image over `manifest`, whose config is read lazily; layers get their diffIDs when the config is read. */
-export function imageOf(
-  manifest: ManifestBlob,
-  blob: (descriptor: Descriptor) => Blob,
-  diffIds?: readonly string[],
-): Image {
+function imageOf(manifest: ManifestBlob, blob: (descriptor: Descriptor) => Blob, diffIds?: readonly string[]): Image {
   const { config, layers } = imageBlobs(manifest);
   let parsed: Promise<ImageConfig> | undefined;
   const configBlob = blob(config);

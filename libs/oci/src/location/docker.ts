@@ -10,7 +10,7 @@ export interface DockerLocation {
   ref: ImageRef;
 }
 
-export function registryStoreKey(registry: string): string {
+function registryStoreKey(registry: string): string {
   return `registry:${registry}`;
 }
 

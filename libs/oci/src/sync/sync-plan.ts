@@ -17,7 +17,7 @@ export interface SyncJob {
 }
 
 /** Applies the first matching prefix rewrite (`release/` → `devops_release/`) to a source path. */
-export function rewritePath(path: string, rewrites: Rewrite[]): string {
+function rewritePath(path: string, rewrites: Rewrite[]): string {
   const rule = rewrites.find((r) => path.startsWith(r.from));
   return rule ? rule.to + path.slice(rule.from.length) : path;
 }

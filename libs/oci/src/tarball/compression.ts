@@ -56,7 +56,7 @@ export function compressor(kind: Compression): Transform | Duplex {
   return new PassThrough();
 }
 
-export function decompressor(kind: Compression): Transform | Duplex {
+function decompressor(kind: Compression): Transform | Duplex {
   if (kind === 'gzip') return createGunzip();
   if (kind === 'zstd') return zstdProcess(['-q', '-d', '-c', '-']);
   return new PassThrough();

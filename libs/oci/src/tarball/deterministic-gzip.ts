@@ -21,7 +21,7 @@ async function levelFor(chunk: Buffer): Promise<number> {
   return deflated.length > sample.length * INCOMPRESSIBLE ? 0 : 6;
 }
 
-export async function gzipMember(chunk: Buffer): Promise<Buffer> {
+async function gzipMember(chunk: Buffer): Promise<Buffer> {
   return gzipAsync(chunk, { level: await levelFor(chunk), memLevel: 8, strategy: constants.Z_DEFAULT_STRATEGY });
 }
 

@@ -16,7 +16,6 @@ import { DockyardError } from '@dockyard/errors';
 
 /** How images are laid out inside a tar: registry storage, one OCI layout, or one `docker load` archive. */
 export type ArchiveLayout = 'registry-dir' | 'oci' | 'docker-archive';
-export const ARCHIVE_LAYOUTS: readonly ArchiveLayout[] = ['registry-dir', 'oci', 'docker-archive'];
 
 /** A store whose images become the members of one tar (MultiRefWrite's role): blobs wait in the content store until the tar streams them. */
 export interface TarImageStore extends ImageStore {

@@ -25,7 +25,7 @@ const TEMPORARY_SOCKET_CODES = new Set([
   'ERR_STREAM_PREMATURE_CLOSE',
 ]);
 
-export function isTemporaryStatus(status: number): boolean {
+function isTemporaryStatus(status: number): boolean {
   return TEMPORARY_STATUS.has(status);
 }
 
