@@ -75,7 +75,7 @@ export async function ensurePackages(packages: readonly string[]): Promise<void>
       });
     } catch (error) {
       const detail = (error as { stderr?: string }).stderr?.trim().split('\n').slice(-15).join('\n') ?? String(error);
-      throw new Error(`apt-get ${args.join(' ')} failed:\n${detail}\nTry by hand: ${installCommand}`);
+      throw new Error(`apt-get ${args.join(' ')} failed:\n${detail}\nTry by hand: ${installCommand}`, { cause: error });
     }
   };
   if (!aptListsUpdated) {

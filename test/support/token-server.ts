@@ -160,6 +160,7 @@ export async function startTokenServer(options: TokenServerOptions): Promise<Run
     forgetExitRemoval();
     throw new Error(
       `token server: openssl could not make a signing certificate: ${(error as { stderr?: string }).stderr?.trim() || String(error)}`,
+      { cause: error },
     );
   }
   const privateKey = createPrivateKey(await readFile(keyFile));

@@ -9,7 +9,7 @@ import type { ImageName, ImageSource, ImageStore, ImageTarget } from './types';
 /** A location in skopeo's transport syntax (plus `registry-dir:` for registry storage): one line per transport here and below. */
 export type Location = DockerLocation | OciLocation | DockerArchiveLocation | RegistryDirLocation | BundleLocation;
 
-const TRANSPORTS: Transport<any>[] = [
+const TRANSPORTS: Transport<Location>[] = [
   dockerTransport,
   ociTransport,
   dockerArchiveTransport,
@@ -17,8 +17,9 @@ const TRANSPORTS: Transport<any>[] = [
   bundleTransport,
 ];
 
+/** The transport a location names; its methods take exactly that location type. */
 function transportOf<L extends Location>(location: L): Transport<L> {
-  return TRANSPORTS.find((t) => t.transport === location.transport)!;
+  return TRANSPORTS.find((t) => t.transport === location.transport)! as Transport<L>;
 }
 
 /** Help text: one line per transport. */
