@@ -9,7 +9,7 @@ import { commitAndTag, makeRepo } from '../support/git-repos';
 import { startHelmRepo, type HelmRepoServer } from '../support/helm-repo-server';
 import { startRegistry, type RunningRegistry } from '../support/registry';
 import { seedImages, type SeededImages } from '../support/seed';
-import { fetchManifest, pushImage } from '../support/test-images';
+import { fetchManifest, pushImage, pushManifest } from '../support/test-images';
 import { removeTempDir, tempDir } from '../support/tmp';
 import { cloneWorkspace, releaseWorkspace } from '../bundle/workspace';
 
@@ -270,6 +270,64 @@ describe('signed, described releases', () => {
       expect(signed.stdout).toContain('with ed25519 key');
       expect((await dockyard(['verify', '--key', join(work, 'other.pub'), copy])).exitCode).toBe(0);
       expect((await dockyard(['verify', '--key', join(work, 'release.pub'), copy])).exitCode).toBe(1);
+    });
+
+    it('signs a pushed image as OCI referrers (the tag schema: docker-registry 2.8 has no referrers API) and verifies it', async () => {
+      const image = `docker://${registry.host}/app/multi:v1`;
+      const signed = await dockyard(['sign', image, '--key', join(work, 'release.key')]);
+      expect(signed.stderr).toBe('');
+      expect(signed.exitCode).toBe(0);
+      expect(signed.stdout).toContain(`signed ${registry.host}/app/multi:v1 (${seeded.index.digest})`);
+      expect(signed.stdout).toMatch(/sbom: sha256:[0-9a-f]{64} \(tag-schema\)/);
+      expect(signed.stdout).toMatch(/signature: sha256:[0-9a-f]{64} \(tag-schema\)/);
+      const fallback = await fetchManifest(
+        { base: registry.url },
+        'app/multi',
+        `sha256-${seeded.index.digest.slice(7)}`,
+      );
+      const listed = JSON.parse(fallback!.bytes.toString()) as {
+        mediaType: string;
+        manifests: { artifactType: string; digest: string }[];
+      };
+      expect(listed.mediaType).toBe('application/vnd.oci.image.index.v1+json');
+      expect(listed.manifests.map((m) => m.artifactType)).toEqual([
+        'application/vnd.cyclonedx+json',
+        'application/vnd.dev.sigstore.bundle.v0.3+json',
+      ]);
+      const sbomManifest = JSON.parse(
+        (await fetchManifest({ base: registry.url }, 'app/multi', listed.manifests[0]!.digest))!.bytes.toString(),
+      );
+      expect(sbomManifest.subject.digest).toBe(seeded.index.digest);
+      expect(sbomManifest.artifactType).toBe('application/vnd.cyclonedx+json');
+
+      const verified = await dockyard(['verify', '--key', join(work, 'release.pub'), image]);
+      expect(verified.stderr).toBe('');
+      expect(verified.exitCode).toBe(0);
+      expect(verified.stdout).toContain(
+        `${registry.host}/app/multi:v1 (referrers: tag-schema, with an SBOM): signature OK`,
+      );
+      const other = await dockyard(['verify', '--key', join(work, 'other.pub'), image]);
+      expect(other.exitCode).toBe(1);
+      expect(other.stderr).toContain(`${registry.host}/app/multi:v1 (${seeded.index.digest}) was not signed with`);
+    });
+
+    it('refuses an image whose manifest changed after signing, naming it and its new digest', async () => {
+      const image = `docker://${registry.host}/app/single:v1`;
+      expect((await dockyard(['sign', image, '--key', join(work, 'release.key')])).exitCode).toBe(0);
+      expect((await dockyard(['verify', '--key', join(work, 'release.pub'), image])).exitCode).toBe(0);
+      const changed = Buffer.concat([seeded.single.manifest.bytes, Buffer.from(' ')]);
+      const { createHash } = await import('node:crypto');
+      const digest = `sha256:${createHash('sha256').update(changed).digest('hex')}`;
+      await pushManifest({ base: registry.url }, 'app/single', 'v1', {
+        bytes: changed,
+        digest,
+        mediaType: seeded.single.manifest.mediaType,
+      });
+      const refused = await dockyard(['verify', '--key', join(work, 'release.pub'), image]);
+      expect(refused.exitCode).toBe(1);
+      expect(refused.stderr).toContain(
+        `${registry.host}/app/single:v1 (${digest}) is not signed: no Sigstore bundle refers to it`,
+      );
     });
   });
 });

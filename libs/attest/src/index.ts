@@ -7,3 +7,5 @@ export * from './keys';
 export * from './provenance';
 export * from './sign';
 export * from './verify';
+export * from './referrers';
+export * from './image-attest';

@@ -68,20 +68,16 @@ function hintOf(bundle: Bundle): string | undefined {
   return content.$case === 'publicKey' ? content.publicKey.hint : undefined;
 }
 
-/**
- * Checks a file against the Sigstore bundle beside it (`<file>.sigstore.json`) with one public key, offline:
- * `@sigstore/verify` checks the DSSE signature over the in-toto statement, then the statement's subject must be
- * this file's sha256. Every refusal is a DockyardError naming the file and why.
- */
-export async function verifySignedFile(
-  file: string,
+/** Verifies a Sigstore bundle with one public key and returns the SLSA provenance statement it signs. */
+export function verifyStatementBundle(
+  bundle: Bundle,
   key: VerificationKey,
-  signatureFile = signatureFileOf(file),
-): Promise<VerifiedFile> {
-  const bundle = await readSignature(file, signatureFile);
+  what: string,
+  signatureName: string,
+): Statement<SlsaProvenance> {
   if (!isBundleWithDsseEnvelope(bundle) || bundle.content.dsseEnvelope.payloadType !== IN_TOTO_PAYLOAD_TYPE)
     throw new DockyardError(
-      `${signatureFile} does not sign an in-toto statement (a DSSE envelope of ${IN_TOTO_PAYLOAD_TYPE})`,
+      `${signatureName} does not sign an in-toto statement (a DSSE envelope of ${IN_TOTO_PAYLOAD_TYPE})`,
       {
         code: 'attest.signature-unreadable',
       },
@@ -94,8 +90,8 @@ export async function verifySignedFile(
     const hint = hintOf(bundle);
     throw new DockyardError(
       hint && hint !== key.keyId
-        ? `${file} was not signed with ${key.where}: its signature names key ${hint.slice(0, 16)}, ${key.where} is key ${key.keyId.slice(0, 16)}`
-        : `${file}: the signature in ${basename(signatureFile)} does not verify with ${key.where} (${(err as Error).message})`,
+        ? `${what} was not signed with ${key.where}: its signature names key ${hint.slice(0, 16)}, ${key.where} is key ${key.keyId.slice(0, 16)}`
+        : `${what}: the signature in ${signatureName} does not verify with ${key.where} (${(err as Error).message})`,
       {
         code: 'attest.signature-invalid',
         hint: 'get the public key of whoever made the release, or a correctly signed copy',
@@ -106,13 +102,33 @@ export async function verifySignedFile(
   const statement = JSON.parse(bundle.content.dsseEnvelope.payload.toString('utf8')) as Statement<SlsaProvenance>;
   if (statement._type !== STATEMENT_TYPE || statement.predicateType !== SLSA_PROVENANCE_TYPE)
     throw new DockyardError(
-      `${signatureFile} signs a ${statement.predicateType ?? 'statement'} of another kind than Dockyard's release provenance`,
+      `${signatureName} signs a ${statement.predicateType ?? 'statement'} of another kind than Dockyard's provenance`,
       {
         code: 'attest.signature-unreadable',
       },
     );
+  return statement;
+}
+
+/** The sha256 digests (hex) a statement's subjects name. */
+export function signedDigests(statement: Statement): string[] {
+  return (statement.subject ?? []).map((s) => s.digest?.sha256).filter((d): d is string => Boolean(d));
+}
+
+/**
+ * Checks a file against the Sigstore bundle beside it (`<file>.sigstore.json`) with one public key, offline:
+ * `@sigstore/verify` checks the DSSE signature over the in-toto statement, then the statement's subject must be
+ * this file's sha256. Every refusal is a DockyardError naming the file and why.
+ */
+export async function verifySignedFile(
+  file: string,
+  key: VerificationKey,
+  signatureFile = signatureFileOf(file),
+): Promise<VerifiedFile> {
+  const bundle = await readSignature(file, signatureFile);
+  const statement = verifyStatementBundle(bundle, key, file, basename(signatureFile));
   const sha256 = await sha256File(file);
-  const signed = statement.subject?.map((s) => s.digest?.sha256) ?? [];
+  const signed = signedDigests(statement);
   if (!signed.includes(sha256))
     throw new DockyardError(
       `${file} is not what was signed: its sha256 is ${sha256}, the signature covers ${signed.join(', ') || 'no sha256'} (${statement.subject?.[0]?.name ?? 'unnamed'}); it changed after signing`,

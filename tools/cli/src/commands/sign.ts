@@ -1,15 +1,30 @@
 import { statSync } from 'node:fs';
 import { basename, relative, resolve } from 'node:path';
-import { readReleaseContents, releaseProvenance, sha256File, signatureFileOf, signStatement } from '@dockyard/attest';
+import {
+  readReleaseContents,
+  releaseProvenance,
+  sha256File,
+  signatureFileOf,
+  signImage,
+  signStatement,
+} from '@dockyard/attest';
 import { bundleOutput, readBundleSbom } from '@dockyard/bundle';
 import { writeFileAtomic } from '@dockyard/files';
 import type { Plugin, Release, SigningSpec } from '@dockyard/project-spec';
 import { UsageError, type Command } from '../command';
 import { onlyProject, projectFile } from '../project-arg';
-import { signingKey, signingKeyHelp, signingKeyOptions } from './signing-key';
+import {
+  imageArgument,
+  imageRegistryHelp,
+  imageRegistryOptions,
+  signingKey,
+  signingKeyHelp,
+  signingKeyOptions,
+} from './signing-key';
 
 const usage = `Usage: dockyard sign [PROJECT] [--key FILE | --key-env NAME] [--passphrase-env NAME]
        dockyard sign FILE --key FILE | --key-env NAME
+       dockyard sign docker://HOST/REPO:TAG --key FILE | --key-env NAME [registry options]
 
 Signs a bundle: writes <bundle>.sigstore.json beside it, a Sigstore bundle holding a DSSE envelope of an
 in-toto statement whose subject is the bundle's sha256 and whose predicate is its SLSA v1 provenance
@@ -20,7 +35,12 @@ and image digests its sbom.cdx.json lists). No network: no certificate, no trans
   PROJECT                a Release or Plugin (default: the current folder): signs the bundle its bundle
                          target wrote in dist/<project>/bundle/, with the key its sign: section names
   FILE                   a bundle file (.tar, .tar.gz, .tar.zst), signed with --key or --key-env
-${signingKeyHelp}`;
+  docker://HOST/REPO:TAG an image in a registry: its CycloneDX SBOM and a Sigstore bundle signing its manifest
+                         digest are attached as OCI referrers (artifactType application/vnd.cyclonedx+json and
+                         application/vnd.dev.sigstore.bundle.v0.3+json): through the referrers API where the
+                         registry has one, else under the tag sha256-<digest hex> (the tag schema fallback)
+${signingKeyHelp}
+${imageRegistryHelp}`;
 
 const ARCHIVE = /\.(tar|tar\.gz|tgz|tar\.zst|tar\.zstd)$/;
 
@@ -50,8 +70,16 @@ export const signCommand: Command = {
   name: 'sign',
   usage,
   project: true,
-  options: { ...signingKeyOptions },
+  options: { ...signingKeyOptions, ...imageRegistryOptions },
   async run(args) {
+    const image = await imageArgument(onlyProject(args), args.values);
+    if (image) {
+      const signed = await signImage(image, await signingKey(args.values));
+      console.log(`signed ${signed.image} (${signed.digest})`);
+      console.log(`  sbom: ${signed.sbom.digest} (${signed.sbom.path})`);
+      console.log(`  signature: ${signed.signature.digest} (${signed.signature.path})`);
+      return 0;
+    }
     const { file, project } = await target(onlyProject(args));
     const key = await signingKey(args.values, project);
     const where = relative(process.cwd(), file) || file;

@@ -1,8 +1,16 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { loadSigningKey, loadVerificationKey, type SigningKey, type VerificationKey } from '@dockyard/attest';
+import {
+  loadSigningKey,
+  loadVerificationKey,
+  type ImageAt,
+  type SigningKey,
+  type VerificationKey,
+} from '@dockyard/attest';
+import { parseReference } from '@dockyard/oci';
 import type { SigningSpec } from '@dockyard/project-spec';
 import { UsageError, type ParsedArgs } from '../command';
+import { registryOptions, registryOptionsHelp, registrySettings } from './copy';
 
 export const signingKeyOptions = {
   key: { type: 'string' },
@@ -64,4 +72,42 @@ export async function signingKey(
 export async function verificationKey(file: string | undefined): Promise<VerificationKey> {
   if (!file) throw new UsageError('give the public key to verify with: --key FILE (PEM)');
   return loadVerificationKey(await readKeyFile(resolve(file), 'the public key'), file);
+}
+
+/** The registry options a verb on an image (`docker://HOST/REPO:TAG`) takes. */
+export const imageRegistryOptions = {
+  insecure: registryOptions.insecure,
+  authfile: registryOptions.authfile,
+  'creds-env': registryOptions['creds-env'],
+  debug: registryOptions.debug,
+} as const;
+
+export const imageRegistryHelp = registryOptionsHelp
+  .split('\n')
+  .filter((line, i, lines) => {
+    const option =
+      /^\s+--([\w-]+)/.exec(line)?.[1] ??
+      /^\s+--([\w-]+)/.exec(
+        lines
+          .slice(0, i)
+          .reverse()
+          .find((l) => /^\s+--/.test(l)) ?? '',
+      )?.[1];
+    return option !== undefined && option in imageRegistryOptions;
+  })
+  .join('\n');
+
+/** `docker://HOST/REPO:TAG` (or `@sha256:…`) connected to, or undefined when the argument names no image. */
+export async function imageArgument(
+  arg: string | undefined,
+  values: ParsedArgs['values'],
+): Promise<ImageAt | undefined> {
+  if (!arg?.startsWith('docker://')) return undefined;
+  const ref = parseReference(arg.slice('docker://'.length));
+  const settings = registrySettings(values);
+  return {
+    conn: await settings.pool.connect(ref.registry),
+    repository: ref.repository,
+    reference: ref.digest ?? ref.tag ?? 'latest',
+  };
 }
