@@ -15,6 +15,21 @@ export interface ReferrersRegistry {
   stop(): Promise<void>;
 }
 
+interface Descriptor {
+  mediaType?: string;
+  digest?: string;
+  size?: number;
+}
+
+/** The fields of a pushed manifest the checks read. */
+interface PushedManifest {
+  mediaType?: string;
+  artifactType?: string;
+  config?: Descriptor;
+  layers?: Descriptor[];
+  subject?: Descriptor;
+}
+
 interface Stored {
   bytes: Buffer;
   mediaType: string;
@@ -51,11 +66,7 @@ export async function startReferrersRegistry(): Promise<ReferrersRegistry> {
       .end(JSON.stringify({ errors: [{ code: 'MANIFEST_INVALID', message: why }] }));
   };
 
-  function checkReferrer(
-    manifest: Record<string, any>,
-    contentType: string | undefined,
-    raw: Buffer,
-  ): string | undefined {
+  function checkReferrer(manifest: PushedManifest, contentType: string | undefined, raw: Buffer): string | undefined {
     if (manifest.mediaType !== OCI_MANIFEST)
       return `a referrer must be an OCI image manifest, not ${manifest.mediaType}`;
     if (contentType !== manifest.mediaType) return `content type ${contentType} is not the manifest's mediaType`;
@@ -70,11 +81,11 @@ export async function startReferrersRegistry(): Promise<ReferrersRegistry> {
       return 'subject needs mediaType, digest and size';
     if (
       manifest.config?.mediaType === 'application/vnd.oci.empty.v1+json' &&
-      blobs.get(manifest.config.digest)?.toString() !== '{}'
+      blobs.get(manifest.config.digest ?? '')?.toString() !== '{}'
     )
       return 'the empty config must be the two bytes {}';
     for (const d of [manifest.config, ...(manifest.layers ?? [])])
-      if (!blobs.has(d?.digest)) return `blob ${d?.digest} unknown`;
+      if (!blobs.has(d?.digest ?? '')) return `blob ${d?.digest} unknown`;
     if (raw.length > 4 * 1024 * 1024) return 'manifest too large';
     return undefined;
   }
@@ -110,25 +121,27 @@ export async function startReferrersRegistry(): Promise<ReferrersRegistry> {
     const key = `${repository}@${reference}`;
     if (req.method === 'PUT') {
       const raw = await body(req);
-      const manifest = JSON.parse(raw.toString()) as Record<string, any>;
+      const manifest = JSON.parse(raw.toString()) as PushedManifest;
       const contentType = req.headers['content-type'];
       const digest = sha256(raw);
       const headers: Record<string, string> = { 'docker-content-digest': digest };
       if (manifest.subject) {
         const problem = checkReferrer(manifest, contentType, raw);
         if (problem) return refuse(res, problem);
-        const list = referrers.get(manifest.subject.digest) ?? [];
+        // checkReferrer made sure these are set.
+        const subject = manifest.subject.digest!;
+        const list = referrers.get(subject) ?? [];
         if (!list.some((d) => d.digest === digest))
           list.push({
-            mediaType: manifest.mediaType,
+            mediaType: manifest.mediaType!,
             digest,
             size: raw.length,
-            artifactType: manifest.artifactType ?? manifest.config.mediaType,
+            artifactType: manifest.artifactType ?? manifest.config!.mediaType,
           });
-        referrers.set(manifest.subject.digest, list);
-        headers['oci-subject'] = manifest.subject.digest;
+        referrers.set(subject, list);
+        headers['oci-subject'] = subject;
       }
-      const stored = { bytes: raw, mediaType: contentType ?? manifest.mediaType };
+      const stored = { bytes: raw, mediaType: contentType ?? manifest.mediaType ?? OCI_MANIFEST };
       manifests.set(`${repository}@${digest}`, stored);
       if (!reference.startsWith('sha256:')) {
         manifests.set(key, stored);
