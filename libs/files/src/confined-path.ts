@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { DockyardError } from '@dockyard/errors';
 
 /**
  * A string of project.yaml that becomes a file or folder: a plain `name` (one path segment) or a
@@ -32,16 +33,18 @@ export function pathProblem(value: string, rule: PathRule): { reason: string; hi
   return undefined;
 }
 
-/** A refused path, naming the project.yaml field it came from. */
-export class PathEscapeError extends Error {
+/**
+ * A refused path, naming the project.yaml field it came from. The advice is part of the message (front-ends that
+ * position the error by `field` print the message only) and kept apart as `advice` for an issue's own hint.
+ */
+export class PathEscapeError extends DockyardError {
   constructor(
     readonly field: readonly (string | number)[],
     readonly value: string,
     readonly reason: string,
-    readonly hint: string,
+    readonly advice: string,
   ) {
-    super(`${fieldPath(field)}: "${value}" ${reason} (${hint})`);
-    this.name = 'PathEscapeError';
+    super(`${fieldPath(field)}: "${value}" ${reason} (${advice})`, { code: 'PATH_ESCAPE' });
   }
 }
 

@@ -54,7 +54,7 @@ export async function collectComponents(input: CollectInput): Promise<CollectRes
                 component: component.name,
                 field: [...error.field],
                 message: `"${error.value}" ${error.reason}`,
-                hint: error.hint,
+                hint: error.advice,
               }
             : issueFrom(error, component.name);
         issues.push({ ...issue, field: ['components', index, ...(issue.field ?? [])] });
