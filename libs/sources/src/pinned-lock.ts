@@ -2,14 +2,12 @@ import { DockyardError } from '@dockyard/errors';
 import { formatReference } from '@dockyard/oci';
 import type { Component } from '@dockyard/project-spec';
 import { LOCK_FILE_NAME, lockFilePath, readLockFile, type LockFile } from './lock-file';
-import { staleLockIssues } from './resolve';
+// RESOLVE_HINT is part of each message, not a separate hint: bundle and build print a thrown error's message only.
+import { RESOLVE_HINT, staleLockIssues } from './resolve';
 import { describeEntry, type ShippedImage } from './shipped-images';
 import { SourceError } from './source-error';
 
 const LOCK_STALE = 'LOCK_STALE';
-
-/** Part of each message, not a separate hint: bundle and build print a thrown error's message only. */
-const RESOLVE_HINT = 'run `dockyard resolve` and commit the lock file';
 
 /**
  * The lock a cached target reads its digests from. One that no longer answers project.yaml's components is

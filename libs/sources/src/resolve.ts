@@ -115,7 +115,8 @@ export interface LockCheckInput {
   lock: LockFile | undefined;
 }
 
-const RESOLVE_HINT = 'run `dockyard resolve` and commit the lock file';
+/** What to do about a lock that no longer answers project.yaml, wherever that is found. */
+export const RESOLVE_HINT = 'run `dockyard resolve` and commit the lock file';
 
 /**
  * Why a lock no longer answers project.yaml, decided without the network: the one rule behind
