@@ -154,7 +154,7 @@ export async function makeBundle(input: BundleInput): Promise<BundleResult> {
   items.push({
     path: SBOM_FILE,
     bytes: await bundleSbom({
-      name: input.top || basename(input.output),
+      name: input.top || basename(input.output).replace(/\.(tar|tar\.gz|tgz|tar\.zst|tar\.zstd)$/, ''),
       facts: input.sbom,
       inventory,
       appImages: input.appImages,
