@@ -58,7 +58,7 @@ describe('the sync target', () => {
     expect(shown.exitCode, shown.all).toBe(0);
     const sync = JSON.parse(shown.stdout).targets.sync;
     expect(sync.cache).toBe(false);
-    expect(sync.options.command).toBe('node tools/cli/bin/dockyard.cjs sync --project releases/oem/project.yaml');
+    expect(sync.options.command).toBe('node tools/cli/bin/dockyard.cjs sync releases/oem/project.yaml');
     expect(sync.metadata.description).toContain(`from ${source.host} to ${target.host}`);
 
     const dry = await workspace.nx(['run', 'oem:sync', '-c', 'dry-run', '--output-style=static']);

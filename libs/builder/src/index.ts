@@ -11,4 +11,3 @@ export {
 } from './dockerfile';
 export { GZIP_LEVEL } from './layer-builder';
 export { writeBuild, type WrittenBuild } from './write-build';
-// AppImage and Release image builds: ./projects.ts (a second entry point, so a plain build loads no discovery).

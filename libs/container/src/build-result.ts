@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { DockyardError } from '@dockyard/errors';
 import type { Arch } from '@dockyard/project-spec';
 import type { PreparedBase } from './prepare';
-import { outputDir, type ContainerProject } from './project';
 
 /** One multi-arch image the build made: an index over one image per arch, under all its tags. */
 export interface BuiltImage {
@@ -24,14 +24,16 @@ export interface BuildResult {
   bases: PreparedBase[];
 }
 
-/** The summary an earlier build left, or an error saying to build first. */
-export async function readBuildResult(project: ContainerProject): Promise<BuildResult> {
-  const file = join(outputDir(project, 'build'), BUILD_SUMMARY);
+/** The summary an earlier build of `name` left in `buildDir`; a BUILD_MISSING error when there is none. */
+export async function readBuildResult(buildDir: string, name: string): Promise<BuildResult> {
+  const file = join(buildDir, BUILD_SUMMARY);
   try {
     return JSON.parse(await readFile(file, 'utf8')) as BuildResult;
-  } catch {
-    throw new Error(
-      `${file}: no build of ${project.spec.name} yet (run \`dockyard build --project ${project.file}\` first)`,
-    );
+  } catch (err) {
+    throw new DockyardError(`${file}: no build of ${name} yet`, {
+      code: 'BUILD_MISSING',
+      hint: 'build the project first',
+      cause: err,
+    });
   }
 }

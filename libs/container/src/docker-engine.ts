@@ -1,14 +1,5 @@
+import { DockyardError } from '@dockyard/errors';
 import type Dockerode from 'dockerode';
-
-/** The Docker engine did not answer: where it was looked for and why, for the CLI to word with what to do. */
-export class EngineUnreachableError extends Error {
-  constructor(
-    readonly endpoint: string,
-    readonly reason: string,
-  ) {
-    super(`the Docker engine at ${endpoint} did not answer (${reason})`);
-  }
-}
 
 function endpointOf(docker: Dockerode): string {
   const modem = docker.modem as { socketPath?: unknown; host?: string; port?: string | number; protocol?: string };
@@ -18,11 +9,17 @@ function endpointOf(docker: Dockerode): string {
   return `${modem.protocol ?? 'http'}://${modem.host}${modem.port ? `:${modem.port}` : ''}`;
 }
 
-/** The engine (`docker`, else the one docker-modem finds from DOCKER_HOST), checked to answer before any work starts. */
+/**
+ * The engine (`docker`, else the one docker-modem finds from DOCKER_HOST), checked to answer before any work starts;
+ * an ENGINE_UNREACHABLE error says where it was looked for and why, for front-ends to word with what to do.
+ */
 export async function answeringEngine(docker?: Dockerode): Promise<Dockerode> {
   const engine = docker ?? new (await import('dockerode')).default();
   await engine.ping().catch((err: NodeJS.ErrnoException) => {
-    throw new EngineUnreachableError(endpointOf(engine), err.code ?? err.message);
+    throw new DockyardError(`the Docker engine at ${endpointOf(engine)} did not answer (${err.code ?? err.message})`, {
+      code: 'ENGINE_UNREACHABLE',
+      cause: err,
+    });
   });
   return engine;
 }

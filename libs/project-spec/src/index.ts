@@ -18,5 +18,7 @@ export {
 } from './plugin-rules';
 export { projectYaml, SCHEMA_FOLDER } from './project-yaml';
 export { builtReleaseImage, bundledReleaseImage } from './release-image';
-export { loadProjectOfKind, type ProjectOfKind } from './project-of-kind';
+export { findProject, isKind, openProject, projectNamed, type OpenedProject } from './open-project';
+export { outputPaths, type OutputPaths } from './output-paths';
+export { registryAccess, repositoryHost, type RegistryAccess } from './registry-access';
 export { PATH_RULES } from './path-rules';

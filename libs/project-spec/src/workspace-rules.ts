@@ -1,3 +1,4 @@
+import { DockyardError } from '@dockyard/errors';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -69,14 +70,19 @@ function git(root: string, args: string[]): Promise<{ exitCode: number; stdout: 
   });
 }
 
-/** The base ref of the version rule names nothing git can compare against: an error of the run, not of a file. */
-export class BaseRefError extends Error {
+/**
+ * The base ref of the version rule names nothing git can compare against: an error of the run, not of a file.
+ * Front-ends branch on it to name where the ref came from (a flag, an environment variable) before `reason`.
+ */
+export class BaseRefError extends DockyardError {
   constructor(
     readonly ref: string,
     readonly reason: string,
   ) {
-    super(`base ref "${ref}": ${reason}`);
-    this.name = 'BaseRefError';
+    super(`base ref "${ref}": ${reason}`, {
+      code: 'BASE_REF',
+      hint: 'name a branch, tag or commit of the repository; in a shallow CI clone, fetch it first',
+    });
   }
 }
 

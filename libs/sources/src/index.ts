@@ -46,10 +46,4 @@ export {
 } from './resolve';
 export { SourceError, type SourceIssue } from './source-error';
 export { selectTag } from './tag-policy';
-export {
-  formatSourceIssue,
-  loadLockedProject,
-  loadReleaseProject,
-  type LockedProject,
-  type ReleaseProject,
-} from './release-project';
+export { formatSourceIssue } from './release-project';

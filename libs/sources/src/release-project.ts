@@ -1,28 +1,8 @@
-import {
-  fieldPath,
-  loadProjectOfKind,
-  type AppImage,
-  type Plugin,
-  type ProjectOfKind,
-  type Release,
-} from '@dockyard/project-spec';
+import { fieldPath, type LoadedProject } from '@dockyard/project-spec';
 import type { SourceIssue } from './source-error';
 
-export type ReleaseProject = ProjectOfKind<Release>;
-/** A project whose shipped images `resolve` pins in its lock. */
-export type LockedProject = ProjectOfKind<Release | Plugin | AppImage>;
-
-/** Loads the Release project at `path` (a project.yaml or its folder); problems come back as printable lines. */
-export function loadReleaseProject(path: string): Promise<{ project: ReleaseProject } | { errors: string[] }> {
-  return loadProjectOfKind(path, 'Release');
-}
-
-export function loadLockedProject(path: string): Promise<{ project: LockedProject } | { errors: string[] }> {
-  return loadProjectOfKind(path, ['Release', 'Plugin', 'AppImage']);
-}
-
 /** `FILE:LINE:COL: field: message (hint)`, pointing into project.yaml or at the named file. */
-export function formatSourceIssue(issue: SourceIssue, project: Pick<LockedProject, 'file' | 'loaded'>): string {
+export function formatSourceIssue(issue: SourceIssue, project: { file: string; loaded: LoadedProject }): string {
   const hint = issue.hint ? ` (${issue.hint})` : '';
   if (issue.file) return `${issue.file}${issue.line ? `:${issue.line}` : ''}: ${issue.message}${hint}`;
   const field = issue.field ?? [];

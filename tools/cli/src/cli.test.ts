@@ -148,7 +148,7 @@ describe('dockyard sync: mistakes a new user makes', () => {
     const result = run(['sync', '--project', 'missing.yaml', '--to', 'h.example.com'], root);
     expect(result.status).toBe(2);
     expect(result.stderr).toContain(
-      "dockyard sync: missing.yaml: no such file, and no project of that name in the workspace (PROJECT is a project.yaml, the folder holding it, or a project's name)",
+      `dockyard sync: missing.yaml: no such file, and no project named "missing.yaml" in the workspace at ${root} (a project is named by its project.yaml, the folder holding it, or its name)`,
     );
     const folder = run(['sync', '--project', '.', '--to', 'h.example.com'], root);
     expect(folder.stderr).toContain('dockyard sync: project.yaml: no such file');
@@ -173,7 +173,7 @@ describe('dockyard sync: mistakes a new user makes', () => {
     const result = run(['sync', '--project', 'releases/shop/project.yaml'], root);
     expect(result.status).toBe(1);
     expect(result.stderr).toContain(
-      'dist/shop/images/images.list: no image list yet; run the images target first (npx nx run shop:images',
+      "dockyard sync: dist/shop/images/images.list is missing: run shop's images first (nx run shop:images, or dockyard images shop)",
     );
   });
 
@@ -260,11 +260,14 @@ describe('one way to name a project, one exit-code table', () => {
 
   it("exits 2 with the verb's prefix for a PROJECT that is not there, in every verb that takes one", () => {
     const root = workspace({});
-    for (const verb of ['collect', 'resolve', 'publish', 'check', 'prepare', 'build', 'images', 'sync']) {
-      const result = run([verb, '--project', 'releases/does-not-exist'], root);
+    const named = ['collect', 'resolve', 'publish', 'check', 'prepare', 'build', 'images', 'sync', 'bundle'].map(
+      (verb) => [verb, '--project'],
+    );
+    for (const [verb, ...how] of [...named, ['collect'], ['resolve'], ['publish'], ['check'], ['bundle']]) {
+      const result = run([verb!, ...how, 'releases/does-not-exist'], root);
       expect(result.status, verb).toBe(2);
       expect(result.stderr, verb).toContain(
-        `dockyard ${verb}: releases/does-not-exist: no such file, and no project of that name in the workspace`,
+        `dockyard ${verb}: releases/does-not-exist: no such file (a project is named by its project.yaml, the folder holding it, or its name)`,
       );
     }
   });

@@ -51,18 +51,3 @@ export function parseCommandArgs(command: Command, argv: string[]): ParsedArgs {
     throw new UsageError((err as Error).message);
   }
 }
-
-/** A verb's options without one that does nothing for it (shared option sets are written for several verbs). */
-export function withoutOption(options: Command['options'], name: string): Command['options'] {
-  return Object.fromEntries(Object.entries(options).filter(([option]) => option !== name));
-}
-
-/** An options list of a help text without the entry of `--name` and the lines that continue it. */
-export function withoutOptionHelp(help: string, name: string): string {
-  const lines = help.split('\n');
-  const start = lines.findIndex((line) => line.trimStart().startsWith(`--${name} `));
-  if (start < 0) return help;
-  let end = start + 1;
-  while (end < lines.length && !lines[end]!.trimStart().startsWith('-')) end++;
-  return [...lines.slice(0, start), ...lines.slice(end)].join('\n');
-}

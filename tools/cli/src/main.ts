@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { onStopSignal } from '@dockyard/files';
 import { verbs } from './commands';
+import { describeFailure, isUsageMistake } from './advice';
 import { ExitCode, parseCommandArgs, UsageError } from './command';
 
 function overview(): string {
@@ -56,8 +57,8 @@ export async function main(argv: string[]): Promise<number> {
       stopReport();
     }
   } catch (err) {
-    console.error(`dockyard ${verb}: ${(err as Error).message}`);
-    if (!(err instanceof UsageError)) return ExitCode.failure;
+    console.error(`dockyard ${verb}: ${describeFailure(verb, err)}`);
+    if (!(err instanceof UsageError) && !isUsageMistake(err)) return ExitCode.failure;
     console.error(`Run \`dockyard ${verb} --help\` for its usage.`);
     return ExitCode.usage;
   }

@@ -1,7 +1,7 @@
-import { checkContainerImageProject } from '@dockyard/container';
+import { checkProject } from '@dockyard/kinds/container-image';
 import { UsageError, type Command } from '../command';
-import { onlyProject, projectFile } from '../project-arg';
-import { containerProjectOrReport, reportFailure } from './container-project-arg';
+import { optionList } from '../help';
+import { onlyProject, projectArg } from '../project-arg';
 
 const usage = `Usage: dockyard check PROJECT
 
@@ -12,7 +12,7 @@ the Docker engine at DOCKER_HOST (foreign arches under qemu-user-static): OS lin
 DOCKER_IMAGE (the engine-local image) and DOCKER_PLATFORM set. Writes a JUnit report to
 dist/<name>/check/junit.xml and exits 1 when a check failed.
 
-  PROJECT  a ContainerImage: its project.yaml, its folder or its name; --project PROJECT is the same
+${optionList([['PROJECT', 'a ContainerImage: its project.yaml, its folder or its name; --project PROJECT is the same']])}
 
 Example:
   dockyard check releases/containers/openeuler`;
@@ -25,18 +25,14 @@ export const checkCommand: Command = {
   async run(args) {
     const given = onlyProject(args);
     if (given === undefined) throw new UsageError('name the ContainerImage PROJECT to check');
-    const project = await containerProjectOrReport(await projectFile(given));
-    if (!project) return 1;
-    try {
-      const result = await checkContainerImageProject(project, { log: (line) => console.error(line) });
-      for (const c of result.cases)
-        console.log(
-          `${c.failure === undefined ? 'ok  ' : 'FAIL'} ${c.suite} ${c.name}${c.failure === undefined ? '' : `: ${c.failure}`}`,
-        );
-      console.log(`${result.cases.length - result.failed} passed, ${result.failed} failed; report ${result.report}`);
-      return result.failed ? 1 : 0;
-    } catch (err) {
-      return reportFailure('check', err);
-    }
+    const result = await checkProject(await projectArg(given, ['ContainerImage']), {
+      log: (line) => console.error(line),
+    });
+    for (const c of result.cases)
+      console.log(
+        `${c.failure === undefined ? 'ok  ' : 'FAIL'} ${c.suite} ${c.name}${c.failure === undefined ? '' : `: ${c.failure}`}`,
+      );
+    console.log(`${result.cases.length - result.failed} passed, ${result.failed} failed; report ${result.report}`);
+    return result.failed ? 1 : 0;
   },
 };

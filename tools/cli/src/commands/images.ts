@@ -1,18 +1,10 @@
-import { existsSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
-import {
-  discoverImages,
-  formatImagesList,
-  toJson,
-  writeImagesOutput,
-  type DiscoverOptions,
-  type DiscoveryProblem,
-  type DiscoveryResult,
-  type Finding,
-} from '@dockyard/discover';
+import { resolve } from 'node:path';
+import { discoverImages, formatImagesList, toJson, writeImagesOutput, type DiscoveryResult } from '@dockyard/discover';
+import { listProjectImages } from '@dockyard/kinds/release';
 import { UsageError, type Command } from '../command';
-import { projectAmong, projectFile } from '../project-arg';
-import { releaseProjectOrReport } from '../release-project-arg';
+import { optionList } from '../help';
+import { projectAmong, projectArg } from '../project-arg';
+import { plural, shown } from '../words';
 
 const usage = `Usage: dockyard images PATH... [--json] [--strip-registry] [--exclude-optional] [--include-tests] [--out DIR]
        dockyard images PROJECT [--out DIR]
@@ -28,18 +20,27 @@ settings that enable them. helm test pods are marked "test": true in images.json
 of images.list. An image whose reference cannot be known statically is a warning naming
 file:line and the values key, never a guess.
 
-  PATH                charts, manifests or folders to scan (each must exist; a folder holding a
-                      project.yaml is a PROJECT)
-  --json              print a JSON array of {ref, registry, repository, tag, digest, optional,
-                      enabledBy, test, sources}
-  --strip-registry    list lines without the registry host (images_platform.list format)
-  --exclude-optional  leave out images the default values do not switch on
-  --include-tests     also list helm test pods' images in images.list
-  --out DIR           write DIR/images.list and DIR/images.json instead of printing
-  PROJECT             a Release's project.yaml or its folder (--project PROJECT is the same, and also
-                      takes its name): scan its collect output with its images: settings (optional:
-                      include|exclude, tests: include|exclude); writes
-                      <workspace>/dist/<project>/images/ unless --out is given`;
+${optionList([
+  ['PATH', 'charts, manifests or folders to scan (each must exist; a folder holding a project.yaml is a PROJECT)'],
+  ['--json', 'print a JSON array of {ref, registry, repository, tag, digest, optional, enabledBy, test, sources}'],
+  ['--strip-registry', 'list lines without the registry host (images_platform.list format)'],
+  ['--exclude-optional', 'leave out images the default values do not switch on'],
+  ['--include-tests', "also list helm test pods' images in images.list"],
+  ['--out DIR', 'write DIR/images.list and DIR/images.json instead of printing'],
+  [
+    'PROJECT',
+    'a Release: its project.yaml, its folder or its name (--project PROJECT is the same): scan its collect output with its images: settings (optional: include|exclude, tests: include|exclude); writes <workspace>/dist/<project>/images/ unless --out is given',
+  ],
+])}`;
+
+/** Prints warnings; false (after saying which) when an input does not exist, since the list would be incomplete. */
+function reportProblems(result: DiscoveryResult): boolean {
+  for (const problem of result.problems)
+    console.error(`warning: ${problem.line ? `${problem.file}:${problem.line}` : problem.file}: ${problem.message}`);
+  for (const path of result.missing)
+    console.error(`dockyard images: ${shown(path)}: no such file or folder; check the path`);
+  return result.missing.length === 0;
+}
 
 export const imagesCommand: Command = {
   name: 'images',
@@ -54,11 +55,16 @@ export const imagesCommand: Command = {
   project: true,
   async run(args) {
     const { values } = args;
-    const { project, rest: paths } = projectAmong(args);
-    if (project !== undefined) {
-      if (paths.length > 0)
-        throw new UsageError(`give either PATHs or a PROJECT, not both (${project} names a project)`);
-      return projectImages(await projectFile(project), values.out as string | undefined);
+    const out = values.out as string | undefined;
+    const { project: given, rest: paths } = projectAmong(args);
+    if (given !== undefined) {
+      if (paths.length > 0) throw new UsageError(`give either PATHs or a PROJECT, not both (${given} names a project)`);
+      const listed = await listProjectImages(await projectArg(given, ['Release']), { outDir: out && resolve(out) });
+      if (!reportProblems(listed)) return 1;
+      console.log(
+        `${plural(listed.images.length, 'image')} written to ${shown(listed.outDir!)}/images.list and images.json`,
+      );
+      return 0;
     }
     if (paths.length === 0) throw new UsageError('name at least one chart, manifest or folder, or a PROJECT');
     const result = await discoverImages(
@@ -66,63 +72,12 @@ export const imagesCommand: Command = {
       { optional: values['exclude-optional'] ? 'exclude' : 'include' },
     );
     if (!reportProblems(result)) return 1;
-    const { images } = result;
     const output = { stripRegistry: Boolean(values['strip-registry']), includeTests: Boolean(values['include-tests']) };
-    if (values.out !== undefined) {
-      await writeImagesOutput(resolve(values.out as string), images, output);
-      console.log(
-        `${images.length} image${images.length === 1 ? '' : 's'} written to ${values.out as string}/images.list and images.json`,
-      );
-    } else if (values.json) {
-      console.log(JSON.stringify(images.map(toJson), null, 2));
-    } else {
-      process.stdout.write(formatImagesList(images, output));
-    }
+    if (out !== undefined) {
+      await writeImagesOutput(resolve(out), result.images, output);
+      console.log(`${plural(result.images.length, 'image')} written to ${out}/images.list and images.json`);
+    } else if (values.json) console.log(JSON.stringify(result.images.map(toJson), null, 2));
+    else process.stdout.write(formatImagesList(result.images, output));
     return 0;
   },
 };
-
-/** Prints warnings; false (after saying which) when an input does not exist, since the list would be incomplete. */
-function reportProblems(result: DiscoveryResult): boolean {
-  for (const problem of result.problems) console.error(`warning: ${where(problem)}: ${problem.message}`);
-  for (const path of result.missing)
-    console.error(`dockyard images: ${relative(process.cwd(), path) || path}: no such file or folder; check the path`);
-  return result.missing.length === 0;
-}
-
-function where(problem: DiscoveryProblem): string {
-  return problem.line ? `${problem.file}:${problem.line}` : problem.file;
-}
-
-export async function projectImages(path: string, out: string | undefined): Promise<number> {
-  const project = await releaseProjectOrReport(path);
-  if (!project) return 1;
-  const dist = join(project.workspaceRoot, 'dist', project.spec.name);
-  const collected = join(dist, 'collect');
-  const settings = project.spec.images ?? {};
-  const extra: Finding[] = (settings.extra ?? []).map((text, i) => ({
-    text,
-    source: { file: project.file, keyPath: `images.extra[${i}]` },
-  }));
-  const options: DiscoverOptions = {
-    relativeTo: collected,
-    optional: settings.optional ?? 'include',
-    extra,
-    exclude: settings.exclude,
-  };
-  if (!existsSync(collected)) {
-    console.error(`${relative(process.cwd(), collected)} does not exist; run \`dockyard collect ${path}\` first`);
-    return 1;
-  }
-  const result = await discoverImages([collected], options);
-  if (!reportProblems(result)) return 1;
-  const outDir = resolve(out ?? join(dist, 'images'));
-  await writeImagesOutput(outDir, result.images, {
-    stripRegistry: settings.stripRegistry,
-    includeTests: settings.tests === 'include',
-  });
-  console.log(
-    `${result.images.length} image${result.images.length === 1 ? '' : 's'} written to ${relative(process.cwd(), outDir) || outDir}/images.list and images.json`,
-  );
-  return 0;
-}

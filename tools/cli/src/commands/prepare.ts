@@ -1,10 +1,9 @@
 import { resolve } from 'node:path';
-import { importImageTree, prepareBases } from '@dockyard/container';
-import { ContentStore } from '@dockyard/oci';
+import { importImageTree, prepareProject } from '@dockyard/kinds/container-image';
 import { findWorkspaceRoot } from '@dockyard/project-spec';
 import { UsageError, type Command } from '../command';
-import { onlyProject, projectFile } from '../project-arg';
-import { containerProjectOrReport, reportFailure } from './container-project-arg';
+import { optionList } from '../help';
+import { onlyProject, projectArg } from '../project-arg';
 
 const usage = `Usage: dockyard prepare PROJECT
        dockyard prepare --import TREE --registry HOST --namespace NS
@@ -16,14 +15,15 @@ update alone for the newest dated update folder the repository lists. Archives l
 content store ($DOCKYARD_STORE, else ~/.cache/dockyard/store) by digest: a second prepare fetches
 nothing, an interrupted one resumes. \`dockyard build PROJECT\` prepares too.
 
-  PROJECT           a ContainerImage: its project.yaml, its folder or its name; --project PROJECT
-                    is the same
-  --import TREE     instead, turn an openeuler-docker-images style tree (category folders with
-                    image-list.yml; image folders with meta.yml, or <app-ver>/<os-ver>/Dockerfile folders
-                    for which a meta.yml with <version>-oe<os> tags is written) into one ContainerImage
-                    project.yaml per image, beside its meta.yml; existing project.yaml files are kept
-  --registry HOST   with --import: the registry the projects publish to
-  --namespace NS    with --import: images go to NS/<image>
+${optionList([
+  ['PROJECT', 'a ContainerImage: its project.yaml, its folder or its name; --project PROJECT is the same'],
+  [
+    '--import TREE',
+    'instead, turn an openeuler-docker-images style tree (category folders with image-list.yml; image folders with meta.yml, or <app-ver>/<os-ver>/Dockerfile folders for which a meta.yml with <version>-oe<os> tags is written) into one ContainerImage project.yaml per image, beside its meta.yml; existing project.yaml files are kept',
+  ],
+  ['--registry HOST', 'with --import: the registry the projects publish to'],
+  ['--namespace NS', 'with --import: images go to NS/<image>'],
+])}
 
 Examples:
   dockyard prepare releases/containers/openeuler
@@ -40,49 +40,26 @@ export const prepareCommand: Command = {
     if (values.import !== undefined) {
       if (given !== undefined || !values.registry || !values.namespace)
         throw new UsageError('--import takes TREE with --registry HOST and --namespace NS, and no PROJECT');
-      try {
-        const tree = resolve(values.import as string);
-        for (const image of await importImageTree(tree, findWorkspaceRoot(tree), {
-          registry: values.registry as string,
-          namespace: values.namespace as string,
-        })) {
-          console.log(
-            `${image.status === 'written' ? 'wrote' : 'kept '} ${image.project}${image.metaGenerated ? ' (and meta.yml)' : ''}`,
-          );
-        }
-        return 0;
-      } catch (err) {
-        return reportFailure('prepare', err);
-      }
+      const tree = resolve(values.import as string);
+      const imported = await importImageTree(tree, findWorkspaceRoot(tree), {
+        registry: values.registry as string,
+        namespace: values.namespace as string,
+      });
+      for (const image of imported)
+        console.log(
+          `${image.status === 'written' ? 'wrote' : 'kept '} ${image.project}${image.metaGenerated ? ' (and meta.yml)' : ''}`,
+        );
+      return 0;
     }
     if (given === undefined) throw new UsageError('name the ContainerImage PROJECT to prepare (or --import TREE)');
-    const project = await containerProjectOrReport(await projectFile(given));
-    if (!project) return 1;
-    const { spec } = project;
-    if (!spec.base) {
-      console.error(`${project.file}: ${spec.name} builds app images (app.meta) and has no base: to prepare`);
-      return 1;
-    }
-    try {
-      const store = ContentStore.default();
-      const prepared = await prepareBases({
-        repo: spec.base.repo,
-        index: spec.base.index,
-        versions: spec.versions ?? [],
-        arches: spec.arches,
-        projectDir: resolve(project.dir),
-        store,
-      });
-      for (const base of prepared)
-        console.log(
-          `${base.fetched ? 'fetched' : 'present'} ${base.version} ${base.arch} ${base.index} ${base.digest} ${base.url}`,
-        );
+    const { store, bases } = await prepareProject(await projectArg(given, ['ContainerImage']));
+    for (const base of bases)
       console.log(
-        `${prepared.filter((b) => b.fetched).length} fetched, ${prepared.filter((b) => !b.fetched).length} already in ${store.dir}`,
+        `${base.fetched ? 'fetched' : 'present'} ${base.version} ${base.arch} ${base.index} ${base.digest} ${base.url}`,
       );
-      return 0;
-    } catch (err) {
-      return reportFailure('prepare', err);
-    }
+    console.log(
+      `${bases.filter((b) => b.fetched).length} fetched, ${bases.filter((b) => !b.fetched).length} already in ${store.dir}`,
+    );
+    return 0;
   },
 };

@@ -10,9 +10,11 @@ import {
 } from '@dockyard/attest';
 import { bundleOutput, readBundleSbom } from '@dockyard/bundle';
 import { writeFileAtomic } from '@dockyard/files';
-import type { Plugin, Release, SigningSpec } from '@dockyard/project-spec';
-import { UsageError, type Command } from '../command';
-import { onlyProject, projectFile } from '../project-arg';
+import { MissingOutputError } from '@dockyard/kinds';
+import type { SigningSpec } from '@dockyard/project-spec';
+import type { Command } from '../command';
+import { optionList } from '../help';
+import { onlyProject, projectArg } from '../project-arg';
 import {
   imageArgument,
   imageRegistryHelp,
@@ -32,15 +34,19 @@ in-toto statement whose subject is the bundle's sha256 and whose predicate is it
 and image digests its sbom.cdx.json lists). No network: no certificate, no transparency log.
 \`dockyard verify --key PUB FILE\` checks it where the bundle is installed.
 
-  PROJECT                a Release or Plugin (default: the current folder): signs the bundle its bundle
-                         target wrote in dist/<project>/bundle/, with the key its sign: section names
-  FILE                   a bundle file (.tar, .tar.gz, .tar.zst), signed with --key or --key-env
-  docker://HOST/REPO:TAG an image in a registry: its CycloneDX SBOM and a Sigstore bundle signing its manifest
-                         digest are attached as OCI referrers (artifactType application/vnd.cyclonedx+json and
-                         application/vnd.dev.sigstore.bundle.v0.3+json): through the referrers API where the
-                         registry has one, else under the tag sha256-<digest hex> (the tag schema fallback)
-${signingKeyHelp}
-${imageRegistryHelp}`;
+${optionList([
+  [
+    'PROJECT',
+    'a Release or Plugin: its project.yaml, its folder or its name (default: the current folder); signs the bundle its bundle target wrote in dist/<project>/bundle/, with the key its sign: section names',
+  ],
+  ['FILE', 'a bundle file (.tar, .tar.gz, .tar.zst), signed with --key or --key-env'],
+  [
+    'docker://HOST/REPO:TAG',
+    'an image in a registry: its CycloneDX SBOM and a Sigstore bundle signing its manifest digest are attached as OCI referrers (artifactType application/vnd.cyclonedx+json and application/vnd.dev.sigstore.bundle.v0.3+json): through the referrers API where the registry has one, else under the tag sha256-<digest hex> (the tag schema fallback)',
+  ],
+  ...signingKeyHelp,
+  ...imageRegistryHelp,
+])}`;
 
 const ARCHIVE = /\.(tar|tar\.gz|tgz|tar\.zst|tar\.zstd)$/;
 
@@ -51,19 +57,11 @@ interface Target {
 
 async function target(arg: string | undefined): Promise<Target> {
   if (arg && ARCHIVE.test(arg) && statSync(arg, { throwIfNoEntry: false })?.isFile()) return { file: resolve(arg) };
-  const { findWorkspaceRoot, formatIssue, loadProjectFile } = await import('@dockyard/project-spec');
-  const file = resolve(await projectFile(arg ?? '.'));
-  const project = await loadProjectFile(file, relative(process.cwd(), file) || file);
-  if (!project.spec) throw new Error(`${project.file} is not valid:\n${project.issues.map(formatIssue).join('\n')}`);
-  const spec = project.spec;
-  if (spec.kind !== 'Release' && spec.kind !== 'Plugin')
-    throw new UsageError(`${project.file}: a ${spec.kind} has no bundle to sign (Release and Plugin projects do)`);
-  const output = bundleOutput(findWorkspaceRoot(project.dir), spec as Release | Plugin);
+  const project = await projectArg(arg, ['Release', 'Plugin']);
+  const output = bundleOutput(project.workspaceRoot, project.spec);
   if (!statSync(output, { throwIfNoEntry: false })?.isFile())
-    throw new Error(
-      `${relative(process.cwd(), output)} is missing: bundle the project first (dockyard bundle ${arg ?? '.'})`,
-    );
-  return { file: output, project: { dir: project.dir, file: project.file, sign: spec.sign } };
+    throw new MissingOutputError(output, project.spec.name, 'bundle');
+  return { file: output, project: { dir: project.dir, file: project.file, sign: project.spec.sign } };
 }
 
 export const signCommand: Command = {

@@ -10,7 +10,8 @@ import {
 import { parseReference } from '@dockyard/oci';
 import type { SigningSpec } from '@dockyard/project-spec';
 import { UsageError, type ParsedArgs } from '../command';
-import { registryOptions, registryOptionsHelp, registrySettings } from './copy';
+import type { OptionHelp } from '../help';
+import { registryHelp, registryOptions, registrySettings } from '../registry-options';
 
 export const signingKeyOptions = {
   key: { type: 'string' },
@@ -18,9 +19,11 @@ export const signingKeyOptions = {
   'passphrase-env': { type: 'string' },
 } as const;
 
-export const signingKeyHelp = `  --key FILE             the private key (PEM: ECDSA P-256 or Ed25519), instead of project.yaml's sign:
-  --key-env NAME         the environment variable holding it
-  --passphrase-env NAME  the environment variable holding an encrypted key's passphrase`;
+export const signingKeyHelp: OptionHelp[] = [
+  ['--key FILE', "the private key (PEM: ECDSA P-256 or Ed25519), instead of project.yaml's sign:"],
+  ['--key-env NAME', 'the environment variable holding it'],
+  ['--passphrase-env NAME', "the environment variable holding an encrypted key's passphrase"],
+];
 
 function fromEnv(name: string, what: string): string {
   const value = process.env[name];
@@ -74,28 +77,10 @@ export async function verificationKey(file: string | undefined): Promise<Verific
   return loadVerificationKey(await readKeyFile(resolve(file), 'the public key'), file);
 }
 
-/** The registry options a verb on an image (`docker://HOST/REPO:TAG`) takes. */
-export const imageRegistryOptions = {
-  insecure: registryOptions.insecure,
-  authfile: registryOptions.authfile,
-  'creds-env': registryOptions['creds-env'],
-  debug: registryOptions.debug,
-} as const;
-
-export const imageRegistryHelp = registryOptionsHelp
-  .split('\n')
-  .filter((line, i, lines) => {
-    const option =
-      /^\s+--([\w-]+)/.exec(line)?.[1] ??
-      /^\s+--([\w-]+)/.exec(
-        lines
-          .slice(0, i)
-          .reverse()
-          .find((l) => /^\s+--/.test(l)) ?? '',
-      )?.[1];
-    return option !== undefined && option in imageRegistryOptions;
-  })
-  .join('\n');
+/** The registry options a verb on one image (`docker://HOST/REPO:TAG`) takes: no transfer limits or platforms. */
+const imageOnly = ['concurrency', 'platform', 'retries', 'stall-timeout'] as const;
+export const imageRegistryOptions = registryOptions(imageOnly);
+export const imageRegistryHelp: OptionHelp[] = registryHelp(imageOnly);
 
 /** `docker://HOST/REPO:TAG` (or `@sha256:…`) connected to, or undefined when the argument names no image. */
 export async function imageArgument(

@@ -74,9 +74,7 @@ export const validateCommand: Command = {
       } catch (err) {
         if (!(err instanceof BaseRefError)) throw err;
         const source = flagRef !== undefined ? `--base ${err.ref}` : `DOCKYARD_BASE_REF=${err.ref}`;
-        console.error(
-          `dockyard validate: ${source}: ${err.reason} (name a branch, tag or commit of the repository; in a shallow CI clone, fetch it first)`,
-        );
+        console.error(`dockyard validate: ${source}: ${err.reason} (${err.hint})`);
         return 1;
       }
       const scopes = paths.map((p) => ({

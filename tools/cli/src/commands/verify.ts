@@ -8,6 +8,7 @@ import {
 } from '@dockyard/attest';
 import { DockyardError } from '@dockyard/errors';
 import { UsageError, type Command } from '../command';
+import { optionList } from '../help';
 import { imageArgument, imageRegistryHelp, imageRegistryOptions, verificationKey } from './signing-key';
 
 const usage = `Usage: dockyard verify --key PUB FILE [--signature SIGFILE]
@@ -19,12 +20,14 @@ statement it signs must name FILE's sha256. Then prints the provenance it carrie
 every material (project files, git tags and commits, chart versions, image digests). Exit 1 when the
 file is unsigned, signed with another key, or changed after signing.
 
-  --key PUB            the public key the release was signed with (PEM, ECDSA P-256 or Ed25519)
-  --signature SIGFILE  the Sigstore bundle, when it is not beside FILE as FILE.sigstore.json
+${optionList([
+  ['--key PUB', 'the public key the release was signed with (PEM, ECDSA P-256 or Ed25519)'],
+  ['--signature SIGFILE', 'the Sigstore bundle, when it is not beside FILE as FILE.sigstore.json'],
+])}
 
 An image is checked through its referrers (the registry's referrers API, else the sha256-<hex> tag):
 a Sigstore bundle among them must verify with PUB and sign the digest the tag points to now.
-${imageRegistryHelp}`;
+${optionList(imageRegistryHelp)}`;
 
 function material(m: ResourceDescriptor): string {
   const digest = Object.entries(m.digest ?? {})

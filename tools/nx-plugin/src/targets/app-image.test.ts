@@ -16,7 +16,7 @@ const facts = { name: 'nginx', root: 'releases/apps/nginx', kind: 'AppImage' as 
 describe('AppImage targets', () => {
   it('caches images and build on the project folder, one output per version, and never caches publish', () => {
     expect(appImageImagesTarget(facts)).toMatchObject({
-      command: 'node tools/cli/bin/dockyard.cjs build --project releases/apps/nginx --list-images',
+      command: 'node tools/cli/bin/dockyard.cjs build releases/apps/nginx --list-images',
       cache: true,
       outputs: ['{workspaceRoot}/dist/nginx/images'],
     });
@@ -32,7 +32,7 @@ describe('AppImage targets', () => {
     expect(publish).toMatchObject({
       cache: false,
       dependsOn: ['build'],
-      command: 'node tools/cli/bin/dockyard.cjs build --project releases/apps/nginx --push',
+      command: 'node tools/cli/bin/dockyard.cjs build releases/apps/nginx --push',
     });
     expect(publish.metadata?.description).toContain('mirror.example.com/labring/nginx');
     expect(Object.keys(inferTargets(facts)).sort()).toEqual(['build', 'images', 'publish', 'resolve', 'validate']);
@@ -47,7 +47,7 @@ describe('AppImage targets', () => {
     };
     const target = releaseImageBuildTarget({ name: 'oem', root: 'releases/oem', kind: 'Release', spec: release });
     expect(target).toMatchObject({
-      command: 'node tools/cli/bin/dockyard.cjs build --project releases/oem',
+      command: 'node tools/cli/bin/dockyard.cjs build releases/oem',
       cache: false,
       outputs: ['{workspaceRoot}/dist/oem/release-image'],
     });

@@ -1,4 +1,4 @@
-import { CLI, ENGINE_INPUTS, type TargetInference } from './shared';
+import { CLI, ENGINE_INPUTS, type TargetInference, outputsOf, shownOutputs } from './shared';
 
 /** What an AppImage build reads: its project folder (every version folder, init.sh, Kubefile) and the engines. */
 const APP_INPUTS = ['{projectRoot}/**/*', ...ENGINE_INPUTS];
@@ -7,12 +7,12 @@ const APP_INPUTS = ['{projectRoot}/**/*', ...ENGINE_INPUTS];
 export const appImageImagesTarget: TargetInference = (project) => {
   if (project.spec?.kind !== 'AppImage') return undefined;
   return {
-    command: `${CLI} build --project ${project.root} --list-images`,
+    command: `${CLI} build ${project.root} --list-images`,
     cache: true,
     inputs: APP_INPUTS,
-    outputs: [`{workspaceRoot}/dist/${project.name}/images`],
+    outputs: [outputsOf(project).images],
     metadata: {
-      description: `Run init.sh for each arch of ${project.name} and list the images its cluster image carries (dist/${project.name}/images/)`,
+      description: `Run init.sh for each arch of ${project.name} and list the images its cluster image carries (${shownOutputs(project).images}/)`,
     },
   };
 };
@@ -25,13 +25,13 @@ export const appImageBuildTarget: TargetInference = (project) => {
   const spec = project.spec;
   if (spec?.kind !== 'AppImage') return undefined;
   return {
-    command: `${CLI} build --project ${project.root}`,
+    command: `${CLI} build ${project.root}`,
     cache: true,
     dependsOn: ['resolve'],
     inputs: [...APP_INPUTS, { dependentTasksOutputFiles: '**/project.lock.yaml' }],
-    outputs: spec.versions.map((version) => `{workspaceRoot}/dist/${project.name}/${version}`),
+    outputs: spec.versions.map((version) => outputsOf(project).appVersion(version)),
     metadata: {
-      description: `Build ${project.name} ${spec.versions.join(', ')} for ${(spec.arches ?? ['amd64', 'arm64']).join(', ')}: init.sh, images into registry/, per-arch images and the index in dist/${project.name}/<version>/`,
+      description: `Build ${project.name} ${spec.versions.join(', ')} for ${(spec.arches ?? ['amd64', 'arm64']).join(', ')}: init.sh, images into registry/, per-arch images and the index in ${shownOutputs(project).appVersion('<version>')}/`,
     },
   };
 };
@@ -40,7 +40,7 @@ export const appImageBuildTarget: TargetInference = (project) => {
 export const appImagePublishTarget: TargetInference = (project) => {
   const spec = project.spec;
   if (spec?.kind !== 'AppImage') return undefined;
-  const command = `${CLI} build --project ${project.root} --push`;
+  const command = `${CLI} build ${project.root} --push`;
   const targets = [spec.repository, ...(spec.publish?.registries ?? []).map((r) => r.repository)];
   return {
     command,

@@ -1,6 +1,6 @@
 import { builtReleaseImage } from '@dockyard/project-spec';
 import { usesLock } from './resolve';
-import { CLI, ENGINE_INPUTS, type TargetInference } from './shared';
+import { CLI, ENGINE_INPUTS, type TargetInference, outputsOf, shownOutputs } from './shared';
 
 /**
  * A Release's `build`: the release image from its `build:` section, made from the collect output and the image
@@ -10,17 +10,17 @@ import { CLI, ENGINE_INPUTS, type TargetInference } from './shared';
 export const releaseImageBuildTarget: TargetInference = (project) => {
   const spec = project.spec;
   if (spec?.kind !== 'Release' || !spec.build) return undefined;
-  const command = `${CLI} build --project ${project.root}`;
+  const command = `${CLI} build ${project.root}`;
   const dependsOn = [...(usesLock(spec) ? ['resolve'] : []), ...((spec.components ?? []).length ? ['images'] : [])];
   return {
     command,
     cache: false,
     ...(dependsOn.length ? { dependsOn } : {}),
     inputs: ['{projectRoot}/**/*', ...ENGINE_INPUTS],
-    outputs: [`{workspaceRoot}/dist/${project.name}/release-image`],
+    outputs: [outputsOf(project).releaseImage],
     configurations: { 'dry-run': { command: `${command} --dry-run` } },
     metadata: {
-      description: `Build ${project.name}'s release image and push it to ${builtReleaseImage(spec)} (a copy lands in dist/${project.name}/release-image/; -c dry-run pushes nothing)`,
+      description: `Build ${project.name}'s release image and push it to ${builtReleaseImage(spec)} (a copy lands in ${shownOutputs(project).releaseImage}/; -c dry-run pushes nothing)`,
     },
   };
 };

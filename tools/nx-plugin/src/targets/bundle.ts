@@ -1,6 +1,6 @@
 import { posix } from 'node:path';
 import { usesLock } from './resolve';
-import { CLI, ENGINE_INPUTS, type TargetInference } from './shared';
+import { CLI, ENGINE_INPUTS, type TargetInference, outputsOf, shownOutputs } from './shared';
 
 /**
  * `bundle` writes a Release's offline installer or a Plugin's package. The bundle is a pure
@@ -37,9 +37,9 @@ export const bundleTarget: TargetInference = (project) => {
       { env: 'SOURCE_DATE_EPOCH' },
       ...ENGINE_INPUTS,
     ],
-    outputs: [`{workspaceRoot}/dist/${project.name}/bundle`],
+    outputs: [outputsOf(project).bundle],
     metadata: {
-      description: `Write ${project.name}'s ${release ? 'offline installer' : 'plugin package'} into dist/${project.name}/bundle, with inventory.json beside it (byte-identical across machines)`,
+      description: `Write ${project.name}'s ${release ? 'offline installer' : 'plugin package'} into ${shownOutputs(project).bundle}, with inventory.json beside it (byte-identical across machines)`,
     },
   };
 };

@@ -1,6 +1,6 @@
 import { posix } from 'node:path';
 import { usesLock } from './resolve';
-import { CLI, ENGINE_INPUTS, type TargetInference } from './shared';
+import { CLI, ENGINE_INPUTS, type TargetInference, outputsOf, shownOutputs } from './shared';
 
 /**
  * `collect` is a pure function of project.yaml, the lock (exact tags, commits and chart digests)
@@ -26,9 +26,9 @@ export const collectTarget: TargetInference = (project) => {
       ...localFolders,
       ...ENGINE_INPUTS,
     ],
-    outputs: [`{workspaceRoot}/dist/${project.name}/collect`],
+    outputs: [outputsOf(project).collect],
     metadata: {
-      description: `Fetch the locked files of ${project.name}'s components into dist/${project.name}/collect`,
+      description: `Fetch the locked files of ${project.name}'s components into ${shownOutputs(project).collect}`,
     },
   };
 };

@@ -23,7 +23,7 @@ describe('ContainerImage targets', () => {
   it('build is cached on project.yaml and the Dockerfile folder, publish follows check uncached', () => {
     const build = containerBuildTarget(facts)!;
     expect(build).toMatchObject({
-      command: 'node tools/cli/bin/dockyard.cjs build --project releases/containers/openeuler',
+      command: 'node tools/cli/bin/dockyard.cjs build releases/containers/openeuler',
       cache: true,
       outputs: ['{workspaceRoot}/dist/openeuler/build'],
     });

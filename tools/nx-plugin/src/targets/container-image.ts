@@ -1,6 +1,6 @@
 import { posix } from 'node:path';
 import { BUILD_SUMMARY } from '@dockyard/container/build-result';
-import { CLI, ENGINE_INPUTS, type TargetInference } from './shared';
+import { CLI, ENGINE_INPUTS, type TargetInference, outputsOf, shownOutputs } from './shared';
 
 /**
  * ContainerImage `build`: prepares the openEuler base archives and builds every version (or meta.yml image) for
@@ -16,12 +16,12 @@ export const containerBuildTarget: TargetInference = (project) => {
     : [];
   const app = spec.app ? [`{workspaceRoot}/${posix.join(project.root, posix.dirname(spec.app.meta))}/**/*`] : [];
   return {
-    command: `${CLI} build --project ${project.root}`,
+    command: `${CLI} build ${project.root}`,
     cache: true,
     inputs: ['{projectRoot}/project.yaml', ...own, ...app, ...ENGINE_INPUTS],
-    outputs: [`{workspaceRoot}/dist/${project.name}/build`],
+    outputs: [outputsOf(project).build],
     metadata: {
-      description: `Build ${project.name} for ${spec.arches.join(', ')} into one multi-arch index per ${spec.app ? 'meta.yml image' : 'version'} (dist/${project.name}/build; RUN steps need the Docker engine at DOCKER_HOST)`,
+      description: `Build ${project.name} for ${spec.arches.join(', ')} into one multi-arch index per ${spec.app ? 'meta.yml image' : 'version'} (${shownOutputs(project).build}; RUN steps need the Docker engine at DOCKER_HOST)`,
     },
   };
 };
@@ -46,9 +46,9 @@ export const containerCheckTarget: TargetInference = (project) => {
       { dependentTasksOutputFiles: `**/${BUILD_SUMMARY}` },
       ...ENGINE_INPUTS,
     ],
-    outputs: [`{workspaceRoot}/dist/${project.name}/check`],
+    outputs: [outputsOf(project).check],
     metadata: {
-      description: `Run ${project.name} on every arch (OS, arch, timezone${spec.base ? ', os-release VERSION' : ''}${spec.check?.script ? `, ${spec.check.script}` : ''}); JUnit report in dist/${project.name}/check/junit.xml`,
+      description: `Run ${project.name} on every arch (OS, arch, timezone${spec.base ? ', os-release VERSION' : ''}${spec.check?.script ? `, ${spec.check.script}` : ''}); JUnit report in ${shownOutputs(project).check}/junit.xml`,
     },
   };
 };
@@ -62,7 +62,7 @@ export const containerPublishTarget: TargetInference = (project) => {
     command,
     cache: false,
     dependsOn: ['check'],
-    outputs: [`{workspaceRoot}/dist/${project.name}/publish`],
+    outputs: [outputsOf(project).publish],
     configurations: { 'dry-run': { command: `${command} --dry-run` } },
     metadata: {
       description: `Push ${project.name}, every tag, to ${spec.registries.map((r) => `${r.registry}/${r.repository}`).join(', ')} (use -c dry-run to preview)`,

@@ -1,16 +1,16 @@
-import { CLI, ENGINE_INPUTS, type TargetInference } from './shared';
+import { CLI, ENGINE_INPUTS, type TargetInference, outputsOf, shownOutputs } from './shared';
 
 /** `images` reads only what `collect` produced plus the images: settings, so it reruns only when those change. */
 export const imagesTarget: TargetInference = (project) => {
   if (project.spec?.kind !== 'Release' || !(project.spec.components ?? []).length) return undefined;
   return {
-    command: `${CLI} images --project ${project.root}`,
+    command: `${CLI} images ${project.root}`,
     cache: true,
     dependsOn: ['collect'],
     inputs: ['{projectRoot}/project.yaml', { dependentTasksOutputFiles: '**/*' }, ...ENGINE_INPUTS],
-    outputs: [`{workspaceRoot}/dist/${project.name}/images`],
+    outputs: [outputsOf(project).images],
     metadata: {
-      description: `List every image ${project.name}'s collected charts and manifests run (dist/${project.name}/images/images.list, and images.json marking optional and helm-test images)`,
+      description: `List every image ${project.name}'s collected charts and manifests run (${shownOutputs(project).images}/images.list, and images.json marking optional and helm-test images)`,
     },
   };
 };

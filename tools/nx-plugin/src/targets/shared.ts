@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TargetConfiguration } from '@nx/devkit';
 import type { Kind } from '@dockyard/project-spec';
+import { outputPaths, type OutputPaths } from '@dockyard/project-spec/output-paths';
 
 /** What target inference knows of one project.yaml: its spec when valid, only name and kind when broken. */
 export interface ProjectFacts {
@@ -36,3 +37,9 @@ function runtimeDependencies(): string[] {
 }
 
 export type TargetInference = (project: ProjectFacts) => TargetConfiguration | undefined;
+
+/** Where the project's steps write, as target outputs (`{workspaceRoot}/dist/<name>/<step>`). */
+export const outputsOf = (project: ProjectFacts): OutputPaths => outputPaths('{workspaceRoot}', project.name);
+
+/** The same, as descriptions show them (`dist/<name>/<step>`). */
+export const shownOutputs = (project: ProjectFacts): OutputPaths => outputPaths('', project.name);

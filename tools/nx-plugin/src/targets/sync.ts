@@ -1,5 +1,5 @@
 import { usesLock } from './resolve';
-import { CLI, type TargetInference } from './shared';
+import { CLI, type TargetInference, outputsOf, shownOutputs } from './shared';
 
 /**
  * `sync` copies the project's images to its registries. It writes to remote registries, so it
@@ -13,15 +13,15 @@ export const syncTarget: TargetInference = (project) => {
   const usesImagesOutput = spec.kind === 'Release' && !spec.sync.lists?.length && (spec.components ?? []).length > 0;
   // A Release's images target runs after resolve already; the digests sync copies by come from the lock.
   const dependsOn = usesImagesOutput ? ['images'] : usesLock(spec) ? ['resolve'] : [];
-  const command = `${CLI} sync --project ${project.root}/project.yaml`;
+  const command = `${CLI} sync ${project.root}/project.yaml`;
   return {
     command,
     cache: false,
     ...(dependsOn.length ? { dependsOn } : {}),
-    outputs: [`{workspaceRoot}/dist/${project.name}/sync`],
+    outputs: [outputsOf(project).sync],
     configurations: { 'dry-run': { command: `${command} --dry-run` } },
     metadata: {
-      description: `Copy ${project.name}'s images from ${spec.sync.from.registry} to ${spec.sync.to.map((t) => t.registry).join(', ')}; misses are listed in dist/${project.name}/sync (use -c dry-run to preview)`,
+      description: `Copy ${project.name}'s images from ${spec.sync.from.registry} to ${spec.sync.to.map((t) => t.registry).join(', ')}; misses are listed in ${shownOutputs(project).sync} (use -c dry-run to preview)`,
     },
   };
 };

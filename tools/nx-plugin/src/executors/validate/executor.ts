@@ -16,7 +16,7 @@ async function validation(root: string): Promise<WorkspaceValidation | string> {
     return await validateWorkspace({ root, baseRef: process.env.DOCKYARD_BASE_REF || undefined });
   } catch (err) {
     if (!(err instanceof BaseRefError)) throw err;
-    return `DOCKYARD_BASE_REF=${err.ref}: ${err.reason} (name a branch, tag or commit of the repository; in a shallow CI clone, fetch it first)`;
+    return `DOCKYARD_BASE_REF=${err.ref}: ${err.reason} (${err.hint})`;
   }
 }
 

@@ -1,0 +1,3 @@
+import type { AppImage, OpenedProject } from '@dockyard/project-spec';
+
+export type AppImageProject = OpenedProject<AppImage>;

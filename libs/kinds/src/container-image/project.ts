@@ -1,0 +1,3 @@
+import type { ContainerImage, OpenedProject } from '@dockyard/project-spec';
+
+export type ContainerProject = OpenedProject<ContainerImage>;

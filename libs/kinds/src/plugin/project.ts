@@ -1,0 +1,3 @@
+import type { OpenedProject, Plugin } from '@dockyard/project-spec';
+
+export type PluginProject = OpenedProject<Plugin>;

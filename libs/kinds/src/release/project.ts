@@ -1,0 +1,3 @@
+import type { OpenedProject, Release } from '@dockyard/project-spec';
+
+export type ReleaseProject = OpenedProject<Release>;
