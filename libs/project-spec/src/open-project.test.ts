@@ -103,7 +103,9 @@ describe('openProject', () => {
   it('refuses an invalid project with every problem at its line, and a project of another kind', async () => {
     const invalid = await failure(openProject('releases/broken', root));
     expect(invalid!.code).toBe('PROJECT_INVALID');
-    expect(invalid!.message).toBe('releases/broken/project.yaml:3:10: version: must be string, got number (write a string here)');
+    expect(invalid!.message).toBe(
+      'releases/broken/project.yaml:3:10: version: must be string, got number (write a string here)',
+    );
     const kind = await failure(openProject('logs', root, ['Release', 'AppImage']));
     expect(kind!.code).toBe('PROJECT_KIND');
     expect(kind!.message).toBe('plugins/logs/project.yaml: logs is a Plugin; this works on Release, AppImage projects');
