@@ -140,7 +140,7 @@ describe('dockyard bundle: what lands in dist/<project>/bundle (real registry)',
     const unbuilt = await dockyard(['bundle', project], env());
     expect(unbuilt.exitCode).toBe(1);
     expect(unbuilt.stderr).toContain(
-      `dist/tiny/1.0.0/index.json is missing: build tiny first (nx run tiny:build, or dockyard build --project on its folder)`,
+      `dist/tiny/1.0.0/index.json is missing: run tiny's build first (nx run tiny:build, or dockyard build tiny)`,
     );
 
     await resolve(join(ws, 'apps/tiny'));

@@ -92,10 +92,15 @@ async function importCommand(values: ParsedArgs['values']): Promise<number> {
   const from = values.import as string;
   const out = values.out as string | undefined;
   if (!out) throw new UsageError('--import needs --out FILE (the new project.yaml)');
-  if (existsSync(out)) throw new UsageError(`${out} already exists; choose another --out or remove it`);
-  const text = await readFile(from, 'utf8').catch(() => {
-    throw new UsageError(`cannot read ${from}`);
-  });
+  if (existsSync(out)) {
+    console.error(`${out} already exists; choose another --out or remove it`);
+    return 1;
+  }
+  const text = await readFile(from, 'utf8').catch(() => undefined);
+  if (text === undefined) {
+    console.error(`cannot read ${from}`);
+    return 1;
+  }
   const imported = importChartsList(text, from, {
     gitBase: values['git-base'] as string | undefined,
     tokenFile: values['token-file'] as string | undefined,
@@ -104,10 +109,12 @@ async function importCommand(values: ParsedArgs['values']): Promise<number> {
   const target = resolvePath(out);
   const root = workspaceRootOf(dirname(target));
   const namesake = root ? await projectNamed(root, imported.name) : undefined;
-  if (namesake)
-    throw new UsageError(
+  if (namesake) {
+    console.error(
       `a project named "${imported.name}" already exists (${namesake}); project names are unique in the workspace, so pass --name with another name`,
     );
+    return 1;
+  }
   const projectRoot = root ? relative(root, dirname(target)) || '.' : dirname(target);
   await writeFileAtomic(
     target,
