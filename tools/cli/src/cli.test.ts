@@ -58,6 +58,19 @@ describe('dockyard CLI', () => {
     expect(refused.stderr).toContain('dockyard publish: unknown option --platform');
   });
 
+  it('lays out every option of every verb alike: the meaning starts in one column, shared options included', () => {
+    for (const verb of verbs) {
+      // An option with its meaning on the same line: the flag, two spaces or more, the meaning.
+      const options = run([verb.name, '--help'])
+        .stdout.split('\n')
+        .map((line) => /^ {2}((?:-{1,2}[a-z]|[A-Z])\S*(?: \S+)*) {2,}(\S.*)$/.exec(line))
+        .filter((match) => match !== null);
+      expect(options.length, verb.name).toBeGreaterThan(0);
+      for (const [line, , meaning] of options) expect(line.indexOf(meaning!), `${verb.name}: ${line}`).toBe(24);
+    }
+    expect(run(['inventory', '--help']).stdout).not.toContain('--platform');
+  });
+
   it('validate exits 0 on a clean workspace and 1 with file:line:col on a broken one, from any subfolder', () => {
     const root = workspace({
       'releases/ok/project.yaml': 'kind: Release\nname: ok\nversion: v1\n',

@@ -1,5 +1,5 @@
 // One layout for every verb's options: two spaces, the flag in a 22-column field, its meaning wrapped at 100
-// columns below the meaning's first column. A flag too long for its field takes a line of its own.
+// columns below the meaning's first column. A flag too long for its field (two spaces must follow it) takes a line of its own.
 
 const INDENT = '  ';
 const FLAG_WIDTH = 22;
@@ -27,7 +27,7 @@ export function optionList(options: readonly OptionHelp[]): string {
     .flatMap(([flag, meaning]) => {
       const [first, ...rest] = wrap(meaning, WIDTH - pad.length);
       const head =
-        flag.length < FLAG_WIDTH
+        flag.length <= FLAG_WIDTH - 2
           ? [`${INDENT}${flag.padEnd(FLAG_WIDTH)}${first}`]
           : [`${INDENT}${flag}`, `${pad}${first}`];
       return [...head, ...rest.map((line) => `${pad}${line}`)];

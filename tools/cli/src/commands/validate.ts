@@ -10,6 +10,7 @@ import {
   workspaceRootOf,
 } from '@dockyard/project-spec';
 import type { Command } from '../command';
+import { optionList } from '../help';
 
 const usage = `Usage: dockyard validate [PATH...] [--root DIR] [--base REF]
 
@@ -17,11 +18,14 @@ Checks project.yaml files against their kind's schema and the workspace rules:
 unique project names, existing references, no slot or port shared by two plugins,
 plugin versions that increase against a base git ref, app version folders.
 
-  PATH         project.yaml files or folders to report on (default: the whole workspace);
-               each belongs to the workspace of the nearest nx.json above it, and a file
-               with none above it is checked alone against its kind's schema
-  --root DIR   workspace root (default: the nearest folder with nx.json)
-  --base REF   git ref plugin versions must increase against (default: $DOCKYARD_BASE_REF)
+${optionList([
+  [
+    'PATH',
+    "project.yaml files or folders to report on (default: the whole workspace); each belongs to the workspace of the nearest nx.json above it, and a file with none above it is checked alone against its kind's schema",
+  ],
+  ['--root DIR', 'workspace root (default: the nearest folder with nx.json)'],
+  ['--base REF', 'git ref plugin versions must increase against (default: $DOCKYARD_BASE_REF)'],
+])}
 
 Exit status is 1 when any problem is found; every problem is printed as FILE:LINE:COL.`;
 
