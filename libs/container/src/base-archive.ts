@@ -1,3 +1,4 @@
+import { DockyardError } from '@dockyard/errors';
 import { spawn } from 'node:child_process';
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -57,7 +58,10 @@ export async function openBaseRootfs(store: ContentStore, xzDigest: string, wher
     if (model.kind !== 'image') throw new Error('it holds an index');
     layers = model.layers;
   } catch (err) {
-    throw new Error(`${where}: not a docker-save image archive (${(err as Error).message})`);
+    throw new DockyardError(`${where}: not a docker-save image archive (${(err as Error).message})`, {
+      code: 'BASE_ARCHIVE',
+      cause: err,
+    });
   }
   if (layers.length !== 1)
     throw new Error(

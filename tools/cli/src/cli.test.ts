@@ -110,7 +110,7 @@ describe('dockyard CLI', () => {
       .slice(overview.indexOf('Commands:'))
       .split('\n')
       .slice(1)
-      .filter((line) => /^  \S/.test(line))
+      .filter((line) => /^ {2}\S/.test(line))
       .map((line) => line.trim().split(/\s+/)[0]);
     expect(listed).toEqual(verbs.map((v) => v.name));
     // The prose above the list names no verb of its own.

@@ -1,3 +1,4 @@
+import { DockyardError } from '@dockyard/errors';
 import { access, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { discoverImages, type DiscoveredImage } from '@dockyard/discover';
@@ -93,7 +94,7 @@ export async function fillRegistry(
         const where = found.sources[0]
           ? ` (from ${found.sources[0].file}${found.sources[0].line ? `:${found.sources[0].line}` : ''})`
           : '';
-        throw new Error(`${found.ref}${where}: ${(err as Error).message}`);
+        throw new DockyardError(`${found.ref}${where}: ${(err as Error).message}`, { code: 'IMAGE_READ', cause: err });
       }
     }),
   );

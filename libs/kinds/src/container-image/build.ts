@@ -4,6 +4,7 @@ import { pipeline } from 'node:stream/promises';
 import { dirname, join, resolve } from 'node:path';
 import type Dockerode from 'dockerode';
 import { baseImageOpener, buildImages, urlDownloader } from '@dockyard/builder';
+import { DockyardError } from '@dockyard/errors';
 import { replaceDirectory, writeFileAtomic } from '@dockyard/files';
 import {
   buildIndex,
@@ -65,8 +66,9 @@ async function readDockerfile(path: string): Promise<string> {
   try {
     return await readFile(path, 'utf8');
   } catch (err) {
-    throw new Error(
+    throw new DockyardError(
       `${path}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such Dockerfile' : (err as Error).message}`,
+      { code: 'DOCKERFILE_READ', cause: err },
     );
   }
 }
