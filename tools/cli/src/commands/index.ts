@@ -79,4 +79,9 @@ export const verbs: Verb[] = [
     summary: 'run a built ContainerImage on every arch: OS, arch, timezone, os-release VERSION, its test script',
     load: async () => (await import('./check.ts')).checkCommand,
   },
+  {
+    name: 'ci',
+    summary: 'the steps of the CI workflows: affected plan, shards, run times, /build comments, job summary',
+    load: async () => (await import('./ci.ts')).ciCommand,
+  },
 ];
