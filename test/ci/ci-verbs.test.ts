@@ -132,6 +132,17 @@ describe('dockyard ci on a workspace with base and head commits', () => {
     expect(fromInventories.stdout).toContain(
       '### product\n\n0 added, 0 removed, 1 moved (from the bundle inventories)\n\n| | image | before | after |',
     );
+    // Head's inventories from the folder the shards kept instead of dist/: the same as base here.
+    const fromKept = await ci([
+      'summary',
+      '--plan',
+      'plan.json',
+      '--base-inventories',
+      'kept',
+      '--head-inventories',
+      'kept',
+    ]);
+    expect(fromKept.stdout).toContain('### product\n\n0 added, 0 removed, 0 moved (from the bundle inventories)');
   });
 
   it('comment accepts /build from a member and the answer reaches the issue; others are refused', async () => {

@@ -21,12 +21,14 @@ export interface SummaryInput {
   projects: ReadonlyMap<string, WorkspaceProject>;
   /** A folder of the base run's inventories (see keepInventories), when CI kept them. */
   baseInventories?: string;
+  /** A folder of head's inventories in the same layout (from the shards that bundled); else dist/ here. */
+  headInventories?: string;
 }
 
 /**
  * Per affected Release, the images added, removed and moved between base and head. Both sides are read from
- * the bundle inventories when both exist (head's from its bundle in dist/, base's from the folder CI kept
- * for the base commit); otherwise both from the lock's pinned images, base's as committed there. The two are
+ * the bundle inventories when both exist (head's from its bundle in dist/ or the folder the shards kept,
+ * base's from the folder CI kept for the base commit); otherwise both from the lock's pinned images, base's as committed there. The two are
  * never mixed: they spell names differently (the install site's name vs. the source's).
  */
 export async function releaseSummaries(input: SummaryInput): Promise<ReleaseChanges[]> {
@@ -34,7 +36,11 @@ export async function releaseSummaries(input: SummaryInput): Promise<ReleaseChan
   for (const name of [...input.affected].sort()) {
     const project = input.projects.get(name);
     if (project?.kind !== 'Release') continue;
-    const headInventory = await inventoryImages(join(input.workspaceRoot, bundleInventoryPath(name)));
+    const headInventory = await inventoryImages(
+      input.headInventories
+        ? keptInventoryPath(input.headInventories, name)
+        : join(input.workspaceRoot, bundleInventoryPath(name)),
+    );
     const baseInventory = input.baseInventories
       ? await inventoryImages(keptInventoryPath(input.baseInventories, name))
       : undefined;

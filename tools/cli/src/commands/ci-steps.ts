@@ -110,8 +110,9 @@ async function answer(values: Values): Promise<number> {
   const request = await readJson<BuildRequest>(required(values, 'request'), 'request');
   if (request.status === 'ignored') return 0;
   const outcome = values.outcome as string | undefined;
-  if (outcome !== undefined && outcome !== 'success' && outcome !== 'failure')
-    throw new UsageError(`--outcome ${outcome}: success or failure`);
+  // A step's outcome as GitHub words it; a cancelled build is answered as not built.
+  if (outcome !== undefined && !['success', 'failure', 'cancelled'].includes(outcome))
+    throw new UsageError(`--outcome ${outcome}: success, failure or cancelled`);
   const log = values.log ? await readFile(resolve(values.log as string), 'utf8').catch(() => '') : '';
   const body = buildAnswer(
     request,
@@ -132,6 +133,7 @@ async function summary(values: Values): Promise<number> {
     affected: planned.projects,
     projects: await workspaceProjects(root),
     ...(values['base-inventories'] ? { baseInventories: resolve(values['base-inventories'] as string) } : {}),
+    ...(values['head-inventories'] ? { headInventories: resolve(values['head-inventories'] as string) } : {}),
   });
   const markdown = summaryMarkdown(releases, planned.base, planned.head);
   const out = (values.out as string | undefined) ?? process.env.GITHUB_STEP_SUMMARY;

@@ -15,12 +15,13 @@ The steps of the workspace's GitHub Actions workflows (.github/workflows/), each
   comment --event FILE [--out FILE]
         read an issue_comment event: \`/build <project> [<version>]\` by a member; prints
         status=, project=, targets= lines (for $GITHUB_OUTPUT) and writes the request as JSON
-  answer --request FILE [--log FILE --outcome success|failure]
+  answer --request FILE [--log FILE --outcome success|failure|cancelled]
         post the answer to a build request on its issue ($GITHUB_API_URL, $GITHUB_TOKEN); without
         --outcome it says the build started
-  summary --plan FILE [--base-inventories DIR] [--out FILE]
+  summary --plan FILE [--base-inventories DIR] [--head-inventories DIR] [--out FILE]
         the images added, removed and moved in each affected Release, as Markdown, appended to
-        FILE (default $GITHUB_STEP_SUMMARY, else printed)
+        FILE (default $GITHUB_STEP_SUMMARY, else printed); from the bundle inventories when both
+        sides have one (head's from dist/ unless --head-inventories), else from the locks
   keep-inventories --out DIR
         copy each Release's bundle inventory from dist/ into DIR/<project>/inventory.json, for the
         pull requests based on this commit to compare against
@@ -28,13 +29,13 @@ The steps of the workspace's GitHub Actions workflows (.github/workflows/), each
 Run from inside the workspace.`;
 
 /** Each step's options; one flat list because the parser reads them all at once, checked per step below. */
-const stepOptions: Record<string, string[]> = {
+export const stepOptions: Record<string, string[]> = {
   plan: ['base', 'head', 'target', 'out'],
   shard: ['plan', 'shards', 'times'],
   times: ['profile', 'times'],
   comment: ['event', 'out'],
   answer: ['request', 'log', 'outcome'],
-  summary: ['plan', 'base-inventories', 'out'],
+  summary: ['plan', 'base-inventories', 'head-inventories', 'out'],
   'keep-inventories': ['out'],
 };
 
@@ -55,6 +56,7 @@ export const ciCommand: Command = {
     log: { type: 'string' },
     outcome: { type: 'string' },
     'base-inventories': { type: 'string' },
+    'head-inventories': { type: 'string' },
   },
   async run(args: ParsedArgs) {
     const [step, ...extra] = args.positionals;
