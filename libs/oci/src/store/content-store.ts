@@ -11,6 +11,7 @@ import { OciLayout } from '../layout/oci-layout';
 import type { Descriptor } from '../manifest';
 import { forgetTemp, makeDirectory, processIsAlive, tempPathFor } from '@dockyard/files';
 import { DockyardError } from '@dockyard/errors';
+import { isSharedStoreLocation, sharedStoreAt, type SharedBlobStore } from './shared-store';
 
 /**
  * The one content-addressed store on disk that bundles, builds and downloads share: an OCI image layout
@@ -22,15 +23,24 @@ export class ContentStore {
   readonly key: string;
   private readonly fetching = new Map<string, Promise<Blob>>();
 
-  constructor(readonly dir: string) {
+  /** `shared`: a second tier every machine reaches (see shared-store.ts), fetched from and pushed to. */
+  constructor(
+    readonly dir: string,
+    readonly shared?: SharedBlobStore,
+  ) {
     this.layout = new OciLayout(dir);
     this.key = `dir:${dir}`;
   }
 
-  /** `$DOCKYARD_STORE`, else `$XDG_CACHE_HOME/dockyard/store`, else `~/.cache/dockyard/store`. */
+  /**
+   * `$DOCKYARD_STORE`, else `$XDG_CACHE_HOME/dockyard/store`, else `~/.cache/dockyard/store`. A `$DOCKYARD_STORE`
+   * of `docker://HOST/REPOSITORY` or `s3://BUCKET/PREFIX` is a shared tier behind the default folder.
+   */
   static default(env: NodeJS.ProcessEnv = process.env): ContentStore {
-    const dir = env.DOCKYARD_STORE || join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'dockyard', 'store');
-    return new ContentStore(dir);
+    const named = env.DOCKYARD_STORE;
+    const local = join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'dockyard', 'store');
+    if (named && isSharedStoreLocation(named)) return new ContentStore(local, sharedStoreAt(named, env));
+    return new ContentStore(named || local);
   }
 
   path(digest: string): string {
@@ -63,7 +73,7 @@ export class ContentStore {
   }
 
   /** One download per blob at a time: two writers of one partial file would interleave. */
-  private async download(blob: Blob, onBytes?: (count: number) => void): Promise<Blob> {
+  private async download(blob: Blob, onBytes?: (count: number) => void, useShared = true): Promise<Blob> {
     const { descriptor } = blob;
     if (await this.has(descriptor.digest)) return this.blob(descriptor);
     const final = this.path(descriptor.digest);
@@ -77,18 +87,22 @@ export class ContentStore {
     if (resumeAt > 0)
       for await (const chunk of createReadStream(partial, { end: resumeAt - 1 })) hash.update(chunk as Buffer);
     const digesting = new DigestingStream({ hash, size: resumeAt });
-    const body = await blob.open(resumeAt);
+    const sharedBody = useShared ? await this.shared?.open(descriptor, resumeAt) : undefined;
+    const body = sharedBody ?? (await blob.open(resumeAt));
     if (onBytes) body.on('data', (chunk: Buffer) => onBytes(chunk.length));
     await pipeline(body, digesting, createWriteStream(partial, { flags: resumeAt > 0 ? 'r+' : 'w', start: resumeAt }));
-    const what = `blob ${descriptor.digest} from ${blob.origin.key}`;
+    const what = `blob ${descriptor.digest} from ${sharedBody ? this.shared!.key : blob.origin.key}`;
     const actual = digesting.digest();
     if (digesting.size !== descriptor.size || actual !== descriptor.digest) {
       await rm(partial, { force: true });
+      // A damaged copy in the shared tier is never used: the blob comes from where it was found instead.
+      if (sharedBody) return this.download(blob, onBytes, false);
       throw digesting.size !== descriptor.size
         ? new SizeMismatchError(descriptor.size, digesting.size, what)
         : new DigestMismatchError(descriptor.digest, actual, what);
     }
     await rename(partial, final);
+    if (!sharedBody) await this.shared?.put(descriptor, final);
     return this.blob(descriptor);
   }
 
@@ -105,6 +119,7 @@ export class ContentStore {
       const descriptor: Descriptor = { mediaType, digest: digesting.digest(), size: digesting.size };
       await rename(temp, this.path(descriptor.digest));
       forgetTemp(temp);
+      await this.shared?.put(descriptor, this.path(descriptor.digest));
       return descriptor;
     } catch (err) {
       await rm(temp, { force: true });
