@@ -26,7 +26,10 @@ export class S3BlobStore implements SharedBlobStore {
   static parse(location: string, env: NodeJS.ProcessEnv): S3BlobStore {
     const match = /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(?:\/(.*))?$/.exec(location);
     if (!match)
-      throw new DockyardError(`${location}: not an S3 location as s3://BUCKET[/PREFIX]`, { code: 'STORE_LOCATION' });
+      throw new DockyardError(`${location.replace(/\/\/[^@/]*@/, '//')}: not an S3 location as s3://BUCKET[/PREFIX]`, {
+        code: 'STORE_LOCATION',
+        hint: 'credentials come from the AWS environment, not the URL',
+      });
     return new S3BlobStore(match[1]!, (match[2] ?? '').replace(/^\/+|\/+$/g, ''), env);
   }
 

@@ -89,5 +89,6 @@ describe('a content store with a shared tier', () => {
     );
     expect(() => sharedStoreAt('docker://cache.example/blobs:latest', {})).toThrow('not a registry repository');
     expect(() => sharedStoreAt('s3://B/x', {})).toThrow('not an S3 location');
+    expect(() => sharedStoreAt('s3://AKIA:secret@bucket/x', {})).toThrow(/^s3:\/\/bucket\/x: not an S3 location/);
   });
 });
