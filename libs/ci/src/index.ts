@@ -13,3 +13,5 @@ export { buildAnswer, type BuildOutcome } from './build-answer';
 export { appendJobSummary, postIssueComment, type GitHubAccess } from './github';
 export { imageChanges, summaryMarkdown, type ImageChanges, type ReleaseChanges } from './release-changes';
 export { keepInventories, releaseSummaries, type SummaryInput } from './release-summary';
+export { s3CacheObjects, type CacheObjects } from './cache-objects';
+export { nxCacheServer, type CacheEvent, type CacheTokens } from './nx-cache-server';

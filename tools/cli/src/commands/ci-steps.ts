@@ -7,11 +7,13 @@ import {
   keepInventories,
   mergeRunTimes,
   nxAffectedLister,
+  nxCacheServer,
   planAffected,
   postIssueComment,
   projectTimesFromProfile,
   readRunTimes,
   releaseSummaries,
+  s3CacheObjects,
   shardProjects,
   summaryMarkdown,
   workspaceProjects,
@@ -149,7 +151,42 @@ async function keep(values: Values): Promise<number> {
   return 0;
 }
 
+function tokensFrom(name: string): string[] {
+  return (process.env[name] ?? '')
+    .split(',')
+    .map((t) => t.trim())
+    .filter(Boolean);
+}
+
+/** Runs until SIGINT or SIGTERM; logs one line per request (method, hash, status), never a token. */
+async function cacheServer(values: Values): Promise<number> {
+  const tokens = { read: tokensFrom('DOCKYARD_CACHE_READ_TOKENS'), write: tokensFrom('DOCKYARD_CACHE_WRITE_TOKENS') };
+  if (!tokens.read.length && !tokens.write.length)
+    throw new UsageError('set $DOCKYARD_CACHE_READ_TOKENS and/or $DOCKYARD_CACHE_WRITE_TOKENS (comma-separated)');
+  const listen = (values.listen as string | undefined) ?? '127.0.0.1:8090';
+  const match = /^(.+):(\d+)$/.exec(listen);
+  if (!match) throw new UsageError(`--listen ${listen}: write HOST:PORT`);
+  const objects = await s3CacheObjects(required(values, 'store'));
+  const server = nxCacheServer(objects, tokens, (e) =>
+    console.log(`${e.method} ${e.hash ?? '-'} ${e.status}${e.problem ? ` (${e.problem})` : ''}`),
+  );
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(Number(match[2]), match[1], resolve);
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : match[2];
+  console.log(`Nx remote cache on http://${match[1]}:${port} (${objects.key})`);
+  await new Promise<void>((resolve) => {
+    const stop = () => server.close(() => resolve());
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  return 0;
+}
+
 const steps: Record<string, (values: Values) => Promise<number>> = {
+  'cache-server': cacheServer,
   plan,
   shard,
   times,

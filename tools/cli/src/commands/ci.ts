@@ -25,6 +25,10 @@ The steps of the workspace's GitHub Actions workflows (.github/workflows/), each
   keep-inventories --out DIR
         copy each Release's bundle inventory from dist/ into DIR/<project>/inventory.json, for the
         pull requests based on this commit to compare against
+  cache-server --store s3://BUCKET[/PREFIX] [--listen HOST:PORT]
+        serve Nx's self-hosted remote cache (NX_SELF_HOSTED_REMOTE_CACHE_SERVER) from S3 until stopped;
+        tokens from $DOCKYARD_CACHE_READ_TOKENS (read only: pull requests) and
+        $DOCKYARD_CACHE_WRITE_TOKENS (read and write: main), comma-separated; default 127.0.0.1:8090
 
 Run from inside the workspace.`;
 
@@ -37,6 +41,7 @@ export const stepOptions: Record<string, string[]> = {
   answer: ['request', 'log', 'outcome'],
   summary: ['plan', 'base-inventories', 'head-inventories', 'out'],
   'keep-inventories': ['out'],
+  'cache-server': ['store', 'listen'],
 };
 
 export const ciCommand: Command = {
@@ -57,6 +62,8 @@ export const ciCommand: Command = {
     outcome: { type: 'string' },
     'base-inventories': { type: 'string' },
     'head-inventories': { type: 'string' },
+    store: { type: 'string' },
+    listen: { type: 'string' },
   },
   async run(args: ParsedArgs) {
     const [step, ...extra] = args.positionals;
