@@ -29,5 +29,6 @@ describe('buildAnswer', () => {
       buildAnswer({ status: 'refused', reason: 'no project named x', issue: 1, repository: 'a/b', author: 'bob' }),
     ).toBe('@bob ✋ not building: no project named x');
     expect(buildAnswer({ status: 'ignored', reason: 'x' })).toBe('');
+    expect(buildAnswer(request)).toBe('@ada 🏗️ building nginx 1.25.3 from `apps/nginx/latest/`: build, publish');
   });
 });

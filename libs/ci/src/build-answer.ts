@@ -1,3 +1,4 @@
+import { stripVTControlCharacters } from 'node:util';
 import type { BuildRequest } from './build-request';
 
 export interface BuildOutcome {
@@ -12,7 +13,7 @@ export interface BuildOutcome {
 function resultLines(log: string): string[] {
   return log
     .split('\n')
-    .map((l) => l.replace(/\x1b\[[0-9;]*m/g, '').trimEnd())
+    .map((l) => stripVTControlCharacters(l).trimEnd())
     .filter((l) => /sha256:[0-9a-f]{12,}/.test(l));
 }
 
