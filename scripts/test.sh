@@ -63,6 +63,10 @@ format_status=0
 echo "scripts/test.sh: checking formatting (npm run format:check; npm run format fixes it)"
 npm run --silent format:check || format_status=$?
 
+lint_status=0
+echo "scripts/test.sh: linting (npm run lint: eslint with typescript-eslint, eslint.config.mjs)"
+npm run --silent lint || lint_status=$?
+
 mkdir -p tmp
 results=tmp/vitest-results.json
 rm -f "$results"
@@ -80,7 +84,8 @@ read -r passed failed <<<"$summary"
 
 [ "$typecheck_status" -eq 0 ] || echo "scripts/test.sh: type check failed (tsc exit code $typecheck_status)"
 [ "$format_status" -eq 0 ] || echo "scripts/test.sh: formatting differs from prettier's (run npm run format and commit)"
+[ "$lint_status" -eq 0 ] || echo "scripts/test.sh: eslint found problems (see above; npm run lint)"
 echo "$passed passed, $failed failed"
-if [ "$failed" -gt 0 ] || [ "$passed" -eq 0 ] || [ "$vitest_status" -ne 0 ] || [ "$typecheck_status" -ne 0 ] || [ "$format_status" -ne 0 ]; then
+if [ "$failed" -gt 0 ] || [ "$passed" -eq 0 ] || [ "$vitest_status" -ne 0 ] || [ "$typecheck_status" -ne 0 ] || [ "$format_status" -ne 0 ] || [ "$lint_status" -ne 0 ]; then
   exit 1
 fi

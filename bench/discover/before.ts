@@ -25,6 +25,8 @@ const lines = (file: string) =>
     : [];
 
 async function main(oldTree: string, root = FIXTURES): Promise<void> {
+  // The old tree is a path known only at run time, so it is loaded with require, not an import.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { discoverImages } = require(join(oldTree, 'libs/discover/src')) as { discoverImages: OldDiscover };
   for (const group of ['real-world', 'own']) {
     for (const includeDisabled of [false, true]) {

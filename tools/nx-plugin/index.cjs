@@ -41,7 +41,9 @@ function readCache(file, fingerprint) {
   try {
     const cache = JSON.parse(fs.readFileSync(file, 'utf8'));
     if (cache.fingerprint === fingerprint) return cache.entries;
-  } catch {}
+  } catch {
+    // No cache yet, or one from an older layout: infer every project again.
+  }
   return {};
 }
 

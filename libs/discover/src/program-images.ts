@@ -96,7 +96,10 @@ function buildsContainers(name: string, context: ChartContext): boolean {
     const body = context.defines.get(pending.pop()!) ?? '';
     found = /"image"/.test(body);
     for (const [, named] of body.matchAll(/"([^"\s]+)"/g))
-      if (context.defines.has(named) && !seen.has(named)) seen.add(named) && pending.push(named);
+      if (context.defines.has(named) && !seen.has(named)) {
+        seen.add(named);
+        pending.push(named);
+      }
   }
   known.set(name, found);
   return found;

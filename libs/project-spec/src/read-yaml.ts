@@ -20,6 +20,7 @@ export type ReadResult =
   | { ok: false; problems: ReadProblem[]; lines: LineCounter };
 
 /** Non-printable characters YAML refuses, and U+FFFD, what undecodable bytes become: signs of a binary file. */
+// eslint-disable-next-line no-control-regex -- control characters are exactly what this looks for
 const BINARY = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\ufffd]/;
 
 type Token = CST.Token | CST.CollectionItem['key'];
