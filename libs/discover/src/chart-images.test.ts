@@ -72,4 +72,21 @@ describe('imagesInChart', () => {
       summary(chart('values-only', 'a: {image: {repository: x/a, tag: "1"}}\nb: {image: {repository: x/b}}', {})),
     ).toEqual(['x/a:1', 'x/b (unresolved)']);
   });
+
+  it("renders a subchart's Deployment from a parent's program through .Subcharts, and counts the subchart's values shape as read", () => {
+    const console = chart('console', 'image: {repository: r/console, tag: ""}\ndeployment: {create: false}', {
+      'entry.yaml':
+        '{{- if .Values.deployment.create }}{{ toYaml (dict "spec" (dict "containers" (list (dict "image" "x")))) }}{{ end }}',
+    });
+    const parent = chart(
+      'redpanda',
+      'console: {enabled: true}',
+      {
+        'entry.yaml':
+          '{{- $c := index .Subcharts "console" -}}{{ toYaml (dict "kind" "Deployment" "spec" (dict "containers" (list (dict "image" (printf "%s:%s" $c.Values.image.repository (default "v3" $c.Values.image.tag)))))) }}',
+      },
+      { subcharts: [console], dependencies: [{ name: 'console', condition: 'console.enabled' }] },
+    );
+    expect(summary(parent)).toEqual(['r/console:v3']);
+  });
 });

@@ -34,8 +34,10 @@ function chartImages(
   overrides: Tree | undefined,
   parentGlobal: Tree | undefined,
   defines: Defines,
+  readByParent: string[] = [],
 ): Finding[] {
   const context = contextOf(chart, overrides, parentGlobal, defines);
+  const readHere: string[] = [];
   const values = context.values;
   const findings: Finding[] = [];
   if (chart.type !== 'library') {
@@ -51,7 +53,9 @@ function chartImages(
       imagesInValues(values, { skipKeys: subchartKeys }),
       fromTemplates,
       defines,
+      readByParent,
     );
+    readHere.push(...fromTemplates.flatMap((f) => f.valuesRead ?? []));
     const rendering = fromTemplates.filter((f) => !f.neverRendered);
     const fromLines = withFallbacksNamed(rendering, fromValues);
     const own = [...withoutReportedTwice(fromValues, fromLines), ...fromLines, ...imagesInAnnotations(chart)];
@@ -63,7 +67,8 @@ function chartImages(
     for (const use of usesOf(chart, subchart)) {
       const key = use.alias ?? use.name;
       const switchedOff = conditionSwitch(values, use.condition);
-      for (const finding of chartImages(subchart, getPath(values, [key]), global, defines)) {
+      const readOfSubchart = readHere.flatMap((p) => (p.startsWith(`${key}.`) ? [p.slice(key.length + 1)] : []));
+      for (const finding of chartImages(subchart, getPath(values, [key]), global, defines, readOfSubchart)) {
         const settings = [...new Set([...(finding.optional ?? []).map((s) => `${key}.${s}`), ...(switchedOff ?? [])])];
         findings.push(settings.length > 0 ? { ...finding, optional: settings } : finding);
       }
@@ -89,7 +94,7 @@ function contextOf(
   for (const subchart of chart.subcharts)
     for (const use of usesOf(chart, subchart)) {
       const key = use.alias ?? use.name;
-      subcharts.set(key, contextOf(subchart, getPath(values, [key]), global, defines));
+      subcharts.set(key, { ...contextOf(subchart, getPath(values, [key]), global, defines), valuesPath: key });
     }
   return {
     values,
@@ -134,7 +139,8 @@ function allDefines(chart: Chart, into: Defines = { bodies: new Map(), sites: ne
 /**
  * Values shapes count only when a template reads them: a rendered template line is better
  * evidence (it knows the chart's own tag default), so the shape it rendered is dropped, unless a
- * running line that reads it could not be resolved (then the shape is listed, and that line warns); a shape
+ * running line that reads it could not be resolved (then the shape is listed, and that line warns). A
+ * parent's program reading a subchart's values through `.Subcharts` counts as the subchart's. A shape
  * no template mentions (a library's example values, leftovers) is not an image that runs. A
  * chart without templates (a values-only sealos chart), or one that hands its whole context to
  * a helper it does not ship, may read any of them, so all are kept.
@@ -144,8 +150,12 @@ function valuesReadByTemplates(
   fromValues: Finding[],
   fromTemplates: Finding[],
   defines: Defines,
+  readByParent: string[],
 ): Finding[] {
-  const rendered = fromTemplates.flatMap((f) => (f.neverRendered ? (f.mentions ?? []) : (f.valuesRead ?? [])));
+  const rendered = [
+    ...fromTemplates.flatMap((f) => (f.neverRendered ? (f.mentions ?? []) : (f.valuesRead ?? []))),
+    ...readByParent,
+  ];
   const mentioned = chart.templates.flatMap((t) => mentionedValuesPaths(t.text));
   const readsAnything =
     chart.templates.length === 0 || chart.templates.some((t) => passesContextToMissingHelper(t.text, defines.bodies));

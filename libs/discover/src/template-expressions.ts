@@ -236,7 +236,7 @@ function field(value: Data, name: string, scope: Scope): Data | undefined {
     }
     case 'dict':
       // Helm's `.Values.AsMap` is the values themselves.
-      if (name === 'AsMap' && value.path === '' && !value.entries.has('AsMap')) return value;
+      if (name === 'AsMap' && scope.partial && [...scope.partial.values.values()].includes(value)) return value;
       return (
         value.entries.get(name) ?? {
           kind: 'missing',
@@ -259,7 +259,7 @@ function field(value: Data, name: string, scope: Scope): Data | undefined {
 function rootField(name: string, context: ChartContext, scope: Scope): Data | undefined {
   if (name === 'Values') {
     if (!scope.partial) return fromTree(context.values, '');
-    const values = scope.partial.values.get(context) ?? fromTreeDeep(context.values ?? {}, '');
+    const values = scope.partial.values.get(context) ?? fromTreeDeep(context.values ?? {}, context.valuesPath ?? '');
     scope.partial.values.set(context, values);
     return values;
   }

@@ -12,6 +12,8 @@ export interface ChartContext {
   defineSites?: Map<string, { file: string; line: number }>;
   /** Each subchart's own context, by name or alias, for `.Subcharts` (Helm 3.13+). */
   subcharts?: Map<string, ChartContext>;
+  /** A subchart's: the key its values sit at in its parent's, so what the parent's templates read of them is named from there. */
+  valuesPath?: string;
 }
 
 /**
