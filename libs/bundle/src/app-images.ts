@@ -2,7 +2,7 @@ import { readdir } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { confinedPath } from '@dockyard/files';
 import { indexChildren, OciLayout, platformString } from '@dockyard/oci';
-import { PATH_RULES } from '@dockyard/project-spec';
+import { outputsRoot, PATH_RULES } from '@dockyard/project-spec';
 import { DockyardError } from '@dockyard/errors';
 
 /** An AppImage a Release ships (`ships.appImages[index]`), whose `build` target wrote each version to dist/<name>/<version>/. */
@@ -45,7 +45,7 @@ export async function shippedAppImages(
   const listed: ShippedAppImage[] = [];
   for (const app of apps) {
     const field = ['ships', 'appImages', app.index];
-    const appDir = confinedPath(join(workspaceRoot, 'dist'), app.name, field, PATH_RULES.projectName);
+    const appDir = confinedPath(outputsRoot(workspaceRoot), app.name, field, PATH_RULES.projectName);
     for (const version of app.versions) {
       const dir = confinedPath(appDir, version, field, PATH_RULES.appVersion);
       const folder = `apps/${app.name}/${version}`;

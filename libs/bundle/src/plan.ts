@@ -13,7 +13,14 @@ import {
   releaseImageOrigin,
 } from '@dockyard/sources';
 import { checkedPath, confinedPath } from '@dockyard/files';
-import { bundledReleaseImage, PATH_RULES, type Plugin, type Release } from '@dockyard/project-spec';
+import {
+  bundledReleaseImage,
+  outputPaths,
+  outputsRoot,
+  PATH_RULES,
+  type Plugin,
+  type Release,
+} from '@dockyard/project-spec';
 import type { ImageRequest } from './bundle-images';
 import { shippedAppImages, type ShippedApp, type ShippedAppImage } from './app-images';
 import type { Provenance } from './inventory';
@@ -47,7 +54,7 @@ export interface ProjectFiles {
 }
 
 export function bundleDir(workspaceRoot: string, name: string): string {
-  return join(confinedPath(join(workspaceRoot, 'dist'), name, ['name'], PATH_RULES.projectName), 'bundle');
+  return join(confinedPath(outputsRoot(workspaceRoot), name, ['name'], PATH_RULES.projectName), 'bundle');
 }
 
 /** `image` read at `fromRegistry` (with rewrites) by the digest the lock pins it to; its tag stays its name in the bundle. */
@@ -74,7 +81,7 @@ function byDigest(ref: ImageRef, digest: string): ImageRef {
 
 /** The digest of the release image the Release's own `build` target made (it records it beside its OCI layout). */
 async function builtReleaseDigest(workspaceRoot: string, spec: Release): Promise<string> {
-  const record = join(workspaceRoot, 'dist', spec.name, 'release-image', 'release-image.json');
+  const record = join(outputPaths(workspaceRoot, spec.name).releaseImage, 'release-image.json');
   const text = await readFile(record, 'utf8').catch(() => undefined);
   if (!text)
     throw new DockyardError(
@@ -150,7 +157,7 @@ export async function planReleaseBundle(
   const bundle = spec.bundle ?? {};
   const output = bundleOutput(project.workspaceRoot, spec);
   const top = releaseTopFolder(spec);
-  const imagesDir = join(project.workspaceRoot, 'dist', spec.name, 'images');
+  const imagesDir = outputPaths(project.workspaceRoot, spec.name).images;
   const explicitFrom = bundle.images?.from;
   const from = explicitFrom ?? spec.sync?.to[0]?.registry;
   const rewrites = explicitFrom ? (spec.sync?.from.rewrites ?? []) : [];

@@ -31,8 +31,13 @@ export interface OutputPaths {
   appImagesList(version: string, arch: string): string;
 }
 
+/** `<workspace>/dist`, the folder every project's outputs are under (one folder per project name). */
+export function outputsRoot(workspaceRoot: string): string {
+  return posix.join(workspaceRoot, 'dist');
+}
+
 export function outputPaths(workspaceRoot: string, name: string): OutputPaths {
-  const root = posix.join(workspaceRoot, 'dist', name);
+  const root = posix.join(outputsRoot(workspaceRoot), name);
   const images = posix.join(root, 'images');
   return {
     root,

@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import {
   isReservedHost,
   parseReference,
@@ -8,7 +7,7 @@ import {
   type ImageRef,
   type Rewrite,
 } from '@dockyard/oci';
-import type { Plugin, Release } from '@dockyard/project-spec';
+import { outputPaths, type Plugin, type Release } from '@dockyard/project-spec';
 
 /** An image a cached target ships: the lock's key, and where `resolve` reads the digest its tag points to. */
 export interface ShippedImage {
@@ -35,7 +34,7 @@ export async function releaseImageEntries(
   workspaceRoot: string,
 ): Promise<ImageListEntry[]> {
   const listed: ImageListEntry[] = (spec.components ?? []).length
-    ? await readImageLists([join(workspaceRoot, 'dist', spec.name, 'images', 'images.list')])
+    ? await readImageLists([outputPaths(workspaceRoot, spec.name).imagesList])
     : (spec.images?.extra ?? []).map((image, i) => ({ image, file: `${file}:images.extra[${i}]`, line: 0 }));
   const extra = (spec.bundle?.images?.extra ?? []).map((image, i) => ({
     image,
