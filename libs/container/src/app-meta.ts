@@ -1,3 +1,4 @@
+import { DockyardError } from '@dockyard/errors';
 import { readFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { parse } from 'yaml';
@@ -16,15 +17,16 @@ export interface AppImageEntry {
   arch?: Arch;
 }
 
-export class MetaError extends Error {}
-
 /** `arch:` as openeuler-docker-images writes it (`x86_64`, `aarch64`) or as images do (`amd64`, `arm64`). */
 function entryArch(value: unknown, where: string): Arch | undefined {
   if (value === undefined || value === null) return undefined;
   const arch =
     imageArch(String(value)) ??
     (['amd64', 'arm64', 'loong64', 'riscv64'].includes(String(value)) ? (String(value) as Arch) : undefined);
-  if (!arch) throw new MetaError(`${where}: arch "${String(value)}" is not one of x86_64, aarch64, amd64, arm64`);
+  if (!arch)
+    throw new DockyardError(`${where}: arch "${String(value)}" is not one of x86_64, aarch64, amd64, arm64`, {
+      code: 'APP_META_INVALID',
+    });
   return arch;
 }
 
@@ -32,12 +34,16 @@ function entryArch(value: unknown, where: string): Arch | undefined {
 export function parseMeta(text: string, file: string): AppImageEntry[] {
   const data = parse(text) as Record<string, { path?: unknown; arch?: unknown } | null> | null;
   if (!data || typeof data !== 'object')
-    throw new MetaError(`${file}: expected a mapping of tag → {path: <app-version>/<os-version>/Dockerfile}`);
+    throw new DockyardError(`${file}: expected a mapping of tag → {path: <app-version>/<os-version>/Dockerfile}`, {
+      code: 'APP_META_INVALID',
+    });
   return Object.entries(data).map(([tag, value]) => {
     const path = value?.path;
     const parts = typeof path === 'string' ? path.split('/') : [];
     if (typeof path !== 'string' || parts.length < 3)
-      throw new MetaError(`${file}: ${tag}.path must be <app-version>/<os-version>/Dockerfile`);
+      throw new DockyardError(`${file}: ${tag}.path must be <app-version>/<os-version>/Dockerfile`, {
+        code: 'APP_META_INVALID',
+      });
     return {
       tag: String(tag),
       path,
@@ -53,8 +59,9 @@ export async function readMeta(file: string): Promise<AppImageEntry[]> {
   try {
     text = await readFile(file, 'utf8');
   } catch (err) {
-    throw new MetaError(
+    throw new DockyardError(
       `${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file (app.meta names it)' : (err as Error).message}`,
+      { code: 'APP_META_INVALID', cause: err },
     );
   }
   return parseMeta(text, file);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { text } from 'node:stream/consumers';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openBaseRepository, RepositoryError } from './base-repository';
+import { openBaseRepository } from './base-repository';
 
 let root: string;
 afterAll(() => rm(root, { recursive: true, force: true }));
@@ -25,7 +25,7 @@ describe('a base.repo that is a folder', () => {
   it('names the missing file and what to check', async () => {
     const repository = openBaseRepository(root, '/elsewhere');
     const error = await repository.text('openEuler-9.9/docker_img/x.sha256sum').catch((e: Error) => e);
-    expect(error).toBeInstanceOf(RepositoryError);
+    expect(error).toMatchObject({ code: 'BASE_REPOSITORY' });
     expect((error as Error).message).toBe(
       `${join(root, 'openEuler-9.9/docker_img/x.sha256sum')}: no such file (check base.repo, the version and base.index)`,
     );

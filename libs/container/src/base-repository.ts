@@ -1,3 +1,4 @@
+import { DockyardError } from '@dockyard/errors';
 import { createReadStream } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
@@ -16,8 +17,6 @@ export interface BaseRepository {
   open(path: string, offset: number): Promise<{ body: Readable; offset: number }>;
 }
 
-export class RepositoryError extends Error {}
-
 function httpRepository(root: string): BaseRepository {
   const base = root.endsWith('/') ? root : `${root}/`;
   const where = (path: string) => new URL(path, base).toString();
@@ -27,14 +26,16 @@ function httpRepository(root: string): BaseRepository {
     try {
       response = await fetch(where(path), { method, headers, redirect: 'follow' });
     } catch (err) {
-      throw new RepositoryError(
+      throw new DockyardError(
         `${where(path)}: ${(err as Error & { cause?: Error }).cause?.message ?? (err as Error).message}`,
+        { code: 'BASE_REPOSITORY', cause: err },
       );
     }
     if (!response.ok) {
       await response.body?.cancel();
-      throw new RepositoryError(
+      throw new DockyardError(
         `${where(path)}: HTTP ${response.status}${response.status === 404 ? ' (no such file: check base.repo, the version and base.index)' : ''}`,
+        { code: 'BASE_REPOSITORY' },
       );
     }
     return response;
@@ -44,7 +45,8 @@ function httpRepository(root: string): BaseRepository {
     text: async (path) => (await get(path)).text(),
     async size(path) {
       const length = Number((await head(path)).headers.get('content-length'));
-      if (!Number.isFinite(length)) throw new RepositoryError(`${where(path)}: the server sends no Content-Length`);
+      if (!Number.isFinite(length))
+        throw new DockyardError(`${where(path)}: the server sends no Content-Length`, { code: 'BASE_REPOSITORY' });
       return length;
     },
     listing: async (path) => (await get(path)).text(),
@@ -63,8 +65,9 @@ function folderRepository(root: string): BaseRepository {
       return await job();
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      throw new RepositoryError(
+      throw new DockyardError(
         `${where(path)}: ${code === 'ENOENT' ? 'no such file (check base.repo, the version and base.index)' : (err as Error).message}`,
+        { code: 'BASE_REPOSITORY', cause: err },
       );
     }
   }

@@ -1,3 +1,4 @@
+import { DockyardError } from '@dockyard/errors';
 import { DockerfileParser } from 'dockerfile-ast';
 
 /**
@@ -16,8 +17,6 @@ export function rootfsContextName(arch: string): string {
   return `openEuler-docker-rootfs.${arch}.tar.xz`;
 }
 
-export class DockerfileRefused extends Error {}
-
 export interface DockerfileFacts {
   /** Whether some instruction runs a command, so only a container engine can build it. */
   runs: boolean;
@@ -28,8 +27,9 @@ export function dockerfileFacts(text: string, file: string): DockerfileFacts {
   const parsed = DockerfileParser.parse(text);
   const syntax = parsed.getDirectives().find((d) => d.getName().toLowerCase() === 'syntax');
   if (syntax) {
-    throw new DockerfileRefused(
+    throw new DockyardError(
       `${file}:${syntax.getRange().start.line + 1}: "# syntax=${syntax.getValue()}" asks BuildKit to fetch a frontend image from the network, which this build does not use (remove the line; Docker's built-in Dockerfile syntax reads the rest)`,
+      { code: 'DOCKERFILE_REFUSED' },
     );
   }
   const keywords = parsed.getInstructions().map((i) => i.getKeyword().toUpperCase());

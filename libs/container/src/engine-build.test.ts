@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { hostArch } from './arch';
-import { assertCanRun, EngineBuildError } from './engine-build';
+import { assertCanRun } from './engine-build';
 
 let dir: string;
 afterAll(() => rm(dir, { recursive: true, force: true }));
@@ -15,11 +15,11 @@ describe('assertCanRun', () => {
     const machine = foreign === 'arm64' ? 'aarch64' : 'x86_64';
     await expect(assertCanRun(hostArch(), dir)).resolves.toBeUndefined();
     const error = await assertCanRun(foreign, dir).catch((e: Error) => e);
-    expect(error).toBeInstanceOf(EngineBuildError);
+    expect(error).toMatchObject({ code: 'ENGINE_BUILD' });
     expect((error as Error).message).toContain(`no enabled binfmt_misc handler qemu-${machine}`);
     expect((error as Error).message).toContain(`update-binfmts --enable qemu-${machine}`);
     await writeFile(join(dir, `qemu-${machine}`), 'disabled\ninterpreter /usr/libexec/qemu-binfmt/x\n');
-    await expect(assertCanRun(foreign, dir)).rejects.toThrow(EngineBuildError);
+    await expect(assertCanRun(foreign, dir)).rejects.toMatchObject({ code: 'ENGINE_BUILD' });
     await writeFile(join(dir, `qemu-${machine}`), 'enabled\ninterpreter /usr/libexec/qemu-binfmt/x\nflags: PF\n');
     await expect(assertCanRun(foreign, dir)).resolves.toBeUndefined();
   });

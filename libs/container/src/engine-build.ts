@@ -1,3 +1,4 @@
+import { DockyardError } from '@dockyard/errors';
 import { createWriteStream } from 'node:fs';
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
@@ -7,8 +8,6 @@ import { sortTarEntries, tarStream, type TarEntry } from '@dockyard/oci';
 import type { Arch } from '@dockyard/project-spec';
 import { hostArch, repositoryArch } from './arch';
 import { loadScratchImage, replaceScratch } from './scratch-image';
-
-export class EngineBuildError extends Error {}
 
 export interface EngineBuildRequest {
   docker: Dockerode;
@@ -36,8 +35,9 @@ export async function assertCanRun(arch: Arch, binfmt = binfmtDir): Promise<void
   const machine = repositoryArch(arch) ?? arch;
   const state = await readFile(`${binfmt}/qemu-${machine}`, 'utf8').catch(() => '');
   if (state.startsWith('enabled')) return;
-  throw new EngineBuildError(
+  throw new DockyardError(
     `building for ${arch} runs ${machine} programs (the Dockerfile has RUN), but this ${hostArch()} machine has no enabled binfmt_misc handler qemu-${machine}: install qemu-user-static and binfmt-support, then run \`mount -t binfmt_misc binfmt_misc ${binfmtDir}\` (if not mounted) and \`update-binfmts --enable qemu-${machine}\``,
+    { code: 'ENGINE_BUILD' },
   );
 }
 
@@ -83,16 +83,18 @@ export async function engineBuild(request: EngineBuildRequest): Promise<void> {
       .split('\n')
       .slice(-8)
       .join('\n');
-    throw new EngineBuildError(
+    throw new DockyardError(
       `${request.dockerfileName} for ${platform}: ${failure.errorDetail?.message ?? failure.error}${log ? `\n${log}` : ''}`,
+      { code: 'ENGINE_BUILD' },
     );
   }
   const image = docker.getImage(request.tag);
   try {
     const inspected = await image.inspect();
     if (inspected.Os !== 'linux' || inspected.Architecture !== arch) {
-      throw new EngineBuildError(
+      throw new DockyardError(
         `${request.dockerfileName}: the engine built ${inspected.Os}/${inspected.Architecture} when ${platform} was asked for (a Docker engine older than API 1.38 ignores the platform)`,
+        { code: 'ENGINE_BUILD' },
       );
     }
     await mkdir(dirname(request.archive), { recursive: true });

@@ -1,8 +1,7 @@
+import { DockyardError } from '@dockyard/errors';
 import { Transform, type Readable } from 'node:stream';
 import { ContentStore, DigestMismatchError, SizeMismatchError, digestHex } from '@dockyard/oci';
 import type { BaseRepository } from './base-repository';
-
-export class ChecksumError extends Error {}
 
 export interface StoredArchive {
   path: string;
@@ -56,8 +55,9 @@ export async function fetchBaseArchive(
       err instanceof DigestMismatchError
         ? `its sha256 is ${digestHex(err.actual)}`
         : 'it changed size while downloading';
-    throw new ChecksumError(
+    throw new DockyardError(
       `${repository.where(path)}: ${actual} but ${repository.where(`${path}.sha256sum`)} says ${digestHex(digest)}; nothing was stored (a broken upload or a stale checksum: fix the repository, or pick another base.index)`,
+      { code: 'BASE_CHECKSUM_MISMATCH' },
     );
   }
   return { path: store.path(digest), digest, fetched: true };
