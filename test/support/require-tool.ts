@@ -16,6 +16,14 @@ const packageOfTool: Readonly<Record<string, string>> = {
   htpasswd: 'apache2-utils',
   openssl: 'openssl',
   git: 'git',
+  rpm: 'rpm',
+  rpmbuild: 'rpm',
+  createrepo_c: 'createrepo-c',
+  dnf: 'dnf',
+  'qemu-img': 'qemu-utils',
+  sfdisk: 'fdisk',
+  mke2fs: 'e2fsprogs',
+  xz: 'xz-utils',
 };
 
 /** Makes sure each tool's Debian package is installed (see ensurePackages). */

@@ -1,0 +1,198 @@
+import { execFile } from 'node:child_process';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ContentStore } from '@dockyard/oci';
+import {
+  buildVmImage,
+  checkVmImage,
+  copyPartitionOut,
+  GuestFilesystem,
+  prepareBaseImages,
+  readPartitionTable,
+  sha256OfFile,
+  unpackedBaseImage,
+  type PreparedBaseImage,
+} from '@dockyard/vm-image';
+import { writeRpmRepository } from '../support/rpm-repository';
+import { serveFolder, type StaticServer } from '../support/static-http-server';
+import { tempDirFor } from '../support/tmp';
+import { BASE_ROOT_UUID, writeVmRepositoryTree } from '../support/vm-base-image';
+
+const run = promisify(execFile);
+const VERSION = '22.03-LTS-SP1';
+const EPOCH = 1700000000;
+const PACKAGES = ['oe-tools'];
+
+let work = '';
+let server: StaticServer;
+
+beforeAll(async () => {
+  work = await tempDirFor(afterAll, 'cloud-vm');
+  await writeVmRepositoryTree(join(work, 'mirror'), VERSION, ['x86_64', 'aarch64']);
+  await writeRpmRepository(join(work, 'mirror', 'rpms'), [
+    { name: 'oe-hello', version: '1.0' },
+    { name: 'oe-tools', version: '2.1', requires: ['oe-hello'] },
+  ]);
+  server = await serveFolder(join(work, 'mirror'));
+});
+afterAll(() => server?.stop());
+
+const prepare = (storeDir: string, arches: ('amd64' | 'arm64')[] = ['amd64']) =>
+  prepareBaseImages({
+    repo: server.url,
+    versions: [VERSION],
+    arches,
+    projectDir: work,
+    store: new ContentStore(join(work, storeDir)),
+  });
+
+describe('prepare', () => {
+  it('stores each base image under its .sha256sum digest, fetches it once, and resumes a cut download', async () => {
+    server.cutNextDownload('-aarch64.qcow2.xz', 300_000);
+    await expect(prepare('store-p', ['arm64'])).rejects.toThrow();
+    const [arm] = await prepare('store-p', ['arm64']);
+    // What reached the disk before the cut (the last write may be lost with the connection) is not fetched again.
+    const resumedAt = Number(/^bytes=(\d+)-$/.exec(server.requests.at(-1)!.range ?? '')?.[1]);
+    expect(resumedAt).toBeGreaterThan(0);
+    const listed = (
+      await readFile(
+        join(
+          work,
+          'mirror',
+          `openEuler-${VERSION}/virtual_machine_img/aarch64/openEuler-${VERSION}-aarch64.qcow2.xz.sha256sum`,
+        ),
+        'utf8',
+      )
+    ).split(' ')[0];
+    expect(arm).toMatchObject({ arch: 'arm64', digest: `sha256:${listed}`, fetched: true });
+    expect(await sha256OfFile(arm!.path)).toBe(listed);
+    const [again] = await prepare('store-p', ['arm64']);
+    expect(again!.fetched).toBe(false);
+  });
+
+  it('refuses an image whose bytes do not match its .sha256sum, storing nothing', async () => {
+    const bad = join(work, 'bad-mirror');
+    await writeVmRepositoryTree(bad, VERSION, ['x86_64']);
+    const sum = join(
+      bad,
+      `openEuler-${VERSION}/virtual_machine_img/x86_64/openEuler-${VERSION}-x86_64.qcow2.xz.sha256sum`,
+    );
+    await writeFile(sum, `${'0'.repeat(64)}  openEuler-${VERSION}-x86_64.qcow2.xz\n`);
+    const store = new ContentStore(join(work, 'store-bad'));
+    await expect(
+      prepareBaseImages({ repo: bad, versions: [VERSION], arches: ['amd64'], projectDir: work, store }),
+    ).rejects.toThrow(/its sha256 is [0-9a-f]{64} but .*sha256sum says 0{64}; nothing was stored/);
+    expect(await store.has(`sha256:${'0'.repeat(64)}`)).toBe(false);
+  });
+});
+
+describe('build', () => {
+  let base: PreparedBaseImage;
+  const build = (storeDir: string, outDir: string, prepared: PreparedBaseImage, packages = PACKAGES) =>
+    buildVmImage({
+      name: 'openeuler-cloud',
+      base: prepared,
+      store: new ContentStore(join(work, storeDir)),
+      repositories: [{ url: `${server.url}rpms/` }],
+      packages,
+      epoch: EPOCH,
+      outDir: join(work, outDir),
+    });
+
+  beforeAll(async () => {
+    [base] = await prepare('store-a');
+  });
+
+  it('installs the rpm list, clears what clouds require, and gives the same bytes from another clone', async () => {
+    const first = await build('store-a', 'clone-a/dist/openeuler-cloud/22.03-LTS-SP1/amd64', base);
+    const [otherBase] = await prepare('store-b');
+    const second = await build('store-b', 'clone-b/dist/openeuler-cloud/22.03-LTS-SP1/amd64', otherBase!);
+
+    expect(first.packages).toEqual(['oe-hello-1.0-1.oe2203.noarch', 'oe-tools-2.1-1.oe2203.noarch']);
+    expect(await readFile(first.files.rpms, 'utf8')).toBe(
+      'oe-hello-1.0-1.oe2203.noarch\noe-tools-2.1-1.oe2203.noarch\n',
+    );
+    expect(second.sha256).toEqual(first.sha256);
+    expect(await sha256OfFile(second.files.qcow2)).toBe(await sha256OfFile(first.files.qcow2));
+    const record = JSON.parse(await readFile(first.files.buildJson, 'utf8'));
+    expect(record).toMatchObject({ base: { digest: base.digest }, sourceDateEpoch: EPOCH, requested: PACKAGES });
+    expect(record.outputs['openeuler-cloud-22.03-LTS-SP1-amd64.qcow2']).toBe(
+      first.sha256['openeuler-cloud-22.03-LTS-SP1-amd64.qcow2'],
+    );
+    const { stdout } = await run('qemu-img', ['info', '--output=json', first.files.qcow2]);
+    expect(JSON.parse(stdout)).toMatchObject({ format: 'qcow2' });
+
+    // The base's other partition and the root filesystem's identity are kept: the bootloader and fstab still find it.
+    const baseRaw = join(work, 'base.raw');
+    await run('qemu-img', [
+      'convert',
+      '-f',
+      'qcow2',
+      '-O',
+      'raw',
+      await unpackedBaseImage(new ContentStore(join(work, 'store-a')), base.digest),
+      baseRaw,
+    ]);
+    const [bootBefore] = (await readPartitionTable(baseRaw)).partitions;
+    const [bootAfter, rootAfter] = (await readPartitionTable(first.files.raw)).partitions;
+    await copyPartitionOut(baseRaw, bootBefore!, join(work, 'boot-before'));
+    await copyPartitionOut(first.files.raw, bootAfter!, join(work, 'boot-after'));
+    expect(await sha256OfFile(join(work, 'boot-after'))).toBe(await sha256OfFile(join(work, 'boot-before')));
+    await copyPartitionOut(first.files.raw, rootAfter!, join(work, 'root-after'));
+    const { stdout: dump } = await run('dumpe2fs', ['-h', join(work, 'root-after')]);
+    expect(dump).toMatch(new RegExp(`Filesystem UUID:\\s+${BASE_ROOT_UUID}`));
+    await run('e2fsck', ['-fn', join(work, 'root-after')]);
+    const guest = new GuestFilesystem(join(work, 'root-after'));
+    expect(await guest.read('/usr/share/oe-tools/VERSION')).toBe('oe-tools 2.1\n');
+  });
+
+  it("check passes on the built image and fails, naming what, on one that kept the build machine's identity", async () => {
+    const built = await build('store-a', 'check/dist/amd64', base);
+    const cases = await checkVmImage({
+      raw: built.files.raw,
+      version: VERSION,
+      packages: PACKAGES,
+      suite: 's',
+      workDir: join(work, 'check-ok'),
+    });
+    expect(cases.filter((c) => c.failure)).toEqual([]);
+    expect(cases.length).toBeGreaterThanOrEqual(8);
+
+    // The unbuilt base: a machine-id, host keys, a root password, no cloud-init, no rpms.
+    const baseRaw = join(work, 'base-check.raw');
+    await run('qemu-img', [
+      'convert',
+      '-f',
+      'qcow2',
+      '-O',
+      'raw',
+      await unpackedBaseImage(new ContentStore(join(work, 'store-a')), base.digest),
+      baseRaw,
+    ]);
+    const failed = await checkVmImage({
+      raw: baseRaw,
+      version: VERSION,
+      packages: PACKAGES,
+      suite: 's',
+      workDir: join(work, 'check-bad'),
+    });
+    const failures = Object.fromEntries(failed.filter((c) => c.failure).map((c) => [c.name, c.failure]));
+    expect(failures).toMatchObject({
+      'every rpm of the list is installed': expect.stringContaining('rpmdb.sqlite is not there'),
+      '/etc/machine-id is empty (regenerated at first boot)': expect.stringContaining('8f3b1c2d'),
+      'no ssh host key from the build': expect.stringContaining('ssh_host_ed25519_key'),
+      'the root password is locked': 'root has a usable password',
+      'sshd allows neither root nor passwords': expect.stringContaining('PermitRootLogin yes'),
+      'no caches, logs or random seed': expect.stringContaining('/var/log/messages'),
+    });
+    expect(failures['/etc/os-release names the version']).toBeUndefined();
+  });
+
+  it('names the package no repository has', async () => {
+    await expect(build('store-a', 'missing/dist/amd64', base, ['oe-nonexistent'])).rejects.toThrow(
+      /installing oe-nonexistent into the image failed/,
+    );
+  });
+});

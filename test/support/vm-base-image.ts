@@ -1,0 +1,117 @@
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { chmod, copyFile, mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { ensureTools } from './require-tool';
+import { removeTempDir, tempDir } from './tmp';
+
+const run = promisify(execFile);
+const MiB = 1 << 20;
+/** Fixed, so two fixtures written apart are the same bytes (the base's identity the build must keep). */
+export const BASE_ROOT_UUID = '5f1c6c1e-0b7a-4d0e-9a51-3c2d1e0f9a88';
+export const BASE_HASH_SEED = '0d6f3a9e-1c2b-4a5d-8e7f-6a5b4c3d2e1f';
+
+/**
+ * A root filesystem shaped like an openEuler cloud image where the build and its checks look: static busybox,
+ * `/etc/os-release` in openEuler's words, a root password hash in `/etc/shadow`, a machine-id, ssh host keys and an
+ * sshd_config allowing root and passwords, a log, a random seed: everything a cloud image must not ship.
+ */
+async function writeRootTree(root: string, version: string): Promise<void> {
+  for (const dir of ['bin', 'etc/ssh', 'root', 'tmp', 'proc', 'sys', 'dev', 'var/log', 'var/lib/systemd', 'var/tmp'])
+    await mkdir(join(root, dir), { recursive: true });
+  await copyFile('/bin/busybox', join(root, 'bin', 'busybox'));
+  for (const applet of ['sh', 'cat', 'ls', 'mount']) await symlink('busybox', join(root, 'bin', applet));
+  const [number, ...rest] = version.split('-');
+  const pretty = rest.length ? `${number} (${rest.join('-')})` : number;
+  await writeFile(
+    join(root, 'etc/os-release'),
+    `NAME="openEuler"\nVERSION="${pretty}"\nID="openEuler"\nVERSION_ID="${number}"\nPRETTY_NAME="openEuler ${pretty}"\n`,
+  );
+  await writeFile(join(root, 'etc/passwd'), 'root:x:0:0:root:/root:/bin/sh\n');
+  await writeFile(join(root, 'etc/shadow'), 'root:$6$salt$hashedpassword:19000:0:99999:7:::\n');
+  await chmod(join(root, 'etc/shadow'), 0o000);
+  await writeFile(join(root, 'etc/machine-id'), '8f3b1c2d4e5f60718293a4b5c6d7e8f9\n');
+  await writeFile(
+    join(root, 'etc/ssh/sshd_config'),
+    'PermitRootLogin yes\n#PasswordAuthentication yes\nSubsystem sftp /usr/libexec/openssh/sftp-server\n',
+  );
+  await writeFile(join(root, 'etc/ssh/ssh_host_ed25519_key'), 'build machine private key\n', { mode: 0o600 });
+  await writeFile(join(root, 'etc/ssh/ssh_host_ed25519_key.pub'), 'ssh-ed25519 AAAA build\n');
+  await writeFile(join(root, 'var/log/messages'), 'a log line from the image build\n');
+  await writeFile(join(root, 'var/lib/systemd/random-seed'), 'not random at all\n');
+}
+
+const mke2fs = (args: string[]) =>
+  run('mke2fs', ['-q', '-F', '-t', 'ext4', '-O', '^metadata_csum_seed,^orphan_file', ...args], {
+    env: { ...process.env, E2FSPROGS_FAKE_TIME: '1600000000' },
+  });
+
+/**
+ * Writes `openEuler-<V>-<arch>.qcow2.xz` and its `.sha256sum` into `dir`: a 40 MiB disk with an MBR, a small `/boot`
+ * partition (which the build must leave as it is) and the root partition. Returns the `.qcow2.xz`'s sha256 hex.
+ */
+export async function writeVmBaseImage(dir: string, version: string, repoArch: string): Promise<string> {
+  await ensureTools(['mke2fs', 'sfdisk', 'qemu-img', 'xz']);
+  const work = await tempDir('vm-base');
+  try {
+    const tree = join(work, 'root');
+    await writeRootTree(tree, version);
+    const disk = join(work, 'disk.raw');
+    await writeFile(disk, '');
+    await run('truncate', ['-s', `${40 * MiB}`, disk]);
+    const layout = `label: dos\nlabel-id: 0x0e0e0e0e\nstart=2048, size=8192, type=83\nstart=10240, type=83\n`;
+    await new Promise<void>((resolve, reject) => {
+      const child = execFile('sfdisk', ['-q', disk], (err) => (err ? reject(err) : resolve()));
+      child.stdin?.end(layout);
+    });
+    const boot = join(work, 'boot.ext4');
+    const root = join(work, 'root.ext4');
+    await run('truncate', ['-s', `${4 * MiB}`, boot]);
+    await mke2fs([
+      '-L',
+      'boot',
+      '-U',
+      '11111111-1111-4111-8111-111111111111',
+      '-E',
+      `hash_seed=${BASE_HASH_SEED}`,
+      boot,
+    ]);
+    await run('truncate', ['-s', `${40 * MiB - 10240 * 512}`, root]);
+    await mke2fs([
+      '-L',
+      'rootfs',
+      '-U',
+      BASE_ROOT_UUID,
+      '-E',
+      `hash_seed=${BASE_HASH_SEED},root_owner=0:0`,
+      '-d',
+      tree,
+      root,
+    ]);
+    await run('dd', [`if=${boot}`, `of=${disk}`, 'bs=512', 'seek=2048', 'conv=notrunc', 'status=none']);
+    await run('dd', [`if=${root}`, `of=${disk}`, 'bs=512', 'seek=10240', 'conv=notrunc', 'status=none']);
+    await mkdir(dir, { recursive: true });
+    const file = `openEuler-${version.toUpperCase()}-${repoArch}.qcow2`;
+    await run('qemu-img', ['convert', '-f', 'raw', '-O', 'qcow2', disk, join(dir, file)]);
+    await rm(join(dir, `${file}.xz`), { force: true });
+    await run('xz', ['-0', join(dir, file)]);
+    const hex = createHash('sha256')
+      .update(await readFile(join(dir, `${file}.xz`)))
+      .digest('hex');
+    await writeFile(join(dir, `${file}.xz.sha256sum`), `${hex}  ${file}.xz\n`);
+    return hex;
+  } finally {
+    await removeTempDir(work);
+  }
+}
+
+/** `<root>/openEuler-<V>/virtual_machine_img/<arch>/…` for each arch, as repo.openeuler.org lays it out. */
+export async function writeVmRepositoryTree(root: string, version: string, repoArches: string[]): Promise<void> {
+  for (const arch of repoArches)
+    await writeVmBaseImage(
+      join(root, `openEuler-${version.toUpperCase()}`, 'virtual_machine_img', arch),
+      version,
+      arch,
+    );
+}
