@@ -15,13 +15,13 @@ import {
   unpackedBaseImage,
   type PreparedBaseImage,
 } from '@dockyard/vm-image';
-import { writeRpmRepository } from '../support/rpm-repository';
-import { serveFolder, type StaticServer } from '../support/static-http-server';
+import { CLOUD_VERSION, serveCloudMirror } from '../support/cloud-mirror';
+import type { StaticServer } from '../support/static-http-server';
 import { tempDirFor } from '../support/tmp';
 import { BASE_ROOT_UUID, writeVmRepositoryTree } from '../support/vm-base-image';
 
 const run = promisify(execFile);
-const VERSION = '22.03-LTS-SP1';
+const VERSION = CLOUD_VERSION;
 const EPOCH = 1700000000;
 const PACKAGES = ['oe-tools'];
 
@@ -30,12 +30,7 @@ let server: StaticServer;
 
 beforeAll(async () => {
   work = await tempDirFor(afterAll, 'cloud-vm');
-  await writeVmRepositoryTree(join(work, 'mirror'), VERSION, ['x86_64', 'aarch64']);
-  await writeRpmRepository(join(work, 'mirror', 'rpms'), [
-    { name: 'oe-hello', version: '1.0' },
-    { name: 'oe-tools', version: '2.1', requires: ['oe-hello'] },
-  ]);
-  server = await serveFolder(join(work, 'mirror'));
+  server = await serveCloudMirror(join(work, 'mirror'), ['x86_64', 'aarch64']);
 });
 afterAll(() => server?.stop());
 

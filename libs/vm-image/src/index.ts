@@ -12,3 +12,7 @@ export * from './cloud-setup';
 export * from './build-image';
 export * from './guest-filesystem';
 export * from './check-image';
+export * from './aws/sigv4';
+export * from './aws/ec2-client';
+export * from './aws/ami';
+export * from './publish-image';
