@@ -12,7 +12,7 @@ import {
   publishToObjectStore,
   type VmImageBuild,
 } from '@dockyard/vm-image';
-import { CLOUD_VERSION, serveCloudMirror } from '../support/cloud-mirror';
+import { CLOUD_VERSION, everythingPath, serveCloudMirror } from '../support/cloud-mirror';
 import { startFakeEc2, type FakeEc2 } from '../support/fake-ec2';
 import { startS3Server, type RunningS3Server } from '../support/s3-server';
 import type { StaticServer } from '../support/static-http-server';
@@ -47,7 +47,7 @@ beforeAll(async () => {
     name: 'openeuler-cloud',
     base: base!,
     store,
-    repositories: [{ url: `${mirror.url}rpms/` }],
+    repositories: [{ url: `${mirror.url}${everythingPath('x86_64')}` }],
     packages: ['oe-hello'],
     epoch: 1700000000,
     outDir: join(work, 'dist/openeuler-cloud/22.03-LTS-SP1/amd64'),

@@ -15,7 +15,7 @@ import {
   unpackedBaseImage,
   type PreparedBaseImage,
 } from '@dockyard/vm-image';
-import { CLOUD_VERSION, serveCloudMirror } from '../support/cloud-mirror';
+import { CLOUD_VERSION, everythingPath, serveCloudMirror } from '../support/cloud-mirror';
 import type { StaticServer } from '../support/static-http-server';
 import { tempDirFor } from '../support/tmp';
 import { BASE_ROOT_UUID, writeVmRepositoryTree } from '../support/vm-base-image';
@@ -90,7 +90,7 @@ describe('build', () => {
       name: 'openeuler-cloud',
       base: prepared,
       store: new ContentStore(join(work, storeDir)),
-      repositories: [{ url: `${server.url}rpms/` }],
+      repositories: [{ url: `${server.url}${everythingPath('x86_64')}` }],
       packages,
       epoch: EPOCH,
       outDir: join(work, outDir),

@@ -86,7 +86,12 @@ function kindPaths(spec: ProjectSpec): PathField[] {
         { path: ['check', 'script'], value: spec.check?.script, rule: PATH_RULES.projectFile },
       ];
     case 'CloudImage':
-      return [{ path: ['cloudConfig'], value: spec.cloudConfig, rule: PATH_RULES.projectFile }];
+      return [
+        { path: ['cloudConfig'], value: spec.cloudConfig, rule: PATH_RULES.projectFile },
+        ...(spec.repos ?? [])
+          .map((repo, i) => ({ path: ['repos', i, 'url'], value: repo.url, rule: PATH_RULES.projectFile }))
+          .filter((entry) => !/^https?:\/\//.test(entry.value)),
+      ];
   }
 }
 

@@ -1,6 +1,6 @@
 import { pathRules } from './path-rules';
 import { pluginImage } from './plugin-rules';
-import type { AppImage, ContainerImage, Plugin, ProjectSpec, Release } from './types';
+import type { AppImage, CloudImage, ContainerImage, Plugin, ProjectSpec, Release } from './types';
 
 /** A rule of one project that JSON Schema cannot express. */
 export interface RuleIssue {
@@ -95,6 +95,37 @@ function containerImageRules(image: ContainerImage): RuleIssue[] {
     }));
 }
 
+/** What each publish target needs to reach its cloud, and one arch written two ways. */
+function cloudImageRules(image: CloudImage): RuleIssue[] {
+  const alias: Record<string, string> = { x86_64: 'amd64', aarch64: 'arm64' };
+  const arches = image.arches.map((a) => alias[a] ?? a);
+  const twice = arches.findIndex((a, i) => arches.indexOf(a) !== i);
+  return [
+    ...(twice >= 0
+      ? [
+          {
+            path: ['arches', twice],
+            message: `${image.arches[twice]} names ${arches[twice]} a second time`,
+            hint: 'list each arch once',
+          },
+        ]
+      : []),
+    ...(image.targets ?? []).flatMap((target, i): RuleIssue[] => {
+      const need = target.type === 'aws' ? (['region', 'bucket', 'credentials'] as const) : (['upload'] as const);
+      return need
+        .filter((field) => target[field] === undefined)
+        .map((field) => ({
+          path: ['targets', i],
+          message: `a ${target.type} target needs ${field}`,
+          hint:
+            target.type === 'aws'
+              ? 'aws targets name region, bucket and credentials'
+              : 'generic targets name upload.url',
+        }));
+    }),
+  ];
+}
+
 export function projectRules(spec: ProjectSpec): RuleIssue[] {
   return [...kindRules(spec), ...pathRules(spec)];
 }
@@ -110,6 +141,6 @@ function kindRules(spec: ProjectSpec): RuleIssue[] {
     case 'ContainerImage':
       return containerImageRules(spec);
     case 'CloudImage':
-      return [];
+      return cloudImageRules(spec);
   }
 }

@@ -180,11 +180,21 @@ export interface CloudImage {
   name: string;
   description?: string;
   versions: string[];
-  arches: ('x86_64' | 'aarch64')[];
+  /** amd64, arm64; x86_64 and aarch64 are accepted as aliases. */
+  arches: ('amd64' | 'arm64' | 'x86_64' | 'aarch64')[];
   source: { repo: string };
+  repos?: { url: string; gpgkey?: string }[];
   rpms?: string[];
   cloudConfig?: string;
-  targets?: { type: 'generic' | 'aws'; upload?: ObjectStoreTarget; region?: string; bucket?: string; size?: string }[];
+  targets?: {
+    type: 'generic' | 'aws';
+    upload?: ObjectStoreTarget;
+    region?: string;
+    bucket?: string;
+    size?: string;
+    credentials?: { accessKeyIdEnv: string; secretAccessKeyEnv: string };
+    endpoints?: { ec2?: string; s3?: string };
+  }[];
 }
 
 export type ProjectSpec = Release | Plugin | AppImage | ContainerImage | CloudImage;

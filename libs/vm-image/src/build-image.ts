@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { replaceDirectory } from '@dockyard/files';
 import type { ContentStore } from '@dockyard/oci';
@@ -130,4 +130,17 @@ export async function buildVmImage(request: BuildVmImageRequest): Promise<VmImag
     ) as unknown as VmImageOutputs;
     return { version: base.version, arch: base.arch, outDir: request.outDir, files, sha256, packages };
   });
+}
+
+/** A build written earlier into `outDir`, as its build.json records it; undefined when there is none. */
+export async function readVmImageBuild(outDir: string): Promise<VmImageBuild | undefined> {
+  const text = await readFile(join(outDir, 'build.json'), 'utf8').catch(() => undefined);
+  if (text === undefined) return undefined;
+  const record = JSON.parse(text) as { name: string; version: string; arch: VmArch; outputs: Record<string, string> };
+  const names = outputNames(record.name, record.version, record.arch);
+  const files = Object.fromEntries(
+    Object.entries(names).map(([key, file]) => [key, join(outDir, file)]),
+  ) as unknown as VmImageOutputs;
+  const packages = (await readFile(files.rpms, 'utf8')).split('\n').filter(Boolean);
+  return { version: record.version, arch: record.arch, outDir, files, sha256: record.outputs, packages };
 }

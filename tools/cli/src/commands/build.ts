@@ -16,6 +16,7 @@ import { isKind, type OpenedProject } from '@dockyard/project-spec';
 import { UsageError, type Command, type ParsedArgs } from '../command';
 import { optionList } from '../help';
 import { projectAmong, projectArg } from '../project-arg';
+import { buildCloudImage } from './cloud-image';
 import { registryHelp, registryOptions, registrySettings } from '../registry-options';
 import { shown } from '../words';
 
@@ -41,7 +42,7 @@ ${optionList([
   ],
   [
     'PROJECT',
-    "build a project instead (its project.yaml, its folder or its name; --project PROJECT is the same): an AppImage (every version and arch into dist/<name>/<version>/, an OCI layout with build.json), a Release's image (its build: section) or a ContainerImage",
+    "build a project instead (its project.yaml, its folder or its name; --project PROJECT is the same): an AppImage (every version and arch into dist/<name>/<version>/, an OCI layout with build.json), a Release's image (its build: section), a ContainerImage, or a CloudImage (every version and arch into dist/<name>/<version>/<arch>/: qcow2, raw, WSL tar, rpms.txt, build.json; needs root)",
   ],
   [
     '--list-images',
@@ -141,6 +142,7 @@ async function buildContainerImage(project: containerImage.ContainerProject): Pr
 async function buildProject(project: OpenedProject, values: ParsedArgs['values']): Promise<number> {
   if (isKind(project, 'AppImage')) return buildAppImage(project, values);
   if (isKind(project, 'Release')) return buildReleaseImage(project, values);
+  if (isKind(project, 'CloudImage')) return buildCloudImage(project);
   return buildContainerImage(project as containerImage.ContainerProject);
 }
 
@@ -197,7 +199,7 @@ export const buildCommand: Command = {
         : { project: values.project as string | undefined, rest: args.positionals };
     if (project !== undefined) {
       if (rest.length) throw new UsageError(`give either CONTEXT or PROJECT, not both (${project} names a project)`);
-      return buildProject(await projectArg(project, ['AppImage', 'Release', 'ContainerImage']), values);
+      return buildProject(await projectArg(project, ['AppImage', 'Release', 'ContainerImage', 'CloudImage']), values);
     }
     if (rest.length > 1) throw new UsageError(`expected one CONTEXT, got ${rest.length}`);
     return buildContext(resolve(rest[0] ?? '.'), values);

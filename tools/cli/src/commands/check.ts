@@ -1,7 +1,9 @@
-import { checkProject } from '@dockyard/kinds/container-image';
+import { checkProject, type ContainerProject } from '@dockyard/kinds/container-image';
+import { isKind } from '@dockyard/project-spec';
 import { UsageError, type Command } from '../command';
 import { optionList } from '../help';
 import { onlyProject, projectArg } from '../project-arg';
+import { checkCloudImage } from './cloud-image';
 
 const usage = `Usage: dockyard check PROJECT
 
@@ -10,9 +12,11 @@ the Docker engine at DOCKER_HOST (foreign arches under qemu-user-static): OS lin
 (also uname -m inside), the timezone (check.timezone, default UTC), for base images that
 /etc/os-release VERSION (lower-cased, spaces → -) is the tag; then check.script with DOCKER_TAG,
 DOCKER_IMAGE (the engine-local image) and DOCKER_PLATFORM set. Writes a JUnit report to
-dist/<name>/check/junit.xml and exits 1 when a check failed.
+dist/<name>/check/junit.xml and exits 1 when a check failed. A CloudImage's images are checked offline
+(os-release, the rpm list, machine-id, ssh host keys, root lock, cloud-init, sshd, clean-up), and the amd64
+ones booted under qemu TCG with a NoCloud seed (cloud-init runs the user-data, os-release, a new machine-id).
 
-${optionList([['PROJECT', 'a ContainerImage: its project.yaml, its folder or its name; --project PROJECT is the same']])}
+${optionList([['PROJECT', 'a ContainerImage or CloudImage: its project.yaml, its folder or its name; --project PROJECT is the same']])}
 
 Example:
   dockyard check releases/containers/openeuler`;
@@ -24,8 +28,10 @@ export const checkCommand: Command = {
   project: true,
   async run(args) {
     const given = onlyProject(args);
-    if (given === undefined) throw new UsageError('name the ContainerImage PROJECT to check');
-    const result = await checkProject(await projectArg(given, ['ContainerImage']), {
+    if (given === undefined) throw new UsageError('name the ContainerImage or CloudImage PROJECT to check');
+    const project = await projectArg(given, ['ContainerImage', 'CloudImage']);
+    if (isKind(project, 'CloudImage')) return checkCloudImage(project);
+    const result = await checkProject(project as ContainerProject, {
       log: (line) => console.error(line),
     });
     for (const c of result.cases)

@@ -1,9 +1,10 @@
 import { resolve } from 'node:path';
-import { importImageTree, prepareProject } from '@dockyard/kinds/container-image';
-import { findWorkspaceRoot } from '@dockyard/project-spec';
+import { importImageTree, prepareProject, type ContainerProject } from '@dockyard/kinds/container-image';
+import { findWorkspaceRoot, isKind } from '@dockyard/project-spec';
 import { UsageError, type Command } from '../command';
 import { optionList } from '../help';
 import { onlyProject, projectArg } from '../project-arg';
+import { prepareCloudImage } from './cloud-image';
 
 const usage = `Usage: dockyard prepare PROJECT
        dockyard prepare --import TREE --registry HOST --namespace NS
@@ -16,7 +17,10 @@ content store ($DOCKYARD_STORE, else ~/.cache/dockyard/store) by digest: a secon
 nothing, an interrupted one resumes. \`dockyard build PROJECT\` prepares too.
 
 ${optionList([
-  ['PROJECT', 'a ContainerImage: its project.yaml, its folder or its name; --project PROJECT is the same'],
+  [
+    'PROJECT',
+    'a ContainerImage, or a CloudImage (its VM base images, virtual_machine_img/<arch>/openEuler-<V>-<arch>.qcow2.xz, the same way): its project.yaml, its folder or its name; --project PROJECT is the same',
+  ],
   [
     '--import TREE',
     'instead, turn an openeuler-docker-images style tree (category folders with image-list.yml; image folders with meta.yml, or <app-ver>/<os-ver>/Dockerfile folders for which a meta.yml with <version>-oe<os> tags is written) into one ContainerImage project.yaml per image, beside its meta.yml; existing project.yaml files are kept',
@@ -51,8 +55,11 @@ export const prepareCommand: Command = {
         );
       return 0;
     }
-    if (given === undefined) throw new UsageError('name the ContainerImage PROJECT to prepare (or --import TREE)');
-    const { store, bases } = await prepareProject(await projectArg(given, ['ContainerImage']));
+    if (given === undefined)
+      throw new UsageError('name the ContainerImage or CloudImage PROJECT to prepare (or --import TREE)');
+    const project = await projectArg(given, ['ContainerImage', 'CloudImage']);
+    if (isKind(project, 'CloudImage')) return prepareCloudImage(project);
+    const { store, bases } = await prepareProject(project as ContainerProject);
     for (const base of bases)
       console.log(
         `${base.fetched ? 'fetched' : 'present'} ${base.version} ${base.arch} ${base.index} ${base.digest} ${base.url}`,

@@ -6,6 +6,7 @@ import { isKind, type OpenedProject, type Plugin, type Release } from '@dockyard
 import type { Command, ParsedArgs } from '../command';
 import { optionList } from '../help';
 import { onlyProject, projectArg } from '../project-arg';
+import { publishCloudImage } from './cloud-image';
 import { positiveInt, registryHelp, registryOptions, registrySettings } from '../registry-options';
 import { shown } from '../words';
 
@@ -29,7 +30,7 @@ The report is written to dist/<name>/publish/report.json.
 ${optionList([
   [
     'PROJECT',
-    'a Release, Plugin or ContainerImage: its project.yaml, its folder or its name (default: the current folder); --project PROJECT is the same',
+    'a Release, Plugin, ContainerImage or CloudImage: its project.yaml, its folder or its name (default: the current folder); --project PROJECT is the same',
   ],
   ['--dry-run', 'print what would be uploaded where, and every credential that is missing; contact nothing'],
   ['--part-size MB', 'multipart part size (default 16)'],
@@ -104,8 +105,9 @@ export const publishCommand: Command = {
   project: true,
   async run(args) {
     const { values } = args;
-    const project = await projectArg(onlyProject(args), ['Release', 'Plugin', 'ContainerImage']);
+    const project = await projectArg(onlyProject(args), ['Release', 'Plugin', 'ContainerImage', 'CloudImage']);
     if (isKind(project, 'ContainerImage')) return publishContainer(project, values);
+    if (isKind(project, 'CloudImage')) return publishCloudImage(project, values);
     // The SDK warns on every run that its 2027 releases will need Node 22; this workspace pins a release that supports Node 20.
     process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
     const dryRun = Boolean(values['dry-run']);

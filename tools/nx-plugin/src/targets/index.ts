@@ -10,6 +10,7 @@ import { publishTarget } from './publish';
 import { appImageBuildTarget, appImageImagesTarget, appImagePublishTarget } from './app-image';
 import { releaseImageBuildTarget } from './build';
 import { containerBuildTarget, containerCheckTarget, containerPublishTarget } from './container-image';
+import { cloudBuildTarget, cloudCheckTarget, cloudPrepareTarget, cloudPublishTarget } from './cloud-image';
 
 /**
  * Target name → how to infer it, one line per kind-specific inference (several kinds have a `build`). A target
@@ -30,6 +31,10 @@ const inferences: [string, TargetInference][] = [
   ['build', containerBuildTarget],
   ['check', containerCheckTarget],
   ['publish', containerPublishTarget],
+  ['prepare', cloudPrepareTarget],
+  ['build', cloudBuildTarget],
+  ['check', cloudCheckTarget],
+  ['publish', cloudPublishTarget],
 ];
 
 export function inferTargets(project: ProjectFacts): Record<string, TargetConfiguration> {

@@ -34,7 +34,7 @@ export default async function cloudImageGenerator(tree: Tree, options: CloudImag
     {
       name: options.name,
       versions: listOption(options.versions),
-      arches: listOption(options.arches, ['x86_64', 'aarch64']),
+      arches: listOption(options.arches, ['amd64', 'arm64']),
       source: { repo: options.sourceRepo ?? 'https://repo.openeuler.org' },
       rpms: listOption(options.rpms, DEFAULT_RPMS),
       ...(options.uploadUrl

@@ -1,0 +1,37 @@
+import { join } from 'node:path';
+import { junitXml, type CheckCase } from '@dockyard/container';
+import { replaceDirectory } from '@dockyard/files';
+import { rm, writeFile } from 'node:fs/promises';
+import { checkVmImage } from '@dockyard/vm-image';
+import { builtImages } from './built';
+import { packagesOf, stepDir, type CloudProject } from './project';
+
+export interface CheckResult {
+  cases: CheckCase[];
+  failed: number;
+  /** The JUnit report: `dist/<name>/check/junit.xml`. */
+  report: string;
+}
+
+/** Checks every built image offline (its root filesystem read without booting it); JUnit in dist/<name>/check. */
+export async function checkProject(project: CloudProject): Promise<CheckResult> {
+  const builds = await builtImages(project);
+  const dir = stepDir(project, 'check');
+  const cases = await replaceDirectory(dir, async (temp) => {
+    const all: CheckCase[] = [];
+    for (const build of builds)
+      all.push(
+        ...(await checkVmImage({
+          raw: build.files.raw,
+          version: build.version,
+          packages: packagesOf(project),
+          suite: `${project.spec.name} ${build.version} ${build.arch}`,
+          workDir: join(temp, '.work', `${build.version}-${build.arch}`),
+        })),
+      );
+    await writeFile(join(temp, 'junit.xml'), junitXml(all));
+    await rm(join(temp, '.work'), { recursive: true, force: true });
+    return all;
+  });
+  return { cases, failed: cases.filter((c) => c.failure !== undefined).length, report: join(dir, 'junit.xml') };
+}
