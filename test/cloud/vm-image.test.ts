@@ -116,6 +116,15 @@ describe('build', () => {
     expect(record.outputs['openeuler-cloud-22.03-LTS-SP1-amd64.qcow2']).toBe(
       first.sha256['openeuler-cloud-22.03-LTS-SP1-amd64.qcow2'],
     );
+    expect(Object.keys(second.sha256).sort()).toEqual([
+      'openeuler-cloud-22.03-LTS-SP1-amd64.qcow2',
+      'openeuler-cloud-22.03-LTS-SP1-amd64.raw',
+      'openeuler-cloud-22.03-LTS-SP1-amd64.wsl.tar.gz',
+      'rpms.txt',
+    ]);
+    const { stdout: listing } = await run('tar', ['-tzf', first.files.wsl]);
+    expect(listing.split('\n')).toEqual(expect.arrayContaining(['./etc/os-release', './usr/share/oe-tools/VERSION']));
+    expect(listing).not.toContain('ssh_host_');
     const { stdout } = await run('qemu-img', ['info', '--output=json', first.files.qcow2]);
     expect(JSON.parse(stdout)).toMatchObject({ format: 'qcow2' });
 

@@ -13,6 +13,7 @@ import { readPartitionTable, rootPartition } from './partitions';
 import { unpackedBaseImage, type PreparedBaseImage } from './prepare-base';
 import { installedPackages, installRpms, type RpmRepository } from './rpm-install';
 import { runTool } from './tools';
+import { writeWslRootfs } from './wsl-rootfs';
 
 export interface BuildVmImageRequest {
   /** File names start with it: `<name>-<version>-<arch>.qcow2`. */
@@ -33,6 +34,8 @@ export interface BuildVmImageRequest {
 export interface VmImageOutputs {
   qcow2: string;
   raw: string;
+  /** The root filesystem as one tar for `wsl --import`. */
+  wsl: string;
   rpms: string;
   buildJson: string;
   sha256sums: string;
@@ -59,6 +62,7 @@ export function outputNames(name: string, version: string, arch: VmArch): Record
   return {
     qcow2: `${stem}.qcow2`,
     raw: `${stem}.raw`,
+    wsl: `${stem}.wsl.tar.gz`,
     rpms: 'rpms.txt',
     buildJson: 'build.json',
     sha256sums: 'sha256sums.txt',
@@ -69,7 +73,7 @@ export function outputNames(name: string, version: string, arch: VmArch): Record
  * One customised image: the base's root filesystem copied out as a tree, the rpm list installed into it with
  * dnf, cloud-init and sshd set, what every cloud requires cleared, the tree written back as a new filesystem of the
  * same size and identity into a copy of the base disk (its bootloader and other partitions untouched), then the
- * raw disk (for AWS) and a compressed qcow2. The same base, packages, settings and epoch give the same bytes.
+ * raw disk (for AWS), a compressed qcow2 and the root filesystem as a WSL tar. The same base, packages, settings and epoch give the same bytes.
  */
 export async function buildVmImage(request: BuildVmImageRequest): Promise<VmImageBuild> {
   const { base } = request;
@@ -98,6 +102,8 @@ export async function buildVmImage(request: BuildVmImageRequest): Promise<VmImag
     await applyCloudSetup(tree, { cloudConfig: request.cloudConfig });
     await writeExt4({ tree, out: rootImage, size: root.size, parameters, epoch: request.epoch });
     await copyPartitionIn(raw, root, rootImage);
+    // After writeExt4, which clamped the tree's times: the archive holds what the filesystem holds.
+    await writeWslRootfs(tree, join(temp, names.wsl), request.epoch);
 
     const at = (file: string) => join(temp, file);
     await rename(raw, at(names.raw));
@@ -106,7 +112,7 @@ export async function buildVmImage(request: BuildVmImageRequest): Promise<VmImag
     await rm(work, { recursive: true, force: true });
 
     const sha256: Record<string, string> = {};
-    for (const file of [names.qcow2, names.raw, names.rpms]) sha256[file] = await sha256OfFile(at(file));
+    for (const file of [names.qcow2, names.raw, names.wsl, names.rpms]) sha256[file] = await sha256OfFile(at(file));
     await writeFile(
       at(names.sha256sums),
       Object.entries(sha256)

@@ -16,3 +16,4 @@ export * from './aws/sigv4';
 export * from './aws/ec2-client';
 export * from './aws/ami';
 export * from './publish-image';
+export * from './wsl-rootfs';
