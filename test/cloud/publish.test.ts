@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ContentStore } from '@dockyard/oci';
@@ -59,9 +60,11 @@ afterAll(async () => {
   await ec2?.stop();
 });
 
-const aws = (secretAccessKey = s3.secretAccessKey) => ({
+const aws = (secretAccessKey = s3.secretAccessKey, method: 'import' | 'ebs-direct' = 'import') => ({
   region: REGION,
+  method,
   bucket: 'ami-imports',
+  ebsEndpoint: ec2.endpoint,
   credentials: { accessKeyId: s3.accessKeyId, secretAccessKey },
   ec2Endpoint: ec2.endpoint,
   s3Endpoint: s3.endpoint,
@@ -127,6 +130,34 @@ describe('publish', () => {
     expect(again).toMatchObject({ imageId: made.imageId, reused: true, upload: undefined });
     expect(ec2.calls.map((c) => c.action)).toEqual(['DescribeImages']);
     expect(ec2.images).toHaveLength(1);
+  });
+
+  it('makes an AMI through the EBS direct APIs, sending only the non-zero blocks, and registers it once', async () => {
+    const raw = await readFile(build.files.raw);
+    const block = 512 * 1024;
+    const nonZero = [...Array(Math.ceil(raw.length / block)).keys()].filter((i) =>
+      raw.subarray(i * block, (i + 1) * block).some((byte) => byte !== 0),
+    );
+    ec2.calls.length = 0;
+    const project = 'ebs-direct';
+    const made = await publishToAws(project, build, aws(undefined, 'ebs-direct'));
+    expect(made).toMatchObject({
+      reused: false,
+      snapshot: { blocks: nonZero.length, totalBlocks: raw.length / block },
+    });
+    expect(nonZero.length).toBeLessThan(raw.length / block);
+    expect(ec2.ebsBlocks.get(made.snapshotId!)).toEqual(nonZero);
+    expect(ec2.calls.map((c) => c.action)).toEqual(['DescribeImages', 'DescribeSnapshots', 'RegisterImage']);
+    expect(ec2.images.find((i) => i.imageId === made.imageId)!.params).toMatchObject({
+      'BlockDeviceMapping.1.Ebs.SnapshotId': made.snapshotId,
+      Architecture: 'x86_64',
+      EnaSupport: 'true',
+    });
+
+    ec2.calls.length = 0;
+    const again = await publishToAws(project, build, aws(undefined, 'ebs-direct'));
+    expect(again).toMatchObject({ imageId: made.imageId, reused: true });
+    expect(ec2.calls.map((c) => c.action)).toEqual(['DescribeImages']);
   });
 
   it('is refused by EC2 with a wrong secret key, and an import of an object not in S3 fails with the reason', async () => {

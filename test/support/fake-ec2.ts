@@ -3,14 +3,18 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { SignatureV4 } from '@smithy/signature-v4';
 
 /**
- * An in-process stand-in for the EC2 query API, for the calls an AMI import makes. AWS cannot be reached from the
- * tests, so this checks what EC2 checks before it acts: a SigV4 signature (recomputed here with the AWS SDK's own
- * signer, not the client's code, from the secret key), the API version, the required parameters, that the S3
- * object to import exists (asked of the real S3-protocol server the test runs), that a registered name is unused.
+ * An in-process stand-in for the EC2 query API and the EBS direct APIs, for the calls making an AMI takes. AWS cannot
+ * be reached from the tests, so this checks what AWS checks before it acts: a SigV4 signature (recomputed here with
+ * the AWS SDK's own signer, not the client's code, from the secret key) for the right service, the API version, the
+ * required parameters, that the S3 object to import exists (asked of the real S3-protocol server the test runs),
+ * each EBS block's size, index and sha256, the block count and the LINEAR checksum of the snapshot, that a
+ * registered snapshot is complete and a registered name unused.
  */
 export interface FakeEc2 {
   endpoint: string;
   calls: { action: string; params: Record<string, string> }[];
+  /** EBS direct snapshots: the block indexes received, in order. */
+  ebsBlocks: Map<string, number[]>;
   images: { imageId: string; name: string; params: Record<string, string> }[];
   stop(): Promise<void>;
 }
@@ -32,11 +36,14 @@ class NodeSha256 {
 const xmlError = (code: string, message: string) =>
   `<?xml version="1.0" encoding="UTF-8"?><Response><Errors><Error><Code>${code}</Code><Message>${message}</Message></Error></Errors><RequestID>fake</RequestID></Response>`;
 
-async function readBody(req: IncomingMessage): Promise<string> {
-  let body = '';
-  for await (const chunk of req) body += chunk;
-  return body;
+async function readBody(req: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
 }
+
+const EBS_BLOCK = 512 * 1024;
+const sha256 = (data: Buffer) => createHash('sha256').update(data).digest();
 
 export async function startFakeEc2(options: {
   region: string;
@@ -49,21 +56,31 @@ export async function startFakeEc2(options: {
   const images: FakeEc2['images'] = [];
   const tasks = new Map<string, { polls: number; snapshotId?: string; failure?: string }>();
   const snapshots = new Set<string>();
-  const signer = new SignatureV4({
-    credentials: { accessKeyId: options.accessKeyId, secretAccessKey: options.secretAccessKey },
-    region: options.region,
-    service: 'ec2',
-    sha256: NodeSha256,
-    applyChecksum: false,
-  });
+  const ebsBlocks = new Map<string, number[]>();
+  const ebsSnapshots = new Map<
+    string,
+    { token: string; volumeSize: number; digests: Map<number, Buffer>; done: boolean }
+  >();
+  const signers = Object.fromEntries(
+    ['ec2', 'ebs'].map((service) => [
+      service,
+      new SignatureV4({
+        credentials: { accessKeyId: options.accessKeyId, secretAccessKey: options.secretAccessKey },
+        region: options.region,
+        service,
+        sha256: NodeSha256,
+        applyChecksum: false,
+      }),
+    ]),
+  );
 
-  async function signatureProblem(req: IncomingMessage, body: string): Promise<string | undefined> {
+  async function signatureProblem(req: IncomingMessage, body: Buffer, service: string): Promise<string | undefined> {
+    const signer = signers[service]!;
     const auth = req.headers.authorization ?? '';
-    const match =
-      /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/ec2\/aws4_request, SignedHeaders=([^,]+), Signature=([0-9a-f]{64})$/.exec(
-        auth,
-      );
-    if (!match) return 'the request is not signed with AWS Signature Version 4 for ec2';
+    const match = new RegExp(
+      `^AWS4-HMAC-SHA256 Credential=([^/]+)/(\\d{8})/([^/]+)/${service}/aws4_request, SignedHeaders=([^,]+), Signature=([0-9a-f]{64})$`,
+    ).exec(auth);
+    if (!match) return `the request is not signed with AWS Signature Version 4 for ${service}`;
     const [, keyId, , region, signedHeaders, signature] = match;
     if (keyId !== options.accessKeyId) return `AWS was not able to validate the provided access credentials (${keyId})`;
     if (region !== options.region)
@@ -153,6 +170,13 @@ export async function startFakeEc2(options: {
           `<importSnapshotTaskSet><item><importTaskId>${id}</importTaskId><snapshotTaskDetail>${detail}<status>${status}</status></snapshotTaskDetail></item></importSnapshotTaskSet>`,
         );
       }
+      case 'DescribeSnapshots': {
+        const id = p['SnapshotId.1'] ?? '';
+        if (!snapshots.has(id) && !ebsSnapshots.has(id))
+          return [400, xmlError('InvalidSnapshot.NotFound', `The snapshot '${id}' does not exist.`)];
+        const status = snapshots.has(id) ? 'completed' : 'pending';
+        return ok(`<snapshotSet><item><snapshotId>${id}</snapshotId><status>${status}</status></item></snapshotSet>`);
+      }
       case 'RegisterImage': {
         const name = p.Name ?? '';
         if (!/^[A-Za-z0-9().\-/_ ]{3,128}$/.test(name))
@@ -177,10 +201,77 @@ export async function startFakeEc2(options: {
     }
   }
 
+  /** The EBS direct APIs: [status, JSON answer]. */
+  function ebs(req: IncomingMessage, path: string, body: Buffer): [number, object] {
+    const refuse = (message: string): [number, object] => [400, { Message: message, Reason: 'INVALID_PARAMETER' }];
+    const header = (name: string) => String(req.headers[name] ?? '');
+    if (req.method === 'POST' && path === '/snapshots') {
+      const start = JSON.parse(body.toString() || '{}') as { VolumeSize?: number; ClientToken?: string };
+      if (!Number.isInteger(start.VolumeSize) || start.VolumeSize! < 1)
+        return refuse('VolumeSize must be a whole number of GiB, at least 1');
+      const existing = [...ebsSnapshots].find(([, snap]) => start.ClientToken && snap.token === start.ClientToken);
+      const id = existing?.[0] ?? `snap-${String(snapshots.size + ebsSnapshots.size + 1).padStart(17, '0')}`;
+      if (!existing) {
+        ebsSnapshots.set(id, {
+          token: start.ClientToken ?? '',
+          volumeSize: start.VolumeSize!,
+          digests: new Map(),
+          done: false,
+        });
+        ebsBlocks.set(id, []);
+      }
+      return [201, { SnapshotId: id, Status: 'pending', BlockSize: EBS_BLOCK, VolumeSize: start.VolumeSize }];
+    }
+    const put = /^\/snapshots\/([^/]+)\/blocks\/(\d+)$/.exec(path);
+    if (req.method === 'PUT' && put) {
+      const snap = ebsSnapshots.get(put[1]!);
+      const index = Number(put[2]);
+      if (!snap || snap.done) return [404, { Message: `snapshot ${put[1]} is not pending` }];
+      if (index >= (snap.volumeSize * 2 ** 30) / EBS_BLOCK) return refuse(`block index ${index} is beyond the volume`);
+      if (Number(header('x-amz-data-length')) !== EBS_BLOCK || body.length !== EBS_BLOCK)
+        return refuse(
+          `a block is ${EBS_BLOCK} bytes; x-amz-Data-Length ${header('x-amz-data-length')}, body ${body.length}`,
+        );
+      if (header('x-amz-checksum-algorithm') !== 'SHA256') return refuse('x-amz-Checksum-Algorithm must be SHA256');
+      const digest = sha256(body);
+      if (header('x-amz-checksum') !== digest.toString('base64'))
+        return refuse(`block ${index}: the checksum does not match the data`);
+      snap.digests.set(index, digest);
+      ebsBlocks.get(put[1]!)!.push(index);
+      return [201, { Checksum: digest.toString('base64'), ChecksumAlgorithm: 'SHA256' }];
+    }
+    const complete = /^\/snapshots\/completion\/([^/]+)$/.exec(path);
+    if (req.method === 'POST' && complete) {
+      const snap = ebsSnapshots.get(complete[1]!);
+      if (!snap) return [404, { Message: `snapshot ${complete[1]} does not exist` }];
+      if (Number(header('x-amz-changedblockscount')) !== snap.digests.size)
+        return refuse(
+          `ChangedBlocksCount ${header('x-amz-changedblockscount')}, but ${snap.digests.size} blocks were written`,
+        );
+      const linear = sha256(Buffer.concat([...snap.digests].sort(([a], [b]) => a - b).map(([, d]) => d)));
+      if (
+        header('x-amz-checksum-aggregation-method') !== 'LINEAR' ||
+        header('x-amz-checksum') !== linear.toString('base64')
+      )
+        return refuse('the snapshot checksum does not match its blocks');
+      snap.done = true;
+      snapshots.add(complete[1]!);
+      return [202, { Status: 'completed' }];
+    }
+    return [404, { Message: `no EBS API at ${req.method} ${path}` }];
+  }
+
   const server: Server = createServer(async (req, res) => {
     const body = await readBody(req);
-    const params = Object.fromEntries(new URLSearchParams(body));
-    const problem = await signatureProblem(req, body);
+    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    if (path.startsWith('/snapshots')) {
+      const problem = await signatureProblem(req, body, 'ebs');
+      const [status, answer] = problem ? [403, { Message: problem }] : ebs(req, path, body);
+      res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(answer));
+      return;
+    }
+    const params = Object.fromEntries(new URLSearchParams(body.toString()));
+    const problem = await signatureProblem(req, body, 'ec2');
     if (problem) {
       res.writeHead(401, { 'content-type': 'text/xml' }).end(xmlError('AuthFailure', problem));
       return;
@@ -201,6 +292,7 @@ export async function startFakeEc2(options: {
     endpoint: `http://127.0.0.1:${address.port}/`,
     calls,
     images,
+    ebsBlocks,
     stop: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -111,7 +111,12 @@ function cloudImageRules(image: CloudImage): RuleIssue[] {
         ]
       : []),
     ...(image.targets ?? []).flatMap((target, i): RuleIssue[] => {
-      const need = target.type === 'aws' ? (['region', 'bucket', 'credentials'] as const) : (['upload'] as const);
+      const need =
+        target.type === 'generic'
+          ? (['upload'] as const)
+          : target.method === 'import'
+            ? (['region', 'bucket', 'credentials'] as const)
+            : (['region', 'credentials'] as const);
       return need
         .filter((field) => target[field] === undefined)
         .map((field) => ({

@@ -192,8 +192,9 @@ export interface CloudImage {
     region?: string;
     bucket?: string;
     size?: string;
+    method?: 'ebs-direct' | 'import';
     credentials?: { accessKeyIdEnv: string; secretAccessKeyEnv: string };
-    endpoints?: { ec2?: string; s3?: string };
+    endpoints?: { ec2?: string; ebs?: string; s3?: string };
   }[];
 }
 

@@ -17,3 +17,4 @@ export * from './aws/ec2-client';
 export * from './aws/ami';
 export * from './publish-image';
 export * from './wsl-rootfs';
+export * from './aws/ebs-direct';

@@ -1,6 +1,8 @@
 import { basename } from 'node:path';
+import { DockyardError } from '@dockyard/errors';
 import { objectKey, s3Client, uploadFile, type ResolvedObjectStore, type UploadResult } from '@dockyard/publish';
-import { importAmi, type AmiResult } from './aws/ami';
+import { findAmi, importAmi, registerAmi, waitForSnapshot, type AmiResult } from './aws/ami';
+import { uploadSnapshot, type SnapshotUpload } from './aws/ebs-direct';
 import { Ec2Client } from './aws/ec2-client';
 import type { AwsCredentials } from './aws/sigv4';
 import type { VmImageBuild } from './build-image';
@@ -28,11 +30,17 @@ export async function publishToObjectStore(build: VmImageBuild, store: ResolvedO
 
 export interface AwsTarget {
   region: string;
-  /** The bucket the raw image is uploaded to for the import. */
-  bucket: string;
+  /**
+   * `ebs-direct` (default): the snapshot written block by block through the EBS direct APIs, no bucket, no role;
+   * `import`: the raw image to S3 and ImportSnapshot (needs `bucket` and the vmimport role).
+   */
+  method?: 'ebs-direct' | 'import';
+  /** The bucket the raw image is uploaded to for an import. */
+  bucket?: string;
   credentials: AwsCredentials;
   /** Another EC2 or S3 endpoint (an AWS-compatible cloud, or a test's); S3 is then addressed path-style. */
   ec2Endpoint?: string;
+  ebsEndpoint?: string;
   s3Endpoint?: string;
   pollMs?: number;
 }
@@ -49,9 +57,13 @@ export function amiName(project: string, build: VmImageBuild): string {
 export interface AwsPublishResult extends AmiResult {
   name: string;
   upload?: UploadResult;
+  snapshot?: SnapshotUpload;
 }
 
-/** Uploads the raw image to S3, imports it as a snapshot and registers the AMI; an AMI of the same name is reused. */
+/**
+ * Makes the AMI of a build: found by name and reused when it exists; else the snapshot written through the EBS
+ * direct APIs (or, with `method: import`, the raw image uploaded to S3 and imported), then RegisterImage.
+ */
 export async function publishToAws(
   project: string,
   build: VmImageBuild,
@@ -60,10 +72,25 @@ export async function publishToAws(
 ): Promise<AwsPublishResult> {
   const ec2 = new Ec2Client({ region: target.region, endpoint: target.ec2Endpoint, credentials: target.credentials });
   const name = amiName(project, build);
+  const description = `${project} openEuler ${build.version} ${build.arch}`;
+  if ((target.method ?? 'ebs-direct') === 'ebs-direct') {
+    const found = await findAmi(ec2, name);
+    if (found) return { imageId: found, reused: true, name };
+    const ebs = { region: target.region, endpoint: target.ebsEndpoint, credentials: target.credentials };
+    // The AMI name as the idempotency token: a retried StartSnapshot of the same image is the same snapshot.
+    const snapshot = await uploadSnapshot(ebs, build.files.raw, description, name);
+    onStatus?.(`${snapshot.blocks} of ${snapshot.totalBlocks} blocks written`);
+    await waitForSnapshot(ec2, snapshot.snapshotId, target.pollMs);
+    const imageId = await registerAmi(ec2, name, description, build.arch, snapshot.snapshotId);
+    return { imageId, snapshotId: snapshot.snapshotId, reused: false, name, snapshot };
+  }
+  if (!target.bucket)
+    throw new DockyardError('an AWS import needs a bucket to upload the raw image to', { code: 'TARGET_INCOMPLETE' });
+  const bucket = target.bucket;
   const key = `${project}/${build.version}/${build.arch}/${basename(build.files.raw)}`;
   const store: ResolvedObjectStore = {
-    location: { scheme: 's3', bucket: target.bucket, prefix: '' },
-    url: `s3://${target.bucket}`,
+    location: { scheme: 's3', bucket, prefix: '' },
+    url: `s3://${bucket}`,
     endpoint: target.s3Endpoint,
     region: target.region,
     pathStyle: target.s3Endpoint !== undefined,
@@ -73,14 +100,14 @@ export async function publishToAws(
   const result = await importAmi({
     ec2,
     name,
-    description: `${project} openEuler ${build.version} ${build.arch}`,
+    description,
     arch: build.arch,
-    bucket: target.bucket,
+    bucket,
     key,
     pollMs: target.pollMs,
     onStatus,
     beforeImport: async () => {
-      upload = await uploadFile(s3Client(store), target.bucket, key, build.files.raw);
+      upload = await uploadFile(s3Client(store), bucket, key, build.files.raw);
     },
   });
   return { ...result, name, upload };

@@ -45,10 +45,13 @@ export function resolveTargets(project: CloudProject, env: NodeJS.ProcessEnv): R
         throw new DockyardError(`${where}: a generic target needs upload`, { code: 'TARGET_INCOMPLETE' });
       return { type: 'generic', store: resolveObjectStore(target.upload, env, where) };
     }
-    if (!target.region || !target.bucket || !target.credentials)
-      throw new DockyardError(`${where}: an aws target needs region, bucket and credentials`, {
-        code: 'TARGET_INCOMPLETE',
-      });
+    if (!target.region || !target.credentials || (target.method === 'import' && !target.bucket))
+      throw new DockyardError(
+        `${where}: an aws target needs region and credentials (and a bucket with method: import)`,
+        {
+          code: 'TARGET_INCOMPLETE',
+        },
+      );
     const names = [target.credentials.accessKeyIdEnv, target.credentials.secretAccessKeyEnv];
     const missing = names.filter((name) => !env[name]);
     if (missing.length)
@@ -60,9 +63,11 @@ export function resolveTargets(project: CloudProject, env: NodeJS.ProcessEnv): R
       type: 'aws',
       aws: {
         region: target.region,
+        method: target.method ?? 'ebs-direct',
         bucket: target.bucket,
         credentials: { accessKeyId: env[names[0]!]!, secretAccessKey: env[names[1]!]! },
         ec2Endpoint: target.endpoints?.ec2,
+        ebsEndpoint: target.endpoints?.ebs,
         s3Endpoint: target.endpoints?.s3,
       },
     };
@@ -74,7 +79,11 @@ function planLine(project: CloudProject, build: VmImageBuild, target: ResolvedTa
     return `upload ${genericFiles(build)
       .map((f) => basename(f))
       .join(', ')} to ${target.store.url}/${build.version}/${build.arch}/`;
-  return `make AMI ${amiName(project.spec.name, build)} in ${target.aws.region} from s3://${target.aws.bucket}/ (unless it exists)`;
+  const how =
+    target.aws.method === 'import'
+      ? `through s3://${target.aws.bucket}/ and ImportSnapshot`
+      : 'through the EBS direct APIs (non-zero blocks only)';
+  return `make AMI ${amiName(project.spec.name, build)} in ${target.aws.region} ${how}, unless it exists`;
 }
 
 /** Publishes every built image to every target; the outcomes are recorded in dist/<name>/publish/publish.json. */

@@ -50,13 +50,44 @@ export function registerImageParams(
   };
 }
 
-async function existingImage(ec2: Ec2Client, name: string): Promise<string | undefined> {
+/** The AMI of this name the account owns, if any. */
+export async function findAmi(ec2: Ec2Client, name: string): Promise<string | undefined> {
   const xml = await ec2.call('DescribeImages', {
     'Owner.1': 'self',
     'Filter.1.Name': 'name',
     'Filter.1.Value.1': name,
   });
   return xmlValue(xml, 'imageId');
+}
+
+/** RegisterImage with the snapshot as the root device; returns the AMI id. */
+export async function registerAmi(
+  ec2: Ec2Client,
+  name: string,
+  description: string,
+  arch: VmArch,
+  snapshotId: string,
+): Promise<string> {
+  const registered = await ec2.call('RegisterImage', registerImageParams(name, description, arch, snapshotId));
+  const imageId = xmlValue(registered, 'imageId');
+  if (!imageId) throw new DockyardError('EC2 RegisterImage answered without an imageId', { code: 'EC2_ANSWER' });
+  return imageId;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** DescribeSnapshots until the snapshot is `completed` (EBS direct snapshots turn so after CompleteSnapshot). */
+export async function waitForSnapshot(ec2: Ec2Client, snapshotId: string, pollMs = 5_000): Promise<void> {
+  for (;;) {
+    const xml = await ec2.call('DescribeSnapshots', { 'SnapshotId.1': snapshotId });
+    const status = xmlValue(xml, 'status');
+    if (status === 'completed') return;
+    if (status === 'error')
+      throw new DockyardError(`snapshot ${snapshotId} failed: ${xmlValue(xml, 'statusMessage') ?? 'error'}`, {
+        code: 'EBS_SNAPSHOT_FAILED',
+      });
+    await sleep(pollMs);
+  }
 }
 
 /**
@@ -66,7 +97,7 @@ async function existingImage(ec2: Ec2Client, name: string): Promise<string | und
  */
 export async function importAmi(request: AmiRequest): Promise<AmiResult> {
   const { ec2 } = request;
-  const found = await existingImage(ec2, request.name);
+  const found = await findAmi(ec2, request.name);
   if (found) return { imageId: found, reused: true };
   await request.beforeImport?.();
   const started = await ec2.call('ImportSnapshot', {
@@ -95,15 +126,10 @@ export async function importAmi(request: AmiRequest): Promise<AmiResult> {
           hint: 'the account needs the vmimport service role with read access to the bucket',
         },
       );
-    await new Promise((resolve) => setTimeout(resolve, request.pollMs ?? 15_000));
+    await sleep(request.pollMs ?? 15_000);
   }
   if (!snapshotId)
     throw new DockyardError(`import task ${taskId} completed without a snapshotId`, { code: 'EC2_ANSWER' });
-  const registered = await ec2.call(
-    'RegisterImage',
-    registerImageParams(request.name, request.description, request.arch, snapshotId),
-  );
-  const imageId = xmlValue(registered, 'imageId');
-  if (!imageId) throw new DockyardError('EC2 RegisterImage answered without an imageId', { code: 'EC2_ANSWER' });
+  const imageId = await registerAmi(ec2, request.name, request.description, request.arch, snapshotId);
   return { imageId, snapshotId, reused: false };
 }

@@ -11,7 +11,7 @@ export interface SignRequest {
   url: URL;
   /** Header names lower-case; `host` is added from the URL. */
   headers: Record<string, string>;
-  body: string;
+  body: string | Buffer;
   region: string;
   service: string;
   credentials: AwsCredentials;
@@ -19,7 +19,7 @@ export interface SignRequest {
   date: Date;
 }
 
-const sha256Hex = (data: string) => createHash('sha256').update(data, 'utf8').digest('hex');
+const sha256Hex = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
 const hmac = (key: Buffer | string, data: string) => createHmac('sha256', key).update(data, 'utf8').digest();
 
 /** RFC 3986 encoding as SigV4 wants it (encodeURIComponent leaves !'()* alone). */
