@@ -5,6 +5,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ContentStore } from '@dockyard/oci';
 import {
+  bootCheckVmImage,
   buildVmImage,
   checkVmImage,
   copyPartitionOut,
@@ -17,6 +18,7 @@ import {
 } from '@dockyard/vm-image';
 import { CLOUD_VERSION, everythingPath, serveCloudMirror } from '../support/cloud-mirror';
 import type { StaticServer } from '../support/static-http-server';
+import { ensureTools } from '../support/require-tool';
 import { tempDirFor } from '../support/tmp';
 import { BASE_ROOT_UUID, writeVmRepositoryTree } from '../support/vm-base-image';
 
@@ -192,6 +194,42 @@ describe('build', () => {
       'no caches, logs or random seed': expect.stringContaining('/var/log/messages'),
     });
     expect(failures['/etc/os-release names the version']).toBeUndefined();
+  });
+
+  it('boots the image under TCG: cloud-init runs the user-data, os-release and a new machine-id on the console', async () => {
+    await ensureTools(['mformat', 'qemu-system-x86_64']);
+    const built = await build('store-a', 'boot/dist/amd64', base);
+    const cases = await bootCheckVmImage({
+      raw: built.files.raw,
+      arch: 'amd64',
+      version: VERSION,
+      suite: 's',
+      workDir: join(work, 'boot-ok'),
+    });
+    expect(cases.filter((c) => c.failure)).toEqual([]);
+    expect(cases).toHaveLength(3);
+
+    // cloud-init configured without a NoCloud datasource does not run the user-data: the check says so, with the console.
+    const broken = await buildVmImage({
+      name: 'openeuler-cloud',
+      base,
+      store: new ContentStore(join(work, 'store-a')),
+      repositories: [{ url: `${server.url}${everythingPath('x86_64')}` }],
+      packages: PACKAGES,
+      cloudConfig: 'datasource_list: [Ec2]\n',
+      epoch: EPOCH,
+      outDir: join(work, 'boot-broken/dist/amd64'),
+    });
+    const failed = await bootCheckVmImage({
+      raw: broken.files.raw,
+      arch: 'amd64',
+      version: VERSION,
+      suite: 's',
+      workDir: join(work, 'boot-bad'),
+    });
+    expect(failed[0]!.failure).toMatch(
+      /the guest stopped without running the user-data \(cloud-init did not run it\); the console's tail:/,
+    );
   });
 
   it('names the package no repository has', async () => {

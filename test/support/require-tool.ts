@@ -24,6 +24,8 @@ const packageOfTool: Readonly<Record<string, string>> = {
   sfdisk: 'fdisk',
   mke2fs: 'e2fsprogs',
   xz: 'xz-utils',
+  mformat: 'mtools',
+  'qemu-system-x86_64': 'qemu-system-x86',
 };
 
 /** Makes sure each tool's Debian package is installed (see ensurePackages). */

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { chmod, copyFile, mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { debianCloudKernel } from './debian-kernel';
 import { ensureTools } from './require-tool';
 import { removeTempDir, tempDir } from './tmp';
 
@@ -21,7 +22,12 @@ async function writeRootTree(root: string, version: string): Promise<void> {
   for (const dir of ['bin', 'etc/ssh', 'root', 'tmp', 'proc', 'sys', 'dev', 'var/log', 'var/lib/systemd', 'var/tmp'])
     await mkdir(join(root, dir), { recursive: true });
   await copyFile('/bin/busybox', join(root, 'bin', 'busybox'));
-  for (const applet of ['sh', 'cat', 'ls', 'mount']) await symlink('busybox', join(root, 'bin', applet));
+  const { stdout } = await run('/bin/busybox', ['--list']);
+  for (const applet of stdout.split('\n').filter((name) => name && name !== 'busybox'))
+    await symlink('busybox', join(root, 'bin', applet));
+  await mkdir(join(root, 'sbin'));
+  await writeFile(join(root, 'sbin', 'init'), IMAGE_INIT, { mode: 0o755 });
+  await writeBoot(join(root, 'boot'));
   const [number, ...rest] = version.split('-');
   const pretty = rest.length ? `${number} (${rest.join('-')})` : number;
   await writeFile(
@@ -42,13 +48,82 @@ async function writeRootTree(root: string, version: string): Promise<void> {
   await writeFile(join(root, 'var/lib/systemd/random-seed'), 'not random at all\n');
 }
 
+/**
+ * The image's init, standing in for systemd and cloud-init as far as the boot check looks: a machine-id made at
+ * first boot when /etc/machine-id is empty, and cloud-init's NoCloud job — only when a cloud.cfg.d file lists
+ * NoCloud among the datasources, the `cidata` volume's user-data run as a script — then power off.
+ */
+const IMAGE_INIT = `#!/bin/sh
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs dev /dev
+mount -o remount,rw /
+[ -s /etc/machine-id ] || cat /proc/sys/kernel/random/uuid | tr -d - > /etc/machine-id
+if grep -qs 'datasource_list:.*NoCloud' /etc/cloud/cloud.cfg.d/*.cfg; then
+  seed=$(findfs LABEL=CIDATA || findfs LABEL=cidata)
+  mkdir -p /run/seed && mount -t vfat -o ro "$seed" /run/seed && sh /run/seed/user-data
+fi
+poweroff -f
+`;
+
+/** The initramfs's init: the virtio and vfat modules of Debian's cloud kernel, then the root= filesystem. */
+const INITRAMFS_INIT = `#!/bin/busybox sh
+/bin/busybox --install -s /bin
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs dev /dev
+for m in virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci virtio_blk fat vfat nls_cp437 nls_ascii; do
+  insmod /lib/modules/$m.ko
+done
+for arg in $(cat /proc/cmdline); do case "$arg" in root=*) root="\${arg#root=}" ;; esac; done
+for i in 1 2 3 4 5 6 7 8 9 10; do dev=$(findfs "$root") && break; sleep 0.3; done
+mkdir -p /newroot && mount -o ro "$dev" /newroot && exec switch_root /newroot /sbin/init
+echo "initramfs: cannot mount root=$root from: $(cat /proc/cmdline)"; poweroff -f
+`;
+
+const MODULES = [
+  'drivers/virtio/virtio_ring.ko',
+  'drivers/virtio/virtio.ko',
+  'drivers/virtio/virtio_pci_modern_dev.ko',
+  'drivers/virtio/virtio_pci_legacy_dev.ko',
+  'drivers/virtio/virtio_pci.ko',
+  'drivers/block/virtio_blk.ko',
+  'fs/fat/fat.ko',
+  'fs/fat/vfat.ko',
+  'fs/nls/nls_cp437.ko',
+  'fs/nls/nls_ascii.ko',
+];
+
+/** `/boot/vmlinuz-<release>` (Debian's cloud kernel) and `/boot/initramfs-<release>.img`, named as openEuler names them. */
+async function writeBoot(boot: string): Promise<void> {
+  const kernel = await debianCloudKernel();
+  await mkdir(boot, { recursive: true });
+  await copyFile(kernel.vmlinuz, join(boot, `vmlinuz-${kernel.release}`));
+  const initramfs = await tempDir('initramfs');
+  try {
+    for (const dir of ['bin', 'proc', 'sys', 'dev', 'newroot']) await mkdir(join(initramfs, dir), { recursive: true });
+    await mkdir(join(initramfs, 'lib', 'modules'), { recursive: true });
+    await copyFile('/bin/busybox', join(initramfs, 'bin', 'busybox'));
+    for (const module of MODULES)
+      await copyFile(join(kernel.modules, module), join(initramfs, 'lib', 'modules', module.split('/').pop()!));
+    await writeFile(join(initramfs, 'init'), INITRAMFS_INIT, { mode: 0o755 });
+    const image = join(boot, `initramfs-${kernel.release}.img`);
+    await run('sh', [
+      '-c',
+      `cd "${initramfs}" && find . | sort | busybox cpio -o -H newc 2>/dev/null | gzip -n > "${image}"`,
+    ]);
+  } finally {
+    await removeTempDir(initramfs);
+  }
+}
+
 const mke2fs = (args: string[]) =>
   run('mke2fs', ['-q', '-F', '-t', 'ext4', '-O', '^metadata_csum_seed,^orphan_file', ...args], {
     env: { ...process.env, E2FSPROGS_FAKE_TIME: '1600000000' },
   });
 
 /**
- * Writes `openEuler-<V>-<arch>.qcow2.xz` and its `.sha256sum` into `dir`: a 40 MiB disk with an MBR, a small `/boot`
+ * Writes `openEuler-<V>-<arch>.qcow2.xz` and its `.sha256sum` into `dir`: a 64 MiB disk with an MBR, a small `/boot`
  * partition (which the build must leave as it is) and the root partition. Returns the `.qcow2.xz`'s sha256 hex.
  */
 export async function writeVmBaseImage(dir: string, version: string, repoArch: string): Promise<string> {
@@ -59,7 +134,7 @@ export async function writeVmBaseImage(dir: string, version: string, repoArch: s
     await writeRootTree(tree, version);
     const disk = join(work, 'disk.raw');
     await writeFile(disk, '');
-    await run('truncate', ['-s', `${40 * MiB}`, disk]);
+    await run('truncate', ['-s', `${64 * MiB}`, disk]);
     const layout = `label: dos\nlabel-id: 0x0e0e0e0e\nstart=2048, size=8192, type=83\nstart=10240, type=83\n`;
     await new Promise<void>((resolve, reject) => {
       const child = execFile('sfdisk', ['-q', disk], (err) => (err ? reject(err) : resolve()));
@@ -77,7 +152,7 @@ export async function writeVmBaseImage(dir: string, version: string, repoArch: s
       `hash_seed=${BASE_HASH_SEED}`,
       boot,
     ]);
-    await run('truncate', ['-s', `${40 * MiB - 10240 * 512}`, root]);
+    await run('truncate', ['-s', `${64 * MiB - 10240 * 512}`, root]);
     await mke2fs([
       '-L',
       'rootfs',

@@ -18,3 +18,4 @@ export * from './aws/ami';
 export * from './publish-image';
 export * from './wsl-rootfs';
 export * from './aws/ebs-direct';
+export * from './boot-check';

@@ -14,6 +14,10 @@ const PACKAGE_OF: Record<string, string> = {
   mount: 'mount',
   umount: 'mount',
   cp: 'coreutils',
+  tar: 'tar',
+  gzip: 'gzip',
+  mformat: 'mtools',
+  mcopy: 'mtools',
 };
 
 export interface ToolOptions {
