@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { junitXml, type CheckCase } from '@dockyard/container';
 import { replaceDirectory } from '@dockyard/files';
 import { rm, writeFile } from 'node:fs/promises';
-import { checkVmImage } from '@dockyard/vm-image';
+import { bootCheckVmImage, checkVmImage } from '@dockyard/vm-image';
 import { builtImages } from './built';
 import { packagesOf, stepDir, type CloudProject } from './project';
 
@@ -13,22 +13,39 @@ export interface CheckResult {
   report: string;
 }
 
-/** Checks every built image offline (its root filesystem read without booting it); JUnit in dist/<name>/check. */
+/**
+ * Checks every built image offline (its root filesystem read with debugfs) and boots the amd64 ones under qemu TCG
+ * with a NoCloud seed; JUnit in dist/<name>/check.
+ */
 export async function checkProject(project: CloudProject): Promise<CheckResult> {
   const builds = await builtImages(project);
   const dir = stepDir(project, 'check');
   const cases = await replaceDirectory(dir, async (temp) => {
     const all: CheckCase[] = [];
-    for (const build of builds)
+    for (const build of builds) {
+      const suite = `${project.spec.name} ${build.version} ${build.arch}`;
+      const workDir = join(temp, '.work', `${build.version}-${build.arch}`);
       all.push(
         ...(await checkVmImage({
           raw: build.files.raw,
           version: build.version,
           packages: packagesOf(project),
-          suite: `${project.spec.name} ${build.version} ${build.arch}`,
-          workDir: join(temp, '.work', `${build.version}-${build.arch}`),
+          suite,
+          workDir,
         })),
       );
+      // One arch is booted: amd64 under TCG takes seconds; arm64 under TCG takes minutes and is checked offline only.
+      if (build.arch === 'amd64')
+        all.push(
+          ...(await bootCheckVmImage({
+            raw: build.files.raw,
+            arch: build.arch,
+            version: build.version,
+            suite,
+            workDir: join(workDir, 'boot'),
+          })),
+        );
+    }
     await writeFile(join(temp, 'junit.xml'), junitXml(all));
     await rm(join(temp, '.work'), { recursive: true, force: true });
     return all;
