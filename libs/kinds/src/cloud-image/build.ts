@@ -5,7 +5,7 @@ import type { ContentStore } from '@dockyard/oci';
 import { versionFolder } from '@dockyard/container';
 import { buildVmImage, repositoryArch, type RpmRepository, type VmArch, type VmImageBuild } from '@dockyard/vm-image';
 import { prepareProject } from './prepare';
-import { buildDir, packagesOf, type CloudProject } from './project';
+import { buildDir, packagesOf, type CloudImageProject } from './project';
 
 export interface BuildOptions {
   store?: ContentStore;
@@ -18,7 +18,7 @@ export interface BuildOptions {
  * The rpm repositories of one version and arch: the project's `repos` (folders relative to the project), else the
  * `everything` repository beside the base images (`<source.repo>/openEuler-<V>/everything/<arch>/`).
  */
-export function repositoriesOf(project: CloudProject, version: string, arch: VmArch): RpmRepository[] {
+export function repositoriesOf(project: CloudImageProject, version: string, arch: VmArch): RpmRepository[] {
   const local = (url: string) => (/^https?:\/\//.test(url) || isAbsolute(url) ? url : resolve(project.dir, url));
   if (project.spec.repos?.length) return project.spec.repos.map((r) => ({ ...r, url: local(r.url) }));
   const root = local(project.spec.source.repo).replace(/\/+$/, '');
@@ -26,7 +26,7 @@ export function repositoriesOf(project: CloudProject, version: string, arch: VmA
 }
 
 /** Prepares, then builds every version × arch into `dist/<name>/<version>/<arch>/`, one at a time. */
-export async function buildProject(project: CloudProject, options: BuildOptions = {}): Promise<VmImageBuild[]> {
+export async function buildProject(project: CloudImageProject, options: BuildOptions = {}): Promise<VmImageBuild[]> {
   const { store, bases } = await prepareProject(project, { store: options.store });
   const epoch = await sourceDateEpoch(project.dir, options.env);
   const cloudConfig = project.spec.cloudConfig

@@ -1,9 +1,9 @@
 import { DockyardError } from '@dockyard/errors';
 import { readVmImageBuild, type VmImageBuild } from '@dockyard/vm-image';
-import { buildDir, variants, type CloudProject } from './project';
+import { buildDir, variants, type CloudImageProject } from './project';
 
 /** Every build of the project as `build` wrote it; one that is missing is an error naming it. */
-export async function builtImages(project: CloudProject): Promise<VmImageBuild[]> {
+export async function builtImages(project: CloudImageProject): Promise<VmImageBuild[]> {
   const builds: VmImageBuild[] = [];
   for (const { version, arch } of variants(project)) {
     const dir = buildDir(project, version, arch);

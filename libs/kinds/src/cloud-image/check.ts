@@ -4,7 +4,7 @@ import { replaceDirectory } from '@dockyard/files';
 import { rm, writeFile } from 'node:fs/promises';
 import { bootCheckVmImage, checkVmImage } from '@dockyard/vm-image';
 import { builtImages } from './built';
-import { packagesOf, stepDir, type CloudProject } from './project';
+import { packagesOf, stepDir, type CloudImageProject } from './project';
 
 export interface CheckResult {
   cases: CheckCase[];
@@ -17,7 +17,7 @@ export interface CheckResult {
  * Checks every built image offline (its root filesystem read with debugfs) and boots the amd64 ones under qemu TCG
  * with a NoCloud seed; JUnit in dist/<name>/check.
  */
-export async function checkProject(project: CloudProject): Promise<CheckResult> {
+export async function checkProject(project: CloudImageProject): Promise<CheckResult> {
   const builds = await builtImages(project);
   const dir = stepDir(project, 'check');
   const cases = await replaceDirectory(dir, async (temp) => {

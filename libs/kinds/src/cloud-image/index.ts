@@ -1,6 +1,6 @@
 // The CloudImage kind: openEuler cloud VM images prepared, built (reproducibly, without KVM), checked offline and
 // published to object stores and AWS, on the engine of @dockyard/vm-image.
-export type { CloudProject } from './project';
+export type { CloudImageProject } from './project';
 export { prepareProject } from './prepare';
 export { buildProject, repositoriesOf, type BuildOptions } from './build';
 export { checkProject, type CheckResult } from './check';

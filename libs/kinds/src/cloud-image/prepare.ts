@@ -1,10 +1,10 @@
 import { ContentStore } from '@dockyard/oci';
 import { prepareBaseImages, type PreparedBaseImage } from '@dockyard/vm-image';
-import { archesOf, type CloudProject } from './project';
+import { archesOf, type CloudImageProject } from './project';
 
 /** Fetches every version × arch base image (verified, resumable) into the content store. */
 export async function prepareProject(
-  project: CloudProject,
+  project: CloudImageProject,
   options: { store?: ContentStore } = {},
 ): Promise<{ store: ContentStore; bases: PreparedBaseImage[] }> {
   const store = options.store ?? ContentStore.default();

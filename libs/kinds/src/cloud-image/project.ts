@@ -2,32 +2,32 @@ import { join } from 'node:path';
 import type { CloudImage, OpenedProject } from '@dockyard/project-spec';
 import { vmArch, type VmArch } from '@dockyard/vm-image';
 
-export type CloudProject = OpenedProject<CloudImage>;
+export type CloudImageProject = OpenedProject<CloudImage>;
 
 /** The packages every cloud image gets, then the project's list (or EulerPublisher's default one). */
 export const CLOUD_PACKAGES = ['cloud-init', 'cloud-utils-growpart'];
 export const DEFAULT_RPMS = ['gdisk', 'wget', 'tar', 'hostname', 'unzip', 'make'];
 
-export function packagesOf(project: CloudProject): string[] {
+export function packagesOf(project: CloudImageProject): string[] {
   return [...new Set([...CLOUD_PACKAGES, ...(project.spec.rpms ?? DEFAULT_RPMS)])].sort();
 }
 
 /** The project's arches as `amd64`/`arm64` (x86_64 and aarch64 read as their aliases), each once. */
-export function archesOf(project: CloudProject): VmArch[] {
+export function archesOf(project: CloudImageProject): VmArch[] {
   return [...new Set(project.spec.arches.map(vmArch))];
 }
 
 /** `dist/<name>/<version>/<arch>`: one build's outputs. */
-export function buildDir(project: CloudProject, version: string, arch: VmArch): string {
+export function buildDir(project: CloudImageProject, version: string, arch: VmArch): string {
   return join(project.outputs.root, version, arch);
 }
 
 /** `dist/<name>/check`, `dist/<name>/publish`. */
-export function stepDir(project: CloudProject, step: 'check' | 'publish'): string {
+export function stepDir(project: CloudImageProject, step: 'check' | 'publish'): string {
   return project.outputs[step];
 }
 
 /** Every version × arch the project builds. */
-export function variants(project: CloudProject): { version: string; arch: VmArch }[] {
+export function variants(project: CloudImageProject): { version: string; arch: VmArch }[] {
   return project.spec.versions.flatMap((version) => archesOf(project).map((arch) => ({ version, arch })));
 }

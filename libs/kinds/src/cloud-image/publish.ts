@@ -13,7 +13,7 @@ import {
 } from '@dockyard/vm-image';
 import { basename } from 'node:path';
 import { builtImages } from './built';
-import { stepDir, type CloudProject } from './project';
+import { stepDir, type CloudImageProject } from './project';
 
 export interface PublishOptions {
   env?: NodeJS.ProcessEnv;
@@ -37,7 +37,7 @@ export interface PublishResult {
 }
 
 /** Every target with its credentials read from the environment variables project.yaml names, before any upload. */
-export function resolveTargets(project: CloudProject, env: NodeJS.ProcessEnv): ResolvedTarget[] {
+export function resolveTargets(project: CloudImageProject, env: NodeJS.ProcessEnv): ResolvedTarget[] {
   return (project.spec.targets ?? []).map((target, i) => {
     const where = `${project.file}: targets[${i}]`;
     if (target.type === 'generic') {
@@ -74,7 +74,7 @@ export function resolveTargets(project: CloudProject, env: NodeJS.ProcessEnv): R
   });
 }
 
-function planLine(project: CloudProject, build: VmImageBuild, target: ResolvedTarget): string {
+function planLine(project: CloudImageProject, build: VmImageBuild, target: ResolvedTarget): string {
   if (target.type === 'generic')
     return `upload ${genericFiles(build)
       .map((f) => basename(f))
@@ -87,7 +87,7 @@ function planLine(project: CloudProject, build: VmImageBuild, target: ResolvedTa
 }
 
 /** Publishes every built image to every target; the outcomes are recorded in dist/<name>/publish/publish.json. */
-export async function publishProject(project: CloudProject, options: PublishOptions = {}): Promise<PublishResult> {
+export async function publishProject(project: CloudImageProject, options: PublishOptions = {}): Promise<PublishResult> {
   const targets = resolveTargets(project, options.env ?? process.env);
   const builds = await builtImages(project);
   const plan = builds.flatMap((build) => targets.map((target) => planLine(project, build, target)));

@@ -2,7 +2,7 @@ import * as cloudImage from '@dockyard/kinds/cloud-image';
 import type { ParsedArgs } from '../command';
 
 /** `dockyard prepare PROJECT` for a CloudImage: the base images into the content store. */
-export async function prepareCloudImage(project: cloudImage.CloudProject): Promise<number> {
+export async function prepareCloudImage(project: cloudImage.CloudImageProject): Promise<number> {
   const { store, bases } = await cloudImage.prepareProject(project);
   for (const base of bases)
     console.log(`${base.fetched ? 'fetched' : 'present'} ${base.version} ${base.arch} ${base.digest} ${base.url}`);
@@ -13,7 +13,7 @@ export async function prepareCloudImage(project: cloudImage.CloudProject): Promi
 }
 
 /** `dockyard build PROJECT` for a CloudImage: every version × arch into dist/<name>/<version>/<arch>/. */
-export async function buildCloudImage(project: cloudImage.CloudProject): Promise<number> {
+export async function buildCloudImage(project: cloudImage.CloudImageProject): Promise<number> {
   const builds = await cloudImage.buildProject(project, { log: (line) => console.error(line) });
   for (const build of builds) {
     const qcow2 = Object.keys(build.sha256).find((f) => f.endsWith('.qcow2'))!;
@@ -25,7 +25,7 @@ export async function buildCloudImage(project: cloudImage.CloudProject): Promise
 }
 
 /** `dockyard check PROJECT` for a CloudImage: offline, and booted for amd64; JUnit in dist/<name>/check. */
-export async function checkCloudImage(project: cloudImage.CloudProject): Promise<number> {
+export async function checkCloudImage(project: cloudImage.CloudImageProject): Promise<number> {
   const result = await cloudImage.checkProject(project);
   for (const c of result.cases)
     console.log(
@@ -37,7 +37,7 @@ export async function checkCloudImage(project: cloudImage.CloudProject): Promise
 
 /** `dockyard publish PROJECT [--dry-run]` for a CloudImage. */
 export async function publishCloudImage(
-  project: cloudImage.CloudProject,
+  project: cloudImage.CloudImageProject,
   values: ParsedArgs['values'],
 ): Promise<number> {
   const dryRun = Boolean(values['dry-run']);
