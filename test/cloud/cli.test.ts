@@ -111,7 +111,7 @@ describe('dockyard prepare, build, check, publish on a CloudImage', () => {
     const published = await dockyard(['publish', project], env);
     expect(published.exitCode, published.stderr).toBe(0);
     expect(published.stdout).toMatch(
-      /^uploaded  s3:\/\/cloud-images\/openeuler\/22\.03-LTS-SP1\/amd64\/openeuler-cloud-22\.03-LTS-SP1-amd64\.qcow2$/m,
+      /^uploaded {2}s3:\/\/cloud-images\/openeuler\/22\.03-LTS-SP1\/amd64\/openeuler-cloud-22\.03-LTS-SP1-amd64\.qcow2$/m,
     );
     expect(published.stdout).toMatch(
       /^registered ami-\d+ openeuler-cloud-22\.03-LTS-SP1-amd64-[0-9a-f]{16} in eu-west-1$/m,

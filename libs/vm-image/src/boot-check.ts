@@ -102,13 +102,10 @@ function runGuest(args: string[], timeoutMs: number): Promise<{ console: string;
   });
 }
 
-const tail = (text: string) =>
-  text
-    .replace(/\x1b\[[0-9;?]*[a-zA-Z]/g, '')
-    .trim()
-    .split('\n')
-    .slice(-15)
-    .join('\n');
+/** The console's escape sequences (ESC [ … letter), which make a message unreadable. */
+const ESCAPES = new RegExp(`${String.fromCharCode(27)}\\[[0-9;?]*[a-zA-Z]`, 'g');
+
+const tail = (text: string) => text.replace(ESCAPES, '').trim().split('\n').slice(-15).join('\n');
 
 /**
  * Boots the image for real under qemu's TCG (no KVM) — its own kernel and initramfs, root by UUID, the serial console
