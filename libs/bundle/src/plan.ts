@@ -22,23 +22,14 @@ import {
   type Release,
 } from '@dockyard/project-spec';
 import type { ImageRequest } from './bundle-images';
-import { shippedAppImages, type ShippedApp, type ShippedAppImage } from './app-images';
+import { shippedAppImages, type ShippedApp } from './app-images';
 import type { Provenance } from './inventory';
 import { definitionFiles, lockSources, type SbomFacts } from './bundle-sbom';
-import type { BundleFileSource, ImagePayload, PayloadFormat } from './make-bundle';
+import type { BundleFileSource, BundleInput, ImagePayload, PayloadFormat } from './make-bundle';
 import { DockyardError } from '@dockyard/errors';
 
-/** What a bundle is made of, before anything is fetched. */
-export interface BundlePlan {
-  output: string;
-  top: string;
-  files: BundleFileSource[];
-  payloads: ImagePayload[];
-  nested: { path: string; file: string }[];
-  generated: { path: string; bytes: Buffer }[];
-  provenance: Provenance;
-  /** The shipped AppImage builds carried under apps/, for the inventory. */
-  appImages?: ShippedAppImage[];
+/** What a bundle is made of, before anything is fetched: make-bundle's input without the run's machinery. */
+export interface BundlePlan extends Omit<BundleInput, 'mtime' | 'store' | 'pool' | 'scheduler' | 'progress' | 'sbom'> {
   /** The release's version and the lock's sources, for the SBOM. */
   sbom: SbomFacts;
   /** Set when images were left out because they live on a documentation-only host (the offline examples). */

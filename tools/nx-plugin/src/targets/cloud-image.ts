@@ -1,5 +1,5 @@
 import { posix } from 'node:path';
-import { CLI, ENGINE_INPUTS, outputsOf, type TargetInference } from './shared';
+import { CLI, ENGINE_INPUTS, outputsOf, publishAfterCheck, type TargetInference } from './shared';
 
 /** The arches as every kind writes them (the project may use openEuler's names as aliases). */
 const archNames = (arches: readonly string[]) =>
@@ -58,15 +58,8 @@ export const cloudCheckTarget: TargetInference = (project) => {
 export const cloudPublishTarget: TargetInference = (project) => {
   const spec = project.spec;
   if (spec?.kind !== 'CloudImage' || !spec.targets?.length) return undefined;
-  const command = `${CLI} publish ${project.root}`;
-  return {
-    command,
-    cache: false,
-    dependsOn: ['check'],
-    outputs: [outputsOf(project).publish],
-    configurations: { 'dry-run': { command: `${command} --dry-run` } },
-    metadata: {
-      description: `Publish ${project.name} to ${spec.targets.map((t) => (t.type === 'aws' ? `AWS ${t.region ?? ''}`.trim() : (t.upload?.url ?? 'generic'))).join(', ')} (use -c dry-run to preview)`,
-    },
-  };
+  return publishAfterCheck(
+    project,
+    `Publish ${project.name} to ${spec.targets.map((t) => (t.type === 'aws' ? `AWS ${t.region ?? ''}`.trim() : (t.upload?.url ?? 'generic'))).join(', ')}`,
+  );
 };

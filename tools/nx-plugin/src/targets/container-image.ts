@@ -1,6 +1,6 @@
 import { posix } from 'node:path';
 import { BUILD_SUMMARY } from '@dockyard/container/build-result';
-import { CLI, ENGINE_INPUTS, type TargetInference, outputsOf, shownOutputs } from './shared';
+import { CLI, ENGINE_INPUTS, type TargetInference, outputsOf, publishAfterCheck, shownOutputs } from './shared';
 
 /**
  * ContainerImage `build`: prepares the openEuler base archives and builds every version (or meta.yml image) for
@@ -57,15 +57,8 @@ export const containerCheckTarget: TargetInference = (project) => {
 export const containerPublishTarget: TargetInference = (project) => {
   const spec = project.spec;
   if (spec?.kind !== 'ContainerImage') return undefined;
-  const command = `${CLI} publish ${project.root}`;
-  return {
-    command,
-    cache: false,
-    dependsOn: ['check'],
-    outputs: [outputsOf(project).publish],
-    configurations: { 'dry-run': { command: `${command} --dry-run` } },
-    metadata: {
-      description: `Push ${project.name}, every tag, to ${spec.registries.map((r) => `${r.registry}/${r.repository}`).join(', ')} (use -c dry-run to preview)`,
-    },
-  };
+  return publishAfterCheck(
+    project,
+    `Push ${project.name}, every tag, to ${spec.registries.map((r) => `${r.registry}/${r.repository}`).join(', ')}`,
+  );
 };

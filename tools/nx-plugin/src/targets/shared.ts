@@ -43,3 +43,16 @@ export const outputsOf = (project: ProjectFacts): OutputPaths => outputPaths('{w
 
 /** The same, as descriptions show them (`dist/<name>/<step>`). */
 export const shownOutputs = (project: ProjectFacts): OutputPaths => outputPaths('', project.name);
+
+/** A `publish` after `check`: never cached (it writes registries or clouds; a re-run finds what is there). */
+export function publishAfterCheck(project: ProjectFacts, description: string): TargetConfiguration {
+  const command = `${CLI} publish ${project.root}`;
+  return {
+    command,
+    cache: false,
+    dependsOn: ['check'],
+    outputs: [outputsOf(project).publish],
+    configurations: { 'dry-run': { command: `${command} --dry-run` } },
+    metadata: { description: `${description} (use -c dry-run to preview)` },
+  };
+}
