@@ -2,6 +2,7 @@ import { DockyardError } from '@dockyard/errors';
 import { Transform, type Readable } from 'node:stream';
 import { ContentStore, DigestMismatchError, SizeMismatchError, digestHex } from '@dockyard/oci';
 import type { BaseRepository } from './base-repository';
+import { parseChecksumFile } from './repository-layout';
 
 export interface StoredArchive {
   path: string;
@@ -61,4 +62,18 @@ export async function fetchBaseArchive(
     );
   }
   return { path: store.path(digest), digest, fetched: true };
+}
+
+/**
+ * The repository file `file.path`, checked against the `.sha256sum` at `file.checksumPath`, in the store: what
+ * a base archive (ContainerImage) and a base disk image (CloudImage) both are.
+ */
+export async function fetchChecked(
+  repository: BaseRepository,
+  file: { path: string; checksumPath: string },
+  store: ContentStore,
+): Promise<StoredArchive & { url: string }> {
+  const digest = parseChecksumFile(await repository.text(file.checksumPath), repository.where(file.checksumPath));
+  const stored = await fetchBaseArchive(repository, file.path, digest, store);
+  return { ...stored, url: repository.where(file.path) };
 }

@@ -1,14 +1,8 @@
 import type { ContentStore } from '@dockyard/oci';
 import type { Arch } from '@dockyard/project-spec';
 import { openBaseRepository, type BaseRepository } from './base-repository';
-import { fetchBaseArchive } from './fetch-base';
-import {
-  baseArchiveLocation,
-  datedFolders,
-  needsListing,
-  parseChecksumFile,
-  updateListingPath,
-} from './repository-layout';
+import { fetchChecked } from './fetch-base';
+import { baseArchiveLocation, datedFolders, needsListing, updateListingPath } from './repository-layout';
 
 export interface PrepareRequest {
   /** `base.repo`: URL or folder. */
@@ -54,20 +48,12 @@ export async function prepareBases(request: PrepareRequest): Promise<PreparedBas
     const stored = await Promise.all(
       request.arches.map(async (arch) => {
         const location = baseArchiveLocation(version, index, arch);
-        const digest = parseChecksumFile(
-          await repository.text(location.checksumPath),
-          repository.where(location.checksumPath),
+        const file = await fetchChecked(
+          repository,
+          { path: location.archivePath, checksumPath: location.checksumPath },
+          request.store,
         );
-        const file = await fetchBaseArchive(repository, location.archivePath, digest, request.store);
-        return {
-          version,
-          arch,
-          index,
-          url: repository.where(location.archivePath),
-          digest,
-          path: file.path,
-          fetched: file.fetched,
-        };
+        return { version, arch, index, ...file };
       }),
     );
     prepared.push(...stored);

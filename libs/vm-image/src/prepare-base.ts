@@ -1,6 +1,6 @@
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fetchBaseArchive, openBaseRepository, parseChecksumFile } from '@dockyard/container';
+import { fetchChecked, openBaseRepository } from '@dockyard/container';
 import { digestHex, type ContentStore } from '@dockyard/oci';
 import { streamToFileAtomic } from '@dockyard/files';
 import { spawn } from 'node:child_process';
@@ -39,19 +39,12 @@ export async function prepareBaseImages(request: PrepareBaseRequest): Promise<Pr
   const jobs = request.versions.flatMap((version) =>
     request.arches.map(async (arch): Promise<PreparedBaseImage> => {
       const location = baseImageLocation(version, arch);
-      const digest = parseChecksumFile(
-        await repository.text(location.checksumPath),
-        repository.where(location.checksumPath),
+      const image = await fetchChecked(
+        repository,
+        { path: location.imagePath, checksumPath: location.checksumPath },
+        request.store,
       );
-      const stored = await fetchBaseArchive(repository, location.imagePath, digest, request.store);
-      return {
-        version,
-        arch,
-        url: repository.where(location.imagePath),
-        digest,
-        path: stored.path,
-        fetched: stored.fetched,
-      };
+      return { version, arch, ...image };
     }),
   );
   return Promise.all(jobs);
