@@ -71,6 +71,20 @@ describe('dockyard CLI', () => {
     expect(run(['inventory', '--help']).stdout).not.toContain('--platform');
   });
 
+  it('refuses --creds-env written with the secrets in place of variable names, naming only the host', () => {
+    const result = run([
+      'copy',
+      'docker://127.0.0.1:9/a:v1',
+      'docker://127.0.0.1:9/b:v1',
+      '--creds-env',
+      '127.0.0.1:9=alice:hunter2',
+    ]);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('dockyard copy: --creds-env for 127.0.0.1:9 is not HOST=USER_VAR:PASSWORD_VAR');
+    expect(result.stderr).not.toContain('hunter2');
+    expect(result.stderr).not.toContain('alice');
+  });
+
   it('validate exits 0 on a clean workspace and 1 with file:line:col on a broken one, from any subfolder', () => {
     const root = workspace({
       'releases/ok/project.yaml': 'kind: Release\nname: ok\nversion: v1\n',

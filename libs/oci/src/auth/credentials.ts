@@ -72,18 +72,3 @@ export function credentialProvider(
     );
   };
 }
-
-/**
- * `HOST=USER_VAR:PASSWORD_VAR` → a spec naming two environment variables. Names must be upper case, so
- * `host=alice:hunter2` is refused; a refusal names only the host, since the rest may be the secret.
- */
-export function parseCredentialsEnvFlag(value: string): [string, CredentialsSpec] {
-  const match = /^([^=]+)=([A-Z_][A-Z0-9_]*):([A-Z_][A-Z0-9_]*)$/.exec(value);
-  if (!match) {
-    const host = /^[A-Za-z0-9.-]+(:[0-9]+)?(?==)/.exec(value)?.[0];
-    throw new CredentialsError(
-      `credentials${host ? ` for ${host}` : ''} are not written HOST=USER_VAR:PASSWORD_VAR (upper-case names of environment variables, not the secrets)`,
-    );
-  }
-  return [match[1]!, { usernameEnv: match[2]!, passwordEnv: match[3]! }];
-}
