@@ -1,4 +1,4 @@
-import { readFile, mkdir, writeFile } from 'node:fs/promises';
+import { readFile, mkdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
@@ -39,6 +39,7 @@ async function cloudProject(name: string, extra: Record<string, unknown> = {}): 
       {
         type: 'aws',
         region: 'eu-west-1',
+        size: '96M',
         credentials: { accessKeyIdEnv: 'AWS_KEY', secretAccessKeyEnv: 'AWS_SECRET' },
         endpoints: { ec2: ec2.endpoint, ebs: ec2.endpoint },
       },
@@ -85,6 +86,8 @@ describe('dockyard prepare, build, check, publish on a CloudImage', () => {
     const built = await dockyard(['build', project], env);
     expect(built.exitCode, built.stderr).toBe(0);
     const out = join(root, 'dist', 'openeuler-cloud', CLOUD_VERSION, 'amd64');
+    // The aws target's size: the 64 MiB base disk grown to it (and the check below boots it).
+    expect((await stat(join(out, `openeuler-cloud-${CLOUD_VERSION}-amd64.raw`))).size).toBe(96 << 20);
     expect(await readFile(join(out, 'rpms.txt'), 'utf8')).toBe(
       [
         'cloud-init-21.4-1.oe2203.noarch',

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,9 +14,11 @@ import {
   readPartitionTable,
   sha256OfFile,
   unpackedBaseImage,
+  type BuildVmImageRequest,
   type PreparedBaseImage,
 } from '@dockyard/vm-image';
 import { CLOUD_VERSION, everythingPath, serveCloudMirror } from '../support/cloud-mirror';
+import { writeRpmRepository } from '../support/rpm-repository';
 import type { StaticServer } from '../support/static-http-server';
 import { ensureTools } from '../support/require-tool';
 import { tempDirFor } from '../support/tmp';
@@ -26,6 +28,7 @@ const run = promisify(execFile);
 const VERSION = CLOUD_VERSION;
 const EPOCH = 1700000000;
 const PACKAGES = ['oe-tools'];
+const MiB = 1 << 20;
 
 let work = '';
 let server: StaticServer;
@@ -87,7 +90,13 @@ describe('prepare', () => {
 
 describe('build', () => {
   let base: PreparedBaseImage;
-  const build = (storeDir: string, outDir: string, prepared: PreparedBaseImage, packages = PACKAGES) =>
+  const build = (
+    storeDir: string,
+    outDir: string,
+    prepared: PreparedBaseImage,
+    packages = PACKAGES,
+    more: Partial<BuildVmImageRequest> = {},
+  ) =>
     buildVmImage({
       name: 'openeuler-cloud',
       base: prepared,
@@ -96,16 +105,24 @@ describe('build', () => {
       packages,
       epoch: EPOCH,
       outDir: join(work, outDir),
+      ...more,
     });
 
   beforeAll(async () => {
     [base] = await prepare('store-a');
   });
 
-  it('installs the rpm list, clears what clouds require, and gives the same bytes from another clone', async () => {
-    const first = await build('store-a', 'clone-a/dist/openeuler-cloud/22.03-LTS-SP1/amd64', base);
+  it('installs the rpm list, clears what clouds require, grows the disk, and gives the same bytes from another clone', async () => {
+    const sized = { diskSize: 96 * MiB };
+    const first = await build('store-a', 'clone-a/dist/openeuler-cloud/22.03-LTS-SP1/amd64', base, PACKAGES, sized);
     const [otherBase] = await prepare('store-b');
-    const second = await build('store-b', 'clone-b/dist/openeuler-cloud/22.03-LTS-SP1/amd64', otherBase!);
+    const second = await build(
+      'store-b',
+      'clone-b/dist/openeuler-cloud/22.03-LTS-SP1/amd64',
+      otherBase!,
+      PACKAGES,
+      sized,
+    );
 
     expect(first.packages).toEqual(['oe-hello-1.0-1.oe2203.noarch', 'oe-tools-2.1-1.oe2203.noarch']);
     expect(await readFile(first.files.rpms, 'utf8')).toBe(
@@ -128,7 +145,7 @@ describe('build', () => {
     expect(listing.split('\n')).toEqual(expect.arrayContaining(['./etc/os-release', './usr/share/oe-tools/VERSION']));
     expect(listing).not.toContain('ssh_host_');
     const { stdout } = await run('qemu-img', ['info', '--output=json', first.files.qcow2]);
-    expect(JSON.parse(stdout)).toMatchObject({ format: 'qcow2' });
+    expect(JSON.parse(stdout)).toMatchObject({ format: 'qcow2', 'virtual-size': 96 * MiB });
 
     // The base's other partition and the root filesystem's identity are kept: the bootloader and fstab still find it.
     const baseRaw = join(work, 'base.raw');
@@ -147,8 +164,14 @@ describe('build', () => {
     await copyPartitionOut(first.files.raw, bootAfter!, join(work, 'boot-after'));
     expect(await sha256OfFile(join(work, 'boot-after'))).toBe(await sha256OfFile(join(work, 'boot-before')));
     await copyPartitionOut(first.files.raw, rootAfter!, join(work, 'root-after'));
+    // The 64 MiB base disk grew to 96 MiB: the root partition ends at the disk's last MiB and its filesystem fills it.
+    expect((await stat(first.files.raw)).size).toBe(96 * MiB);
+    expect(rootAfter!.offset + rootAfter!.size).toBe(96 * MiB);
+    expect(record).toMatchObject({ diskSize: 96 * MiB, rootFilesystem: { size: rootAfter!.size } });
     const { stdout: dump } = await run('dumpe2fs', ['-h', join(work, 'root-after')]);
     expect(dump).toMatch(new RegExp(`Filesystem UUID:\\s+${BASE_ROOT_UUID}`));
+    const field = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+)`, 'm').exec(dump)?.[1]);
+    expect(field('Block count') * field('Block size')).toBe(rootAfter!.size);
     await run('e2fsck', ['-fn', join(work, 'root-after')]);
     const guest = new GuestFilesystem(join(work, 'root-after'));
     expect(await guest.read('/usr/share/oe-tools/VERSION')).toBe('oe-tools 2.1\n');
@@ -230,6 +253,18 @@ describe('build', () => {
     expect(failed[0]!.failure).toMatch(
       /the guest stopped without running the user-data \(cloud-init did not run it\); the console's tail:/,
     );
+  });
+
+  it('says how much does not fit in how small a partition when the rpm list outgrows the disk', async () => {
+    const big = join(work, 'mirror', 'big');
+    await writeRpmRepository(big, [{ name: 'oe-big', version: '1.0', fillMiB: 64 }]);
+    const repositories = [{ url: `${server.url}big/` }];
+    await expect(build('store-a', 'big/dist/amd64', base, ['oe-big'], { repositories })).rejects.toMatchObject({
+      code: 'VM_ROOT_TOO_SMALL',
+      message: expect.stringMatching(
+        /^the customised root filesystem \(\d+ MiB of files\) does not fit in its 59 MiB partition$/,
+      ),
+    });
   });
 
   it('names the package no repository has', async () => {

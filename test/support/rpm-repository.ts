@@ -12,6 +12,8 @@ export interface FixtureRpm {
   version: string;
   /** Packages it requires (installed with it by dnf). */
   requires?: string[];
+  /** MiB of (compressible, non-zero) data in `/usr/share/<name>/fill`: a package too big for a small disk. */
+  fillMiB?: number;
 }
 
 function specOf(rpm: FixtureRpm): string {
@@ -29,8 +31,10 @@ function specOf(rpm: FixtureRpm): string {
     '%install',
     `mkdir -p %{buildroot}/usr/share/${rpm.name}`,
     `echo '${rpm.name} ${rpm.version}' > %{buildroot}/usr/share/${rpm.name}/VERSION`,
+    ...(rpm.fillMiB ? [`yes dockyard | head -c ${rpm.fillMiB}M > %{buildroot}/usr/share/${rpm.name}/fill`] : []),
     '%files',
     `/usr/share/${rpm.name}/VERSION`,
+    ...(rpm.fillMiB ? [`/usr/share/${rpm.name}/fill`] : []),
     '',
   ].join('\n');
 }

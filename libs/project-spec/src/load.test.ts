@@ -233,4 +233,25 @@ describe('parseProject on hostile files', () => {
       'releases/bad/project.yaml:9:5: components[1].local: key "local" is written twice in this mapping (keep one)',
     ]);
   });
+  it('lets the targets of a CloudImage state one disk size, since every target gets the same image', () => {
+    const cloud = (sizes: string[]) =>
+      [
+        'kind: CloudImage',
+        'name: c',
+        'versions: ["22.03-LTS-SP1"]',
+        'arches: [amd64]',
+        'source: { repo: https://repo.openeuler.org }',
+        'targets:',
+        ...sizes.map(
+          (size) =>
+            `  - { type: aws, region: r, size: ${size}, credentials: { accessKeyIdEnv: A, secretAccessKeyEnv: B } }`,
+        ),
+        '',
+      ].join('\n');
+    expect(messages(cloud(['8G', '2048M']))).toEqual([
+      'releases/x/project.yaml:8:35: targets[1].size: size 2048M differs from 8G (targets[0].size): every target gets the same image (state one disk size)',
+    ]);
+    expect(messages(cloud(['8G', '8G']))).toEqual([]);
+    expect(messages(cloud(['8T']))[0]).toMatch(/targets\[0\]\.size: /);
+  });
 });

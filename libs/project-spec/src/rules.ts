@@ -95,7 +95,19 @@ function containerImageRules(image: ContainerImage): RuleIssue[] {
     }));
 }
 
-/** What each publish target needs to reach its cloud, and one arch written two ways. */
+/** One image is built per version and arch and published to every target: its disk has one size. */
+function differentSizes(image: CloudImage): RuleIssue[] {
+  const sized = (image.targets ?? []).flatMap((t, i) => (t.size === undefined ? [] : [{ i, size: t.size }]));
+  return sized
+    .filter((s) => s.size !== sized[0]!.size)
+    .map((s) => ({
+      path: ['targets', s.i, 'size'],
+      message: `size ${s.size} differs from ${sized[0]!.size} (targets[${sized[0]!.i}].size): every target gets the same image`,
+      hint: 'state one disk size',
+    }));
+}
+
+/** What each publish target needs to reach its cloud, one arch written two ways, and one disk size. */
 function cloudImageRules(image: CloudImage): RuleIssue[] {
   const alias: Record<string, string> = { x86_64: 'amd64', aarch64: 'arm64' };
   const arches = image.arches.map((a) => alias[a] ?? a);
@@ -110,6 +122,7 @@ function cloudImageRules(image: CloudImage): RuleIssue[] {
           },
         ]
       : []),
+    ...differentSizes(image),
     ...(image.targets ?? []).flatMap((target, i): RuleIssue[] => {
       const need =
         target.type === 'generic'

@@ -1,12 +1,13 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { replaceDirectory } from '@dockyard/files';
 import type { ContentStore } from '@dockyard/oci';
 import type { VmArch } from './arch';
 import { applyCloudSetup } from './cloud-setup';
 import { copyFilesystemTree, copyPartitionIn, copyPartitionOut, qcow2ToRaw, rawToCompressedQcow2 } from './disk-image';
+import { resizeDisk } from './disk-size';
 import { parseExt4Parameters } from './ext4-parameters';
 import { writeExt4 } from './ext4-writer';
 import { readPartitionTable, rootPartition } from './partitions';
@@ -25,6 +26,11 @@ export interface BuildVmImageRequest {
   /** dnf's `$releasever`; default the version. */
   releasever?: string;
   cloudConfig?: string;
+  /**
+   * The disk's size in bytes (a whole number of MiB): the root partition, which must be the disk's last, is grown or
+   * shrunk to end at the disk's end and the root filesystem fills it. Default: the base image's size.
+   */
+  diskSize?: number;
   /** SOURCE_DATE_EPOCH: every time written into the image. */
   epoch: number;
   /** `dist/<name>/<version>/<arch>`: replaced whole, only when the build succeeds. */
@@ -71,8 +77,9 @@ export function outputNames(name: string, version: string, arch: VmArch): Record
 
 /**
  * One customised image: the base's root filesystem copied out as a tree, the rpm list installed into it with
- * dnf, cloud-init and sshd set, what every cloud requires cleared, the tree written back as a new filesystem of the
- * same size and identity into a copy of the base disk (its bootloader and other partitions untouched), then the
+ * dnf, cloud-init and sshd set, what every cloud requires cleared, the disk resized when asked (the root partition
+ * ending at its end), the tree written back as a new filesystem of the partition's size and the base's identity into
+ * a copy of the base disk (its bootloader and other partitions untouched), then the
  * raw disk (for AWS), a compressed qcow2 and the root filesystem as a WSL tar. The same base, packages, settings and epoch give the same bytes.
  */
 export async function buildVmImage(request: BuildVmImageRequest): Promise<VmImageBuild> {
@@ -83,10 +90,13 @@ export async function buildVmImage(request: BuildVmImageRequest): Promise<VmImag
     await mkdir(work);
     const raw = join(work, 'disk.raw');
     await qcow2ToRaw(await unpackedBaseImage(request.store, base.digest), raw);
-    const root = rootPartition(await readPartitionTable(raw), base.url);
+    const baseRoot = rootPartition(await readPartitionTable(raw), base.url);
     const rootImage = join(work, 'root.ext4');
-    await copyPartitionOut(raw, root, rootImage);
+    await copyPartitionOut(raw, baseRoot, rootImage);
     const parameters = parseExt4Parameters(await runTool('dumpe2fs', ['-h', rootImage]), `${base.url} (root)`);
+    // Before the install, so a size the disk's layout cannot take fails at once.
+    const root =
+      request.diskSize === undefined ? baseRoot : await resizeDisk(raw, baseRoot, request.diskSize, base.url);
     const tree = join(work, 'tree');
     await copyFilesystemTree(rootImage, tree);
     await installRpms({
@@ -127,7 +137,8 @@ export async function buildVmImage(request: BuildVmImageRequest): Promise<VmImag
       base: { url: base.url, digest: base.digest },
       repositories: request.repositories.map((r) => r.url),
       requested: [...new Set(request.packages)].sort(),
-      rootFilesystem: { uuid: parameters.uuid, partition: root.number },
+      diskSize: (await stat(at(names.raw))).size,
+      rootFilesystem: { uuid: parameters.uuid, partition: root.number, size: root.size },
       outputs: sha256,
     };
     await writeFile(at(names.buildJson), `${JSON.stringify(record, null, 2)}\n`);

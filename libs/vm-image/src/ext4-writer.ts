@@ -4,6 +4,13 @@ import type { Ext4Parameters } from './ext4-parameters';
 import { clampTreeTimes, listTree } from './tree-times';
 import { runTool } from './tools';
 
+const MiB = 1 << 20;
+
+/** What the files of the tree take, in MiB (rounded up), for the message when they do not fit. */
+async function treeMiB(tree: string): Promise<number> {
+  return Number((await runTool('du', ['-s', '-m', '--apparent-size', tree])).split(/\s/)[0]);
+}
+
 export interface WriteExt4Request {
   tree: string;
   /** The filesystem image file to write (created or replaced). */
@@ -70,14 +77,12 @@ export async function writeExt4(request: WriteExt4Request): Promise<void> {
       { env },
     );
   } catch (err) {
-    throw new DockyardError(
-      `the customised root filesystem does not fit in the base image's root partition (${request.size} bytes) or cannot be written`,
-      {
-        code: 'VM_ROOT_WRITE',
-        hint: 'install fewer packages, or use a base image with a larger root partition',
-        cause: err,
-      },
-    );
+    if (err instanceof DockyardError && /Could not allocate (block|inode)/.test(err.message))
+      throw new DockyardError(
+        `the customised root filesystem (${await treeMiB(request.tree)} MiB of files) does not fit in its ${Math.floor(request.size / MiB)} MiB partition`,
+        { code: 'VM_ROOT_TOO_SMALL', hint: 'give the image a larger disk size, or install fewer packages', cause: err },
+      );
+    throw err;
   }
   const script = `${request.out}.debugfs`;
   await writeFile(script, changeTimeScript(paths, epoch));

@@ -7,6 +7,7 @@ export * from './ext4-parameters';
 export * from './tree-times';
 export * from './ext4-writer';
 export * from './disk-image';
+export * from './disk-size';
 export * from './rpm-install';
 export * from './cloud-setup';
 export * from './build-image';

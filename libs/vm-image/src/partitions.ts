@@ -12,6 +12,8 @@ export interface Partition {
 
 export interface PartitionTable {
   label: 'dos' | 'gpt';
+  /** Bytes per sector, the unit of sfdisk's starts and sizes. */
+  sectorSize: number;
   partitions: Partition[];
 }
 
@@ -39,7 +41,7 @@ export function parsePartitionTable(json: string, where: string): PartitionTable
     size: p.size * sector,
     type: p.type.toUpperCase(),
   }));
-  return { label: table.label, partitions };
+  return { label: table.label, sectorSize: sector, partitions };
 }
 
 export async function readPartitionTable(rawImage: string): Promise<PartitionTable> {

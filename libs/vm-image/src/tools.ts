@@ -14,6 +14,7 @@ const PACKAGE_OF: Record<string, string> = {
   mount: 'mount',
   umount: 'mount',
   cp: 'coreutils',
+  du: 'coreutils',
   tar: 'tar',
   gzip: 'gzip',
   mformat: 'mtools',

@@ -5,7 +5,7 @@ import type { ContentStore } from '@dockyard/oci';
 import { versionFolder } from '@dockyard/container';
 import { buildVmImage, repositoryArch, type RpmRepository, type VmArch, type VmImageBuild } from '@dockyard/vm-image';
 import { prepareProject } from './prepare';
-import { buildDir, packagesOf, type CloudImageProject } from './project';
+import { buildDir, diskSizeOf, packagesOf, type CloudImageProject } from './project';
 
 export interface BuildOptions {
   store?: ContentStore;
@@ -43,6 +43,7 @@ export async function buildProject(project: CloudImageProject, options: BuildOpt
         repositories: repositoriesOf(project, base.version, base.arch),
         packages: packagesOf(project),
         cloudConfig,
+        diskSize: diskSizeOf(project),
         epoch,
         outDir: buildDir(project, base.version, base.arch),
       }),

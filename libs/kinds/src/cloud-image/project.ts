@@ -31,3 +31,13 @@ export function stepDir(project: CloudImageProject, step: 'check' | 'publish'): 
 export function variants(project: CloudImageProject): { version: string; arch: VmArch }[] {
   return project.spec.versions.flatMap((version) => archesOf(project).map((arch) => ({ version, arch })));
 }
+
+/**
+ * The disk size of every image, in bytes: the `size` its targets state (`8G`, `2048M`; one image serves every target,
+ * so the project rules let them state only one), else undefined (the base image's size).
+ */
+export function diskSizeOf(project: CloudImageProject): number | undefined {
+  const size = project.spec.targets?.find((t) => t.size !== undefined)?.size;
+  const match = size === undefined ? undefined : /^(\d+)([MG])$/.exec(size);
+  return match ? Number(match[1]) * (match[2] === 'G' ? 1 << 30 : 1 << 20) : undefined;
+}
