@@ -55,6 +55,10 @@ if [ ${#missing[@]} -gt 0 ]; then
   apt-get -o DPkg::Lock::Timeout=300 install -y -qq --no-install-recommends "${missing[@]}" || fail "apt-get install ${missing[*]} failed"
 fi
 
+# The suites run the CLI as users and Nx do: compiled (tools/cli/bin/dockyard.cjs runs the sources when the build is stale).
+echo "scripts/test.sh: compiling the CLI (npm run build:cli)"
+npm run --silent build:cli || fail "compiling the CLI failed (see above)"
+
 typecheck_status=0
 echo "scripts/test.sh: type-checking (tsc -p tsconfig.json)"
 npx --no-install tsc -p tsconfig.json || typecheck_status=$?

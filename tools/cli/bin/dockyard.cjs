@@ -1,8 +1,21 @@
 #!/usr/bin/env node
-// The CLI is TypeScript run in place: swc transpiles on load (cached), so there is no build step to forget.
-require('./register-ts.cjs');
-require('../src/main.ts')
-  .main(process.argv.slice(2))
+// Runs the compiled CLI (tools/cli/dist, `npm run build:cli`) when it is a build of the sources as they are, and
+// the TypeScript in place otherwise (swc transpiles on load, cached), so an edit runs without a build step and a
+// stale build never runs. DOCKYARD_CLI=source runs the sources regardless.
+const argv = process.argv.slice(2);
+const build = process.env.DOCKYARD_CLI === 'source' ? undefined : require('./compiled-cli.cjs').currentBuild(argv);
+
+function start() {
+  if (!build) {
+    require('./register-ts.cjs');
+    return require('../src/main.ts').main(argv);
+  }
+  // Stack traces point into the .ts files through the bundles' source maps.
+  process.setSourceMapsEnabled(true);
+  return require(build.entry).main(argv, build.help);
+}
+
+start()
   .then((code) => {
     process.exitCode = code;
   })

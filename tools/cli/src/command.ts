@@ -24,7 +24,7 @@ export interface ParsedArgs {
 /** A mistake in the command line: exit 2, with a pointer to the verb's --help. */
 export class UsageError extends Error {}
 
-function optionsOf(command: Command): NonNullable<ParseArgsConfig['options']> {
+function optionsOf(command: Pick<Command, 'options' | 'project'>): NonNullable<ParseArgsConfig['options']> {
   return {
     ...command.options,
     ...(command.project ? { project: { type: 'string' } } : {}),
@@ -40,7 +40,7 @@ function unknownOption(options: NonNullable<ParseArgsConfig['options']>, argv: s
   return unknown?.kind === 'option' ? unknown.rawName : undefined;
 }
 
-export function parseCommandArgs(command: Command, argv: string[]): ParsedArgs {
+export function parseCommandArgs(command: Pick<Command, 'options' | 'project'>, argv: string[]): ParsedArgs {
   const options = optionsOf(command);
   const unknown = unknownOption(options, argv);
   if (unknown) throw new UsageError(`unknown option ${unknown}`);

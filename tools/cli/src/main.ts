@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { onStopSignal } from '@dockyard/files';
 import { verbs } from './commands';
 import { describeFailure, isUsageMistake } from './advice';
 import { ExitCode, parseCommandArgs, UsageError } from './command';
+import type { VerbHelp } from './verb-table';
 
 function overview(): string {
   const width = Math.max(...verbs.map((v) => v.name.length));
@@ -26,7 +26,8 @@ function version(): string {
     .version;
 }
 
-export async function main(argv: string[]): Promise<number> {
+/** Runs one command line. `helpTable` (the compiled CLI's) answers --help and flag mistakes before the verb loads. */
+export async function main(argv: string[], helpTable?: Record<string, VerbHelp>): Promise<number> {
   if (argv[0] === '--version' || argv[0] === '-V') {
     console.log(`dockyard ${version()}`);
     return 0;
@@ -42,13 +43,16 @@ export async function main(argv: string[]): Promise<number> {
     console.error(`dockyard: unknown command "${verb}"\n\n${overview()}`);
     return ExitCode.usage;
   }
-  const command = await known.load();
   try {
-    const args = parseCommandArgs(command, rest);
+    const help = helpTable?.[verb] ?? (await known.load());
+    const args = parseCommandArgs(help, rest);
     if (args.values.help) {
-      console.log(command.usage);
+      console.log(help.usage);
       return ExitCode.ok;
     }
+    const command = await known.load();
+    // Loaded with the verb, not before: --help needs none of libs/files (~15 ms of child_process, crypto, streams).
+    const { onStopSignal } = await import('@dockyard/files');
     // Cleanup of temps happens in libs/files' own listener; this one says why the run stopped.
     const stopReport = onStopSignal((signal) => console.error(`dockyard ${verb}: interrupted (${signal})`));
     try {
