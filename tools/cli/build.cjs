@@ -22,7 +22,16 @@ const dist = join(__dirname, 'dist');
 const RECORD = 'build.json';
 
 /** Bundled: they load ~3x faster as one file than as their many node_modules files, and read nothing beside themselves. */
-const BUNDLED_PACKAGES = ['yaml', 'semver', 'ignore', 'fastest-levenshtein', 'dockerfile-ast', '@balena/dockerignore'];
+const BUNDLED_PACKAGES = [
+  'yaml',
+  'semver',
+  'ignore',
+  'fastest-levenshtein',
+  'dockerfile-ast',
+  'vscode-languageserver-types',
+  'vscode-languageserver-textdocument',
+  '@balena/dockerignore',
+];
 const bundled = (specifier) =>
   specifier.startsWith('@dockyard/') ||
   BUNDLED_PACKAGES.some((name) => specifier === name || specifier.startsWith(`${name}/`));
@@ -51,8 +60,25 @@ function sharedBundle(specifier, importer) {
 }
 
 /**
+ * A package the bundles import statically but do not hold, required when one of its exports is first used rather
+ * than when the bundle loads: a verb pays for the SDKs its run touches (publishing a ContainerImage loads neither
+ * @aws-sdk, nor sigstore, nor cyclonedx, ~0.8 s under load). Its export names are read here, at build time.
+ */
+function lazyPackage(specifier) {
+  const real = require(require.resolve(specifier, { paths: [root] }));
+  const names = Object.getOwnPropertyNames(real).filter((name) => name !== '__esModule');
+  return [
+    'let loaded;',
+    `const load = () => (loaded ??= require(${JSON.stringify(specifier)}));`,
+    real.__esModule ? "Object.defineProperty(exports, '__esModule', { value: true });" : '',
+    `for (const name of ${JSON.stringify(names)})`,
+    '  Object.defineProperty(exports, name, { enumerable: true, get: () => load()[name] });',
+  ].join('\n');
+}
+
+/**
  * Resolves imports into the bundles: shared modules and verbs become requires of their bundles, packages outside
- * BUNDLED_PACKAGES stay requires, and `__dirname` / `__filename` in the sources (schemas, package.json and caches
+ * BUNDLED_PACKAGES stay requires (made lazy above when imported statically), and `__dirname` / `__filename` in the sources (schemas, package.json and caches
  * are found from them) keep meaning the source file's folder: that path relative to dist/, where every bundle sits.
  */
 function dockyardBundles(outdir) {
@@ -61,7 +87,7 @@ function dockyardBundles(outdir) {
     setup(build) {
       build.onResolve({ filter: /.*/ }, (args) => {
         if (args.kind === 'entry-point') return undefined;
-        if (args.namespace === 'bundle') return { path: args.path, external: true };
+        if (args.namespace === 'bundle' || args.namespace === 'lazy') return { path: args.path, external: true };
         const shared = sharedBundle(args.path, args.importer);
         if (shared)
           return args.kind === 'dynamic-import'
@@ -70,7 +96,10 @@ function dockyardBundles(outdir) {
         const verb = /^\.\/([a-z-]+)\.ts$/.exec(args.path);
         if (verb && args.importer === join(src, 'commands', 'index.ts') && VERBS.includes(verb[1]))
           return { path: `./verb-${verb[1]}.cjs`, namespace: 'bundle' };
-        if (/^[^./]/.test(args.path) && !bundled(args.path)) return { external: true };
+        if (/^[^./]/.test(args.path) && !bundled(args.path))
+          return args.kind === 'import-statement' && !args.path.startsWith('node:')
+            ? { path: args.path, namespace: 'lazy' }
+            : { external: true };
         return undefined;
       });
       // An `import()` of another bundle (a verb, a shared module) becomes a require of it: an external import()
@@ -79,6 +108,7 @@ function dockyardBundles(outdir) {
         contents: `module.exports = require(${JSON.stringify(args.path)});`,
         loader: 'js',
       }));
+      build.onLoad({ filter: /.*/, namespace: 'lazy' }, (args) => ({ contents: lazyPackage(args.path), loader: 'js' }));
       build.onLoad({ filter: /\.ts$/ }, (args) => {
         const text = readFileSync(args.path, 'utf8');
         const at = (path) => `require('node:path').join(__dirname, ${JSON.stringify(relative(outdir, path))})`;

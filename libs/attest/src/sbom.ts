@@ -1,4 +1,5 @@
 import { PackageURL } from 'packageurl-js';
+// Read only inside functions, so that loading this module (every verb that bundles) does not load the library.
 import { Enums, Models, Serialize, Spec } from '@cyclonedx/cyclonedx-library';
 import { sha256Hex } from './file-digest';
 import type { ContainedFile, ContainedImage, ReleaseContents, SourceComponent } from './subject';
@@ -7,10 +8,8 @@ import { dockyardTool } from './tool';
 export const SBOM_FILE = 'sbom.cdx.json';
 export const SBOM_MEDIA_TYPE = 'application/vnd.cyclonedx+json';
 
-const { ComponentType, ExternalReferenceType } = Enums;
 /** A metadata property per file defining the release: `sha256:HEX PATH`. */
 export const DEFINITION_PROPERTY = 'dockyard:definition';
-const SHA256 = Enums.HashAlgorithm['SHA-256'];
 
 /** `host/repo/name:tag` → its repository and tag (a registry port is not a tag). */
 export function splitImageName(name: string): { repository: string; tag?: string } {
@@ -25,12 +24,12 @@ function properties(entries: [string, string | undefined][]): Models.PropertyRep
 }
 
 function hashes(sha256: string): Models.HashDictionary {
-  return new Models.HashDictionary([[SHA256, sha256Hex(sha256)]]);
+  return new Models.HashDictionary([[Enums.HashAlgorithm['SHA-256'], sha256Hex(sha256)]]);
 }
 
 function imageComponent(image: ContainedImage): Models.Component {
   const { repository, tag } = splitImageName(image.name);
-  return new Models.Component(ComponentType.Container, repository, {
+  return new Models.Component(Enums.ComponentType.Container, repository, {
     bomRef: `image:${image.location}:${image.name}`,
     version: tag,
     hashes: hashes(image.digest),
@@ -52,11 +51,11 @@ function sourceComponent(source: SourceComponent): Models.Component {
   const bomRef = `source:${source.name}`;
   if ('git' in source) {
     const { url, tag, commit } = source.git;
-    return new Models.Component(ComponentType.Application, source.name, {
+    return new Models.Component(Enums.ComponentType.Application, source.name, {
       bomRef,
       version: tag,
       externalReferences: new Models.ExternalReferenceRepository([
-        new Models.ExternalReference(url, ExternalReferenceType.VCS, { comment: `tag ${tag}, commit ${commit}` }),
+        new Models.ExternalReference(url, Enums.ExternalReferenceType.VCS, { comment: `tag ${tag}, commit ${commit}` }),
       ]),
       properties: properties([
         ['dockyard:source:kind', 'git'],
@@ -67,12 +66,12 @@ function sourceComponent(source: SourceComponent): Models.Component {
   }
   if ('helm' in source) {
     const { repository, chart, version, url, digest } = source.helm;
-    return new Models.Component(ComponentType.Application, chart, {
+    return new Models.Component(Enums.ComponentType.Application, chart, {
       bomRef,
       version,
       hashes: hashes(digest),
       externalReferences: new Models.ExternalReferenceRepository([
-        new Models.ExternalReference(url, ExternalReferenceType.Distribution, { hashes: hashes(digest) }),
+        new Models.ExternalReference(url, Enums.ExternalReferenceType.Distribution, { hashes: hashes(digest) }),
       ]),
       properties: properties([
         ['dockyard:source:kind', 'helm'],
@@ -82,7 +81,7 @@ function sourceComponent(source: SourceComponent): Models.Component {
     });
   }
   const { repository, tag, digest } = source.image;
-  return new Models.Component(ComponentType.Container, repository, {
+  return new Models.Component(Enums.ComponentType.Container, repository, {
     bomRef,
     version: tag,
     ...(digest ? { hashes: hashes(digest) } : {}),
@@ -95,13 +94,15 @@ function sourceComponent(source: SourceComponent): Models.Component {
 }
 
 function fileComponent(file: ContainedFile): Models.Component {
-  return new Models.Component(ComponentType.File, file.path, {
+  return new Models.Component(Enums.ComponentType.File, file.path, {
     bomRef: `file:${file.path}`,
     hashes: hashes(file.sha256),
     ...(file.url
       ? {
           externalReferences: new Models.ExternalReferenceRepository([
-            new Models.ExternalReference(file.url, ExternalReferenceType.Distribution, { hashes: hashes(file.sha256) }),
+            new Models.ExternalReference(file.url, Enums.ExternalReferenceType.Distribution, {
+              hashes: hashes(file.sha256),
+            }),
           ]),
         }
       : {}),
@@ -115,7 +116,7 @@ function fileComponent(file: ContainedFile): Models.Component {
  */
 export function releaseSbom(contents: ReleaseContents): Buffer {
   const tool = dockyardTool();
-  const root = new Models.Component(ComponentType.Application, contents.name, {
+  const root = new Models.Component(Enums.ComponentType.Application, contents.name, {
     bomRef: `release:${contents.name}`,
     version: contents.version,
   });
@@ -127,7 +128,7 @@ export function releaseSbom(contents: ReleaseContents): Buffer {
       ),
       tools: new Models.Tools({
         components: new Models.ComponentRepository([
-          new Models.Component(ComponentType.Application, tool.name, { version: tool.version }),
+          new Models.Component(Enums.ComponentType.Application, tool.name, { version: tool.version }),
         ]),
       }),
     }),

@@ -111,7 +111,7 @@ describe('the compiled CLI (tools/cli/dist)', () => {
       env: { ...process.env, DOCKYARD_CLI: 'source' },
     });
     expect(compiled.status).toBe(1);
-    expect(compiled.stdout).toContain('plugins/alerts/project.yaml:6:3: spec.bogusKey: unknown key "bogusKey"');
+    expect(compiled.stderr).toContain('plugins/alerts/project.yaml:6:3: spec.bogusKey: unknown key "bogusKey"');
     expect({ status: compiled.status, stdout: compiled.stdout, stderr: compiled.stderr }).toEqual({
       status: source.status,
       stdout: source.stdout,
