@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { writeRpmRepository } from './rpm-repository';
 import { serveFolder, type StaticServer } from './static-http-server';
-import { writeVmRepositoryTree } from './vm-base-image';
+import { writeVmRepositoryTree, type BaseImageOptions } from './vm-base-image';
 
 export const CLOUD_VERSION = '22.03-LTS-SP1';
 
@@ -13,8 +13,12 @@ export const everythingPath = (repoArch: string) => `openEuler-${CLOUD_VERSION.t
  * `everything` repository, noarch rpms: `oe-hello`, `oe-tools` (which requires oe-hello), and stand-ins named
  * `cloud-init` and `cloud-utils-growpart`, which every CloudImage installs.
  */
-export async function serveCloudMirror(dir: string, repoArches = ['x86_64']): Promise<StaticServer> {
-  await writeVmRepositoryTree(dir, CLOUD_VERSION, repoArches);
+export async function serveCloudMirror(
+  dir: string,
+  repoArches = ['x86_64'],
+  options: BaseImageOptions = {},
+): Promise<StaticServer> {
+  await writeVmRepositoryTree(dir, CLOUD_VERSION, repoArches, options);
   for (const arch of repoArches)
     await writeRpmRepository(join(dir, everythingPath(arch)), [
       { name: 'oe-hello', version: '1.0' },

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmod, copyFile, mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { chmod, copyFile, mkdir, readFile, realpath, rm, symlink, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { debianCloudKernel } from './debian-kernel';
 import { ensureTools } from './require-tool';
@@ -18,7 +18,7 @@ export const BASE_HASH_SEED = '0d6f3a9e-1c2b-4a5d-8e7f-6a5b4c3d2e1f';
  * `/etc/os-release` in openEuler's words, a root password hash in `/etc/shadow`, a machine-id, ssh host keys and an
  * sshd_config allowing root and passwords, a log, a random seed: everything a cloud image must not ship.
  */
-async function writeRootTree(root: string, version: string): Promise<void> {
+async function writeRootTree(root: string, version: string, options: BaseImageOptions): Promise<void> {
   for (const dir of ['bin', 'etc/ssh', 'root', 'tmp', 'proc', 'sys', 'dev', 'var/log', 'var/lib/systemd', 'var/tmp'])
     await mkdir(join(root, dir), { recursive: true });
   await copyFile('/bin/busybox', join(root, 'bin', 'busybox'));
@@ -46,6 +46,32 @@ async function writeRootTree(root: string, version: string): Promise<void> {
   await writeFile(join(root, 'etc/ssh/ssh_host_ed25519_key.pub'), 'ssh-ed25519 AAAA build\n');
   await writeFile(join(root, 'var/log/messages'), 'a log line from the image build\n');
   await writeFile(join(root, 'var/lib/systemd/random-seed'), 'not random at all\n');
+  if (options.guestTools) {
+    await writeFile(join(root, 'etc/hosts'), '127.0.0.1 localhost\n');
+    await copyHostRpm(root);
+  }
+}
+
+export interface BaseImageOptions {
+  /**
+   * What a tool working inside the guest (the bench's virt-customize) needs: `/etc/hosts`, which libguestfs's
+   * inspection looks for to call a filesystem a Linux root, and the host's rpm (Debian's, with the libraries ldd
+   * names and /usr/lib/rpm), so the guest installs rpms itself: `rpm --dbpath /var/lib/rpm -U …`.
+   */
+  guestTools?: boolean;
+}
+
+async function copyHostRpm(root: string): Promise<void> {
+  await ensureTools(['rpm']);
+  const { stdout } = await run('ldd', ['/usr/bin/rpm']);
+  const files = ['/usr/bin/rpm', ...[...stdout.matchAll(/(\/\S+) \(0x/g)].map((m) => m[1]!)];
+  for (const file of files) {
+    await mkdir(join(root, dirname(file)), { recursive: true });
+    await copyFile(await realpath(file), join(root, file));
+  }
+  await mkdir(join(root, 'usr/lib'), { recursive: true });
+  await run('cp', ['-a', '/usr/lib/rpm', join(root, 'usr/lib/')]);
+  await mkdir(join(root, 'var/lib/rpm'), { recursive: true });
 }
 
 /**
@@ -126,12 +152,17 @@ const mke2fs = (args: string[]) =>
  * Writes `openEuler-<V>-<arch>.qcow2.xz` and its `.sha256sum` into `dir`: a 64 MiB disk with an MBR, a small `/boot`
  * partition (which the build must leave as it is) and the root partition. Returns the `.qcow2.xz`'s sha256 hex.
  */
-export async function writeVmBaseImage(dir: string, version: string, repoArch: string): Promise<string> {
+export async function writeVmBaseImage(
+  dir: string,
+  version: string,
+  repoArch: string,
+  options: BaseImageOptions = {},
+): Promise<string> {
   await ensureTools(['mke2fs', 'sfdisk', 'qemu-img', 'xz']);
   const work = await tempDir('vm-base');
   try {
     const tree = join(work, 'root');
-    await writeRootTree(tree, version);
+    await writeRootTree(tree, version, options);
     const disk = join(work, 'disk.raw');
     await writeFile(disk, '');
     await run('truncate', ['-s', `${64 * MiB}`, disk]);
@@ -182,11 +213,17 @@ export async function writeVmBaseImage(dir: string, version: string, repoArch: s
 }
 
 /** `<root>/openEuler-<V>/virtual_machine_img/<arch>/…` for each arch, as repo.openeuler.org lays it out. */
-export async function writeVmRepositoryTree(root: string, version: string, repoArches: string[]): Promise<void> {
+export async function writeVmRepositoryTree(
+  root: string,
+  version: string,
+  repoArches: string[],
+  options: BaseImageOptions = {},
+): Promise<void> {
   for (const arch of repoArches)
     await writeVmBaseImage(
       join(root, `openEuler-${version.toUpperCase()}`, 'virtual_machine_img', arch),
       version,
       arch,
+      options,
     );
 }
