@@ -255,6 +255,23 @@ describe('build', () => {
     );
   });
 
+  it('boots the arm64 image under TCG on the virt machine, the same facts on the console', async () => {
+    await ensureTools(['mformat', 'qemu-system-aarch64']);
+    const [arm] = await prepare('store-a', ['arm64']);
+    const built = await build('store-a', 'boot-arm/dist/arm64', arm!, PACKAGES, {
+      repositories: [{ url: `${server.url}${everythingPath('aarch64')}` }],
+    });
+    const cases = await bootCheckVmImage({
+      raw: built.files.raw,
+      arch: 'arm64',
+      version: VERSION,
+      suite: 's',
+      workDir: join(work, 'boot-arm'),
+    });
+    expect(cases.filter((c) => c.failure)).toEqual([]);
+    expect(cases).toHaveLength(3);
+  });
+
   it('says how much does not fit in how small a partition when the rpm list outgrows the disk', async () => {
     const big = join(work, 'mirror', 'big');
     await writeRpmRepository(big, [{ name: 'oe-big', version: '1.0', fillMiB: 64 }]);

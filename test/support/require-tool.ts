@@ -26,6 +26,7 @@ const packageOfTool: Readonly<Record<string, string>> = {
   xz: 'xz-utils',
   mformat: 'mtools',
   'qemu-system-x86_64': 'qemu-system-x86',
+  'qemu-system-aarch64': 'qemu-system-arm',
 };
 
 /** Makes sure each tool's Debian package is installed (see ensurePackages). */

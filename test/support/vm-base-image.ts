@@ -1,9 +1,10 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { chmod, copyFile, mkdir, readFile, realpath, rm, symlink, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { debianCloudKernel } from './debian-kernel';
+import { busyboxFor } from './foreign-arch';
 import { ensureTools } from './require-tool';
 import { removeTempDir, tempDir } from './tmp';
 
@@ -18,16 +19,17 @@ export const BASE_HASH_SEED = '0d6f3a9e-1c2b-4a5d-8e7f-6a5b4c3d2e1f';
  * `/etc/os-release` in openEuler's words, a root password hash in `/etc/shadow`, a machine-id, ssh host keys and an
  * sshd_config allowing root and passwords, a log, a random seed: everything a cloud image must not ship.
  */
-async function writeRootTree(root: string, version: string, options: BaseImageOptions): Promise<void> {
+async function writeRootTree(root: string, version: string, arch: GuestArch, options: BaseImageOptions): Promise<void> {
   for (const dir of ['bin', 'etc/ssh', 'root', 'tmp', 'proc', 'sys', 'dev', 'var/log', 'var/lib/systemd', 'var/tmp'])
     await mkdir(join(root, dir), { recursive: true });
-  await copyFile('/bin/busybox', join(root, 'bin', 'busybox'));
+  await copyFile(await busyboxFor(arch), join(root, 'bin', 'busybox'));
+  // The host's busybox lists the applets: Debian builds both arches from one configuration.
   const { stdout } = await run('/bin/busybox', ['--list']);
   for (const applet of stdout.split('\n').filter((name) => name && name !== 'busybox'))
     await symlink('busybox', join(root, 'bin', applet));
   await mkdir(join(root, 'sbin'));
   await writeFile(join(root, 'sbin', 'init'), IMAGE_INIT, { mode: 0o755 });
-  await writeBoot(join(root, 'boot'));
+  await writeBoot(join(root, 'boot'), arch);
   const [number, ...rest] = version.split('-');
   const pretty = rest.length ? `${number} (${rest.join('-')})` : number;
   await writeFile(
@@ -98,18 +100,18 @@ const INITRAMFS_INIT = `#!/bin/busybox sh
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs dev /dev
-for m in virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci virtio_blk fat vfat nls_cp437 nls_ascii; do
-  insmod /lib/modules/$m.ko
-done
+for m in $(cat /lib/modules/order); do insmod /lib/modules/$m.ko; done
 for arg in $(cat /proc/cmdline); do case "$arg" in root=*) root="\${arg#root=}" ;; esac; done
 for i in 1 2 3 4 5 6 7 8 9 10; do dev=$(findfs "$root") && break; sleep 0.3; done
 mkdir -p /newroot && mount -o ro "$dev" /newroot && exec switch_root /newroot /sbin/init
 echo "initramfs: cannot mount root=$root from: $(cat /proc/cmdline)"; poweroff -f
 `;
 
-const MODULES = [
+/** The modules the initramfs loads, in order; arm64's `virt` machine puts virtio devices on MMIO as well as PCI. */
+const MODULES = (arch: GuestArch) => [
   'drivers/virtio/virtio_ring.ko',
   'drivers/virtio/virtio.ko',
+  ...(arch === 'arm64' ? ['drivers/virtio/virtio_mmio.ko'] : []),
   'drivers/virtio/virtio_pci_modern_dev.ko',
   'drivers/virtio/virtio_pci_legacy_dev.ko',
   'drivers/virtio/virtio_pci.ko',
@@ -120,18 +122,25 @@ const MODULES = [
   'fs/nls/nls_ascii.ko',
 ];
 
-/** `/boot/vmlinuz-<release>` (Debian's cloud kernel) and `/boot/initramfs-<release>.img`, named as openEuler names them. */
-async function writeBoot(boot: string): Promise<void> {
-  const kernel = await debianCloudKernel();
+type GuestArch = 'amd64' | 'arm64';
+const GUEST_ARCH: Record<string, GuestArch> = { x86_64: 'amd64', aarch64: 'arm64' };
+
+async function writeBoot(boot: string, arch: GuestArch): Promise<void> {
+  const kernel = await debianCloudKernel(arch);
   await mkdir(boot, { recursive: true });
   await copyFile(kernel.vmlinuz, join(boot, `vmlinuz-${kernel.release}`));
   const initramfs = await tempDir('initramfs');
   try {
     for (const dir of ['bin', 'proc', 'sys', 'dev', 'newroot']) await mkdir(join(initramfs, dir), { recursive: true });
     await mkdir(join(initramfs, 'lib', 'modules'), { recursive: true });
-    await copyFile('/bin/busybox', join(initramfs, 'bin', 'busybox'));
-    for (const module of MODULES)
-      await copyFile(join(kernel.modules, module), join(initramfs, 'lib', 'modules', module.split('/').pop()!));
+    await copyFile(await busyboxFor(arch), join(initramfs, 'bin', 'busybox'));
+    const modules = MODULES(arch);
+    for (const module of modules)
+      await copyFile(join(kernel.modules, module), join(initramfs, 'lib', 'modules', basename(module)));
+    await writeFile(
+      join(initramfs, 'lib', 'modules', 'order'),
+      modules.map((m) => basename(m, '.ko')).join('\n') + '\n',
+    );
     await writeFile(join(initramfs, 'init'), INITRAMFS_INIT, { mode: 0o755 });
     const image = join(boot, `initramfs-${kernel.release}.img`);
     await run('sh', [
@@ -162,7 +171,9 @@ export async function writeVmBaseImage(
   const work = await tempDir('vm-base');
   try {
     const tree = join(work, 'root');
-    await writeRootTree(tree, version, options);
+    const arch = GUEST_ARCH[repoArch];
+    if (!arch) throw new Error(`writeVmBaseImage: no guest arch for ${repoArch} (x86_64 or aarch64)`);
+    await writeRootTree(tree, version, arch, options);
     const disk = join(work, 'disk.raw');
     await writeFile(disk, '');
     await run('truncate', ['-s', `${64 * MiB}`, disk]);

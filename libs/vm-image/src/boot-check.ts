@@ -69,10 +69,28 @@ async function writeSeed(workDir: string): Promise<string> {
   return seed;
 }
 
+/**
+ * How each arch boots under TCG with its kernel given directly (no firmware, no bootloader): the PC's serial port,
+ * or arm64's `virt` machine (a Cortex-A57, the PL011 serial port).
+ */
+export const GUEST_MACHINES: Record<
+  VmArch,
+  { qemu: string; machine: string[]; console: string; debianPackage: string }
+> = {
+  amd64: { qemu: 'qemu-system-x86_64', machine: [], console: 'ttyS0', debianPackage: 'qemu-system-x86' },
+  arm64: {
+    qemu: 'qemu-system-aarch64',
+    machine: ['-M', 'virt', '-cpu', 'cortex-a57'],
+    console: 'ttyAMA0',
+    debianPackage: 'qemu-system-arm',
+  },
+};
+
 /** Runs qemu until the console shows the end mark, the guest stops, or the time is up; returns the console. */
-function runGuest(args: string[], timeoutMs: number): Promise<{ console: string; timedOut: boolean }> {
+function runGuest(arch: VmArch, args: string[], timeoutMs: number): Promise<{ console: string; timedOut: boolean }> {
+  const { qemu, debianPackage } = GUEST_MACHINES[arch];
   return new Promise((resolve, reject) => {
-    const child = spawn('qemu-system-x86_64', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(qemu, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let console = '';
     let timedOut = false;
     const timer = setTimeout(() => {
@@ -88,9 +106,9 @@ function runGuest(args: string[], timeoutMs: number): Promise<{ console: string;
     child.on('error', (err) => {
       clearTimeout(timer);
       reject(
-        new DockyardError('qemu-system-x86_64 is not installed', {
+        new DockyardError(`${qemu} is not installed`, {
           code: 'VM_TOOL_MISSING',
-          hint: 'install the Debian package qemu-system-x86',
+          hint: `install the Debian package ${debianPackage}`,
           cause: err,
         }),
       );
@@ -108,7 +126,7 @@ const ESCAPES = new RegExp(`${String.fromCharCode(27)}\\[[0-9;?]*[a-zA-Z]`, 'g')
 const tail = (text: string) => text.replace(ESCAPES, '').trim().split('\n').slice(-15).join('\n');
 
 /**
- * Boots the image for real under qemu's TCG (no KVM) — its own kernel and initramfs, root by UUID, the serial console
+ * Boots the image for real under qemu's TCG (no KVM), amd64 or arm64 — its own kernel and initramfs, root by UUID, the serial console
  * — on a copy-on-write overlay (the build stays as it is), with a NoCloud seed whose user-data reports back on the
  * console: that it ran (cloud-init works), the os-release version, the machine-id made at first boot.
  */
@@ -122,8 +140,11 @@ export async function bootCheckVmImage(request: BootCheckRequest): Promise<Check
   const { kernel, initrd } = await bootFiles(at('root.ext4'), request.workDir);
   await runTool('qemu-img', ['create', '-q', '-f', 'qcow2', '-F', 'raw', '-b', request.raw, at('overlay.qcow2')]);
   const seed = await writeSeed(request.workDir);
+  const machine = GUEST_MACHINES[request.arch];
   const { console, timedOut } = await runGuest(
+    request.arch,
     [
+      ...machine.machine,
       '-accel',
       'tcg',
       '-m',
@@ -137,7 +158,7 @@ export async function bootCheckVmImage(request: BootCheckRequest): Promise<Check
       '-initrd',
       initrd,
       '-append',
-      `root=UUID=${uuid} console=ttyS0 panic=-1 quiet`,
+      `root=UUID=${uuid} console=${machine.console} panic=-1 quiet`,
       '-drive',
       `file=${at('overlay.qcow2')},format=qcow2,if=virtio`,
       '-drive',

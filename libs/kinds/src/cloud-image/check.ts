@@ -14,7 +14,7 @@ export interface CheckResult {
 }
 
 /**
- * Checks every built image offline (its root filesystem read with debugfs) and boots the amd64 ones under qemu TCG
+ * Checks every built image offline (its root filesystem read with debugfs) and boots each under qemu TCG (amd64, arm64)
  * with a NoCloud seed; JUnit in dist/<name>/check.
  */
 export async function checkProject(project: CloudImageProject): Promise<CheckResult> {
@@ -34,17 +34,15 @@ export async function checkProject(project: CloudImageProject): Promise<CheckRes
           workDir,
         })),
       );
-      // One arch is booted: amd64 under TCG takes seconds; arm64 under TCG takes minutes and is checked offline only.
-      if (build.arch === 'amd64')
-        all.push(
-          ...(await bootCheckVmImage({
-            raw: build.files.raw,
-            arch: build.arch,
-            version: build.version,
-            suite,
-            workDir: join(workDir, 'boot'),
-          })),
-        );
+      all.push(
+        ...(await bootCheckVmImage({
+          raw: build.files.raw,
+          arch: build.arch,
+          version: build.version,
+          suite,
+          workDir: join(workDir, 'boot'),
+        })),
+      );
     }
     await writeFile(join(temp, 'junit.xml'), junitXml(all));
     await rm(join(temp, '.work'), { recursive: true, force: true });

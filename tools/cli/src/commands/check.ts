@@ -13,8 +13,8 @@ the Docker engine at DOCKER_HOST (foreign arches under qemu-user-static): OS lin
 /etc/os-release VERSION (lower-cased, spaces → -) is the tag; then check.script with DOCKER_TAG,
 DOCKER_IMAGE (the engine-local image) and DOCKER_PLATFORM set. Writes a JUnit report to
 dist/<name>/check/junit.xml and exits 1 when a check failed. A CloudImage's images are checked offline
-(os-release, the rpm list, machine-id, ssh host keys, root lock, cloud-init, sshd, clean-up), and the amd64
-ones booted under qemu TCG with a NoCloud seed (cloud-init runs the user-data, os-release, a new machine-id).
+(os-release, the rpm list, machine-id, ssh host keys, root lock, cloud-init, sshd, clean-up), and each
+booted under qemu TCG (amd64 and arm64) with a NoCloud seed (cloud-init runs the user-data, os-release, a new machine-id).
 
 ${optionList([['PROJECT', 'a ContainerImage or CloudImage: its project.yaml, its folder or its name; --project PROJECT is the same']])}
 

@@ -38,7 +38,7 @@ export const cloudBuildTarget: TargetInference = (project) => {
   };
 };
 
-/** CloudImage `check`: reads each built image offline and boots the amd64 ones under TCG; cached on the builds' build.json. */
+/** CloudImage `check`: reads each built image offline and boots each (amd64, arm64) under TCG; cached on the builds' build.json. */
 export const cloudCheckTarget: TargetInference = (project) => {
   const spec = project.spec;
   if (spec?.kind !== 'CloudImage') return undefined;
@@ -49,7 +49,7 @@ export const cloudCheckTarget: TargetInference = (project) => {
     inputs: ['{projectRoot}/project.yaml', { dependentTasksOutputFiles: '**/build.json' }, ...ENGINE_INPUTS],
     outputs: [outputsOf(project).check],
     metadata: {
-      description: `Check ${project.name}'s images offline (os-release, rpm list, machine-id, ssh host keys, root lock, cloud-init, sshd, clean-up) and boot the amd64 ones under qemu TCG with a NoCloud seed; JUnit in dist/${project.name}/check/junit.xml`,
+      description: `Check ${project.name}'s images offline (os-release, rpm list, machine-id, ssh host keys, root lock, cloud-init, sshd, clean-up) and boot each (amd64, arm64) under qemu TCG with a NoCloud seed; JUnit in dist/${project.name}/check/junit.xml`,
     },
   };
 };
