@@ -10,8 +10,8 @@ function start() {
     require('./register-ts.cjs');
     return require('../src/main.ts').main(argv);
   }
-  // Stack traces point into the .ts files through the bundles' source maps.
-  process.setSourceMapsEnabled(true);
+  // Stack traces name the .ts files, through the bundles' source maps read when a stack is formatted.
+  require('./stack-traces.cjs').mapStacksInto(require('node:path').dirname(build.entry));
   return require(build.entry).main(argv, build.help);
 }
 

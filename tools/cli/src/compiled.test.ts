@@ -95,6 +95,18 @@ describe('the compiled CLI (tools/cli/dist)', () => {
     }
   });
 
+  it('names the .ts file and line in a stack trace from a bundle, reading the source map only then', () => {
+    const script = `
+      require(${JSON.stringify(join(cliDir, 'bin', 'stack-traces.cjs'))}).mapStacksInto(${JSON.stringify(join(cliDir, 'dist'))});
+      const { parseCommandArgs } = require(${JSON.stringify(join(cliDir, 'dist', 'shared-command.cjs'))});
+      try { parseCommandArgs({ options: {} }, ['--bogus']); } catch (err) { console.log(err.stack); }`;
+    const stack = execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' });
+    expect(stack.split('\n').slice(0, 2)).toEqual([
+      'Error: unknown option --bogus',
+      expect.stringMatching(/^ {4}at parseCommandArgs \(.*tools\/cli\/src\/command\.ts:\d+:\d+\)$/),
+    ]);
+  });
+
   it('runs a verb on a workspace as the sources do, and the engine finds its schemas from the bundle', () => {
     const root = mkdtempSync(join(tmpdir(), 'dockyard-compiled-ws-'));
     temps.push(root);
