@@ -126,6 +126,22 @@ describe('the openeuler example: build both arches, check, publish to two regist
     expect(index.manifests.map((m) => m.platform.architecture)).toEqual(['amd64', 'arm64']);
   });
 
+  it('builds again without running a RUN whose Dockerfile and context did not change: the same arch images', async () => {
+    type Summary = { images: { digest: string; platforms: { arch: string; digest: string; inputs?: string }[] }[] };
+    const summary = async () =>
+      JSON.parse(await readFile(join(root, 'dist/openeuler/build/build.json'), 'utf8')) as Summary;
+    const first = await summary();
+    expect(first.images.flatMap((i) => i.platforms.map((p) => p.inputs))).toEqual(
+      Array(4).fill(expect.stringMatching(/^sha256:[0-9a-f]{64}$/)),
+    );
+    const result = await dockyard(root, ['build', 'releases/containers/openeuler']);
+    expect(result.exitCode, result.all).toBe(0);
+    expect(result.all).not.toContain('building openeuler:');
+    expect(result.all.match(/^reusing openeuler:\S+ for linux\/(amd64|arm64)/gm)).toHaveLength(4);
+    // A RUN run again would have new timestamps, so new digests.
+    expect((await summary()).images).toEqual(first.images);
+  });
+
   it('checks every arch: linux, the arch (uname -m under qemu too), UTC, os-release VERSION = tag, then the test script', async () => {
     const result = await dockyard(root, ['check', 'releases/containers/openeuler']);
     expect(result.exitCode, result.all).toBe(0);

@@ -11,7 +11,8 @@ export interface BuiltImage {
   tags: string[];
   /** The index digest. */
   digest: string;
-  platforms: { arch: Arch; digest: string }[];
+  /** Each arch's image; `inputs` is its engine build's key (engine-build-key.ts), when the Docker engine built it. */
+  platforms: { arch: Arch; digest: string; inputs?: string }[];
 }
 
 export const BUILD_SUMMARY = 'build.json';

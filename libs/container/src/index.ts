@@ -10,6 +10,7 @@ export * from './dockerfile';
 export * from './context-files';
 export * from './docker-engine';
 export * from './engine-build';
+export * from './engine-build-key';
 export * from './build-result';
 export * from './junit';
 export * from './os-release';

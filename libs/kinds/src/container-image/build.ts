@@ -34,6 +34,8 @@ import {
   answeringEngine,
   assertCanRun,
   engineBuild,
+  engineBuildKey,
+  readBuildResult,
   BUILD_SUMMARY,
   type BuildResult,
   type BuiltImage,
@@ -53,6 +55,8 @@ export interface BuildOptions {
 interface ArchBuild {
   arch: Arch;
   context: TarEntry[];
+  /** Digests known of context files without reading them (the base rootfs), for the engine build's key. */
+  knownDigests?: ReadonlyMap<string, string>;
 }
 
 interface ImagePlan {
@@ -95,7 +99,7 @@ async function basePlans(project: ContainerProject, store: ContentStore, bases: 
             size: rootfs.layer.size,
             content: () => rootfs.open(),
           };
-          return { arch, context: [...extras, entry] };
+          return { arch, context: [...extras, entry], knownDigests: new Map([[entry.path, rootfs.layer.digest]]) };
         }),
       ),
     })),
@@ -152,13 +156,18 @@ export async function buildProject(project: ContainerProject, options: BuildOpti
   const layout = join(dir, 'oci');
   const context = locationContext(new RegistryPool());
   const scheduler = new CopyScheduler();
+  // The last build's output stays in place until this one is swapped in: its arch images can be reused.
+  const previous = docker ? await readBuildResult(dir, spec.name).catch(() => undefined) : undefined;
   return replaceDirectory(dir, async (temp) => {
     const work = join(temp, 'engine');
     const images: BuiltImage[] = [];
     for (const plan of plans) {
-      const perArch: Image[] = runs.get(plan)
-        ? await engineImages(plan, spec.name, docker!, work, context, log)
-        : await daemonlessImages(plan, join(work, 'context', plan.tags[0]!), store, context, log);
+      const built: { image: Image; inputs?: string }[] = runs.get(plan)
+        ? await engineImages(plan, spec.name, docker!, work, context, log, previous, layout)
+        : (await daemonlessImages(plan, join(work, 'context', plan.tags[0]!), store, context, log)).map((image) => ({
+            image,
+          }));
+      const perArch = built.map(({ image }) => image);
       const index = await buildIndex(perArch);
       await writeImages(
         scheduler,
@@ -171,7 +180,11 @@ export async function buildProject(project: ContainerProject, options: BuildOpti
         name: plan.name,
         tags: plan.tags,
         digest: index.manifest.digest,
-        platforms: perArch.map((image, i) => ({ arch: plan.arches[i]!.arch, digest: image.manifest.digest })),
+        platforms: built.map(({ image, inputs }, i) => ({
+          arch: plan.arches[i]!.arch,
+          digest: image.manifest.digest,
+          ...(inputs ? { inputs } : {}),
+        })),
       });
     }
     await rm(work, { recursive: true, force: true });
@@ -181,9 +194,30 @@ export async function buildProject(project: ContainerProject, options: BuildOpti
   });
 }
 
+/** The arch image the last build (`previous`, its layout still in place) made from the same inputs, if any. */
+async function reusable(
+  previous: BuildResult | undefined,
+  layout: string,
+  plan: ImagePlan,
+  arch: Arch,
+  inputs: string,
+  context: LocationContext,
+): Promise<Image | undefined> {
+  const platform = previous?.images
+    .find((image) => image.name === plan.name)
+    ?.platforms.find((p) => p.arch === arch && p.inputs === inputs);
+  if (!platform) return undefined;
+  const model = await readImage(openSource(parseLocation(`oci:${layout}:${platform.digest}`), context)).catch(
+    () => undefined,
+  );
+  return model?.kind === 'image' ? model : undefined;
+}
+
 /**
  * A Dockerfile with RUN: the Docker engine builds the arches side by side, `docker save` exports each, and the
- * archive is read as the image model.
+ * archive is read as the image model. An arch whose Dockerfile and context are those of the last build's (its key,
+ * engine-build-key.ts) is taken from that build instead: a change of tags, registries or another image's Dockerfile
+ * runs no RUN again.
  */
 async function engineImages(
   plan: ImagePlan,
@@ -192,9 +226,17 @@ async function engineImages(
   work: string,
   context: LocationContext,
   log: (line: string) => void,
-): Promise<Image[]> {
+  previous: BuildResult | undefined,
+  previousLayout: string,
+): Promise<{ image: Image; inputs: string }[]> {
   return Promise.all(
-    plan.arches.map(async ({ arch, context: files }) => {
+    plan.arches.map(async ({ arch, context: files, knownDigests }) => {
+      const inputs = await engineBuildKey({ dockerfile: plan.dockerfile.text, arch, context: files, knownDigests });
+      const reused = await reusable(previous, previousLayout, plan, arch, inputs, context);
+      if (reused) {
+        log(`reusing ${name}:${plan.tags[0]} for linux/${arch}: its Dockerfile and context are the last build's`);
+        return { image: reused, inputs };
+      }
       log(`building ${name}:${plan.tags[0]} for linux/${arch}`);
       const archive = join(work, `${plan.tags[0]}-${arch}.tar`);
       await engineBuild({
@@ -208,7 +250,7 @@ async function engineImages(
       });
       const model = await readImage(openSource(parseLocation(`docker-archive:${archive}`), context));
       if (model.kind !== 'image') throw new Error(`${archive}: docker save wrote an index, expected one image`);
-      return model;
+      return { image: model, inputs };
     }),
   );
 }
