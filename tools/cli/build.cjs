@@ -150,6 +150,7 @@ function buildRecord(metafile, temp, help) {
       .map((lib) => `libs/${lib.name}/package.json`),
   ];
   return {
+    format: 1, // bin/compiled-cli.cjs runs a build of this format only
     common: stamps(common),
     verbs: Object.fromEntries(
       VERBS.map((verb) => [verb, { help: help[verb], inputs: stamps(sourcesOf(`verb-${verb}`)) }]),

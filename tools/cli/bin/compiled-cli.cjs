@@ -7,6 +7,8 @@ const path = require('node:path');
 
 const ROOT = path.join(__dirname, '..', '..', '..');
 const DIST = path.join(__dirname, '..', 'dist');
+/** build.json's layout, as tools/cli/build.cjs writes it: a build from before it changed is not run. */
+const FORMAT = 1;
 
 function unchanged(root, stamps) {
   for (const file in stamps) {
@@ -27,6 +29,7 @@ function currentBuild(argv, { root = ROOT, dist = DIST } = {}) {
   } catch {
     return undefined;
   }
+  if (record.format !== FORMAT) return undefined;
   const name = argv[0] === 'help' ? argv[1] : argv[0];
   const verb = Object.hasOwn(record.verbs, name) ? record.verbs[name] : undefined;
   if (!unchanged(root, record.common) || (verb && !unchanged(root, verb.inputs))) return undefined;

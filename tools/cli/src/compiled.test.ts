@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,6 +30,7 @@ describe('which CLI runs: the build only while it is a build of the sources as t
       return { [name]: [mtimeMs, size] };
     };
     const record = {
+      format: 1,
       common: file('main.ts'),
       verbs: {
         sync: { help: { usage: 'Usage: dockyard sync' }, inputs: file('sync.ts') },
@@ -61,8 +62,13 @@ describe('which CLI runs: the build only while it is a build of the sources as t
     expect(currentBuild(['--help'], where)).toBeUndefined();
   });
 
-  it('runs the sources when a file the build was made from is gone, or there is no build', () => {
+  it('runs the sources when a file the build was made from is gone, the build is of another format, or there is none', () => {
     const where = fakeBuild();
+    const record = JSON.parse(readFileSync(join(where.dist, 'build.json'), 'utf8'));
+    writeFileSync(join(where.dist, 'build.json'), JSON.stringify({ ...record, format: 0 }));
+    expect(currentBuild(['sync'], where)).toBeUndefined();
+    writeFileSync(join(where.dist, 'build.json'), JSON.stringify(record));
+    expect(currentBuild(['sync'], where)).toBeDefined();
     rmSync(join(where.root, 'build.ts'));
     expect(currentBuild(['build'], where)).toBeUndefined();
     rmSync(join(where.dist, 'build.json'));
