@@ -1,12 +1,10 @@
 import type { PublishBundleFacts } from '@dockyard/kinds';
-import * as containerImage from '@dockyard/kinds/container-image';
-import * as release from '@dockyard/kinds/release';
+import type { ContainerProject } from '@dockyard/kinds/container-image';
 import { formatBytes, formatRate, startProgressLines } from '@dockyard/oci';
 import { isKind, type OpenedProject, type Plugin, type Release } from '@dockyard/project-spec';
 import type { Command, ParsedArgs } from '../command';
 import { optionList } from '../help';
 import { onlyProject, projectArg } from '../project-arg';
-import { publishCloudImage } from './cloud-image';
 import { positiveInt, registryHelp, registryOptions, registrySettings } from '../registry-options';
 import { shown } from '../words';
 
@@ -67,12 +65,10 @@ function printBundlePublish(facts: PublishBundleFacts, dryRun: boolean): void {
     console.log(`pushed ${pushed.reference}@${pushed.digest}${pushed.uploaded ? '' : ' (bundle blob already there)'}`);
 }
 
-async function publishContainer(
-  project: containerImage.ContainerProject,
-  values: ParsedArgs['values'],
-): Promise<number> {
+async function publishContainer(project: ContainerProject, values: ParsedArgs['values']): Promise<number> {
   const dryRun = Boolean(values['dry-run']);
-  const result = await containerImage.publishProject(project, {
+  const { publishProject } = await import('@dockyard/kinds/container-image');
+  const result = await publishProject(project, {
     dryRun,
     concurrency: positiveInt(values.concurrency, 'concurrency'),
     log: (line) => console.error(line),
@@ -106,8 +102,11 @@ export const publishCommand: Command = {
   async run(args) {
     const { values } = args;
     const project = await projectArg(onlyProject(args), ['Release', 'Plugin', 'ContainerImage', 'CloudImage']);
+    // Each kind's engine loads when a project of that kind is published: a ContainerImage's re-publish, two HEADs
+    // per tag, would otherwise wait on the bundle, object-store and cloud-image modules to load.
     if (isKind(project, 'ContainerImage')) return publishContainer(project, values);
-    if (isKind(project, 'CloudImage')) return publishCloudImage(project, values);
+    if (isKind(project, 'CloudImage')) return (await import('./cloud-image.ts')).publishCloudImage(project, values);
+    const release = await import('@dockyard/kinds/release');
     // The SDK warns on every run that its 2027 releases will need Node 22; this workspace pins a release that supports Node 20.
     process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
     const dryRun = Boolean(values['dry-run']);
