@@ -10,8 +10,8 @@ function start() {
     require('./register-ts.cjs');
     return require('../src/main.ts').main(argv);
   }
-  // Stack traces name the .ts files, through the bundles' source maps read when a stack is formatted.
-  require('./stack-traces.cjs').mapStacksInto(require('node:path').dirname(build.entry));
+  // A crash's stack names the .ts files, through the bundles' source maps read only then.
+  require('./stack-traces.cjs').mapCrashStacksInto(require('node:path').dirname(build.entry));
   return require(build.entry).main(argv, build.help);
 }
 

@@ -1,7 +1,9 @@
-// Stack traces of the compiled CLI name the TypeScript files (tools/cli/dist's source maps), read only when a stack
-// is formatted. Node's own source-map support (`--enable-source-maps`, process.setSourceMapsEnabled) reads and
-// parses each bundle's map as the bundle loads, ~10–30 ms for a verb on every run; a run prints no stack unless
-// something crashes, so the maps are parsed then and not before.
+// A crash of the compiled CLI prints a stack naming the TypeScript files (tools/cli/dist's source maps). Node's own
+// source-map support (`--enable-source-maps`, process.setSourceMapsEnabled) parses each bundle's map as the bundle
+// loads, and a global Error.prepareStackTrace would parse it whenever any stack is formatted, which happens in
+// normal runs (a stream reads an aborted request's AbortError.stack when a registry is pinged on two schemes); a
+// verb's map is over a megabyte. The CLI prints only messages, so the one stack a user sees is a crash's, and the
+// maps are parsed then and not before.
 const fs = require('node:fs');
 const path = require('node:path');
 const { SourceMap } = require('node:module');
@@ -34,11 +36,16 @@ function sourceFrame(frame, dist) {
   return text.replace(`${file}:${line}:${column}`, `${source}:${entry.originalLine + 1}:${entry.originalColumn + 1}`);
 }
 
-/** Maps the frames of every stack formatted from now on that fall in `dist`. */
+/** Maps the frames that fall in `dist` of every stack formatted from now on. */
 function mapStacksInto(dist) {
   const prefix = `${path.resolve(dist)}${path.sep}`;
   Error.prepareStackTrace = (error, frames) =>
     [String(error), ...frames.map((frame) => sourceFrame(frame, prefix))].join('\n');
 }
 
-module.exports = { mapStacksInto };
+/** Maps the stack of a crash (an uncaught exception or rejection) before Node prints it. */
+function mapCrashStacksInto(dist) {
+  process.once('uncaughtExceptionMonitor', () => mapStacksInto(dist));
+}
+
+module.exports = { mapStacksInto, mapCrashStacksInto };
