@@ -2,6 +2,7 @@ export * from './tool';
 export * from './file-digest';
 export * from './subject';
 export * from './sbom';
+export * from './package-db';
 export * from './sbom-read';
 export * from './keys';
 export * from './provenance';

@@ -2,6 +2,7 @@ import { PackageURL } from 'packageurl-js';
 // Read only inside functions, so that loading this module (every verb that bundles) does not load the library.
 import { Enums, Models, Serialize, Spec } from '@cyclonedx/cyclonedx-library';
 import { sha256Hex } from './file-digest';
+import type { InstalledPackage } from './package-db';
 import type { ContainedFile, ContainedImage, ReleaseContents, SourceComponent } from './subject';
 import { dockyardTool } from './tool';
 
@@ -109,6 +110,26 @@ function fileComponent(file: ContainedFile): Models.Component {
   });
 }
 
+const PURL_NAMESPACE = { deb: 'debian', rpm: 'openeuler' } as const;
+
+/** `pkg:deb/debian/NAME@VERSION?arch=ARCH`, `pkg:rpm/openeuler/NAME@VERSION-RELEASE?arch=ARCH[&epoch=N]`. */
+export function packagePurl(pkg: InstalledPackage): string {
+  return new PackageURL(pkg.type, PURL_NAMESPACE[pkg.type], pkg.name, pkg.version, {
+    arch: pkg.arch,
+    ...(pkg.epoch ? { epoch: pkg.epoch } : {}),
+  }).toString();
+}
+
+function packageComponent(pkg: InstalledPackage): Models.Component {
+  const purl = packagePurl(pkg);
+  return new Models.Component(Enums.ComponentType.Library, pkg.name, {
+    bomRef: `package:${purl}`,
+    version: pkg.epoch ? `${pkg.epoch}:${pkg.version}` : pkg.version,
+    purl,
+    properties: properties([['dockyard:package:database', pkg.type === 'deb' ? 'dpkg' : 'rpm']]),
+  });
+}
+
 /**
  * The release's CycloneDX 1.6 document (JSON): its images with digests and platforms, the pinned sources it was
  * collected from, its files with their sha256. Reproducible: no serial number, no timestamp, every list sorted and
@@ -137,6 +158,7 @@ export function releaseSbom(contents: ReleaseContents): Buffer {
     ...contents.images.map(imageComponent),
     ...contents.sources.map(sourceComponent),
     ...contents.files.map(fileComponent),
+    ...(contents.packages ?? []).map(packageComponent),
   ];
   for (const component of components) {
     bom.components.add(component);

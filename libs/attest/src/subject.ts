@@ -1,3 +1,5 @@
+import type { InstalledPackage } from './package-db';
+
 /**
  * What a release is made of, as the attestations describe it: neutral of project kinds and of how the bundle was
  * written. The bundle engine fills it from its inventory and the project's lock.
@@ -11,6 +13,8 @@ export interface ReleaseContents {
   sources: SourceComponent[];
   /** Plain files of the bundle (project files, downloads, nested bundles), each with its sha256 (hex). */
   files: ContainedFile[];
+  /** For a built image: the packages its own package databases list. */
+  packages?: InstalledPackage[];
   /** The files that define the release (project.yaml, its lock), workspace-relative, each with its sha256 (hex). */
   definition?: ContainedFile[];
 }
