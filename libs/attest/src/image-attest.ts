@@ -4,6 +4,7 @@ import { getManifest, headManifest, type RegistryConnection } from '@dockyard/oc
 import type { SigningKey, VerificationKey } from './keys';
 import { releaseProvenance, type SlsaProvenance, type Statement } from './provenance';
 import { attachArtifact, fetchArtifact, listReferrers, type ReferrersPath, type SubjectDescriptor } from './referrers';
+import { sortPackages, type InstalledPackage } from './package-db';
 import { releaseSbom, SBOM_MEDIA_TYPE } from './sbom';
 import { signStatement } from './sign';
 import type { ReleaseContents } from './subject';
@@ -41,7 +42,11 @@ async function subjectOf(image: ImageAt): Promise<SubjectDescriptor & { platform
   return { mediaType: manifest.mediaType, digest: manifest.digest, size: manifest.bytes.length, platforms };
 }
 
-function imageContents(image: ImageAt, subject: SubjectDescriptor & { platforms: string[] }): ReleaseContents {
+function imageContents(
+  image: ImageAt,
+  subject: SubjectDescriptor & { platforms: string[] },
+  packages: InstalledPackage[],
+): ReleaseContents {
   const repository = `${image.conn.registry}/${image.repository}`;
   const tag = image.reference.startsWith('sha256:') ? undefined : image.reference;
   return {
@@ -58,6 +63,7 @@ function imageContents(image: ImageAt, subject: SubjectDescriptor & { platforms:
     ],
     sources: [],
     files: [],
+    ...(packages.length ? { packages } : {}),
   };
 }
 
@@ -70,11 +76,16 @@ export interface SignedImage {
 
 /**
  * Attaches an image's CycloneDX SBOM and a Sigstore bundle signing its manifest digest (an in-toto statement with
- * SLSA provenance) to the image as OCI referrers.
+ * SLSA provenance) to the image as OCI referrers. `packages`: what the image's own package databases list, when
+ * the caller has its layers at hand (imagePackages).
  */
-export async function signImage(image: ImageAt, key: SigningKey): Promise<SignedImage> {
+export async function signImage(
+  image: ImageAt,
+  key: SigningKey,
+  options: { packages?: InstalledPackage[] } = {},
+): Promise<SignedImage> {
   const subject = await subjectOf(image);
-  const contents = imageContents(image, subject);
+  const contents = imageContents(image, subject, sortPackages(options.packages ?? []));
   const sbom = await attachArtifact(image.conn, image.repository, subject, {
     artifactType: SBOM_MEDIA_TYPE,
     mediaType: SBOM_MEDIA_TYPE,

@@ -3,6 +3,7 @@ export * from './file-digest';
 export * from './subject';
 export * from './sbom';
 export * from './package-db';
+export * from './image-packages';
 export * from './sbom-read';
 export * from './keys';
 export * from './provenance';
