@@ -124,7 +124,9 @@ export async function readPackageDatabases(rootfs: string): Promise<PackageListi
   return { packages: sortPackages(packages), unread };
 }
 
+/** Sorted and each once: a noarch package of a multi-arch image is listed by every arch's database. */
 export function sortPackages(packages: InstalledPackage[]): InstalledPackage[] {
-  const key = (p: InstalledPackage) => `${p.type}\0${p.name}\0${p.version}\0${p.arch}`;
-  return [...packages].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+  const key = (p: InstalledPackage) => `${p.type}\0${p.name}\0${p.epoch ?? ''}\0${p.version}\0${p.arch}`;
+  const unique = new Map(packages.map((p) => [key(p), p]));
+  return [...unique.keys()].sort().map((k) => unique.get(k)!);
 }
