@@ -1,4 +1,4 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -63,10 +63,10 @@ describe('the content store with a shared second tier', () => {
   }
 
   /** Bundles the project of the clone `machine` with its own empty local store; returns the run and the bundle's bytes. */
-  async function bundleOn(machine: string, env: Record<string, string>) {
+  async function bundleOn(machine: string, env: Record<string, string>, args: string[] = []) {
     const clone = join(work, machine);
     await cloneWorkspace(join(work, 'origin'), clone);
-    const run = await dockyard(['bundle', join(clone, 'releases', 'shared')], {
+    const run = await dockyard(['bundle', join(clone, 'releases', 'shared'), ...args], {
       XDG_CACHE_HOME: join(work, `${machine}-cache`),
       ...env,
     });
@@ -118,6 +118,13 @@ describe('the content store with a shared second tier', () => {
     const second = await bundleOn('registry-m2', env);
     expect(sourceBlobGets()).toEqual(metadata);
     expect(second.bundle.equals(first.bundle)).toBe(true);
+
+    // A local store named on the command line keeps the shared tier behind it.
+    proxy.requests.length = 0;
+    const named = await bundleOn('registry-m4', env, ['--store', join(work, 'registry-m4-store')]);
+    expect(sourceBlobGets()).toEqual(metadata);
+    expect(named.bundle.equals(first.bundle)).toBe(true);
+    expect((await readdir(join(work, 'registry-m4-store', 'blobs', 'sha256'))).length).toBeGreaterThan(0);
 
     // Without the docker config the cache refuses: the run fails naming the store, never a password.
     const refused = await dockyard(['bundle', join(work, 'registry-m2', 'releases', 'shared')], {

@@ -74,4 +74,12 @@ describe('content store', () => {
     expect(ContentStore.default({ DOCKYARD_STORE: '/srv/store' }).dir).toBe('/srv/store');
     expect(ContentStore.default({ XDG_CACHE_HOME: '/c' }).dir).toBe('/c/dockyard/store');
   });
+
+  it('a named folder keeps the shared tier DOCKYARD_STORE names behind it, and only that', () => {
+    const shared = ContentStore.at('/srv/local', { DOCKYARD_STORE: 'docker://cache.example.com/dockyard/blobs' });
+    expect(shared.dir).toBe('/srv/local');
+    expect(shared.shared?.key).toContain('cache.example.com/dockyard/blobs');
+    expect(ContentStore.at('/srv/local', { DOCKYARD_STORE: '/srv/other' }).shared).toBeUndefined();
+    expect(ContentStore.at('/srv/local', {}).shared).toBeUndefined();
+  });
 });

@@ -43,6 +43,12 @@ export class ContentStore {
     return new ContentStore(named || local);
   }
 
+  /** The folder `dir` as the local store, behind it the shared tier `$DOCKYARD_STORE` names when it names one. */
+  static at(dir: string, env: NodeJS.ProcessEnv = process.env): ContentStore {
+    const named = env.DOCKYARD_STORE;
+    return new ContentStore(dir, named && isSharedStoreLocation(named) ? sharedStoreAt(named, env) : undefined);
+  }
+
   path(digest: string): string {
     return this.layout.blobPath(digest);
   }

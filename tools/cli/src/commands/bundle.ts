@@ -37,7 +37,10 @@ ${optionList([
     '--since INVENTORY',
     "a delta: leave out every blob this inventory (a previous bundle's, or `dockyard inventory docker://HOST` of the install site) says the far side has; written as <bundle>-delta-from-<that bundle, or sha256-DIGEST>, with its own <delta>.inventory.json, beside the full bundle (never over it)",
   ],
-  ['--store DIR', 'the content store (default: $DOCKYARD_STORE or ~/.cache/dockyard/store)'],
+  [
+    '--store DIR',
+    'the local content store (default: $DOCKYARD_STORE or ~/.cache/dockyard/store); a shared tier $DOCKYARD_STORE names stays behind it',
+  ],
   [
     'verify FILE',
     're-hash every file and blob of a bundle; name what is corrupt or missing and the images it breaks (exit 1)',
@@ -98,7 +101,7 @@ async function make(values: ParsedArgs['values'], given: string | undefined): Pr
   const project = await projectArg(given, ['Release', 'Plugin']);
   const settings = registrySettings(values, project);
   const store = values.store
-    ? new ContentStore(await namedFolder('store', resolve(values.store as string)))
+    ? ContentStore.at(await namedFolder('store', resolve(values.store as string)))
     : ContentStore.default();
   const scheduler = new CopyScheduler({ concurrency: settings.concurrency, retry: settings.retry });
   const progress = { imagesTotal: 0, imagesDone: 0, archiveBytes: 0 };
