@@ -159,6 +159,8 @@ export interface AppImage {
   initTimeoutSeconds?: number;
   publish?: { registries?: { repository: string; insecure?: boolean; credentials?: RegistryCredentials }[] };
   chartValues?: Record<string, Record<string, unknown>>;
+  /** Signs each pushed manifest digest and attaches its SBOM and provenance. */
+  sign?: SigningSpec;
 }
 
 export interface ContainerImage {
@@ -173,6 +175,8 @@ export interface ContainerImage {
   tags?: Record<string, string[]>;
   registries: (RegistryEndpoint & { repository: string })[];
   check?: { script?: string; timezone?: string };
+  /** Signs each pushed manifest digest and attaches its SBOM and provenance. */
+  sign?: SigningSpec;
 }
 
 export interface CloudImage {

@@ -14,7 +14,9 @@ import {
   type CopyResult,
   type CredentialsSpec,
 } from '@dockyard/oci';
-import { readBuildResult } from '@dockyard/container';
+import type { InstalledPackage, SignedImage, SigningKey } from '@dockyard/attest';
+import { readBuildResult, type BuiltImage } from '@dockyard/container';
+import { builtImagePackages, projectSigningKey, signPushed } from '../shared/signing';
 import { PreflightError } from '../shared/preflight';
 import { fieldLocation } from '../shared/field-location';
 import type { ContainerProject } from './project';
@@ -31,6 +33,8 @@ export interface RegistryOutcome extends PublishPlanEntry {
   /** published: something was written; unchanged: every tag was already there; failed: see error. */
   status: 'published' | 'unchanged' | 'failed';
   results: CopyResult[];
+  /** With a `sign:` section: each pushed image's digest, signed, its SBOM and provenance attached. */
+  signed?: SignedImage[];
   error?: string;
 }
 
@@ -69,10 +73,30 @@ async function preflight(project: ContainerProject, env: NodeJS.ProcessEnv): Pro
   if (problems.some(Boolean)) throw new PreflightError(problems.filter(Boolean));
 }
 
+/** Signs each built image once per registry, by its digest (every tag of it points there). */
+async function signImages(
+  entry: PublishPlanEntry,
+  images: BuiltImage[],
+  packagesOf: (image: BuiltImage) => Promise<InstalledPackage[]>,
+  pool: RegistryPool,
+  key: SigningKey,
+  log: ((line: string) => void) | undefined,
+): Promise<SignedImage[]> {
+  const signed: SignedImage[] = [];
+  for (const image of images) {
+    const result = await signPushed(pool, { ...entry, digest: image.digest }, key, await packagesOf(image));
+    log?.(`signed ${result.image} (sbom ${result.sbom.path}, signature ${result.signature.digest})`);
+    signed.push(result);
+  }
+  return signed;
+}
+
 /**
  * Publishes the built images, every tag, to every registry of the project at once: one shared scheduler (each blob
  * once per registry, HEAD-skipped when present, mounted across repositories of one registry), an unchanged tag
- * costing two HEADs. A registry that fails is reported and does not stop the others.
+ * costing two HEADs. A registry that fails is reported and does not stop the others. With a `sign:` section the
+ * key is read before any push, and each image pushed is signed by its digest, its SBOM (with the packages its own
+ * databases list) and provenance attached as referrers.
  */
 export async function publishProject(project: ContainerProject, options: PublishOptions = {}): Promise<PublishResult> {
   const { spec } = project;
@@ -85,6 +109,7 @@ export async function publishProject(project: ContainerProject, options: Publish
     references: tags.map((tag) => `docker://${r.registry}/${r.repository}:${tag}`),
   }));
   await preflight(project, env);
+  const key = await projectSigningKey(project, env);
   const scheduler = new CopyScheduler({ concurrency: options.concurrency });
   if (options.dryRun) return { plan, outcomes: [], stats: scheduler.stats };
 
@@ -94,6 +119,11 @@ export async function publishProject(project: ContainerProject, options: Publish
     userAgent: 'dockyard',
   });
   const context = locationContext(pool);
+  const packagesOf = (image: BuiltImage) =>
+    (packageLists[image.digest] ??= builtImagePackages(
+      openSource(parseLocation(`oci:${build.layout}:${image.tags[0]}`), context),
+    ));
+  const packageLists: Record<string, Promise<InstalledPackage[]>> = {};
   const imageOfTag = new Map(build.images.flatMap((image) => image.tags.map((tag) => [tag, image] as const)));
   const outcomes = await Promise.all(
     plan.map(async (entry): Promise<RegistryOutcome> => {
@@ -108,10 +138,12 @@ export async function publishProject(project: ContainerProject, options: Publish
           options.log?.(`${result.status} ${target.name} ${result.digest}`);
           results.push(result);
         }
+        const signed = key ? await signImages(entry, build.images, packagesOf, pool, key, options.log) : undefined;
         return {
           ...entry,
           status: results.every((r) => r.status === 'unchanged') ? 'unchanged' : 'published',
           results,
+          ...(signed ? { signed } : {}),
         };
       } catch (err) {
         return { ...entry, status: 'failed', results, error: (err as Error).message };
