@@ -222,6 +222,49 @@ describe('AppImage build (sealos cluster image)', () => {
     }
   });
 
+  it('with a sign: section, refuses to push without the key variable and signs every pushed manifest with it', async () => {
+    const projectFile = join(workspace, 'apps', 'demo', 'project.yaml');
+    const plain = await readFile(projectFile, 'utf8');
+    await writeFile(projectFile, `${plain}sign:\n  keyEnv: DEMO_SIGNING_KEY\n`);
+    try {
+      for (const name of ['k', 'other']) {
+        await execa('openssl', ['genpkey', '-algorithm', 'ed25519', '-out', `${name}.key`], { cwd: work });
+        await execa('openssl', ['pkey', '-in', `${name}.key`, '-pubout', '-out', `${name}.pub`], { cwd: work });
+      }
+      const unset = await dockyard(['build', '--project', 'apps/demo', '--push'], env, workspace);
+      expect(unset.exitCode).not.toBe(0);
+      expect(unset.stderr).toMatch(
+        /project\.yaml:\d+:\d+: sign\.keyEnv: the environment variable DEMO_SIGNING_KEY \(the signing key\) is not set; nothing was pushed/,
+      );
+      expect(unset.stdout).not.toMatch(/^(copied|unchanged) /m);
+
+      const key = await readFile(join(work, 'k.key'), 'utf8');
+      const pushed = await dockyard(
+        ['build', '--project', 'apps/demo', '--push'],
+        { ...env, DEMO_SIGNING_KEY: key },
+        workspace,
+      );
+      expect(pushed.exitCode, pushed.stderr).toBe(0);
+      expect(pushed.stdout).toContain(`signed ${upstream.host}/apps/demo@sha256:`);
+      expect(pushed.stdout).not.toContain('PRIVATE KEY');
+      const image = `docker://${upstream.host}/apps/demo:1.0.0`;
+      for (const tag of ['1.0.0', '1.0.0-amd64', '1.0.0-arm64']) {
+        const verified = await dockyard([
+          'verify',
+          '--key',
+          join(work, 'k.pub'),
+          `docker://${upstream.host}/apps/demo:${tag}`,
+        ]);
+        expect(verified.exitCode, verified.stderr).toBe(0);
+        expect(verified.stdout).toContain('signature OK');
+      }
+      const other = await dockyard(['verify', '--key', join(work, 'other.pub'), image]);
+      expect(other.exitCode).not.toBe(0);
+    } finally {
+      await writeFile(projectFile, plain);
+    }
+  });
+
   it('carries the digests the lock pins: a moved tag reaches the build only after resolve --update', async () => {
     const sidecar = `${upstream.host}/tools/sidecar:2.0`;
     const carried = async () => {

@@ -1,5 +1,13 @@
 import { writeFileAtomic } from '@dockyard/files';
-import { ContentStore, locationContext, type CopyResult, type CopyScheduler, type RegistryPool } from '@dockyard/oci';
+import type { SignedImage } from '@dockyard/attest';
+import {
+  ContentStore,
+  locationContext,
+  parseReference,
+  type CopyResult,
+  type CopyScheduler,
+  type RegistryPool,
+} from '@dockyard/oci';
 import type { Arch } from '@dockyard/project-spec';
 import {
   appImageWhere,
@@ -9,6 +17,7 @@ import {
   pinnedDigest,
   readPinnedLock,
 } from '@dockyard/sources';
+import { projectSigningKey, signPushed } from '../shared/signing';
 import { resolveLock, type ResolveFacts, type ResolveOptions } from '../shared/resolve';
 import { buildAppImage, listAppImages, type AppImageRequest, type BuiltVersion, type ImagePin } from './build';
 import type { AppImageProject } from './project';
@@ -70,14 +79,27 @@ export async function listProjectImages(project: AppImageProject, options: AppIm
   return listed;
 }
 
-/** Pushes what dist/ holds to `repository` and every publish.registries entry; with dryRun, only plans it. */
+/**
+ * Pushes what dist/ holds to `repository` and every publish.registries entry; with dryRun, only plans it. With a
+ * `sign:` section the key is read before any push, and each pushed manifest (every arch's and the index) is signed
+ * by its digest, its SBOM and provenance attached as referrers.
+ */
 export async function publishProject(
   project: AppImageProject,
-  options: AppImageOptions & { dryRun?: boolean },
-): Promise<{ steps: PublishStep[]; results: CopyResult[] }> {
+  options: AppImageOptions & { dryRun?: boolean; env?: NodeJS.ProcessEnv },
+): Promise<{ steps: PublishStep[]; results: CopyResult[]; signed: SignedImage[] }> {
   const steps = await publishPlan(project.spec, project.outputs.root);
-  if (options.dryRun) return { steps, results: [] };
-  return { steps, results: await publishAppImage(steps, options.scheduler, locationContext(options.pool)) };
+  const key = await projectSigningKey(project, options.env ?? process.env);
+  if (options.dryRun) return { steps, results: [], signed: [] };
+  const results = await publishAppImage(steps, options.scheduler, locationContext(options.pool));
+  const signed: SignedImage[] = [];
+  if (key)
+    for (const result of results) {
+      const ref = parseReference(result.target.replace(/^docker:\/\//, ''));
+      // No package list: an AppImage's layers are its payload (registry blobs, charts), not a distribution's rootfs.
+      signed.push(await signPushed(options.pool, { ...ref, digest: result.digest }, key, []));
+    }
+  return { steps, results, signed };
 }
 
 /** Pins every image the AppImage's versions carry (init.sh and discovery find them) in its lock. */

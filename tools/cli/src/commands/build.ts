@@ -105,6 +105,8 @@ async function buildAppImage(project: appImage.AppImageProject, values: ParsedAr
     const pushed = await appImage.publishProject(project, { ...options, dryRun: Boolean(values['dry-run']) });
     if (values['dry-run']) for (const step of pushed.steps) console.log(`would push ${step.from} → ${step.to}`);
     for (const result of pushed.results) console.log(`${result.status} ${result.target} ${result.digest}`);
+    for (const signed of pushed.signed)
+      console.log(`signed ${signed.image}: sbom and signature attached (${signed.signature.path})`);
   } else {
     for (const version of await appImage.buildProject(project, options)) {
       for (const arch of version.arches)

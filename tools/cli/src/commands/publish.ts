@@ -81,6 +81,8 @@ async function publishContainer(project: ContainerProject, values: ParsedArgs['v
     console.log(
       `${outcome.status} ${outcome.registry}/${outcome.repository} (${outcome.results.length}/${outcome.references.length} tags)${outcome.error ? `: ${outcome.error}` : ''}`,
     );
+  for (const signed of result.outcomes.flatMap((o) => o.signed ?? []))
+    console.log(`signed ${signed.image}: sbom and signature attached (${signed.signature.path})`);
   const { bytes, blobsCopied, blobsSkipped, blobsMounted } = result.stats;
   console.log(
     `${blobsCopied} blobs copied (${bytes} bytes), ${blobsSkipped} present, ${blobsMounted} mounted; report ${result.report}`,
