@@ -129,6 +129,18 @@ describe('build', () => {
       'oe-hello-1.0-1.oe2203.noarch\noe-tools-2.1-1.oe2203.noarch\n',
     );
     expect(second.sha256).toEqual(first.sha256);
+    // The SBOM beside rpms.txt: the base by URL and digest, each rpm by purl; the same bytes from the other clone.
+    const sbom = await readFile(first.files.sbom, 'utf8');
+    expect(await readFile(second.files.sbom, 'utf8')).toBe(sbom);
+    const bom = JSON.parse(sbom);
+    expect(bom.components.filter((c: { purl?: string }) => c.purl).map((c: { purl: string }) => c.purl)).toEqual([
+      'pkg:rpm/openeuler/oe-hello@1.0-1.oe2203?arch=noarch',
+      'pkg:rpm/openeuler/oe-tools@2.1-1.oe2203?arch=noarch',
+    ]);
+    expect(bom.components.find((c: { type: string }) => c.type === 'file')).toMatchObject({
+      externalReferences: [{ url: base.url }],
+      hashes: [{ alg: 'SHA-256', content: base.digest.replace(/^sha256:/, '') }],
+    });
     expect(await sha256OfFile(second.files.qcow2)).toBe(await sha256OfFile(first.files.qcow2));
     const record = JSON.parse(await readFile(first.files.buildJson, 'utf8'));
     expect(record).toMatchObject({ base: { digest: base.digest }, sourceDateEpoch: EPOCH, requested: PACKAGES });

@@ -4,6 +4,7 @@ export * from './subject';
 export * from './sbom';
 export * from './package-db';
 export * from './image-packages';
+export * from './cloud-image-sbom';
 export * from './sbom-read';
 export * from './keys';
 export * from './provenance';

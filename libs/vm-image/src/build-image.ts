@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { cloudImageSbom, parseRpmList, SBOM_FILE } from '@dockyard/attest';
 import { replaceDirectory } from '@dockyard/files';
 import type { ContentStore } from '@dockyard/oci';
 import type { VmArch } from './arch';
@@ -43,6 +44,8 @@ export interface VmImageOutputs {
   /** The root filesystem as one tar for `wsl --import`. */
   wsl: string;
   rpms: string;
+  /** CycloneDX SBOM: the base image and every rpm of rpms.txt. */
+  sbom: string;
   buildJson: string;
   sha256sums: string;
 }
@@ -70,6 +73,7 @@ export function outputNames(name: string, version: string, arch: VmArch): Record
     raw: `${stem}.raw`,
     wsl: `${stem}.wsl.tar.gz`,
     rpms: 'rpms.txt',
+    sbom: SBOM_FILE,
     buildJson: 'build.json',
     sha256sums: 'sha256sums.txt',
   };
@@ -118,7 +122,17 @@ export async function buildVmImage(request: BuildVmImageRequest): Promise<VmImag
     const at = (file: string) => join(temp, file);
     await rename(raw, at(names.raw));
     await rawToCompressedQcow2(at(names.raw), at(names.qcow2));
-    await writeFile(at(names.rpms), packages.map((p) => `${p}\n`).join(''));
+    const rpmList = packages.map((p) => `${p}\n`).join('');
+    await writeFile(at(names.rpms), rpmList);
+    await writeFile(
+      at(names.sbom),
+      cloudImageSbom({
+        name: `${request.name}-${base.version}-${base.arch}`,
+        version: base.version,
+        base: { url: base.url, sha256: base.digest },
+        packages: parseRpmList(rpmList, names.rpms),
+      }),
+    );
     await rm(work, { recursive: true, force: true });
 
     const sha256: Record<string, string> = {};
