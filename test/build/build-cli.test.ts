@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { execa } from 'execa';
@@ -20,6 +20,42 @@ async function files(dir: string, content: Record<string, string>): Promise<void
 interface Manifest {
   layers: { digest: string }[];
   config: { digest: string };
+}
+
+/** Each layer of the one image in an OCI layout: its digest and the distinct mtimes of its tar entries. */
+async function layerTimes(layout: string): Promise<{ digest: string; times: number[] }[]> {
+  const blob = (digest: string) => readFile(join(layout, 'blobs', 'sha256', digest.slice(7)));
+  const index = JSON.parse(await readFile(join(layout, 'index.json'), 'utf8')) as { manifests: { digest: string }[] };
+  const manifest = JSON.parse((await blob(index.manifests[0]!.digest)).toString()) as Manifest;
+  return Promise.all(
+    manifest.layers.map(async ({ digest }) => {
+      const tar = gunzipSync(await blob(digest));
+      const times = new Set<number>();
+      for (let at = 0; at + 512 <= tar.length && tar[at] !== 0;) {
+        const size = parseInt(
+          tar
+            .subarray(at + 124, at + 136)
+            .toString()
+            .replace(/\0.*$/, '')
+            .trim() || '0',
+          8,
+        );
+        const type = String.fromCharCode(tar[at + 156]!);
+        if (type !== 'x' && type !== 'g')
+          times.add(
+            parseInt(
+              tar
+                .subarray(at + 136, at + 148)
+                .toString()
+                .trim(),
+              8,
+            ),
+          );
+        at += 512 + Math.ceil(size / 512) * 512;
+      }
+      return { digest, times: [...times] };
+    }),
+  );
 }
 
 describe('dockyard build', () => {
@@ -144,6 +180,54 @@ describe('dockyard build', () => {
     const digest = /built (sha256:\w+)/.exec(one.stdout)![1];
     expect(/built (sha256:\w+)/.exec(two.stdout)![1]).toBe(digest);
     expect(one.stdout).toContain(`epoch ${Date.parse('2024-03-01T10:00:00Z') / 1000}`);
+  });
+
+  it("rebuilds only the layer whose files a commit touched: each COPY layer takes its own files' last commit time", async () => {
+    const origin = join(work, 'layered');
+    await files(origin, {
+      Kubefile: 'FROM scratch\nCOPY charts/ /charts/\nCOPY manifests/ /manifests/\nCOPY registry/ /registry/\n',
+      'charts/app/Chart.yaml': 'version: 1.0.0\n',
+      'manifests/app.yaml': 'kind: ConfigMap\n',
+      '.dockerignore': 'Kubefile\n.git\n.gitignore\n',
+      '.gitignore': 'registry/\n',
+    });
+    const at = (date: string) => ({ GIT_COMMITTER_DATE: date, GIT_AUTHOR_DATE: date });
+    const git = (cwd: string, date: string, ...args: string[]) =>
+      execa('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', ...args], { cwd, env: at(date) });
+    await git(origin, '2024-03-01T10:00:00Z', 'init', '-q');
+    await git(origin, '2024-03-01T10:00:00Z', 'add', '.');
+    await git(origin, '2024-03-01T10:00:00Z', 'commit', '-qm', 'first');
+    // What init.sh would generate: no commit holds it, so its layer's time is 0 on every commit.
+    await files(origin, { 'registry/blob': 'generated\n' });
+    const store = { DOCKYARD_STORE: join(work, 'store-layered') };
+    const layout = join(work, 'layered-out');
+    const build = async (dir: string, env: Record<string, string>) => {
+      const run = await dockyard(['build', dir, '-t', `oci:${layout}:app`], env);
+      expect(run.exitCode, run.stderr).toBe(0);
+      return run.stdout;
+    };
+    expect(await build(origin, store)).toContain('(3 layers built, 0 from cache;');
+    const before = await layerTimes(layout);
+
+    await files(origin, { 'charts/app/Chart.yaml': 'version: 1.0.1\n' });
+    await git(origin, '2024-04-01T10:00:00Z', 'commit', '-qam', 'chart bump');
+    const rebuilt = await build(origin, store);
+    expect(rebuilt).toContain('(1 layers built, 2 from cache;');
+    expect(rebuilt).toContain(`epoch ${Date.parse('2024-04-01T10:00:00Z') / 1000}`);
+    const after = await layerTimes(layout);
+    expect(after.map((l) => l.times)).toEqual([
+      [Date.parse('2024-04-01T10:00:00Z') / 1000],
+      [Date.parse('2024-03-01T10:00:00Z') / 1000],
+      [0],
+    ]);
+    expect(after[0]!.digest).not.toBe(before[0]!.digest);
+    expect(after.slice(1)).toEqual(before.slice(1));
+
+    const clone = join(work, 'layered-clone');
+    await execa('git', ['clone', '-q', origin, clone]);
+    await files(clone, { 'registry/blob': 'generated\n' });
+    const digest = (out: string) => /built (sha256:\w+)/.exec(out)![1];
+    expect(digest(await build(clone, { DOCKYARD_STORE: join(work, 'store-layered-clone') }))).toBe(digest(rebuilt));
   });
 
   it('builds FROM an oci: layout and copies files out of an image with COPY --from (its layers unpacked from the store)', async () => {

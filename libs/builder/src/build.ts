@@ -9,7 +9,7 @@ import { imageFiles } from './image-files';
 import { LayerBuilder } from './layer-builder';
 import { buildIndex, type ContentStore, type Image, type ImageIndex, type Platform } from './oci';
 import { keyValues } from './config-instructions';
-import { sourceDateEpoch } from '@dockyard/files';
+import { fileCommitTimes, givenSourceDateEpoch, sourceDateEpoch } from '@dockyard/files';
 import { buildStage } from './stage-builder';
 import { automaticArgs, type StageEnvironment, type StageResult } from './stage-environment';
 import { contextTree, type SourceTree } from './source-tree';
@@ -26,8 +26,14 @@ export interface BuildRequest {
   /** The stage to build (default: the last). */
   target?: string;
   store: ContentStore;
-  /** Layer mtimes, `created` and history; default SOURCE_DATE_EPOCH, else the context's last commit time, else 0. */
+  /**
+   * One time for every layer entry, `created` and history. Default: SOURCE_DATE_EPOCH when set; else each layer
+   * copied from the context takes the newest commit time of the files it holds (0 for files no commit holds) and
+   * the rest take the context's last commit time (0 outside a git checkout).
+   */
   epoch?: number;
+  /** The git checkout folder whose history dates the context's files, when the context is a copy of it. */
+  historyDir?: string;
   /** Resolves a base image reference (registry, `oci:`, `docker-archive:`) to the image for one platform. */
   openImage(reference: string, platform: Platform): Promise<Image>;
   /** Downloads an `ADD URL` into the store (verified against `checksum` when given). */
@@ -61,8 +67,13 @@ export async function buildImages(request: BuildRequest): Promise<BuildResult> {
   const parsed = parseDockerfile(file, text);
   const context = await BuildContext.open(request.contextDir, request.dockerfile);
   const digests = await ContentDigests.load(join(request.store.dir, 'dockyard-build-cache', 'file-digests.json'));
-  const tree = contextTree(context, digests);
-  const epoch = request.epoch ?? (await sourceDateEpoch(request.contextDir));
+  const historyDir = request.historyDir ?? request.contextDir;
+  const fixedEpoch = request.epoch ?? givenSourceDateEpoch();
+  const [commitTimes, epoch] = await Promise.all([
+    fixedEpoch === undefined ? fileCommitTimes(historyDir) : undefined,
+    fixedEpoch ?? sourceDateEpoch(historyDir),
+  ]);
+  const tree = contextTree(context, digests, commitTimes);
   const buildArgs = new Map(Object.entries(request.buildArgs ?? {}));
   const usedArgs = new Set<string>();
   const layers = new LayerBuilder(request.store);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { copyFromTree, withParents } from './copy-files';
+import { copyFromTree, layerTime, withParents } from './copy-files';
 import { mapTree, type SourceNode } from './source-tree';
 
 const node = (path: string, type: SourceNode['type'] = 'file', mode = 0o644): SourceNode => ({
@@ -48,6 +48,37 @@ describe('COPY placement', () => {
       ['a', 0o755, 7],
       ['a/b/c.txt', undefined, undefined],
       ['a/b/d.txt', undefined, undefined],
+    ]);
+  });
+});
+
+describe("a layer's time", () => {
+  const dated = (path: string, committed: number | undefined) => ({ ...node(path), committed });
+
+  it('is the newest commit time of its files when the tree knows them, 0 for files no commit holds', () => {
+    expect(layerTime([dated('a', 100), dated('b', 300), dated('c', 0)], 999)).toBe(300);
+    expect(layerTime([dated('generated', 0)], 999)).toBe(0);
+  });
+
+  it("is the build's one time when the tree has no history (no git, an earlier stage, an image)", () => {
+    expect(layerTime([dated('a', undefined)], 999)).toBe(999);
+    expect(layerTime([], 999)).toBe(999);
+  });
+
+  it('stamps every entry a COPY from a dated tree places with it', async () => {
+    const history = mapTree(
+      'dated tree',
+      new Map([
+        ['charts', { ...node('charts', 'directory', 0o755), committed: 0 }],
+        ['charts/a.yaml', dated('charts/a.yaml', 200)],
+        ['charts/b.yaml', dated('charts/b.yaml', 100)],
+      ]),
+    );
+    const files = await copyFromTree(history, ['charts'], { dest: '/charts/', mtime: 5 });
+    expect(files.map((f) => [f.entry.path, f.entry.mtime])).toEqual([
+      ['charts', 200],
+      ['charts/a.yaml', 200],
+      ['charts/b.yaml', 200],
     ]);
   });
 });

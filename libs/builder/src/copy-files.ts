@@ -10,7 +10,18 @@ export interface CopyOptions {
   gid?: number;
   /** --chmod: the mode of every copied file and folder. */
   mode?: number;
+  /** Every entry's time, unless the sources carry commit times (see `layerTime`). */
   mtime: number;
+}
+
+/**
+ * One time for every entry of a layer copied from a tree: the newest commit time of the files it holds when the
+ * tree knows them, so a commit that touches other files leaves this layer's bytes (and its cache entry) as they
+ * were; else the build's one time.
+ */
+export function layerTime(nodes: readonly SourceNode[], fallback: number): number {
+  if (!nodes.some((node) => node.committed !== undefined)) return fallback;
+  return nodes.reduce((newest, node) => Math.max(newest, node.committed ?? 0), 0);
 }
 
 function copyError(message: string, cause?: unknown): DockyardError {
@@ -70,7 +81,7 @@ export async function copyFromTree(tree: SourceTree, sources: string[], options:
       `with more than one source the destination must be a folder ending in "/" (write ${options.dest}/)`,
     );
   const dest = tarPath(options.dest);
-  const files: LayerFile[] = [];
+  const placed: { node: SourceNode; target: string }[] = [];
   for (const source of resolved) {
     const nodes = await tree.walk(source);
     const [root] = nodes;
@@ -80,11 +91,20 @@ export async function copyFromTree(tree: SourceTree, sources: string[], options:
         const rel = root.path === '' ? node.path : node.path.slice(root.path.length + 1);
         const target = rel ? posix.join(dest, rel) : dest;
         if (target === '' || target === '.') continue;
-        files.push(await layerFile(node, target, options));
+        placed.push({ node, target });
       }
     } else {
-      files.push(await layerFile(root, destIsDir ? posix.join(dest, posix.basename(source)) : dest, options));
+      placed.push({ node: root, target: destIsDir ? posix.join(dest, posix.basename(source)) : dest });
     }
   }
+  const dated = {
+    ...options,
+    mtime: layerTime(
+      placed.map((p) => p.node),
+      options.mtime,
+    ),
+  };
+  const files: LayerFile[] = [];
+  for (const { node, target } of placed) files.push(await layerFile(node, target, dated));
   return files;
 }

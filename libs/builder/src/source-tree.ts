@@ -22,6 +22,11 @@ export interface SourceNode {
   open?(): Readable | Promise<Readable>;
   /** A local file path when there is one (ADD of a local archive reads it). */
   localPath?: string;
+  /**
+   * For a context whose history is known: the time of the last commit touching this file, 0 for a file no commit
+   * holds (generated, untracked) and for folders. Undefined when there is no history to read.
+   */
+  committed?: number;
 }
 
 export interface SourceTree {
@@ -36,7 +41,11 @@ function cleanSourcePath(source: string): string {
   return posix.normalize(`/${source}`).slice(1).replace(/\/$/, '');
 }
 
-export function contextTree(context: BuildContext, digests: ContentDigests): SourceTree {
+export function contextTree(
+  context: BuildContext,
+  digests: ContentDigests,
+  commitTimes?: ReadonlyMap<string, number>,
+): SourceTree {
   return {
     name: 'the build context',
     resolve: (source) => context.resolveSource(source),
@@ -53,6 +62,7 @@ export function contextTree(context: BuildContext, digests: ContentDigests): Sou
         digest: async () => (await digests.facts(entry)).digest,
         compressed: async () => entry.type === 'file' && (await digests.compressed(entry)),
         open: entry.type === 'file' ? () => digests.reading(entry) : undefined,
+        committed: commitTimes ? (commitTimes.get(entry.path) ?? 0) : undefined,
       }));
     },
   };

@@ -113,7 +113,11 @@ class StageRun {
   }
 
   private async addLayer(at: DockerInstruction, copied: LayerFile[]): Promise<void> {
-    const files = withParents(copied, this.env.epoch);
+    // Parent folders take the layer's time: the newest of its entries (one time for a COPY from the context).
+    const files = withParents(
+      copied,
+      copied.reduce((newest, file) => Math.max(newest, file.entry.mtime ?? 0), 0),
+    );
     const { layer, cached } = await this.env.layers.build(files);
     this.env.stats[cached ? 'layersCached' : 'layersBuilt']++;
     this.layerList.push(layer);

@@ -6,4 +6,4 @@ export { makeDirectory } from './make-directory';
 export { onStopSignal } from './stop-signals';
 export { forgetTemp, sweepStaleTemps, trackTemp } from './temp-files';
 export { processIsAlive } from './process-alive';
-export { epochIso, sourceDateEpoch } from './source-date-epoch';
+export { epochIso, fileCommitTimes, givenSourceDateEpoch, sourceDateEpoch } from './source-date-epoch';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative } from 'node:path';
 import type { AppImage, Arch } from '@dockyard/project-spec';
 import { DockyardError } from '@dockyard/errors';
-import { replaceDirectory, sourceDateEpoch, writeFileAtomic } from '@dockyard/files';
+import { replaceDirectory, writeFileAtomic } from '@dockyard/files';
 import { baseImageOpener, urlDownloader, buildImages } from '@dockyard/builder';
 import {
   buildIndex,
@@ -126,7 +126,6 @@ async function buildArch(
   pin: ImagePin,
   version: AppVersion,
   arch: Arch,
-  epoch: number,
   logDir: string,
 ): Promise<{ image: Image; images: PayloadImage[] }> {
   const work = await preparedCopy(request, version, arch, logDir);
@@ -151,7 +150,8 @@ async function buildArch(
       contextDir: work,
       platforms: [platform],
       store: request.store,
-      epoch,
+      // The scratch copy has no history: the version folder's dates each layer's files.
+      historyDir: version.folder,
       openImage,
       download: urlDownloader(request.store),
     });
@@ -170,7 +170,6 @@ async function buildArch(
  */
 export async function buildAppImage(request: AppImageRequest, pin: ImagePin): Promise<BuiltVersion[]> {
   const { spec } = request;
-  const epoch = await sourceDateEpoch(request.projectDir);
   const built: BuiltVersion[] = [];
   for (const version of await appVersions(spec, request.projectDir)) {
     const dir = join(request.distDir, version.version);
@@ -180,7 +179,7 @@ export async function buildAppImage(request: AppImageRequest, pin: ImagePin): Pr
     const arches: (BuiltArch & { image: Image })[] = [];
     const index = await replaceDirectory(dir, async (temp) => {
       for (const arch of version.arches) {
-        const { image, images } = await buildArch(request, pin, version, arch, epoch, logDir);
+        const { image, images } = await buildArch(request, pin, version, arch, logDir);
         arches.push({
           arch,
           tag: `${spec.repository}:${version.version}-${arch}`,

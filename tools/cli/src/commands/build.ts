@@ -24,8 +24,8 @@ const usage = `Usage: dockyard build [CONTEXT] [-f FILE] [--platform OS/ARCH[,OS
        dockyard build PROJECT [--list-images | --push [--dry-run] | --dry-run]
 
 Builds a COPY/ADD-only Dockerfile or Kubefile without a container engine: reproducible to the byte
-(sorted entries, PAX headers, uid/gid 0, mtime = SOURCE_DATE_EPOCH or the context's last commit
-time, gzip by a fixed rule: stored blocks for already-compressed files, else level 6), layers
+(sorted entries, PAX headers, uid/gid 0, mtime = SOURCE_DATE_EPOCH, else per layer the last commit
+time of the files it copies, gzip by a fixed rule: stored blocks for already-compressed files, else level 6), layers
 cached in the content store ($DOCKYARD_STORE or ~/.cache/dockyard/store) so a rebuild redoes
 only the layers whose files changed. Several platforms give one image each and an index over them.
 A RUN is refused at its line.
