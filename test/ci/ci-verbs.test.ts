@@ -156,7 +156,7 @@ describe('dockyard ci on a workspace with base and head commits', () => {
     await writeFile(workspace.path('events/member.json'), JSON.stringify(event('/build web 1.25.3', 'MEMBER')));
     const accepted = await ci(['comment', '--event', 'events/member.json', '--out', 'request.json']);
     expect(accepted.exitCode, accepted.stderr).toBe(0);
-    expect(accepted.stdout).toBe('status=accepted\nproject=web\ntargets=build,publish');
+    expect(accepted.stdout).toBe('status=accepted\nproject=web\ntargets=build,publish\nversions=1.25.3');
     expect(JSON.parse(await readFile(workspace.path('request.json'), 'utf8'))).toMatchObject({
       version: '1.25.3',
       folder: 'latest/',

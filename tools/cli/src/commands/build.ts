@@ -21,7 +21,7 @@ import { registryHelp, registryOptions, registrySettings } from '../registry-opt
 import { shown } from '../words';
 
 const usage = `Usage: dockyard build [CONTEXT] [-f FILE] [--platform OS/ARCH[,OS/ARCH...]] [--build-arg K=V]... [-t LOCATION]...
-       dockyard build PROJECT [--list-images | --push [--dry-run] | --dry-run]
+       dockyard build PROJECT [--versions V[,V...]] [--list-images | --push [--dry-run] | --dry-run]
 
 Builds a COPY/ADD-only Dockerfile or Kubefile without a container engine: reproducible to the byte
 (sorted entries, PAX headers, uid/gid 0, mtime = SOURCE_DATE_EPOCH, else per layer the last commit
@@ -48,6 +48,7 @@ ${optionList([
     '--list-images',
     "with an AppImage: run init.sh and list each arch's images in dist/<name>/images/<version>/<arch>/images.list, build nothing",
   ],
+  ['--versions V[,V...]', 'with an AppImage: build, list or push only these of its versions'],
   ['--push', 'with an AppImage: push what dist/ holds to repository and publish.registries'],
   ['--dry-run', 'with --push: print what would be pushed; with a Release: build, push nothing'],
 ])}
@@ -58,11 +59,16 @@ ${optionList(registryHelp(['platform']))}
 Example:
   dockyard build releases/apps/nginx/latest --platform linux/amd64,linux/arm64 -t oci:dist/nginx:1.25.3`;
 
-function platformsOf(values: ParsedArgs['values']): Platform[] {
-  const given = ((values.platform as string[] | undefined) ?? [])
-    .flatMap((p) => p.split(','))
-    .map((p) => p.trim())
+/** A repeatable, comma-separated option's values. */
+function listOption(value: unknown): string[] {
+  return ((value as string[] | undefined) ?? [])
+    .flatMap((v) => v.split(','))
+    .map((v) => v.trim())
     .filter(Boolean);
+}
+
+function platformsOf(values: ParsedArgs['values']): Platform[] {
+  const given = listOption(values.platform);
   try {
     return given.length ? given.map(parsePlatform) : [hostPlatform()];
   } catch (err) {
@@ -142,7 +148,11 @@ async function buildContainerImage(project: containerImage.ContainerProject): Pr
 
 /** `dockyard build PROJECT`: each kind that builds something, its result printed its own way. */
 async function buildProject(project: OpenedProject, values: ParsedArgs['values']): Promise<number> {
-  if (isKind(project, 'AppImage')) return buildAppImage(project, values);
+  const versions = listOption(values.versions);
+  if (isKind(project, 'AppImage'))
+    return buildAppImage(versions.length ? appImage.onlyVersions(project, versions) : project, values);
+  if (versions.length)
+    throw new UsageError(`--versions narrows an AppImage's build; ${project.name} is a ${project.spec.kind}`);
   if (isKind(project, 'Release')) return buildReleaseImage(project, values);
   if (isKind(project, 'CloudImage')) return buildCloudImage(project);
   return buildContainerImage(project as containerImage.ContainerProject);
@@ -188,6 +198,7 @@ export const buildCommand: Command = {
     target: { type: 'string' },
     tag: { type: 'string', short: 't', multiple: true },
     'list-images': { type: 'boolean' },
+    versions: { type: 'string', multiple: true },
     push: { type: 'boolean' },
     'dry-run': { type: 'boolean' },
   },
