@@ -294,6 +294,17 @@ describe('signed, described releases', () => {
         'application/vnd.cyclonedx+json',
         'application/vnd.dev.sigstore.bundle.v0.3+json',
       ]);
+      // Signing again with the same key (ECDSA: a new signature each time) keeps the one already there.
+      const again = await dockyard(['sign', image, '--key', join(work, 'release.key')]);
+      expect(again.exitCode, again.stderr).toBe(0);
+      const signatureLine = (out: string) => /signature: sha256:[0-9a-f]{64}/.exec(out)![0];
+      expect(signatureLine(again.stdout)).toBe(signatureLine(signed.stdout));
+      const relisted = await fetchManifest(
+        { base: registry.url },
+        'app/multi',
+        `sha256-${seeded.index.digest.slice(7)}`,
+      );
+      expect(JSON.parse(relisted!.bytes.toString()).manifests).toHaveLength(2);
       const sbomManifest = JSON.parse(
         (await fetchManifest({ base: registry.url }, 'app/multi', listed.manifests[0]!.digest))!.bytes.toString(),
       );

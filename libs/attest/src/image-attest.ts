@@ -92,6 +92,10 @@ export async function signImage(
     bytes: releaseSbom(contents),
   });
   const statement = releaseProvenance({ name: contents.name, sha256: subject.digest.slice(7) }, contents);
+  // An ECDSA signature differs each time: signing again what this key already signed would pile up referrers on
+  // every re-publish, so a bundle by this key over the same statement is kept.
+  const existing = await signatureBy(image, subject, key, statement);
+  if (existing) return { image: named(image), digest: subject.digest, sbom, signature: existing };
   const bundle = await signStatement(statement, key);
   const signature = await attachArtifact(image.conn, image.repository, subject, {
     artifactType: SIGSTORE_BUNDLE_MEDIA_TYPE,
@@ -99,6 +103,38 @@ export async function signImage(
     bytes: Buffer.from(JSON.stringify(bundle)),
   });
   return { image: named(image), digest: subject.digest, sbom, signature };
+}
+
+/** The referrer holding a Sigstore bundle by `key` over exactly `statement`, if the image has one. */
+async function signatureBy(
+  image: ImageAt,
+  subject: SubjectDescriptor,
+  key: SigningKey,
+  statement: Statement<SlsaProvenance>,
+): Promise<{ digest: string; path: ReferrersPath } | undefined> {
+  const { referrers, path } = await listReferrers(
+    image.conn,
+    image.repository,
+    subject.digest,
+    SIGSTORE_BUNDLE_MEDIA_TYPE,
+  );
+  const verification: VerificationKey = {
+    where: 'the signing key',
+    algorithm: key.algorithm,
+    publicKey: key.publicKey,
+    keyId: key.keyId,
+  };
+  const wanted = JSON.stringify(statement);
+  for (const referrer of referrers) {
+    try {
+      const bytes = await fetchArtifact(image.conn, image.repository, referrer.digest);
+      const signed = verifyStatementBundle(bundleFromJSON(JSON.parse(bytes.toString('utf8'))), verification, '', '');
+      if (JSON.stringify(signed) === wanted) return { digest: referrer.digest, path };
+    } catch {
+      // Another key's signature, or another statement: not this one.
+    }
+  }
+  return undefined;
 }
 
 export interface VerifiedImage {
