@@ -110,6 +110,8 @@ export async function main(argv: string[]): Promise<number> {
       buildahRebuild: [] as number[],
       dockyardFirst: [] as number[],
       dockyardFirstOci: [] as number[],
+      buildahMulti: [] as number[],
+      dockyardMulti: [] as number[],
       dockyardRebuild: [] as number[],
       engineFirst: [] as number[],
       engineRebuild: [] as number[],
@@ -142,6 +144,32 @@ export async function main(argv: string[]): Promise<number> {
         run('node', [dockyardBin, 'build', context, '-t', `oci:${join(work, `out-${round}`)}:bench`], {
           ...env,
           DOCKYARD_STORE: storeOci,
+        }).seconds,
+      );
+      // Both platforms of a sealos image, each tool into its own empty store: buildah builds per platform into a
+      // manifest list; dockyard builds each layer once (a COPY-only build gives both platforms the same layers).
+      const multiStorage = join(work, `buildah-multi-${round}`);
+      times.buildahMulti.push(
+        buildah(multiStorage, [
+          'bud',
+          '--timestamp',
+          '0',
+          '--identity-label=false',
+          '-q',
+          '--platform',
+          'linux/amd64,linux/arm64',
+          '--manifest',
+          'localhost/bench-multi:1',
+          '-f',
+          join(context, 'Kubefile'),
+          context,
+        ]).seconds,
+      );
+      await rm(multiStorage, { recursive: true, force: true }).catch(() => undefined);
+      times.dockyardMulti.push(
+        run('node', [dockyardBin, 'build', context, '--platform', 'linux/amd64,linux/arm64'], {
+          ...env,
+          DOCKYARD_STORE: join(work, `store-multi-${round}`),
         }).seconds,
       );
       await appendFile(join(context, 'charts', 'chart-07', 'values.yaml'), `# round ${round}\n`);
@@ -227,6 +255,9 @@ export async function main(argv: string[]): Promise<number> {
     );
     console.log(
       `| first build, dockyard also writing an oci: layout | ${m.buildahFirst.toFixed(2)} | ${m.dockyardFirstOci.toFixed(2)} | ${(m.buildahFirst / m.dockyardFirstOci).toFixed(1)}x |`,
+    );
+    console.log(
+      `| first build, amd64+arm64, empty store | ${m.buildahMulti.toFixed(2)} | ${m.dockyardMulti.toFixed(2)} | ${(m.buildahMulti / m.dockyardMulti).toFixed(1)}x |`,
     );
     console.log(
       `| rebuild after one chart file changed and committed | ${m.buildahRebuild.toFixed(2)} | ${m.dockyardRebuild.toFixed(2)} | ${(m.buildahRebuild / m.dockyardRebuild).toFixed(1)}x |`,
