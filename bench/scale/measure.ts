@@ -103,6 +103,8 @@ export async function main(args: string[]): Promise<number> {
           .map((l) => l.toFixed(2))
           .join(' ')}`,
       );
+      for (const [label, m] of results.get(n)!)
+        console.error(`  ${label}: ${m.seconds.toFixed(2)} s, peak ${m.peakMb.toFixed(0)} MB`);
     }
     const labels = [...results.get(sizes[0]!)!.keys()];
     console.log(`| measure | ${sizes.map((n) => `N=${n} s / peak MB`).join(' | ')} |`);
