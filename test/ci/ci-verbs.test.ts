@@ -196,4 +196,25 @@ describe('dockyard ci on a workspace with base and head commits', () => {
     expect(badToken.stderr).not.toContain('ghs_wrong');
     expect(github.comments).toHaveLength(2);
   });
+
+  it('comment passes a ContainerImage version on to every target, and refuses one for a Release', async () => {
+    const event = (body: string) => ({
+      action: 'created',
+      comment: { body, author_association: 'OWNER', user: { login: 'ada' } },
+      issue: { number: 43 },
+      repository: { full_name: 'acme/platform' },
+    });
+    await mkdir(workspace.path('events'), { recursive: true });
+    await writeFile(workspace.path('events/container.json'), JSON.stringify(event('/build base 24.03-LTS')));
+    const container = await ci(['comment', '--event', 'events/container.json']);
+    expect(container.exitCode, container.stderr).toBe(0);
+    expect(container.stdout).toBe('status=accepted\nproject=base\ntargets=build,check,publish\nversions=24.03-LTS');
+
+    await writeFile(workspace.path('events/release.json'), JSON.stringify(event('/build product v1.0.0')));
+    const release = await ci(['comment', '--event', 'events/release.json', '--out', 'release.json']);
+    expect(release.stdout).toBe('status=refused');
+    expect(release.stderr).toContain(
+      "refused: product is a Release: it has one version, v1.0.0 (releases/product/project.yaml's version), and takes none; write `/build product`",
+    );
+  });
 });

@@ -33,6 +33,39 @@ const projects = new Map<string, WorkspaceProject>([
       spec: { kind: 'Release', name: 'oem', version: 'v2.7.0' },
     },
   ],
+  [
+    'openeuler',
+    {
+      name: 'openeuler',
+      root: 'releases/containers/openeuler',
+      file: 'releases/containers/openeuler/project.yaml',
+      kind: 'ContainerImage',
+      spec: {
+        kind: 'ContainerImage',
+        name: 'openeuler',
+        versions: ['22.03-LTS-SP1', '24.03-LTS'],
+        arches: ['amd64'],
+        base: { repo: 'https://repo.openeuler.org' },
+        registries: [{ registry: 'docker.io', repository: 'openeuler/openeuler' }],
+      },
+    },
+  ],
+  [
+    'nginx-oe',
+    {
+      name: 'nginx-oe',
+      root: 'apps/nginx-oe',
+      file: 'apps/nginx-oe/project.yaml',
+      kind: 'ContainerImage',
+      spec: {
+        kind: 'ContainerImage',
+        name: 'nginx-oe',
+        arches: ['amd64'],
+        app: { meta: 'meta.yml' },
+        registries: [{ registry: 'docker.io', repository: 'openeuler/nginx' }],
+      },
+    },
+  ],
 ]);
 
 describe('parseBuildCommand', () => {
@@ -62,10 +95,38 @@ describe('buildRequest', () => {
     expect(await buildRequest(event('/build apps/nginx 1.26.0'), projects, root)).toMatchObject({
       folder: '1.26.0/',
     });
-    expect(await buildRequest(event('/build oem v2.7.0', 'OWNER'), projects, root)).toMatchObject({
+    expect(await buildRequest(event('/build oem', 'OWNER'), projects, root)).toMatchObject({
       status: 'accepted',
       kind: 'Release',
       targets: ['bundle'],
+    });
+  });
+
+  it('builds, checks and pushes one version of a ContainerImage that lists it', async () => {
+    const root = await tempDirFor(onTestFinished, 'build-request-container');
+    expect(await buildRequest(event('/build openeuler 24.03-LTS'), projects, root)).toMatchObject({
+      status: 'accepted',
+      kind: 'ContainerImage',
+      version: '24.03-LTS',
+      targets: ['build', 'check', 'publish'],
+    });
+    expect(await buildRequest(event('/build openeuler'), projects, root)).not.toHaveProperty('version');
+  });
+
+  it('refuses a version for a kind that has one of its own, or a project that lists none', async () => {
+    const root = await tempDirFor(onTestFinished, 'build-request-no-versions');
+    expect(await buildRequest(event('/build oem v2.7.0'), projects, root)).toMatchObject({
+      status: 'refused',
+      reason:
+        "oem is a Release: it has one version, v2.7.0 (releases/oem/project.yaml's version), and takes none; write `/build oem`",
+    });
+    expect(await buildRequest(event('/build nginx-oe 1.25'), projects, root)).toMatchObject({
+      status: 'refused',
+      reason:
+        'nginx-oe lists no versions in apps/nginx-oe/project.yaml; write `/build nginx-oe` to build every image it declares',
+    });
+    expect(await buildRequest(event('/build openeuler 24.03-lts'), projects, root)).toMatchObject({
+      reason: expect.stringContaining('(22.03-LTS-SP1, 24.03-LTS)'),
     });
   });
 

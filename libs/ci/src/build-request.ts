@@ -33,7 +33,7 @@ export type BuildRequest =
       project: string;
       kind: string;
       root: string;
-      /** The version asked for, if any. */
+      /** The version asked for, if any: one the project.yaml of an AppImage or ContainerImage lists. */
       version?: string;
       /** For an AppImage version: the folder it is built from, `<version>/` or `latest/`. */
       folder?: string;
@@ -66,21 +66,6 @@ const isDir = (path: string) =>
     (s) => s.isDirectory(),
     () => false,
   );
-
-/** Versions a kind declares, when a version argument must be one of them. */
-function declaredVersions(spec: ProjectSpec): string[] | undefined {
-  switch (spec.kind) {
-    case 'Release':
-      return [spec.version];
-    case 'Plugin':
-      return [spec.spec.version];
-    case 'AppImage':
-    case 'CloudImage':
-      return spec.versions;
-    case 'ContainerImage':
-      return spec.versions;
-  }
-}
 
 /** The targets that make a project of this kind and push it where project.yaml says; undefined when none does. */
 function buildTargets(spec: ProjectSpec): string[] | undefined {
@@ -131,10 +116,20 @@ export async function buildRequest(
   const accepted = { status: 'accepted' as const, issue, repository, author, project: project.name };
   const common = { kind: project.spec.kind, root: project.root, targets };
   if (!parsed.version) return { ...accepted, ...common };
-  const versions = declaredVersions(project.spec) ?? [];
+  const spec = project.spec;
+  // A Release or Plugin has one version of its own (its `version:`) and is built at it.
+  if (spec.kind === 'Release' || spec.kind === 'Plugin')
+    return refuse(
+      `${project.name} is a ${spec.kind}: it has one version, ${spec.kind === 'Release' ? spec.version : spec.spec.version} (${project.file}'s version), and takes none; write \`/build ${project.name}\``,
+    );
+  const versions = spec.versions ?? [];
+  if (!versions.length)
+    return refuse(
+      `${project.name} lists no versions in ${project.file}; write \`/build ${project.name}\` to build every image it declares`,
+    );
   if (!versions.includes(parsed.version))
     return refuse(
-      `${project.name} ${parsed.version} is not a version ${project.file} lists (${versions.join(', ') || 'none'}); add it there and resolve its lock in a pull request first`,
+      `${project.name} ${parsed.version} is not a version ${project.file} lists (${versions.join(', ')}); add it there and resolve its lock in a pull request first`,
     );
   if (project.spec.kind !== 'AppImage') return { ...accepted, ...common, version: parsed.version };
   const own = `${parsed.version}/`;

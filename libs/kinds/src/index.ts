@@ -6,3 +6,4 @@ export type { ResolveFacts, ResolveOptions } from './shared/resolve';
 export { MissingOutputError, type Step } from './shared/missing-output';
 export { PreflightError } from './shared/preflight';
 export { expandLists } from './shared/image-lists';
+export { hasVersions, onlyVersions, VERSIONED_KINDS, type VersionedSpec } from './shared/versions';

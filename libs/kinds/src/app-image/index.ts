@@ -1,6 +1,6 @@
 // The AppImage kind: sealos-style cluster images, one per version and arch, built daemonless with the images
 // their charts run carried in registry/.
-export { onlyVersions, type AppImageProject } from './project';
+export type { AppImageProject } from './project';
 export {
   buildProject,
   listProjectImages,

@@ -23,6 +23,7 @@ import {
   writeImages,
 } from '@dockyard/oci';
 import type { Arch } from '@dockyard/project-spec';
+import { imagesToShip } from './built';
 import type { ContainerProject } from './project';
 
 export interface CheckOptions {
@@ -102,7 +103,7 @@ async function timed(suite: string, name: string, check: () => Promise<string | 
 }
 
 /**
- * Checks every built image on each of its arches in the Docker engine (foreign arches under qemu): OS linux, the
+ * Checks every built image of the versions the project lists on each of its arches in the Docker engine (foreign arches under qemu): OS linux, the
  * expected arch (also as `uname -m` inside), the timezone, and for base images that /etc/os-release's VERSION is
  * the tag; then the project's test script, with DOCKER_TAG (and DOCKER_IMAGE, the engine-local image) set.
  * Writes dist/<name>/check/junit.xml.
@@ -110,6 +111,7 @@ async function timed(suite: string, name: string, check: () => Promise<string | 
 export async function checkProject(project: ContainerProject, options: CheckOptions = {}): Promise<CheckResult> {
   const { spec } = project;
   const build = await readBuildResult(project.outputs.build, project.spec.name);
+  const images = imagesToShip(project, build);
   const docker = await answeringEngine(options.docker);
   const log = options.log ?? (() => undefined);
   const dir = project.outputs.check;
@@ -188,7 +190,7 @@ export async function checkProject(project: ContainerProject, options: CheckOpti
         .catch(() => undefined);
     }
   };
-  for (const image of build.images)
+  for (const image of images)
     for (const platform of image.platforms) await checkOne(image, platform.arch, platform.digest);
   await rm(work, { recursive: true, force: true });
   const report = join(dir, 'junit.xml');

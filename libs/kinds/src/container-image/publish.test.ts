@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openProject } from '@dockyard/project-spec';
 import type { ContainerProject } from './project';
+import { onlyVersions } from '../shared/versions';
 import { PreflightError } from '../shared/preflight';
 import { publishProject } from './publish';
 
@@ -20,7 +21,7 @@ async function project(): Promise<ContainerProject> {
     [
       'kind: ContainerImage',
       'name: os',
-      'versions: ["24.03-LTS"]',
+      'versions: ["22.03-LTS-SP1", "24.03-LTS"]',
       'arches: [amd64]',
       'base: { repo: "http://127.0.0.1:9/" }',
       'registries:',
@@ -34,7 +35,10 @@ async function project(): Promise<ContainerProject> {
   const build = {
     layout: join(root, 'dist/os/build/oci'),
     bases: [],
-    images: [{ name: '24.03-LTS', tags: ['24.03-lts', 'latest'], digest: `sha256:${'a'.repeat(64)}`, platforms: [] }],
+    images: [
+      { name: '22.03-LTS-SP1', tags: ['22.03-lts-sp1'], digest: `sha256:${'b'.repeat(64)}`, platforms: [] },
+      { name: '24.03-LTS', tags: ['24.03-lts', 'latest'], digest: `sha256:${'a'.repeat(64)}`, platforms: [] },
+    ],
   };
   await writeFile(join(root, 'dist/os/build/build.json'), JSON.stringify(build));
   return openProject(join(dir, 'project.yaml'), root, ['ContainerImage']);
@@ -61,11 +65,24 @@ describe('publishProject before any push', () => {
       dryRun: true,
       env: { A_USER: 'u', A_PASSWORD: 'p', C_USER: 'u', C_PASSWORD: 'p' },
     });
-    expect(result.plan.map((e) => e.references)).toEqual([
-      ['docker://a.example.com/os/os:24.03-lts', 'docker://a.example.com/os/os:latest'],
-      ['docker://b.example.com/mirror/os:24.03-lts', 'docker://b.example.com/mirror/os:latest'],
-      ['docker://c.example.com/os/os:24.03-lts', 'docker://c.example.com/os/os:latest'],
-    ]);
+    expect(result.plan.map((e) => e.references)).toEqual(
+      ['docker://a.example.com/os/os', 'docker://b.example.com/mirror/os', 'docker://c.example.com/os/os'].map(
+        (repository) => [`${repository}:22.03-lts-sp1`, `${repository}:24.03-lts`, `${repository}:latest`],
+      ),
+    );
     expect(result.outcomes).toEqual([]);
+  });
+
+  it('narrowed to one version, plans only the tags of that version', async () => {
+    const p = onlyVersions(await project(), ['22.03-LTS-SP1']);
+    const result = await publishProject(p, {
+      dryRun: true,
+      env: { A_USER: 'u', A_PASSWORD: 'p', C_USER: 'u', C_PASSWORD: 'p' },
+    });
+    expect(result.plan.map((e) => e.references)).toEqual([
+      ['docker://a.example.com/os/os:22.03-lts-sp1'],
+      ['docker://b.example.com/mirror/os:22.03-lts-sp1'],
+      ['docker://c.example.com/os/os:22.03-lts-sp1'],
+    ]);
   });
 });

@@ -19,6 +19,7 @@ import { readBuildResult, type BuiltImage } from '@dockyard/container';
 import { builtImagePackages, projectSigningKey, signPushed } from '../shared/signing';
 import { PreflightError } from '../shared/preflight';
 import { fieldLocation } from '../shared/field-location';
+import { imagesToShip } from './built';
 import type { ContainerProject } from './project';
 
 /** One registry of `registries:` and what goes there. */
@@ -92,7 +93,7 @@ async function signImages(
 }
 
 /**
- * Publishes the built images, every tag, to every registry of the project at once: one shared scheduler (each blob
+ * Publishes the built images (of the versions the project lists), every tag, to every registry of the project at once: one shared scheduler (each blob
  * once per registry, HEAD-skipped when present, mounted across repositories of one registry), an unchanged tag
  * costing two HEADs. A registry that fails is reported and does not stop the others. With a `sign:` section the
  * key is read before any push, and each image pushed is signed by its digest, its SBOM (with the packages its own
@@ -102,7 +103,8 @@ export async function publishProject(project: ContainerProject, options: Publish
   const { spec } = project;
   const env = options.env ?? process.env;
   const build = await readBuildResult(project.outputs.build, project.spec.name);
-  const tags = build.images.flatMap((image) => image.tags);
+  const images = imagesToShip(project, build);
+  const tags = images.flatMap((image) => image.tags);
   const plan = spec.registries.map((r) => ({
     registry: r.registry,
     repository: r.repository,
@@ -124,7 +126,7 @@ export async function publishProject(project: ContainerProject, options: Publish
       openSource(parseLocation(`oci:${build.layout}:${image.tags[0]}`), context),
     ));
   const packageLists: Record<string, Promise<InstalledPackage[]>> = {};
-  const imageOfTag = new Map(build.images.flatMap((image) => image.tags.map((tag) => [tag, image] as const)));
+  const imageOfTag = new Map(images.flatMap((image) => image.tags.map((tag) => [tag, image] as const)));
   const outcomes = await Promise.all(
     plan.map(async (entry): Promise<RegistryOutcome> => {
       const results: CopyResult[] = [];
@@ -138,7 +140,7 @@ export async function publishProject(project: ContainerProject, options: Publish
           options.log?.(`${result.status} ${target.name} ${result.digest}`);
           results.push(result);
         }
-        const signed = key ? await signImages(entry, build.images, packagesOf, pool, key, options.log) : undefined;
+        const signed = key ? await signImages(entry, images, packagesOf, pool, key, options.log) : undefined;
         return {
           ...entry,
           status: results.every((r) => r.status === 'unchanged') ? 'unchanged' : 'published',

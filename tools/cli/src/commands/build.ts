@@ -19,6 +19,7 @@ import { projectAmong, projectArg } from '../project-arg';
 import { buildCloudImage } from './cloud-image';
 import { registryHelp, registryOptions, registrySettings } from '../registry-options';
 import { shown } from '../words';
+import { versionsOption, withVersions } from '../versions-option';
 
 const usage = `Usage: dockyard build [CONTEXT] [-f FILE] [--platform OS/ARCH[,OS/ARCH...]] [--build-arg K=V]... [-t LOCATION]...
        dockyard build PROJECT [--versions V[,V...]] [--list-images | --push [--dry-run] | --dry-run]
@@ -48,7 +49,10 @@ ${optionList([
     '--list-images',
     "with an AppImage: run init.sh and list each arch's images in dist/<name>/images/<version>/<arch>/images.list, build nothing",
   ],
-  ['--versions V[,V...]', 'with an AppImage: build, list or push only these of its versions'],
+  [
+    '--versions V[,V...]',
+    "with an AppImage, a ContainerImage that lists versions: or a CloudImage: build (list, push) only these of its versions; a Release's image has one version and takes none",
+  ],
   ['--push', 'with an AppImage: push what dist/ holds to repository and publish.registries'],
   ['--dry-run', 'with --push: print what would be pushed; with a Release: build, push nothing'],
 ])}
@@ -147,12 +151,9 @@ async function buildContainerImage(project: containerImage.ContainerProject): Pr
 }
 
 /** `dockyard build PROJECT`: each kind that builds something, its result printed its own way. */
-async function buildProject(project: OpenedProject, values: ParsedArgs['values']): Promise<number> {
-  const versions = listOption(values.versions);
-  if (isKind(project, 'AppImage'))
-    return buildAppImage(versions.length ? appImage.onlyVersions(project, versions) : project, values);
-  if (versions.length)
-    throw new UsageError(`--versions narrows an AppImage's build; ${project.name} is a ${project.spec.kind}`);
+async function buildProject(given: OpenedProject, values: ParsedArgs['values']): Promise<number> {
+  const project = withVersions(given, values);
+  if (isKind(project, 'AppImage')) return buildAppImage(project, values);
   if (isKind(project, 'Release')) return buildReleaseImage(project, values);
   if (isKind(project, 'CloudImage')) return buildCloudImage(project);
   return buildContainerImage(project as containerImage.ContainerProject);
@@ -198,7 +199,7 @@ export const buildCommand: Command = {
     target: { type: 'string' },
     tag: { type: 'string', short: 't', multiple: true },
     'list-images': { type: 'boolean' },
-    versions: { type: 'string', multiple: true },
+    ...versionsOption,
     push: { type: 'boolean' },
     'dry-run': { type: 'boolean' },
   },

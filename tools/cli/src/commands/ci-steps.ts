@@ -88,8 +88,8 @@ async function comment(values: Values): Promise<number> {
   if (request.status === 'accepted') {
     console.log(`project=${request.project}`);
     console.log(`targets=${request.targets.join(',')}`);
-    // An AppImage version is built and pushed alone (its folder, or latest/); other kinds build what they declare.
-    if (request.kind === 'AppImage' && request.version) console.log(`versions=${request.version}`);
+    // A version is built, checked and pushed alone: the workflow passes it to every target as --versions.
+    if (request.version) console.log(`versions=${request.version}`);
   }
   console.error(
     request.status === 'accepted'

@@ -5,8 +5,9 @@ import { UsageError, type Command } from '../command';
 import { optionList } from '../help';
 import { onlyProject, projectArg } from '../project-arg';
 import { prepareCloudImage } from './cloud-image';
+import { versionsOption, withVersions } from '../versions-option';
 
-const usage = `Usage: dockyard prepare PROJECT
+const usage = `Usage: dockyard prepare PROJECT [--versions V[,V...]]
        dockyard prepare --import TREE --registry HOST --namespace NS
 
 Fetches the openEuler base archives a ContainerImage project builds from, one per version and arch:
@@ -25,6 +26,7 @@ ${optionList([
     '--import TREE',
     'instead, turn an openeuler-docker-images style tree (category folders with image-list.yml; image folders with meta.yml, or <app-ver>/<os-ver>/Dockerfile folders for which a meta.yml with <version>-oe<os> tags is written) into one ContainerImage project.yaml per image, beside its meta.yml; existing project.yaml files are kept',
   ],
+  ['--versions V[,V...]', 'fetch the base archives of only these of its versions'],
   ['--registry HOST', 'with --import: the registry the projects publish to'],
   ['--namespace NS', 'with --import: images go to NS/<image>'],
 ])}
@@ -36,14 +38,21 @@ Examples:
 export const prepareCommand: Command = {
   name: 'prepare',
   usage,
-  options: { import: { type: 'string' }, registry: { type: 'string' }, namespace: { type: 'string' } },
+  options: {
+    import: { type: 'string' },
+    registry: { type: 'string' },
+    namespace: { type: 'string' },
+    ...versionsOption,
+  },
   project: true,
   async run(args) {
     const { values } = args;
     const given = onlyProject(args);
     if (values.import !== undefined) {
-      if (given !== undefined || !values.registry || !values.namespace)
-        throw new UsageError('--import takes TREE with --registry HOST and --namespace NS, and no PROJECT');
+      if (given !== undefined || values.versions || !values.registry || !values.namespace)
+        throw new UsageError(
+          '--import takes TREE with --registry HOST and --namespace NS, and no PROJECT or --versions',
+        );
       const tree = resolve(values.import as string);
       const imported = await importImageTree(tree, findWorkspaceRoot(tree), {
         registry: values.registry as string,
@@ -57,7 +66,7 @@ export const prepareCommand: Command = {
     }
     if (given === undefined)
       throw new UsageError('name the ContainerImage or CloudImage PROJECT to prepare (or --import TREE)');
-    const project = await projectArg(given, ['ContainerImage', 'CloudImage']);
+    const project = withVersions(await projectArg(given, ['ContainerImage', 'CloudImage']), values);
     if (isKind(project, 'CloudImage')) return prepareCloudImage(project);
     const { store, bases } = await prepareProject(project as ContainerProject);
     for (const base of bases)

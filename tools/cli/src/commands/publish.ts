@@ -7,8 +7,9 @@ import { optionList } from '../help';
 import { onlyProject, projectArg } from '../project-arg';
 import { positiveInt, registryHelp, registryOptions, registrySettings } from '../registry-options';
 import { shown } from '../words';
+import { versionsOption, withVersions } from '../versions-option';
 
-const usage = `Usage: dockyard publish [PROJECT] [--dry-run] [--part-size MB] [--parallel N]
+const usage = `Usage: dockyard publish [PROJECT] [--versions V[,V...]] [--dry-run] [--part-size MB] [--parallel N]
 
 Uploads the bundle the bundle target wrote (dist/<project>/bundle/) to every publish.objectStore
 (s3:// or oss://; a Plugin's package goes to <prefix>/compass-plugins-<name>/) and pushes it to
@@ -29,6 +30,10 @@ ${optionList([
   [
     'PROJECT',
     'a Release, Plugin, ContainerImage or CloudImage: its project.yaml, its folder or its name (default: the current folder); --project PROJECT is the same',
+  ],
+  [
+    '--versions V[,V...]',
+    'with a ContainerImage or CloudImage: push only these of its versions (each must have been built); a Release or Plugin has one version and takes none',
   ],
   ['--dry-run', 'print what would be uploaded where, and every credential that is missing; contact nothing'],
   ['--part-size MB', 'multipart part size (default 16)'],
@@ -96,6 +101,7 @@ export const publishCommand: Command = {
   // A bundle is one file, not an image: there are no platforms to choose.
   options: {
     ...registryOptions(['platform']),
+    ...versionsOption,
     'dry-run': { type: 'boolean' },
     'part-size': { type: 'string' },
     parallel: { type: 'string' },
@@ -103,7 +109,10 @@ export const publishCommand: Command = {
   project: true,
   async run(args) {
     const { values } = args;
-    const project = await projectArg(onlyProject(args), ['Release', 'Plugin', 'ContainerImage', 'CloudImage']);
+    const project = withVersions(
+      await projectArg(onlyProject(args), ['Release', 'Plugin', 'ContainerImage', 'CloudImage']),
+      values,
+    );
     // Each kind's engine loads when a project of that kind is published: a ContainerImage's re-publish, two HEADs
     // per tag, would otherwise wait on the bundle, object-store and cloud-image modules to load.
     if (isKind(project, 'ContainerImage')) return publishContainer(project, values);
