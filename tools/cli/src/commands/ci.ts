@@ -13,8 +13,9 @@ Steps (and the options each takes):
   times                 merge the task times of an Nx run (NX_PROFILE=FILE) into the run times file:
                         --profile --times
   comment               read an issue_comment event: \`/build <project> [<version>]\` by a member; prints
-                        status=, project=, targets= (and versions=) lines (for $GITHUB_OUTPUT) and writes the request as
-                        JSON: --event [--out]
+                        status=, project=, targets= lines (for $GITHUB_OUTPUT), versions= with a version (an
+                        AppImage's or ContainerImage's; refused for a Release or Plugin), and writes the
+                        request as JSON: --event [--out]
   answer                post the answer to a build request on its issue ($GITHUB_API_URL, $GITHUB_TOKEN);
                         without --outcome it says the build started: --request [--log --outcome]
   summary               the images added, removed and moved in each affected Release, as Markdown,
