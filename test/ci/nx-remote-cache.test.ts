@@ -1,52 +1,10 @@
-import { join } from 'node:path';
 import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
-import { execa, type ResultPromise } from 'execa';
+import type { ResultPromise } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NxWorkspace, REPO_ROOT } from '../support/nx-workspace';
+import { READ_TOKEN, startCacheServer, WRITE_TOKEN } from '../support/nx-cache-server';
+import { NxWorkspace } from '../support/nx-workspace';
 import { everyKind, pluginYaml } from '../support/projects';
 import { startS3Server, type RunningS3Server } from '../support/s3-server';
-
-const READ_TOKEN = 'pr-read-only-7c1d';
-const WRITE_TOKEN = 'main-read-write-9a2e';
-
-/** Starts `dockyard ci cache-server` on a free port over S3 at `endpoint`; its log lines go into `log`. */
-async function startCacheServer(endpoint: string, log: string[]): Promise<{ server: ResultPromise; url: string }> {
-  const server = execa(
-    process.execPath,
-    [
-      join(REPO_ROOT, 'tools/cli/bin/dockyard.cjs'),
-      'ci',
-      'cache-server',
-      '--store',
-      's3://nx-cache/dockyard',
-      '--listen',
-      '127.0.0.1:0',
-    ],
-    {
-      env: {
-        DOCKYARD_CACHE_READ_TOKENS: READ_TOKEN,
-        DOCKYARD_CACHE_WRITE_TOKENS: WRITE_TOKEN,
-        AWS_ACCESS_KEY_ID: 'S3RVER',
-        AWS_SECRET_ACCESS_KEY: 'S3RVER',
-        AWS_ENDPOINT_URL: endpoint,
-      },
-      buffer: false,
-      reject: false,
-    },
-  );
-  const url = await new Promise<string>((resolve, reject) => {
-    server.stdout!.on('data', (chunk: Buffer) => {
-      for (const line of chunk.toString().split('\n').filter(Boolean)) {
-        log.push(line);
-        const started = /^Nx remote cache on (http:\/\/\S+)/.exec(line)?.[1];
-        if (started) resolve(started);
-      }
-    });
-    server.stderr!.on('data', (chunk: Buffer) => log.push(chunk.toString()));
-    server.once('exit', () => reject(new Error(`the cache server exited:\n${log.join('\n')}`)));
-  });
-  return { server, url };
-}
 
 /**
  * `dockyard ci cache-server` in front of S3 (s3rver), used by Nx 24 itself through NX_SELF_HOSTED_REMOTE_CACHE_SERVER:

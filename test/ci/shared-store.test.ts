@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
@@ -12,6 +13,7 @@ import { fetchBlob } from '../support/test-images';
 import { removeTempDir, tempDir } from '../support/tmp';
 
 const CACHE_USER = 'ci';
+const sha256 = (bytes: Buffer) => `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
 const CACHE_PASSWORD = 'cache-secret-4e1f';
 
 /**
@@ -113,6 +115,11 @@ describe('the content store with a shared second tier', () => {
       expect(
         (await fetchBlob({ base: cache.url, authorization }, 'dockyard/blobs', blob.digest))?.equals(blob.bytes),
       ).toBe(true);
+    expect(
+      (await fetchBlob({ base: cache.url, authorization }, 'dockyard/blobs', sha256(first.bundle)))?.equals(
+        first.bundle,
+      ),
+    ).toBe(true);
 
     proxy.requests.length = 0;
     const second = await bundleOn('registry-m2', env);
@@ -155,10 +162,10 @@ describe('the content store with a shared second tier', () => {
       credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
     });
     const listed = await client.send(new ListObjectsV2Command({ Bucket: 'blobs', Prefix: 'ci/store/' }));
+    // Every blob the bundle read, and the finished bundle itself (its descriptor is what Nx caches).
+    const kept = [...blobs().map((b) => b.digest), sha256(first.bundle)];
     expect((listed.Contents ?? []).map((o) => o.Key).sort()).toEqual(
-      blobs()
-        .map((b) => `ci/store/blobs/sha256/${b.digest.slice('sha256:'.length)}`)
-        .sort(),
+      kept.map((digest) => `ci/store/blobs/sha256/${digest.slice('sha256:'.length)}`).sort(),
     );
 
     proxy.requests.length = 0;

@@ -69,7 +69,9 @@ function loadInference() {
  */
 async function createProjectNodes(files, _options, context) {
   const root = context.workspaceRoot;
-  const fingerprint = codeFingerprint();
+  // A store with a shared tier changes what the bundle targets cache, so the store is part of what inference read.
+  const store = process.env.DOCKYARD_STORE;
+  const fingerprint = `${codeFingerprint()} ${store ?? ''}`;
   const location = cacheFile(root);
   const cached = readCache(location, fingerprint);
   const entries = {};
@@ -87,7 +89,7 @@ async function createProjectNodes(files, _options, context) {
     let inferred = cached[file]?.hash === hash ? cached[file].inferred : undefined;
     if (!inferred) {
       misses++;
-      inferred = loadInference()(root, file);
+      inferred = loadInference()(root, file, store);
     }
     entries[file] = { hash, inferred };
   }

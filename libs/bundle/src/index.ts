@@ -10,3 +10,4 @@ export * from './remote-inventory';
 export * from './bundle-folder';
 export * from './app-images';
 export * from './bundle-sbom';
+export * from './bundle-descriptor';

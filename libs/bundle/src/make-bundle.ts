@@ -67,6 +67,8 @@ export interface BundleInput {
   /** The release's version and the lock's sources, for the bundle's SBOM. */
   sbom?: SbomFacts;
   store: ContentStore;
+  /** Hash the finished archive too (it is kept in the store by its digest). */
+  hashArchive?: boolean;
   pool: RegistryPool;
   /** The run's one scheduler (its retry policy and limits); its stats count what was downloaded. */
   scheduler?: CopyScheduler;
@@ -167,6 +169,7 @@ export async function makeBundle(input: BundleInput): Promise<BundleResult> {
     mtime: input.mtime,
     items,
     inventory: formatInventory(inventory),
+    hashArchive: input.hashArchive,
   });
   return { written, inventory, transfer: scheduler.stats, leftOut };
 }

@@ -28,12 +28,16 @@ export interface BundleLayout {
   mtime: number;
   items: BundleItem[];
   inventory: Buffer;
+  /** Also hash the archive as it is written (for a bundle kept in a content store by its digest). */
+  hashArchive?: boolean;
 }
 
 export interface WrittenBundle {
   file: string;
   size: number;
   files: { path: string; sha256: string; size: number }[];
+  /** The archive's `sha256:` digest, when the layout asked for it. */
+  digest?: string;
 }
 
 /** Work folders of killed runs (`.work-<pid>`) are removed; a running bundle's are left alone. */
@@ -169,17 +173,21 @@ export async function writeBundle(layout: BundleLayout): Promise<WrittenBundle> 
       },
     });
 
-    // The archive as a whole is not hashed here: that would be a second sha256 pass over every byte, the
+    // The archive as a whole is hashed only when asked: it is a second sha256 pass over every byte, the
     // most expensive step on two cores; publish hashes the file it uploads.
-    await pipeline(
+    const archiveHash = layout.hashArchive ? new OffThreadSha256() : undefined;
+    if (archiveHash) workers.push(archiveHash);
+    await pipeline([
       tarStream(ordered),
       compressor(compressionOf(layout.output)),
+      ...(archiveHash ? [archiveHash.tap()] : []),
       createWriteStream(temp, { highWaterMark: 1 << 20 }),
-    );
+    ]);
+    const digest = archiveHash ? `sha256:${await archiveHash.digest()}` : undefined;
     const size = (await stat(temp)).size;
     await rename(temp, layout.output);
     const files = planned.map((p) => ({ path: p.path, sha256: hashes.get(p.path)!, size: p.size })).sort(byPath);
-    return { file: layout.output, size, files };
+    return { file: layout.output, size, files, ...(digest ? { digest } : {}) };
   } catch (err) {
     await rm(temp, { force: true });
     throw err;

@@ -1,9 +1,9 @@
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { streamToFileAtomic, writeFileAtomic } from './atomic-write';
+import { linkFileAtomic, streamToFileAtomic, writeFileAtomic } from './atomic-write';
 
 describe('atomic writes', () => {
   let dir: string;
@@ -32,6 +32,17 @@ describe('atomic writes', () => {
     await expect(streamToFileAtomic(path, failing)).rejects.toThrow('digest mismatch');
     expect(await readFile(path, 'utf8')).toBe('old');
     expect(await readdir(dir)).toEqual(['blob']);
+  });
+
+  it('links a file over another: one inode, no temp file left', async () => {
+    const from = join(dir, 'blob');
+    const path = join(dir, 'out', 'bundle.tar');
+    await writeFile(from, 'bundle bytes');
+    await writeFileAtomic(path, 'stale');
+    await linkFileAtomic(from, path);
+    expect(await readFile(path, 'utf8')).toBe('bundle bytes');
+    expect((await stat(path)).ino).toBe((await stat(from)).ino);
+    expect(await readdir(join(dir, 'out'))).toEqual(['bundle.tar']);
   });
 
   it('keeps what is there and removes the temp file when the final rename fails', async () => {

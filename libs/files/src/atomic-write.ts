@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { rename, rm, writeFile } from 'node:fs/promises';
+import { copyFile, link, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -44,4 +44,17 @@ export function writeFileAtomic(path: string, data: Buffer | string): Promise<vo
  */
 export function streamToFileAtomic(path: string, body: Readable): Promise<void> {
   return replaceAtomically(path, (temp) => pipeline(body, createWriteStream(temp)));
+}
+
+/**
+ * Puts the file `from` at `path` as a hard link, so both names are one file and no bytes are copied (a copy
+ * where they are on different file systems), replacing what `path` held in one rename.
+ */
+export function linkFileAtomic(from: string, path: string): Promise<void> {
+  return replaceAtomically(path, (temp) =>
+    link(from, temp).catch((err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EXDEV') throw err;
+      return copyFile(from, temp);
+    }),
+  );
 }

@@ -1,4 +1,4 @@
-export { streamToFileAtomic, tempPathFor, writeFileAtomic } from './atomic-write';
+export { linkFileAtomic, streamToFileAtomic, tempPathFor, writeFileAtomic } from './atomic-write';
 export { checkedPath, confinedPath, fieldPath, PathEscapeError, pathProblem, type PathRule } from './confined-path';
 export { replaceDirectory, swapDirectory } from './replace-directory';
 export { parseLineList, type ListLine } from './line-list';

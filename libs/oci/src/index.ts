@@ -32,7 +32,7 @@ export { paddingFor } from './tarball/tar-header';
 export * from './tarball/tar-reader';
 export * from './tarball/compression';
 export * from './tarball/tar-image-store';
-export { BundleArchive, BUNDLE_INVENTORY, type BundleContents } from './tarball/bundle-archive';
+export { BundleArchive, BUNDLE_INVENTORY, bundleFileDescriptor, type BundleContents } from './tarball/bundle-archive';
 export { archiveReadError, bundleFileCompression } from './tarball/damaged-archive';
 export { deterministicGzip } from './tarball/deterministic-gzip';
 export {

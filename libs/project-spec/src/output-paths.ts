@@ -1,5 +1,11 @@
 import { posix } from 'node:path';
 
+/** The file at the top of every bundle, and beside it, that lists its payloads and images. */
+export const BUNDLE_INVENTORY = 'inventory.json';
+
+/** Beside a bundle kept in a content store: the archive's OCI descriptor (digest, size, media type, file name). */
+export const BUNDLE_DESCRIPTOR = 'descriptor.json';
+
 /**
  * Where a project's steps write, `<workspace>/dist/<name>/<step>`: the one place that spells it. A light module
  * (no YAML, no schemas), so the Nx plugin reads its target outputs from here as `outputPaths('{workspaceRoot}', name)`.
@@ -21,6 +27,10 @@ export interface OutputPaths {
   publish: string;
   /** A Release's offline installer or a Plugin's package. */
   bundle: string;
+  /** The inventory beside the bundle. */
+  bundleInventory: string;
+  /** The bundle's descriptor, when a content store holds the archive. */
+  bundleDescriptor: string;
   /** sync's report and miss lists. */
   sync: string;
   /** A Release's built release image, as an OCI layout. */
@@ -39,6 +49,7 @@ export function outputsRoot(workspaceRoot: string): string {
 export function outputPaths(workspaceRoot: string, name: string): OutputPaths {
   const root = posix.join(outputsRoot(workspaceRoot), name);
   const images = posix.join(root, 'images');
+  const bundle = posix.join(root, 'bundle');
   return {
     root,
     collect: posix.join(root, 'collect'),
@@ -47,7 +58,9 @@ export function outputPaths(workspaceRoot: string, name: string): OutputPaths {
     build: posix.join(root, 'build'),
     check: posix.join(root, 'check'),
     publish: posix.join(root, 'publish'),
-    bundle: posix.join(root, 'bundle'),
+    bundle,
+    bundleInventory: posix.join(bundle, BUNDLE_INVENTORY),
+    bundleDescriptor: posix.join(bundle, BUNDLE_DESCRIPTOR),
     sync: posix.join(root, 'sync'),
     releaseImage: posix.join(root, 'release-image'),
     appVersion: (version) => posix.join(root, version),

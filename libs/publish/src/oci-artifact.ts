@@ -4,6 +4,7 @@ import { stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { streamToFileAtomic } from '@dockyard/files';
 import {
+  bundleFileDescriptor,
   getManifest,
   headBlob,
   imageBlobs,
@@ -19,23 +20,10 @@ import { DockyardError } from '@dockyard/errors';
 
 export const BUNDLE_ARTIFACT_TYPE = 'application/vnd.dockyard.bundle.v1';
 const EMPTY_CONFIG = { mediaType: 'application/vnd.oci.empty.v1+json', bytes: Buffer.from('{}') };
-const TITLE = 'org.opencontainers.image.title';
-
-function layerMediaType(file: string): string {
-  if (file.endsWith('.tar.gz') || file.endsWith('.tgz')) return 'application/vnd.dockyard.bundle.layer.v1.tar+gzip';
-  if (file.endsWith('.tar.zst')) return 'application/vnd.dockyard.bundle.layer.v1.tar+zstd';
-  return 'application/vnd.dockyard.bundle.layer.v1.tar';
-}
-
 async function fileDescriptor(file: string): Promise<Descriptor> {
   const hash = createHash('sha256');
   for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
-  return {
-    mediaType: layerMediaType(file),
-    digest: `sha256:${hash.digest('hex')}`,
-    size: (await stat(file)).size,
-    annotations: { [TITLE]: basename(file) },
-  };
+  return bundleFileDescriptor(file, `sha256:${hash.digest('hex')}`, (await stat(file)).size);
 }
 
 /**
@@ -105,7 +93,7 @@ export async function pullBundleArtifact(
       `${conn.registry}/${repository}:${reference} is not a dockyard bundle (artifactType ${json.artifactType ?? 'none'})`,
       { code: 'NOT_A_BUNDLE_ARTIFACT' },
     );
-  const title = basename(layer.annotations?.[TITLE] ?? `${layer.digest.slice(7)}.tar`);
+  const title = basename(layer.annotations?.['org.opencontainers.image.title'] ?? `${layer.digest.slice(7)}.tar`);
   const file = join(dir, title);
   await streamToFileAtomic(
     file,

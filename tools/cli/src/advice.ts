@@ -30,6 +30,8 @@ export function describeFailure(verb: string, err: unknown): string {
   switch (err.code) {
     case 'OUTPUT_MISSING':
       return `${err.message}: run ${project}'s ${step} first (${runStep(project!, step!)})`;
+    case 'BUNDLE_NOT_STORED':
+      return `${err.message}; make the bundle again without the cache (nx run ${project}:bundle --skip-nx-cache, or dockyard bundle ${project})`;
     case 'ENGINE_UNREACHABLE':
       return engineAdvice(verb, err);
     case 'CREDENTIALS_MISSING':

@@ -1,6 +1,7 @@
 import type { ProjectConfiguration } from '@nx/devkit';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { isSharedStoreLocation } from '@dockyard/oci/store-location';
 import { nameKey, parseProject, projectClaims, type LoadedProject } from '@dockyard/project-spec';
 import { inferTargets } from './targets';
 import type { ProjectFacts } from './targets/shared';
@@ -26,11 +27,11 @@ export interface InferredProject {
 }
 
 /**
- * The Nx project of one project.yaml, a pure function of the file's text (and this code), so the entry
- * point can cache it by content hash. The shipped names stay out of the project's metadata: every key Nx
+ * The Nx project of one project.yaml, a pure function of the file's text, the content store's location
+ * (`DOCKYARD_STORE`) and this code, so the entry point can cache it by content hash. The shipped names stay out of the project's metadata: every key Nx
  * merges and writes to its graph cache costs time on each of thousands of projects (bench/graph).
  */
-export function inferProject(workspaceRoot: string, file: string): InferredProject {
+export function inferProject(workspaceRoot: string, file: string, store?: string): InferredProject {
   const root = dirname(file);
   const loaded = readProject(workspaceRoot, file);
   const facts: ProjectFacts = loaded
@@ -42,7 +43,12 @@ export function inferProject(workspaceRoot: string, file: string): InferredProje
       : [];
   const holds = [...new Set(loaded ? projectClaims(loaded).map((c) => c.key) : [])];
   return {
-    project: { name: facts.name, root, tags: [`kind:${facts.kind ?? 'unknown'}`], targets: inferTargets(facts) },
+    project: {
+      name: facts.name,
+      root,
+      tags: [`kind:${facts.kind ?? 'unknown'}`],
+      targets: inferTargets(facts, { sharedStore: isSharedStoreLocation(store) }),
+    },
     ships,
     holds,
     reads: [...new Set([...holds, ...ships.map(nameKey)])],

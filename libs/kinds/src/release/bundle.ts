@@ -1,6 +1,7 @@
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
-import { bundleDir, planReleaseBundle, pluginBundleFile, type ShippedApp } from '@dockyard/bundle';
+import { bundleDir, describedBundle, planReleaseBundle, pluginBundleFile, type ShippedApp } from '@dockyard/bundle';
+import type { ContentStore } from '@dockyard/oci';
 import { outputPaths } from '@dockyard/project-spec';
 import { planAt, writePlannedBundle, type BundleFacts, type BundleOptions } from '../shared/bundle';
 import { MissingOutputError } from '../shared/missing-output';
@@ -13,12 +14,16 @@ const exists = (path: string) =>
     () => false,
   );
 
-/** Bundles of the plugins a Release ships, which their own bundle steps wrote first. */
-async function shippedPlugins(root: string, names: string[]): Promise<{ name: string; file: string }[]> {
+/** Bundles of the plugins a Release ships, which their own bundle steps wrote first (or a cache restored by descriptor). */
+async function shippedPlugins(
+  root: string,
+  names: string[],
+  store: ContentStore,
+): Promise<{ name: string; file: string }[]> {
   const plugins = await namedProjects(root, 'Plugin', names, 'ships.plugins');
   return Promise.all(
     plugins.map(async (plugin) => {
-      const file = join(bundleDir(root, plugin.name), pluginBundleFile(plugin));
+      const file = await describedBundle(join(bundleDir(root, plugin.name), pluginBundleFile(plugin)), store);
       if (!(await exists(file))) throw new MissingOutputError(file, plugin.name, 'bundle');
       return { name: plugin.name, file };
     }),
@@ -50,7 +55,7 @@ export async function bundleProject(project: ReleaseProject, options: BundleOpti
     planReleaseBundle(
       files,
       spec,
-      await shippedPlugins(workspaceRoot, spec.ships?.plugins ?? []),
+      await shippedPlugins(workspaceRoot, spec.ships?.plugins ?? [], options.store),
       await shippedApps(workspaceRoot, spec.ships?.appImages ?? []),
     ),
   );

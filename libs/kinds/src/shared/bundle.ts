@@ -1,12 +1,14 @@
-import { access } from 'node:fs/promises';
+import { access, rm } from 'node:fs/promises';
 import {
   besideInventory,
   changedTags,
   clearOtherBundles,
   deltaBase,
+  descriptorBeside,
   deltaOutput,
   formatInventory,
   heldBlobs,
+  keepBundle,
   makeBundle,
   readInventory,
   type BundlePlan,
@@ -17,7 +19,7 @@ import {
 } from '@dockyard/bundle';
 import { DockyardError } from '@dockyard/errors';
 import { PathEscapeError, sourceDateEpoch, writeFileAtomic } from '@dockyard/files';
-import type { ContentStore, CopyScheduler, RegistryPool } from '@dockyard/oci';
+import type { ContentStore, CopyScheduler, Descriptor, RegistryPool } from '@dockyard/oci';
 import type { OpenedProject } from '@dockyard/project-spec';
 
 export interface BundleOptions {
@@ -41,6 +43,8 @@ export interface BundleFacts extends BundleResult {
   cleared: string[];
   /** Tags whose digest changed since the previous inventory. */
   changes: TagChange[];
+  /** The full bundle as kept in the content store and its shared tier (only when the store has one). */
+  kept?: { descriptor: Descriptor; shared: string };
 }
 
 const exists = (path: string) =>
@@ -76,20 +80,26 @@ export async function writePlannedBundle(
   const previous: Inventory | undefined =
     since ?? ((await exists(inventoryFile)) ? await readInventory(inventoryFile).catch(() => undefined) : undefined);
   if (options.platforms) for (const payload of plan.payloads) payload.platforms = options.platforms;
+  // With a shared tier the full bundle is kept there by its digest, and its descriptor is what the Nx target caches.
+  const shared = since ? undefined : options.store.shared;
   const result = await makeBundle({
     ...plan,
     mtime: await sourceDateEpoch(project.dir),
     store: options.store,
+    hashArchive: Boolean(shared),
     pool: options.pool,
     scheduler: options.scheduler,
     progress: options.progress,
   });
   await writeFileAtomic(inventoryFile, formatInventory(result.inventory));
+  const kept = shared ? { descriptor: await keepBundle(result.written, options.store), shared: shared.key } : undefined;
+  if (!since && !shared) await rm(descriptorBeside(plan.output), { force: true });
   return {
     ...result,
     output: plan.output,
     skipped: plan.skipped,
     cleared: since ? [] : await clearOtherBundles(plan.output),
     changes: previous ? changedTags(previous, result.inventory) : [],
+    ...(kept ? { kept } : {}),
   };
 }

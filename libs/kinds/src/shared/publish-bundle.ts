@@ -1,8 +1,8 @@
 import { access, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { bundleOutput } from '@dockyard/bundle';
+import { bundleOutput, describedBundle } from '@dockyard/bundle';
 import { repositoryHost, type OpenedProject, type Plugin, type Release } from '@dockyard/project-spec';
-import type { RegistryPool } from '@dockyard/oci';
+import type { ContentStore, RegistryPool } from '@dockyard/oci';
 import {
   objectKey,
   pushBundleArtifact,
@@ -23,6 +23,8 @@ export interface PublishBundleOptions {
   /** Parts in flight. */
   parallel?: number;
   pool: RegistryPool;
+  /** Where a bundle Nx restored only by its descriptor is fetched from. */
+  store: ContentStore;
   env?: NodeJS.ProcessEnv;
   /** Bytes accepted by any destination, as they are sent. */
   onBytes?: (count: number) => void;
@@ -58,7 +60,8 @@ export async function publishBundle(
   options: PublishBundleOptions,
 ): Promise<PublishBundleFacts> {
   const { spec } = project;
-  const bundle = bundleOutput(project.workspaceRoot, spec);
+  const output = bundleOutput(project.workspaceRoot, spec);
+  const bundle = options.dryRun ? output : await describedBundle(output, options.store);
   const version = spec.kind === 'Plugin' ? spec.spec.version : spec.version;
   if (!options.dryRun && !(await exists(bundle))) throw new MissingOutputError(bundle, spec.name, 'bundle');
   const { stores, problems } = await resolvePublishTargets(

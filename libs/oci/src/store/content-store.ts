@@ -9,9 +9,10 @@ import { DigestingStream, DigestMismatchError, SizeMismatchError } from '../dige
 import type { Blob } from '../image/model';
 import { OciLayout } from '../layout/oci-layout';
 import type { Descriptor } from '../manifest';
-import { forgetTemp, makeDirectory, processIsAlive, tempPathFor } from '@dockyard/files';
+import { forgetTemp, linkFileAtomic, makeDirectory, processIsAlive, tempPathFor } from '@dockyard/files';
 import { DockyardError } from '@dockyard/errors';
-import { isSharedStoreLocation, sharedStoreAt, type SharedBlobStore } from './shared-store';
+import { sharedStoreAt, type SharedBlobStore } from './shared-store';
+import { isSharedStoreLocation } from './store-location';
 
 /**
  * The one content-addressed store on disk that bundles, builds and downloads share: an OCI image layout
@@ -39,14 +40,14 @@ export class ContentStore {
   static default(env: NodeJS.ProcessEnv = process.env): ContentStore {
     const named = env.DOCKYARD_STORE;
     const local = join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'dockyard', 'store');
-    if (named && isSharedStoreLocation(named)) return new ContentStore(local, sharedStoreAt(named, env));
+    if (isSharedStoreLocation(named)) return new ContentStore(local, sharedStoreAt(named, env));
     return new ContentStore(named || local);
   }
 
   /** The folder `dir` as the local store, behind it the shared tier `$DOCKYARD_STORE` names when it names one. */
   static at(dir: string, env: NodeJS.ProcessEnv = process.env): ContentStore {
     const named = env.DOCKYARD_STORE;
-    return new ContentStore(dir, named && isSharedStoreLocation(named) ? sharedStoreAt(named, env) : undefined);
+    return new ContentStore(dir, isSharedStoreLocation(named) ? sharedStoreAt(named, env) : undefined);
   }
 
   path(digest: string): string {
@@ -132,6 +133,16 @@ export class ContentStore {
       forgetTemp(temp);
       throw err;
     }
+  }
+
+  /**
+   * Takes in `file`, which this process wrote and hashed as `descriptor` (a finished bundle): hard-linked, so the
+   * store costs no second copy (copied across file systems), then pushed to the shared tier.
+   */
+  async adopt(file: string, descriptor: Descriptor): Promise<void> {
+    await this.prepareDir();
+    if (!(await this.has(descriptor.digest))) await linkFileAtomic(file, this.path(descriptor.digest));
+    await this.shared?.put(descriptor, this.path(descriptor.digest));
   }
 
   private async prepareDir(): Promise<void> {

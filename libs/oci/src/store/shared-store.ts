@@ -18,11 +18,6 @@ export interface SharedBlobStore {
   put(descriptor: Descriptor, file: string): Promise<boolean>;
 }
 
-/** Whether `location` (DOCKYARD_STORE) names a shared tier rather than a local folder. */
-export function isSharedStoreLocation(location: string): boolean {
-  return /^(docker|s3):\/\//.test(location);
-}
-
 /**
  * The shared tier `location` names: `docker://HOST[:PORT]/REPOSITORY` (an OCI registry repository; credentials
  * from the docker config, as `docker login` writes them) or `s3://BUCKET[/PREFIX]` (credentials, region and

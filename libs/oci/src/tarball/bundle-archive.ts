@@ -7,12 +7,24 @@ import { pipeline } from 'node:stream/promises';
 import { tempPathFor } from '@dockyard/files';
 import { compressionOf, decompressed } from './compression';
 import { archiveReadError, bundleFileCompression } from './damaged-archive';
+import type { Descriptor } from '../manifest';
 import type { ArchiveLayout } from './tar-image-store';
 import { indexTar, unsafeMemberReason, type TarMember } from './tar-reader';
 import { DockyardError } from '@dockyard/errors';
+import { BUNDLE_INVENTORY } from '@dockyard/project-spec/output-paths';
 
-/** The file at the top of every bundle that lists its payloads and images (libs/bundle writes the rest of it). */
-export const BUNDLE_INVENTORY = 'inventory.json';
+export { BUNDLE_INVENTORY } from '@dockyard/project-spec/output-paths';
+
+/** A bundle file as one blob (an OCI artifact's layer, a content-store entry): media type by its compression, its name as title. */
+export function bundleFileDescriptor(file: string, digest: string, size: number): Descriptor {
+  const mediaType =
+    file.endsWith('.tar.gz') || file.endsWith('.tgz')
+      ? 'application/vnd.dockyard.bundle.layer.v1.tar+gzip'
+      : file.endsWith('.tar.zst')
+        ? 'application/vnd.dockyard.bundle.layer.v1.tar+zstd'
+        : 'application/vnd.dockyard.bundle.layer.v1.tar';
+  return { mediaType, digest, size, annotations: { 'org.opencontainers.image.title': basename(file) } };
+}
 
 /** What a reader needs of a bundle's inventory: the payloads, their layouts, and which payload holds each image. */
 export interface BundleContents {

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { MissingImagesError, pushBundle, verifyBundle } from '@dockyard/bundle';
+import { descriptorBeside, MissingImagesError, pushBundle, verifyBundle } from '@dockyard/bundle';
 import type { BundleFacts } from '@dockyard/kinds';
 import * as plugin from '@dockyard/kinds/plugin';
 import * as release from '@dockyard/kinds/release';
@@ -74,6 +74,10 @@ function printBundle(facts: BundleFacts): void {
       `left out ${left.platforms.join(', ')} of ${left.image} in ${left.payload} (kept ${left.kept.join(', ')})`,
     );
   console.log(`bundled ${shown(facts.output)} (${facts.written.size} bytes)`);
+  if (facts.kept)
+    console.log(
+      `kept it as ${facts.kept.descriptor.digest} in the content store and ${facts.kept.shared}; ${shown(descriptorBeside(facts.output))} describes it`,
+    );
   const { totals, omittedBlobs } = facts.inventory;
   const omitted = omittedBlobs?.length ?? 0;
   const present = totals.uniqueBlobs - omitted - facts.transfer.blobsCopied;

@@ -1,6 +1,6 @@
 import type { PublishBundleFacts } from '@dockyard/kinds';
 import type { ContainerProject } from '@dockyard/kinds/container-image';
-import { formatBytes, formatRate, startProgressLines } from '@dockyard/oci';
+import { ContentStore, formatBytes, formatRate, startProgressLines } from '@dockyard/oci';
 import { isKind, type OpenedProject, type Plugin, type Release } from '@dockyard/project-spec';
 import type { Command, ParsedArgs } from '../command';
 import { optionList } from '../help';
@@ -130,6 +130,7 @@ export const publishCommand: Command = {
         partSize: (positiveInt(values['part-size'], 'part-size') ?? 16) << 20,
         parallel: positiveInt(values.parallel, 'parallel'),
         pool: registrySettings(values, project).pool,
+        store: ContentStore.default(),
         onStart: (total) => (stopProgress = startProgressLines(process.stdout, uploadProgress(total, sent))),
         onBytes: (count) => (sent.bytes += count),
       });

@@ -8,8 +8,9 @@ import {
   signImage,
   signStatement,
 } from '@dockyard/attest';
-import { bundleOutput, readBundleSbom } from '@dockyard/bundle';
+import { bundleOutput, describedBundle, readBundleSbom } from '@dockyard/bundle';
 import { writeFileAtomic } from '@dockyard/files';
+import { ContentStore } from '@dockyard/oci';
 import { MissingOutputError } from '@dockyard/kinds';
 import type { SigningSpec } from '@dockyard/project-spec';
 import type { Command } from '../command';
@@ -58,7 +59,7 @@ interface Target {
 async function target(arg: string | undefined): Promise<Target> {
   if (arg && ARCHIVE.test(arg) && statSync(arg, { throwIfNoEntry: false })?.isFile()) return { file: resolve(arg) };
   const project = await projectArg(arg, ['Release', 'Plugin']);
-  const output = bundleOutput(project.workspaceRoot, project.spec);
+  const output = await describedBundle(bundleOutput(project.workspaceRoot, project.spec), ContentStore.default());
   if (!statSync(output, { throwIfNoEntry: false })?.isFile())
     throw new MissingOutputError(output, project.spec.name, 'bundle');
   return { file: output, project: { dir: project.dir, file: project.file, sign: project.spec.sign } };

@@ -38,6 +38,17 @@ describe('bundle and publish targets', () => {
     );
   });
 
+  it('with a shared store, caches only the inventory and the descriptor, and the store is an input', () => {
+    const facts = { name: 'oem', root: 'releases/oem', kind: 'Release' as const, spec: release };
+    const target = bundleTarget(facts, { sharedStore: true })!;
+    expect(target.outputs).toEqual([
+      '{workspaceRoot}/dist/oem/bundle/inventory.json',
+      '{workspaceRoot}/dist/oem/bundle/descriptor.json',
+    ]);
+    expect(target.inputs).toContainEqual({ env: 'DOCKYARD_STORE' });
+    expect(bundleTarget(facts, { sharedStore: false })!.inputs).not.toContainEqual({ env: 'DOCKYARD_STORE' });
+  });
+
   it('builds the AppImages a Release ships before bundling it, their outputs among its inputs', () => {
     const target = bundleTarget({
       name: 'oem',

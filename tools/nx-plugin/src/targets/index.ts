@@ -1,5 +1,5 @@
 import type { TargetConfiguration } from '@nx/devkit';
-import type { ProjectFacts, TargetInference } from './shared';
+import type { ProjectFacts, TargetInference, WorkspaceFacts } from './shared';
 import { validateTarget } from './validate';
 import { resolveTarget } from './resolve';
 import { collectTarget } from './collect';
@@ -37,11 +37,14 @@ const inferences: [string, TargetInference][] = [
   ['publish', cloudPublishTarget],
 ];
 
-export function inferTargets(project: ProjectFacts): Record<string, TargetConfiguration> {
+export function inferTargets(
+  project: ProjectFacts,
+  workspace: WorkspaceFacts = { sharedStore: false },
+): Record<string, TargetConfiguration> {
   const targets: Record<string, TargetConfiguration> = {};
   for (const [name, infer] of inferences) {
     if (targets[name]) continue;
-    const target = project.spec || name === 'validate' ? infer(project) : undefined;
+    const target = project.spec || name === 'validate' ? infer(project, workspace) : undefined;
     if (target) targets[name] = target;
   }
   return targets;

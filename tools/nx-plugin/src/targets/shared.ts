@@ -36,7 +36,13 @@ function runtimeDependencies(): string[] {
   return Object.keys(manifest.dependencies ?? {}).sort();
 }
 
-export type TargetInference = (project: ProjectFacts) => TargetConfiguration | undefined;
+/** What target inference knows of the workspace's settings. */
+export interface WorkspaceFacts {
+  /** `DOCKYARD_STORE` names a shared tier (a registry or S3) behind the local content store. */
+  sharedStore: boolean;
+}
+
+export type TargetInference = (project: ProjectFacts, workspace?: WorkspaceFacts) => TargetConfiguration | undefined;
 
 /** Where the project's steps write, as target outputs (`{workspaceRoot}/dist/<name>/<step>`). */
 export const outputsOf = (project: ProjectFacts): OutputPaths => outputPaths('{workspaceRoot}', project.name);
