@@ -1,5 +1,7 @@
+import { execFile } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { gunzipSync } from 'node:zlib';
 import * as tar from 'tar';
 import { indexTar } from '@dockyard/oci';
@@ -8,6 +10,8 @@ import { startRegistry, type RunningRegistry } from '../support/registry';
 import { removeTempDir, tempDir } from '../support/tmp';
 import { dockyard } from '../support/cli';
 import { buildImage, fetchBlob, fetchManifest, pushImage, randomLayer } from '../support/test-images';
+
+const run = promisify(execFile);
 
 async function files(dir: string, content: Record<string, string>): Promise<void> {
   for (const [path, text] of Object.entries(content)) {
@@ -122,6 +126,34 @@ describe('Release image (build: section)', () => {
     } finally {
       if (!stopped) await target.stop();
     }
+  });
+
+  it('with a sign: section, refuses before building when the key is unset, and signs the pushed digest', async () => {
+    await pushImage({ base: registry.url }, 'tools/base', '3', buildImage({ layers: [randomLayer(1_000)] }));
+    const ws = join(work, 'ws-signed');
+    await run('openssl', ['genpkey', '-algorithm', 'ed25519', '-out', join(work, 'release.key')]);
+    await run('openssl', ['pkey', '-in', join(work, 'release.key'), '-pubout', '-out', join(work, 'release.pub')]);
+    await files(ws, {
+      'nx.json': '{}\n',
+      'releases/oem/project.yaml': `kind: Release\nname: oem\nversion: v3.0.0\nbuild:\n  image: ${registry.host}/release/signed-oem:{version}\n  from: ${registry.host}/tools/base:3\n  files:\n    - { from: install.sh, to: /release/install.sh }\nsign:\n  keyEnv: RELEASE_KEY\n`,
+      'releases/oem/install.sh': '#!/bin/sh\necho install\n',
+    });
+    const store = { DOCKYARD_STORE: join(work, 'store-signed') };
+    expect((await dockyard(['resolve', 'releases/oem'], {}, ws)).exitCode).toBe(0);
+    const unset = await dockyard(['build', '--project', 'releases/oem'], store, ws);
+    expect(unset.exitCode).toBe(1);
+    expect(unset.stderr).toMatch(/project\.yaml:\d+:\d+: sign\.keyEnv: the environment variable RELEASE_KEY/);
+    expect(await fetchManifest({ base: registry.url }, 'release/signed-oem', 'v3.0.0')).toBeUndefined();
+
+    const key = await readFile(join(work, 'release.key'), 'utf8');
+    const built = await dockyard(['build', '--project', 'releases/oem'], { ...store, RELEASE_KEY: key }, ws);
+    expect(built.exitCode, built.stderr).toBe(0);
+    expect(built.stdout).toContain(`signed ${registry.host}/release/signed-oem@sha256:`);
+    expect(built.stdout).not.toContain('PRIVATE KEY');
+    const image = `docker://${registry.host}/release/signed-oem:v3.0.0`;
+    const verified = await dockyard(['verify', '--key', join(work, 'release.pub'), image]);
+    expect(verified.exitCode, verified.stderr).toBe(0);
+    expect(verified.stdout).toContain('signature OK');
   });
 
   it('is what the bundle carries as image/release.tar.gz when the bundle names no other release image', async () => {

@@ -137,6 +137,8 @@ async function buildReleaseImage(project: release.ReleaseProject, values: Parsed
   console.log(
     `${built.reference} ${built.result.top.manifest.digest} (${built.result.layersBuilt} layers built, ${built.result.layersCached} from cache) → ${shown(built.layout)}${built.pushed ? ', pushed' : ', not pushed (--dry-run)'}`,
   );
+  if (built.signed)
+    console.log(`signed ${built.signed.image}: sbom and signature attached (${built.signed.signature.path})`);
   return 0;
 }
 
