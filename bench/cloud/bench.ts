@@ -1,13 +1,11 @@
-import { execFile } from 'node:child_process';
 import { copyFile, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { checkVmImage, DEFAULT_CLOUD_CONFIG, SSHD_SETTINGS } from '@dockyard/vm-image';
 import { CLOUD_VERSION, everythingPath, serveCloudMirror } from '../../test/support/cloud-mirror';
 import { ensurePackages } from '../../test/support/require-tool';
 import { removeTempDir, tempDir } from '../../test/support/tmp';
+import { sh } from '../shell';
 
-const run = promisify(execFile);
 const root = join(__dirname, '..', '..');
 const dockyardBin = join(root, 'tools', 'cli', 'bin', 'dockyard.cjs');
 const RPMS = ['oe-tools'];
@@ -21,12 +19,6 @@ async function timed(what: string, job: () => Promise<unknown>): Promise<number>
   const seconds = (performance.now() - started) / 1000;
   console.error(`${what}: ${seconds.toFixed(2)} s`);
   return seconds;
-}
-
-function sh(command: string, args: string[], env: NodeJS.ProcessEnv = process.env, cwd?: string): Promise<unknown> {
-  return run(command, args, { env, cwd, maxBuffer: 256 * 1024 * 1024 }).catch((err: Error & { stderr?: string }) => {
-    throw new Error(`${command} ${args.join(' ')}: ${err.message}\n${err.stderr?.slice(-3000) ?? ''}`);
-  });
 }
 
 interface Setup {

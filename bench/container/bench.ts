@@ -1,7 +1,5 @@
-import { execFile } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { DEFAULT_BASE_DOCKERFILE, loadScratchImage, replaceScratch } from '@dockyard/container';
 import { publishProject } from '@dockyard/kinds/container-image';
 import { openProject } from '@dockyard/project-spec';
@@ -11,8 +9,8 @@ import { writeRepositoryTree } from '../../test/support/openeuler-repository';
 import { startRegistry, type RunningRegistry } from '../../test/support/registry';
 import { serveFolder, type StaticServer } from '../../test/support/static-http-server';
 import { removeTempDir, tempDir } from '../../test/support/tmp';
+import { sh } from '../shell';
 
-const run = promisify(execFile);
 const root = join(__dirname, '..', '..');
 const dockyardBin = join(root, 'tools', 'cli', 'bin', 'dockyard.cjs');
 const VERSION = '22.03-LTS-SP1';
@@ -26,12 +24,6 @@ async function timed(what: string, job: () => Promise<unknown>): Promise<number>
   const seconds = (performance.now() - started) / 1000;
   console.error(`${what}: ${seconds.toFixed(2)} s`);
   return seconds;
-}
-
-function sh(command: string, args: string[], env: NodeJS.ProcessEnv, cwd?: string): Promise<unknown> {
-  return run(command, args, { env, cwd, maxBuffer: 256 * 1024 * 1024 }).catch((err: Error & { stderr?: string }) => {
-    throw new Error(`${command} ${args.join(' ')}: ${err.message}\n${err.stderr?.slice(-2000) ?? ''}`);
-  });
 }
 
 interface Setup {
