@@ -1,4 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import type { Output } from './output';
 
 /**
  * Every verb's exit status. A stopped run (SIGINT, SIGTERM) removes its temp files and ends by the signal itself,
@@ -13,7 +14,11 @@ export interface Command {
   options: NonNullable<ParseArgsConfig['options']>;
   /** The verb works on a project: it also takes its PROJECT as `--project PROJECT` (see project-arg.ts). */
   project?: boolean;
-  run(args: ParsedArgs): Promise<number>;
+  /**
+   * Runs the verb. Verbs the Nx plugin runs in process (resolve, collect, images) print only through `output`;
+   * the others print to the console, which is what `output` is when the CLI runs them.
+   */
+  run(args: ParsedArgs, output: Output): Promise<number>;
 }
 
 export interface ParsedArgs {

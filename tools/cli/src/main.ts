@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { verbs } from './commands';
 import { describeFailure, isUsageMistake } from './advice';
 import { ExitCode, parseCommandArgs, UsageError } from './command';
+import { consoleOutput, type Output } from './output';
 import type { VerbHelp } from './verb-table';
 
 function overview(): string {
@@ -38,32 +39,45 @@ export async function main(argv: string[], helpTable?: Record<string, VerbHelp>)
     console.log(overview());
     return verb ? ExitCode.ok : ExitCode.usage;
   }
+  return runVerb(verb, rest, consoleOutput, helpTable);
+}
+
+/**
+ * Runs one verb with its arguments, printing to `output`: what `dockyard VERB ARGS...` does, failures worded the same.
+ * The Nx plugin's batch executor calls it once per task, so a task prints exactly what the CLI would.
+ */
+export async function runVerb(
+  verb: string,
+  argv: string[],
+  output: Output,
+  helpTable?: Record<string, VerbHelp>,
+): Promise<number> {
   const known = verbs.find((v) => v.name === verb);
   if (!known) {
-    console.error(`dockyard: unknown command "${verb}"\n\n${overview()}`);
+    output.error(`dockyard: unknown command "${verb}"\n\n${overview()}`);
     return ExitCode.usage;
   }
   try {
     const help = helpTable?.[verb] ?? (await known.load());
-    const args = parseCommandArgs(help, rest);
+    const args = parseCommandArgs(help, argv);
     if (args.values.help) {
-      console.log(help.usage);
+      output.log(help.usage);
       return ExitCode.ok;
     }
     const command = await known.load();
     // Loaded with the verb, not before: --help needs none of libs/files (~15 ms of child_process, crypto, streams).
     const { onStopSignal } = await import('@dockyard/files');
     // Cleanup of temps happens in libs/files' own listener; this one says why the run stopped.
-    const stopReport = onStopSignal((signal) => console.error(`dockyard ${verb}: interrupted (${signal})`));
+    const stopReport = onStopSignal((signal) => output.error(`dockyard ${verb}: interrupted (${signal})`));
     try {
-      return await command.run(args);
+      return await command.run(args, output);
     } finally {
       stopReport();
     }
   } catch (err) {
-    console.error(`dockyard ${verb}: ${describeFailure(verb, err)}`);
+    output.error(`dockyard ${verb}: ${describeFailure(verb, err)}`);
     if (!(err instanceof UsageError) && !isUsageMistake(err)) return ExitCode.failure;
-    console.error(`Run \`dockyard ${verb} --help\` for its usage.`);
+    output.error(`Run \`dockyard ${verb} --help\` for its usage.`);
     return ExitCode.usage;
   }
 }

@@ -27,18 +27,16 @@ export const collectCommand: Command = {
   usage,
   options: { out: { type: 'string' } },
   project: true,
-  async run(args) {
+  async run(args, output) {
     const project = await projectArg(onlyProject(args), ['Release']);
     const out = args.values.out as string | undefined;
     const collected = await collectProject(project, { outDir: out && (await namedFolder('out', resolve(out))) });
-    for (const issue of collected.issues) console.error(issue);
+    for (const issue of collected.issues) output.error(issue);
     if (collected.issues.length) {
-      console.error(
-        `collect: ${plural(collected.issues.length, 'problem')}; ${shown(collected.outDir)} left unchanged`,
-      );
+      output.error(`collect: ${plural(collected.issues.length, 'problem')}; ${shown(collected.outDir)} left unchanged`);
       return 1;
     }
-    console.log(`collected ${plural(collected.files.length, 'file')} into ${shown(collected.outDir)}`);
+    output.log(`collected ${plural(collected.files.length, 'file')} into ${shown(collected.outDir)}`);
     return 0;
   },
 };

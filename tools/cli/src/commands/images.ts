@@ -3,6 +3,7 @@ import { discoverImages, formatImagesList, toJson, writeImagesOutput, type Disco
 import { listProjectImages } from '@dockyard/kinds/release';
 import { UsageError, type Command } from '../command';
 import { optionList } from '../help';
+import type { Output } from '../output';
 import { projectAmong, projectArg } from '../project-arg';
 import { plural, shown } from '../words';
 
@@ -34,11 +35,11 @@ ${optionList([
 ])}`;
 
 /** Prints warnings; false (after saying which) when an input does not exist, since the list would be incomplete. */
-function reportProblems(result: DiscoveryResult): boolean {
+function reportProblems(result: DiscoveryResult, output: Output): boolean {
   for (const problem of result.problems)
-    console.error(`warning: ${problem.line ? `${problem.file}:${problem.line}` : problem.file}: ${problem.message}`);
+    output.error(`warning: ${problem.line ? `${problem.file}:${problem.line}` : problem.file}: ${problem.message}`);
   for (const path of result.missing)
-    console.error(`dockyard images: ${shown(path)}: no such file or folder; check the path`);
+    output.error(`dockyard images: ${shown(path)}: no such file or folder; check the path`);
   return result.missing.length === 0;
 }
 
@@ -53,15 +54,15 @@ export const imagesCommand: Command = {
     out: { type: 'string' },
   },
   project: true,
-  async run(args) {
+  async run(args, output) {
     const { values } = args;
     const out = values.out as string | undefined;
     const { project: given, rest: paths } = projectAmong(args);
     if (given !== undefined) {
       if (paths.length > 0) throw new UsageError(`give either PATHs or a PROJECT, not both (${given} names a project)`);
       const listed = await listProjectImages(await projectArg(given, ['Release']), { outDir: out && resolve(out) });
-      if (!reportProblems(listed)) return 1;
-      console.log(
+      if (!reportProblems(listed, output)) return 1;
+      output.log(
         `${plural(listed.images.length, 'image')} written to ${shown(listed.outDir!)}/images.list and images.json`,
       );
       return 0;
@@ -71,13 +72,16 @@ export const imagesCommand: Command = {
       paths.map((p) => resolve(p)),
       { optional: values['exclude-optional'] ? 'exclude' : 'include' },
     );
-    if (!reportProblems(result)) return 1;
-    const output = { stripRegistry: Boolean(values['strip-registry']), includeTests: Boolean(values['include-tests']) };
+    if (!reportProblems(result, output)) return 1;
+    const format = { stripRegistry: Boolean(values['strip-registry']), includeTests: Boolean(values['include-tests']) };
     if (out !== undefined) {
-      await writeImagesOutput(resolve(out), result.images, output);
-      console.log(`${plural(result.images.length, 'image')} written to ${out}/images.list and images.json`);
-    } else if (values.json) console.log(JSON.stringify(result.images.map(toJson), null, 2));
-    else process.stdout.write(formatImagesList(result.images, output));
+      await writeImagesOutput(resolve(out), result.images, format);
+      output.log(`${plural(result.images.length, 'image')} written to ${out}/images.list and images.json`);
+    } else if (values.json) output.log(JSON.stringify(result.images.map(toJson), null, 2));
+    else {
+      const list = formatImagesList(result.images, format);
+      if (list) output.log(list.replace(/\n$/, ''));
+    }
     return 0;
   },
 };

@@ -11,6 +11,7 @@ import { formatImportedRelease, importChartsList } from '@dockyard/sources';
 import { CopyScheduler } from '@dockyard/oci';
 import { UsageError, type Command, type ParsedArgs } from '../command';
 import { optionList } from '../help';
+import type { Output } from '../output';
 import { onlyProject, projectArg } from '../project-arg';
 import { registrySettings } from '../registry-options';
 import { plural } from '../words';
@@ -56,49 +57,49 @@ const failedLine: Record<NonNullable<ResolveFacts['failed']>, (facts: ResolveFac
   images: (f) => `${plural(f.issues.length, 'image')} failed`,
 };
 
-function print(facts: ResolveFacts, file: string, command: string): number {
-  for (const line of facts.warnings) console.error(line.startsWith('warning: ') ? line : `warning: ${line}`);
-  for (const line of facts.notes) console.log(line);
-  for (const issue of facts.issues) console.error(issue);
+function print(facts: ResolveFacts, file: string, command: string, output: Output): number {
+  for (const line of facts.warnings) output.error(line.startsWith('warning: ') ? line : `warning: ${line}`);
+  for (const line of facts.notes) output.log(line);
+  for (const issue of facts.issues) output.error(issue);
   const { lockFile, changes } = facts;
   const rerun = `${lockFile} is ${facts.missing ? 'missing' : 'stale'}; run \`${command}\` and commit it`;
   switch (facts.status) {
     case 'refused':
-      console.error(rerun);
+      output.error(rerun);
       return 1;
     case 'failed':
-      console.error(`resolve: ${failedLine[facts.failed!](facts)}; ${lockFile} left unchanged`);
+      output.error(`resolve: ${failedLine[facts.failed!](facts)}; ${lockFile} left unchanged`);
       return 1;
     case 'nothing':
-      console.log(
+      output.log(
         `nothing to resolve: ${file} has no git, helm or image component and ships no image a registry can name, so it needs no lock file`,
       );
       return 0;
     case 'stale':
-      for (const line of changes) console.error(line);
-      console.error(rerun);
+      for (const line of changes) output.error(line);
+      output.error(rerun);
       return 1;
     case 'current':
-      console.log(`${lockFile} is up to date`);
+      output.log(`${lockFile} is up to date`);
       return 0;
     case 'written':
-      for (const line of changes) console.log(line);
-      console.log(`wrote ${lockFile} (${plural(changes.length, 'change')})`);
+      for (const line of changes) output.log(line);
+      output.log(`wrote ${lockFile} (${plural(changes.length, 'change')})`);
       return 0;
   }
 }
 
-async function importCommand(values: ParsedArgs['values']): Promise<number> {
+async function importCommand(values: ParsedArgs['values'], output: Output): Promise<number> {
   const from = values.import as string;
   const out = values.out as string | undefined;
   if (!out) throw new UsageError('--import needs --out FILE (the new project.yaml)');
   if (existsSync(out)) {
-    console.error(`${out} already exists; choose another --out or remove it`);
+    output.error(`${out} already exists; choose another --out or remove it`);
     return 1;
   }
   const text = await readFile(from, 'utf8').catch(() => undefined);
   if (text === undefined) {
-    console.error(`cannot read ${from}`);
+    output.error(`cannot read ${from}`);
     return 1;
   }
   const imported = importChartsList(text, from, {
@@ -110,7 +111,7 @@ async function importCommand(values: ParsedArgs['values']): Promise<number> {
   const root = workspaceRootOf(dirname(target));
   const namesake = root ? await projectNamed(root, imported.name) : undefined;
   if (namesake) {
-    console.error(
+    output.error(
       `a project named "${imported.name}" already exists (${namesake}); project names are unique in the workspace, so pass --name with another name`,
     );
     return 1;
@@ -120,7 +121,7 @@ async function importCommand(values: ParsedArgs['values']): Promise<number> {
     target,
     formatImportedRelease(imported, (values.version as string | undefined) ?? 'v0.0.0', projectRoot),
   );
-  console.log(`wrote ${out} with ${imported.components.length} components; run \`dockyard resolve ${out}\` next`);
+  output.log(`wrote ${out} with ${imported.components.length} components; run \`dockyard resolve ${out}\` next`);
   return 0;
 }
 
@@ -138,9 +139,9 @@ export const resolveCommand: Command = {
     version: { type: 'string' },
   },
   project: true,
-  async run(args) {
+  async run(args, output) {
     const { values } = args;
-    if (values.import) return importCommand(values);
+    if (values.import) return importCommand(values, output);
     const given = onlyProject(args);
     const project = await projectArg(given, ['Release', 'Plugin', 'AppImage']);
     // Digests are read with the credentials project.yaml names for its registries, as sync and bundle read images.
@@ -159,6 +160,6 @@ export const resolveCommand: Command = {
       ...(given === undefined ? [] : [given]),
       ...(options.update ? ['--update'] : []),
     ];
-    return print(facts, project.file, command.join(' '));
+    return print(facts, project.file, command.join(' '), output);
   },
 };

@@ -1,6 +1,6 @@
 import { posix } from 'node:path';
 import { usesLock } from './resolve';
-import { CLI, ENGINE_INPUTS, type TargetInference, outputsOf, shownOutputs } from './shared';
+import { ENGINE_INPUTS, type TargetInference, VERB_INPUTS, outputsOf, shownOutputs, verbTask } from './shared';
 
 /**
  * `collect` is a pure function of project.yaml, the lock (exact tags, commits and chart digests)
@@ -17,7 +17,7 @@ export const collectTarget: TargetInference = (project) => {
     .filter((c) => c.local !== undefined)
     .map((c) => `{workspaceRoot}/${posix.normalize(posix.join(project.root, c.local!))}/**/*`);
   return {
-    command: `${CLI} collect ${project.root}`,
+    ...verbTask('collect', project),
     cache: true,
     ...(locked ? { dependsOn: ['resolve'] } : {}),
     inputs: [
@@ -25,6 +25,7 @@ export const collectTarget: TargetInference = (project) => {
       ...(locked ? [{ dependentTasksOutputFiles: '**/project.lock.yaml' }] : []),
       ...localFolders,
       ...ENGINE_INPUTS,
+      ...VERB_INPUTS,
     ],
     outputs: [outputsOf(project).collect],
     metadata: {

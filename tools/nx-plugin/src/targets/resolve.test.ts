@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AppImage, Plugin, Release } from '@dockyard/project-spec';
 import { collectTarget } from './collect';
+import { imagesTarget } from './images';
 import { resolveTarget } from './resolve';
 import { syncTarget } from './sync';
 
@@ -18,13 +19,13 @@ describe('resolve target', () => {
   it('appears where a lock pins something: locked components, or images something reads', () => {
     const local = release({ components: [{ name: 'addons', local: 'addons' }] });
     expect(resolveTarget(facts(local))).toBeUndefined();
-    expect(resolveTarget(facts({ ...local, sync }))).toMatchObject({
+    expect(resolveTarget(facts({ ...local, sync }))).toEqual({
+      executor: './tools/nx-plugin:verb',
+      options: { verb: 'resolve', project: 'projects/oem' },
       cache: false,
       outputs: ['{projectRoot}/project.lock.yaml'],
-      configurations: {
-        update: { command: 'node tools/cli/bin/dockyard.cjs resolve projects/oem --update' },
-        check: { command: 'node tools/cli/bin/dockyard.cjs resolve projects/oem --check' },
-      },
+      configurations: { update: { flags: ['--update'] }, check: { flags: ['--check'] } },
+      metadata: { description: expect.stringContaining('-c update for newer versions and moved tags, -c check in CI') },
     });
     expect(resolveTarget(facts(release({ bundle: { releaseImage: 'r.local/release/oem:v1' } })))).toBeDefined();
     expect(
@@ -61,5 +62,25 @@ describe('resolve target', () => {
       sync,
     } as Plugin;
     expect(syncTarget(facts(plugin))).toMatchObject({ dependsOn: ['resolve'] });
+  });
+
+  it("runs resolve, collect and images through the batch executor, its code among the cached ones' inputs", () => {
+    const charted = release({ components: [{ name: 'charts', git: { url: 'https://git.local/charts' } }] });
+    for (const [verb, target] of [
+      ['resolve', resolveTarget(facts(charted))],
+      ['collect', collectTarget(facts(charted))],
+      ['images', imagesTarget(facts(charted))],
+    ] as const) {
+      expect(target).toMatchObject({ executor: './tools/nx-plugin:verb', options: { verb, project: 'projects/oem' } });
+      expect(target).not.toHaveProperty('command');
+    }
+    const verbCode = '{workspaceRoot}/tools/nx-plugin/src/executors/verb/**/*';
+    expect(collectTarget(facts(charted))!.inputs).toContain(verbCode);
+    expect(imagesTarget(facts(charted))).toMatchObject({
+      cache: true,
+      dependsOn: ['collect'],
+      inputs: expect.arrayContaining(['{projectRoot}/project.yaml', { dependentTasksOutputFiles: '**/*' }, verbCode]),
+      outputs: ['{workspaceRoot}/dist/oem/images'],
+    });
   });
 });

@@ -1,5 +1,5 @@
 import type { ProjectSpec, Release } from '@dockyard/project-spec';
-import { CLI, type TargetInference } from './shared';
+import { type TargetInference, verbTask } from './shared';
 
 /** Components whose exact version lives in project.lock.yaml: git tags, chart versions, image tags. */
 export const hasLockedComponents = (spec: Release) => (spec.components ?? []).some((c) => c.git || c.helm || c.image);
@@ -37,14 +37,13 @@ export function usesLock(spec: ProjectSpec | undefined): boolean {
  */
 export const resolveTarget: TargetInference = (project) => {
   if (!usesLock(project.spec)) return undefined;
-  const command = `${CLI} resolve ${project.root}`;
   return {
-    command,
+    ...verbTask('resolve', project),
     cache: false,
     outputs: ['{projectRoot}/project.lock.yaml'],
     configurations: {
-      update: { command: `${command} --update` },
-      check: { command: `${command} --check` },
+      update: { flags: ['--update'] },
+      check: { flags: ['--check'] },
     },
     metadata: {
       description: `Pin the components and image digests of ${project.name} into ${project.root}/project.lock.yaml (-c update for newer versions and moved tags, -c check in CI)`,

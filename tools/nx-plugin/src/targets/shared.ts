@@ -17,6 +17,17 @@ export interface ProjectFacts {
 export const CLI = 'node tools/cli/bin/dockyard.cjs';
 
 /**
+ * `dockyard VERB PROJECT FLAGS...` run by the CLI's own code in Nx's worker, so that a run's tasks of one verb share
+ * a process (executors/verb); used by the per-project steps that hundreds of projects run at once.
+ */
+export function verbTask(verb: 'resolve' | 'collect' | 'images', project: ProjectFacts) {
+  return { executor: './tools/nx-plugin:verb', options: { verb, project: project.root } };
+}
+
+/** The executor of cached verb tasks is code they run, as the CLI is. */
+export const VERB_INPUTS = ['{workspaceRoot}/tools/nx-plugin/src/executors/verb/**/*'];
+
+/**
  * The code every target runs: the CLI and all engines, with the npm packages they load. Engines import
  * each other (discover uses oci's references, sources uses oci's client), so naming them one by one
  * would go stale; tests are left out since they never run in a target.
