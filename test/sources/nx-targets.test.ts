@@ -16,19 +16,11 @@ images:
   stripRegistry: true
 `;
 
-/** Ran tasks vs cache hits, from Nx's per-task lines (`[local cache]` marks a hit). */
+/** Ran tasks vs cache hits, from Nx's per-task lines (`[local cache]` marks a hit); a batch of one prints its header twice. */
 function ranAndCached(output: string): { ran: string[]; cached: string[] } {
   const tasks = [...output.matchAll(/^\s*> nx run ([\w-]+:[\w-]+)( +\[local cache\])?/gm)];
-  return {
-    ran: tasks
-      .filter((t) => !t[2])
-      .map((t) => t[1])
-      .sort(),
-    cached: tasks
-      .filter((t) => t[2])
-      .map((t) => t[1])
-      .sort(),
-  };
+  const named = (cached: boolean) => [...new Set(tasks.filter((t) => !t[2] === !cached).map((t) => t[1]!))].sort();
+  return { ran: named(false), cached: named(true) };
 }
 
 describe('Nx targets resolve, collect, images', () => {

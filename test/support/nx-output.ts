@@ -11,3 +11,12 @@ export function tasksFromCache(output: string): string[] {
     .map((m) => m[1])
     .sort();
 }
+
+/** What one task printed under `--output-style=static`: the lines after its `> nx run TASK` header, up to the next header. */
+export function taskOutput(output: string, task: string): string {
+  const sections = output.split(/^(?=> nx run |\s*NX {3})/m);
+  return sections
+    .filter((section) => section.startsWith(`> nx run ${task}`))
+    .map((section) => section.slice(section.indexOf('\n') + 1))
+    .join('');
+}
