@@ -126,6 +126,11 @@ describe('resolve, collect and images as Nx batch tasks', () => {
     );
     await expect(readFile(ws.path('releases/gamma/project.lock.yaml'))).rejects.toThrow(/ENOENT/);
     await ws.git('checkout', '--', 'releases/gamma/project.lock.yaml');
+    // Without batches, each task runs the executor's one-task implementation, printing the same.
+    const alone = await ws.nx(['run', 'gamma:resolve', '-c', 'check', '--batch=false', '--output-style=static']);
+    expect(alone.exitCode, alone.all).toBe(0);
+    expect(alone.all).not.toContain(`tasks with ${VERB}`);
+    expect(alone.all).toContain('releases/gamma/project.lock.yaml is up to date');
 
     for (const name of ['alpha', 'beta']) {
       const file = `releases/${name}/project.yaml`;
