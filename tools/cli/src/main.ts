@@ -67,8 +67,9 @@ export async function runVerb(
     const command = await known.load();
     // Loaded with the verb, not before: --help needs none of libs/files (~15 ms of child_process, crypto, streams).
     const { onStopSignal } = await import('@dockyard/files');
-    // Cleanup of temps happens in libs/files' own listener; this one says why the run stopped.
-    const stopReport = onStopSignal((signal) => output.error(`dockyard ${verb}: interrupted (${signal})`));
+    // Cleanup of temps happens in libs/files' own listener; this one says why the run stopped, on the process's
+    // stderr: a signal stops the whole process, and a stopped task's captured output is never shown.
+    const stopReport = onStopSignal((signal) => console.error(`dockyard ${verb}: interrupted (${signal})`));
     try {
       return await command.run(args, output);
     } finally {
