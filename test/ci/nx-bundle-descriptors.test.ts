@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { execa, type ResultPromise } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dockyard } from '../support/cli';
@@ -10,7 +10,7 @@ import { tasksFromCache, tasksRun } from '../support/nx-output';
 import { NxWorkspace } from '../support/nx-workspace';
 import { pluginYaml, releaseYaml } from '../support/projects';
 import { startRegistry, type RunningRegistry } from '../support/registry';
-import { startS3Server, type RunningS3Server } from '../support/s3-server';
+import { s3Client, startS3Server, type RunningS3Server } from '../support/s3-server';
 import { fetchBlob } from '../support/test-images';
 import { removeTempDir, tempDir } from '../support/tmp';
 
@@ -59,12 +59,7 @@ describe('bundles through Nx with a shared store', () => {
 
   /** Member names of every entry the remote cache holds (Nx stores each task's outputs as one tar). */
   async function cachedMembers(): Promise<string[]> {
-    const client = new S3Client({
-      endpoint: s3.endpoint,
-      forcePathStyle: true,
-      region: 'us-east-1',
-      credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
-    });
+    const client = s3Client(s3);
     const listed = await client.send(new ListObjectsV2Command({ Bucket: 'nx-cache', Prefix: 'dockyard/' }));
     const members: string[] = [];
     for (const { Key } of listed.Contents ?? []) {

@@ -1,10 +1,10 @@
-import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import type { ResultPromise } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { READ_TOKEN, startCacheServer, WRITE_TOKEN } from '../support/nx-cache-server';
 import { NxWorkspace } from '../support/nx-workspace';
 import { everyKind, pluginYaml } from '../support/projects';
-import { startS3Server, type RunningS3Server } from '../support/s3-server';
+import { s3Client, startS3Server, type RunningS3Server } from '../support/s3-server';
 
 /**
  * `dockyard ci cache-server` in front of S3 (s3rver), used by Nx 24 itself through NX_SELF_HOSTED_REMOTE_CACHE_SERVER:
@@ -36,12 +36,7 @@ describe('the Nx remote cache service', () => {
 
   beforeAll(async () => {
     s3 = await startS3Server(['nx-cache']);
-    client = new S3Client({
-      endpoint: s3.endpoint,
-      forcePathStyle: true,
-      region: 'us-east-1',
-      credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
-    });
+    client = s3Client(s3);
     ({ server, url } = await startCacheServer(s3.endpoint, log));
   });
   afterAll(async () => {

@@ -1,13 +1,13 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cloneWorkspace, releaseWorkspace } from '../bundle/workspace';
 import { dockyard } from '../support/cli';
 import { startFaultProxy, type FaultProxy } from '../support/fault-proxy';
 import { startRegistry, type RunningRegistry } from '../support/registry';
-import { startS3Server, type RunningS3Server } from '../support/s3-server';
+import { s3Client, startS3Server, type RunningS3Server } from '../support/s3-server';
 import { seedImages, type SeededImages } from '../support/seed';
 import { fetchBlob } from '../support/test-images';
 import { removeTempDir, tempDir } from '../support/tmp';
@@ -155,12 +155,7 @@ describe('the content store with a shared second tier', () => {
     proxy.requests.length = 0;
     const first = await bundleOn('s3-m1', env);
     const metadata = metadataReads(sourceBlobGets());
-    const client = new S3Client({
-      endpoint: s3.endpoint,
-      forcePathStyle: true,
-      region: 'us-east-1',
-      credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
-    });
+    const client = s3Client(s3);
     const listed = await client.send(new ListObjectsV2Command({ Bucket: 'blobs', Prefix: 'ci/store/' }));
     // Every blob the bundle read, and the finished bundle itself (its descriptor is what Nx caches).
     const kept = [...blobs().map((b) => b.digest), sha256(first.bundle)];

@@ -1,5 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { S3Client } from '@aws-sdk/client-s3';
 import { startOnFreePort } from './port-service';
 import { spawnService } from './service-process';
 
@@ -64,5 +65,15 @@ export async function startS3Server(buckets: string[]): Promise<RunningS3Server>
       secretAccessKey: 'S3RVER',
       dataDir,
     }),
+  });
+}
+
+/** An AWS SDK client of the running server, path-style, with its credentials. */
+export function s3Client(s3: RunningS3Server): S3Client {
+  return new S3Client({
+    endpoint: s3.endpoint,
+    forcePathStyle: true,
+    region: 'us-east-1',
+    credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
   });
 }
