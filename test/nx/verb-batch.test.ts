@@ -100,11 +100,25 @@ describe('resolve, collect and images as Nx batch tasks', () => {
     for (const line of cli.stderr.trim().split('\n')) expect(failed).toContain(line);
   });
 
-  it('writes the same lock and image lists as the CLI run project by project', async () => {
+  it('runs a whole chain in one process when nothing is cached, writing the same files as the CLI project by project', async () => {
+    const forget = async () => {
+      for (const name of GOOD) {
+        await rm(ws.path(`releases/${name}/project.lock.yaml`));
+        await rm(ws.path(`dist/${name}`), { recursive: true });
+      }
+    };
+    await forget();
+    // Each collect reads the lock its resolve wrote moments before in the same process.
+    const run = await ws.nx(['run-many', '-t', 'images', '--skip-nx-cache', '--output-style=static']);
+    expect(run.exitCode, run.all).toBe(1);
+    expect(run.all).toContain(`Running 12 tasks with ${VERB}`);
+    // Behind the failed resolve, the batch skips its project's collect and images, as Nx does outside a batch.
+    expect(run.all).toMatch(/Tasks not run because[^]*- broken:collect/);
+    expect(run.all).toMatch(/Tasks not run because[^]*- broken:images/);
+    for (const name of GOOD) expect(taskOutput(run.all, `${name}:collect`)).toContain('collected 2 files');
     const batched = await Promise.all(GOOD.map((name) => written(ws, name)));
+    await forget();
     for (const name of GOOD) {
-      await rm(ws.path(`releases/${name}/project.lock.yaml`));
-      await rm(ws.path(`dist/${name}`), { recursive: true });
       for (const verb of ['resolve', 'collect', 'images']) {
         const step = await dockyard([verb, `releases/${name}`], {}, ws.root);
         expect(step.exitCode, step.stderr).toBe(0);
