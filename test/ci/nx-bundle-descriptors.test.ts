@@ -1,16 +1,15 @@
 import { createHash } from 'node:crypto';
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { execa, type ResultPromise } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dockyard } from '../support/cli';
-import { READ_TOKEN, startCacheServer, WRITE_TOKEN } from '../support/nx-cache-server';
+import { cachedMembers, READ_TOKEN, startCacheServer, WRITE_TOKEN } from '../support/nx-cache-server';
 import { tasksFromCache, tasksRun } from '../support/nx-output';
 import { NxWorkspace } from '../support/nx-workspace';
 import { pluginYaml, releaseYaml } from '../support/projects';
 import { startRegistry, type RunningRegistry } from '../support/registry';
-import { s3Client, startS3Server, type RunningS3Server } from '../support/s3-server';
+import { startS3Server, type RunningS3Server } from '../support/s3-server';
 import { fetchBlob } from '../support/test-images';
 import { removeTempDir, tempDir } from '../support/tmp';
 
@@ -57,20 +56,6 @@ describe('bundles through Nx with a shared store', () => {
     JSON.parse(await readFile(workspace.path(`dist/${project}/bundle/descriptor.json`), 'utf8')) as Described;
   const sha256 = (bytes: Buffer) => `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
 
-  /** Member names of every entry the remote cache holds (Nx stores each task's outputs as one tar). */
-  async function cachedMembers(): Promise<string[]> {
-    const client = s3Client(s3);
-    const listed = await client.send(new ListObjectsV2Command({ Bucket: 'nx-cache', Prefix: 'dockyard/' }));
-    const members: string[] = [];
-    for (const { Key } of listed.Contents ?? []) {
-      const object = await client.send(new GetObjectCommand({ Bucket: 'nx-cache', Key }));
-      const entry = join(work, 'entry.tar');
-      await writeFile(entry, await object.Body!.transformToByteArray());
-      members.push(...(await execa('tar', ['-tf', entry])).stdout.split('\n'));
-    }
-    return members;
-  }
-
   beforeAll(async () => {
     work = await tempDir('nx-bundle-descriptors');
     s3 = await startS3Server(['nx-cache']);
@@ -99,7 +84,7 @@ describe('bundles through Nx with a shared store', () => {
     const store = { base: registry.url };
     expect((await fetchBlob(store, 'dockyard/store', sha256(releaseBytes)))?.equals(releaseBytes)).toBe(true);
     expect((await fetchBlob(store, 'dockyard/store', sha256(pluginBytes)))?.equals(pluginBytes)).toBe(true);
-    const members = await cachedMembers();
+    const members = await cachedMembers(s3, work);
     expect(members.filter((m) => m.endsWith('descriptor.json')).sort()).toEqual([
       'dist/alerts/bundle/descriptor.json',
       'dist/product/bundle/descriptor.json',

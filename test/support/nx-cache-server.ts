@@ -1,6 +1,9 @@
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { execa, type ResultPromise } from 'execa';
 import { REPO_ROOT } from './nx-workspace';
+import { s3Client, type RunningS3Server } from './s3-server';
 
 export const READ_TOKEN = 'pr-read-only-7c1d';
 export const WRITE_TOKEN = 'main-read-write-9a2e';
@@ -45,4 +48,21 @@ export async function startCacheServer(
     server.once('exit', () => reject(new Error(`the cache server exited:\n${log.join('\n')}`)));
   });
   return { server, url };
+}
+
+/**
+ * Member names of every entry the cache server started above keeps in `s3` (Nx stores each task's outputs as one
+ * tar); each entry is read through a file in `work`.
+ */
+export async function cachedMembers(s3: RunningS3Server, work: string): Promise<string[]> {
+  const client = s3Client(s3);
+  const listed = await client.send(new ListObjectsV2Command({ Bucket: 'nx-cache', Prefix: 'dockyard/' }));
+  const members: string[] = [];
+  for (const { Key } of listed.Contents ?? []) {
+    const object = await client.send(new GetObjectCommand({ Bucket: 'nx-cache', Key }));
+    const entry = join(work, 'entry.tar');
+    await writeFile(entry, await object.Body!.transformToByteArray());
+    members.push(...(await execa('tar', ['-tf', entry])).stdout.split('\n'));
+  }
+  return members;
 }

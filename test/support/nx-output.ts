@@ -20,3 +20,8 @@ export function taskOutput(output: string, task: string): string {
     .map((section) => section.slice(section.indexOf('\n') + 1))
     .join('');
 }
+
+/** The tasks Nx restored from its remote cache. */
+export function tasksFromRemoteCache(output: string): string[] {
+  return [...output.matchAll(/^> nx run (\S+)\s+\[remote cache\]/gm)].map((m) => m[1]).sort();
+}

@@ -1,8 +1,7 @@
-import { readdir } from 'node:fs/promises';
-import { join, relative, sep } from 'node:path';
+import { join } from 'node:path';
 import { confinedPath } from '@dockyard/files';
-import { indexChildren, OciLayout, platformString } from '@dockyard/oci';
-import { outputsRoot, PATH_RULES } from '@dockyard/project-spec';
+import { indexChildren, layoutBlobs, ociBlobPath, OciLayout, platformString } from '@dockyard/oci';
+import { BUILD_RECORD, OCI_INDEX_FILE, OCI_LAYOUT_FILE, outputsRoot, PATH_RULES } from '@dockyard/project-spec';
 import { DockyardError } from '@dockyard/errors';
 
 /** An AppImage a Release ships (`ships.appImages[index]`), whose `build` target wrote each version to dist/<name>/<version>/. */
@@ -25,17 +24,17 @@ export interface ShippedAppImage {
 }
 
 /** The OCI layout a build writes (and build.json, which names each arch's carried images); the logs beside it stay behind. */
-const LAYOUT_FILES = ['oci-layout', 'index.json', 'build.json'];
+const LAYOUT_FILES = [OCI_LAYOUT_FILE, OCI_INDEX_FILE, BUILD_RECORD];
 
-/** Files under `dir/blobs`, relative to `dir`, with forward slashes (archive member names). */
+/** The blobs index.json reaches, as archive member names: a blob left in the folder by an older build is not carried. */
 async function blobFiles(dir: string): Promise<string[]> {
-  const entries = await readdir(join(dir, 'blobs'), { recursive: true, withFileTypes: true });
-  return entries.filter((e) => e.isFile()).map((e) => relative(dir, join(e.parentPath, e.name)).split(sep).join('/'));
+  return (await layoutBlobs(dir)).map((blob) => ociBlobPath(blob.digest));
 }
 
 /**
  * Each version of each shipped AppImage as built, every arch: its OCI layout under `apps/<app>/<version>/` in
  * the installer (like plugins/ for plugin packages), and an inventory entry naming the index and its platforms.
+ * Every blob must be in the folder (a layout a cache restored without them is completed first: completeLayout).
  */
 export async function shippedAppImages(
   workspaceRoot: string,

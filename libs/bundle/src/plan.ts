@@ -18,6 +18,7 @@ import {
   outputPaths,
   outputsRoot,
   PATH_RULES,
+  RELEASE_IMAGE_RECORD,
   type Plugin,
   type Release,
 } from '@dockyard/project-spec';
@@ -72,7 +73,7 @@ function byDigest(ref: ImageRef, digest: string): ImageRef {
 
 /** The digest of the release image the Release's own `build` target made (it records it beside its OCI layout). */
 async function builtReleaseDigest(workspaceRoot: string, spec: Release): Promise<string> {
-  const record = join(outputPaths(workspaceRoot, spec.name).releaseImage, 'release-image.json');
+  const record = join(outputPaths(workspaceRoot, spec.name).releaseImage, RELEASE_IMAGE_RECORD);
   const text = await readFile(record, 'utf8').catch(() => undefined);
   if (!text)
     throw new DockyardError(

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DockyardError } from '@dockyard/errors';
 import type { Arch } from '@dockyard/project-spec';
+import { BUILD_RECORD } from '@dockyard/project-spec/output-paths';
 import type { PreparedBase } from './prepare';
 
 /** One multi-arch image the build made: an index over one image per arch, under all its tags. */
@@ -15,7 +16,7 @@ export interface BuiltImage {
   platforms: { arch: Arch; digest: string; inputs?: string }[];
 }
 
-export const BUILD_SUMMARY = 'build.json';
+export const BUILD_SUMMARY = BUILD_RECORD;
 
 /** What `build` leaves in dist/<name>/build: an OCI layout of every image under its tags, and this summary (build.json). */
 export interface BuildResult {

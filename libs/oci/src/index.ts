@@ -42,6 +42,7 @@ export {
   type ArchiveMember,
 } from './tarball/docker-archive-writer';
 export { OciLayout, ociBlobPath } from './layout/oci-layout';
+export { completeLayout, keepLayout, layoutBlobs, LayoutNotStoredError } from './layout/stored-layout';
 export { RegistryStorage } from './registry-dir/registry-storage';
 export * from './sync/image-list';
 export * from './sync/sync-plan';

@@ -19,6 +19,14 @@ export {
 export { projectYaml, SCHEMA_FOLDER } from './project-yaml';
 export { builtReleaseImage, bundledReleaseImage } from './release-image';
 export { findProject, isKind, openProject, projectNamed, type OpenedProject } from './open-project';
-export { outputPaths, outputsRoot, type OutputPaths } from './output-paths';
+export {
+  BUILD_RECORD,
+  OCI_INDEX_FILE,
+  OCI_LAYOUT_FILE,
+  outputPaths,
+  outputsRoot,
+  RELEASE_IMAGE_RECORD,
+  type OutputPaths,
+} from './output-paths';
 export { registryAccess, repositoryHost, type RegistryAccess } from './registry-access';
 export { PATH_RULES } from './path-rules';

@@ -32,6 +32,10 @@ export function describeFailure(verb: string, err: unknown): string {
       return `${err.message}: run ${project}'s ${step} first (${runStep(project!, step!)})`;
     case 'BUNDLE_NOT_STORED':
       return `${err.message}; make the bundle again without the cache (nx run ${project}:bundle --skip-nx-cache, or dockyard bundle ${project})`;
+    case 'LAYOUT_NOT_STORED':
+      return project
+        ? `${err.message}; build ${project} again without the cache (nx run ${project}:build --skip-nx-cache, or dockyard build ${project})`
+        : withHint(err);
     case 'ENGINE_UNREACHABLE':
       return engineAdvice(verb, err);
     case 'CREDENTIALS_MISSING':

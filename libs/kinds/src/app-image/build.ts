@@ -2,12 +2,14 @@ import { cp, mkdtemp, readdir, rename, rm, rmdir, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative } from 'node:path';
 import type { AppImage, Arch } from '@dockyard/project-spec';
+import { BUILD_RECORD } from '@dockyard/project-spec/output-paths';
 import { DockyardError } from '@dockyard/errors';
 import { replaceDirectory, writeFileAtomic } from '@dockyard/files';
 import { baseImageOpener, urlDownloader, buildImages } from '@dockyard/builder';
 import {
   buildIndex,
   CopyScheduler,
+  keepLayout,
   openTarget,
   parseLocation,
   writeImages,
@@ -63,7 +65,7 @@ export interface AppImageRecord {
 /** The digest a discovered image is pinned to (by the lock), given where it was found; throws when it is not pinned. */
 export type ImagePin = (image: DiscoveredImage, version: string, arch: Arch) => string;
 
-export const BUILD_RECORD = 'build.json';
+export { BUILD_RECORD };
 const DEFAULT_INIT_TIMEOUT_MS = 30 * 60_000;
 
 async function dockerfileIn(dir: string): Promise<string> {
@@ -166,7 +168,8 @@ async function buildArch(
  * discovered images (that arch only, read by the digests `pin` names) in `registry/`, the Kubefile built
  * daemonless; then the index. Each version's images land in an OCI layout at `dist/<name>/<version>/` with a
  * `build.json` naming their digests, swapped in only when the whole version built: a failure keeps the previous
- * output, and init.sh's logs stay in `dist/<name>/logs/<version>/`.
+ * output, and init.sh's logs stay in `dist/<name>/logs/<version>/`. With a shared tier behind the store, every blob of
+ * the layout is kept in the store (and so in that tier), linked into the layout.
  */
 export async function buildAppImage(request: AppImageRequest, pin: ImagePin): Promise<BuiltVersion[]> {
   const { spec } = request;
@@ -198,6 +201,8 @@ export async function buildAppImage(request: AppImageRequest, pin: ImagePin): Pr
         { model: index, target: { ...openTarget(layout, request.context), at: { tag: version.version } } },
       ];
       await writeImages(request.scheduler, items);
+      // With a shared tier every blob is kept there too, so a cache needs only the layout's small files.
+      if (request.store.shared) await keepLayout(temp, request.store);
       const record: AppImageRecord = {
         repository: spec.repository,
         version: version.version,

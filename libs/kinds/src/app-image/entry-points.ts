@@ -88,7 +88,8 @@ export async function publishProject(
   project: AppImageProject,
   options: AppImageOptions & { dryRun?: boolean; env?: NodeJS.ProcessEnv },
 ): Promise<{ steps: PublishStep[]; results: CopyResult[]; signed: SignedImage[] }> {
-  const steps = await publishPlan(project.spec, project.outputs.root);
+  const store = options.dryRun ? undefined : (options.store ?? ContentStore.default());
+  const steps = await publishPlan(project.spec, project.outputs.root, store);
   const key = await projectSigningKey(project, options.env ?? process.env);
   if (options.dryRun) return { steps, results: [], signed: [] };
   const results = await publishAppImage(steps, options.scheduler, locationContext(options.pool));

@@ -2,11 +2,13 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AppImage } from '@dockyard/project-spec';
 import {
+  completeLayout,
   copyImages,
   openSource,
   openTarget,
   parseLocation,
   type CopyResult,
+  type ContentStore,
   type CopyScheduler,
   type LocationContext,
 } from '@dockyard/oci';
@@ -23,8 +25,11 @@ export interface PublishStep {
   to: string;
 }
 
-/** What publishing copies: per repository, each arch's `<version>-<arch>` then the index `<version>`, from dist. */
-export async function publishPlan(spec: AppImage, distDir: string): Promise<PublishStep[]> {
+/**
+ * What publishing copies: per repository, each arch's `<version>-<arch>` then the index `<version>`, from dist. With
+ * `store`, each version's layout is completed first (blobs a cache left out are fetched from the store by digest).
+ */
+export async function publishPlan(spec: AppImage, distDir: string, store?: ContentStore): Promise<PublishStep[]> {
   const steps: PublishStep[] = [];
   for (const version of spec.versions) {
     const dir = join(distDir, version);
@@ -33,6 +38,7 @@ export async function publishPlan(spec: AppImage, distDir: string): Promise<Publ
       () => undefined,
     );
     if (!record) throw new MissingOutputError(join(dir, BUILD_RECORD), spec.name, 'build');
+    if (store) await completeLayout(dir, store, spec.name);
     for (const repository of publishRepositories(spec)) {
       for (const { arch } of record.arches)
         steps.push({ from: `oci:${dir}:${version}-${arch}`, to: `docker://${repository}:${version}-${arch}` });

@@ -8,8 +8,11 @@ import { DockyardError } from '@dockyard/errors';
 import { replaceDirectory, writeFileAtomic } from '@dockyard/files';
 import {
   buildIndex,
+  completeLayout,
   ContentStore,
   CopyScheduler,
+  keepLayout,
+  LayoutNotStoredError,
   locationContext,
   openSource,
   openTarget,
@@ -153,11 +156,16 @@ export async function buildProject(project: ContainerProject, options: BuildOpti
 
   const docker = [...runs.values()].some(Boolean) ? await answeringEngine(options.docker) : undefined;
   const dir = project.outputs.build;
-  const layout = join(dir, 'oci');
+  const layout = project.outputs.buildLayout;
   const context = locationContext(new RegistryPool());
   const scheduler = new CopyScheduler();
-  // The last build's output stays in place until this one is swapped in: its arch images can be reused.
+  // The last build's output stays in place until this one is swapped in: its arch images can be reused (once its
+  // layout has the blobs a cache may have left out; a layout the stores cannot complete is just not reused).
   const previous = docker ? await readBuildResult(dir, spec.name).catch(() => undefined) : undefined;
+  if (previous)
+    await completeLayout(layout, store, spec.name).catch((err: unknown) => {
+      if (!(err instanceof LayoutNotStoredError)) throw err;
+    });
   return replaceDirectory(dir, async (temp) => {
     const work = join(temp, 'engine');
     const images: BuiltImage[] = [];
@@ -188,6 +196,8 @@ export async function buildProject(project: ContainerProject, options: BuildOpti
       });
     }
     await rm(work, { recursive: true, force: true });
+    // With a shared tier every blob is kept there too, so a cache needs only the layout's small files.
+    if (store.shared) await keepLayout(join(temp, 'oci'), store);
     const result: BuildResult = { layout, images, bases };
     await writeFileAtomic(join(temp, BUILD_SUMMARY), `${JSON.stringify(result, null, 2)}\n`);
     return result;

@@ -1,7 +1,19 @@
 import { join } from 'node:path';
-import { BUILD_SUMMARY, type BuildResult, type BuiltImage } from '@dockyard/container';
+import { BUILD_SUMMARY, readBuildResult, type BuildResult, type BuiltImage } from '@dockyard/container';
 import { DockyardError } from '@dockyard/errors';
+import { completeLayout, type ContentStore } from '@dockyard/oci';
 import type { ContainerProject } from './project';
+
+/**
+ * The last build, its layout in this workspace's dist/<name>/build/oci; with `store`, completed first: a cache that
+ * kept only the layout's small files left its blobs in the content store's shared tier, fetched here by digest.
+ */
+export async function readBuilt(project: ContainerProject, store?: ContentStore): Promise<BuildResult> {
+  const build = await readBuildResult(project.outputs.build, project.spec.name);
+  const layout = project.outputs.buildLayout;
+  if (store) await completeLayout(layout, store, project.spec.name);
+  return { ...build, layout };
+}
 
 /**
  * The images of the last build that `check` and `publish` take: for base images the one of each version the project

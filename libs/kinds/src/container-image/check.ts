@@ -4,7 +4,6 @@ import { join, resolve } from 'node:path';
 import type Dockerode from 'dockerode';
 import {
   answeringEngine,
-  readBuildResult,
   type BuiltImage,
   junitXml,
   type CheckCase,
@@ -13,6 +12,7 @@ import {
 } from '@dockyard/container';
 import { writeFileAtomic } from '@dockyard/files';
 import {
+  ContentStore,
   CopyScheduler,
   locationContext,
   openSource,
@@ -23,13 +23,15 @@ import {
   writeImages,
 } from '@dockyard/oci';
 import type { Arch } from '@dockyard/project-spec';
-import { imagesToShip } from './built';
+import { imagesToShip, readBuilt } from './built';
 import type { ContainerProject } from './project';
 
 export interface CheckOptions {
   docker?: Dockerode;
   log?: (line: string) => void;
   env?: NodeJS.ProcessEnv;
+  /** Where the build's blobs are fetched from when a cache restored only its layout's small files. */
+  store?: ContentStore;
 }
 
 export interface CheckResult {
@@ -110,7 +112,7 @@ async function timed(suite: string, name: string, check: () => Promise<string | 
  */
 export async function checkProject(project: ContainerProject, options: CheckOptions = {}): Promise<CheckResult> {
   const { spec } = project;
-  const build = await readBuildResult(project.outputs.build, project.spec.name);
+  const build = await readBuilt(project, options.store ?? ContentStore.default());
   const images = imagesToShip(project, build);
   const docker = await answeringEngine(options.docker);
   const log = options.log ?? (() => undefined);

@@ -1,6 +1,7 @@
 import { join, resolve } from 'node:path';
 import { writeFileAtomic } from '@dockyard/files';
 import {
+  ContentStore,
   copyImage,
   CopyScheduler,
   credentialProvider,
@@ -15,11 +16,11 @@ import {
   type CredentialsSpec,
 } from '@dockyard/oci';
 import type { InstalledPackage, SignedImage, SigningKey } from '@dockyard/attest';
-import { readBuildResult, type BuiltImage } from '@dockyard/container';
+import type { BuiltImage } from '@dockyard/container';
 import { builtImagePackages, projectSigningKey, signPushed } from '../shared/signing';
 import { PreflightError } from '../shared/preflight';
 import { fieldLocation } from '../shared/field-location';
-import { imagesToShip } from './built';
+import { imagesToShip, readBuilt } from './built';
 import type { ContainerProject } from './project';
 
 /** One registry of `registries:` and what goes there. */
@@ -44,6 +45,8 @@ export interface PublishOptions {
   env?: NodeJS.ProcessEnv;
   concurrency?: number;
   log?: (line: string) => void;
+  /** Where the build's blobs are fetched from when a cache restored only its layout's small files. */
+  store?: ContentStore;
 }
 
 export interface PublishResult {
@@ -102,7 +105,7 @@ async function signImages(
 export async function publishProject(project: ContainerProject, options: PublishOptions = {}): Promise<PublishResult> {
   const { spec } = project;
   const env = options.env ?? process.env;
-  const build = await readBuildResult(project.outputs.build, project.spec.name);
+  const build = await readBuilt(project, options.dryRun ? undefined : (options.store ?? ContentStore.default()));
   const images = imagesToShip(project, build);
   const tags = images.flatMap((image) => image.tags);
   const plan = spec.registries.map((r) => ({

@@ -1,8 +1,8 @@
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { bundleDir, describedBundle, planReleaseBundle, pluginBundleFile, type ShippedApp } from '@dockyard/bundle';
-import type { ContentStore } from '@dockyard/oci';
-import { outputPaths } from '@dockyard/project-spec';
+import { completeLayout, type ContentStore } from '@dockyard/oci';
+import { OCI_INDEX_FILE, outputPaths } from '@dockyard/project-spec';
 import { planAt, writePlannedBundle, type BundleFacts, type BundleOptions } from '../shared/bundle';
 import { MissingOutputError } from '../shared/missing-output';
 import { namedProjects } from '../shared/workspace-projects';
@@ -30,14 +30,19 @@ async function shippedPlugins(
   );
 }
 
-/** The AppImages a Release ships, whose build steps wrote every version to dist/<app>/<version>/ first. */
-async function shippedApps(root: string, names: string[]): Promise<ShippedApp[]> {
+/**
+ * The AppImages a Release ships, whose build steps wrote every version to dist/<app>/<version>/ first; a version's
+ * layout a cache restored without its blobs is completed from the content store.
+ */
+async function shippedApps(root: string, names: string[], store: ContentStore): Promise<ShippedApp[]> {
   const apps = await namedProjects(root, 'AppImage', names, 'ships.appImages');
   const found: ShippedApp[] = [];
   for (const [index, app] of apps.entries()) {
     for (const version of app.versions) {
-      const built = join(outputPaths(root, app.name).appVersion(version), 'index.json');
+      const layout = outputPaths(root, app.name).appVersion(version);
+      const built = join(layout, OCI_INDEX_FILE);
       if (!(await exists(built))) throw new MissingOutputError(built, app.name, 'build');
+      await completeLayout(layout, store, app.name);
     }
     found.push({ name: app.name, index, repository: app.repository, versions: app.versions });
   }
@@ -56,7 +61,7 @@ export async function bundleProject(project: ReleaseProject, options: BundleOpti
       files,
       spec,
       await shippedPlugins(workspaceRoot, spec.ships?.plugins ?? [], options.store),
-      await shippedApps(workspaceRoot, spec.ships?.appImages ?? []),
+      await shippedApps(workspaceRoot, spec.ships?.appImages ?? [], options.store),
     ),
   );
   return writePlannedBundle(project, plan, options);

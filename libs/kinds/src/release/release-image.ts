@@ -1,11 +1,11 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, posix, relative } from 'node:path';
-import { builtReleaseImage, outputPaths, type Release } from '@dockyard/project-spec';
+import { builtReleaseImage, outputPaths, RELEASE_IMAGE_RECORD, type Release } from '@dockyard/project-spec';
 import { DockyardError } from '@dockyard/errors';
 import { replaceDirectory, sourceDateEpoch, writeFileAtomic } from '@dockyard/files';
 import { baseImageOpener, urlDownloader, buildImages, type BuildResult, writeBuild } from '@dockyard/builder';
-import { parsePlatform, type ContentStore, type CopyScheduler, type LocationContext } from '@dockyard/oci';
+import { keepLayout, parsePlatform, type ContentStore, type CopyScheduler, type LocationContext } from '@dockyard/oci';
 
 export interface ReleaseImageRequest {
   spec: Release;
@@ -50,7 +50,8 @@ export function releaseImageDockerfile(spec: Release, projectDir: string, worksp
 /**
  * Builds a Release's image with the daemonless builder (context: the workspace, so the collect output, the image
  * lists and project files are all reachable), writes it to `dist/<name>/release-image/` (an OCI layout, with
- * release-image.json naming it) and pushes it to `build.image`.
+ * release-image.json naming it) and pushes it to `build.image`. With a shared tier behind the store, every blob of the
+ * layout is kept in the store (and so in that tier), linked into the layout.
  */
 export async function buildReleaseImage(
   request: ReleaseImageRequest,
@@ -75,8 +76,10 @@ export async function buildReleaseImage(
     await replaceDirectory(layout, async (temp) => {
       const targets = [`oci:${temp}:${reference}`, ...(request.dryRun ? [] : [`docker://${reference}`])];
       await writeBuild(request.scheduler, request.context, result.top, targets);
+      // With a shared tier every blob is kept there too, so a cache needs only the layout's small files.
+      if (request.store.shared) await keepLayout(temp, request.store);
       await writeFileAtomic(
-        join(temp, 'release-image.json'),
+        join(temp, RELEASE_IMAGE_RECORD),
         JSON.stringify({ image: reference, digest: result.top.manifest.digest }, null, 2) + '\n',
       );
     });

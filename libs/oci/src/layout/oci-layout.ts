@@ -8,10 +8,10 @@ import type { Descriptor, ManifestBlob } from '../manifest';
 import { MediaType } from '../media-types';
 import { withFileLock } from './lock';
 import { DockyardError } from '@dockyard/errors';
+import { OCI_INDEX_FILE, OCI_LAYOUT_FILE } from '@dockyard/project-spec/output-paths';
 
+export { OCI_INDEX_FILE, OCI_LAYOUT_FILE };
 export const REF_NAME = 'org.opencontainers.image.ref.name';
-export const OCI_LAYOUT_FILE = 'oci-layout';
-export const OCI_INDEX_FILE = 'index.json';
 export const OCI_LAYOUT_JSON = JSON.stringify({ imageLayoutVersion: '1.0.0' });
 
 /** Where a layout keeps a blob, relative to its root: the one spelling of it for folders and archives alike. */

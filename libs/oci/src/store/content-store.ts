@@ -136,8 +136,8 @@ export class ContentStore {
   }
 
   /**
-   * Takes in `file`, which this process wrote and hashed as `descriptor` (a finished bundle): hard-linked, so the
-   * store costs no second copy (copied across file systems), then pushed to the shared tier.
+   * Takes in `file`, which this process wrote and hashed as `descriptor` (a finished bundle, a blob of a layout it
+   * built): hard-linked, so the store costs no second copy (copied across file systems), then pushed to the shared tier.
    */
   async adopt(file: string, descriptor: Descriptor): Promise<void> {
     await this.prepareDir();

@@ -38,6 +38,23 @@ describe('AppImage targets', () => {
     expect(Object.keys(inferTargets(facts)).sort()).toEqual(['build', 'images', 'publish', 'resolve', 'validate']);
   });
 
+  it('with a shared store, build caches only each version’s small files, and the store is an input', () => {
+    const build = appImageBuildTarget(
+      { ...facts, spec: { ...app, versions: ['1.26.0'], arches: ['arm64'] } },
+      {
+        sharedStore: true,
+      },
+    )!;
+    expect(build.outputs).toEqual([
+      '{workspaceRoot}/dist/nginx/1.26.0/index.json',
+      '{workspaceRoot}/dist/nginx/1.26.0/oci-layout',
+      '{workspaceRoot}/dist/nginx/1.26.0/build.json',
+      '{workspaceRoot}/dist/nginx/1.26.0/arm64',
+    ]);
+    expect(build.inputs).toContainEqual({ env: 'DOCKYARD_STORE' });
+    expect(appImageBuildTarget(facts, { sharedStore: false })!.inputs).not.toContainEqual({ env: 'DOCKYARD_STORE' });
+  });
+
   it('gives a Release a build target only with a build: section', () => {
     const release: Release = {
       kind: 'Release',

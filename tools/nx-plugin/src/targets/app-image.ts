@@ -20,18 +20,32 @@ export const appImageImagesTarget: TargetInference = (project) => {
 /**
  * `build`: every version and arch, daemonless, into an OCI layout per version (dist/<name>/<version>/). The images
  * it carries in registry/ are read by the digests `resolve` pinned, so the lock (resolve's output) is an input.
+ *
+ * With a shared store (DOCKYARD_STORE names a registry or S3), every blob of each layout is kept there and Nx caches
+ * only each version's small files (index.json, oci-layout, build.json, init.sh's logs): whatever reads a layout
+ * (publish, a Release's bundle) fetches the missing blobs by digest. The store is then an input, so an entry made
+ * with one kind of store is never restored under the other.
  */
-export const appImageBuildTarget: TargetInference = (project) => {
+export const appImageBuildTarget: TargetInference = (project, workspace) => {
   const spec = project.spec;
   if (spec?.kind !== 'AppImage') return undefined;
+  const arches = spec.arches ?? ['amd64', 'arm64'];
   return {
     command: `${CLI} build ${project.root}`,
     cache: true,
     dependsOn: ['resolve'],
-    inputs: [...APP_INPUTS, { dependentTasksOutputFiles: '**/project.lock.yaml' }],
-    outputs: spec.versions.map((version) => outputsOf(project).appVersion(version)),
+    inputs: [
+      ...APP_INPUTS,
+      { dependentTasksOutputFiles: '**/project.lock.yaml' },
+      ...(workspace?.sharedStore ? [{ env: 'DOCKYARD_STORE' }] : []),
+    ],
+    outputs: spec.versions.flatMap((version) =>
+      workspace?.sharedStore
+        ? outputsOf(project).appVersionRecords(version, arches)
+        : [outputsOf(project).appVersion(version)],
+    ),
     metadata: {
-      description: `Build ${project.name} ${spec.versions.join(', ')} for ${(spec.arches ?? ['amd64', 'arm64']).join(', ')}: init.sh, images into registry/, per-arch images and the index in ${shownOutputs(project).appVersion('<version>')}/`,
+      description: `Build ${project.name} ${spec.versions.join(', ')} for ${arches.join(', ')}: init.sh, images into registry/, per-arch images and the index in ${shownOutputs(project).appVersion('<version>')}/`,
     },
   };
 };

@@ -39,6 +39,17 @@ describe('ContainerImage targets', () => {
     expect(publish.metadata?.description).toContain('docker.io/openeuler/openeuler, quay.io/openeuler/openeuler');
   });
 
+  it('with a shared store, build caches only build.json and the layout’s small files, and the store is an input', () => {
+    const build = containerBuildTarget(facts, { sharedStore: true })!;
+    expect(build.outputs).toEqual([
+      '{workspaceRoot}/dist/openeuler/build/build.json',
+      '{workspaceRoot}/dist/openeuler/build/oci/index.json',
+      '{workspaceRoot}/dist/openeuler/build/oci/oci-layout',
+    ]);
+    expect(build.inputs).toContainEqual({ env: 'DOCKYARD_STORE' });
+    expect(containerBuildTarget(facts, { sharedStore: false })!.inputs).not.toContainEqual({ env: 'DOCKYARD_STORE' });
+  });
+
   it('check is cached on the digests the build recorded, its settings and script, not on the Dockerfile or the layout', () => {
     const check = containerCheckTarget(facts)!;
     expect(check).toMatchObject({

@@ -6,9 +6,11 @@ import { CLI, ENGINE_INPUTS, type TargetInference, outputsOf, publishAfterCheck,
  * ContainerImage `build`: prepares the openEuler base archives and builds every version (or meta.yml image) for
  * each arch into dist/<name>/build. Cached on project.yaml, the Dockerfile's folder or meta.yml tree, and the
  * engines; the base archives are named by the repository's .sha256sum, so base.index: update is re-resolved only
- * when the cache misses (run with --skip-nx-cache to pick up a newer update folder).
+ * when the cache misses (run with --skip-nx-cache to pick up a newer update folder). With a shared store, every blob
+ * of the layout is kept there and Nx caches only build.json and the layout's index.json and oci-layout (check and
+ * publish fetch the blobs by digest); the store is then an input.
  */
-export const containerBuildTarget: TargetInference = (project) => {
+export const containerBuildTarget: TargetInference = (project, workspace) => {
   const spec = project.spec;
   if (spec?.kind !== 'ContainerImage') return undefined;
   const own = spec.dockerfile
@@ -18,8 +20,14 @@ export const containerBuildTarget: TargetInference = (project) => {
   return {
     command: `${CLI} build ${project.root}`,
     cache: true,
-    inputs: ['{projectRoot}/project.yaml', ...own, ...app, ...ENGINE_INPUTS],
-    outputs: [outputsOf(project).build],
+    inputs: [
+      '{projectRoot}/project.yaml',
+      ...own,
+      ...app,
+      ...(workspace?.sharedStore ? [{ env: 'DOCKYARD_STORE' }] : []),
+      ...ENGINE_INPUTS,
+    ],
+    outputs: workspace?.sharedStore ? outputsOf(project).buildRecords : [outputsOf(project).build],
     metadata: {
       description: `Build ${project.name} for ${spec.arches.join(', ')} into one multi-arch index per ${spec.app ? 'meta.yml image' : 'version'} (${shownOutputs(project).build}; RUN steps need the Docker engine at DOCKER_HOST)`,
     },
