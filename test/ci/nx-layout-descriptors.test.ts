@@ -11,14 +11,19 @@ import { startRegistry, type RunningRegistry } from '../support/registry';
 import { startS3Server, type RunningS3Server } from '../support/s3-server';
 import { fetchBlob } from '../support/test-images';
 import { removeTempDir, tempDir } from '../support/tmp';
+import { writeRepositoryTree } from '../support/openeuler-repository';
+import { serveFolder, type StaticServer } from '../support/static-http-server';
+import { exampleWorkspace } from '../container/workspace';
 
 const LAYOUT = 'dist/web/1.25.3';
+const CONTAINER = 'releases/containers/openeuler';
 
 /**
  * With DOCKYARD_STORE naming a registry repository, an AppImage build keeps every blob of its OCI layout in the
  * shared store and Nx's remote cache keeps only the layout's small files. On a second machine the build is a remote
  * hit without blobs; what reads the layout there (the AppImage's push, a Release's bundle carrying it) fetches each
- * missing blob by digest from the shared store.
+ * missing blob by digest from the shared store. The same for a ContainerImage's build and its publish (its check
+ * reads the layout through the same step, but needs a Docker engine, so it is left to test/container).
  */
 describe('AppImage layouts through Nx with a shared store', () => {
   let s3: RunningS3Server;
@@ -26,6 +31,7 @@ describe('AppImage layouts through Nx with a shared store', () => {
   let server: ResultPromise;
   let url: string;
   let work: string;
+  let repository: StaticServer;
   const log: string[] = [];
   const workspaces: NxWorkspace[] = [];
 
@@ -56,12 +62,15 @@ describe('AppImage layouts through Nx with a shared store', () => {
     s3 = await startS3Server(['nx-cache']);
     registry = await startRegistry();
     ({ server, url } = await startCacheServer(s3.endpoint, log));
+    for (const version of ['22.03-LTS-SP1', '24.03-LTS'])
+      await writeRepositoryTree(join(work, 'oe-repo'), { version, arches: ['amd64'] });
+    repository = await serveFolder(join(work, 'oe-repo'));
   });
   afterAll(async () => {
     server?.kill('SIGTERM');
     await server;
     for (const w of workspaces) await w.dispose();
-    await Promise.all([s3?.stop(), registry?.stop()]);
+    await Promise.all([s3?.stop(), registry?.stop(), repository?.stop()]);
     if (work) await removeTempDir(work);
   });
 
@@ -120,5 +129,48 @@ describe('AppImage layouts through Nx with a shared store', () => {
     expect(pushed.exitCode).not.toBe(0);
     expect(pushed.stderr).toContain(`${clone.path(LAYOUT)}/index.json reaches blob sha256:`);
     expect(pushed.stderr).toContain('nx run web:build --skip-nx-cache, or dockyard build web');
+  });
+
+  it('caches a ContainerImage build without blobs; another machine publishes it with blobs from the shared store', async () => {
+    // The example's two versions, one arch, no RUN: built daemonless from the repository's rootfs archives.
+    const containerWorkspace = async (name: string) => {
+      const workspace = await NxWorkspace.create(name, {
+        [`${CONTAINER}/Dockerfile`]:
+          'FROM scratch\nARG TARGETARCH\nADD openEuler-docker-rootfs.$TARGETARCH.tar.xz /\nCMD ["bash"]\n',
+      });
+      workspaces.push(workspace);
+      await exampleWorkspace(workspace.root, {
+        repo: repository.url,
+        registries: [{ registry: registry.host, repository: 'openeuler/openeuler' }],
+        dockerfile: 'Dockerfile',
+        arches: ['amd64'],
+      });
+      return workspace;
+    };
+    const build = async (workspace: NxWorkspace, machine: string, token: string) => {
+      const run = await workspace.nx(['run', 'openeuler:build', '--output-style=static'], env(machine, token));
+      expect(run.exitCode, run.all).toBe(0);
+      return run.all;
+    };
+    const main = await containerWorkspace('oe-layouts-main');
+    await build(main, 'main', WRITE_TOKEN);
+    const built = JSON.parse(await readFile(main.path('dist/openeuler/build/build.json'), 'utf8')) as {
+      images: { digest: string; tags: string[] }[];
+    };
+    const members = await cachedMembers(s3, work);
+    expect(members).toContain('dist/openeuler/build/oci/index.json');
+    expect(members.filter((m) => m.includes('/blobs/'))).toEqual([]);
+
+    const clone = await containerWorkspace('oe-layouts-clone');
+    expect(tasksFromRemoteCache(await build(clone, 'oe-clone', READ_TOKEN))).toEqual(['openeuler:build']);
+    expect(await readdir(clone.path('dist/openeuler/build/oci'))).not.toContain('blobs');
+    const published = await dockyard(['publish', CONTAINER], env('oe-clone', READ_TOKEN), clone.root);
+    expect(published.exitCode, published.stderr).toBe(0);
+    const [image] = built.images;
+    const pushed = await fetch(`${registry.url}/v2/openeuler/openeuler/manifests/${image!.tags[0]}`, {
+      method: 'HEAD',
+      headers: { accept: 'application/vnd.oci.image.index.v1+json' },
+    });
+    expect(pushed.headers.get('docker-content-digest')).toBe(image!.digest);
   });
 });
