@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { execa, type ResultPromise } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dockyard } from '../support/cli';
+import { startDockerEngine } from '../support/docker';
 import { cachedMembers, READ_TOKEN, startCacheServer, WRITE_TOKEN } from '../support/nx-cache-server';
 import { tasksFromCache, tasksFromRemoteCache, tasksRun } from '../support/nx-output';
 import { NxWorkspace } from '../support/nx-workspace';
@@ -22,8 +23,8 @@ const CONTAINER = 'releases/containers/openeuler';
  * With DOCKYARD_STORE naming a registry repository, an AppImage build keeps every blob of its OCI layout in the
  * shared store and Nx's remote cache keeps only the layout's small files. On a second machine the build is a remote
  * hit without blobs; what reads the layout there (the AppImage's push, a Release's bundle carrying it) fetches each
- * missing blob by digest from the shared store. The same for a ContainerImage's build and its publish (its check
- * reads the layout through the same step, but needs a Docker engine, so it is left to test/container).
+ * missing blob by digest from the shared store. The same for a ContainerImage's build, its check (in a real Docker
+ * engine) and its publish.
  */
 describe('AppImage layouts through Nx with a shared store', () => {
   let s3: RunningS3Server;
@@ -131,7 +132,7 @@ describe('AppImage layouts through Nx with a shared store', () => {
     expect(pushed.stderr).toContain('nx run web:build --skip-nx-cache, or dockyard build web');
   });
 
-  it('caches a ContainerImage build without blobs; another machine publishes it with blobs from the shared store', async () => {
+  it('caches a ContainerImage build without blobs; another machine checks and publishes it with blobs from the shared store', async () => {
     // The example's two versions, one arch, no RUN: built daemonless from the repository's rootfs archives.
     const containerWorkspace = async (name: string) => {
       const workspace = await NxWorkspace.create(name, {
@@ -144,6 +145,8 @@ describe('AppImage layouts through Nx with a shared store', () => {
         registries: [{ registry: registry.host, repository: 'openeuler/openeuler' }],
         dockerfile: 'Dockerfile',
         arches: ['amd64'],
+        // The fixture rootfs keeps openEuler's Asia/Shanghai time.
+        check: { timezone: 'CST' },
       });
       return workspace;
     };
@@ -164,6 +167,22 @@ describe('AppImage layouts through Nx with a shared store', () => {
     const clone = await containerWorkspace('oe-layouts-clone');
     expect(tasksFromRemoteCache(await build(clone, 'oe-clone', READ_TOKEN))).toEqual(['openeuler:build']);
     expect(await readdir(clone.path('dist/openeuler/build/oci'))).not.toContain('blobs');
+    const engine = await startDockerEngine();
+    try {
+      const checked = await dockyard(
+        ['check', CONTAINER],
+        { ...env('oe-clone', READ_TOKEN), DOCKER_HOST: engine.host },
+        clone.root,
+      );
+      expect(checked.exitCode, checked.stderr).toBe(0);
+    } finally {
+      await engine.stop();
+    }
+    expect(await readdir(clone.path('dist/openeuler/build/oci'))).toContain('blobs');
+
+    // As restored again, and with nothing in this machine's local store.
+    await rm(clone.path('dist/openeuler/build/oci/blobs'), { recursive: true });
+    await rm(join(work, 'oe-clone-cache'), { recursive: true });
     const published = await dockyard(['publish', CONTAINER], env('oe-clone', READ_TOKEN), clone.root);
     expect(published.exitCode, published.stderr).toBe(0);
     const [image] = built.images;
