@@ -1,7 +1,7 @@
-import { readFile, stat } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { DockyardError } from '@dockyard/errors';
-import { linkFileAtomic, writeFileAtomic } from '@dockyard/files';
+import { linkFileAtomic, sameFile, writeFileAtomic } from '@dockyard/files';
 import { bundleFileDescriptor, type ContentStore, type Descriptor } from '@dockyard/oci';
 import { BUNDLE_DESCRIPTOR } from '@dockyard/project-spec/output-paths';
 import type { WrittenBundle } from './write-bundle';
@@ -75,9 +75,4 @@ async function readDescriptor(file: string): Promise<Descriptor | undefined> {
     code: 'BUNDLE_DESCRIPTOR',
     hint: 'remove it and make the bundle again',
   });
-}
-
-async function sameFile(a: string, b: string): Promise<boolean> {
-  const [x, y] = await Promise.all([stat(a).catch(() => undefined), stat(b).catch(() => undefined)]);
-  return Boolean(x && y && x.ino === y.ino && x.dev === y.dev);
 }

@@ -7,3 +7,4 @@ export { onStopSignal } from './stop-signals';
 export { forgetTemp, sweepStaleTemps, trackTemp } from './temp-files';
 export { processIsAlive } from './process-alive';
 export { epochIso, fileCommitTimes, givenSourceDateEpoch, sourceDateEpoch } from './source-date-epoch';
+export { sameFile } from './same-file';

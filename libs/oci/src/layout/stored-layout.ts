@@ -1,7 +1,6 @@
-import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DockyardError } from '@dockyard/errors';
-import { linkFileAtomic } from '@dockyard/files';
+import { linkFileAtomic, sameFile } from '@dockyard/files';
 import { imageBlobs, indexChildren, type Descriptor } from '../manifest';
 import { isImageManifestType, isIndexType } from '../media-types';
 import type { ContentStore } from '../store/content-store';
@@ -93,9 +92,4 @@ export class LayoutNotStoredError extends DockyardError {
 
   /** The step that writes the layout again. */
   readonly step = 'build';
-}
-
-async function sameFile(a: string, b: string): Promise<boolean> {
-  const [x, y] = await Promise.all([stat(a).catch(() => undefined), stat(b).catch(() => undefined)]);
-  return Boolean(x && y && x.ino === y.ino && x.dev === y.dev);
 }
