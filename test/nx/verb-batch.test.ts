@@ -4,6 +4,7 @@ import { dockyard } from '../support/cli';
 import { commitAndTag, makeRepo } from '../support/git-repos';
 import { NxWorkspace } from '../support/nx-workspace';
 import { taskOutput, tasksRun } from '../support/nx-output';
+import { appImageLayout, appImageYaml } from '../support/projects';
 import { removeTempDir, tempDir } from '../support/tmp';
 
 // resolve, collect and images run through the plugin's verb executor: every such task of a run in one worker
@@ -154,5 +155,37 @@ describe('resolve, collect and images as Nx batch tasks', () => {
     expect(affected.exitCode, affected.all).toBe(0);
     expect(affected.all).toContain(`Running 2 tasks with ${VERB}`);
     expect(tasksRun(affected.all)).toEqual(['alpha:resolve:check', 'beta:resolve:check']);
+  });
+
+  it("batches AppImages' images tasks (build --list-images) too, writing what the CLI writes", async () => {
+    const apps = ['web', 'api'];
+    const files: Record<string, string> = {};
+    for (const app of apps) {
+      Object.assign(files, { [`apps/${app}/project.yaml`]: appImageYaml(app) }, appImageLayout(`apps/${app}`));
+      files[`apps/${app}/latest/init.sh`] =
+        `#!/usr/bin/env bash\nmkdir -p manifests\nprintf 'kind: Pod\\nspec:\\n  containers:\\n    - image: docker.io/library/${app}:1.0\\n' > manifests/pod.yaml\n`;
+    }
+    const appWs = await NxWorkspace.create('verb-batch-apps', files);
+    try {
+      const run = await appWs.nx(['run-many', '-t', 'images', '--output-style=static']);
+      expect(run.exitCode, run.all).toBe(0);
+      expect(run.all).toContain(`Running 2 tasks with ${VERB}`);
+      const list = (app: string) => readFile(appWs.path(`dist/${app}/images/1.25.3/amd64/images.list`), 'utf8');
+      const batched = await Promise.all(apps.map(list));
+      for (const [i, app] of apps.entries()) {
+        expect(taskOutput(run.all, `${app}:images`)).toContain(
+          `${app} 1.25.3 amd64: 1 image(s) in dist/${app}/images/1.25.3/amd64/images.list`,
+        );
+        expect(batched[i]).toContain(`docker.io/library/${app}:1.0`);
+      }
+      await rm(appWs.path('dist'), { recursive: true });
+      for (const app of apps) {
+        const cli = await dockyard(['build', `apps/${app}`, '--list-images'], {}, appWs.root);
+        expect(cli.exitCode, cli.stderr).toBe(0);
+      }
+      expect(await Promise.all(apps.map(list))).toEqual(batched);
+    } finally {
+      await appWs.dispose();
+    }
   });
 });

@@ -14,6 +14,7 @@ import {
 } from '@dockyard/oci';
 import { isKind, type OpenedProject } from '@dockyard/project-spec';
 import { UsageError, type Command, type ParsedArgs } from '../command';
+import type { Output } from '../output';
 import { optionList } from '../help';
 import { projectAmong, projectArg } from '../project-arg';
 import { buildCloudImage } from './cloud-image';
@@ -97,31 +98,35 @@ function defaultDockerfile(context: string): string {
   return existsSync(kubefile) ? kubefile : resolve(context, 'Dockerfile');
 }
 
-async function buildAppImage(project: appImage.AppImageProject, values: ParsedArgs['values']): Promise<number> {
+async function buildAppImage(
+  project: appImage.AppImageProject,
+  values: ParsedArgs['values'],
+  output: Output,
+): Promise<number> {
   const settings = registrySettings(values, project);
   const options = {
     pool: settings.pool,
     scheduler: new CopyScheduler({ concurrency: settings.concurrency, retry: settings.retry }),
-    log: (line: string) => console.error(line),
+    log: (line: string) => output.error(line),
   };
   if (values['list-images']) {
     for (const listed of await appImage.listProjectImages(project, options)) {
-      for (const warning of listed.warnings) console.error(`warning: ${warning}`);
-      console.log(
+      for (const warning of listed.warnings) output.error(`warning: ${warning}`);
+      output.log(
         `${project.spec.name} ${listed.version} ${listed.arch}: ${listed.images.length} image(s) in ${shown(listed.list)}`,
       );
     }
   } else if (values.push) {
     const pushed = await appImage.publishProject(project, { ...options, dryRun: Boolean(values['dry-run']) });
-    if (values['dry-run']) for (const step of pushed.steps) console.log(`would push ${step.from} → ${step.to}`);
-    for (const result of pushed.results) console.log(`${result.status} ${result.target} ${result.digest}`);
+    if (values['dry-run']) for (const step of pushed.steps) output.log(`would push ${step.from} → ${step.to}`);
+    for (const result of pushed.results) output.log(`${result.status} ${result.target} ${result.digest}`);
     for (const signed of pushed.signed)
-      console.log(`signed ${signed.image}: sbom and signature attached (${signed.signature.path})`);
+      output.log(`signed ${signed.image}: sbom and signature attached (${signed.signature.path})`);
   } else {
     for (const version of await appImage.buildProject(project, options)) {
       for (const arch of version.arches)
-        console.log(`${arch.tag} ${arch.digest} (${arch.images.length} image(s) in registry/)`);
-      console.log(`${version.tag} ${version.digest} → ${shown(version.layout)}`);
+        output.log(`${arch.tag} ${arch.digest} (${arch.images.length} image(s) in registry/)`);
+      output.log(`${version.tag} ${version.digest} → ${shown(version.layout)}`);
     }
   }
   return 0;
@@ -153,9 +158,9 @@ async function buildContainerImage(project: containerImage.ContainerProject): Pr
 }
 
 /** `dockyard build PROJECT`: each kind that builds something, its result printed its own way. */
-async function buildProject(given: OpenedProject, values: ParsedArgs['values']): Promise<number> {
+async function buildProject(given: OpenedProject, values: ParsedArgs['values'], output: Output): Promise<number> {
   const project = withVersions(given, values);
-  if (isKind(project, 'AppImage')) return buildAppImage(project, values);
+  if (isKind(project, 'AppImage')) return buildAppImage(project, values, output);
   if (isKind(project, 'Release')) return buildReleaseImage(project, values);
   if (isKind(project, 'CloudImage')) return buildCloudImage(project);
   return buildContainerImage(project as containerImage.ContainerProject);
@@ -206,7 +211,7 @@ export const buildCommand: Command = {
     'dry-run': { type: 'boolean' },
   },
   project: true,
-  async run(args) {
+  async run(args, output) {
     const { values } = args;
     // With -f the positional is always the context, so a folder that holds a project.yaml can still be built as one.
     const { project, rest } =
@@ -215,7 +220,11 @@ export const buildCommand: Command = {
         : { project: values.project as string | undefined, rest: args.positionals };
     if (project !== undefined) {
       if (rest.length) throw new UsageError(`give either CONTEXT or PROJECT, not both (${project} names a project)`);
-      return buildProject(await projectArg(project, ['AppImage', 'Release', 'ContainerImage', 'CloudImage']), values);
+      return buildProject(
+        await projectArg(project, ['AppImage', 'Release', 'ContainerImage', 'CloudImage']),
+        values,
+        output,
+      );
     }
     if (rest.length > 1) throw new UsageError(`expected one CONTEXT, got ${rest.length}`);
     return buildContext(resolve(rest[0] ?? '.'), values);

@@ -16,7 +16,8 @@ const facts = { name: 'nginx', root: 'releases/apps/nginx', kind: 'AppImage' as 
 describe('AppImage targets', () => {
   it('caches images and build on the project folder, one output per version, and never caches publish', () => {
     expect(appImageImagesTarget(facts)).toMatchObject({
-      command: 'node tools/cli/bin/dockyard.cjs build releases/apps/nginx --list-images',
+      executor: './tools/nx-plugin:verb',
+      options: { verb: 'build', project: 'releases/apps/nginx', flags: ['--list-images'] },
       cache: true,
       outputs: ['{workspaceRoot}/dist/nginx/images'],
     });

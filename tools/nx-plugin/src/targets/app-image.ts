@@ -1,15 +1,19 @@
-import { CLI, ENGINE_INPUTS, type TargetInference, outputsOf, shownOutputs } from './shared';
+import { CLI, ENGINE_INPUTS, type TargetInference, VERB_INPUTS, outputsOf, shownOutputs, verbTask } from './shared';
 
 /** What an AppImage build reads: its project folder (every version folder, init.sh, Kubefile) and the engines. */
 const APP_INPUTS = ['{projectRoot}/**/*', ...ENGINE_INPUTS];
 
-/** `images`: init.sh per arch, then the images each arch's cluster image would carry (dist/<name>/images/<version>/<arch>/images.list). */
+/**
+ * `images`: init.sh per arch, then the images each arch's cluster image would carry
+ * (dist/<name>/images/<version>/<arch>/images.list): `dockyard build PROJECT --list-images`, batched with the run's
+ * other verb tasks in one process.
+ */
 export const appImageImagesTarget: TargetInference = (project) => {
   if (project.spec?.kind !== 'AppImage') return undefined;
   return {
-    command: `${CLI} build ${project.root} --list-images`,
+    ...verbTask('build', project, ['--list-images']),
     cache: true,
-    inputs: APP_INPUTS,
+    inputs: [...APP_INPUTS, ...VERB_INPUTS],
     outputs: [outputsOf(project).images],
     metadata: {
       description: `Run init.sh for each arch of ${project.name} and list the images its cluster image carries (${shownOutputs(project).images}/)`,

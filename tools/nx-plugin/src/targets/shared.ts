@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TargetConfiguration } from '@nx/devkit';
+import type { VerbOptions } from '../executors/verb/executor';
 import type { Kind } from '@dockyard/project-spec';
 import { outputPaths, type OutputPaths } from '@dockyard/project-spec/output-paths';
 
@@ -20,8 +21,11 @@ export const CLI = 'node tools/cli/bin/dockyard.cjs';
  * `dockyard VERB PROJECT FLAGS...` run by the CLI's own code in Nx's worker, so that a run's tasks of one verb share
  * a process (executors/verb); used by the per-project steps that hundreds of projects run at once.
  */
-export function verbTask(verb: 'resolve' | 'collect' | 'images', project: ProjectFacts) {
-  return { executor: './tools/nx-plugin:verb', options: { verb, project: project.root } };
+export function verbTask(verb: VerbOptions['verb'], project: ProjectFacts, flags?: string[]) {
+  return {
+    executor: './tools/nx-plugin:verb',
+    options: { verb, project: project.root, ...(flags ? { flags } : {}) } satisfies VerbOptions,
+  };
 }
 
 /** The executor of cached verb tasks is code they run, as the CLI is. */

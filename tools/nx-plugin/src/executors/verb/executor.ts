@@ -3,7 +3,8 @@ import { loadCli } from './cli';
 import { inDependencyOrder, type BatchTaskResult } from './in-dependency-order';
 
 export interface VerbOptions {
-  verb: 'resolve' | 'collect' | 'images';
+  /** Verbs that print through the output they are given (build: for an AppImage's --list-images). */
+  verb: 'resolve' | 'collect' | 'images' | 'build';
   project: string;
   flags?: string[];
 }
