@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { isSharedStoreLocation } from '@dockyard/oci/store-location';
 import { nameKey, parseProject, projectClaims, type LoadedProject } from '@dockyard/project-spec';
 import { inferTargets } from './targets';
-import type { ProjectFacts } from './targets/shared';
+import { ENGINE_NAMED_INPUTS, type ProjectFacts } from './targets/shared';
 
 /** One file as read; undefined when it cannot be read at all. Never throws: a broken file still yields a project. */
 function readProject(workspaceRoot: string, file: string): LoadedProject | undefined {
@@ -47,6 +47,7 @@ export function inferProject(workspaceRoot: string, file: string, store?: string
       name: facts.name,
       root,
       tags: [`kind:${facts.kind ?? 'unknown'}`],
+      namedInputs: ENGINE_NAMED_INPUTS,
       targets: inferTargets(facts, { sharedStore: isSharedStoreLocation(store) }),
     },
     ships,

@@ -36,12 +36,21 @@ export const VERB_INPUTS = ['{workspaceRoot}/tools/nx-plugin/src/executors/verb/
  * each other (discover uses oci's references, sources uses oci's client), so naming them one by one
  * would go stale; tests are left out since they never run in a target.
  */
-export const ENGINE_INPUTS = [
+const ENGINE_FILES = [
   '{workspaceRoot}/tools/cli/**/*.ts',
   '{workspaceRoot}/libs/**/*',
   '!{workspaceRoot}/**/*.test.ts',
   { externalDependencies: runtimeDependencies() },
 ];
+
+/**
+ * Each project defines the engine's files once, as a named input its targets name: spelled out in every target,
+ * they were a third of the project graph Nx builds, merges and writes on every run (bench/graph).
+ */
+export const ENGINE_NAMED_INPUTS = { 'dockyard-engine': ENGINE_FILES };
+
+/** The engine's files, as a target's input. */
+export const ENGINE_INPUTS = ['dockyard-engine'];
 
 /** The engines' npm packages are the workspace's runtime dependencies: read from package.json, so the list cannot go stale. */
 function runtimeDependencies(): string[] {
