@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { DockyardError } from '@dockyard/errors';
-import { linkFileAtomic, sameFile, writeFileAtomic } from '@dockyard/files';
+import { sameFile, writeFileAtomic } from '@dockyard/files';
 import { bundleFileDescriptor, type ContentStore, type Descriptor } from '@dockyard/oci';
 import { BUNDLE_DESCRIPTOR } from '@dockyard/project-spec/output-paths';
 import type { WrittenBundle } from './write-bundle';
@@ -34,14 +34,8 @@ export async function describedBundle(output: string, store: ContentStore): Prom
   const file = descriptorBeside(output);
   const descriptor = await readDescriptor(file);
   if (!descriptor || descriptor.annotations?.['org.opencontainers.image.title'] !== basename(output)) return output;
-  const stored = store.path(descriptor.digest);
-  if (await sameFile(output, stored)) return output;
-  await store.fetch({
-    descriptor,
-    origin: { key: file },
-    open: () => Promise.reject(new BundleNotStoredError(output, file, descriptor.digest, store)),
-  });
-  await linkFileAtomic(stored, output);
+  if (await sameFile(output, store.path(descriptor.digest))) return output;
+  await store.placeAt(descriptor, output, () => new BundleNotStoredError(output, file, descriptor.digest, store));
   return output;
 }
 

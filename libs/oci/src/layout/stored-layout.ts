@@ -1,6 +1,5 @@
 import { join } from 'node:path';
 import { DockyardError } from '@dockyard/errors';
-import { linkFileAtomic, sameFile } from '@dockyard/files';
 import { imageBlobs, indexChildren, type Descriptor } from '../manifest';
 import { isImageManifestType, isIndexType } from '../media-types';
 import type { ContentStore } from '../store/content-store';
@@ -42,11 +41,7 @@ export function layoutBlobs(dir: string): Promise<Descriptor[]> {
  */
 export async function keepLayout(dir: string, store: ContentStore): Promise<Descriptor[]> {
   const layout = new OciLayout(dir);
-  return walkLayout(layout, async (blob) => {
-    const file = layout.blobPath(blob.digest);
-    await store.adopt(file, blob);
-    if (!(await sameFile(file, store.path(blob.digest)))) await linkFileAtomic(store.path(blob.digest), file);
-  });
+  return walkLayout(layout, (blob) => store.adopt(layout.blobPath(blob.digest), blob));
 }
 
 /**
@@ -64,12 +59,11 @@ export async function completeLayout(
   let fetched = 0;
   const blobs = await walkLayout(layout, async (blob) => {
     if (await layout.hasBlob(blob.digest)) return;
-    await store.fetch({
-      descriptor: blob,
-      origin: { key: `oci:${dir}` },
-      open: () => Promise.reject(new LayoutNotStoredError(dir, blob.digest, store, project)),
-    });
-    await linkFileAtomic(store.path(blob.digest), layout.blobPath(blob.digest));
+    await store.placeAt(
+      blob,
+      layout.blobPath(blob.digest),
+      () => new LayoutNotStoredError(dir, blob.digest, store, project),
+    );
     fetched++;
   });
   return { blobs, fetched };

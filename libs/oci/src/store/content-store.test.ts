@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -81,5 +81,27 @@ describe('content store', () => {
     expect(shared.shared?.key).toContain('cache.example.com/dockyard/blobs');
     expect(ContentStore.at('/srv/local', { DOCKYARD_STORE: '/srv/other' }).shared).toBeUndefined();
     expect(ContentStore.at('/srv/local', {}).shared).toBeUndefined();
+  });
+
+  it('adopts a written file as one file with its blob, and places a blob at a path, or says it is missing', async () => {
+    const store = new ContentStore(join(dir, 'store'));
+    const descriptor = remote(data).descriptor;
+    const first = join(dir, 'first.tar');
+    const second = join(dir, 'second.tar');
+    await writeFile(first, data);
+    await writeFile(second, data);
+    await store.adopt(first, descriptor);
+    await store.adopt(second, descriptor);
+    const inode = async (path: string) => (await stat(path)).ino;
+    expect(await inode(first)).toBe(await inode(store.path(descriptor.digest)));
+    expect(await inode(second)).toBe(await inode(store.path(descriptor.digest)));
+
+    const placed = join(dir, 'out', 'placed.tar');
+    await store.placeAt(descriptor, placed, () => new Error('not stored'));
+    expect(await inode(placed)).toBe(await inode(store.path(descriptor.digest)));
+    const other = remote(Buffer.from('elsewhere')).descriptor;
+    await expect(store.placeAt(other, join(dir, 'other.tar'), () => new Error('not stored'))).rejects.toThrow(
+      'not stored',
+    );
   });
 });

@@ -9,7 +9,7 @@ import { DigestingStream, DigestMismatchError, SizeMismatchError } from '../dige
 import type { Blob } from '../image/model';
 import { OciLayout } from '../layout/oci-layout';
 import type { Descriptor } from '../manifest';
-import { forgetTemp, linkFileAtomic, makeDirectory, processIsAlive, tempPathFor } from '@dockyard/files';
+import { forgetTemp, linkFileAtomic, makeDirectory, processIsAlive, sameFile, tempPathFor } from '@dockyard/files';
 import { DockyardError } from '@dockyard/errors';
 import { sharedStoreAt, type SharedBlobStore } from './shared-store';
 import { isSharedStoreLocation } from './store-location';
@@ -136,13 +136,25 @@ export class ContentStore {
   }
 
   /**
-   * Takes in `file`, which this process wrote and hashed as `descriptor` (a finished bundle, a blob of a layout it
-   * built): hard-linked, so the store costs no second copy (copied across file systems), then pushed to the shared tier.
+   * Takes in `file`, which this process wrote and hashed as `descriptor` (a finished bundle, a built layout's blob):
+   * hard-linked, so the store costs no second copy (copied across file systems), then pushed to the shared tier.
+   * When the store already held the blob, `file` becomes a link to the store's copy: afterwards they are one file.
    */
   async adopt(file: string, descriptor: Descriptor): Promise<void> {
     await this.prepareDir();
-    if (!(await this.has(descriptor.digest))) await linkFileAtomic(file, this.path(descriptor.digest));
-    await this.shared?.put(descriptor, this.path(descriptor.digest));
+    const stored = this.path(descriptor.digest);
+    if (!(await this.has(descriptor.digest))) await linkFileAtomic(file, stored);
+    else if (!(await sameFile(file, stored))) await linkFileAtomic(stored, file);
+    await this.shared?.put(descriptor, stored);
+  }
+
+  /**
+   * Puts the blob `descriptor` names at `path` as a link to the store's copy, fetching it by digest (from the shared
+   * tier, verified) when the store lacks it; `missing` is the error when neither holds it.
+   */
+  async placeAt(descriptor: Descriptor, path: string, missing: () => Error): Promise<void> {
+    await this.fetch({ descriptor, origin: { key: this.key }, open: () => Promise.reject(missing()) });
+    await linkFileAtomic(this.path(descriptor.digest), path);
   }
 
   private async prepareDir(): Promise<void> {
